@@ -1,0 +1,45 @@
+//! The one interface to "the national system", whichever way it is reached
+//! (HTTP service or OQS folder). Everything above the adapters uses this trait.
+
+use madoguchi_core::{EligibilityQuery, EligibilityResult, ServiceInfo};
+
+/// Why a check could not be answered. Each variant maps to a message a
+/// receptionist understands (`locales/*/gateway.ftl`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GatewayError {
+    /// Nothing answers at the address (connection refused, no route, DNS).
+    #[error("the eligibility service at {target} cannot be reached: {detail}")]
+    Unreachable { target: String, detail: String },
+    /// It answered too slowly.
+    #[error("the eligibility service at {target} did not answer within {seconds} s")]
+    Timeout { target: String, seconds: u64 },
+    /// It answered something we cannot read.
+    #[error("the eligibility service at {target} answered something unreadable: {detail}")]
+    BadResponse { target: String, detail: String },
+    /// It answered with an error of its own (JSON `{code, message}`).
+    #[error("the eligibility service refused the request: {code} {message}")]
+    Service { code: String, message: String },
+}
+
+impl GatewayError {
+    /// Message id in `locales/*/gateway.ftl`.
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            GatewayError::Unreachable { .. } => "gateway-unreachable",
+            GatewayError::Timeout { .. } => "gateway-timeout",
+            GatewayError::BadResponse { .. } => "gateway-bad-response",
+            GatewayError::Service { .. } => "gateway-service-error",
+        }
+    }
+}
+
+/// A way to reach the national system (or its training stand-in). Blocking:
+/// callers in async contexts run it on a blocking thread.
+pub trait Gateway: Send + Sync {
+    /// 資格確認 for one card.
+    fn check(&self, query: &EligibilityQuery) -> Result<EligibilityResult, GatewayError>;
+    /// Who answers (for the 研修モード badge and the status line).
+    fn info(&self) -> Result<ServiceInfo, GatewayError>;
+    /// A short description for messages: the URL or the folder.
+    fn target(&self) -> String;
+}

@@ -1,0 +1,13 @@
+//! # madoguchi-adapters
+//!
+//! One module per outside format, each the only place that knows it:
+//! - [`http`]: the JSON API of the training service (and any compatible service),
+//! - [`store`]: the SQLite schema and queries,
+//! - [`oqs`]: the XML files of the OQS folder.
+//!
+//! Above these modules everything speaks `madoguchi_core` types only.
+
+pub mod gateway;
+pub mod http;
+pub mod oqs;
+pub mod store;

@@ -1,0 +1,362 @@
+//! 資格確認 (eligibility check): what is asked and what comes back.
+//!
+//! These types are the one contract between the desk UI, the Tauri commands,
+//! the gateways (HTTP training service, OQS folder) and the local store. Their
+//! serde form is the JSON of the training service's API and of `madoguchi check`.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use crate::codes::{
+    CardClassification, LimitCategory, LimitCertificateClassification, LossReason, Relationship,
+    Sex, SpecificDisease, Validity,
+};
+
+/// 保険者番号 (insurer number), already validated: 8 digits, or 6 for 国保
+/// (municipal national health insurance). Stored without the space padding the
+/// OQS files use for 6-digit numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct InsurerNumber(String);
+
+impl InsurerNumber {
+    /// Wraps digits that were already checked (see [`crate::validation`]).
+    /// Use [`crate::validation::parse_insurer_number`] for anything a person typed.
+    pub fn from_trusted(digits: impl Into<String>) -> Self {
+        InsurerNumber(digits.into())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// 国保 numbers have 6 digits; all other insurers 8.
+    pub fn is_kokuho(&self) -> bool {
+        self.0.len() == 6
+    }
+    /// 法別番号 (the law/programme code): the first two digits of an 8-digit
+    /// number. 国保 numbers have none.
+    pub fn law_code(&self) -> Option<&str> {
+        (self.0.len() == 8).then(|| &self.0[..2])
+    }
+    /// The 8-character form of the OQS files: 6-digit numbers left-padded with spaces.
+    pub fn oqs_padded(&self) -> String {
+        format!("{:>8}", self.0)
+    }
+}
+
+impl std::fmt::Display for InsurerNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The card details staff type or a card carries: the question of a 資格確認.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CardDetails {
+    /// 保険者番号
+    pub insurer_number: InsurerNumber,
+    /// 記号 (may be empty: some 国保 and 後期高齢者 cards have none)
+    pub symbol: String,
+    /// 番号
+    pub number: String,
+    /// 枝番 (2 digits; older cards have none)
+    pub branch: Option<String>,
+    /// 生年月日
+    pub birth_date: NaiveDate,
+}
+
+impl CardDetails {
+    /// The individual insured-person key `保険者番号:記号:番号:枝番` (as in JP-CLINS).
+    pub fn person_key(&self) -> String {
+        format!(
+            "{}:{}:{}:{}",
+            self.insurer_number,
+            self.symbol,
+            self.number,
+            self.branch.as_deref().unwrap_or("")
+        )
+    }
+}
+
+/// How the question reached the national system (ReferenceClassification).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceClassification {
+    /// 1: the マイナ保険証 on the card reader
+    Card,
+    /// 2: card details typed in (健康保険証 or 資格確認書)
+    CardDetails,
+}
+
+/// Where a result came from; shown to staff so nobody mistakes a cached answer
+/// for a fresh one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultSource {
+    /// The training service over HTTP (研修モード).
+    TrainingService,
+    /// An HTTP service other than the embedded training one.
+    HttpService,
+    /// The OQS folder of the 資格確認端末.
+    OqsFolder,
+    /// A card tap on the face-recognition card reader (OQS `face/`).
+    CardReader,
+}
+
+/// The person as the insurer records them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// 氏名 (may contain `●` for characters outside the national character set)
+    pub name: String,
+    /// カナ氏名
+    pub name_kana: Option<String>,
+    /// 氏名（その他）: an alias, e.g. a registered common name
+    pub name_other: Option<String>,
+    pub name_other_kana: Option<String>,
+    pub sex: Sex,
+    pub birth_date: NaiveDate,
+    pub address: Option<String>,
+    pub post_number: Option<String>,
+}
+
+/// 負担割合 (copay ratio) in percent: 10, 20 or 30 (1割, 2割, 3割).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CopayRatio(pub u8);
+
+impl CopayRatio {
+    /// 割 (tenths): 3 for 30 %.
+    pub fn wari(self) -> u8 {
+        self.0 / 10
+    }
+    /// The OQS form: three digits, `030` for 3割.
+    pub fn to_oqs(self) -> String {
+        format!("{:03}", self.0)
+    }
+    /// Reads the OQS form (`030`, `20`, `3`→ treated as 割 when < 10).
+    pub fn from_oqs(s: &str) -> Option<Self> {
+        let n: u8 = s.trim().parse().ok()?;
+        match n {
+            0 => None,
+            1..=9 => Some(CopayRatio(n * 10)),
+            10..=100 => Some(CopayRatio(n)),
+            _ => None,
+        }
+    }
+}
+
+/// 高齢受給者証 (elderly recipient certificate, ages 70–74).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElderlyCertificate {
+    pub issued_on: Option<NaiveDate>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub copay: Option<CopayRatio>,
+}
+
+/// 限度額適用認定証 information (limit category for high-cost medical care).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LimitCertificate {
+    pub classification: Option<LimitCertificateClassification>,
+    /// 適用区分 (ア…オ, 現役並みⅢ…一般Ⅰ)
+    pub category: Option<LimitCategory>,
+    pub issued_on: Option<NaiveDate>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    /// 長期入院該当年月日
+    pub long_term_from: Option<NaiveDate>,
+}
+
+/// 特定疾病療養受療証 (specific disease certificate).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpecificDiseaseCertificate {
+    pub disease: SpecificDisease,
+    pub issued_on: Option<NaiveDate>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    /// 自己負担限度額 in yen
+    pub self_pay_limit: Option<u32>,
+}
+
+/// 公費 (a public-expense programme): 公費負担者番号 and 受給者番号.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicExpense {
+    /// 公費負担者番号 (8 digits with a check digit)
+    pub payer_number: String,
+    /// 受給者番号 (7 digits with a check digit)
+    pub recipient_number: Option<String>,
+    pub name: Option<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+}
+
+/// The qualification (資格) found: insurer, card and copay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Qualification {
+    pub insurer_number: InsurerNumber,
+    pub insurer_name: Option<String>,
+    pub symbol: String,
+    pub number: String,
+    pub branch: Option<String>,
+    pub card_classification: Option<CardClassification>,
+    /// 本人 / 家族
+    pub relationship: Option<Relationship>,
+    /// 交付年月日
+    pub issued_on: Option<NaiveDate>,
+    /// 資格取得日 / 有効開始日
+    pub valid_from: Option<NaiveDate>,
+    /// 有効終了日 (資格喪失日の前日)
+    pub valid_until: Option<NaiveDate>,
+    pub copay: Option<CopayRatio>,
+    /// 未就学
+    pub preschool: bool,
+    /// 喪失事由
+    pub loss_reason: Option<LossReason>,
+    pub elderly: Option<ElderlyCertificate>,
+    pub limit: Option<LimitCertificate>,
+    pub specific_diseases: Vec<SpecificDiseaseCertificate>,
+    pub public_expenses: Vec<PublicExpense>,
+    /// 照会番号
+    pub reference_number: Option<String>,
+}
+
+/// Categories of medical information a patient may consent to share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentCategory {
+    /// 薬剤情報 (PharmacistsInfo)
+    Medication,
+    /// 特定健診等情報 (SpecificHealthCheckupsInfo)
+    Checkups,
+    /// 診療情報 (DiagnosisInfo)
+    Clinical,
+    /// 手術情報 (OperationInfo)
+    Operations,
+}
+
+impl ConsentCategory {
+    pub const ALL: [ConsentCategory; 4] = [
+        ConsentCategory::Medication,
+        ConsentCategory::Checkups,
+        ConsentCategory::Clinical,
+        ConsentCategory::Operations,
+    ];
+    /// The element-name stem in OQS responses (`<stem>ConsFlg` …).
+    pub fn oqs_stem(self) -> &'static str {
+        match self {
+            ConsentCategory::Medication => "PharmacistsInfo",
+            ConsentCategory::Checkups => "SpecificHealthCheckupsInfo",
+            ConsentCategory::Clinical => "DiagnosisInfo",
+            ConsentCategory::Operations => "OperationInfo",
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentCategory::Medication => "medication",
+            ConsentCategory::Checkups => "checkups",
+            ConsentCategory::Clinical => "clinical",
+            ConsentCategory::Operations => "operations",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s.trim())
+    }
+}
+
+/// One consent flag as the card reader reported it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentFlag {
+    pub category: ConsentCategory,
+    pub given: bool,
+    /// `…ConsTime`
+    pub given_at: Option<NaiveDateTime>,
+    /// `…AvailableTime` (seen: given_at + 24 h)
+    pub available_until: Option<NaiveDateTime>,
+}
+
+/// Other consents reported with an eligibility result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CertificateConsents {
+    /// 限度額適用認定証関連情報の提供に同意 (LimitApplicationCertificateRelatedConsFlg)
+    pub limit_certificate: Option<bool>,
+    pub limit_certificate_at: Option<NaiveDateTime>,
+    /// 特定疾病療養受療証関連情報 (SpecificDiseasesCertificateRelatedConsFlg)
+    pub specific_diseases: Option<bool>,
+    pub specific_diseases_at: Option<NaiveDateTime>,
+}
+
+/// An error the national system (or the training service) reported for a check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessingError {
+    pub code: Option<String>,
+    pub message: Option<String>,
+}
+
+/// The answer to one 資格確認.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EligibilityResult {
+    /// 処理実行日時: when the answering system produced this result.
+    pub confirmed_at: NaiveDateTime,
+    /// 資格確認日: the day the eligibility was confirmed for.
+    pub confirmation_date: NaiveDate,
+    pub reference: Option<ReferenceClassification>,
+    pub validity: Validity,
+    /// Set when the system reported a processing error (ProcessingResultStatus 2
+    /// or SegmentOfResult 9).
+    pub error: Option<ProcessingError>,
+    /// The card details that were asked (echo), when known.
+    pub asked: Option<CardDetails>,
+    pub person: Option<Person>,
+    pub qualification: Option<Qualification>,
+    /// Medical-information consents reported with the result (card reader).
+    pub consents: Vec<ConsentFlag>,
+    pub certificate_consents: CertificateConsents,
+    /// 処方箋発行形態: electronic (true) or paper (false)
+    pub electronic_prescription: Option<bool>,
+    pub source: ResultSource,
+}
+
+impl EligibilityResult {
+    /// The consent flag for one category, if the result reported it.
+    pub fn consent(&self, category: ConsentCategory) -> Option<&ConsentFlag> {
+        self.consents.iter().find(|c| c.category == category)
+    }
+    /// The copay that applies at the counter: the elderly certificate's ratio
+    /// when there is one, else the card's.
+    pub fn effective_copay(&self) -> Option<CopayRatio> {
+        let q = self.qualification.as_ref()?;
+        q.elderly
+            .as_ref()
+            .and_then(|e| e.copay)
+            .or(q.copay)
+    }
+}
+
+/// A service's error answer (JSON `{code, message}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceError {
+    pub code: String,
+    pub message: String,
+}
+
+/// The body of `POST /api/v1/eligibility` on the training service (and any
+/// service speaking the same JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EligibilityQuery {
+    pub card: CardDetails,
+    /// The day to confirm for; the service's today when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation_date: Option<NaiveDate>,
+    /// Whether the patient agreed to share 限度額適用認定証 information.
+    #[serde(default)]
+    pub limit_certificate_consent: bool,
+}
+
+/// `GET /api/v1/health`: who answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceInfo {
+    pub service: String,
+    /// True for the training service: the desk shows the 研修モード badge.
+    pub training: bool,
+    pub people: u64,
+    pub version: String,
+}

@@ -1,0 +1,1 @@
+fn main() { madoguchi_app::run() }
