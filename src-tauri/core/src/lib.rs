@@ -17,3 +17,6 @@ pub mod validation;
 pub mod wareki;
 
 pub use eligibility::*;
+pub mod consent;
+pub mod matching;
+pub mod medical;

@@ -1,0 +1,1 @@
+//! Disaster-mode matching (災害時モード). OWNER: helper "matching".
