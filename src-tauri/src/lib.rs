@@ -1,1 +1,61 @@
-pub fn run() {}
+//! # madoguchi (the desktop app)
+//!
+//! - [`desk`]: the application service (validate → gateway → store), shared by
+//!   the window and the command line;
+//! - [`commands`]: the thin Tauri commands over it;
+//! - [`cli`]: `madoguchi <subcommand>` for scripts;
+//! - [`settings`]: where data lives and which service to use.
+
+pub mod cli;
+pub mod commands;
+pub mod desk;
+pub mod settings;
+
+use std::sync::Arc;
+
+use tauri::Manager;
+
+/// Opens the desk window. Returns the process exit code.
+pub fn run_gui() -> std::process::ExitCode {
+    let settings = match settings::Settings::load() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return std::process::ExitCode::from(cli::EXIT_LOCAL);
+        }
+    };
+    let desk = match desk::Desk::open(settings) {
+        Ok(d) => Arc::new(d),
+        Err(e) => {
+            eprintln!("{e}");
+            return std::process::ExitCode::from(cli::EXIT_LOCAL);
+        }
+    };
+    let connecting = Arc::clone(&desk);
+    // Connect (or generate the training population) while the window paints.
+    std::thread::spawn(move || connecting.connect());
+    let app = tauri::Builder::default()
+        .manage(Arc::clone(&desk))
+        .invoke_handler(tauri::generate_handler![
+            commands::desk_status,
+            commands::desk_language,
+            commands::check_eligibility,
+            commands::todays_checks,
+            commands::check_detail,
+        ])
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => {
+            app.run(|handle, event| {
+                if let tauri::RunEvent::Exit = event {
+                    handle.state::<commands::DeskState>().shutdown();
+                }
+            });
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("the window could not be opened: {e}");
+            std::process::ExitCode::from(cli::EXIT_LOCAL)
+        }
+    }
+}

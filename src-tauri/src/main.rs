@@ -1,1 +1,16 @@
-fn main() { madoguchi_app::run() }
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("MADOGUCHI_LOG"))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = madoguchi_app::cli::Cli::parse();
+    if cli.command.is_none() {
+        return madoguchi_app::run_gui();
+    }
+    madoguchi_app::cli::run(cli)
+}

@@ -1,1 +1,464 @@
-fn main() {}
+//! The desk UI (Leptos, client-side rendered, wasm32).
+//!
+//! It only *shows*: every decision (validation, consent, what to store) is
+//! made in the backend through the Tauri commands in `src-tauri/src/commands.rs`.
+//! Messages come back as ids and are put into words here with the same
+//! `locales/` files the backend uses.
+
+mod format;
+mod tauri;
+
+use chrono::NaiveDate;
+use leptos::ev::KeyboardEvent;
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use madoguchi_core::message::{ApiError, Msg};
+use madoguchi_core::validation::{CardInput, Field};
+use madoguchi_core::{CheckSummary, EligibilityResult};
+use madoguchi_i18n::Lang;
+use serde::{Deserialize, Serialize};
+
+use crate::format::*;
+
+/// Mirrors `desk::DeskStatus` in the backend.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct DeskStatus {
+    ready: bool,
+    training: bool,
+    target: Option<String>,
+    problem: Option<Msg>,
+}
+
+/// Mirrors `desk::CheckOutcome` in the backend.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct CheckOutcome {
+    result: EligibilityResult,
+    #[allow(dead_code)]
+    check_id: Option<i64>,
+    warning: Option<Msg>,
+}
+
+#[derive(Serialize)]
+struct CheckArgs<'a> {
+    input: &'a CardInput,
+}
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}
+
+/// The order of the entry fields: Enter moves along it, and submits on the last.
+const FIELDS: [Field; 5] = [Field::InsurerNumber, Field::Symbol, Field::Number, Field::Branch, Field::BirthDate];
+
+fn field_key(f: Field) -> &'static str {
+    f.code()
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let (lang, set_lang) = signal(Lang::Ja);
+    let (status, set_status) = signal(None::<DeskStatus>);
+    let (today, set_today) = signal(Vec::<CheckSummary>::new());
+
+    // The language the desk is set to.
+    spawn_local(async move {
+        if let Ok(code) = tauri::invoke::<String>("desk_language", &()).await {
+            if let Some(l) = Lang::parse(&code) {
+                set_lang.set(l);
+            }
+        }
+    });
+
+    // Poll the status until the gateway is ready (the embedded training
+    // service may be generating its population on first start).
+    let refresh_today = move || {
+        spawn_local(async move {
+            if let Ok(list) = tauri::invoke::<Vec<CheckSummary>>("todays_checks", &()).await {
+                set_today.set(list);
+            }
+        })
+    };
+    spawn_local(async move {
+        loop {
+            if let Ok(s) = tauri::invoke::<DeskStatus>("desk_status", &()).await {
+                let done = s.ready;
+                set_status.set(Some(s));
+                if done {
+                    break;
+                }
+            }
+            tauri::sleep_ms(250).await;
+        }
+    });
+    refresh_today();
+
+    let t = move |id: &str| tr(lang.get(), id, &[]);
+
+    view! {
+        <header class="topbar">
+            <div class="brand">
+                <span class="logo">"窓"</span>
+                <span class="title">{move || t("app-title")}</span>
+                <span class="subtitle">{move || t("app-subtitle")}</span>
+            </div>
+            <Show when=move || status.get().is_some_and(|s| s.training)>
+                <span id="training-badge" class="badge training">{move || t("training-badge")}</span>
+            </Show>
+            <span id="service-status" class="service-status">
+                {move || match status.get() {
+                    None => t("service-starting"),
+                    Some(s) if !s.ready && s.problem.is_none() => t("service-starting"),
+                    Some(s) => match (&s.problem, &s.target) {
+                        (Some(p), _) => say(lang.get(), p),
+                        (None, Some(target)) => tr(lang.get(), "service-connected", &[("target", target.clone())]),
+                        (None, None) => String::new(),
+                    },
+                }}
+            </span>
+            <button id="lang-switch" class="lang" on:click=move |_| {
+                set_lang.update(|l| *l = if *l == Lang::Ja { Lang::En } else { Lang::Ja })
+            }>{move || t("lang-switch")}</button>
+        </header>
+        <main class="desk">
+            <CheckPanel lang=lang on_checked=move || refresh_today() />
+            <TodayList lang=lang today=today />
+        </main>
+    }
+}
+
+#[component]
+fn CheckPanel(lang: ReadSignal<Lang>, on_checked: impl Fn() + Copy + 'static) -> impl IntoView {
+    let refs: [NodeRef<html::Input>; 5] = std::array::from_fn(|_| NodeRef::new());
+    let (busy, set_busy) = signal(false);
+    let (outcome, set_outcome) = signal(None::<CheckOutcome>);
+    let (error, set_error) = signal(None::<ApiError>);
+
+    let read_input = move || {
+        let v = |i: usize| refs[i].get().map(|e| e.value()).unwrap_or_default();
+        CardInput { insurer_number: v(0), symbol: v(1), number: v(2), branch: v(3), birth_date: v(4) }
+    };
+
+    let submit = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        let input = read_input();
+        set_busy.set(true);
+        set_error.set(None);
+        spawn_local(async move {
+            match tauri::invoke::<CheckOutcome>("check_eligibility", &CheckArgs { input: &input }).await {
+                Ok(o) => {
+                    set_outcome.set(Some(o));
+                    on_checked();
+                }
+                Err(e) => {
+                    set_outcome.set(None);
+                    set_error.set(Some(e));
+                    // Put the cursor where the first problem is.
+                    if let Some(first) = error_field(&input, &set_error) {
+                        if let Some(el) = refs[first].get() {
+                            let _ = el.focus();
+                            el.select();
+                        }
+                    }
+                }
+            }
+            set_busy.set(false);
+        });
+    };
+
+    let clear = move || {
+        for r in &refs {
+            if let Some(el) = r.get() {
+                el.set_value("");
+            }
+        }
+        set_error.set(None);
+        set_outcome.set(None);
+        if let Some(el) = refs[0].get() {
+            let _ = el.focus();
+        }
+    };
+
+    let on_key = move |i: usize, ev: KeyboardEvent| {
+        if ev.key() == "Enter" {
+            ev.prevent_default();
+            if i + 1 < FIELDS.len() && !ev.ctrl_key() {
+                if let Some(next) = refs[i + 1].get() {
+                    let _ = next.focus();
+                    next.select();
+                }
+            } else {
+                submit();
+            }
+        } else if ev.key() == "Escape" {
+            clear();
+        }
+    };
+
+    let field_error = move |f: Field| {
+        error.get().and_then(|e| e.fields.into_iter().find(|fm| fm.field == f)).map(|fm| say(lang.get(), &fm.message))
+    };
+
+    let inputs = FIELDS
+        .iter()
+        .enumerate()
+        .map(|(i, &f)| {
+            let key = field_key(f);
+            let hint = match f {
+                Field::InsurerNumber => Some("hint-insurer_number"),
+                Field::BirthDate => Some("hint-birth_date"),
+                _ => None,
+            };
+            let class = match f {
+                Field::Branch => "field short",
+                Field::BirthDate => "field wide",
+                _ => "field",
+            };
+            view! {
+                <label class=class class:invalid=move || field_error(f).is_some()>
+                    <span class="label">{move || tr(lang.get(), &format!("field-{key}"), &[])}</span>
+                    <input
+                        id=key
+                        node_ref=refs[i]
+                        type="text"
+                        autocomplete="off"
+                        spellcheck="false"
+                        autofocus=i == 0
+                        inputmode=if matches!(f, Field::InsurerNumber | Field::Branch) { "numeric" } else { "text" }
+                        on:keydown=move |ev| on_key(i, ev)
+                    />
+                    {hint.map(|h| view! { <span class="hint">{move || tr(lang.get(), h, &[])}</span> })}
+                    <span class="field-error" id=format!("error-{key}")>{move || field_error(f)}</span>
+                </label>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <section class="panel entry">
+            <h2>{move || tr(lang.get(), "form-heading", &[])}</h2>
+            <form class="card-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                <div class="fields">{inputs}</div>
+                <div class="actions">
+                    <button id="check" type="submit" class="primary" disabled=move || busy.get()>
+                        {move || if busy.get() { tr(lang.get(), "checking", &[]) } else { tr(lang.get(), "button-check", &[]) }}
+                    </button>
+                    <button id="clear" type="button" on:click=move |_| clear()>{move || tr(lang.get(), "button-clear", &[])}</button>
+                </div>
+            </form>
+            <div id="message" class="message error" role="alert">
+                {move || error.get().filter(|e| e.fields.is_empty() || e.message.id != "error-input").map(|e| say(lang.get(), &e.message))}
+            </div>
+            {move || outcome.get().map(|o| view! { <ResultCard lang=lang outcome=o /> })}
+        </section>
+    }
+}
+
+/// The index of the first field with a problem.
+fn error_field(_input: &CardInput, set_error: &WriteSignal<Option<ApiError>>) -> Option<usize> {
+    let mut first = None;
+    set_error.update(|e| {
+        if let Some(e) = e {
+            first = FIELDS.iter().position(|f| e.fields.iter().any(|fm| fm.field == *f));
+        }
+    });
+    first
+}
+
+#[component]
+fn ResultCard(lang: ReadSignal<Lang>, outcome: CheckOutcome) -> impl IntoView {
+    let r = outcome.result;
+    let warning = outcome.warning;
+    let validity = r.validity;
+    let class = if validity.is_valid() { "validity valid" } else { "validity invalid" };
+    let today = r.confirmation_date;
+    let expired_on = r
+        .qualification
+        .as_ref()
+        .and_then(|q| q.valid_until)
+        .filter(|d| *d < today);
+    let r2 = r.clone();
+    view! {
+        <article id="result" class="result">
+            <div id="result-validity" class=class data-code=validity.code()>
+                <span class="validity-label">{move || tr(lang.get(), &format!("validity-{}", validity.code()), &[])}</span>
+                {move || r2.effective_copay().map(|c| view! {
+                    <span id="result-copay" class="copay" title=tr(lang.get(), "label-copay", &[])>
+                        <small>{tr(lang.get(), "label-copay", &[])}</small>
+                        {tr(lang.get(), "copay-wari", &[("wari", c.wari().to_string())])}
+                    </span>
+                })}
+            </div>
+            {(!validity.is_valid()).then(|| view! {
+                <p class="explain">{move || tr(lang.get(), &format!("explain-validity-{}", validity.code()), &[])}</p>
+            })}
+            {expired_on.map(|d| view! {
+                <p class="explain">{move || tr(lang.get(), "explain-expired", &[("date", format_date(lang.get(), d))])}</p>
+            })}
+            {r.error.clone().and_then(|e| e.message).map(|m| view! { <p class="explain service-message">{m}</p> })}
+            {warning.map(|w| view! { <p class="explain warning">{move || say(lang.get(), &w)}</p> })}
+            <dl class="facts">{facts(lang, &r)}</dl>
+        </article>
+    }
+}
+
+/// The facts of a result as label/value rows; only what the result holds.
+fn facts(lang: ReadSignal<Lang>, r: &EligibilityResult) -> impl IntoView {
+    let mut rows: Vec<(&'static str, &'static str, Box<dyn Fn(Lang) -> String + Send + Sync>)> = Vec::new();
+    let today = r.confirmation_date;
+    if let Some(p) = r.person.clone() {
+        let name = p.name.clone();
+        rows.push(("result-name", "label-name", Box::new(move |_| name.clone())));
+        if let Some(kana) = p.name_kana.clone() {
+            rows.push(("result-kana", "label-kana", Box::new(move |_| kana.clone())));
+        }
+        let birth = p.birth_date;
+        rows.push((
+            "result-birth",
+            "label-birth",
+            Box::new(move |l| format!("{}（{}）", format_birth(l, birth), tr(l, "label-age", &[("age", age_on(birth, today).to_string())]))),
+        ));
+        let sex = p.sex;
+        rows.push(("result-sex", "label-sex", Box::new(move |l| tr(l, &format!("sex-{}", sex.code()), &[]))));
+        if let Some(addr) = p.address.clone() {
+            rows.push(("result-address", "label-address", Box::new(move |_| addr.clone())));
+        }
+    }
+    if let Some(q) = r.qualification.clone() {
+        let insurer = format!("{}　{}", q.insurer_name.clone().unwrap_or_default(), q.insurer_number);
+        rows.push(("result-insurer", "label-insurer", Box::new(move |_| insurer.clone())));
+        let card = format!("{} ・ {} ・ {}", dash(&q.symbol), dash(&q.number), q.branch.clone().unwrap_or_else(|| "—".into()));
+        rows.push(("result-card", "label-card", Box::new(move |_| card.clone())));
+        if let Some(rel) = q.relationship {
+            rows.push(("result-relationship", "label-relationship", Box::new(move |_| rel.label_ja().to_string())));
+        }
+        let (from, until) = (q.valid_from, q.valid_until);
+        if from.is_some() || until.is_some() {
+            rows.push((
+                "result-valid-period",
+                "label-valid-period",
+                Box::new(move |l| format!("{} 〜 {}", from.map(|d| format_date(l, d)).unwrap_or_default(), until.map(|d| format_date(l, d)).unwrap_or_default())),
+            ));
+        }
+        if q.preschool {
+            rows.push(("result-preschool", "label-preschool", Box::new(move |l| tr(l, "label-preschool", &[]))));
+        }
+        if let Some(e) = q.elderly.clone() {
+            rows.push((
+                "result-elderly",
+                "label-elderly",
+                Box::new(move |l| {
+                    let ratio = e.copay.map(|c| tr(l, "copay-wari", &[("wari", c.wari().to_string())])).unwrap_or_default();
+                    format!("{ratio}　{}", period(l, e.valid_from, e.valid_until))
+                }),
+            ));
+        }
+        if let Some(lim) = q.limit.clone() {
+            rows.push((
+                "result-limit",
+                "label-limit",
+                Box::new(move |l| {
+                    let cat = lim.category.map(|c| format!("{}（{}）", c.label_ja(), c.code())).unwrap_or_default();
+                    format!("{cat}　{}", period(l, lim.valid_from, lim.valid_until))
+                }),
+            ));
+        }
+        if !q.specific_diseases.is_empty() {
+            let ds = q.specific_diseases.clone();
+            rows.push((
+                "result-diseases",
+                "label-diseases",
+                Box::new(move |_| ds.iter().map(|d| d.disease.label_ja()).collect::<Vec<_>>().join("、")),
+            ));
+        }
+        if !q.public_expenses.is_empty() {
+            let ps = q.public_expenses.clone();
+            rows.push((
+                "result-public",
+                "label-public",
+                Box::new(move |_| {
+                    ps.iter()
+                        .map(|p| format!("{} {}", p.payer_number, p.recipient_number.clone().unwrap_or_default()))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                }),
+            ));
+        }
+        if let Some(loss) = q.loss_reason {
+            rows.push(("result-loss", "label-loss", Box::new(move |_| loss.label_ja().to_string())));
+        }
+    }
+    let at = r.confirmed_at;
+    let source = r.source;
+    rows.push((
+        "result-confirmed-at",
+        "label-confirmed-at",
+        Box::new(move |l| {
+            let src = serde_json::to_value(source).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            format!("{} {}（{}）", format_date(l, at.date()), at.format("%H:%M:%S"), tr(l, &format!("source-{src}"), &[]))
+        }),
+    ));
+    rows.into_iter()
+        .map(|(id, label, value)| {
+            view! {
+                <div class="fact">
+                    <dt>{move || tr(lang.get(), label, &[])}</dt>
+                    <dd id=id>{move || value(lang.get())}</dd>
+                </div>
+            }
+        })
+        .collect_view()
+}
+
+fn dash(s: &str) -> String {
+    if s.is_empty() { "—".into() } else { s.to_string() }
+}
+
+fn period(l: Lang, from: Option<NaiveDate>, until: Option<NaiveDate>) -> String {
+    match (from, until) {
+        (None, None) => String::new(),
+        _ => format!("{} 〜 {}", from.map(|d| format_date(l, d)).unwrap_or_default(), until.map(|d| format_date(l, d)).unwrap_or_default()),
+    }
+}
+
+#[component]
+fn TodayList(lang: ReadSignal<Lang>, today: ReadSignal<Vec<CheckSummary>>) -> impl IntoView {
+    view! {
+        <section class="panel today">
+            <h2>
+                {move || tr(lang.get(), "today-heading", &[])}
+                <span class="count">{move || tr(lang.get(), "today-count", &[("count", today.get().len().to_string())])}</span>
+            </h2>
+            <Show
+                when=move || !today.get().is_empty()
+                fallback=move || view! { <p class="empty">{move || tr(lang.get(), "today-empty", &[])}</p> }
+            >
+                <table id="today-list">
+                    <thead>
+                        <tr>
+                            <th>{move || tr(lang.get(), "col-time", &[])}</th>
+                            <th>{move || tr(lang.get(), "col-name", &[])}</th>
+                            <th>{move || tr(lang.get(), "col-insurer", &[])}</th>
+                            <th>{move || tr(lang.get(), "col-result", &[])}</th>
+                            <th>{move || tr(lang.get(), "col-copay", &[])}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For each=move || today.get() key=|c| c.id let:c>
+                            <tr class:invalid=!c.validity.is_valid()>
+                                <td>{c.checked_at.format("%H:%M").to_string()}</td>
+                                <td>{c.name.clone().unwrap_or_else(|| "—".into())}</td>
+                                <td>{c.insurer_number.clone()}</td>
+                                <td>{move || tr(lang.get(), &format!("validity-{}", c.validity.code()), &[])}</td>
+                                <td>{move || c.copay.map(|r| tr(lang.get(), "copay-wari", &[("wari", r.wari().to_string())])).unwrap_or_default()}</td>
+                            </tr>
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
+        </section>
+    }
+}

@@ -1,1 +1,128 @@
-fn main() {}
+//! `cargo xtask <task>` (run through `./x`, which installs what is missing first).
+//!
+//! - `ui`     build the Leptos UI to wasm and bind it into `ui/dist/`
+//! - `run`    build the UI and open the desk (training mode unless configured)
+//! - `test`   build once, run every test: unit, integration, then the E2E tests
+//!            of the real window under Xvfb through tauri-driver
+//! - `bench`  print the benchmark figures
+//!
+//! Plain std on purpose: this crate builds before anything else and must stay
+//! quick to compile.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let task = args.first().map(String::as_str).unwrap_or("help");
+    let rest = &args[args.len().min(1)..];
+    let result = match task {
+        "ui" => build_ui(),
+        "run" => build_ui().and_then(|_| run_app(rest)),
+        "test" => build_ui().and_then(|_| test_all(rest)),
+        "e2e" => build_ui().and_then(|_| e2e(rest)),
+        "bench" => build_ui().and_then(|_| bench(rest)),
+        _ => {
+            eprintln!("usage: cargo xtask ui | run | test | e2e | bench");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask {task}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type R = Result<(), String>;
+
+fn cargo() -> Command {
+    let mut c = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+fn run(mut c: Command) -> R {
+    eprintln!("xtask: {c:?}");
+    let status = c.status().map_err(|e| format!("{c:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{c:?} failed: {status}"))
+    }
+}
+
+/// A tool from `.tools/bin` (installed by `./x`), else from PATH.
+fn tool(name: &str) -> PathBuf {
+    let local = root().join(".tools/bin").join(name);
+    if local.exists() {
+        local
+    } else {
+        PathBuf::from(name)
+    }
+}
+
+fn build_ui() -> R {
+    let mut c = cargo();
+    c.args(["build", "-p", "madoguchi-ui", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"]);
+    run(c)?;
+    let target_dir = env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"));
+    let wasm = target_dir.join("wasm32-unknown-unknown/wasm-release/madoguchi-ui.wasm");
+    let dist = root().join("ui/dist");
+    std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
+    let mut wb = Command::new(tool("wasm-bindgen"));
+    wb.args(["--target", "web", "--no-typescript", "--out-name", "madoguchi_ui", "--out-dir"])
+        .arg(&dist)
+        .arg(&wasm);
+    run(wb)?;
+    for f in ["index.html", "main.js", "styles.css"] {
+        std::fs::copy(root().join("ui/static").join(f), dist.join(f)).map_err(|e| format!("{f}: {e}"))?;
+    }
+    let size = std::fs::metadata(dist.join("madoguchi_ui_bg.wasm")).map(|m| m.len()).unwrap_or(0);
+    eprintln!("xtask: ui/dist ready (wasm {} KiB)", size / 1024);
+    Ok(())
+}
+
+fn run_app(rest: &[String]) -> R {
+    let mut c = cargo();
+    c.args(["run", "-p", "madoguchi", "--bin", "madoguchi", "--"]).args(rest);
+    run(c)
+}
+
+/// Unit and integration tests, then the E2E tests in a real window. One build
+/// serves both stages: the first `cargo test` builds the app, the training
+/// service and every test binary; the E2E stage only runs them.
+fn test_all(rest: &[String]) -> R {
+    let mut c = cargo();
+    c.args(["test", "--workspace", "--exclude", "madoguchi-ui"]).args(rest);
+    run(c)?;
+    e2e(&[])
+}
+
+fn e2e(rest: &[String]) -> R {
+    // Make sure the app binary the E2E tests drive is the current one.
+    let mut b = cargo();
+    b.args(["build", "-p", "madoguchi", "-p", "madoguchi-training"]);
+    run(b)?;
+    let mut c = Command::new("xvfb-run");
+    c.current_dir(root())
+        .args(["-a", "-s", "-screen 0 1400x1000x24"])
+        .arg(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["test", "-p", "madoguchi", "--test", "e2e_desk", "--", "--ignored", "--test-threads=1"])
+        .args(rest)
+        .env("TAURI_DRIVER", tool("tauri-driver"));
+    run(c)
+}
+
+fn bench(rest: &[String]) -> R {
+    let mut c = cargo();
+    c.args(["bench", "--workspace", "--exclude", "madoguchi-ui"]).args(rest);
+    run(c)
+}

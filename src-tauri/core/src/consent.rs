@@ -1,1 +1,699 @@
-//! 同意 (consent): who may see which medical information, until when. OWNER: helper "consent".
+//! 同意 (consent): who may see which medical information, until when.
+//!
+//! OWNER: helper "consent".
+//!
+//! # The rule
+//!
+//! With the patient's consent for a category (薬剤情報, 特定健診等情報, 診療情報,
+//! 手術情報), and while that consent is valid, the facility may view, fetch,
+//! cache and print information of that category. Without a valid consent
+//! nothing of that category may be shown, fetched, cached or printed.
+//!
+//! # One gate
+//!
+//! [`decide`] is the one function every path calls before touching medical
+//! information: Tauri commands, gateway requests, reads of cached data, the
+//! PDF printer. It answers [`Decision::Allowed`] with a [`ConsentGrant`], or
+//! [`Decision::Refused`] with a [`Refusal`] that staff can read.
+//!
+//! A [`ConsentGrant`] is a proof token: its fields are private and only
+//! [`decide`] creates one, so code that reads or prints medical data can take
+//! `&ConsentGrant` as an argument and cannot be called without having asked.
+//! It is neither `Clone` nor `Deserialize`. A grant is tied to one patient, one
+//! category and one purpose, and expires with the consent: the receiver checks
+//! it with [`ConsentGrant::permits`] (or [`ConsentGrant::check`]).
+//!
+//! # Time
+//!
+//! A consent is valid on the half-open interval `[given_at, valid_until)`:
+//! valid while `given_at <= now < valid_until`. At `now == valid_until` it has
+//! expired. `now` is always an argument (local time of the facility, like the
+//! OQS `…ConsTime` / `…AvailableTime` values); the core reads no clock.
+//!
+//! # Validity per source
+//!
+//! | source | maximum validity | why |
+//! |---|---|---|
+//! | [`ConsentSource::CardReader`] | 24 h | OQS reports `AvailableTime = ConsTime + 24 h` |
+//! | [`ConsentSource::HomeVisit`] | as recorded (no maximum here) | 居宅同意取得型: the consent may be reused on later visits within its validity, which the app reports; the core takes `valid_until` as given |
+//! | [`ConsentSource::DisasterOral`] | 24 h | oral consent in 災害時モード is for that visit |
+//! | [`ConsentSource::UnconsciousVitalInterest`] | 24 h | no consent from the patient; only for the emergency at hand, with a written reason |
+//!
+//! Every consent must have a non-blank patient key of the form
+//! `保険者番号:記号:番号:枝番`, a non-blank `recorded_by`, and
+//! `valid_until > given_at`.
+//!
+//! # Categories are independent
+//!
+//! Each category needs its own consent. In particular 診療情報 (clinical) does
+//! **not** imply 手術情報 (operations).
+//!
+//! # Purposes
+//!
+//! A valid consent allows all four [`Purpose`]s alike. The purpose is still
+//! asked and carried in the grant, so that a grant obtained to view cannot be
+//! passed to the printer, and so that logs say what the access was for.
+
+use chrono::{NaiveDateTime, TimeDelta, Timelike};
+use serde::{Deserialize, Serialize};
+
+use crate::eligibility::{ConsentCategory, EligibilityResult};
+
+/// `recorded_by` for consents that come from the card reader.
+pub const CARD_READER_RECORDER: &str = "card-reader";
+
+/// The longest a card-reader, disaster or vital-interest consent may last.
+pub fn max_validity(source: &ConsentSource) -> Option<TimeDelta> {
+    match source {
+        ConsentSource::CardReader
+        | ConsentSource::DisasterOral
+        | ConsentSource::UnconsciousVitalInterest { .. } => Some(TimeDelta::hours(24)),
+        ConsentSource::HomeVisit => None,
+    }
+}
+
+/// How the consent was obtained.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ConsentSource {
+    /// On the face-recognition card reader at the counter (OQS `…ConsFlg`).
+    CardReader,
+    /// 居宅同意取得型: at the patient's home, in the home-visit app.
+    HomeVisit,
+    /// 災害時モード: the patient consented orally to staff.
+    DisasterOral,
+    /// The patient cannot consent (unconscious) and the information is needed
+    /// to protect life. `reason` is mandatory and must not be blank.
+    UnconsciousVitalInterest { reason: String },
+}
+
+impl ConsentSource {
+    /// A stable name for logs and message arguments.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ConsentSource::CardReader => "card_reader",
+            ConsentSource::HomeVisit => "home_visit",
+            ConsentSource::DisasterOral => "disaster_oral",
+            ConsentSource::UnconsciousVitalInterest { .. } => "unconscious_vital_interest",
+        }
+    }
+}
+
+/// One consent of one patient for one category.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Consent {
+    /// `保険者番号:記号:番号:枝番` ([`crate::CardDetails::person_key`]).
+    pub patient_key: String,
+    pub category: ConsentCategory,
+    /// When the consent was given (valid from this instant, inclusive).
+    pub given_at: NaiveDateTime,
+    /// Valid until this instant, exclusive.
+    pub valid_until: NaiveDateTime,
+    pub source: ConsentSource,
+    /// Staff id or role who recorded it ([`CARD_READER_RECORDER`] for the card reader).
+    pub recorded_by: String,
+}
+
+/// What is wrong with a consent record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ConsentProblem {
+    /// The patient key is blank.
+    MissingPatientKey,
+    /// The patient key is not `保険者番号:記号:番号:枝番` (4 parts, insurer
+    /// number and number non-blank).
+    MalformedPatientKey,
+    /// The consent is for another patient than the consent state it is recorded into.
+    OtherPatient,
+    /// `recorded_by` is blank.
+    MissingRecorder,
+    /// An [`ConsentSource::UnconsciousVitalInterest`] consent without a reason.
+    MissingReason,
+    /// `valid_until` is not after `given_at`.
+    EndsBeforeItStarts,
+    /// Longer than the source allows.
+    TooLong { max_hours: i64 },
+}
+
+impl ConsentProblem {
+    /// The Fluent message for staff (`locales/*/consent.ftl`).
+    pub fn message(&self) -> Message {
+        let id = match self {
+            ConsentProblem::MissingPatientKey => "consent-problem-missing-patient-key",
+            ConsentProblem::MalformedPatientKey => "consent-problem-malformed-patient-key",
+            ConsentProblem::OtherPatient => "consent-problem-other-patient",
+            ConsentProblem::MissingRecorder => "consent-problem-missing-recorder",
+            ConsentProblem::MissingReason => "consent-problem-missing-reason",
+            ConsentProblem::EndsBeforeItStarts => "consent-problem-ends-before-it-starts",
+            ConsentProblem::TooLong { .. } => "consent-problem-too-long",
+        };
+        let mut args = Vec::new();
+        if let ConsentProblem::TooLong { max_hours } = self {
+            args.push(("max-hours", MessageArg::Number(*max_hours)));
+        }
+        Message { id, args }
+    }
+}
+
+fn patient_key_problem(key: &str) -> Option<ConsentProblem> {
+    if key.trim().is_empty() {
+        return Some(ConsentProblem::MissingPatientKey);
+    }
+    let parts: Vec<&str> = key.split(':').collect();
+    if parts.len() != 4 || parts[0].trim().is_empty() || parts[2].trim().is_empty() {
+        return Some(ConsentProblem::MalformedPatientKey);
+    }
+    None
+}
+
+impl Consent {
+    /// Checks the record on its own (not against a time, not against a state).
+    pub fn validate(&self) -> Result<(), ConsentProblem> {
+        if let Some(p) = patient_key_problem(&self.patient_key) {
+            return Err(p);
+        }
+        if self.recorded_by.trim().is_empty() {
+            return Err(ConsentProblem::MissingRecorder);
+        }
+        if let ConsentSource::UnconsciousVitalInterest { reason } = &self.source {
+            if reason.trim().is_empty() {
+                return Err(ConsentProblem::MissingReason);
+            }
+        }
+        if self.valid_until <= self.given_at {
+            return Err(ConsentProblem::EndsBeforeItStarts);
+        }
+        if let Some(max) = max_validity(&self.source) {
+            if self.valid_until - self.given_at > max {
+                return Err(ConsentProblem::TooLong {
+                    max_hours: max.num_hours(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// `given_at <= now < valid_until` (says nothing about the record being valid).
+    pub fn covers(&self, now: NaiveDateTime) -> bool {
+        self.given_at <= now && now < self.valid_until
+    }
+}
+
+/// All consents known for one patient.
+///
+/// Built from the card reader's result ([`ConsentState::from_eligibility`]),
+/// added to with [`ConsentState::record`] (validated), or reloaded from the
+/// store with [`ConsentState::from_stored`] (not validated: [`decide`] checks
+/// every record again, so a corrupt row is refused, never trusted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentState {
+    patient_key: String,
+    consents: Vec<Consent>,
+}
+
+impl ConsentState {
+    /// No consents yet for this patient.
+    pub fn new(patient_key: impl Into<String>) -> Self {
+        ConsentState {
+            patient_key: patient_key.into(),
+            consents: Vec::new(),
+        }
+    }
+
+    /// The consents a card-reader eligibility result reports for `patient_key`.
+    ///
+    /// - A flag with `given == true` and a `given_at` becomes a consent with
+    ///   source [`ConsentSource::CardReader`], valid until `available_until`,
+    ///   or `given_at + 24 h` when that is missing. An `available_until`
+    ///   later than `given_at + 24 h` is cut to 24 h.
+    /// - `given == false`, or no `given_at`: no consent. If the result
+    ///   reports the same category twice and one flag says not given, that
+    ///   category gets no consent at all.
+    /// - The result must be about `patient_key`: it must equal the key of the
+    ///   result's qualification (`保険者番号:記号:番号:枝番`, as
+    ///   [`crate::CardDetails::person_key`] writes it, empty 枝番 when none) or
+    ///   of the asked card details. Otherwise no consent is taken from it.
+    /// - An `available_until` not after `given_at` is kept as it is, so that
+    ///   [`decide`] reports an invalid record rather than a missing consent.
+    pub fn from_eligibility(result: &EligibilityResult, patient_key: &str) -> Self {
+        let mut state = ConsentState::new(patient_key);
+        if !result_is_about(result, patient_key) {
+            return state;
+        }
+        for flag in &result.consents {
+            let refused_elsewhere = result
+                .consents
+                .iter()
+                .any(|f| f.category == flag.category && !f.given);
+            if !flag.given || refused_elsewhere {
+                continue;
+            }
+            let Some(given_at) = flag.given_at else {
+                continue;
+            };
+            let day = given_at.checked_add_signed(TimeDelta::hours(24));
+            let valid_until = match (flag.available_until, day) {
+                (Some(a), Some(d)) => a.min(d),
+                (Some(a), None) => a,
+                (None, Some(d)) => d,
+                (None, None) => continue,
+            };
+            state.consents.push(Consent {
+                patient_key: patient_key.to_string(),
+                category: flag.category,
+                given_at,
+                valid_until,
+                source: ConsentSource::CardReader,
+                recorded_by: CARD_READER_RECORDER.to_string(),
+            });
+        }
+        state
+    }
+
+    /// Consents as the store kept them. Not validated here; [`decide`]
+    /// validates each record whenever it is used.
+    pub fn from_stored(patient_key: impl Into<String>, consents: Vec<Consent>) -> Self {
+        ConsentState {
+            patient_key: patient_key.into(),
+            consents,
+        }
+    }
+
+    /// Records a consent (home visit, disaster, vital interest, or a card
+    /// reader consent from elsewhere) after validating it. A consent for
+    /// another patient is refused with [`ConsentProblem::OtherPatient`].
+    pub fn record(&mut self, consent: Consent) -> Result<(), ConsentProblem> {
+        consent.validate()?;
+        if consent.patient_key != self.patient_key {
+            return Err(ConsentProblem::OtherPatient);
+        }
+        self.consents.push(consent);
+        Ok(())
+    }
+
+    pub fn patient_key(&self) -> &str {
+        &self.patient_key
+    }
+
+    pub fn consents(&self) -> &[Consent] {
+        &self.consents
+    }
+}
+
+fn qualification_key(q: &crate::eligibility::Qualification) -> String {
+    format!(
+        "{}:{}:{}:{}",
+        q.insurer_number,
+        q.symbol,
+        q.number,
+        q.branch.as_deref().unwrap_or("")
+    )
+}
+
+fn result_is_about(result: &EligibilityResult, patient_key: &str) -> bool {
+    let by_qualification = result
+        .qualification
+        .as_ref()
+        .is_some_and(|q| qualification_key(q) == patient_key);
+    let by_asked = result
+        .asked
+        .as_ref()
+        .is_some_and(|a| a.person_key() == patient_key);
+    by_qualification || by_asked
+}
+
+/// What the medical information is wanted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// Show on screen.
+    View,
+    /// Request from the national system.
+    Fetch,
+    /// Keep in the local store.
+    Cache,
+    /// Print (PDF).
+    Print,
+}
+
+impl Purpose {
+    pub const ALL: [Purpose; 4] = [
+        Purpose::View,
+        Purpose::Fetch,
+        Purpose::Cache,
+        Purpose::Print,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::View => "view",
+            Purpose::Fetch => "fetch",
+            Purpose::Cache => "cache",
+            Purpose::Print => "print",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s.trim())
+    }
+}
+
+/// Proof that [`decide`] allowed one purpose on one category of one patient.
+///
+/// Only [`decide`] makes one. Not `Clone`, not `Deserialize`. Functions that
+/// read, fetch, cache or print medical information take `&ConsentGrant` and
+/// call [`ConsentGrant::check`] with what they are about to do.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ConsentGrant {
+    patient_key: String,
+    category: ConsentCategory,
+    purpose: Purpose,
+    valid_until: NaiveDateTime,
+    source: ConsentSource,
+}
+
+impl ConsentGrant {
+    pub fn patient_key(&self) -> &str {
+        &self.patient_key
+    }
+    pub fn category(&self) -> ConsentCategory {
+        self.category
+    }
+    pub fn purpose(&self) -> Purpose {
+        self.purpose
+    }
+    /// The end of the consent this grant rests on (exclusive).
+    pub fn valid_until(&self) -> NaiveDateTime {
+        self.valid_until
+    }
+    /// How that consent was obtained (for the access log).
+    pub fn source(&self) -> &ConsentSource {
+        &self.source
+    }
+    /// Is the grant still valid at `now` (`now < valid_until`)?
+    pub fn is_valid_at(&self, now: NaiveDateTime) -> bool {
+        now < self.valid_until
+    }
+    /// Does this grant allow exactly this access, now?
+    pub fn permits(
+        &self,
+        patient_key: &str,
+        category: ConsentCategory,
+        purpose: Purpose,
+        now: NaiveDateTime,
+    ) -> bool {
+        self.check(patient_key, category, purpose, now).is_ok()
+    }
+    /// As [`ConsentGrant::permits`], with the reason when it does not.
+    pub fn check(
+        &self,
+        patient_key: &str,
+        category: ConsentCategory,
+        purpose: Purpose,
+        now: NaiveDateTime,
+    ) -> Result<(), Refusal> {
+        let reason = if self.patient_key != patient_key {
+            RefusalReason::WrongPatient
+        } else if self.category != category {
+            RefusalReason::CategoryNotConsented
+        } else if self.purpose != purpose {
+            RefusalReason::PurposeNotGranted {
+                granted: self.purpose,
+            }
+        } else if !self.is_valid_at(now) {
+            RefusalReason::Expired {
+                at: self.valid_until,
+            }
+        } else {
+            return Ok(());
+        };
+        Err(Refusal {
+            category,
+            purpose,
+            reason,
+        })
+    }
+}
+
+/// Why access was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum RefusalReason {
+    /// The patient has no consent at all.
+    NoConsent,
+    /// The patient has consents, but none for this category.
+    CategoryNotConsented,
+    /// The consent for this category ended at `at` (exclusive).
+    Expired { at: NaiveDateTime },
+    /// The consent for this category starts only at `from` (clock skew, or
+    /// a mistyped time).
+    NotYetValid { from: NaiveDateTime },
+    /// The consent state (or grant) belongs to another patient.
+    WrongPatient,
+    /// The only consents for this category are broken records.
+    InvalidRecord { problem: ConsentProblem },
+    /// A grant was presented for another purpose than it was given for
+    /// (only from [`ConsentGrant::check`]; [`decide`] never says this).
+    PurposeNotGranted { granted: Purpose },
+}
+
+impl RefusalReason {
+    /// A stable name for logs and test tables.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RefusalReason::NoConsent => "no_consent",
+            RefusalReason::CategoryNotConsented => "category_not_consented",
+            RefusalReason::Expired { .. } => "expired",
+            RefusalReason::NotYetValid { .. } => "not_yet_valid",
+            RefusalReason::WrongPatient => "wrong_patient",
+            RefusalReason::InvalidRecord { .. } => "invalid_record",
+            RefusalReason::PurposeNotGranted { .. } => "purpose_not_granted",
+        }
+    }
+}
+
+/// A refusal: what was asked, and why not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub category: ConsentCategory,
+    pub purpose: Purpose,
+    pub reason: RefusalReason,
+}
+
+/// A Fluent argument value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum MessageArg {
+    Text(String),
+    Number(i64),
+}
+
+impl std::fmt::Display for MessageArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MessageArg::Text(s) => f.write_str(s),
+            MessageArg::Number(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+/// A Fluent message id with its arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    pub id: &'static str,
+    pub args: Vec<(&'static str, MessageArg)>,
+}
+
+impl Message {
+    /// The arguments as strings, the form `madoguchi_i18n::Messages::get`
+    /// takes. (The consent messages only select on text arguments, so
+    /// numbers as strings render the same.)
+    pub fn string_args(&self) -> Vec<(&'static str, String)> {
+        self.args.iter().map(|(k, v)| (*k, v.to_string())).collect()
+    }
+}
+
+impl Refusal {
+    /// The Fluent message for staff (`locales/*/consent.ftl`).
+    ///
+    /// Arguments: `category` (`medication` | `checkups` | `clinical` |
+    /// `operations`), `purpose` (`view` | `fetch` | `cache` | `print`); for
+    /// `Expired` and `NotYetValid` also `month`, `day` (numbers) and `time`
+    /// (`9:30`); for `PurposeNotGranted` also `granted` (a purpose).
+    pub fn message(&self) -> Message {
+        let id = match &self.reason {
+            RefusalReason::NoConsent => "consent-refused-no-consent",
+            RefusalReason::CategoryNotConsented => "consent-refused-category-not-consented",
+            RefusalReason::Expired { .. } => "consent-refused-expired",
+            RefusalReason::NotYetValid { .. } => "consent-refused-not-yet-valid",
+            RefusalReason::WrongPatient => "consent-refused-wrong-patient",
+            RefusalReason::InvalidRecord { .. } => "consent-refused-invalid-record",
+            RefusalReason::PurposeNotGranted { .. } => "consent-refused-purpose-not-granted",
+        };
+        let mut args = vec![
+            (
+                "category",
+                MessageArg::Text(self.category.as_str().to_string()),
+            ),
+            (
+                "purpose",
+                MessageArg::Text(self.purpose.as_str().to_string()),
+            ),
+        ];
+        match &self.reason {
+            RefusalReason::Expired { at: t } | RefusalReason::NotYetValid { from: t } => {
+                use chrono::Datelike;
+                args.push(("month", MessageArg::Number(t.month() as i64)));
+                args.push(("day", MessageArg::Number(t.day() as i64)));
+                args.push((
+                    "time",
+                    MessageArg::Text(format!("{}:{:02}", t.hour(), t.minute())),
+                ));
+            }
+            RefusalReason::PurposeNotGranted { granted } => {
+                args.push(("granted", MessageArg::Text(granted.as_str().to_string())));
+            }
+            _ => {}
+        }
+        Message { id, args }
+    }
+}
+
+/// The answer of [`decide`].
+#[must_use]
+#[derive(Debug, PartialEq, Eq)]
+pub enum Decision {
+    Allowed(ConsentGrant),
+    Refused(Refusal),
+}
+
+impl Decision {
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Decision::Allowed(_))
+    }
+    pub fn into_result(self) -> Result<ConsentGrant, Refusal> {
+        match self {
+            Decision::Allowed(g) => Ok(g),
+            Decision::Refused(r) => Err(r),
+        }
+    }
+    /// `allowed` or the refusal's kind (as in the test table).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Decision::Allowed(_) => "allowed",
+            Decision::Refused(r) => r.reason.kind(),
+        }
+    }
+}
+
+/// May `purpose` be done with `category` information of `patient_key` at `now`?
+///
+/// Allowed only when `state` belongs to `patient_key` and holds a consent
+/// that is for exactly that patient and category, passes
+/// [`Consent::validate`], and covers `now` (`given_at <= now < valid_until`).
+/// Among several, the grant rests on the one that lasts longest.
+///
+/// Refusals, checked in this order:
+/// 1. [`RefusalReason::WrongPatient`]: `patient_key` is blank or not the
+///    state's patient.
+/// 2. [`RefusalReason::NoConsent`]: no consent of any category for the patient.
+/// 3. [`RefusalReason::CategoryNotConsented`]: consents, but none for this category.
+/// 4. [`RefusalReason::InvalidRecord`]: consents for this category, all broken.
+/// 5. [`RefusalReason::NotYetValid`]: every valid one starts after `now`
+///    (`from` = the earliest start).
+/// 6. [`RefusalReason::Expired`]: otherwise (`at` = the latest end).
+///
+/// Consents in the state that name another patient than the state's are
+/// ignored.
+pub fn decide(
+    state: &ConsentState,
+    patient_key: &str,
+    category: ConsentCategory,
+    purpose: Purpose,
+    now: NaiveDateTime,
+) -> Decision {
+    let refuse = |reason| {
+        Decision::Refused(Refusal {
+            category,
+            purpose,
+            reason,
+        })
+    };
+    if patient_key.trim().is_empty() || state.patient_key != patient_key {
+        return refuse(RefusalReason::WrongPatient);
+    }
+    let mine: Vec<&Consent> = state
+        .consents
+        .iter()
+        .filter(|c| c.patient_key == patient_key)
+        .collect();
+    if mine.is_empty() {
+        return refuse(RefusalReason::NoConsent);
+    }
+    let this_category: Vec<&Consent> = mine
+        .into_iter()
+        .filter(|c| c.category == category)
+        .collect();
+    if this_category.is_empty() {
+        return refuse(RefusalReason::CategoryNotConsented);
+    }
+    let mut first_problem = None;
+    let mut valid = Vec::new();
+    for c in this_category {
+        match c.validate() {
+            Ok(()) => valid.push(c),
+            Err(p) => {
+                first_problem.get_or_insert(p);
+            }
+        }
+    }
+    if valid.is_empty() {
+        return refuse(RefusalReason::InvalidRecord {
+            problem: first_problem.unwrap_or(ConsentProblem::MalformedPatientKey),
+        });
+    }
+    if let Some(best) = valid
+        .iter()
+        .filter(|c| c.covers(now))
+        .max_by_key(|c| c.valid_until)
+    {
+        return Decision::Allowed(ConsentGrant {
+            patient_key: patient_key.to_string(),
+            category,
+            purpose,
+            valid_until: best.valid_until,
+            source: best.source.clone(),
+        });
+    }
+    let last_end = valid
+        .iter()
+        .filter(|c| c.valid_until <= now)
+        .map(|c| c.valid_until)
+        .max();
+    match last_end {
+        Some(at) => refuse(RefusalReason::Expired { at }),
+        None => {
+            // Every valid consent starts after now.
+            let from = valid.iter().map(|c| c.given_at).min().unwrap_or(now);
+            refuse(RefusalReason::NotYetValid { from })
+        }
+    }
+}
+
+/// May cached information still be kept at `now`?
+///
+/// Only while the consent it was fetched under is valid (`now <
+/// consent_valid_until`), and never longer than `retention` after it was
+/// cached (`now < cached_at + retention`). A `cached_at` after `now` (a
+/// clock gone backwards) is not trusted: the answer is `false`.
+pub fn cache_may_keep(
+    consent_valid_until: NaiveDateTime,
+    cached_at: NaiveDateTime,
+    retention: TimeDelta,
+    now: NaiveDateTime,
+) -> bool {
+    let retained_until = cached_at
+        .checked_add_signed(retention)
+        .unwrap_or(NaiveDateTime::MAX);
+    cached_at <= now && now < consent_valid_until && now < retained_until
+}

@@ -360,3 +360,17 @@ pub struct ServiceInfo {
     pub people: u64,
     pub version: String,
 }
+
+/// One line of today's list at the desk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckSummary {
+    pub id: i64,
+    pub checked_at: NaiveDateTime,
+    /// `保険者番号:記号:番号:枝番` of the card asked about.
+    pub person_key: String,
+    pub name: Option<String>,
+    pub insurer_number: String,
+    pub validity: Validity,
+    pub copay: Option<CopayRatio>,
+    pub source: ResultSource,
+}

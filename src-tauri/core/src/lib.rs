@@ -19,4 +19,5 @@ pub mod wareki;
 pub use eligibility::*;
 pub mod consent;
 pub mod matching;
+pub mod message;
 pub mod medical;

@@ -1,0 +1,82 @@
+app-title = Madoguchi
+app-subtitle = Online eligibility check
+training-badge = Training mode
+service-starting = Starting the training service…
+service-connected = Connected to: { $target }
+service-unavailable = Cannot reach the eligibility service
+lang-switch = 日本語
+
+# The entry form
+form-heading = Check from insurance card details
+hint-insurer_number = 8 digits (6 for national health insurance)
+hint-birth_date = e.g. 1986-04-12 / S61.4.12 / 昭和61年4月12日
+button-check = Check (Enter)
+button-clear = Clear
+checking = Checking…
+
+# The result
+result-heading = Eligibility
+validity-1 = Valid
+validity-2 = Not valid
+validity-3 = Not valid (a newer qualification exists)
+validity-4 = No matching qualification
+validity-5 = Several qualifications match
+validity-6 = Valid (not registered)
+explain-validity-2 = This qualification has ended. Ask the patient for their current insurance card or certificate.
+explain-validity-3 = This qualification has ended, but a newer one exists. Check again with the details of the new card or certificate.
+explain-validity-4 = No qualification matches these details. Check the insurer number, symbol, number, branch and birth date.
+explain-validity-5 = Several qualifications match. Enter the branch number and check again.
+explain-expired = The card expired on { $date }.
+label-name = Name
+label-kana = Kana
+label-sex = Sex
+label-birth = Born
+label-age = { $age } years
+label-insurer = Insurer
+label-card = Symbol · number · branch
+label-copay = Copay
+copay-wari = { $wari }0 %
+label-elderly = Elderly recipient certificate
+label-limit = Limit category
+label-diseases = Specific diseases
+label-public = Public expense
+label-loss = Reason of loss
+label-valid-period = Valid
+label-relationship = Insured / family
+label-address = Address
+label-confirmed-at = Confirmed at
+label-source = Source
+label-preschool = Preschool
+label-consents = Consent to share medical information
+label-none = none
+source-training_service = training service
+source-http_service = eligibility service
+source-oqs_folder = OQS folder
+source-card_reader = card reader
+sex-1 = male
+sex-2 = female
+sex-3 = not set
+
+# Today's list
+today-heading = Today's checks
+today-empty = No checks yet today
+today-count = { $count ->
+    [one] 1 check
+   *[other] { $count } checks
+}
+col-time = Time
+col-name = Name
+col-insurer = Insurer
+col-result = Result
+col-copay = Copay
+
+# Errors for the person at the counter
+error-input = Please check what you typed
+error-internal = Something unexpected went wrong ({ $detail }). What you typed is still there; please try again.
+error-store = The result could not be saved on this computer ({ $detail }). It is shown, but it will not be in today's list.
+error-no-such-check = That check is not on record.
+training-start-failed = The training service could not be started ({ $detail }).
+store-open = The database on this computer cannot be opened ({ $detail }).
+store-too-new = The database on this computer was made by a newer Madoguchi. Please update Madoguchi ({ $detail }).
+store-sql = The database on this computer reported an error ({ $detail }).
+store-corrupt = A stored record cannot be read ({ $detail }).

@@ -1,0 +1,124 @@
+# 同意 (consent): refusals and record problems, for front-desk staff.
+# Messages come from madoguchi-core `consent::Refusal::message` and
+# `consent::ConsentProblem::message`.
+# Arguments:
+#   $category  medication | checkups | clinical | operations
+#   $purpose   view | fetch | cache | print
+#   $granted   (a purpose) the purpose a grant was given for
+#   $month, $day (numbers), $time ("9:30")  for expired / not-yet-valid
+#   $max-hours (number)  for a consent recorded for too long
+
+consent-category =
+    { $category ->
+        [medication] 薬剤情報
+        [checkups] 特定健診等情報
+        [clinical] 診療情報
+       *[operations] 手術情報
+    }
+
+consent-purpose =
+    { $purpose ->
+        [view] 表示
+        [fetch] 取得
+        [cache] 保存
+       *[print] 印刷
+    }
+
+consent-refused-no-consent =
+    { $category ->
+        [medication] 薬剤情報
+        [checkups] 特定健診等情報
+        [clinical] 診療情報
+       *[operations] 手術情報
+    }を{ $purpose ->
+        [view] 表示
+        [fetch] 取得
+        [cache] 保存
+       *[print] 印刷
+    }するには、患者さんの同意が必要です（同意がありません）。カードリーダーで同意を取得してください。
+
+consent-refused-category-not-consented =
+    患者さんは{ $category ->
+        [medication] 薬剤情報
+        [checkups] 特定健診等情報
+        [clinical] 診療情報
+       *[operations] 手術情報
+    }の提供に同意していないため、{ $purpose ->
+        [view] 表示
+        [fetch] 取得
+        [cache] 保存
+       *[print] 印刷
+    }できません（同意は情報の種類ごとに必要です）。
+
+consent-refused-expired =
+    { $category ->
+        [medication] 薬剤情報
+        [checkups] 特定健診等情報
+        [clinical] 診療情報
+       *[operations] 手術情報
+    }の同意の有効期限（{ $month }月{ $day }日 { $time }）が過ぎています。もう一度カードリーダーで同意を取得してください。
+
+consent-refused-not-yet-valid =
+    { $category ->
+        [medication] 薬剤情報
+        [checkups] 特定健診等情報
+        [clinical] 診療情報
+       *[operations] 手術情報
+    }の同意は{ $month }月{ $day }日 { $time }からのため、まだ{ $purpose ->
+        [view] 表示
+        [fetch] 取得
+        [cache] 保存
+       *[print] 印刷
+    }できません。端末の日時が正しいか確認してください。
+
+consent-refused-wrong-patient =
+    この同意は別の患者さんのものです。{ $category ->
+        [medication] 薬剤情報
+        [checkups] 特定健診等情報
+        [clinical] 診療情報
+       *[operations] 手術情報
+    }は{ $purpose ->
+        [view] 表示
+        [fetch] 取得
+        [cache] 保存
+       *[print] 印刷
+    }できません。受付中の患者さんを確認してください。
+
+consent-refused-invalid-record =
+    { $category ->
+        [medication] 薬剤情報
+        [checkups] 特定健診等情報
+        [clinical] 診療情報
+       *[operations] 手術情報
+    }の同意の記録に不備があるため、{ $purpose ->
+        [view] 表示
+        [fetch] 取得
+        [cache] 保存
+       *[print] 印刷
+    }できません。もう一度同意を取得してください。
+
+consent-refused-purpose-not-granted =
+    この操作の許可は{ $granted ->
+        [view] 表示
+        [fetch] 取得
+        [cache] 保存
+       *[print] 印刷
+    }のためのものです。{ $category ->
+        [medication] 薬剤情報
+        [checkups] 特定健診等情報
+        [clinical] 診療情報
+       *[operations] 手術情報
+    }を{ $purpose ->
+        [view] 表示
+        [fetch] 取得
+        [cache] 保存
+       *[print] 印刷
+    }するには、改めて確認が必要です。
+
+consent-problem-missing-patient-key = 同意の記録に患者さんの被保険者番号等がありません。
+consent-problem-malformed-patient-key = 同意の記録の被保険者番号等（保険者番号・記号・番号・枝番）が正しくありません。
+consent-problem-other-patient = この同意は別の患者さんのものです。受付中の患者さんを確認してください。
+consent-problem-missing-recorder = 同意を記録した職員が入力されていません。
+consent-problem-missing-reason = 患者さんの同意が得られない場合（意識がない等）は、生命・身体の保護のために必要な理由を入力してください。
+consent-problem-ends-before-it-starts = 同意の有効期限が同意の日時より前になっています。日時を確認してください。
+consent-problem-too-long = この方法で取得した同意の有効期間は最長{ $max-hours }時間です。

@@ -1,0 +1,122 @@
+//! `madoguchi <subcommand>`: the desk for scripts, without a window. The same
+//! [`Desk`] as the window: same validation, gateway and store.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use madoguchi_core::validation::CardInput;
+use madoguchi_i18n::Lang;
+
+use crate::desk::{say, say_error, Desk};
+use crate::settings::Settings;
+
+/// Exit codes: 0 answered (whatever the validity), 2 bad input, 3 service
+/// problem, 4 local problem (settings, database).
+pub const EXIT_INPUT: u8 = 2;
+pub const EXIT_SERVICE: u8 = 3;
+pub const EXIT_LOCAL: u8 = 4;
+
+#[derive(Parser, Debug)]
+#[command(name = "madoguchi", version, about = "窓口 Madoguchi — オンライン資格確認 at the front desk. Without a subcommand, opens the desk window.")]
+pub struct Cli {
+    /// Language of messages: ja (default) or en.
+    #[arg(long, global = true)]
+    pub lang: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// 資格確認 from card details; prints the result as JSON.
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// The eligibility service URL (default: settings, else the embedded training service).
+    #[arg(long)]
+    pub service: Option<String>,
+    /// 保険者番号 (8 digits, 6 for 国保)
+    #[arg(long)]
+    pub insurer: String,
+    /// 記号
+    #[arg(long, default_value = "")]
+    pub symbol: String,
+    /// 番号
+    #[arg(long)]
+    pub number: String,
+    /// 枝番 (2 digits)
+    #[arg(long, default_value = "")]
+    pub branch: String,
+    /// 生年月日: 1986-04-12, 19860412, S61.4.12, 昭和61年4月12日 …
+    #[arg(long)]
+    pub birth: String,
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let mut settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(EXIT_LOCAL);
+        }
+    };
+    if let Some(l) = cli.lang.as_deref() {
+        match Lang::parse(l) {
+            Some(l) => settings.lang = l,
+            None => {
+                eprintln!("--lang: ja / en");
+                return ExitCode::from(EXIT_INPUT);
+            }
+        }
+    }
+    match cli.command {
+        Some(Command::Check(args)) => check(settings, args),
+        None => unreachable!("main opens the window when no subcommand is given"),
+    }
+}
+
+fn check(mut settings: Settings, args: CheckArgs) -> ExitCode {
+    let lang = settings.lang;
+    if args.service.is_some() {
+        settings.service_url = args.service.clone();
+    }
+    let input = CardInput {
+        insurer_number: args.insurer,
+        symbol: args.symbol,
+        number: args.number,
+        branch: args.branch,
+        birth_date: args.birth,
+    };
+    let now = chrono::Local::now().naive_local();
+    let desk = match Desk::open(settings) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{}", say(lang, &madoguchi_core::message::Msg::new(e.message_id()).arg("detail", &e)));
+            return ExitCode::from(EXIT_LOCAL);
+        }
+    };
+    // Bad input is refused before anything is sent (or any service started).
+    let card = match desk.validate(&input, now.date()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{}", say_error(lang, &e));
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    desk.connect();
+    match desk.check_card(&card, now) {
+        Ok(outcome) => {
+            println!("{}", serde_json::to_string_pretty(&outcome.result).expect("results serialise"));
+            if let Some(w) = outcome.warning {
+                eprintln!("{}", say(lang, &w));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}", say_error(lang, &e));
+            ExitCode::from(EXIT_SERVICE)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! The Tauri commands: thin. Each takes the desk from the app state, calls it,
+//! and hands back data or an [`ApiError`] (message id + arguments) that the UI
+//! puts into the person's language.
+
+use std::sync::Arc;
+
+use madoguchi_core::message::{ApiError, Msg};
+use madoguchi_core::validation::CardInput;
+use madoguchi_core::{CheckSummary, EligibilityResult};
+use tauri::State;
+
+use crate::desk::{CheckOutcome, Desk, DeskStatus};
+
+pub type DeskState = Arc<Desk>;
+
+fn now() -> chrono::NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+/// Runs blocking desk work (HTTP, SQLite) off the UI thread.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|e| Err(ApiError::new(Msg::new("error-internal").arg("detail", e))))
+}
+
+#[tauri::command]
+pub fn desk_status(desk: State<'_, DeskState>) -> DeskStatus {
+    desk.status()
+}
+
+#[tauri::command]
+pub fn desk_language(desk: State<'_, DeskState>) -> String {
+    desk.settings().lang.code().to_string()
+}
+
+#[tauri::command]
+pub async fn check_eligibility(desk: State<'_, DeskState>, input: CardInput) -> Result<CheckOutcome, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.check(&input, now())).await
+}
+
+#[tauri::command]
+pub async fn todays_checks(desk: State<'_, DeskState>) -> Result<Vec<CheckSummary>, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.checks_on(now().date())).await
+}
+
+#[tauri::command]
+pub async fn check_detail(desk: State<'_, DeskState>, id: i64) -> Result<EligibilityResult, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.check_result(id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))).await
+}

@@ -1,0 +1,108 @@
+//! Where the desk keeps its data and which service it talks to.
+//!
+//! Read from `<config dir>/madoguchi/settings.json` when present; each field
+//! can be overridden by an environment variable (used by tests and scripted
+//! installs). No file and no variables → training mode with the embedded
+//! training service, so a newcomer sees the desk work at once.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use madoguchi_i18n::Lang;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// The eligibility service; `None` = start the embedded training service.
+    pub service_url: Option<String>,
+    /// Seconds a check may take before staff are told.
+    pub timeout_secs: u64,
+    /// Who is at the desk (until staff accounts exist: a desk name).
+    pub staff: String,
+    pub lang: Lang,
+    /// Size and seed of the embedded training population.
+    pub training_people: u64,
+    pub training_seed: u64,
+    /// Where the local database and the training population live.
+    #[serde(skip)]
+    pub data_dir: PathBuf,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            service_url: None,
+            timeout_secs: 10,
+            staff: "desk".into(),
+            lang: Lang::Ja,
+            training_people: 10_000,
+            training_seed: 1,
+            data_dir: default_data_dir(),
+        }
+    }
+}
+
+fn default_data_dir() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("madoguchi")
+}
+
+/// Why the settings could not be read; the desk then refuses to start rather
+/// than silently use defaults (which would switch a live desk to training).
+#[derive(Debug, thiserror::Error)]
+#[error("the settings file {path} cannot be read: {detail}")]
+pub struct SettingsError {
+    pub path: String,
+    pub detail: String,
+}
+
+impl Settings {
+    pub fn settings_file() -> PathBuf {
+        match std::env::var_os("MADOGUCHI_SETTINGS") {
+            Some(p) => PathBuf::from(p),
+            None => dirs::config_dir().unwrap_or_else(std::env::temp_dir).join("madoguchi/settings.json"),
+        }
+    }
+
+    /// Settings file, then environment overrides.
+    pub fn load() -> Result<Settings, SettingsError> {
+        let mut s = Self::from_file(&Self::settings_file())?;
+        s.apply_env();
+        Ok(s)
+    }
+
+    fn from_file(path: &Path) -> Result<Settings, SettingsError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => serde_json::from_str::<Settings>(&text)
+                .map(|s| Settings { data_dir: default_data_dir(), ..s })
+                .map_err(|e| SettingsError { path: path.display().to_string(), detail: e.to_string() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
+            Err(e) => Err(SettingsError { path: path.display().to_string(), detail: e.to_string() }),
+        }
+    }
+
+    fn apply_env(&mut self) {
+        if let Some(v) = std::env::var_os("MADOGUCHI_DATA_DIR") {
+            self.data_dir = PathBuf::from(v);
+        }
+        if let Ok(v) = std::env::var("MADOGUCHI_SERVICE_URL") {
+            self.service_url = if v.trim().is_empty() { None } else { Some(v) };
+        }
+        if let Some(l) = std::env::var("MADOGUCHI_LANG").ok().as_deref().and_then(Lang::parse) {
+            self.lang = l;
+        }
+        if let Some(n) = std::env::var("MADOGUCHI_TRAINING_PEOPLE").ok().and_then(|v| v.parse().ok()) {
+            self.training_people = n;
+        }
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout_secs.max(1))
+    }
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("madoguchi.sqlite")
+    }
+    pub fn training_db_path(&self) -> PathBuf {
+        self.data_dir.join("training-population.sqlite")
+    }
+}

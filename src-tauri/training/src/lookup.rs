@@ -1,0 +1,349 @@
+//! Answering a 資格確認 from the population, and picking sample people.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use madoguchi_core::codes::{
+    CardClassification, LimitCategory, LimitCertificateClassification, LossReason, Relationship,
+    Sex, SpecificDisease, Validity,
+};
+use madoguchi_core::digits::{compact, to_halfwidth};
+use madoguchi_core::{
+    CardDetails, CertificateConsents, CopayRatio, EligibilityQuery, EligibilityResult,
+    ElderlyCertificate, InsurerNumber, LimitCertificate, Person, ProcessingError, Qualification,
+    ReferenceClassification, ResultSource, SpecificDiseaseCertificate,
+};
+use rusqlite::{Connection, Row};
+use serde::{Deserialize, Serialize};
+
+use crate::generate::Population;
+use crate::Error;
+
+/// The message the national system gives when no qualification matches.
+pub const NOT_FOUND_MESSAGE: &str = "入力された被保険者情報に該当する資格情報が存在しません。";
+/// The message for several matches (a card without 枝番 shared by a household).
+pub const MULTIPLE_MESSAGE: &str =
+    "入力された被保険者情報に該当する資格情報が複数存在します。枝番を入力してください。";
+
+/// A request that cannot be answered because it is malformed (HTTP 400).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRequest {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// One qualification row with its person.
+struct Found {
+    person: Person,
+    qualification: Qualification,
+    newer_from: Option<NaiveDate>,
+}
+
+fn date(row: &Row<'_>, col: &str) -> rusqlite::Result<Option<NaiveDate>> {
+    let s: Option<String> = row.get(col)?;
+    Ok(s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()))
+}
+
+const SELECT: &str = "SELECT q.*, p.name, p.name_kana, p.name_other, p.name_other_kana,
+        p.sex, p.birth_date, p.address, p.post_number
+    FROM qualifications q JOIN persons p ON p.id = q.person_id";
+
+fn found(row: &Row<'_>, with_limit: bool) -> rusqlite::Result<Found> {
+    let code = |col: &str| -> rusqlite::Result<Option<String>> { row.get(col) };
+    let sex: i64 = row.get("sex")?;
+    let person = Person {
+        name: row.get("name")?,
+        name_kana: row.get("name_kana")?,
+        name_other: row.get("name_other")?,
+        name_other_kana: row.get("name_other_kana")?,
+        sex: Sex::from_code(&sex.to_string()).unwrap_or(Sex::Unset),
+        birth_date: date(row, "birth_date")?.unwrap_or_default(),
+        address: row.get("address")?,
+        post_number: row.get("post_number")?,
+    };
+    let elderly = match row.get::<_, Option<u8>>("elderly_copay")? {
+        Some(c) => Some(ElderlyCertificate {
+            issued_on: date(row, "elderly_issued_on")?,
+            valid_from: date(row, "elderly_from")?,
+            valid_until: date(row, "elderly_until")?,
+            copay: Some(CopayRatio(c)),
+        }),
+        None => None,
+    };
+    let limit = match (with_limit, code("limit_category")?) {
+        (true, Some(cat)) => Some(LimitCertificate {
+            classification: code("limit_classification")?
+                .and_then(|c| LimitCertificateClassification::from_code(&c)),
+            category: LimitCategory::from_code(&cat),
+            issued_on: date(row, "limit_issued_on")?,
+            valid_from: date(row, "limit_from")?,
+            valid_until: date(row, "limit_until")?,
+            long_term_from: None,
+        }),
+        _ => None,
+    };
+    let specific_diseases = match code("disease")?.and_then(|c| SpecificDisease::from_code(&c)) {
+        Some(disease) => vec![SpecificDiseaseCertificate {
+            disease,
+            issued_on: date(row, "disease_issued_on")?,
+            valid_from: date(row, "disease_from")?,
+            valid_until: date(row, "disease_until")?,
+            self_pay_limit: row.get("disease_self_pay")?,
+        }],
+        None => Vec::new(),
+    };
+    let qualification = Qualification {
+        insurer_number: InsurerNumber::from_trusted(row.get::<_, String>("insurer_number")?),
+        insurer_name: row.get("insurer_name")?,
+        symbol: row.get("symbol")?,
+        number: row.get("number")?,
+        branch: row.get("branch")?,
+        card_classification: code("card_classification")?
+            .and_then(|c| CardClassification::from_code(&c)),
+        relationship: code("relationship")?.and_then(|c| Relationship::from_code(&c)),
+        issued_on: date(row, "issued_on")?,
+        valid_from: date(row, "valid_from")?,
+        valid_until: date(row, "valid_until")?,
+        copay: row.get::<_, Option<u8>>("copay")?.map(CopayRatio),
+        preschool: row.get("preschool")?,
+        loss_reason: code("loss_reason")?.and_then(|c| LossReason::from_code(&c)),
+        elderly,
+        limit,
+        specific_diseases,
+        public_expenses: Vec::new(),
+        reference_number: row.get("reference_number")?,
+    };
+    Ok(Found {
+        person,
+        qualification,
+        newer_from: date(row, "newer_from")?,
+    })
+}
+
+/// The validity of one qualification on `on`.
+fn validity_on(q: &Qualification, newer_from: Option<NaiveDate>, on: NaiveDate) -> Validity {
+    let started = q.valid_from.is_none_or(|f| f <= on);
+    let ended = q.valid_until.is_some_and(|u| u < on);
+    if started && !ended {
+        return Validity::Valid;
+    }
+    if newer_from.is_some_and(|n| n <= on) {
+        Validity::InvalidNewQualification
+    } else {
+        Validity::Invalid
+    }
+}
+
+/// The card details as the service compares them: half-width, no spaces, 枝番
+/// two digits.
+fn normalise(card: &CardDetails) -> Result<(String, String, String, Option<String>), BadRequest> {
+    let insurer = compact(card.insurer_number.as_str());
+    if !(insurer.len() == 6 || insurer.len() == 8) || !insurer.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(BadRequest {
+            code: "invalid_insurer_number",
+            message: format!(
+                "保険者番号は6桁または8桁の数字で入力してください（受信: {:?}）",
+                card.insurer_number.as_str()
+            ),
+        });
+    }
+    let symbol = compact(&to_halfwidth(&card.symbol));
+    let number = compact(&card.number);
+    if number.is_empty() {
+        return Err(BadRequest {
+            code: "invalid_number",
+            message: "被保険者番号が入力されていません".into(),
+        });
+    }
+    let branch = match card.branch.as_deref().map(compact) {
+        None => None,
+        Some(b) if b.is_empty() => None,
+        Some(b) if b.len() <= 2 && b.bytes().all(|c| c.is_ascii_digit()) => {
+            Some(format!("{b:0>2}"))
+        }
+        Some(b) => {
+            return Err(BadRequest {
+                code: "invalid_branch",
+                message: format!("枝番は2桁の数字で入力してください（受信: {b:?}）"),
+            })
+        }
+    };
+    Ok((insurer, symbol, number, branch))
+}
+
+/// Answers one 資格確認 (card details typed in) as the national system would.
+pub fn confirm(
+    conn: &Connection,
+    query: &EligibilityQuery,
+    confirmed_at: NaiveDateTime,
+) -> Result<Result<EligibilityResult, BadRequest>, Error> {
+    let (insurer, symbol, number, branch) = match normalise(&query.card) {
+        Ok(n) => n,
+        Err(bad) => return Ok(Err(bad)),
+    };
+    let on = query.confirmation_date.unwrap_or(confirmed_at.date());
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE q.insurer_number = ?1 AND q.symbol = ?2 AND q.number = ?3
+            AND (?4 IS NULL OR q.branch = ?4) AND p.birth_date = ?5"
+    ))?;
+    let rows = stmt.query_map(
+        rusqlite::params![
+            insurer,
+            symbol,
+            number,
+            branch,
+            query.card.birth_date.to_string()
+        ],
+        |r| found(r, query.limit_certificate_consent),
+    )?;
+    let mut matches = Vec::new();
+    for r in rows {
+        matches.push(r?);
+    }
+    let mut result = EligibilityResult {
+        confirmed_at,
+        confirmation_date: on,
+        reference: Some(ReferenceClassification::CardDetails),
+        validity: Validity::NotFound,
+        error: None,
+        asked: Some(query.card.clone()),
+        person: None,
+        qualification: None,
+        consents: Vec::new(),
+        certificate_consents: CertificateConsents {
+            limit_certificate: Some(query.limit_certificate_consent),
+            limit_certificate_at: query.limit_certificate_consent.then_some(confirmed_at),
+            specific_diseases: None,
+            specific_diseases_at: None,
+        },
+        electronic_prescription: None,
+        source: ResultSource::TrainingService,
+    };
+    match matches.len() {
+        0 => {
+            result.error = Some(ProcessingError {
+                code: Some("not_found".into()),
+                message: Some(NOT_FOUND_MESSAGE.into()),
+            });
+        }
+        1 => {
+            let f = matches.pop().expect("one match");
+            result.validity = validity_on(&f.qualification, f.newer_from, on);
+            result.person = Some(f.person);
+            result.qualification = Some(f.qualification);
+        }
+        _ => {
+            result.validity = Validity::MultipleFound;
+            result.error = Some(ProcessingError {
+                code: Some("multiple_found".into()),
+                message: Some(MULTIPLE_MESSAGE.into()),
+            });
+        }
+    }
+    Ok(Ok(result))
+}
+
+/// One person as `madoguchi-training list` shows them: what to type at the
+/// desk and what the service will answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SamplePerson {
+    pub insurer_number: String,
+    pub symbol: String,
+    pub number: String,
+    pub branch: Option<String>,
+    pub birth_date: NaiveDate,
+    pub name: String,
+    pub name_kana: Option<String>,
+    pub sex: Sex,
+    pub address: Option<String>,
+    pub insurer_name: Option<String>,
+    /// What `POST /api/v1/eligibility` answers for this card on the sampling day.
+    pub expected_validity: Validity,
+    /// The copay at the counter (the elderly certificate's when there is one).
+    pub copay_percent: Option<u8>,
+}
+
+impl SamplePerson {
+    fn from_found(f: Found, on: NaiveDate) -> SamplePerson {
+        let validity = validity_on(&f.qualification, f.newer_from, on);
+        let q = f.qualification;
+        let copay = q.elderly.as_ref().and_then(|e| e.copay).or(q.copay);
+        SamplePerson {
+            insurer_number: q.insurer_number.as_str().to_string(),
+            symbol: q.symbol,
+            number: q.number,
+            branch: q.branch,
+            birth_date: f.person.birth_date,
+            name: f.person.name,
+            name_kana: f.person.name_kana,
+            sex: f.person.sex,
+            address: f.person.address,
+            insurer_name: q.insurer_name,
+            expected_validity: validity,
+            copay_percent: copay.map(|c| c.0),
+        }
+    }
+}
+
+impl Population {
+    /// Answers one query (see [`confirm`]).
+    pub fn confirm(
+        &self,
+        query: &EligibilityQuery,
+        confirmed_at: NaiveDateTime,
+    ) -> Result<Result<EligibilityResult, BadRequest>, Error> {
+        confirm(&self.connect()?, query, confirmed_at)
+    }
+
+    /// `n` people spread over the population, valid ones first, then (for
+    /// `n` ≥ 3) one with a newer qualification, one lost, one expired — as
+    /// the service answers on `on`.
+    pub fn sample_on(&self, n: usize, on: NaiveDate) -> Result<Vec<SamplePerson>, Error> {
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let conn = self.connect()?;
+        let on_s = on.to_string();
+        let specials_wanted = (n.saturating_sub(1) / 2).min(3);
+        let special_queries = [
+            "q.newer_from IS NOT NULL AND q.newer_from <= ?1",
+            "q.loss_reason IS NOT NULL AND q.newer_from IS NULL AND q.valid_until < ?1",
+            "q.loss_reason IS NULL AND q.valid_until < ?1",
+        ];
+        let mut specials = Vec::new();
+        for cond in special_queries.iter().take(specials_wanted) {
+            let mut stmt = conn.prepare(&format!("{SELECT} WHERE {cond} ORDER BY q.id LIMIT 1"))?;
+            let mut rows = stmt.query_map([&on_s], |r| found(r, false))?;
+            if let Some(f) = rows.next() {
+                specials.push(SamplePerson::from_found(f?, on));
+            }
+        }
+        let valid_wanted = n - specials.len();
+        let total: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM qualifications", [], |r| {
+            r.get(0)
+        })?;
+        let mut valid = Vec::new();
+        if total > 0 {
+            let step = (total / (valid_wanted as i64 * 2 + 1)).max(1);
+            let mut stmt = conn.prepare(&format!("{SELECT} WHERE q.id = ?1"))?;
+            let mut id = 1 + step / 2;
+            let mut tried = 0i64;
+            while valid.len() < valid_wanted && tried < total {
+                let mut rows = stmt.query_map([id], |r| found(r, false))?;
+                if let Some(f) = rows.next() {
+                    let p = SamplePerson::from_found(f?, on);
+                    if p.expected_validity == Validity::Valid {
+                        valid.push(p);
+                    }
+                }
+                tried += 1;
+                id = (id + step - 1) % total + 1;
+                if tried % (valid_wanted as i64 * 2 + 1) == 0 {
+                    // A full lap: shift by one so the next lap sees new rows.
+                    id = id % total + 1;
+                }
+            }
+        }
+        valid.extend(specials);
+        Ok(valid)
+    }
+}

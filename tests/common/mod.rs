@@ -1,0 +1,106 @@
+//! Shared by the workspace-level tests: the real binaries and the real
+//! training service, on loopback only.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The `madoguchi` binary under test.
+pub fn madoguchi_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_madoguchi"))
+}
+
+/// The `madoguchi-training` binary, built beside `madoguchi` (same target dir).
+pub fn training_bin() -> PathBuf {
+    let p = madoguchi_bin().with_file_name(format!("madoguchi-training{}", std::env::consts::EXE_SUFFIX));
+    assert!(p.exists(), "{} is missing: build the workspace first (cargo xtask test does)", p.display());
+    p
+}
+
+/// A person from `madoguchi-training list --sample N --json` (only the fields
+/// the tests read).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Sample {
+    pub insurer_number: String,
+    pub symbol: String,
+    pub number: String,
+    pub branch: String,
+    pub birth_date: String,
+    pub name: String,
+    pub name_kana: String,
+    pub expected_validity: String,
+    pub copay_percent: Option<u8>,
+    pub insurer_name: String,
+}
+
+/// Runs `madoguchi-training list` against a population file, as a person would.
+pub fn sample_people(db: &Path, people: u64, seed: u64, n: usize) -> Vec<Sample> {
+    let out = Command::new(training_bin())
+        .args(["list", "--sample", &n.to_string(), "--json", "--people", &people.to_string(), "--seed", &seed.to_string(), "--db"])
+        .arg(db)
+        .output()
+        .expect("madoguchi-training runs");
+    assert!(out.status.success(), "list failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+/// The same insurer number with its check digit changed: what a typo looks like.
+pub fn mistype_check_digit(insurer: &str) -> String {
+    let mut digits: Vec<char> = insurer.chars().collect();
+    let last = digits.last_mut().unwrap();
+    *last = char::from_digit((last.to_digit(10).unwrap() + 3) % 10, 10).unwrap();
+    digits.into_iter().collect()
+}
+
+/// `madoguchi-training serve` as a child process on a free loopback port;
+/// killed on drop.
+pub struct TrainingService {
+    child: std::process::Child,
+    pub url: String,
+    pub db: PathBuf,
+    pub people: u64,
+    pub seed: u64,
+    _dir: tempfile::TempDir,
+}
+
+impl TrainingService {
+    pub fn start(people: u64, seed: u64) -> TrainingService {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("population.sqlite");
+        let mut child = Command::new(training_bin())
+            .args(["serve", "--port", "0", "--people", &people.to_string(), "--seed", &seed.to_string(), "--db"])
+            .arg(&db)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("madoguchi-training starts");
+        let stdout = child.stdout.take().unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut first).unwrap();
+        let url = first
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {first:?}"))
+            .to_string();
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        TrainingService { child, url, db, people, seed, _dir: dir }
+    }
+
+    /// People from the served population (`list` reuses the same file).
+    pub fn sample(&self, n: usize) -> Vec<Sample> {
+        sample_people(&self.db, self.people, self.seed, n)
+    }
+}
+
+impl Drop for TrainingService {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,162 @@
+//! End-to-end: the real app in a real window (Xvfb), driven through WebDriver
+//! (tauri-driver + WebKitWebDriver), talking to the embedded training service.
+//!
+//! Ignored in a plain `cargo test` because it needs a display and
+//! tauri-driver; `cargo xtask test` (= `./x test`, = CI) runs it with
+//! `--ignored` under `xvfb-run`. Screenshots go to `target/screenshots/`.
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// tauri-driver and the app under it; both stopped on drop.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn start_driver(data_dir: &Path) -> Driver {
+    let exe = std::env::var_os("TAURI_DRIVER").map(PathBuf::from).unwrap_or_else(|| "tauri-driver".into());
+    let port = free_port();
+    let native = free_port();
+    let child = Command::new(&exe)
+        .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+        // The app inherits these through WebKitWebDriver.
+        .env("MADOGUCHI_DATA_DIR", data_dir)
+        .env("MADOGUCHI_SETTINGS", data_dir.join("no-settings.json"))
+        .env("MADOGUCHI_LANG", "ja")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", exe.display()));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Driver { child, port }
+}
+
+async fn open_app(driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": common::madoguchi_bin() }),
+    );
+    ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a WebDriver session with the app")
+}
+
+async fn text_of(c: &Client, id: &str) -> String {
+    c.find(Locator::Id(id)).await.unwrap_or_else(|e| panic!("#{id}: {e}")).text().await.unwrap()
+}
+
+/// Waits until the element's text satisfies `ok` (the UI updates asynchronously).
+async fn wait_text(c: &Client, id: &str, ok: impl Fn(&str) -> bool, what: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut last = String::new();
+    loop {
+        if let Ok(el) = c.find(Locator::Id(id)).await {
+            if let Ok(t) = el.text().await {
+                if ok(&t) {
+                    return t;
+                }
+                last = t;
+            }
+        }
+        assert!(Instant::now() < deadline, "#{id} never showed {what}; last text: {last:?}");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+async fn type_into(c: &Client, id: &str, text: &str) {
+    let el = c.find(Locator::Id(id)).await.unwrap();
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(dir.join(name), png).unwrap();
+}
+
+const ENTER: &str = "\u{E007}";
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
+async fn a_receptionist_checks_a_card_and_sees_a_typo_caught() {
+    let data = tempfile::tempdir().unwrap();
+    // The population the app will serve: generated here by the training
+    // service's own CLI (the app reuses the file), and a valid person taken
+    // from it the way a trainee would.
+    let people = common::sample_people(&data.path().join("training-population.sqlite"), 10_000, 1, 5);
+    let person = people.iter().find(|p| p.expected_validity == "valid").expect("a valid person in the sample");
+
+    let driver = start_driver(data.path());
+    let c = open_app(&driver).await;
+
+    // Training mode is announced.
+    wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
+
+    type_into(&c, "insurer_number", &person.insurer_number).await;
+    type_into(&c, "symbol", &person.symbol).await;
+    type_into(&c, "number", &person.number).await;
+    type_into(&c, "branch", &person.branch).await;
+    type_into(&c, "birth_date", &person.birth_date).await;
+    c.find(Locator::Id("birth_date")).await.unwrap().send_keys(ENTER).await.unwrap();
+
+    let validity = wait_text(&c, "result-validity", |t| !t.is_empty(), "a result").await;
+    assert!(validity.starts_with("有効"), "validity shown: {validity:?}");
+    let name = text_of(&c, "result-name").await;
+    assert_eq!(name, person.name);
+    let copay = text_of(&c, "result-copay").await;
+    let wari = person.copay_percent.expect("a valid person has a copay") / 10;
+    assert!(copay.contains(&format!("{wari}割")), "copay shown: {copay:?}, expected {wari}割");
+    // Today's list has the check.
+    let list = wait_text(&c, "today-list", |t| t.contains(&person.name), "the check in today's list").await;
+    assert!(list.contains("有効"), "{list}");
+    screenshot(&c, "desk-valid.png").await;
+
+    // A typo in the insurer number is caught at the desk, before any request.
+    c.find(Locator::Id("clear")).await.unwrap().click().await.unwrap();
+    let typo = common::mistype_check_digit(&person.insurer_number);
+    type_into(&c, "insurer_number", &typo).await;
+    type_into(&c, "symbol", &person.symbol).await;
+    type_into(&c, "number", &person.number).await;
+    type_into(&c, "branch", &person.branch).await;
+    type_into(&c, "birth_date", &person.birth_date).await;
+    c.find(Locator::Id("birth_date")).await.unwrap().send_keys(ENTER).await.unwrap();
+    let position = typo.chars().count();
+    let msg = wait_text(&c, "error-insurer_number", |t| !t.is_empty(), "the check-digit message").await;
+    assert!(msg.contains(&format!("{position}桁目")), "message: {msg:?}");
+    assert!(msg.contains("検証番号"), "message: {msg:?}");
+    // Nothing was sent: still one check today, and no result shown.
+    let list = text_of(&c, "today-list").await;
+    assert_eq!(list.matches(&person.name).count(), 1, "{list}");
+    assert!(c.find(Locator::Id("result")).await.is_err(), "no result for a refused input");
+    screenshot(&c, "desk-typo.png").await;
+
+    c.close().await.unwrap();
+}

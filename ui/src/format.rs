@@ -1,0 +1,35 @@
+//! Putting values into words and dates for the desk.
+
+use chrono::{Datelike, NaiveDate};
+use madoguchi_core::message::Msg;
+use madoguchi_i18n::Lang;
+
+pub fn tr(lang: Lang, id: &str, args: &[(&str, String)]) -> String {
+    madoguchi_i18n::tr(lang, id, args)
+}
+
+pub fn say(lang: Lang, msg: &Msg) -> String {
+    let args: Vec<(&str, String)> = msg.args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    tr(lang, &msg.id, &args)
+}
+
+/// Dates at the desk: 和暦 first (what cards and patients say), 西暦 beside it.
+pub fn format_date(lang: Lang, d: NaiveDate) -> String {
+    match lang {
+        Lang::Ja => format!("{}（{}）", madoguchi_core::wareki::format_wareki(d), d.format("%Y/%m/%d")),
+        Lang::En => format!("{} ({})", d.format("%Y-%m-%d"), madoguchi_core::wareki::format_wareki_short(d)),
+    }
+}
+
+pub fn format_birth(lang: Lang, d: NaiveDate) -> String {
+    format_date(lang, d)
+}
+
+/// Full years on `day`.
+pub fn age_on(birth: NaiveDate, day: NaiveDate) -> i32 {
+    let mut age = day.year() - birth.year();
+    if (day.month(), day.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age
+}

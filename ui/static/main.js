@@ -1,0 +1,3 @@
+// Loads the Leptos UI (wasm-bindgen --target web output).
+import init from './madoguchi_ui.js';
+init();
