@@ -24,7 +24,8 @@ pub struct YearMonth {
 impl YearMonth {
     /// `None` unless `month` is 1–12 and `year` is 1–9999.
     pub fn new(year: u16, month: u8) -> Option<Self> {
-        ((1..=9999).contains(&year) && (1..=12).contains(&month)).then_some(YearMonth { year, month })
+        ((1..=9999).contains(&year) && (1..=12).contains(&month))
+            .then_some(YearMonth { year, month })
     }
     pub fn year(self) -> u16 {
         self.year

@@ -8,10 +8,9 @@ use madoguchi_core::codes::{
 };
 use madoguchi_core::digits::{compact, to_halfwidth};
 use madoguchi_core::{
-    CardDetails, CertificateConsents, ConsentCategory, ConsentFlag, CopayRatio,
-    EligibilityResult, ElderlyCertificate, InsurerNumber, LimitCertificate, Person,
-    ProcessingError, Qualification, ReferenceClassification, ResultSource,
-    SpecificDiseaseCertificate,
+    CardDetails, CertificateConsents, ConsentCategory, ConsentFlag, CopayRatio, ElderlyCertificate,
+    EligibilityResult, InsurerNumber, LimitCertificate, Person, ProcessingError, Qualification,
+    ReferenceClassification, ResultSource, SpecificDiseaseCertificate,
 };
 use serde::{Deserialize, Serialize};
 
@@ -83,14 +82,22 @@ pub struct ResponseHeader {
 // ---------------------------------------------------------------------------
 // Reading
 
-static EMPTY: Element = Element { name: String::new(), text: String::new(), children: Vec::new() };
+static EMPTY: Element = Element {
+    name: String::new(),
+    text: String::new(),
+    children: Vec::new(),
+};
 
 fn section<'a>(root: &'a Element, name: &str) -> &'a Element {
-    root.child(name).or_else(|| root.find(name)).unwrap_or(&EMPTY)
+    root.child(name)
+        .or_else(|| root.find(name))
+        .unwrap_or(&EMPTY)
 }
 
 fn missing(field: &str) -> OqsProblem {
-    OqsProblem::MissingField { field: field.to_string() }
+    OqsProblem::MissingField {
+        field: field.to_string(),
+    }
 }
 
 /// Symbol, number and branch: full-width digits and letters to half-width,
@@ -108,7 +115,10 @@ fn norm_opt(s: Option<&str>) -> Option<String> {
 fn response_insurer(field: &str, s: &str) -> Result<InsurerNumber, OqsProblem> {
     let d = compact(s);
     if d.is_empty() || !d.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(OqsProblem::BadValue { field: field.into(), value: s.into() });
+        return Err(OqsProblem::BadValue {
+            field: field.into(),
+            value: s.into(),
+        });
     }
     if d.len() != 6 && d.len() != 8 {
         tracing::warn!(field, value = s, "OQS: an insurer number of unusual length");
@@ -119,10 +129,15 @@ fn response_insurer(field: &str, s: &str) -> Result<InsurerNumber, OqsProblem> {
 /// Card details of a `QualificationConfirmSearchInfo`: the insurer number
 /// must have 6 or 8 digits and the birth date must be readable.
 fn search_card(e: &Element) -> Result<CardDetails, OqsProblem> {
-    let raw = e.get("InsurerNumber").ok_or_else(|| missing("InsurerNumber"))?;
+    let raw = e
+        .get("InsurerNumber")
+        .ok_or_else(|| missing("InsurerNumber"))?;
     let insurer = response_insurer("InsurerNumber", raw)?;
     if insurer.as_str().len() != 6 && insurer.as_str().len() != 8 {
-        return Err(OqsProblem::BadValue { field: "InsurerNumber".into(), value: raw.into() });
+        return Err(OqsProblem::BadValue {
+            field: "InsurerNumber".into(),
+            value: raw.into(),
+        });
     }
     let birth = e.get("Birthdate").ok_or_else(|| missing("Birthdate"))?;
     Ok(CardDetails {
@@ -172,9 +187,16 @@ fn specific_disease(e: &Element) -> Option<SpecificDiseaseCertificate> {
         issued_on: opt_date(e, "SpecificDiseasesCertificateDate"),
         valid_from: opt_date(e, "SpecificDiseasesValidStartDate"),
         valid_until: opt_date(e, "SpecificDiseasesValidEndDate"),
-        self_pay_limit: lenient("SpecificDiseasesSelfPay", e.get("SpecificDiseasesSelfPay"), |f, v| {
-            v.parse::<u32>().map_err(|_| OqsProblem::BadValue { field: f.into(), value: v.into() })
-        }),
+        self_pay_limit: lenient(
+            "SpecificDiseasesSelfPay",
+            e.get("SpecificDiseasesSelfPay"),
+            |f, v| {
+                v.parse::<u32>().map_err(|_| OqsProblem::BadValue {
+                    field: f.into(),
+                    value: v.into(),
+                })
+            },
+        ),
     })
 }
 
@@ -200,32 +222,36 @@ fn qualification(r: &Element, body: &Element) -> Result<Option<Qualification>, O
         return Ok(None);
     };
     let insurer_number = response_insurer("InsurerNumber", raw)?;
-    let elderly = r.child("ElderlyRecipientCertificateInfo").map(|e| ElderlyCertificate {
-        issued_on: opt_date(e, "ElderlyRecipientCertificateDate"),
-        valid_from: opt_date(e, "ElderlyRecipientValidStartDate"),
-        valid_until: opt_date(e, "ElderlyRecipientValidEndDate"),
-        copay: code(
-            "ElderlyRecipientContributionRatio",
-            e.get("ElderlyRecipientContributionRatio"),
-            CopayRatio::from_oqs,
-        ),
-    });
-    let limit = r.child("LimitApplicationCertificateRelatedInfo").map(|e| LimitCertificate {
-        classification: code(
-            "LimitApplicationCertificateClassification",
-            e.get("LimitApplicationCertificateClassification"),
-            LimitCertificateClassification::from_code,
-        ),
-        category: code(
-            "LimitApplicationCertificateClassificationFlag",
-            e.get("LimitApplicationCertificateClassificationFlag"),
-            LimitCategory::from_code,
-        ),
-        issued_on: opt_date(e, "LimitApplicationCertificateDate"),
-        valid_from: opt_date(e, "LimitApplicationCertificateValidStartDate"),
-        valid_until: opt_date(e, "LimitApplicationCertificateValidEndDate"),
-        long_term_from: opt_date(e, "LimitApplicationCertificateLongTermDate"),
-    });
+    let elderly = r
+        .child("ElderlyRecipientCertificateInfo")
+        .map(|e| ElderlyCertificate {
+            issued_on: opt_date(e, "ElderlyRecipientCertificateDate"),
+            valid_from: opt_date(e, "ElderlyRecipientValidStartDate"),
+            valid_until: opt_date(e, "ElderlyRecipientValidEndDate"),
+            copay: code(
+                "ElderlyRecipientContributionRatio",
+                e.get("ElderlyRecipientContributionRatio"),
+                CopayRatio::from_oqs,
+            ),
+        });
+    let limit = r
+        .child("LimitApplicationCertificateRelatedInfo")
+        .map(|e| LimitCertificate {
+            classification: code(
+                "LimitApplicationCertificateClassification",
+                e.get("LimitApplicationCertificateClassification"),
+                LimitCertificateClassification::from_code,
+            ),
+            category: code(
+                "LimitApplicationCertificateClassificationFlag",
+                e.get("LimitApplicationCertificateClassificationFlag"),
+                LimitCategory::from_code,
+            ),
+            issued_on: opt_date(e, "LimitApplicationCertificateDate"),
+            valid_from: opt_date(e, "LimitApplicationCertificateValidStartDate"),
+            valid_until: opt_date(e, "LimitApplicationCertificateValidEndDate"),
+            long_term_from: opt_date(e, "LimitApplicationCertificateLongTermDate"),
+        });
     Ok(Some(Qualification {
         insurer_number,
         insurer_name: r.get_string("InsurerName"),
@@ -256,7 +282,9 @@ fn qualification(r: &Element, body: &Element) -> Result<Option<Qualification>, O
         limit,
         specific_diseases: specific_diseases(r),
         public_expenses: Vec::new(),
-        reference_number: r.get_string("ReferenceNumber").or_else(|| body.get_string("ReferenceNumber")),
+        reference_number: r
+            .get_string("ReferenceNumber")
+            .or_else(|| body.get_string("ReferenceNumber")),
     }))
 }
 
@@ -266,7 +294,9 @@ fn person(r: &Element, asked: Option<&CardDetails>) -> Result<Option<Person>, Oq
     };
     let birth_date = match r.get("Birthdate") {
         Some(b) => parse_date("Birthdate", b)?,
-        None => asked.map(|a| a.birth_date).ok_or_else(|| missing("Birthdate"))?,
+        None => asked
+            .map(|a| a.birth_date)
+            .ok_or_else(|| missing("Birthdate"))?,
     };
     let sex = code("Sex1", r.get("Sex1"), Sex::from_code)
         .or_else(|| code("Sex2", r.get("Sex2"), Sex::from_code))
@@ -302,9 +332,15 @@ fn consents(r: &Element) -> Vec<ConsentFlag> {
 /// One result from a header and a body (single file) or a `BulkConfirmUnit`
 /// (batch: unit values first, the header's as fallback; header errors belong
 /// to the whole batch, not to a unit).
-fn result_from(header: &Element, body: &Element, in_batch: bool) -> Result<EligibilityResult, OqsProblem> {
+fn result_from(
+    header: &Element,
+    body: &Element,
+    in_batch: bool,
+) -> Result<EligibilityResult, OqsProblem> {
     let hv = |name: &str| body.get(name).or_else(|| header.get(name));
-    let confirmed_at = hv("ProcessExecutionTime").map(|v| parse_datetime("ProcessExecutionTime", v)).transpose()?;
+    let confirmed_at = hv("ProcessExecutionTime")
+        .map(|v| parse_datetime("ProcessExecutionTime", v))
+        .transpose()?;
     let confirmation_date = hv("QualificationConfirmationDate")
         .map(|v| parse_date("QualificationConfirmationDate", v))
         .transpose()?;
@@ -314,43 +350,58 @@ fn result_from(header: &Element, body: &Element, in_batch: bool) -> Result<Eligi
         (None, Some(d)) => (d.and_hms_opt(0, 0, 0).unwrap_or_default(), d),
         (None, None) => return Err(missing("ProcessExecutionTime")),
     };
-    let reference = code("ReferenceClassification", hv("ReferenceClassification"), |c| match c {
-        "1" => Some(ReferenceClassification::Card),
-        "2" => Some(ReferenceClassification::CardDetails),
-        _ => None,
-    });
+    let reference = code(
+        "ReferenceClassification",
+        hv("ReferenceClassification"),
+        |c| match c {
+            "1" => Some(ReferenceClassification::Card),
+            "2" => Some(ReferenceClassification::CardDetails),
+            _ => None,
+        },
+    );
 
     let status_error = body.get("ProcessingResultStatus") == Some("2");
     let segment_error = !in_batch && header.get("SegmentOfResult") == Some("9");
     let error = (status_error || segment_error).then(|| ProcessingError {
-        code: body
-            .get_string("ProcessingResultCode")
-            .or_else(|| (!in_batch).then(|| header.get_string("ErrorCode")).flatten()),
-        message: body
-            .get_string("ProcessingResultMessage")
-            .or_else(|| (!in_batch).then(|| header.get_string("ErrorMessage")).flatten()),
+        code: body.get_string("ProcessingResultCode").or_else(|| {
+            (!in_batch)
+                .then(|| header.get_string("ErrorCode"))
+                .flatten()
+        }),
+        message: body.get_string("ProcessingResultMessage").or_else(|| {
+            (!in_batch)
+                .then(|| header.get_string("ErrorMessage"))
+                .flatten()
+        }),
     });
 
     let validity = match body.get("QualificationValidity") {
-        Some(v) => Validity::from_code(v)
-            .ok_or_else(|| OqsProblem::BadValue { field: "QualificationValidity".into(), value: v.into() })?,
+        Some(v) => Validity::from_code(v).ok_or_else(|| OqsProblem::BadValue {
+            field: "QualificationValidity".into(),
+            value: v.into(),
+        })?,
         // An error answer may leave the validity out: nothing was found.
         None if error.is_some() => Validity::NotFound,
         None => return Err(missing("QualificationValidity")),
     };
 
-    let asked = body.child("QualificationConfirmSearchInfo").and_then(|e| match search_card(e) {
-        Ok(c) => Some(c),
-        Err(p) => {
-            tracing::warn!("OQS: ignoring the echoed search info: {p}");
-            None
-        }
-    });
+    let asked = body
+        .child("QualificationConfirmSearchInfo")
+        .and_then(|e| match search_card(e) {
+            Ok(c) => Some(c),
+            Err(p) => {
+                tracing::warn!("OQS: ignoring the echoed search info: {p}");
+                None
+            }
+        });
 
     let mut results = Vec::new();
     body.find_all(&["ResultOfQualificationConfirmation"], &mut results);
     if results.len() > 1 {
-        tracing::warn!(count = results.len(), "OQS: several results in one answer; the first is used");
+        tracing::warn!(
+            count = results.len(),
+            "OQS: several results in one answer; the first is used"
+        );
     }
     let (person, qualification, consents, certificate_consents) = match results.first() {
         Some(r) => (
@@ -367,11 +418,15 @@ fn result_from(header: &Element, body: &Element, in_batch: bool) -> Result<Eligi
         None => (None, None, Vec::new(), CertificateConsents::default()),
     };
 
-    let electronic_prescription = code("PrescriptionIssueSelect", body.get("PrescriptionIssueSelect"), |c| match c {
-        "1" => Some(true),
-        "2" => Some(false),
-        _ => None,
-    });
+    let electronic_prescription = code(
+        "PrescriptionIssueSelect",
+        body.get("PrescriptionIssueSelect"),
+        |c| match c {
+            "1" => Some(true),
+            "2" => Some(false),
+            _ => None,
+        },
+    );
     let source = if reference == Some(ReferenceClassification::Card) {
         ResultSource::CardReader
     } else {
@@ -394,12 +449,19 @@ fn result_from(header: &Element, body: &Element, in_batch: bool) -> Result<Eligi
 }
 
 pub(crate) fn read_eligibility_response(root: &Element) -> Result<EligibilityResult, OqsProblem> {
-    result_from(section(root, "MessageHeader"), section(root, "MessageBody"), false)
+    result_from(
+        section(root, "MessageHeader"),
+        section(root, "MessageBody"),
+        false,
+    )
 }
 
 fn count(header: &Element, body: &Element, name: &str) -> Option<u32> {
     lenient(name, header.get(name).or_else(|| body.get(name)), |f, v| {
-        v.parse::<u32>().map_err(|_| OqsProblem::BadValue { field: f.into(), value: v.into() })
+        v.parse::<u32>().map_err(|_| OqsProblem::BadValue {
+            field: f.into(),
+            value: v.into(),
+        })
     })
 }
 
@@ -408,13 +470,18 @@ pub(crate) fn read_batch_response(root: &Element) -> Result<BatchResult, OqsProb
     let body = section(root, "MessageBody");
     let mut units = Vec::new();
     root.find_all(&["BulkConfirmUnit"], &mut units);
-    let results = units.iter().map(|u| result_from(header, u, true)).collect::<Result<Vec<_>, _>>()?;
+    let results = units
+        .iter()
+        .map(|u| result_from(header, u, true))
+        .collect::<Result<Vec<_>, _>>()?;
     let error = (header.get("SegmentOfResult") == Some("9")).then(|| ProcessingError {
         code: header.get_string("ErrorCode"),
         message: header.get_string("ErrorMessage"),
     });
     Ok(BatchResult {
-        reception_number: header.get_string("ReceptionNumber").or_else(|| body.get_string("ReceptionNumber")),
+        reception_number: header
+            .get_string("ReceptionNumber")
+            .or_else(|| body.get_string("ReceptionNumber")),
         processed_at: opt_datetime(header, "ProcessExecutionTime"),
         confirmation_date: opt_date(header, "QualificationConfirmationDate"),
         count: count(header, body, "NumberOfProcessingResult"),
@@ -427,26 +494,45 @@ pub(crate) fn read_batch_response(root: &Element) -> Result<BatchResult, OqsProb
 
 fn request_header(root: &Element) -> Result<(NaiveDate, String, Option<String>), OqsProblem> {
     let header = section(root, "MessageHeader");
-    let date = header.get("QualificationConfirmationDate").ok_or_else(|| missing("QualificationConfirmationDate"))?;
+    let date = header
+        .get("QualificationConfirmationDate")
+        .ok_or_else(|| missing("QualificationConfirmationDate"))?;
     Ok((
         parse_date("QualificationConfirmationDate", date)?,
-        header.get_string("MedicalInstitutionCode").ok_or_else(|| missing("MedicalInstitutionCode"))?,
+        header
+            .get_string("MedicalInstitutionCode")
+            .ok_or_else(|| missing("MedicalInstitutionCode"))?,
         header.get_string("ArbitraryFileIdentifier"),
     ))
 }
 
 pub(crate) fn read_eligibility_request(root: &Element) -> Result<EligibilityRequest, OqsProblem> {
     let (confirmation_date, institution_code, file_id) = request_header(root)?;
-    let info = root.find("QualificationConfirmSearchInfo").ok_or_else(|| missing("QualificationConfirmSearchInfo"))?;
-    Ok(EligibilityRequest { confirmation_date, institution_code, file_id, entry: search_entry(info)? })
+    let info = root
+        .find("QualificationConfirmSearchInfo")
+        .ok_or_else(|| missing("QualificationConfirmSearchInfo"))?;
+    Ok(EligibilityRequest {
+        confirmation_date,
+        institution_code,
+        file_id,
+        entry: search_entry(info)?,
+    })
 }
 
 pub(crate) fn read_batch_request(root: &Element) -> Result<BatchRequest, OqsProblem> {
     let (confirmation_date, institution_code, file_id) = request_header(root)?;
     let mut infos = Vec::new();
     root.find_all(&["QualificationConfirmSearchInfo"], &mut infos);
-    let entries = infos.into_iter().map(search_entry).collect::<Result<Vec<_>, _>>()?;
-    Ok(BatchRequest { confirmation_date, institution_code, file_id, entries })
+    let entries = infos
+        .into_iter()
+        .map(search_entry)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(BatchRequest {
+        confirmation_date,
+        institution_code,
+        file_id,
+        entries,
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -456,7 +542,12 @@ fn non_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
 }
 
-fn write_search_info(out: &mut XmlOut, card: &CardDetails, consent: Option<bool>, identifier: Option<&str>) {
+fn write_search_info(
+    out: &mut XmlOut,
+    card: &CardDetails,
+    consent: Option<bool>,
+    identifier: Option<&str>,
+) {
     out.open("QualificationConfirmSearchInfo");
     out.leaf("InsurerNumber", &card.insurer_number.oqs_padded());
     out.opt("InsuredCardSymbol", non_empty(&card.symbol));
@@ -464,13 +555,21 @@ fn write_search_info(out: &mut XmlOut, card: &CardDetails, consent: Option<bool>
     out.opt("InsuredBranchNumber", card.branch.as_deref());
     out.opt_date("Birthdate", Some(card.birth_date));
     if let Some(c) = consent {
-        out.leaf("LimitApplicationCertificateRelatedConsFlg", if c { "1" } else { "0" });
+        out.leaf(
+            "LimitApplicationCertificateRelatedConsFlg",
+            if c { "1" } else { "0" },
+        );
     }
     out.opt("ArbitraryIdentifier", identifier);
     out.close("QualificationConfirmSearchInfo");
 }
 
-fn write_request_header(out: &mut XmlOut, date: NaiveDate, institution: &str, file_id: Option<&str>) {
+fn write_request_header(
+    out: &mut XmlOut,
+    date: NaiveDate,
+    institution: &str,
+    file_id: Option<&str>,
+) {
     out.open("MessageHeader");
     out.opt_date("QualificationConfirmationDate", Some(date));
     out.leaf("MedicalInstitutionCode", institution);
@@ -482,10 +581,20 @@ fn write_request_header(out: &mut XmlOut, date: NaiveDate, institution: &str, fi
 pub fn write_eligibility_request(req: &EligibilityRequest, encoding: Encoding) -> Vec<u8> {
     let mut out = XmlOut::new(encoding);
     out.open("XmlMsg");
-    write_request_header(&mut out, req.confirmation_date, &req.institution_code, req.file_id.as_deref());
+    write_request_header(
+        &mut out,
+        req.confirmation_date,
+        &req.institution_code,
+        req.file_id.as_deref(),
+    );
     out.open("MessageBody");
     let e = &req.entry;
-    write_search_info(&mut out, &e.card, Some(e.limit_certificate_consent), e.identifier.as_deref());
+    write_search_info(
+        &mut out,
+        &e.card,
+        Some(e.limit_certificate_consent),
+        e.identifier.as_deref(),
+    );
     out.close("MessageBody");
     out.close("XmlMsg");
     out.finish(encoding)
@@ -495,10 +604,20 @@ pub fn write_eligibility_request(req: &EligibilityRequest, encoding: Encoding) -
 pub fn write_batch_request(req: &BatchRequest, encoding: Encoding) -> Vec<u8> {
     let mut out = XmlOut::new(encoding);
     out.open("XmlMsg");
-    write_request_header(&mut out, req.confirmation_date, &req.institution_code, req.file_id.as_deref());
+    write_request_header(
+        &mut out,
+        req.confirmation_date,
+        &req.institution_code,
+        req.file_id.as_deref(),
+    );
     out.open("MessageBody");
     for e in &req.entries {
-        write_search_info(&mut out, &e.card, Some(e.limit_certificate_consent), e.identifier.as_deref());
+        write_search_info(
+            &mut out,
+            &e.card,
+            Some(e.limit_certificate_consent),
+            e.identifier.as_deref(),
+        );
     }
     out.close("MessageBody");
     out.close("XmlMsg");
@@ -550,12 +669,18 @@ fn write_result_body(out: &mut XmlOut, r: &EligibilityResult) {
     out.open("ResultList");
     out.open("ResultOfQualificationConfirmation");
     if let Some(q) = &r.qualification {
-        out.opt("InsuredCardClassification", q.card_classification.map(|c| c.code()));
+        out.opt(
+            "InsuredCardClassification",
+            q.card_classification.map(|c| c.code()),
+        );
         out.leaf("InsurerNumber", &q.insurer_number.oqs_padded());
         out.opt("InsuredCardSymbol", non_empty(&q.symbol));
         out.opt("InsuredIdentificationNumber", non_empty(&q.number));
         out.opt("InsuredBranchNumber", q.branch.as_deref());
-        out.opt("PersonalFamilyClassification", q.relationship.map(|c| c.code()));
+        out.opt(
+            "PersonalFamilyClassification",
+            q.relationship.map(|c| c.code()),
+        );
     }
     if let Some(p) = &r.person {
         out.leaf("Name", &p.name);
@@ -572,7 +697,10 @@ fn write_result_body(out: &mut XmlOut, r: &EligibilityResult) {
         out.opt_date("InsuredCertificateIssuanceDate", q.issued_on);
         out.opt_date("InsuredCardValidDate", q.valid_from);
         out.opt_date("InsuredCardExpirationDate", q.valid_until);
-        out.opt("InsuredPartialContributionRatio", q.copay.map(CopayRatio::to_oqs).as_deref());
+        out.opt(
+            "InsuredPartialContributionRatio",
+            q.copay.map(CopayRatio::to_oqs).as_deref(),
+        );
         if q.preschool {
             out.leaf("PreschoolClassification", "1");
         }
@@ -582,25 +710,46 @@ fn write_result_body(out: &mut XmlOut, r: &EligibilityResult) {
             out.opt_date("ElderlyRecipientCertificateDate", e.issued_on);
             out.opt_date("ElderlyRecipientValidStartDate", e.valid_from);
             out.opt_date("ElderlyRecipientValidEndDate", e.valid_until);
-            out.opt("ElderlyRecipientContributionRatio", e.copay.map(CopayRatio::to_oqs).as_deref());
+            out.opt(
+                "ElderlyRecipientContributionRatio",
+                e.copay.map(CopayRatio::to_oqs).as_deref(),
+            );
             out.close("ElderlyRecipientCertificateInfo");
         }
     }
     let cc = &r.certificate_consents;
-    out.opt("LimitApplicationCertificateRelatedConsFlg", cc.limit_certificate.map(bool_code));
-    out.opt_datetime("LimitApplicationCertificateRelatedConsTime", cc.limit_certificate_at);
+    out.opt(
+        "LimitApplicationCertificateRelatedConsFlg",
+        cc.limit_certificate.map(bool_code),
+    );
+    out.opt_datetime(
+        "LimitApplicationCertificateRelatedConsTime",
+        cc.limit_certificate_at,
+    );
     if let Some(l) = r.qualification.as_ref().and_then(|q| q.limit.as_ref()) {
         out.open("LimitApplicationCertificateRelatedInfo");
-        out.opt("LimitApplicationCertificateClassification", l.classification.map(|c| c.code()));
-        out.opt("LimitApplicationCertificateClassificationFlag", l.category.map(|c| c.code()));
+        out.opt(
+            "LimitApplicationCertificateClassification",
+            l.classification.map(|c| c.code()),
+        );
+        out.opt(
+            "LimitApplicationCertificateClassificationFlag",
+            l.category.map(|c| c.code()),
+        );
         out.opt_date("LimitApplicationCertificateDate", l.issued_on);
         out.opt_date("LimitApplicationCertificateValidStartDate", l.valid_from);
         out.opt_date("LimitApplicationCertificateValidEndDate", l.valid_until);
         out.opt_date("LimitApplicationCertificateLongTermDate", l.long_term_from);
         out.close("LimitApplicationCertificateRelatedInfo");
     }
-    out.opt("SpecificDiseasesCertificateRelatedConsFlg", cc.specific_diseases.map(bool_code));
-    out.opt_datetime("SpecificDiseasesCertificateRelatedConsTime", cc.specific_diseases_at);
+    out.opt(
+        "SpecificDiseasesCertificateRelatedConsFlg",
+        cc.specific_diseases.map(bool_code),
+    );
+    out.opt_datetime(
+        "SpecificDiseasesCertificateRelatedConsTime",
+        cc.specific_diseases_at,
+    );
     if let Some(q) = &r.qualification {
         if !q.specific_diseases.is_empty() {
             out.open("SpecificDiseasesCertificateList");
@@ -610,7 +759,10 @@ fn write_result_body(out: &mut XmlOut, r: &EligibilityResult) {
                 out.opt_date("SpecificDiseasesCertificateDate", d.issued_on);
                 out.opt_date("SpecificDiseasesValidStartDate", d.valid_from);
                 out.opt_date("SpecificDiseasesValidEndDate", d.valid_until);
-                out.opt("SpecificDiseasesSelfPay", d.self_pay_limit.map(|n| n.to_string()).as_deref());
+                out.opt(
+                    "SpecificDiseasesSelfPay",
+                    d.self_pay_limit.map(|n| n.to_string()).as_deref(),
+                );
                 out.close("SpecificDiseasesCertificateInfo");
             }
             out.close("SpecificDiseasesCertificateList");
@@ -657,7 +809,10 @@ pub fn write_eligibility_response_with(
         }
         None => out.leaf("SegmentOfResult", "1"),
     }
-    out.leaf("CharacterCodeIdentifier", encoding.character_code_identifier());
+    out.leaf(
+        "CharacterCodeIdentifier",
+        encoding.character_code_identifier(),
+    );
     out.close("MessageHeader");
     out.open("MessageBody");
     write_result_body(&mut out, r);
@@ -668,7 +823,11 @@ pub fn write_eligibility_response_with(
 
 /// `OQSmuquc02res`. A unit whose time, date or reference classification
 /// differs from the header's carries its own (the reader prefers unit values).
-pub fn write_batch_response(batch: &BatchResult, header: &ResponseHeader, encoding: Encoding) -> Vec<u8> {
+pub fn write_batch_response(
+    batch: &BatchResult,
+    header: &ResponseHeader,
+    encoding: Encoding,
+) -> Vec<u8> {
     let mut out = XmlOut::new(encoding);
     out.open("XmlMsg");
     out.open("MessageHeader");
@@ -685,10 +844,22 @@ pub fn write_batch_response(batch: &BatchResult, header: &ResponseHeader, encodi
         }
         None => out.leaf("SegmentOfResult", "1"),
     }
-    out.opt("NumberOfProcessingResult", batch.count.map(|n| n.to_string()).as_deref());
-    out.opt("NumberOfNormalProcessing", batch.count_normal.map(|n| n.to_string()).as_deref());
-    out.opt("NumberOfError", batch.count_error.map(|n| n.to_string()).as_deref());
-    out.leaf("CharacterCodeIdentifier", encoding.character_code_identifier());
+    out.opt(
+        "NumberOfProcessingResult",
+        batch.count.map(|n| n.to_string()).as_deref(),
+    );
+    out.opt(
+        "NumberOfNormalProcessing",
+        batch.count_normal.map(|n| n.to_string()).as_deref(),
+    );
+    out.opt(
+        "NumberOfError",
+        batch.count_error.map(|n| n.to_string()).as_deref(),
+    );
+    out.leaf(
+        "CharacterCodeIdentifier",
+        encoding.character_code_identifier(),
+    );
     out.close("MessageHeader");
     out.open("MessageBody");
     for r in &batch.results {

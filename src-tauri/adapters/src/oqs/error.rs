@@ -56,7 +56,10 @@ pub enum OqsProblem {
 
 impl OqsError {
     pub fn new(file: impl Into<String>, problem: OqsProblem) -> Self {
-        OqsError { file: file.into(), problem }
+        OqsError {
+            file: file.into(),
+            problem,
+        }
     }
 
     /// The message id in `locales/*/oqs.ftl`.
@@ -78,6 +81,11 @@ impl OqsError {
         }
     }
 
+    /// The message for a person: [`Self::message_id`] with [`Self::message_args`].
+    pub fn message(&self) -> madoguchi_core::message::Msg {
+        madoguchi_core::message::Msg::with_args(self.message_id(), self.message_args())
+    }
+
     /// The arguments of [`Self::message_id`]'s message: always `file`, plus the
     /// problem's details.
     pub fn message_args(&self) -> Vec<(&'static str, String)> {
@@ -92,7 +100,9 @@ impl OqsError {
                 args.push(("limit", limit.to_string()));
             }
             OqsProblem::UnsupportedKind { kind } => args.push(("kind", kind.clone())),
-            OqsProblem::UnsupportedEncoding { declared } => args.push(("declared", declared.clone())),
+            OqsProblem::UnsupportedEncoding { declared } => {
+                args.push(("declared", declared.clone()))
+            }
             OqsProblem::WrongEncoding { declared, offset } => {
                 args.push(("declared", declared.clone()));
                 args.push(("offset", offset.to_string()));

@@ -44,6 +44,10 @@ impl Encoding {
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// How many multi-byte UTF-8 characters make a file declared Shift_JIS count
+/// as mislabelled UTF-8.
+const MISLABELLED_UTF8_MIN: usize = 8;
+
 fn is_xml_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
@@ -93,11 +97,22 @@ fn encoding_by_name(name: &str) -> Option<Encoding> {
 /// decodes strictly: bytes invalid in that encoding are an error, never
 /// replacement characters.
 pub(crate) fn decode(bytes: &[u8]) -> Result<(String, Encoding), OqsProblem> {
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") || bytes.starts_with(b"<\0?\0") || bytes.starts_with(b"\0<\0?") {
-        return Err(OqsProblem::UnsupportedEncoding { declared: "UTF-16".into() });
+    if bytes.starts_with(b"\xFF\xFE")
+        || bytes.starts_with(b"\xFE\xFF")
+        || bytes.starts_with(b"<\0?\0")
+        || bytes.starts_with(b"\0<\0?")
+    {
+        return Err(OqsProblem::UnsupportedEncoding {
+            declared: "UTF-16".into(),
+        });
     }
     let (body, offset0, encoding, label) = if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
-        (rest, UTF8_BOM.len() as u64, Encoding::Utf8, "UTF-8".to_string())
+        (
+            rest,
+            UTF8_BOM.len() as u64,
+            Encoding::Utf8,
+            "UTF-8".to_string(),
+        )
     } else {
         match declared_encoding(bytes) {
             None => (bytes, 0, Encoding::Utf8, "UTF-8".to_string()),
@@ -113,15 +128,30 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(String, Encoding), OqsProblem> {
     match encoding {
         Encoding::Utf8 => match std::str::from_utf8(body) {
             Ok(s) => Ok((s.to_owned(), encoding)),
-            Err(e) => Err(OqsProblem::WrongEncoding { declared: label, offset: offset0 + e.valid_up_to() as u64 }),
+            // an incomplete character at the very end: the file was cut off
+            Err(e) if e.error_len().is_none() => Err(OqsProblem::Truncated {
+                detail: "the file ends inside a character".into(),
+            }),
+            Err(e) => Err(OqsProblem::WrongEncoding {
+                declared: label,
+                offset: offset0 + e.valid_up_to() as u64,
+            }),
         },
         Encoding::ShiftJis => {
-            // A file declared Shift_JIS whose non-ASCII bytes form valid UTF-8 is
-            // UTF-8 with a wrong declaration (real Shift_JIS Japanese text is
-            // practically never valid UTF-8); decoding it would garble names.
-            if !body.is_ascii() && std::str::from_utf8(body).is_ok() {
-                let offset = body.iter().position(|b| !b.is_ascii()).unwrap_or(0);
-                return Err(OqsProblem::WrongEncoding { declared: label, offset: offset0 + offset as u64 });
+            // A file declared Shift_JIS that is valid UTF-8 with many multi-byte
+            // characters is UTF-8 with a wrong declaration: decoding it as
+            // Shift_JIS would garble every name. (Real Shift_JIS Japanese is
+            // practically never valid UTF-8: kana and level-1 kanji start with
+            // bytes UTF-8 forbids at a character's start; a short run of
+            // level-2 kanji can be, hence the threshold.)
+            if let Ok(as_utf8) = std::str::from_utf8(body) {
+                if as_utf8.chars().filter(|c| !c.is_ascii()).count() >= MISLABELLED_UTF8_MIN {
+                    let offset = body.iter().position(|b| !b.is_ascii()).unwrap_or(0);
+                    return Err(OqsProblem::WrongEncoding {
+                        declared: label,
+                        offset: offset0 + offset as u64,
+                    });
+                }
             }
             let mut decoder = encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling();
             let cap = decoder
@@ -132,10 +162,24 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(String, Encoding), OqsProblem> {
             match result {
                 encoding_rs::DecoderResult::InputEmpty => Ok((out, encoding)),
                 encoding_rs::DecoderResult::Malformed(bad, after) => {
-                    let at = read.saturating_sub(after as usize).saturating_sub(bad as usize);
-                    Err(OqsProblem::WrongEncoding { declared: label, offset: offset0 + at as u64 })
+                    let at = read
+                        .saturating_sub(after as usize)
+                        .saturating_sub(bad as usize);
+                    // a lone lead byte at the very end: the file was cut off
+                    if at + 1 == body.len() && matches!(body[at], 0x81..=0x9F | 0xE0..=0xFC) {
+                        return Err(OqsProblem::Truncated {
+                            detail: "the file ends inside a character".into(),
+                        });
+                    }
+                    Err(OqsProblem::WrongEncoding {
+                        declared: label,
+                        offset: offset0 + at as u64,
+                    })
                 }
-                encoding_rs::DecoderResult::OutputFull => Err(OqsProblem::WrongEncoding { declared: label, offset: offset0 + read as u64 }),
+                encoding_rs::DecoderResult::OutputFull => Err(OqsProblem::WrongEncoding {
+                    declared: label,
+                    offset: offset0 + read as u64,
+                }),
             }
         }
     }
@@ -161,17 +205,16 @@ pub struct Element {
 
 impl Element {
     fn new(name: String) -> Self {
-        Element { name, text: String::new(), children: Vec::new() }
+        Element {
+            name,
+            text: String::new(),
+            children: Vec::new(),
+        }
     }
 
     /// The first direct child called `name`.
     pub fn child(&self, name: &str) -> Option<&Element> {
         self.children.iter().find(|c| c.name == name)
-    }
-
-    /// The first direct child with any of `names` (in the order of `names`).
-    pub fn child_any(&self, names: &[&str]) -> Option<&Element> {
-        names.iter().find_map(|n| self.child(n))
     }
 
     /// All direct children called `name`.
@@ -206,7 +249,9 @@ impl Element {
 
     /// The text, without surrounding XML white space; `None` when empty.
     pub fn value(&self) -> Option<&str> {
-        let t = self.text.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+        let t = self
+            .text
+            .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
         (!t.is_empty()).then_some(t)
     }
 
@@ -233,9 +278,16 @@ fn map_xml_error(e: XmlError, offset: u64) -> OqsProblem {
             | SyntaxError::UnclosedDoctype
             | SyntaxError::UnclosedCData
             | SyntaxError::UnclosedTag),
-        ) => OqsProblem::Truncated { detail: s.to_string() },
-        XmlError::IllFormed(m @ IllFormedError::MissingEndTag(_)) => OqsProblem::Truncated { detail: m.to_string() },
-        other => OqsProblem::Malformed { detail: other.to_string(), offset },
+        ) => OqsProblem::Truncated {
+            detail: s.to_string(),
+        },
+        XmlError::IllFormed(m @ IllFormedError::MissingEndTag(_)) => OqsProblem::Truncated {
+            detail: m.to_string(),
+        },
+        other => OqsProblem::Malformed {
+            detail: other.to_string(),
+            offset,
+        },
     }
 }
 
@@ -256,8 +308,13 @@ pub(crate) fn parse_tree(text: &str) -> Result<Element, OqsProblem> {
 
     loop {
         let pos = reader.buffer_position();
-        let event = reader.read_event().map_err(|e| map_xml_error(e, reader.error_position()))?;
-        let malformed = |detail: &str| OqsProblem::Malformed { detail: detail.to_string(), offset: pos };
+        let event = reader
+            .read_event()
+            .map_err(|e| map_xml_error(e, reader.error_position()))?;
+        let malformed = |detail: &str| OqsProblem::Malformed {
+            detail: detail.to_string(),
+            offset: pos,
+        };
         match event {
             Event::Start(s) | Event::Empty(s) if stack.is_empty() && root.is_some() => {
                 let _ = s;
@@ -267,17 +324,22 @@ pub(crate) fn parse_tree(text: &str) -> Result<Element, OqsProblem> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(OqsProblem::TooDeep { limit: MAX_DEPTH });
                 }
-                stack.push(Element::new(String::from_utf8_lossy(s.local_name().as_ref()).into_owned()));
+                stack.push(Element::new(
+                    String::from_utf8_lossy(s.local_name().as_ref()).into_owned(),
+                ));
             }
             Event::Empty(s) => {
                 if stack.len() >= MAX_DEPTH {
                     return Err(OqsProblem::TooDeep { limit: MAX_DEPTH });
                 }
-                let el = Element::new(String::from_utf8_lossy(s.local_name().as_ref()).into_owned());
+                let el =
+                    Element::new(String::from_utf8_lossy(s.local_name().as_ref()).into_owned());
                 attach(&mut stack, &mut root, el);
             }
             Event::End(_) => {
-                let el = stack.pop().ok_or_else(|| malformed("an end tag without a start tag"))?;
+                let el = stack
+                    .pop()
+                    .ok_or_else(|| malformed("an end tag without a start tag"))?;
                 attach(&mut stack, &mut root, el);
             }
             Event::Text(t) => {
@@ -319,16 +381,23 @@ pub(crate) fn parse_tree(text: &str) -> Result<Element, OqsProblem> {
         }
     }
     if let Some(open) = stack.last() {
-        return Err(OqsProblem::Truncated { detail: format!("<{}> is not closed", open.name) });
+        return Err(OqsProblem::Truncated {
+            detail: format!("<{}> is not closed", open.name),
+        });
     }
-    root.ok_or_else(|| OqsProblem::Truncated { detail: "no root element".into() })
+    root.ok_or_else(|| OqsProblem::Truncated {
+        detail: "no root element".into(),
+    })
 }
 
 // ---------------------------------------------------------------------------
 // Values
 
 fn bad(field: &str, value: &str) -> OqsProblem {
-    OqsProblem::BadValue { field: field.to_string(), value: value.chars().take(64).collect() }
+    OqsProblem::BadValue {
+        field: field.to_string(),
+        value: value.chars().take(64).collect(),
+    }
 }
 
 /// `YYYYMMDD`.
@@ -368,7 +437,11 @@ pub(crate) fn fmt_datetime(d: NaiveDateTime) -> String {
 
 /// Reads an optional value with `f`; an unreadable optional value is logged
 /// and treated as absent (a bad end date must not hide the whole result).
-pub(crate) fn lenient<T>(field: &str, v: Option<&str>, f: impl FnOnce(&str, &str) -> Result<T, OqsProblem>) -> Option<T> {
+pub(crate) fn lenient<T>(
+    field: &str,
+    v: Option<&str>,
+    f: impl FnOnce(&str, &str) -> Result<T, OqsProblem>,
+) -> Option<T> {
     let v = v?;
     match f(field, v) {
         Ok(x) => Some(x),
@@ -380,7 +453,11 @@ pub(crate) fn lenient<T>(field: &str, v: Option<&str>, f: impl FnOnce(&str, &str
 }
 
 /// An optional code read with `from_code`; unknown codes are logged and dropped.
-pub(crate) fn code<T>(field: &str, v: Option<&str>, from_code: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+pub(crate) fn code<T>(
+    field: &str,
+    v: Option<&str>,
+    from_code: impl FnOnce(&str) -> Option<T>,
+) -> Option<T> {
     let v = v?;
     let r = from_code(v);
     if r.is_none() {
@@ -417,7 +494,10 @@ pub(crate) fn escape_text(out: &mut String, text: &str) {
 impl XmlOut {
     pub(crate) fn new(encoding: Encoding) -> Self {
         let mut s = String::new();
-        s.push_str(&format!("<?xml version=\"1.0\" encoding=\"{}\" standalone=\"no\"?>\n", encoding.xml_name()));
+        s.push_str(&format!(
+            "<?xml version=\"1.0\" encoding=\"{}\" standalone=\"no\"?>\n",
+            encoding.xml_name()
+        ));
         XmlOut { s, depth: 0 }
     }
     fn indent(&mut self) {
@@ -478,7 +558,8 @@ mod tests {
     #[test]
     fn windows_31j_extensions_decode() {
         // 髙 (IBM extension FB FC), ① (NEC row 13, 87 40), ～ (81 60)
-        let bytes = b"<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><a>\xFB\xFC\x87\x40\x81\x60</a>";
+        let bytes =
+            b"<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><a>\xFB\xFC\x87\x40\x81\x60</a>";
         let (text, enc) = decode(bytes).unwrap();
         assert_eq!(enc, Encoding::ShiftJis);
         assert!(text.ends_with("<a>髙①～</a>"), "{text}");
@@ -493,14 +574,57 @@ mod tests {
     }
 
     #[test]
+    fn short_shift_jis_that_happens_to_be_valid_utf8_is_still_shift_jis() {
+        // 邊　 in Windows-31J is E7 B2 81 40, which is also valid UTF-8
+        let doc = b"<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><a>\xE7\xB2\x81\x40</a>";
+        assert!(decode(doc).unwrap().0.ends_with("<a>邊　</a>"));
+        // a UTF-8 document relabelled Shift_JIS is refused
+        let utf8 = "<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><a>東京都中野区鷺宮三丁目</a>";
+        assert!(matches!(
+            decode(utf8.as_bytes()),
+            Err(OqsProblem::WrongEncoding { .. })
+        ));
+    }
+
+    #[test]
     fn encoding_detection() {
-        assert_eq!(declared_encoding(b"  <?xml version=\"1.0\" encoding = 'cp932' ?>"), Some("cp932".into()));
+        assert_eq!(
+            declared_encoding(b"  <?xml version=\"1.0\" encoding = 'cp932' ?>"),
+            Some("cp932".into())
+        );
         assert_eq!(declared_encoding(b"<a/>"), None);
-        assert_eq!(decode(b"\xEF\xBB\xBF<a>\xE9\xAB\x99</a>").unwrap().0, "<a>髙</a>");
-        assert!(matches!(decode(b"<?xml version=\"1.0\" encoding=\"EUC-JP\"?><a/>"), Err(OqsProblem::UnsupportedEncoding { .. })));
-        assert!(matches!(decode(b"<a>\x92\x86</a>"), Err(OqsProblem::WrongEncoding { offset: 3, .. })));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBF<a>\xE9\xAB\x99</a>").unwrap().0,
+            "<a>髙</a>"
+        );
+        assert!(matches!(
+            decode(b"<?xml version=\"1.0\" encoding=\"EUC-JP\"?><a/>"),
+            Err(OqsProblem::UnsupportedEncoding { .. })
+        ));
+        assert!(matches!(
+            decode(b"<a>\x92\x86</a>"),
+            Err(OqsProblem::WrongEncoding { offset: 3, .. })
+        ));
+        assert!(matches!(
+            decode(b"<a>\xE9\xAB"),
+            Err(OqsProblem::Truncated { .. })
+        ));
+        let sjis_cut = b"<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><a>\x92";
+        assert!(matches!(
+            decode(sjis_cut),
+            Err(OqsProblem::Truncated { .. })
+        ));
+        let sjis_bad = b"<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><a>\xA0\x80</a>";
+        assert!(
+            matches!(decode(sjis_bad), Err(OqsProblem::WrongEncoding { .. })),
+            "{:?}",
+            decode(sjis_bad)
+        );
         assert!(matches!(decode(b"\xEF\xBB\xBF \n"), Err(OqsProblem::Empty)));
-        assert!(matches!(decode(b"\xFF\xFE<\0"), Err(OqsProblem::UnsupportedEncoding { .. })));
+        assert!(matches!(
+            decode(b"\xFF\xFE<\0"),
+            Err(OqsProblem::UnsupportedEncoding { .. })
+        ));
     }
 
     #[test]
@@ -511,11 +635,26 @@ mod tests {
         let mut s = String::new();
         escape_text(&mut s, "a<b>&c\r\u{1}");
         assert_eq!(s, "a&lt;b&gt;&amp;c&#13;");
-        assert!(matches!(parse_tree("<r><a></r>"), Err(OqsProblem::Malformed { .. })));
-        assert!(matches!(parse_tree("<r><a>"), Err(OqsProblem::Truncated { .. })));
-        assert!(matches!(parse_tree("<r><a"), Err(OqsProblem::Truncated { .. })));
-        assert!(matches!(parse_tree("<r/><r/>"), Err(OqsProblem::Malformed { .. })));
-        assert!(matches!(parse_tree("<r>&bogus;</r>"), Err(OqsProblem::Malformed { .. })));
+        assert!(matches!(
+            parse_tree("<r><a></r>"),
+            Err(OqsProblem::Malformed { .. })
+        ));
+        assert!(matches!(
+            parse_tree("<r><a>"),
+            Err(OqsProblem::Truncated { .. })
+        ));
+        assert!(matches!(
+            parse_tree("<r><a"),
+            Err(OqsProblem::Truncated { .. })
+        ));
+        assert!(matches!(
+            parse_tree("<r/><r/>"),
+            Err(OqsProblem::Malformed { .. })
+        ));
+        assert!(matches!(
+            parse_tree("<r>&bogus;</r>"),
+            Err(OqsProblem::Malformed { .. })
+        ));
         let deep = "<a>".repeat(MAX_DEPTH + 1);
         assert!(matches!(parse_tree(&deep), Err(OqsProblem::TooDeep { .. })));
     }

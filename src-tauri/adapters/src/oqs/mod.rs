@@ -1,0 +1,339 @@
+//! The XML files of the OQS folder of the 資格確認端末 (see
+//! `shared/OQS-INTERFACE.md`): reading responses (and requests, so a stand-in
+//! terminal can answer them), writing requests (and responses, for the
+//! training terminal and for round-trip tests), and file names.
+//!
+//! Reading goes bytes → text (encoding from a UTF-8 BOM or the XML
+//! declaration; `Shift_JIS` read as Windows-31J) → a small element tree →
+//! domain types. Element order does not matter, unknown elements are ignored,
+//! optional elements may be missing; unknown codes in optional fields are
+//! logged and dropped. Every failure is an [`OqsError`] naming the file; no
+//! input makes this module panic.
+//!
+//! Insurer numbers in responses are taken as they come: the padding is
+//! removed but the check digit is not verified (that is for what staff type).
+
+mod eligibility;
+mod error;
+mod medical;
+mod xml;
+
+use std::io::Read;
+use std::path::Path;
+
+use chrono::NaiveDateTime;
+use madoguchi_core::medical::{CheckupResults, MedicationHistory};
+use madoguchi_core::EligibilityResult;
+use serde::{Deserialize, Serialize};
+
+pub use eligibility::{
+    write_batch_request, write_batch_response, write_eligibility_request,
+    write_eligibility_response, write_eligibility_response_with, BatchRequest, BatchResult,
+    EligibilityRequest, ResponseHeader, SearchEntry,
+};
+pub use error::{OqsError, OqsProblem};
+pub use medical::{
+    write_checkup_response, write_medical_request, write_medication_response, FileCategory,
+    MedicalRequest, MedicalRequestKind, TreatmentSetting,
+};
+pub use xml::{Encoding, MAX_DEPTH};
+
+/// Files larger than this are refused unread (the largest real responses,
+/// years of medication history, are well below 1 MiB).
+pub const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+
+/// The label used in errors for [`parse_bytes`].
+pub const BYTES_LABEL: &str = "(bytes)";
+
+/// The kinds of OQS files, by file-name prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OqsKind {
+    /// `OQSsiquc01req`
+    EligibilityRequest,
+    /// `OQSsiquc01res` (also `face/` results)
+    EligibilityResponse,
+    /// `OQSmuquc01req`
+    BatchRequest,
+    /// `OQSmuquc01res`: the batch was accepted (`ReceptionNumber`). Not read here.
+    BatchReceipt,
+    /// `OQSmuquc02req`: fetch a batch's results. Not read here.
+    BatchResultRequest,
+    /// `OQSmuquc02res`
+    BatchResponse,
+    /// `YZKsiquc01req`
+    MedicationRequest,
+    /// `YZKsiquc01res`
+    MedicationResponse,
+    /// `TKKsiquc01req`
+    CheckupRequest,
+    /// `TKKsiquc01res`
+    CheckupResponse,
+}
+
+impl OqsKind {
+    pub const ALL: [OqsKind; 10] = [
+        OqsKind::EligibilityRequest,
+        OqsKind::EligibilityResponse,
+        OqsKind::BatchRequest,
+        OqsKind::BatchReceipt,
+        OqsKind::BatchResultRequest,
+        OqsKind::BatchResponse,
+        OqsKind::MedicationRequest,
+        OqsKind::MedicationResponse,
+        OqsKind::CheckupRequest,
+        OqsKind::CheckupResponse,
+    ];
+
+    /// The file-name prefix, e.g. `OQSsiquc01req`.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            OqsKind::EligibilityRequest => "OQSsiquc01req",
+            OqsKind::EligibilityResponse => "OQSsiquc01res",
+            OqsKind::BatchRequest => "OQSmuquc01req",
+            OqsKind::BatchReceipt => "OQSmuquc01res",
+            OqsKind::BatchResultRequest => "OQSmuquc02req",
+            OqsKind::BatchResponse => "OQSmuquc02res",
+            OqsKind::MedicationRequest => "YZKsiquc01req",
+            OqsKind::MedicationResponse => "YZKsiquc01res",
+            OqsKind::CheckupRequest => "TKKsiquc01req",
+            OqsKind::CheckupResponse => "TKKsiquc01res",
+        }
+    }
+
+    pub fn is_request(self) -> bool {
+        self.prefix().ends_with("req")
+    }
+
+    /// The kind of the answer to a request (`…req` → `…res`).
+    pub fn response(self) -> Option<OqsKind> {
+        let p = self.prefix().strip_suffix("req")?;
+        OqsKind::ALL
+            .into_iter()
+            .find(|k| k.prefix().strip_suffix("res") == Some(p))
+    }
+}
+
+/// The base name of a path given with `/` or `\` separators.
+fn base_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
+/// Which OQS file a name is: `<prefix>_….xml` (prefix compared ignoring ASCII
+/// case, directories ignored). `None` for other names, `.zip` and `.pdf`.
+pub fn classify(file_name: &str) -> Option<OqsKind> {
+    let name = base_name(file_name);
+    let lower = name.to_ascii_lowercase();
+    if !lower.ends_with(".xml") {
+        return None;
+    }
+    OqsKind::ALL.into_iter().find(|k| {
+        let p = k.prefix().to_ascii_lowercase();
+        lower.starts_with(&p) && matches!(lower.as_bytes().get(p.len()), Some(b'_') | Some(b'.'))
+    })
+}
+
+/// A request file name: `<prefix>_<yyyyMMddHHmmss><seq, 3 digits>.xml`, e.g.
+/// `OQSsiquc01req_20261120101500001.xml`. `seq` distinguishes requests written
+/// in the same second (taken modulo 1000).
+pub fn request_file_name(kind: OqsKind, at: NaiveDateTime, seq: u32) -> String {
+    format!(
+        "{}_{}{:03}.xml",
+        kind.prefix(),
+        at.format("%Y%m%d%H%M%S"),
+        seq % 1000
+    )
+}
+
+/// The name of the response to a request: `req` replaced by `res` in the
+/// prefix. `None` when `request_name` is not a request's name.
+pub fn response_file_name(request_name: &str) -> Option<String> {
+    let name = base_name(request_name);
+    let kind = classify(name)?;
+    let response = kind.response()?;
+    Some(format!(
+        "{}{}",
+        response.prefix(),
+        &name[kind.prefix().len()..]
+    ))
+}
+
+/// A file of the OQS folder, read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // one per file read; boxing would only add noise
+pub enum OqsDocument {
+    /// `OQSsiquc01res` and `face/` results.
+    Eligibility(EligibilityResult),
+    /// `OQSmuquc02res`.
+    Batch(BatchResult),
+    /// `YZKsiquc01res`.
+    Medication(MedicationHistory),
+    /// `TKKsiquc01res`.
+    Checkups(CheckupResults),
+    /// `OQSsiquc01req`.
+    EligibilityRequest(EligibilityRequest),
+    /// `OQSmuquc01req`.
+    BatchRequest(BatchRequest),
+    /// `YZKsiquc01req` / `TKKsiquc01req`.
+    MedicalRequest(MedicalRequest),
+}
+
+impl OqsDocument {
+    pub fn kind(&self) -> OqsKind {
+        match self {
+            OqsDocument::Eligibility(_) => OqsKind::EligibilityResponse,
+            OqsDocument::Batch(_) => OqsKind::BatchResponse,
+            OqsDocument::Medication(_) => OqsKind::MedicationResponse,
+            OqsDocument::Checkups(_) => OqsKind::CheckupResponse,
+            OqsDocument::EligibilityRequest(_) => OqsKind::EligibilityRequest,
+            OqsDocument::BatchRequest(_) => OqsKind::BatchRequest,
+            OqsDocument::MedicalRequest(r) => match r.kind {
+                MedicalRequestKind::Medication => OqsKind::MedicationRequest,
+                MedicalRequestKind::Checkups => OqsKind::CheckupRequest,
+            },
+        }
+    }
+}
+
+/// Reads a file of the OQS folder, by its name's prefix (or, for other
+/// names, by its content). Files over [`MAX_FILE_SIZE`] are refused unread.
+pub fn parse_file(path: impl AsRef<Path>) -> Result<OqsDocument, OqsError> {
+    let path = path.as_ref();
+    let label = path.display().to_string();
+    let io = |e: std::io::Error| {
+        OqsError::new(
+            &label,
+            OqsProblem::Io {
+                detail: e.to_string(),
+            },
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(OqsError::new(
+            &label,
+            OqsProblem::TooLarge {
+                size: meta.len(),
+                limit: MAX_FILE_SIZE,
+            },
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    parse_inner(classify(&name), &bytes).map_err(|p| OqsError::new(label, p))
+}
+
+/// Reads bytes named `file_name` (kind from the name, else from the content).
+/// Errors carry `file_name`.
+pub fn parse_named(file_name: &str, bytes: &[u8]) -> Result<OqsDocument, OqsError> {
+    parse_inner(classify(file_name), bytes).map_err(|p| OqsError::new(file_name, p))
+}
+
+/// Reads bytes as a file of `kind`. Errors are labelled [`BYTES_LABEL`].
+pub fn parse_bytes(kind: OqsKind, bytes: &[u8]) -> Result<OqsDocument, OqsError> {
+    parse_inner(Some(kind), bytes).map_err(|p| OqsError::new(BYTES_LABEL, p))
+}
+
+fn parse_inner(kind: Option<OqsKind>, bytes: &[u8]) -> Result<OqsDocument, OqsProblem> {
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(OqsProblem::TooLarge {
+            size: bytes.len() as u64,
+            limit: MAX_FILE_SIZE,
+        });
+    }
+    if bytes.is_empty() {
+        return Err(OqsProblem::Empty);
+    }
+    let (text, _encoding) = xml::decode(bytes)?;
+    let root = xml::parse_tree(&text)?;
+    if root.name != "XmlMsg" {
+        return Err(OqsProblem::UnexpectedRoot {
+            found: root.name.chars().take(64).collect(),
+        });
+    }
+    let kind = kind
+        .or_else(|| sniff(&root))
+        .ok_or(OqsProblem::UnknownKind)?;
+    Ok(match kind {
+        OqsKind::EligibilityResponse => {
+            OqsDocument::Eligibility(eligibility::read_eligibility_response(&root)?)
+        }
+        OqsKind::BatchResponse => OqsDocument::Batch(eligibility::read_batch_response(&root)?),
+        OqsKind::MedicationResponse => {
+            OqsDocument::Medication(medical::read_medication_response(&root)?)
+        }
+        OqsKind::CheckupResponse => OqsDocument::Checkups(medical::read_checkup_response(&root)?),
+        OqsKind::EligibilityRequest => {
+            OqsDocument::EligibilityRequest(eligibility::read_eligibility_request(&root)?)
+        }
+        OqsKind::BatchRequest => OqsDocument::BatchRequest(eligibility::read_batch_request(&root)?),
+        OqsKind::MedicationRequest => OqsDocument::MedicalRequest(medical::read_medical_request(
+            &root,
+            MedicalRequestKind::Medication,
+        )?),
+        OqsKind::CheckupRequest => OqsDocument::MedicalRequest(medical::read_medical_request(
+            &root,
+            MedicalRequestKind::Checkups,
+        )?),
+        OqsKind::BatchReceipt | OqsKind::BatchResultRequest => {
+            return Err(OqsProblem::UnsupportedKind {
+                kind: kind.prefix().to_string(),
+            })
+        }
+    })
+}
+
+/// The kind of a document whose name says nothing, from its elements.
+fn sniff(root: &xml::Element) -> Option<OqsKind> {
+    let has = |n: &str| root.find(n).is_some();
+    if has("BulkConfirmUnit") {
+        return Some(OqsKind::BatchResponse);
+    }
+    if has("ResultOfQualificationConfirmation")
+        || has("ProcessingResultStatus")
+        || has("QualificationValidity")
+    {
+        return Some(OqsKind::EligibilityResponse);
+    }
+    if [
+        "QuaInf",
+        "MeTrMonthInf",
+        "ShPrInf",
+        "ShPrMonthInf",
+        "CzDiInf",
+        "CzDiMonthInf",
+    ]
+    .iter()
+    .any(|n| has(n))
+    {
+        return Some(OqsKind::MedicationResponse);
+    }
+    if has("QualificationsInfo") || has("SpecificHealthCheckupInfo") {
+        return Some(OqsKind::CheckupResponse);
+    }
+    let mut infos = Vec::new();
+    root.find_all(&["QualificationConfirmSearchInfo"], &mut infos);
+    match infos.len() {
+        0 => {}
+        1 => return Some(OqsKind::EligibilityRequest),
+        _ => return Some(OqsKind::BatchRequest),
+    }
+    if has("InsuredPersonIdentificationNumber") && has("FileCategory") {
+        let medication = has("StartDate")
+            || matches!(
+                root.find("FileCategory").and_then(|e| e.value()),
+                Some("3" | "4")
+            );
+        if medication {
+            return Some(OqsKind::MedicationRequest);
+        }
+    }
+    None
+}
