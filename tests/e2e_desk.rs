@@ -8,6 +8,7 @@
 mod common;
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -22,6 +23,9 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // tauri-driver runs in its own process group with WebKitWebDriver and
+        // the app under it: stop them all.
+        let _ = Command::new("kill").args(["-TERM", &format!("-{}", self.child.id())]).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -43,6 +47,7 @@ fn start_driver(data_dir: &Path) -> Driver {
         .env("MADOGUCHI_LANG", "ja")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
+        .process_group(0)
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {}: {e}", exe.display()));
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -158,5 +163,9 @@ async fn a_receptionist_checks_a_card_and_sees_a_typo_caught() {
     assert!(c.find(Locator::Id("result")).await.is_err(), "no result for a refused input");
     screenshot(&c, "desk-typo.png").await;
 
-    c.close().await.unwrap();
+    // Ending the session is teardown, not something a user checks; a slow
+    // WebKit shutdown must not fail the test (the driver's Drop stops it all).
+    if let Err(e) = c.close().await {
+        eprintln!("closing the WebDriver session: {e}");
+    }
 }

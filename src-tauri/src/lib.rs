@@ -11,9 +11,17 @@ pub mod commands;
 pub mod desk;
 pub mod settings;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 use tauri::Manager;
+
+static STARTED: OnceLock<Instant> = OnceLock::new();
+
+/// When the process started (set first thing in `main`).
+pub fn started() -> Instant {
+    *STARTED.get_or_init(Instant::now)
+}
 
 /// Opens the desk window. Returns the process exit code.
 pub fn run_gui() -> std::process::ExitCode {
@@ -42,6 +50,7 @@ pub fn run_gui() -> std::process::ExitCode {
             commands::check_eligibility,
             commands::todays_checks,
             commands::check_detail,
+            commands::ui_ready,
         ])
         .build(tauri::generate_context!());
     match app {

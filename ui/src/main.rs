@@ -93,6 +93,12 @@ fn App() -> impl IntoView {
         }
     });
     refresh_today();
+    // Tell the backend the first frame is up (cold-start benchmark).
+    request_animation_frame(move || {
+        spawn_local(async move {
+            let _ = tauri::invoke::<()>("ui_ready", &()).await;
+        })
+    });
 
     let t = move |id: &str| tr(lang.get(), id, &[]);
 
@@ -231,7 +237,6 @@ fn CheckPanel(lang: ReadSignal<Lang>, on_checked: impl Fn() + Copy + 'static) ->
                         on:keydown=move |ev| on_key(i, ev)
                     />
                     {hint.map(|h| view! { <span class="hint">{move || tr(lang.get(), h, &[])}</span> })}
-                    <span class="field-error" id=format!("error-{key}")>{move || field_error(f)}</span>
                 </label>
             }
         })
@@ -242,6 +247,16 @@ fn CheckPanel(lang: ReadSignal<Lang>, on_checked: impl Fn() + Copy + 'static) ->
             <h2>{move || tr(lang.get(), "form-heading", &[])}</h2>
             <form class="card-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
                 <div class="fields">{inputs}</div>
+                <ul class="field-errors" role="alert">
+                    {FIELDS.iter().map(|&f| {
+                        let key = field_key(f);
+                        view! {
+                            <Show when=move || field_error(f).is_some()>
+                                <li id=format!("error-{key}")>{move || field_error(f)}</li>
+                            </Show>
+                        }
+                    }).collect_view()}
+                </ul>
                 <div class="actions">
                     <button id="check" type="submit" class="primary" disabled=move || busy.get()>
                         {move || if busy.get() { tr(lang.get(), "checking", &[]) } else { tr(lang.get(), "button-check", &[]) }}

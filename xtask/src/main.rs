@@ -121,8 +121,14 @@ fn e2e(rest: &[String]) -> R {
     run(c)
 }
 
+/// Benchmarks print figures; they assert nothing. Under Xvfb because the
+/// cold-start benchmark opens the real window.
 fn bench(rest: &[String]) -> R {
-    let mut c = cargo();
-    c.args(["bench", "--workspace", "--exclude", "madoguchi-ui"]).args(rest);
+    let mut c = Command::new("xvfb-run");
+    c.current_dir(root())
+        .args(["-a", "-s", "-screen 0 1400x1000x24"])
+        .arg(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["bench", "--workspace", "--exclude", "madoguchi-ui"])
+        .args(rest);
     run(c)
 }

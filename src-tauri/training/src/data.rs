@@ -421,7 +421,10 @@ pub const CITIES: &[City] = &[
         kokuho_name: "札幌市",
         kokuho_code: 100,
         kokuho_symbol: "札幌",
-        towns: &[t("南一条西", "0600061", true), t("北一条西", "0600001", true)],
+        towns: &[
+            t("南一条西", "0600061", true),
+            t("北一条西", "0600001", true),
+        ],
     },
     City {
         pref_code: 1,

@@ -22,7 +22,7 @@ use crate::Error;
 
 /// Bumped whenever the generator or the schema changes, so that old files are
 /// regenerated instead of reused.
-pub const GENERATOR_VERSION: &str = "1";
+pub const GENERATOR_VERSION: &str = "2";
 
 /// People written per transaction.
 const BATCH: u64 = 20_000;
@@ -204,7 +204,8 @@ CREATE TABLE qualifications (
 fn write_population(path: &Path, people: u64, seed: u64) -> Result<(), Error> {
     let conn = Connection::open(path)?;
     conn.execute_batch(
-        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;",
+        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = FILE;
+         PRAGMA cache_size = -32768;",
     )?;
     conn.execute_batch(SCHEMA)?;
     {
@@ -247,7 +248,8 @@ fn write_population(path: &Path, people: u64, seed: u64) -> Result<(), Error> {
     }
     conn.execute_batch(
         "CREATE UNIQUE INDEX qualifications_card
-             ON qualifications (insurer_number, symbol, number, branch);",
+             ON qualifications (insurer_number, symbol, number, branch);
+         CREATE INDEX qualifications_person ON qualifications (person_id);",
     )?;
     let meta = [
         ("people", people.to_string()),
@@ -257,7 +259,10 @@ fn write_population(path: &Path, people: u64, seed: u64) -> Result<(), Error> {
         ("complete", "1".to_string()),
     ];
     for (k, v) in meta {
-        conn.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![k, v])?;
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+            params![k, v],
+        )?;
     }
     conn.close().map_err(|(_, e)| e)?;
     Ok(())
@@ -327,11 +332,19 @@ fn with_check_digit(body: String) -> String {
     format!("{body}{cd}")
 }
 
-/// A bijection of `0..10^digits` (multiplier coprime to 10), so sequence
-/// numbers give unique but not consecutive-looking card numbers.
+/// A bijection of `0..10^digits` (affine maps with multipliers coprime to 10
+/// around a reversal of the digits), so sequence numbers give unique card
+/// numbers that do not look consecutive.
 fn permute(x: u64, digits: u32) -> u64 {
     let m = 10u64.pow(digits);
-    ((x % m) * 7_654_321 + 1_234_567) % m
+    let affine = |v: u64, a: u64, b: u64| ((v % m) as u128 * a as u128 + b as u128) % m as u128;
+    let mut v = affine(x, 4_983_127, 2_718_281) as u64;
+    let mut reversed = 0u64;
+    for _ in 0..digits {
+        reversed = reversed * 10 + v % 10;
+        v /= 10;
+    }
+    affine(reversed, 7_654_321, 1_414_213) as u64
 }
 
 fn add_years(d: NaiveDate, years: u32) -> NaiveDate {
@@ -425,8 +438,16 @@ impl Generator<'_> {
                     Relationship::Family
                 };
                 let branch = format!("{branch_n:02}");
-                let written =
-                    self.card_member(person_id, m, birth, city, &card, branch, relationship, &benefits);
+                let written = self.card_member(
+                    person_id,
+                    m,
+                    birth,
+                    city,
+                    &card,
+                    branch,
+                    relationship,
+                    &benefits,
+                );
                 household_card = Some(card);
                 written?;
             }
@@ -686,11 +707,9 @@ impl Generator<'_> {
             } else if copay == 30 {
                 (
                     LimitCertificateClassification::Limit,
-                    *self.rng.pick(&[
-                        LimitCategory::B01,
-                        LimitCategory::B02,
-                        LimitCategory::B03,
-                    ]),
+                    *self
+                        .rng
+                        .pick(&[LimitCategory::B01, LimitCategory::B02, LimitCategory::B03]),
                 )
             } else {
                 match self.rng.weighted(&[40, 35, 25]) {
@@ -764,8 +783,11 @@ impl Generator<'_> {
 
     fn loss_reason(&mut self, age: u32) -> LossReason {
         let death = if age >= 60 { 45 } else { 5 };
-        [LossReason::Death, LossReason::WelfareStarted, LossReason::Other]
-            [self.rng.weighted(&[death, 25, 45])]
+        [
+            LossReason::Death,
+            LossReason::WelfareStarted,
+            LossReason::Other,
+        ][self.rng.weighted(&[death, 25, 45])]
     }
 
     /// A member on the household's card (under 75).
@@ -824,17 +846,19 @@ impl Generator<'_> {
                         Kind::Kyokai
                     };
                     let new_card = self.new_card(kind, city);
-                    let relationship = if m.age >= 18 {
-                        Relationship::Insured
+                    // A child joins a parent's new card (the parent is not in
+                    // the population): 枝番 01 and up are for family members.
+                    let (relationship, new_branch) = if m.age >= 18 {
+                        (Relationship::Insured, "00")
                     } else {
-                        Relationship::Family
+                        (Relationship::Family, "01")
                     };
                     let issued = add_days(newer_from, self.rng.range(0, 14)).min(reference);
                     self.write(
                         &Qual {
                             person_id,
                             card: &new_card,
-                            branch: "00".into(),
+                            branch: new_branch.into(),
                             relationship,
                             classification,
                             issued_on: issued,
@@ -902,12 +926,18 @@ impl Generator<'_> {
     ) -> Result<(), Error> {
         let reference = self.reference;
         let eligible_from = add_years(birth, 75).max(ymd(2008, 4, 1));
-        let fate = self.fate(m.age);
+        let mut fate = self.fate(m.age);
         let until_renewal = ymd(2027, 7, 31);
+        // A card lost at least a month after it started and before the reference day.
+        let earliest_loss = add_days(eligible_from, 30).max(add_days(reference, -700));
+        let latest_loss = add_days(reference, -1);
+        if matches!(fate, 1 | 2) && earliest_loss > latest_loss {
+            fate = 0;
+        }
         match fate {
             1 | 2 => {
-                let lost_on = add_days(reference, -self.rng.range(1, 700));
-                let until = lost_on.max(add_days(eligible_from, 30));
+                let span = (latest_loss - earliest_loss).num_days();
+                let until = add_days(earliest_loss, self.rng.range(0, span));
                 let newer_from = add_days(until, 1);
                 // Someone who moved in from another prefecture: the old card
                 // is that prefecture's union.
@@ -1045,5 +1075,31 @@ impl Generator<'_> {
             reference_number,
         ])?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permute_is_a_bijection() {
+        for digits in [3u32, 4] {
+            let m = 10u64.pow(digits);
+            let mut seen = vec![false; m as usize];
+            for x in 0..m {
+                let y = permute(x, digits);
+                assert!(y < m);
+                assert!(!seen[y as usize], "{x} maps onto a value already taken");
+                seen[y as usize] = true;
+            }
+        }
+    }
+
+    #[test]
+    fn ages_are_whole_years() {
+        let birth = ymd(2000, 4, 2);
+        assert_eq!(age_on(birth, ymd(2026, 4, 1)), 25);
+        assert_eq!(age_on(birth, ymd(2026, 4, 2)), 26);
     }
 }

@@ -7,8 +7,8 @@ use madoguchi_core::codes::{
 };
 use madoguchi_core::digits::{compact, to_halfwidth};
 use madoguchi_core::{
-    CardDetails, CertificateConsents, CopayRatio, EligibilityQuery, EligibilityResult,
-    ElderlyCertificate, InsurerNumber, LimitCertificate, Person, ProcessingError, Qualification,
+    CardDetails, CertificateConsents, CopayRatio, ElderlyCertificate, EligibilityQuery,
+    EligibilityResult, InsurerNumber, LimitCertificate, Person, ProcessingError, Qualification,
     ReferenceClassification, ResultSource, SpecificDiseaseCertificate,
 };
 use rusqlite::{Connection, Row};
@@ -136,8 +136,7 @@ fn validity_on(q: &Qualification, newer_from: Option<NaiveDate>, on: NaiveDate) 
 /// two digits.
 fn normalise(card: &CardDetails) -> Result<(String, String, String, Option<String>), BadRequest> {
     let insurer = compact(card.insurer_number.as_str());
-    if !(insurer.len() == 6 || insurer.len() == 8) || !insurer.bytes().all(|b| b.is_ascii_digit())
-    {
+    if !(insurer.len() == 6 || insurer.len() == 8) || !insurer.bytes().all(|b| b.is_ascii_digit()) {
         return Err(BadRequest {
             code: "invalid_insurer_number",
             message: format!(
@@ -249,13 +248,14 @@ pub struct SamplePerson {
     pub insurer_number: String,
     pub symbol: String,
     pub number: String,
-    pub branch: Option<String>,
+    /// 枝番 (two digits; empty for a card without one)
+    pub branch: String,
     pub birth_date: NaiveDate,
     pub name: String,
-    pub name_kana: Option<String>,
+    pub name_kana: String,
     pub sex: Sex,
-    pub address: Option<String>,
-    pub insurer_name: Option<String>,
+    pub address: String,
+    pub insurer_name: String,
     /// What `POST /api/v1/eligibility` answers for this card on the sampling day.
     pub expected_validity: Validity,
     /// The copay at the counter (the elderly certificate's when there is one).
@@ -271,13 +271,13 @@ impl SamplePerson {
             insurer_number: q.insurer_number.as_str().to_string(),
             symbol: q.symbol,
             number: q.number,
-            branch: q.branch,
+            branch: q.branch.unwrap_or_default(),
             birth_date: f.person.birth_date,
             name: f.person.name,
-            name_kana: f.person.name_kana,
+            name_kana: f.person.name_kana.unwrap_or_default(),
             sex: f.person.sex,
-            address: f.person.address,
-            insurer_name: q.insurer_name,
+            address: f.person.address.unwrap_or_default(),
+            insurer_name: q.insurer_name.unwrap_or_default(),
             expected_validity: validity,
             copay_percent: copay.map(|c| c.0),
         }
@@ -318,28 +318,30 @@ impl Population {
             }
         }
         let valid_wanted = n - specials.len();
-        let total: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM qualifications", [], |r| {
-            r.get(0)
-        })?;
+        let total: i64 =
+            conn.query_row("SELECT coalesce(max(id), 0) FROM qualifications", [], |r| {
+                r.get(0)
+            })?;
         let mut valid = Vec::new();
         if total > 0 {
-            let step = (total / (valid_wanted as i64 * 2 + 1)).max(1);
+            // A fixed stride (not one that depends on `n`), so that a larger
+            // sample starts with the people of a smaller one.
+            const LAP: i64 = 97;
+            let step = (total / LAP).max(1);
             let mut stmt = conn.prepare(&format!("{SELECT} WHERE q.id = ?1"))?;
-            let mut id = 1 + step / 2;
             let mut tried = 0i64;
             while valid.len() < valid_wanted && tried < total {
+                let id = (tried % LAP) * step + tried / LAP + 1;
+                tried += 1;
+                if id > total {
+                    continue;
+                }
                 let mut rows = stmt.query_map([id], |r| found(r, false))?;
                 if let Some(f) = rows.next() {
                     let p = SamplePerson::from_found(f?, on);
                     if p.expected_validity == Validity::Valid {
                         valid.push(p);
                     }
-                }
-                tried += 1;
-                id = (id + step - 1) % total + 1;
-                if tried % (valid_wanted as i64 * 2 + 1) == 0 {
-                    // A full lap: shift by one so the next lap sees new rows.
-                    id = id % total + 1;
                 }
             }
         }

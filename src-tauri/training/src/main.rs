@@ -1,1 +1,224 @@
-fn main() {}
+//! `madoguchi-training`: the training service on the command line.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use madoguchi_core::codes::Sex;
+use madoguchi_training::{
+    default_db_path, generate, serve_with_shutdown, Population, SamplePerson, ServiceState,
+    DEFAULT_PEOPLE, DEFAULT_PORT, DEFAULT_SEED,
+};
+
+/// The training service (研修モード) of Madoguchi: a local HTTP server that plays
+/// the national オンライン資格確認 system with a synthetic population.
+#[derive(Parser)]
+#[command(name = "madoguchi-training", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct PopulationArgs {
+    /// Number of synthetic people.
+    #[arg(long, default_value_t = DEFAULT_PEOPLE)]
+    people: u64,
+    /// Seed of the population: the same seed gives the same people.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    seed: u64,
+    /// SQLite file of the population; created when missing or when it holds
+    /// another (people, seed). Default:
+    /// <temp dir>/madoguchi-training/people-<N>-seed-<S>.sqlite
+    #[arg(long)]
+    db: Option<PathBuf>,
+}
+
+impl PopulationArgs {
+    fn open(&self) -> Result<Population, String> {
+        let path = self
+            .db
+            .clone()
+            .unwrap_or_else(|| default_db_path(self.people, self.seed));
+        generate(&path, self.people, self.seed)
+            .map_err(|e| format!("cannot prepare the population at {}: {e}", path.display()))
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API on 127.0.0.1. The first line on stdout is
+    /// `listening on http://127.0.0.1:PORT`.
+    Serve {
+        /// Port on 127.0.0.1 (0 = any free port).
+        #[arg(long, default_value_t = DEFAULT_PORT)]
+        port: u16,
+        #[command(flatten)]
+        population: PopulationArgs,
+    },
+    /// Print people to try at the desk, valid ones first, with what the
+    /// service will answer for them today.
+    List {
+        /// How many people.
+        #[arg(long, default_value_t = 10)]
+        sample: usize,
+        /// One JSON object per line instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        population: PopulationArgs,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve { port, population } => serve_command(port, &population),
+        Command::List {
+            sample,
+            json,
+            population,
+        } => list_command(sample, json, &population),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("madoguchi-training: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve_command(port: u16, args: &PopulationArgs) -> Result<(), String> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let population = args.open()?;
+    let state = ServiceState::new(population.clone()).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "listening on http://{addr}").map_err(|e| e.to_string())?;
+        out.flush().map_err(|e| e.to_string())?;
+        drop(out);
+        tracing::info!(
+            people = population.people(),
+            seed = population.seed(),
+            db = %population.path().display(),
+            "training service ready"
+        );
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        serve_with_shutdown(listener, state, shutdown)
+            .await
+            .map_err(|e| format!("server failed: {e}"))
+    })
+}
+
+fn list_command(n: usize, json: bool, args: &PopulationArgs) -> Result<(), String> {
+    let population = args.open()?;
+    let today = chrono::Local::now().date_naive();
+    let people = population
+        .sample_on(n, today)
+        .map_err(|e| format!("cannot read the population: {e}"))?;
+    let mut out = std::io::stdout().lock();
+    let io = |e: std::io::Error| e.to_string();
+    if json {
+        for p in &people {
+            let line = serde_json::to_string(p).map_err(|e| e.to_string())?;
+            writeln!(out, "{line}").map_err(io)?;
+        }
+    } else {
+        write_table(&mut out, &people).map_err(io)?;
+    }
+    Ok(())
+}
+
+/// Display width in a terminal: wide (全角) characters count 2.
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0xFF61..=0xFF9F => 1,
+            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF => 2,
+            0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD => 2,
+            0x25CF => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+fn write_table(out: &mut impl Write, people: &[SamplePerson]) -> std::io::Result<()> {
+    let header = [
+        "保険者番号",
+        "記号",
+        "番号",
+        "枝番",
+        "生年月日",
+        "氏名",
+        "カナ",
+        "性別",
+        "資格",
+        "負担",
+        "保険者名",
+    ];
+    let rows: Vec<Vec<String>> = people
+        .iter()
+        .map(|p| {
+            vec![
+                p.insurer_number.clone(),
+                p.symbol.clone(),
+                p.number.clone(),
+                p.branch.clone(),
+                p.birth_date.to_string(),
+                p.name.clone(),
+                p.name_kana.clone(),
+                match p.sex {
+                    Sex::Male => "男",
+                    Sex::Female => "女",
+                    Sex::Unset => "-",
+                }
+                .to_string(),
+                p.expected_validity.label_ja().to_string(),
+                p.copay_percent
+                    .map(|c| format!("{}割", c / 10))
+                    .unwrap_or_default(),
+                p.insurer_name.clone(),
+            ]
+        })
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let line = |out: &mut dyn Write, cells: &[String]| -> std::io::Result<()> {
+        let mut s = String::new();
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            s.push_str(cell);
+            if i + 1 < cells.len() {
+                s.push_str(&" ".repeat(w - width(cell) + 2));
+            }
+        }
+        writeln!(out, "{}", s.trim_end())
+    };
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    line(out, &header)?;
+    for row in &rows {
+        line(out, row)?;
+    }
+    Ok(())
+}

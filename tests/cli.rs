@@ -1,0 +1,95 @@
+//! `madoguchi check …`: the desk without a window, as a script would use it.
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn madoguchi(data: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(common::madoguchi_bin())
+        .args(args)
+        .env("MADOGUCHI_DATA_DIR", data)
+        .env("MADOGUCHI_SETTINGS", data.join("none.json"))
+        .env_remove("MADOGUCHI_SERVICE_URL")
+        .env_remove("MADOGUCHI_LANG")
+        .output()
+        .expect("madoguchi runs")
+}
+
+fn card_args(p: &common::Sample) -> Vec<String> {
+    vec![
+        "--insurer".into(),
+        p.insurer_number.clone(),
+        "--symbol".into(),
+        p.symbol.clone(),
+        "--number".into(),
+        p.number.clone(),
+        "--branch".into(),
+        p.branch.clone(),
+        "--birth".into(),
+        p.birth_date.clone(),
+    ]
+}
+
+#[test]
+fn check_prints_the_result_as_json() {
+    let service = common::TrainingService::start(1_000, 11);
+    let data = tempfile::tempdir().unwrap();
+    let p = service.sample(3).into_iter().find(|p| p.expected_validity == "valid").unwrap();
+    let mut args = vec!["check".to_string(), "--service".into(), service.url.clone()];
+    args.extend(card_args(&p));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = madoguchi(data.path(), &args);
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["validity"], "valid");
+    assert_eq!(json["person"]["name"], p.name.as_str());
+    assert_eq!(json["qualification"]["insurer_number"], p.insurer_number.as_str());
+    assert_eq!(json["source"], "training_service");
+    // The check is in the desk's local store, like a check made in the window.
+    assert!(data.path().join("madoguchi.sqlite").exists());
+}
+
+#[test]
+fn a_check_digit_typo_is_refused_before_any_request() {
+    let data = tempfile::tempdir().unwrap();
+    // Nothing listens on port 9 of loopback: if a request were made, the
+    // answer would be "unreachable" (exit 3), not the input message (exit 2).
+    let out = madoguchi(
+        data.path(),
+        &["check", "--service", "http://127.0.0.1:9", "--insurer", "33120016", "--number", "1", "--birth", "S61.4.12"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("8桁目"), "{err}");
+    assert!(err.contains("検証番号"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn every_field_problem_is_reported_at_once_in_english_too() {
+    let data = tempfile::tempdir().unwrap();
+    let out = madoguchi(
+        data.path(),
+        &["--lang", "en", "check", "--service", "http://127.0.0.1:9", "--insurer", "12", "--number", "", "--birth", "昭和65年1月1日"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Insurer number"), "{err}");
+    assert!(err.contains("Number"), "{err}");
+    assert!(err.contains("Date of birth"), "{err}");
+}
+
+#[test]
+fn an_unreachable_service_is_said_plainly() {
+    let data = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}");
+    let out = madoguchi(
+        data.path(),
+        &["check", "--service", &url, "--insurer", "33120015", "--number", "1", "--birth", "1986-04-12"],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("接続できません"), "{err}");
+    assert!(err.contains(&url), "{err}");
+}
