@@ -147,7 +147,12 @@ fn query_table() {
         let q = query(r);
         let got = match_disaster(&q, &all);
         // The adapter path gives the same answer.
-        assert_eq!(adapter_outcome(&q, &all), got, "{}: adapter path differs", r[0]);
+        assert_eq!(
+            adapter_outcome(&q, &all),
+            got,
+            "{}: adapter path differs",
+            r[0]
+        );
 
         let kind = expected.split(':').next().unwrap();
         *counts.entry(kind).or_default() += 1;
@@ -226,7 +231,10 @@ fn how_each_field_matched_is_reported() {
     let all = people();
     let how = |m: &[FieldMatch], f: MatchField| m.iter().find(|x| x.field == f).map(|x| x.how);
     let m = found_how(q("高橋美咲", "S61.4.12", "女", "鷺宮"), &all);
-    assert_eq!(how(&m, MatchField::Name), Some(MatchHow::VariantKanjiFolded));
+    assert_eq!(
+        how(&m, MatchField::Name),
+        Some(MatchHow::VariantKanjiFolded)
+    );
     assert_eq!(how(&m, MatchField::BirthDate), Some(MatchHow::WarekiDate));
     assert_eq!(how(&m, MatchField::Address), Some(MatchHow::PartialAddress));
     let m = found_how(q("𠮷田真由美", "1982-12-24", "女", "東都印刷"), &all);
@@ -239,11 +247,19 @@ fn how_each_field_matched_is_reported() {
     assert_eq!(how(&m, MatchField::Name), Some(MatchHow::Kana));
     assert_eq!(how(&m, MatchField::BirthDate), Some(MatchHow::Exact));
     let m = found_how(
-        q("山崎太郎", "1940-02-11", "男", "石川県後期高齢者医療広域連合"),
+        q(
+            "山崎太郎",
+            "1940-02-11",
+            "男",
+            "石川県後期高齢者医療広域連合",
+        ),
         &all,
     );
     assert_eq!(how(&m, MatchField::InsurerName), Some(MatchHow::Exact));
-    let m = found_how(q("井上勇気", "1988-08-28", "男", "鹿児島県鹿児島市山下町11-1"), &all);
+    let m = found_how(
+        q("井上勇気", "1988-08-28", "男", "鹿児島県鹿児島市山下町11-1"),
+        &all,
+    );
     assert_eq!(how(&m, MatchField::Address), Some(MatchHow::Exact));
 }
 
@@ -336,7 +352,10 @@ fn ftl_messages(locale: &str) -> BTreeMap<String, BTreeSet<String>> {
             continue;
         }
         let body = if line.starts_with(' ') || line.starts_with('}') {
-            assert!(current.is_some(), "{path}: continuation without a message: {line:?}");
+            assert!(
+                current.is_some(),
+                "{path}: continuation without a message: {line:?}"
+            );
             line
         } else {
             let (id, body) = line
@@ -463,11 +482,17 @@ fn every_message_exists_in_both_locales_with_its_arguments() {
             }
         }
         for id in messages.keys() {
-            assert!(produced.contains_key(id), "{locale}: {id} is never produced");
+            assert!(
+                produced.contains_key(id),
+                "{locale}: {id} is never produced"
+            );
         }
     }
     // The Japanese ambiguity message reads as staff need it.
-    let path = format!("{}/../../locales/ja/matching.ftl", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../locales/ja/matching.ftl",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(path).unwrap();
     assert!(text.contains(
         "matching-ambiguous = { $count }人が該当しました。住所や保険者名をもっと詳しく入力してください（該当者の情報は表示しません）。"
@@ -619,6 +644,8 @@ struct Presentation {
     hint_from_address: bool,
     hint_start: usize,
     hint_len: usize,
+    /// Write the name with other forms of its kanji (高 → 髙, 辺 → 邉…).
+    swap_variants: bool,
 }
 
 fn presentation_strategy() -> impl Strategy<Value = Presentation> {
@@ -632,10 +659,23 @@ fn presentation_strategy() -> impl Strategy<Value = Presentation> {
         any::<bool>(),
         0..40usize,
         2..14usize,
+        any::<bool>(),
     )
         .prop_map(
-            |(use_kana, kana_hiragana, spaces, fill, date_form, sex_form, from_addr, start, len)| {
+            |(
+                use_kana,
+                kana_hiragana,
+                spaces,
+                fill,
+                date_form,
+                sex_form,
+                from_addr,
+                start,
+                len,
+                swap,
+            )| {
                 Presentation {
+                    swap_variants: swap,
                     use_kana,
                     kana_hiragana,
                     spaces,
@@ -659,6 +699,23 @@ fn own_query(c: &Candidate, pr: &Presentation) -> DisasterQuery {
             .chars()
             .map(|ch| if ch == MASK { FILL[pr.fill] } else { ch })
             .collect(),
+    };
+    let name: String = if pr.swap_variants {
+        name.chars()
+            .map(|ch| match ch {
+                '高' => '髙',
+                '髙' => '高',
+                '崎' => '嵜',
+                '辺' => '邉',
+                '邊' => '辺',
+                '斎' => '齊',
+                '斉' => '齋',
+                '吉' => '𠮷',
+                other => other,
+            })
+            .collect()
+    } else {
+        name
     };
     let name = if pr.spaces {
         name
