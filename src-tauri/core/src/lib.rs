@@ -21,3 +21,4 @@ pub mod consent;
 pub mod matching;
 pub mod message;
 pub mod medical;
+pub mod staff;

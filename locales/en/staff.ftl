@@ -1,0 +1,83 @@
+# Staff accounts, permissions and the audit log.
+# Messages come from madoguchi-core `staff::Refusal::message`, and from
+# madoguchi-adapters `accounts::AccountError::message`,
+# `accounts::PasswordProblem::message` and `audit::AuditError::message`.
+# Arguments:
+#   $role     receptionist | qualified | administrator
+#   $action   check_eligibility | view_medical | print_medical | disaster_lookup |
+#             declare_local_emergency | manage_staff | view_audit | export_audit |
+#             change_settings
+#   $until    ("15:42") the end of a sign-in lockout
+#   $staff    a staff id
+#   $min, $max (numbers) password length
+#   $seq (number), $kind (edited | deleted | reordered | inserted | head | seal_mismatch)
+#   $stored, $given  (sha256 | hmac-sha256) how the audit log is sealed
+#   $detail   technical detail
+
+## Roles
+
+staff-role-receptionist = Reception
+staff-role-qualified = Qualified (doctor, dentist, pharmacist …)
+staff-role-administrator = Administrator
+
+## Refusals
+
+staff-refused-not-signed-in = Please sign in.
+staff-refused-locked = The screen was locked after a period without activity. Please sign in again.
+staff-refused =
+    { $role ->
+        [receptionist] Reception staff
+        [qualified] Qualified staff
+       *[administrator] Administrators
+    } cannot { $action ->
+        [check_eligibility] check eligibility
+        [view_medical] view medical information
+        [print_medical] print medical information
+        [disaster_lookup] look up patients in disaster mode
+        [declare_local_emergency] switch to emergency operation
+        [manage_staff] manage staff accounts
+        [view_audit] view the audit log
+        [export_audit] export the audit log
+       *[change_settings] change settings
+    }. Please ask a member of staff who may.
+
+## Sign-in
+
+staff-login-wrong = Wrong staff ID or password.
+staff-login-locked-out = Too many failed sign-ins: this account is locked until { $until }. If it is urgent, ask an administrator to reset the password.
+staff-login-disabled = This account is disabled. Please contact an administrator.
+
+## Accounts
+
+staff-first-setup-done = The first administrator has already been created. Administrators add further accounts.
+staff-account-exists = The staff ID "{ $staff }" is already taken. Please choose another.
+staff-account-unknown = There is no account with the staff ID "{ $staff }".
+staff-last-administrator = This is the only active administrator, so the account cannot be disabled. Create another administrator first.
+staff-invalid-id = A staff ID is 1 to 64 characters without spaces.
+staff-missing-display-name = Please enter a display name.
+staff-error-database = Error in the staff account storage ({ $detail }).
+staff-error-hash = The password could not be processed ({ $detail }).
+staff-error-corrupt = A stored staff account cannot be read ({ $detail }).
+
+## Passwords
+
+staff-password-too-short = A password needs at least { $min } characters. A few words you remember easily make a good one.
+staff-password-too-long = A password can have at most { $max } characters.
+staff-password-same-as-id = The password cannot be the staff ID.
+staff-password-blank = A password cannot be only spaces.
+
+## Audit log
+
+audit-chain-broken =
+    The audit log may have been tampered with: entry { $seq } { $kind ->
+        [edited] was altered
+        [deleted] is missing
+        [reordered] is out of order
+        [inserted] was never recorded (inserted)
+        [head] ends the log, but the log's stored end does not match
+       *[seal_mismatch] ends the log, but the log was protected another way (key)
+    }. Please contact an administrator and compare with the backups.
+audit-seal-mismatch = The audit log is protected differently (recorded: { $stored }, requested: { $given }). Please check the key settings.
+audit-no-head = The end marker of the audit log is missing; the log may have been deleted. Please contact an administrator.
+audit-error-database = Error in the audit log storage ({ $detail }).
+audit-error-corrupt = A stored audit entry cannot be read ({ $detail }).

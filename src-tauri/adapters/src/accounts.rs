@@ -1,0 +1,602 @@
+//! Local staff accounts (職員アカウント) in SQLite: create, sign in, change or
+//! reset a password, disable, list.
+//!
+//! Works on any `rusqlite::Connection` (the store's database, plain or
+//! SQLCipher): [`ensure_schema`] creates the table with `CREATE TABLE IF NOT
+//! EXISTS`. The store's migration list is meant to call it later; until then
+//! the caller calls it once after opening the database. It uses a savepoint,
+//! not `BEGIN`, so it may run inside the migration's transaction.
+//!
+//! Passwords are never stored: only an argon2id hash in PHC string form
+//! (`$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`), with a random 16-byte
+//! salt from the operating system and the argon2 crate's default parameters
+//! (the OWASP recommendation at the time of writing). The parameters live in
+//! the PHC string, so raising them later still verifies old hashes.
+//! Verification is argon2's own (constant-time comparison of the hash).
+//!
+//! Sign-in failures are counted per account; after [`MAX_FAILED_LOGINS`]
+//! consecutive failures the account is locked for [`LOCKOUT_MINUTES`]
+//! minutes (the time comes in as an argument). While locked, the password is
+//! not even checked, so guessing cannot go on. A wrong password and an unknown
+//! staff id give the same error (and an unknown id still costs one hash), so
+//! the sign-in screen does not tell which ids exist; a locked or disabled
+//! account does tell, which is what staff need to hear.
+//!
+//! This module does not decide *who* may create or disable accounts: the
+//! caller checks `staff::may(role, Action::ManageStaff)` first. Nor does it
+//! write the audit log: the caller records `login`, `login_failed` … with
+//! `audit::append`.
+//!
+//! Functions that read and then write (first setup, sign-in counting,
+//! disabling) run in a `BEGIN IMMEDIATE` transaction: do not call them while
+//! the connection has a transaction open.
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{Duration, NaiveDateTime};
+use madoguchi_core::message::Msg;
+use madoguchi_core::staff::{Role, Session};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+
+/// Shortest password accepted, in characters.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+/// Longest password accepted, in characters (keeps hashing bounded).
+pub const MAX_PASSWORD_CHARS: usize = 256;
+/// Longest staff id accepted, in characters.
+pub const MAX_STAFF_ID_CHARS: usize = 64;
+/// Consecutive failed sign-ins that lock an account.
+pub const MAX_FAILED_LOGINS: i64 = 5;
+/// How long a locked account stays locked.
+pub const LOCKOUT_MINUTES: i64 = 15;
+
+const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.9f";
+
+/// What is wrong with a new password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PasswordProblem {
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
+    /// The password is the staff id.
+    SameAsStaffId,
+    /// Only spaces.
+    Blank,
+}
+
+impl PasswordProblem {
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            PasswordProblem::TooShort { .. } => "staff-password-too-short",
+            PasswordProblem::TooLong { .. } => "staff-password-too-long",
+            PasswordProblem::SameAsStaffId => "staff-password-same-as-id",
+            PasswordProblem::Blank => "staff-password-blank",
+        }
+    }
+
+    pub fn message(&self) -> Msg {
+        let m = Msg::new(self.message_id());
+        match self {
+            PasswordProblem::TooShort { min } => m.arg("min", min),
+            PasswordProblem::TooLong { max } => m.arg("max", max),
+            _ => m,
+        }
+    }
+}
+
+/// The password rules: at least [`MIN_PASSWORD_CHARS`] characters (counted as
+/// characters, so a Japanese passphrase counts what is typed, not bytes), at
+/// most [`MAX_PASSWORD_CHARS`], not only spaces, not the staff id itself.
+/// No composition rules (digit + symbol …): length is what matters, and
+/// composition rules make people write passwords on the monitor.
+pub fn check_password(staff_id: &str, password: &str) -> Result<(), PasswordProblem> {
+    let n = password.chars().count();
+    if password.trim().is_empty() && n > 0 {
+        return Err(PasswordProblem::Blank);
+    }
+    if n < MIN_PASSWORD_CHARS {
+        return Err(PasswordProblem::TooShort {
+            min: MIN_PASSWORD_CHARS,
+        });
+    }
+    if n > MAX_PASSWORD_CHARS {
+        return Err(PasswordProblem::TooLong {
+            max: MAX_PASSWORD_CHARS,
+        });
+    }
+    if password.trim() == staff_id.trim() {
+        return Err(PasswordProblem::SameAsStaffId);
+    }
+    Ok(())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("staff account database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("the password cannot be hashed: {0}")]
+    Hash(String),
+    #[error("a stored account cannot be read: {0}")]
+    Corrupt(String),
+    #[error("wrong staff id or password")]
+    WrongCredentials,
+    #[error("too many failed sign-ins; the account is locked until {until}")]
+    LockedOut { until: NaiveDateTime },
+    #[error("the account is disabled")]
+    Disabled,
+    #[error("the first administrator has already been created")]
+    AlreadySetUp,
+    #[error("the staff id {0} is already taken")]
+    DuplicateId(String),
+    #[error("no staff account {0}")]
+    UnknownStaff(String),
+    #[error("the last active administrator cannot be disabled")]
+    LastAdministrator,
+    #[error("the staff id must be 1 to {MAX_STAFF_ID_CHARS} characters without spaces")]
+    InvalidStaffId,
+    #[error("the display name is missing")]
+    MissingDisplayName,
+    #[error("password not accepted: {0:?}")]
+    Password(PasswordProblem),
+}
+
+impl AccountError {
+    /// The id in `locales/*/staff.ftl`.
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            AccountError::Sql(_) => "staff-error-database",
+            AccountError::Hash(_) => "staff-error-hash",
+            AccountError::Corrupt(_) => "staff-error-corrupt",
+            AccountError::WrongCredentials => "staff-login-wrong",
+            AccountError::LockedOut { .. } => "staff-login-locked-out",
+            AccountError::Disabled => "staff-login-disabled",
+            AccountError::AlreadySetUp => "staff-first-setup-done",
+            AccountError::DuplicateId(_) => "staff-account-exists",
+            AccountError::UnknownStaff(_) => "staff-account-unknown",
+            AccountError::LastAdministrator => "staff-last-administrator",
+            AccountError::InvalidStaffId => "staff-invalid-id",
+            AccountError::MissingDisplayName => "staff-missing-display-name",
+            AccountError::Password(p) => p.message_id(),
+        }
+    }
+
+    /// The message with its arguments: `$detail` for database/hash/corrupt
+    /// errors, `$until` ("15:42") for a lockout, `$staff` for id errors,
+    /// `$min`/`$max` for password length.
+    pub fn message(&self) -> Msg {
+        let m = Msg::new(self.message_id());
+        match self {
+            AccountError::Sql(e) => m.arg("detail", e),
+            AccountError::Hash(d) | AccountError::Corrupt(d) => m.arg("detail", d),
+            AccountError::LockedOut { until } => m.arg("until", until.format("%-H:%M")),
+            AccountError::DuplicateId(s) | AccountError::UnknownStaff(s) => m.arg("staff", s),
+            AccountError::Password(p) => p.message(),
+            _ => m,
+        }
+    }
+}
+
+/// An account as listed (never the password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAccount {
+    pub staff_id: String,
+    pub display_name: String,
+    pub role: Role,
+    pub disabled: bool,
+    /// Consecutive failed sign-ins since the last success or lock.
+    pub failed_logins: i64,
+    /// Set while (or after) the account was locked for failed sign-ins.
+    pub locked_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub password_changed_at: NaiveDateTime,
+}
+
+impl StaffAccount {
+    pub fn is_locked_out(&self, now: NaiveDateTime) -> bool {
+        self.locked_until.is_some_and(|u| now < u)
+    }
+}
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewAccount<'a> {
+    pub staff_id: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub password: &'a str,
+}
+
+/// Creates the `staff_accounts` table if it is missing. Idempotent; safe
+/// inside an open transaction (uses a savepoint). The store's migration list
+/// will call this; until then, call it after opening the database.
+pub fn ensure_schema(conn: &Connection) -> Result<(), AccountError> {
+    conn.execute_batch(
+        "SAVEPOINT staff_accounts_schema;
+         CREATE TABLE IF NOT EXISTS staff_accounts (
+            staff_id TEXT PRIMARY KEY NOT NULL,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('receptionist', 'qualified', 'administrator')),
+            password_hash TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            failed_logins INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT,
+            created_at TEXT NOT NULL,
+            password_changed_at TEXT NOT NULL
+         );
+         RELEASE staff_accounts_schema;",
+    )?;
+    Ok(())
+}
+
+/// True while no administrator account exists (enabled or disabled): the app
+/// then shows the first-setup screen. Once an administrator exists this stays
+/// false for good, since accounts are disabled, never deleted, and the last
+/// active administrator cannot be disabled.
+pub fn needs_first_setup(conn: &Connection) -> Result<bool, AccountError> {
+    Ok(!administrator_exists(conn)?)
+}
+
+fn administrator_exists(conn: &Connection) -> Result<bool, AccountError> {
+    let n: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM staff_accounts WHERE role = 'administrator'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
+/// Creates the first administrator; refused with [`AccountError::AlreadySetUp`]
+/// once any administrator exists (checked and inserted in one `BEGIN
+/// IMMEDIATE` transaction, so two windows racing cannot both succeed).
+pub fn create_first_administrator(
+    conn: &Connection,
+    staff_id: &str,
+    display_name: &str,
+    password: &str,
+    now: NaiveDateTime,
+) -> Result<StaffAccount, AccountError> {
+    let new = NewAccount {
+        staff_id,
+        display_name,
+        role: Role::Administrator,
+        password,
+    };
+    let hash = validate_and_hash(&new)?;
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    if administrator_exists(&tx)? {
+        return Err(AccountError::AlreadySetUp);
+    }
+    insert(&tx, &new, &hash, now)?;
+    let account = get(&tx, new.staff_id.trim())?;
+    tx.commit()?;
+    Ok(account)
+}
+
+/// Creates an account of any role. The caller has checked that the person
+/// asking may manage staff.
+pub fn create_account(
+    conn: &Connection,
+    new: &NewAccount,
+    now: NaiveDateTime,
+) -> Result<StaffAccount, AccountError> {
+    let hash = validate_and_hash(new)?;
+    insert(conn, new, &hash, now)?;
+    get(conn, new.staff_id.trim())
+}
+
+fn validate_and_hash(new: &NewAccount) -> Result<String, AccountError> {
+    let id = new.staff_id.trim();
+    if id.is_empty()
+        || id.chars().count() > MAX_STAFF_ID_CHARS
+        || id.chars().any(char::is_whitespace)
+    {
+        return Err(AccountError::InvalidStaffId);
+    }
+    if new.display_name.trim().is_empty() {
+        return Err(AccountError::MissingDisplayName);
+    }
+    check_password(id, new.password).map_err(AccountError::Password)?;
+    hash_password(new.password)
+}
+
+fn insert(
+    conn: &Connection,
+    new: &NewAccount,
+    hash: &str,
+    now: NaiveDateTime,
+) -> Result<(), AccountError> {
+    let id = new.staff_id.trim();
+    let at = now.format(TIME_FORMAT).to_string();
+    let r = conn.execute(
+        "INSERT INTO staff_accounts (staff_id, display_name, role, password_hash, created_at, password_changed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        params![id, new.display_name.trim(), new.role.code(), hash, at],
+    );
+    match r {
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Err(AccountError::DuplicateId(id.to_string()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// argon2id with a fresh random salt; the PHC string.
+fn hash_password(password: &str) -> Result<String, AccountError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AccountError::Hash(e.to_string()))
+}
+
+/// argon2's verification (constant-time comparison). A malformed stored
+/// hash is an error, not a wrong password.
+fn password_matches(password: &str, stored: &str) -> Result<bool, AccountError> {
+    let parsed = PasswordHash::new(stored)
+        .map_err(|e| AccountError::Corrupt(format!("password hash: {e}")))?;
+    match Argon2::default().verify_password(password.as_bytes(), &parsed) {
+        Ok(()) => Ok(true),
+        Err(argon2::password_hash::Error::Password) => Ok(false),
+        Err(e) => Err(AccountError::Hash(e.to_string())),
+    }
+}
+
+/// A valid hash of a password nobody knows, so that signing in with an
+/// unknown id costs the same as with a wrong password.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("madoguchi-no-such-account").unwrap_or_default())
+}
+
+const COLUMNS: &str = "staff_id, display_name, role, disabled, failed_logins, locked_until, created_at, password_changed_at";
+
+fn parse_time(s: &str) -> Result<NaiveDateTime, AccountError> {
+    NaiveDateTime::parse_from_str(s, TIME_FORMAT)
+        .map_err(|e| AccountError::Corrupt(format!("time {s:?}: {e}")))
+}
+
+fn row_to_account(r: &rusqlite::Row) -> rusqlite::Result<RawAccount> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+    ))
+}
+
+type RawAccount = (
+    String,
+    String,
+    String,
+    bool,
+    i64,
+    Option<String>,
+    String,
+    String,
+);
+
+fn account_from_raw(raw: RawAccount) -> Result<StaffAccount, AccountError> {
+    let (
+        staff_id,
+        display_name,
+        role,
+        disabled,
+        failed_logins,
+        locked_until,
+        created_at,
+        changed_at,
+    ) = raw;
+    let role =
+        Role::from_code(&role).ok_or_else(|| AccountError::Corrupt(format!("role {role:?}")))?;
+    Ok(StaffAccount {
+        staff_id,
+        display_name,
+        role,
+        disabled,
+        failed_logins,
+        locked_until: locked_until.as_deref().map(parse_time).transpose()?,
+        created_at: parse_time(&created_at)?,
+        password_changed_at: parse_time(&changed_at)?,
+    })
+}
+
+/// One account by id.
+pub fn get(conn: &Connection, staff_id: &str) -> Result<StaffAccount, AccountError> {
+    let raw = conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM staff_accounts WHERE staff_id = ?1"),
+            [staff_id],
+            row_to_account,
+        )
+        .optional()?
+        .ok_or_else(|| AccountError::UnknownStaff(staff_id.to_string()))?;
+    account_from_raw(raw)
+}
+
+/// Every account, by staff id.
+pub fn list(conn: &Connection) -> Result<Vec<StaffAccount>, AccountError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM staff_accounts ORDER BY staff_id"
+    ))?;
+    let raws = stmt
+        .query_map([], row_to_account)?
+        .collect::<Result<Vec<_>, _>>()?;
+    raws.into_iter().map(account_from_raw).collect()
+}
+
+/// Signs in: checks the password and returns a [`Session`] active from `now`.
+///
+/// - unknown id or wrong password → [`AccountError::WrongCredentials`] (the
+///   failure is counted on a known account; the fifth in a row locks it for
+///   [`LOCKOUT_MINUTES`] and answers [`AccountError::LockedOut`]);
+/// - locked → [`AccountError::LockedOut`] without checking the password;
+/// - right password on a disabled account → [`AccountError::Disabled`];
+/// - success resets the failure count.
+pub fn verify_login(
+    conn: &Connection,
+    staff_id: &str,
+    password: &str,
+    now: NaiveDateTime,
+) -> Result<Session, AccountError> {
+    let staff_id = staff_id.trim();
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let (account, hash) = match get_with_hash(&tx, staff_id)? {
+        Some(found) => found,
+        None => {
+            // Spend the same time as a real check; the answer is the same as for a wrong password.
+            let _ = password_matches(password, dummy_hash());
+            return Err(AccountError::WrongCredentials);
+        }
+    };
+    if let Some(until) = account.locked_until {
+        if now < until {
+            return Err(AccountError::LockedOut { until });
+        }
+    }
+    if !password_matches(password, &hash)? {
+        let failures = account.failed_logins + 1;
+        let result = if failures >= MAX_FAILED_LOGINS {
+            let until = now + Duration::minutes(LOCKOUT_MINUTES);
+            tx.execute(
+                "UPDATE staff_accounts SET failed_logins = 0, locked_until = ?2 WHERE staff_id = ?1",
+                params![account.staff_id, until.format(TIME_FORMAT).to_string()],
+            )?;
+            AccountError::LockedOut { until }
+        } else {
+            tx.execute(
+                "UPDATE staff_accounts SET failed_logins = ?2 WHERE staff_id = ?1",
+                params![account.staff_id, failures],
+            )?;
+            AccountError::WrongCredentials
+        };
+        tx.commit()?;
+        return Err(result);
+    }
+    if account.disabled {
+        return Err(AccountError::Disabled);
+    }
+    tx.execute(
+        "UPDATE staff_accounts SET failed_logins = 0, locked_until = NULL WHERE staff_id = ?1",
+        [&account.staff_id],
+    )?;
+    tx.commit()?;
+    Ok(Session::new(
+        account.staff_id,
+        account.display_name,
+        account.role,
+        now,
+    ))
+}
+
+fn get_with_hash(
+    conn: &Connection,
+    staff_id: &str,
+) -> Result<Option<(StaffAccount, String)>, AccountError> {
+    let found = conn
+        .query_row(
+            &format!("SELECT {COLUMNS}, password_hash FROM staff_accounts WHERE staff_id = ?1"),
+            [staff_id],
+            |r| Ok((row_to_account(r)?, r.get::<_, String>(8)?)),
+        )
+        .optional()?;
+    match found {
+        Some((raw, hash)) => Ok(Some((account_from_raw(raw)?, hash))),
+        None => Ok(None),
+    }
+}
+
+/// A person changes their own password: the current one is checked first
+/// (a wrong one counts as a failed sign-in, as in [`verify_login`]).
+pub fn change_password(
+    conn: &Connection,
+    staff_id: &str,
+    current: &str,
+    new_password: &str,
+    now: NaiveDateTime,
+) -> Result<(), AccountError> {
+    let staff_id = staff_id.trim();
+    check_password(staff_id, new_password).map_err(AccountError::Password)?;
+    verify_login(conn, staff_id, current, now)?;
+    set_password(conn, staff_id, new_password, now)
+}
+
+/// An administrator sets a new password (forgotten password); also lifts a
+/// lockout. The caller has checked that the person asking may manage staff.
+pub fn reset_password(
+    conn: &Connection,
+    staff_id: &str,
+    new_password: &str,
+    now: NaiveDateTime,
+) -> Result<(), AccountError> {
+    let staff_id = staff_id.trim();
+    check_password(staff_id, new_password).map_err(AccountError::Password)?;
+    set_password(conn, staff_id, new_password, now)
+}
+
+fn set_password(
+    conn: &Connection,
+    staff_id: &str,
+    new_password: &str,
+    now: NaiveDateTime,
+) -> Result<(), AccountError> {
+    let hash = hash_password(new_password)?;
+    let n = conn.execute(
+        "UPDATE staff_accounts SET password_hash = ?2, password_changed_at = ?3, failed_logins = 0, locked_until = NULL
+         WHERE staff_id = ?1",
+        params![staff_id, hash, now.format(TIME_FORMAT).to_string()],
+    )?;
+    if n == 0 {
+        return Err(AccountError::UnknownStaff(staff_id.to_string()));
+    }
+    Ok(())
+}
+
+/// Disables an account (it can no longer sign in; its history stays).
+/// Refused for the last enabled administrator, so that someone can always
+/// manage staff and first setup never reopens.
+pub fn disable(conn: &Connection, staff_id: &str) -> Result<(), AccountError> {
+    let staff_id = staff_id.trim();
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let account = get(&tx, staff_id)?;
+    if account.role == Role::Administrator && !account.disabled {
+        let others: i64 = tx.query_row(
+            "SELECT COUNT(*) FROM staff_accounts WHERE role = 'administrator' AND disabled = 0 AND staff_id <> ?1",
+            [staff_id],
+            |r| r.get(0),
+        )?;
+        if others == 0 {
+            return Err(AccountError::LastAdministrator);
+        }
+    }
+    tx.execute(
+        "UPDATE staff_accounts SET disabled = 1 WHERE staff_id = ?1",
+        [staff_id],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Enables a disabled account again.
+pub fn enable(conn: &Connection, staff_id: &str) -> Result<(), AccountError> {
+    let staff_id = staff_id.trim();
+    let n = conn.execute(
+        "UPDATE staff_accounts SET disabled = 0 WHERE staff_id = ?1",
+        [staff_id],
+    )?;
+    if n == 0 {
+        return Err(AccountError::UnknownStaff(staff_id.to_string()));
+    }
+    Ok(())
+}
