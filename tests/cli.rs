@@ -93,3 +93,31 @@ fn an_unreachable_service_is_said_plainly() {
     assert!(err.contains("接続できません"), "{err}");
     assert!(err.contains(&url), "{err}");
 }
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures").join(name)
+}
+
+#[test]
+fn oqs_parse_reads_a_shift_jis_response() {
+    let data = tempfile::tempdir().unwrap();
+    let file = fixture("oqs/OQSsiquc01res_20261120101500_kokuho_sjis.xml");
+    let out = madoguchi(data.path(), &["oqs", "parse", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = json.to_string();
+    // The 国保 number without its space padding, the name with its variant kanji.
+    assert!(text.contains("\"138149\""), "{text}");
+    assert!(text.contains("渡邊　一郎"), "{text}");
+}
+
+#[test]
+fn oqs_parse_names_a_broken_file() {
+    let data = tempfile::tempdir().unwrap();
+    let broken = data.path().join("OQSsiquc01res_broken.xml");
+    std::fs::write(&broken, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><XmlMsg><MessageHeader>").unwrap();
+    let out = madoguchi(data.path(), &["oqs", "parse", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("OQSsiquc01res_broken.xml"), "{err}");
+}

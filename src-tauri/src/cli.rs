@@ -30,6 +30,18 @@ pub struct Cli {
 pub enum Command {
     /// 資格確認 from card details; prints the result as JSON.
     Check(CheckArgs),
+    /// The OQS folder of the qualification terminal.
+    #[command(subcommand)]
+    Oqs(OqsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OqsCommand {
+    /// Parses an OQS file (request or response, Shift_JIS or UTF-8) and prints
+    /// the domain value as JSON: the same parser as the app.
+    Parse {
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -73,6 +85,7 @@ pub fn run(cli: Cli) -> ExitCode {
     }
     match cli.command {
         Some(Command::Check(args)) => check(settings, args),
+        Some(Command::Oqs(OqsCommand::Parse { file })) => oqs_parse(settings.lang, &file),
         None => unreachable!("main opens the window when no subcommand is given"),
     }
 }
@@ -117,6 +130,19 @@ fn check(mut settings: Settings, args: CheckArgs) -> ExitCode {
         Err(e) => {
             eprintln!("{}", say_error(lang, &e));
             ExitCode::from(EXIT_SERVICE)
+        }
+    }
+}
+
+fn oqs_parse(lang: Lang, file: &std::path::Path) -> ExitCode {
+    match madoguchi_adapters::oqs::parse_file(file) {
+        Ok(doc) => {
+            println!("{}", serde_json::to_string_pretty(&doc).expect("documents serialise"));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}", say(lang, &e.message()));
+            ExitCode::from(EXIT_INPUT)
         }
     }
 }

@@ -36,6 +36,41 @@ pub fn desk_language(desk: State<'_, DeskState>) -> String {
     desk.settings().lang.code().to_string()
 }
 
+/// What the settings panel edits.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct SettingsForm {
+    /// Empty = the embedded training service.
+    pub service_url: String,
+    pub timeout_secs: u64,
+    pub staff: String,
+    pub lang: String,
+}
+
+#[tauri::command]
+pub fn get_settings(desk: State<'_, DeskState>) -> SettingsForm {
+    let s = desk.settings();
+    SettingsForm {
+        service_url: s.service_url.unwrap_or_default(),
+        timeout_secs: s.timeout_secs,
+        staff: s.staff,
+        lang: s.lang.code().into(),
+    }
+}
+
+#[tauri::command]
+pub async fn save_settings(desk: State<'_, DeskState>, form: SettingsForm) -> Result<DeskStatus, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || {
+        let mut s = desk.settings();
+        s.service_url = Some(form.service_url);
+        s.timeout_secs = form.timeout_secs.clamp(1, 120);
+        s.staff = if form.staff.trim().is_empty() { s.staff } else { form.staff.trim().to_string() };
+        s.lang = madoguchi_i18n::Lang::parse(&form.lang).unwrap_or(s.lang);
+        desk.reconfigure(s)
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn check_eligibility(desk: State<'_, DeskState>, input: CardInput) -> Result<CheckOutcome, ApiError> {
     let desk = Arc::clone(&desk);

@@ -40,7 +40,7 @@ pub struct CheckOutcome {
 }
 
 pub struct Desk {
-    settings: Settings,
+    settings: RwLock<Settings>,
     gateway: RwLock<Option<Arc<dyn Gateway>>>,
     status: RwLock<DeskStatus>,
     store: Mutex<Store>,
@@ -55,7 +55,7 @@ impl Desk {
     pub fn open(settings: Settings) -> Result<Desk, StoreError> {
         let store = Store::open(&settings.database_path())?;
         Ok(Desk {
-            settings,
+            settings: RwLock::new(settings),
             gateway: RwLock::new(None),
             status: RwLock::new(DeskStatus { ready: false, training: false, target: None, problem: None }),
             store: Mutex::new(store),
@@ -63,34 +63,60 @@ impl Desk {
         })
     }
 
-    pub fn settings(&self) -> &Settings {
-        &self.settings
+    pub fn settings(&self) -> Settings {
+        self.settings.read().unwrap().clone()
+    }
+
+    /// Saves new settings and reconnects with them. The data directory stays
+    /// (it is chosen at start). A service URL that is not http(s) is refused
+    /// before anything is saved.
+    pub fn reconfigure(&self, mut new: Settings) -> Result<DeskStatus, ApiError> {
+        if let Some(url) = new.service_url.as_deref().map(str::trim) {
+            if url.is_empty() {
+                new.service_url = None;
+            } else if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ApiError::new(Msg::new("settings-bad-url").arg("url", url)));
+            } else {
+                new.service_url = Some(url.to_string());
+            }
+        }
+        new.data_dir = self.settings.read().unwrap().data_dir.clone();
+        new.save().map_err(|e| ApiError::new(Msg::new("settings-save-failed").arg("detail", e)))?;
+        // Stop what the old settings started, then connect anew.
+        *self.gateway.write().unwrap() = None;
+        if let Some(running) = self.training.lock().unwrap().take() {
+            running.shutdown();
+        }
+        *self.settings.write().unwrap() = new;
+        self.connect();
+        Ok(self.status())
     }
 
     /// Connects to the configured service, or starts the embedded training
     /// service when none is configured. Blocking (may generate the training
     /// population on first start).
     pub fn connect(&self) {
-        let status = match self.try_connect() {
+        let settings = self.settings();
+        let status = match self.try_connect(&settings) {
             Ok(s) => s,
             Err(e) => DeskStatus {
                 ready: false,
-                training: self.settings.service_url.is_none(),
-                target: self.settings.service_url.clone(),
+                training: settings.service_url.is_none(),
+                target: settings.service_url.clone(),
                 problem: Some(e),
             },
         };
         *self.status.write().unwrap() = status;
     }
 
-    fn try_connect(&self) -> Result<DeskStatus, Msg> {
-        let url = match &self.settings.service_url {
+    fn try_connect(&self, settings: &Settings) -> Result<DeskStatus, Msg> {
+        let url = match &settings.service_url {
             Some(url) => url.clone(),
             None => {
                 let running = madoguchi_training::spawn_background(
-                    &self.settings.training_db_path(),
-                    self.settings.training_people,
-                    self.settings.training_seed,
+                    &settings.training_db_path(),
+                    settings.training_people,
+                    settings.training_seed,
                     0,
                 )
                 .map_err(|e| Msg::new("training-start-failed").arg("detail", e))?;
@@ -99,13 +125,13 @@ impl Desk {
                 url
             }
         };
-        let gateway = HttpGateway::new(&url, self.settings.timeout()).map_err(gateway_msg)?;
+        let gateway = HttpGateway::new(&url, settings.timeout()).map_err(gateway_msg)?;
         // The service's own word decides the training badge; an unreachable
         // service is reported now, and checks retry it later.
         let info = gateway.info();
         let training = match &info {
             Ok(i) => i.training,
-            Err(_) => self.settings.service_url.is_none(),
+            Err(_) => settings.service_url.is_none(),
         };
         *self.gateway.write().unwrap() = Some(Arc::new(gateway));
         Ok(DeskStatus {
@@ -145,7 +171,7 @@ impl Desk {
         let result = gateway.check(&query).map_err(|e| ApiError::new(gateway_msg(e)))?;
         let (check_id, warning) = match self.store.lock().unwrap().record_check(&NewCheck {
             checked_at: now,
-            staff: &self.settings.staff,
+            staff: &self.settings.read().unwrap().staff.clone(),
             asked: Some(card),
             result: &result,
         }) {

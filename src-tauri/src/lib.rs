@@ -51,6 +51,8 @@ pub fn run_gui() -> std::process::ExitCode {
             commands::todays_checks,
             commands::check_detail,
             commands::ui_ready,
+            commands::get_settings,
+            commands::save_settings,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -96,6 +96,19 @@ impl Settings {
         }
     }
 
+    /// Writes the settings file (atomically: a temporary file, then rename).
+    pub fn save(&self) -> Result<(), SettingsError> {
+        let path = Self::settings_file();
+        let err = |e: &dyn std::fmt::Display| SettingsError { path: path.display().to_string(), detail: e.to_string() };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| err(&e))?;
+        }
+        let text = serde_json::to_string_pretty(self).map_err(|e| err(&e))?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, text).map_err(|e| err(&e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| err(&e))
+    }
+
     pub fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout_secs.max(1))
     }

@@ -61,6 +61,7 @@ fn App() -> impl IntoView {
     let (lang, set_lang) = signal(Lang::Ja);
     let (status, set_status) = signal(None::<DeskStatus>);
     let (today, set_today) = signal(Vec::<CheckSummary>::new());
+    let (show_settings, set_show_settings) = signal(false);
 
     // The language the desk is set to.
     spawn_local(async move {
@@ -123,10 +124,14 @@ fn App() -> impl IntoView {
                     },
                 }}
             </span>
+            <button id="open-settings" class="lang" on:click=move |_| set_show_settings.set(true)>{move || t("settings-open")}</button>
             <button id="lang-switch" class="lang" on:click=move |_| {
                 set_lang.update(|l| *l = if *l == Lang::Ja { Lang::En } else { Lang::Ja })
             }>{move || t("lang-switch")}</button>
         </header>
+        <Show when=move || show_settings.get()>
+            <SettingsPanel lang=lang set_lang=set_lang set_status=set_status close=move || set_show_settings.set(false) />
+        </Show>
         <main class="desk">
             <CheckPanel lang=lang on_checked=move || refresh_today() />
             <TodayList lang=lang today=today />
@@ -316,6 +321,7 @@ fn ResultCard(lang: ReadSignal<Lang>, outcome: CheckOutcome) -> impl IntoView {
             {r.error.clone().and_then(|e| e.message).map(|m| view! { <p class="explain service-message">{m}</p> })}
             {warning.map(|w| view! { <p class="explain warning">{move || say(lang.get(), &w)}</p> })}
             <dl class="facts">{facts(lang, &r)}</dl>
+            {(!r.consents.is_empty()).then(|| consents_view(lang, &r))}
         </article>
     }
 }
@@ -475,5 +481,114 @@ fn TodayList(lang: ReadSignal<Lang>, today: ReadSignal<Vec<CheckSummary>>) -> im
                 </table>
             </Show>
         </section>
+    }
+}
+
+/// The card reader's consent flags: which categories, until when. Showing the
+/// flags is not showing medical information; that goes through the backend's
+/// consent check.
+fn consents_view(lang: ReadSignal<Lang>, r: &EligibilityResult) -> impl IntoView {
+    let flags = r.consents.clone();
+    view! {
+        <section class="consents">
+            <h3>{move || tr(lang.get(), "label-consents", &[])}</h3>
+            <ul>
+                {flags.into_iter().map(|f| {
+                    let cat = f.category.as_str();
+                    let class = if f.given { "consent given" } else { "consent not-given" };
+                    view! {
+                        <li class=class id=format!("consent-{cat}")>
+                            <span class="consent-category">{move || tr(lang.get(), "consent-category", &[("category", cat.to_string())])}</span>
+                            <span class="consent-state">{move || match (f.given, f.available_until) {
+                                (true, Some(until)) => tr(lang.get(), "consent-given-until", &[("until", format!("{} {}", format_date(lang.get(), until.date()), until.format("%H:%M")))]),
+                                (true, None) => tr(lang.get(), "consent-given", &[]),
+                                (false, _) => tr(lang.get(), "consent-not-given", &[]),
+                            }}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// Mirrors `commands::SettingsForm`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct SettingsForm {
+    service_url: String,
+    timeout_secs: u64,
+    staff: String,
+    lang: String,
+}
+
+#[derive(Serialize)]
+struct SaveSettingsArgs<'a> {
+    form: &'a SettingsForm,
+}
+
+#[component]
+fn SettingsPanel(
+    lang: ReadSignal<Lang>,
+    set_lang: WriteSignal<Lang>,
+    set_status: WriteSignal<Option<DeskStatus>>,
+    close: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let url = NodeRef::<html::Input>::new();
+    let timeout = NodeRef::<html::Input>::new();
+    let staff = NodeRef::<html::Input>::new();
+    let (error, set_error) = signal(None::<ApiError>);
+    let (form, set_form) = signal(None::<SettingsForm>);
+    spawn_local(async move {
+        if let Ok(f) = tauri::invoke::<SettingsForm>("get_settings", &()).await {
+            set_form.set(Some(f));
+        }
+    });
+    let save = move || {
+        let value = |r: NodeRef<html::Input>| r.get().map(|e| e.value()).unwrap_or_default();
+        let form = SettingsForm {
+            service_url: value(url),
+            timeout_secs: value(timeout).trim().parse().unwrap_or(10),
+            staff: value(staff),
+            lang: lang.get_untracked().code().to_string(),
+        };
+        spawn_local(async move {
+            match tauri::invoke::<DeskStatus>("save_settings", &SaveSettingsArgs { form: &form }).await {
+                Ok(status) => {
+                    if let Some(l) = Lang::parse(&form.lang) {
+                        set_lang.set(l);
+                    }
+                    set_status.set(Some(status));
+                    close();
+                }
+                Err(e) => set_error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <div class="overlay" on:keydown=move |ev: KeyboardEvent| if ev.key() == "Escape" { close() }>
+            <form id="settings" class="dialog" on:submit=move |ev| { ev.prevent_default(); save(); }>
+                <h2>{move || tr(lang.get(), "settings-heading", &[])}</h2>
+                {move || form.get().map(|f| view! {
+                    <label class="field wide-row">
+                        <span class="label">{move || tr(lang.get(), "settings-service-url", &[])}</span>
+                        <input id="settings-service-url" node_ref=url type="text" value=f.service_url.clone() placeholder="http://127.0.0.1:8787" />
+                        <span class="hint">{move || tr(lang.get(), "settings-service-url-hint", &[])}</span>
+                    </label>
+                    <label class="field">
+                        <span class="label">{move || tr(lang.get(), "settings-timeout", &[])}</span>
+                        <input id="settings-timeout" node_ref=timeout type="number" min="1" max="120" value=f.timeout_secs.to_string() />
+                    </label>
+                    <label class="field">
+                        <span class="label">{move || tr(lang.get(), "settings-staff", &[])}</span>
+                        <input id="settings-staff" node_ref=staff type="text" value=f.staff.clone() />
+                    </label>
+                })}
+                <div class="message error" role="alert">{move || error.get().map(|e| say(lang.get(), &e.message))}</div>
+                <div class="actions">
+                    <button id="settings-save" type="submit" class="primary">{move || tr(lang.get(), "settings-save", &[])}</button>
+                    <button type="button" on:click=move |_| close()>{move || tr(lang.get(), "settings-cancel", &[])}</button>
+                </div>
+            </form>
+        </div>
     }
 }
