@@ -121,3 +121,39 @@ fn oqs_parse_names_a_broken_file() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("OQSsiquc01res_broken.xml"), "{err}");
 }
+
+#[test]
+fn oqs_ingest_takes_pending_card_taps_into_todays_checks() {
+    let data = tempfile::tempdir().unwrap();
+    let oqs = data.path().join("OQS");
+    let db = data.path().join("pop.sqlite");
+    // Two taps from the training terminal's simulator.
+    for consent in ["medication", "checkups,clinical"] {
+        let out = Command::new(common::training_bin())
+            .args(["tap", "--dir"])
+            .arg(&oqs)
+            .args(["--consent", consent, "--people", "500", "--seed", "2", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let out = madoguchi(data.path(), &["oqs", "ingest", "--dir", oqs.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    for r in &lines {
+        assert_eq!(r["source"], "card_reader");
+        assert!(r["person"]["name"].as_str().is_some_and(|n| !n.is_empty()));
+    }
+    // Taken files leave face/; a second pass finds nothing.
+    let left: Vec<_> = std::fs::read_dir(oqs.join("face")).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+    let again = madoguchi(data.path(), &["oqs", "ingest", "--dir", oqs.to_str().unwrap()]);
+    assert!(again.status.success());
+    assert!(again.stdout.is_empty());
+}

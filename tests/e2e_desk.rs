@@ -220,3 +220,37 @@ async fn settings_switch_the_desk_to_another_service() {
         eprintln!("closing the WebDriver session: {e}");
     }
 }
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
+async fn a_card_tap_appears_at_the_desk_without_typing() {
+    let data = tempfile::tempdir().unwrap();
+    let people = common::sample_people(&data.path().join("training-population.sqlite"), 10_000, 1, 3);
+    // The training tap plays the first valid person of today's sample.
+    let person = &people[0];
+    assert_eq!(person.expected_validity, "valid");
+
+    let driver = start_driver(data.path());
+    let c = open_app(&driver).await;
+    wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
+
+    // The patient consents to medication and checkups only (the defaults),
+    // then taps the card.
+    c.find(Locator::Id("simulate-tap")).await.unwrap().click().await.unwrap();
+    let name = wait_text(&c, "result-name", |t| !t.is_empty(), "the tapped patient's name").await;
+    assert_eq!(name, person.name);
+    let validity = text_of(&c, "result-validity").await;
+    assert!(validity.starts_with("有効"), "{validity}");
+    let medication = text_of(&c, "consent-medication").await;
+    assert!(medication.contains("同意あり"), "{medication}");
+    let clinical = text_of(&c, "consent-clinical").await;
+    assert!(clinical.contains("同意なし"), "{clinical}");
+    // Nothing was typed: the entry form is still empty.
+    let typed = c.find(Locator::Id("insurer_number")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(typed.as_deref(), Some(""));
+    wait_text(&c, "today-list", |t| t.contains(&person.name), "the tap in today's list").await;
+    screenshot(&c, "card-tap.png").await;
+    if let Err(e) = c.close().await {
+        eprintln!("closing the WebDriver session: {e}");
+    }
+}

@@ -42,6 +42,12 @@ pub enum OqsCommand {
     Parse {
         file: std::path::PathBuf,
     },
+    /// Takes the pending card taps in DIR/face/ into today's checks, exactly
+    /// as the running desk's watcher does; prints one JSON result per line.
+    Ingest {
+        #[arg(long)]
+        dir: std::path::PathBuf,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -86,6 +92,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => check(settings, args),
         Some(Command::Oqs(OqsCommand::Parse { file })) => oqs_parse(settings.lang, &file),
+        Some(Command::Oqs(OqsCommand::Ingest { dir })) => oqs_ingest(settings, &dir),
         None => unreachable!("main opens the window when no subcommand is given"),
     }
 }
@@ -144,5 +151,40 @@ fn oqs_parse(lang: Lang, file: &std::path::Path) -> ExitCode {
             eprintln!("{}", say(lang, &e.message()));
             ExitCode::from(EXIT_INPUT)
         }
+    }
+}
+
+fn oqs_ingest(settings: Settings, dir: &std::path::Path) -> ExitCode {
+    let lang = settings.lang;
+    let desk = match Desk::open(settings) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{}", say(lang, &madoguchi_core::message::Msg::new(e.message_id()).arg("detail", &e)));
+            return ExitCode::from(EXIT_LOCAL);
+        }
+    };
+    if !dir.join("face").is_dir() {
+        eprintln!("{}", say(lang, &madoguchi_core::message::Msg::new("folder-missing").arg("path", dir.display())));
+        return ExitCode::from(EXIT_INPUT);
+    }
+    let mut failed = false;
+    for event in madoguchi_adapters::oqs::ingest_pending(dir) {
+        match desk.take_card_tap(event, chrono::Local::now().naive_local()) {
+            Ok(outcome) => {
+                println!("{}", serde_json::to_string(&outcome.result).expect("results serialise"));
+                if let Some(w) = outcome.warning {
+                    eprintln!("{}", say(lang, &w));
+                }
+            }
+            Err(e) => {
+                failed = true;
+                eprintln!("{}", say_error(lang, &e));
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(EXIT_INPUT)
+    } else {
+        ExitCode::SUCCESS
     }
 }

@@ -103,3 +103,15 @@ pub fn ui_ready() {
         let _ = out.flush();
     }
 }
+
+/// Training mode: simulate a patient tapping a マイナ保険証 and consenting to
+/// `consents` (medication, checkups, clinical, operations).
+#[tauri::command]
+pub async fn simulate_card_tap(desk: State<'_, DeskState>, consents: Vec<String>) -> Result<(), ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || {
+        let categories: Vec<_> = consents.iter().filter_map(|c| madoguchi_core::ConsentCategory::parse(c)).collect();
+        desk.simulate_card_tap(&categories, now())
+    })
+    .await
+}

@@ -3,11 +3,13 @@
 //! in the store and turns every failure into a message for the person at the
 //! counter. No Tauri here, so the CLI and tests use exactly the same path.
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_adapters::gateway::{Gateway, GatewayError};
 use madoguchi_adapters::http::HttpGateway;
+use madoguchi_adapters::oqs::{FaceEvent, FaceWatcher, OqsFolderConfig, OqsFolderGateway};
 use madoguchi_adapters::store::{NewCheck, Store, StoreError};
 use madoguchi_core::message::{ApiError, FieldMsg, Msg};
 use madoguchi_core::validation::{validate_card, CardInput, FieldError};
@@ -46,21 +48,34 @@ pub struct Desk {
     store: Mutex<Store>,
     /// The embedded training service, stopped when the desk is dropped.
     training: Mutex<Option<madoguchi_training::RunningService>>,
+    /// Watches the `face/` folder for card taps (the OQS folder, or in
+    /// training mode a folder of the desk's own that the tap button fills).
+    face_watcher: Mutex<Option<FaceWatcher>>,
+    /// Where card taps arrive; `None` until connected.
+    face_root: RwLock<Option<PathBuf>>,
+    /// Told about every card tap taken in (the window shows it at once).
+    on_card_tap: RwLock<Option<Arc<dyn Fn(Result<CheckOutcome, ApiError>) + Send + Sync>>>,
+    /// The desk itself, for the watcher's callback (no cycle: weak).
+    me: std::sync::Weak<Desk>,
 }
 
 impl Desk {
     /// Opens the local store; the gateway is connected separately
     /// ([`Desk::connect`]) so that the window can paint before a training
     /// population is generated.
-    pub fn open(settings: Settings) -> Result<Desk, StoreError> {
+    pub fn open(settings: Settings) -> Result<Arc<Desk>, StoreError> {
         let store = Store::open(&settings.database_path())?;
-        Ok(Desk {
+        Ok(Arc::new_cyclic(|me| Desk {
+            me: me.clone(),
             settings: RwLock::new(settings),
             gateway: RwLock::new(None),
             status: RwLock::new(DeskStatus { ready: false, training: false, target: None, problem: None }),
             store: Mutex::new(store),
             training: Mutex::new(None),
-        })
+            face_watcher: Mutex::new(None),
+            face_root: RwLock::new(None),
+            on_card_tap: RwLock::new(None),
+        }))
     }
 
     pub fn settings(&self) -> Settings {
@@ -84,9 +99,7 @@ impl Desk {
         new.save().map_err(|e| ApiError::new(Msg::new("settings-save-failed").arg("detail", e)))?;
         // Stop what the old settings started, then connect anew.
         *self.gateway.write().unwrap() = None;
-        if let Some(running) = self.training.lock().unwrap().take() {
-            running.shutdown();
-        }
+        self.stop_background();
         *self.settings.write().unwrap() = new;
         self.connect();
         Ok(self.status())
@@ -110,6 +123,21 @@ impl Desk {
     }
 
     fn try_connect(&self, settings: &Settings) -> Result<DeskStatus, Msg> {
+        // The OQS folder of the qualification terminal, when configured.
+        if let Some(dir) = &settings.oqs_dir {
+            let mut config = OqsFolderConfig::new(dir.clone(), settings.facility_code.clone());
+            config.timeout = settings.oqs_timeout();
+            let gateway = OqsFolderGateway::new(config);
+            let info = gateway.info();
+            *self.gateway.write().unwrap() = Some(Arc::new(gateway));
+            self.watch_card_taps(dir.clone());
+            return Ok(DeskStatus {
+                ready: true,
+                training: info.as_ref().map(|i| i.training).unwrap_or(false),
+                target: Some(dir.display().to_string()),
+                problem: info.err().map(gateway_msg),
+            });
+        }
         let url = match &settings.service_url {
             Some(url) => url.clone(),
             None => {
@@ -122,6 +150,12 @@ impl Desk {
                 .map_err(|e| Msg::new("training-start-failed").arg("detail", e))?;
                 let url = running.url();
                 *self.training.lock().unwrap() = Some(running);
+                // Training: card taps are simulated into a folder of our own.
+                let dir = settings.training_oqs_dir();
+                std::fs::create_dir_all(&dir)
+                    .and_then(|_| madoguchi_adapters::oqs::OqsFolderLayout::new(&dir).prepare())
+                    .map_err(|e| Msg::new("training-start-failed").arg("detail", e))?;
+                self.watch_card_taps(dir);
                 url
             }
         };
@@ -140,6 +174,54 @@ impl Desk {
             target: Some(url),
             problem: info.err().map(gateway_msg),
         })
+    }
+
+    /// Sets who is told about card taps (the window).
+    pub fn on_card_tap(&self, f: impl Fn(Result<CheckOutcome, ApiError>) + Send + Sync + 'static) {
+        *self.on_card_tap.write().unwrap() = Some(Arc::new(f));
+    }
+
+    fn watch_card_taps(&self, root: PathBuf) {
+        let weak = self.me.clone();
+        *self.face_root.write().unwrap() = Some(root.clone());
+        let watcher = FaceWatcher::start(root, move |event| {
+            if let Some(desk) = weak.upgrade() {
+                let outcome = desk.take_card_tap(event, now_local());
+                if let Some(notify) = desk.on_card_tap.read().unwrap().clone() {
+                    notify(outcome);
+                }
+            }
+        });
+        *self.face_watcher.lock().unwrap() = Some(watcher);
+    }
+
+    /// Takes one card-tap event into today's checks.
+    pub fn take_card_tap(&self, event: FaceEvent, now: NaiveDateTime) -> Result<CheckOutcome, ApiError> {
+        match event {
+            FaceEvent::Result(result, _file) => Ok(self.record(None, result, now)),
+            FaceEvent::Error(e) => Err(ApiError::new(e.message())),
+        }
+    }
+
+    /// Training mode: a patient taps a マイナ保険証 (simulated), consenting to
+    /// the given categories. The result arrives through the face watcher like
+    /// a real tap.
+    pub fn simulate_card_tap(&self, consents: &[madoguchi_core::ConsentCategory], now: NaiveDateTime) -> Result<(), ApiError> {
+        let training = self.training.lock().unwrap();
+        let Some(running) = training.as_ref() else {
+            return Err(ApiError::new(Msg::new("tap-training-only")));
+        };
+        let root = self.face_root.read().unwrap().clone().ok_or_else(|| ApiError::new(Msg::new("service-starting")))?;
+        madoguchi_training::terminal::tap(&root, running.population(), None, consents, now)
+            .map(|_| ())
+            .map_err(|e| ApiError::new(Msg::new("tap-failed").arg("detail", e)))
+    }
+
+    fn stop_background(&self) {
+        self.face_watcher.lock().unwrap().take();
+        if let Some(running) = self.training.lock().unwrap().take() {
+            running.shutdown();
+        }
     }
 
     pub fn status(&self) -> DeskStatus {
@@ -169,10 +251,17 @@ impl Desk {
             limit_certificate_consent: false,
         };
         let result = gateway.check(&query).map_err(|e| ApiError::new(gateway_msg(e)))?;
+        Ok(self.record(Some(card), result, now))
+    }
+
+    /// Records a result in today's checks. A failure to store is a warning on
+    /// the outcome, never a lost result: staff still see the answer.
+    fn record(&self, asked: Option<&CardDetails>, result: EligibilityResult, now: NaiveDateTime) -> CheckOutcome {
+        let staff = self.settings.read().unwrap().staff.clone();
         let (check_id, warning) = match self.store.lock().unwrap().record_check(&NewCheck {
             checked_at: now,
-            staff: &self.settings.read().unwrap().staff.clone(),
-            asked: Some(card),
+            staff: &staff,
+            asked,
             result: &result,
         }) {
             Ok(id) => (Some(id), None),
@@ -181,7 +270,7 @@ impl Desk {
                 (None, Some(Msg::new("error-store").arg("detail", e)))
             }
         };
-        Ok(CheckOutcome { result, check_id, warning })
+        CheckOutcome { result, check_id, warning }
     }
 
     pub fn checks_on(&self, date: NaiveDate) -> Result<Vec<CheckSummary>, ApiError> {
@@ -192,11 +281,9 @@ impl Desk {
         self.store.lock().unwrap().check_result(id).map_err(store_error)
     }
 
-    /// Stops the embedded training service, if it runs.
+    /// Stops the card-tap watcher and the embedded training service.
     pub fn shutdown(&self) {
-        if let Some(running) = self.training.lock().unwrap().take() {
-            running.shutdown();
-        }
+        self.stop_background();
     }
 }
 
@@ -204,6 +291,10 @@ impl Drop for Desk {
     fn drop(&mut self) {
         self.shutdown();
     }
+}
+
+fn now_local() -> NaiveDateTime {
+    chrono::Local::now().naive_local()
 }
 
 pub fn gateway_msg(e: GatewayError) -> Msg {

@@ -33,7 +33,7 @@ pub fn run_gui() -> std::process::ExitCode {
         }
     };
     let desk = match desk::Desk::open(settings) {
-        Ok(d) => Arc::new(d),
+        Ok(d) => d,
         Err(e) => {
             eprintln!("{e}");
             return std::process::ExitCode::from(cli::EXIT_LOCAL);
@@ -53,7 +53,20 @@ pub fn run_gui() -> std::process::ExitCode {
             commands::ui_ready,
             commands::get_settings,
             commands::save_settings,
+            commands::simulate_card_tap,
         ])
+        .setup(|app| {
+            // Card taps reach the window as an event, without typing.
+            let handle = app.handle().clone();
+            app.state::<commands::DeskState>().on_card_tap(move |outcome| {
+                use tauri::Emitter;
+                let _ = match outcome {
+                    Ok(o) => handle.emit("card-tapped", o),
+                    Err(e) => handle.emit("card-tap-failed", e),
+                };
+            });
+            Ok(())
+        })
         .build(tauri::generate_context!());
     match app {
         Ok(app) => {

@@ -18,6 +18,13 @@ pub struct Settings {
     pub service_url: Option<String>,
     /// Seconds a check may take before staff are told.
     pub timeout_secs: u64,
+    /// The OQS folder of the qualification terminal (its `OQS` share
+    /// mounted here); when set, checks go through it instead of HTTP.
+    pub oqs_dir: Option<PathBuf>,
+    /// Seconds to wait for the terminal's answer in the OQS folder.
+    pub oqs_timeout_secs: u64,
+    /// 医療機関コード (10 digits), written into every OQS request.
+    pub facility_code: String,
     /// Who is at the desk (until staff accounts exist: a desk name).
     pub staff: String,
     pub lang: Lang,
@@ -34,6 +41,9 @@ impl Default for Settings {
         Settings {
             service_url: None,
             timeout_secs: 10,
+            oqs_dir: None,
+            oqs_timeout_secs: 30,
+            facility_code: "0000000000".into(),
             staff: "desk".into(),
             lang: Lang::Ja,
             training_people: 10_000,
@@ -85,6 +95,12 @@ impl Settings {
         if let Some(v) = std::env::var_os("MADOGUCHI_DATA_DIR") {
             self.data_dir = PathBuf::from(v);
         }
+        if let Some(v) = std::env::var_os("MADOGUCHI_OQS_DIR") {
+            self.oqs_dir = if v.is_empty() { None } else { Some(PathBuf::from(v)) };
+        }
+        if let Ok(v) = std::env::var("MADOGUCHI_FACILITY_CODE") {
+            self.facility_code = v;
+        }
         if let Ok(v) = std::env::var("MADOGUCHI_SERVICE_URL") {
             self.service_url = if v.trim().is_empty() { None } else { Some(v) };
         }
@@ -111,6 +127,13 @@ impl Settings {
 
     pub fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout_secs.max(1))
+    }
+    pub fn oqs_timeout(&self) -> Duration {
+        Duration::from_secs(self.oqs_timeout_secs.max(1))
+    }
+    /// Training mode's own OQS folder, where simulated card taps land.
+    pub fn training_oqs_dir(&self) -> PathBuf {
+        self.data_dir.join("training-oqs")
     }
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("madoguchi.sqlite")

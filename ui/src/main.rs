@@ -62,6 +62,9 @@ fn App() -> impl IntoView {
     let (status, set_status) = signal(None::<DeskStatus>);
     let (today, set_today) = signal(Vec::<CheckSummary>::new());
     let (show_settings, set_show_settings) = signal(false);
+    // The result on screen: from a typed check or from a card tap.
+    let (outcome, set_outcome) = signal(None::<CheckOutcome>);
+    let (tap_error, set_tap_error) = signal(None::<ApiError>);
 
     // The language the desk is set to.
     spawn_local(async move {
@@ -94,6 +97,13 @@ fn App() -> impl IntoView {
         }
     });
     refresh_today();
+    // Card taps arrive as events from the backend's face watcher.
+    tauri::listen::<CheckOutcome>("card-tapped", move |o| {
+        set_tap_error.set(None);
+        set_outcome.set(Some(o));
+        refresh_today();
+    });
+    tauri::listen::<ApiError>("card-tap-failed", move |e| set_tap_error.set(Some(e)));
     // Tell the backend the first frame is up (cold-start benchmark).
     request_animation_frame(move || {
         spawn_local(async move {
@@ -133,17 +143,27 @@ fn App() -> impl IntoView {
             <SettingsPanel lang=lang set_lang=set_lang set_status=set_status close=move || set_show_settings.set(false) />
         </Show>
         <main class="desk">
-            <CheckPanel lang=lang on_checked=move || refresh_today() />
+            <div class="left">
+                <CheckPanel lang=lang outcome=outcome set_outcome=set_outcome on_checked=move || refresh_today() />
+                <div id="tap-message" class="message error" role="alert">{move || tap_error.get().map(|e| say(lang.get(), &e.message))}</div>
+                <Show when=move || status.get().is_some_and(|s| s.training && s.ready)>
+                    <TapPanel lang=lang />
+                </Show>
+            </div>
             <TodayList lang=lang today=today />
         </main>
     }
 }
 
 #[component]
-fn CheckPanel(lang: ReadSignal<Lang>, on_checked: impl Fn() + Copy + 'static) -> impl IntoView {
+fn CheckPanel(
+    lang: ReadSignal<Lang>,
+    outcome: ReadSignal<Option<CheckOutcome>>,
+    set_outcome: WriteSignal<Option<CheckOutcome>>,
+    on_checked: impl Fn() + Copy + 'static,
+) -> impl IntoView {
     let refs: [NodeRef<html::Input>; 5] = std::array::from_fn(|_| NodeRef::new());
     let (busy, set_busy) = signal(false);
-    let (outcome, set_outcome) = signal(None::<CheckOutcome>);
     let (error, set_error) = signal(None::<ApiError>);
 
     let read_input = move || {
@@ -590,5 +610,49 @@ fn SettingsPanel(
                 </div>
             </form>
         </div>
+    }
+}
+
+#[derive(Serialize)]
+struct TapArgs {
+    consents: Vec<&'static str>,
+}
+
+/// Training mode: play the patient at the card reader.
+#[component]
+fn TapPanel(lang: ReadSignal<Lang>) -> impl IntoView {
+    use madoguchi_core::ConsentCategory;
+    let boxes: Vec<(ConsentCategory, NodeRef<html::Input>)> =
+        ConsentCategory::ALL.iter().map(|c| (*c, NodeRef::new())).collect();
+    let (error, set_error) = signal(None::<ApiError>);
+    let boxes2 = boxes.clone();
+    let tap = move |_| {
+        let consents: Vec<&'static str> = boxes2
+            .iter()
+            .filter(|(_, r)| r.get().is_some_and(|e| e.checked()))
+            .map(|(c, _)| c.as_str())
+            .collect();
+        spawn_local(async move {
+            set_error.set(tauri::invoke::<()>("simulate_card_tap", &TapArgs { consents }).await.err());
+        });
+    };
+    view! {
+        <section class="panel tap">
+            <h2>{move || tr(lang.get(), "tap-heading", &[])}</h2>
+            <div class="tap-consents">
+                <span class="label">{move || tr(lang.get(), "tap-consents", &[])}</span>
+                {boxes.into_iter().map(|(c, r)| {
+                    let cat = c.as_str();
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" id=format!("tap-consent-{cat}") node_ref=r checked=matches!(c, ConsentCategory::Medication | ConsentCategory::Checkups) />
+                            {move || tr(lang.get(), "consent-category", &[("category", cat.to_string())])}
+                        </label>
+                    }
+                }).collect_view()}
+            </div>
+            <button id="simulate-tap" type="button" on:click=tap>{move || tr(lang.get(), "tap-button", &[])}</button>
+            <div class="message error" role="alert">{move || error.get().map(|e| say(lang.get(), &e.message))}</div>
+        </section>
     }
 }

@@ -9,6 +9,26 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = invoke, catch)]
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], js_name = listen)]
+    fn tauri_listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>) -> js_sys::Promise;
+}
+
+/// Calls `handler` with the payload of every `event` the backend emits, for
+/// the life of the page.
+pub fn listen<T: DeserializeOwned + 'static>(event: &str, handler: impl Fn(T) + 'static) {
+    #[derive(serde::Deserialize)]
+    struct Event<T> {
+        payload: T,
+    }
+    let closure = Closure::<dyn FnMut(JsValue)>::new(move |v: JsValue| {
+        if let Ok(e) = serde_wasm_bindgen::from_value::<Event<T>>(v) {
+            handler(e.payload);
+        }
+    });
+    let _ = tauri_listen(event, &closure);
+    // The listener lives as long as the page.
+    closure.forget();
 }
 
 /// Calls a backend command. Any failure comes back as an [`ApiError`] so the
