@@ -26,6 +26,7 @@ mod generate;
 mod lookup;
 mod rng;
 mod server;
+pub mod terminal;
 
 use std::path::{Path, PathBuf};
 

@@ -1,14 +1,16 @@
 //! `madoguchi-training`: the training service on the command line.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use madoguchi_adapters::oqs::Encoding;
 use madoguchi_core::codes::Sex;
+use madoguchi_core::ConsentCategory;
 use madoguchi_training::{
-    default_db_path, generate, serve_with_shutdown, Population, SamplePerson, ServiceState,
-    DEFAULT_PEOPLE, DEFAULT_PORT, DEFAULT_SEED,
+    default_db_path, generate, serve_with_shutdown, terminal, Population, SamplePerson,
+    ServiceState, DEFAULT_PEOPLE, DEFAULT_PORT, DEFAULT_SEED,
 };
 
 /// The training service (研修モード) of Madoguchi: a local HTTP server that plays
@@ -69,6 +71,40 @@ enum Command {
         #[command(flatten)]
         population: PopulationArgs,
     },
+    /// Play the qualification terminal (資格確認端末) on an OQS folder: answer
+    /// every request file in DIR/req with its response in DIR/res, from the
+    /// synthetic population, until Ctrl-C. Writes the marker DIR/TRAINING.
+    /// The first line on stdout is `terminal ready on DIR`.
+    OqsTerminal {
+        /// The OQS folder (created with req/, res/ and face/ when missing).
+        #[arg(long)]
+        dir: PathBuf,
+        /// Answer in UTF-8 instead of Shift_JIS.
+        #[arg(long)]
+        utf8: bool,
+        #[command(flatten)]
+        population: PopulationArgs,
+    },
+    /// Simulate a patient tapping a マイナ保険証 on the card reader: drop a
+    /// result file for the person into DIR/face/ and print its name.
+    Tap {
+        /// The OQS folder.
+        #[arg(long)]
+        dir: PathBuf,
+        /// The card, as 保険者番号:記号:番号:枝番 (default: the first valid
+        /// person of `list`).
+        #[arg(long)]
+        person: Option<String>,
+        /// Consents given on the reader, comma-separated: medication,
+        /// checkups, clinical, operations (default: none).
+        #[arg(long, value_delimiter = ',')]
+        consent: Vec<String>,
+        /// Write the file in UTF-8 instead of Shift_JIS.
+        #[arg(long)]
+        utf8: bool,
+        #[command(flatten)]
+        population: PopulationArgs,
+    },
 }
 
 fn main() -> ExitCode {
@@ -80,6 +116,18 @@ fn main() -> ExitCode {
             json,
             population,
         } => list_command(sample, json, &population),
+        Command::OqsTerminal {
+            dir,
+            utf8,
+            population,
+        } => oqs_terminal_command(&dir, utf8, &population),
+        Command::Tap {
+            dir,
+            person,
+            consent,
+            utf8,
+            population,
+        } => tap_command(&dir, person.as_deref(), &consent, utf8, &population),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -90,7 +138,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve_command(port: u16, args: &PopulationArgs) -> Result<(), String> {
+fn init_tracing() {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
@@ -99,6 +147,71 @@ fn serve_command(port: u16, args: &PopulationArgs) -> Result<(), String> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
+}
+
+fn encoding(utf8: bool) -> Encoding {
+    if utf8 {
+        Encoding::Utf8
+    } else {
+        Encoding::ShiftJis
+    }
+}
+
+fn oqs_terminal_command(dir: &Path, utf8: bool, args: &PopulationArgs) -> Result<(), String> {
+    init_tracing();
+    let population = args.open()?;
+    let options = terminal::TerminalOptions {
+        encoding: encoding(utf8),
+        ..Default::default()
+    };
+    let running = terminal::spawn_with(dir, population, options)
+        .map_err(|e| format!("cannot play the terminal on {}: {e}", dir.display()))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{} {}", terminal::READY_PREFIX, dir.display()).map_err(|e| e.to_string())?;
+    out.flush().map_err(|e| e.to_string())?;
+    drop(out);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime.block_on(async {
+        let _ = tokio::signal::ctrl_c().await;
+    });
+    running.stop().map_err(|e| e.to_string())
+}
+
+fn tap_command(
+    dir: &Path,
+    person: Option<&str>,
+    consent: &[String],
+    utf8: bool,
+    args: &PopulationArgs,
+) -> Result<(), String> {
+    let consents = consent
+        .iter()
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| {
+            ConsentCategory::parse(c).ok_or_else(|| {
+                format!(
+                    "unknown consent {c:?} (expected medication, checkups, clinical or operations)"
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let population = args.open()?;
+    let now = chrono::Local::now().naive_local();
+    let path = terminal::tap_with(dir, &population, person, &consents, now, encoding(utf8))
+        .map_err(|e| format!("cannot tap: {e}"))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    println!("{name}");
+    Ok(())
+}
+
+fn serve_command(port: u16, args: &PopulationArgs) -> Result<(), String> {
+    init_tracing();
     let population = args.open()?;
     let state = ServiceState::new(population.clone()).map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

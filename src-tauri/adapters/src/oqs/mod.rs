@@ -15,7 +15,9 @@
 
 mod eligibility;
 mod error;
+pub mod folder;
 mod medical;
+pub mod watch;
 mod xml;
 
 use std::io::Read;
@@ -36,6 +38,8 @@ pub use medical::{
     write_checkup_response, write_medical_request, write_medication_response, FileCategory,
     MedicalRequest, MedicalRequestKind, TreatmentSetting,
 };
+pub use folder::{OqsFolderConfig, OqsFolderGateway, OqsFolderLayout};
+pub use watch::{ingest_pending, FaceEvent, FaceWatcher};
 pub use xml::{Encoding, MAX_DEPTH};
 
 /// Files larger than this are refused unread (the largest real responses,

@@ -1,0 +1,1001 @@
+//! The OQS folder of the 資格確認端末 as a [`Gateway`]: requests are files
+//! written into `req/`, answers are files the 連携アプリ writes into `res/`
+//! (see `shared/OQS-INTERFACE.md`, "Transport: the OQS folder").
+//!
+//! # Layout
+//!
+//! ```text
+//! <root>/req/                 requests (written by us)
+//! <root>/res/                 responses (written by the 連携アプリ)
+//! <root>/face/                card taps (written by the 連携アプリ; see [`super::watch`])
+//! <root>/.madoguchi-tmp/      staging: files are written here, then renamed into place
+//! <root>/archive/             handled requests and responses (configurable)
+//! <root>/archive/failed/      unreadable responses, abandoned requests
+//! <root>/TRAINING             present when the folder is played by the training terminal
+//! ```
+//!
+//! The root itself is never created: a missing root usually means the
+//! terminal's share is not connected, which is reported as
+//! [`GatewayError::Unreachable`]. Missing subfolders are created.
+//!
+//! The staging folder lives under the root so that the final `rename` stays
+//! on one file system (one share): the 連携アプリ never sees half a request.
+//! The archive may be configured elsewhere ([`OqsFolderLayout::with_archive`]);
+//! moves there fall back to copy + delete across file systems.
+//!
+//! # One exchange
+//!
+//! 1. The request is written as `<staging>/<name>.<pid>.<n>.part`, fsynced,
+//!    and renamed to `req/<name>` (`name` from [`request_file_name`], unique
+//!    among `req/`, `res/` and the archive).
+//! 2. `res/` is polled (every [`DEFAULT_POLL_INTERVAL`]) for the answer's
+//!    name (`req` → `res`, compared ignoring ASCII case) until the timeout
+//!    ([`DEFAULT_TIMEOUT`]): none → [`GatewayError::Timeout`], and the
+//!    request, if still in `req/`, is moved to `archive/failed/` so that no
+//!    late answer is produced for nobody.
+//! 3. The answer is read only when complete ([`read_stable`]): its size and
+//!    modification time must be the same at the previous poll, just before
+//!    and just after reading, and the bytes read must be as many as the size.
+//!    A complete-looking file that does not parse is read again at the next
+//!    polls: a parse is never accepted from a file that changed. An answer
+//!    that still fails once it has been unchanged for the settle time
+//!    ([`DEFAULT_SETTLE`]; for problems that look like an unfinished write —
+//!    truncated, empty, unreadable/locked — until the timeout) is a
+//!    [`GatewayError::BadResponse`] naming the file, and the file is moved to
+//!    `archive/failed/`, never deleted.
+//! 4. Request and answer are moved to the archive (the request is written
+//!    there from memory when the 連携アプリ already took it out of `req/`).
+//!
+//! # Batch (一括照会)
+//!
+//! The national flow has two steps (`OQSmuquc01req` → `OQSmuquc01res` with a
+//! `ReceptionNumber`, then `OQSmuquc02req` → `OQSmuquc02res`), but the
+//! parser does not read the `OQSmuquc01res` receipt. [`OqsFolderGateway::check_batch`]
+//! implements the one-step form the training terminal speaks: it writes
+//! `OQSmuquc01req_<id>.xml` and waits for `OQSmuquc02res_<id>.xml`
+//! ([`batch_response_file_name`]). When a receipt `OQSmuquc01res_<id>.xml`
+//! comes instead (a real terminal), the exchange ends with a
+//! [`GatewayError::BadResponse`] saying the two-step flow is not implemented.
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use madoguchi_core::consent::{ConsentGrant, Purpose, Refusal};
+use madoguchi_core::medical::{CheckupResults, MedicationHistory};
+use madoguchi_core::{
+    ConsentCategory, EligibilityQuery, EligibilityResult, ResultSource, ServiceInfo,
+};
+
+use super::{
+    classify, parse_named, request_file_name, response_file_name, write_batch_request,
+    write_eligibility_request, write_medical_request, BatchRequest, EligibilityRequest, Encoding,
+    FileCategory, MedicalRequest, MedicalRequestKind, OqsDocument, OqsError, OqsKind, OqsProblem,
+    SearchEntry, MAX_FILE_SIZE,
+};
+use crate::gateway::{Gateway, GatewayError};
+
+/// `ServiceInfo::service` of this gateway.
+pub const SERVICE_NAME: &str = "oqs-folder";
+/// Requests, written by us.
+pub const REQ_DIR: &str = "req";
+/// Responses, written by the 連携アプリ.
+pub const RES_DIR: &str = "res";
+/// Card-tap results, written by the 連携アプリ.
+pub const FACE_DIR: &str = "face";
+/// Staging folder under the root (same file system as `req/`).
+pub const STAGING_DIR: &str = ".madoguchi-tmp";
+/// Default archive folder under the root.
+pub const ARCHIVE_DIR: &str = "archive";
+/// Subfolder of the archive for unreadable files and abandoned requests.
+pub const FAILED_DIR: &str = "failed";
+/// Marker file in the root written by the training terminal.
+pub const TRAINING_MARKER: &str = "TRAINING";
+
+/// How long a check may wait for its answer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often `res/` is looked at while waiting.
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(50);
+/// How long an answer that does not parse must stay unchanged before it is
+/// declared bad (see the module documentation).
+pub const DEFAULT_SETTLE: Duration = Duration::from_secs(1);
+
+// ---------------------------------------------------------------------------
+// Layout
+
+/// Where the files of one OQS folder are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OqsFolderLayout {
+    root: PathBuf,
+    archive: PathBuf,
+}
+
+impl OqsFolderLayout {
+    /// The folder at `root`, archive in `<root>/archive`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        let root = root.into();
+        let archive = root.join(ARCHIVE_DIR);
+        OqsFolderLayout { root, archive }
+    }
+
+    /// The same folder with the archive elsewhere (e.g. on the clinic's own
+    /// disk rather than on the terminal's share).
+    pub fn with_archive(mut self, archive: impl Into<PathBuf>) -> Self {
+        self.archive = archive.into();
+        self
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+    pub fn req(&self) -> PathBuf {
+        self.root.join(REQ_DIR)
+    }
+    pub fn res(&self) -> PathBuf {
+        self.root.join(RES_DIR)
+    }
+    pub fn face(&self) -> PathBuf {
+        self.root.join(FACE_DIR)
+    }
+    pub fn staging(&self) -> PathBuf {
+        self.root.join(STAGING_DIR)
+    }
+    pub fn archive(&self) -> &Path {
+        &self.archive
+    }
+    pub fn failed(&self) -> PathBuf {
+        self.archive.join(FAILED_DIR)
+    }
+    pub fn training_marker(&self) -> PathBuf {
+        self.root.join(TRAINING_MARKER)
+    }
+
+    /// Is this folder played by the training terminal (marker file present)?
+    pub fn is_training(&self) -> bool {
+        self.training_marker().is_file()
+    }
+
+    /// Checks that the root is an existing folder and creates the missing
+    /// subfolders (`req`, `res`, `face`, staging, archive, `archive/failed`).
+    /// The root itself is never created.
+    pub fn prepare(&self) -> io::Result<()> {
+        match fs::metadata(&self.root) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("{} is not a folder", self.root.display()),
+                ))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!(
+                        "the folder {} does not exist (is the qualification terminal's share connected?)",
+                        self.root.display()
+                    ),
+                ))
+            }
+            Err(e) => return Err(e),
+        }
+        for dir in [
+            self.req(),
+            self.res(),
+            self.face(),
+            self.staging(),
+            self.archive.clone(),
+            self.failed(),
+        ] {
+            fs::create_dir_all(&dir).map_err(|e| {
+                io::Error::new(e.kind(), format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Writes `bytes` as `dir/name` so that no reader ever sees part of it:
+    /// into a unique temporary file in the staging folder, fsynced, then
+    /// renamed into `dir` (same file system). Returns the final path.
+    pub fn deliver(&self, dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+        let staging = self.staging();
+        fs::create_dir_all(&staging)?;
+        let tmp = staging.join(temp_name(name));
+        let written = (|| {
+            let mut f = fs::File::create(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()
+        })();
+        if let Err(e) = written {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+        let dest = dir.join(name);
+        if let Err(e) = fs::rename(&tmp, &dest) {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+        sync_dir(dir);
+        Ok(dest)
+    }
+
+    /// Moves `file` into the archive (or `archive/failed/`), keeping its name
+    /// (a `-2`, `-3` … suffix when the name is taken). Returns the new path.
+    pub fn archive_file(&self, file: &Path, failed: bool) -> io::Result<PathBuf> {
+        let dir = if failed {
+            self.failed()
+        } else {
+            self.archive.clone()
+        };
+        fs::create_dir_all(&dir)?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "unnamed".into());
+        let dest = free_name(&dir, &name)?;
+        move_file(file, &dest)?;
+        Ok(dest)
+    }
+
+    /// Writes `bytes` straight into the archive as `name` (used for a request
+    /// the 連携アプリ already removed from `req/`).
+    pub fn archive_bytes(&self, name: &str, bytes: &[u8], failed: bool) -> io::Result<PathBuf> {
+        let dir = if failed {
+            self.failed()
+        } else {
+            self.archive.clone()
+        };
+        fs::create_dir_all(&dir)?;
+        let dest = free_name(&dir, name)?;
+        let mut f = fs::File::create(&dest)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        Ok(dest)
+    }
+}
+
+/// The content of the [`TRAINING_MARKER`] file the training terminal writes;
+/// [`OqsFolderGateway::info`] reads `people=` and `version=` from it.
+pub fn training_marker_text(people: u64, seed: u64, version: &str) -> String {
+    format!(
+        "This OQS folder is played by the Madoguchi training terminal (研修モード).\n\
+         people={people}\nseed={seed}\nversion={version}\n"
+    )
+}
+
+fn marker_value(text: &str, key: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix(key)?.strip_prefix('='))
+        .map(|v| v.trim().to_string())
+}
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn temp_name(name: &str) -> String {
+    format!(
+        "{name}.{}.{}.part",
+        std::process::id(),
+        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Makes a rename durable where the platform allows it (best effort).
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// `dir/name`, or `dir/<stem>-2.<ext>` … when taken (at most 1000 tries).
+fn free_name(dir: &Path, name: &str) -> io::Result<PathBuf> {
+    let first = dir.join(name);
+    if !first.exists() {
+        return Ok(first);
+    }
+    let (stem, ext) = match name.rfind('.') {
+        Some(i) if i > 0 => (&name[..i], &name[i..]),
+        _ => (name, ""),
+    };
+    for n in 2..1000 {
+        let p = dir.join(format!("{stem}-{n}{ext}"));
+        if !p.exists() {
+            return Ok(p);
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("no free name for {name} in {}", dir.display()),
+    ))
+}
+
+/// Rename, or copy + fsync + delete when `from` and `to` are on different
+/// file systems.
+fn move_file(from: &Path, to: &Path) -> io::Result<()> {
+    match fs::rename(from, to) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(e),
+        Err(_) => {
+            fs::copy(from, to)?;
+            fs::File::open(to)?.sync_all()?;
+            fs::remove_file(from)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reading files that may still be written
+
+/// What a file looked like: size and modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    pub len: u64,
+    pub modified: Option<SystemTime>,
+}
+
+impl FileStamp {
+    pub fn of(path: &Path) -> io::Result<FileStamp> {
+        let m = fs::metadata(path)?;
+        Ok(FileStamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+        })
+    }
+}
+
+/// The outcome of [`read_stable`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StableRead {
+    /// No such file (not yet there, or already moved away).
+    Missing,
+    /// The file is not the same as at the previous look (or there was no
+    /// previous look): pass this stamp at the next look.
+    Changed(FileStamp),
+    /// The file was the same at the previous look, before and after this
+    /// read, and all its bytes were read.
+    Complete(Vec<u8>),
+}
+
+/// Reads `path` only if it has stopped changing: its [`FileStamp`] must equal
+/// `previous` (the stamp seen at the previous poll), and again just after the
+/// read, and the bytes read must be exactly its length. A first look
+/// (`previous == None`) is always [`StableRead::Changed`]. Files larger than
+/// [`MAX_FILE_SIZE`] are read only up to just over that limit (the parser
+/// refuses them). An I/O error (e.g. a file locked by its writer) is returned
+/// as is: try again at the next poll.
+pub fn read_stable(path: &Path, previous: Option<FileStamp>) -> io::Result<StableRead> {
+    let before = match FileStamp::of(path) {
+        Ok(s) => s,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(StableRead::Missing),
+        Err(e) => return Err(e),
+    };
+    if previous != Some(before) {
+        return Ok(StableRead::Changed(before));
+    }
+    let mut bytes = Vec::with_capacity(before.len.min(MAX_FILE_SIZE) as usize);
+    match fs::File::open(path).and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)) {
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(StableRead::Missing),
+        Err(e) => return Err(e),
+    }
+    let after = match FileStamp::of(path) {
+        Ok(s) => s,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(StableRead::Missing),
+        Err(e) => return Err(e),
+    };
+    let complete_len = before.len.min(MAX_FILE_SIZE + 1);
+    if after != before || bytes.len() as u64 != complete_len {
+        return Ok(StableRead::Changed(after));
+    }
+    Ok(StableRead::Complete(bytes))
+}
+
+/// Problems that may only mean the writer has not finished: such a file is
+/// given until the timeout, other problems only the settle time.
+pub fn looks_unfinished(problem: &OqsProblem) -> bool {
+    matches!(
+        problem,
+        OqsProblem::Truncated { .. } | OqsProblem::Empty | OqsProblem::Io { .. }
+    )
+}
+
+/// The file in `dir` called `name`, compared ignoring ASCII case (Windows
+/// shares do); the exact name is tried first.
+pub fn find_file(dir: &Path, name: &str) -> Option<PathBuf> {
+    let exact = dir.join(name);
+    if exact.is_file() {
+        return Some(exact);
+    }
+    let entries = fs::read_dir(dir).ok()?;
+    for entry in entries.flatten().take(100_000) {
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .eq_ignore_ascii_case(name)
+        {
+            let p = entry.path();
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// The answer the training terminal gives to a batch request
+/// (`OQSmuquc01req_<id>.xml` → `OQSmuquc02res_<id>.xml`); `None` for other names.
+pub fn batch_response_file_name(request_name: &str) -> Option<String> {
+    let name = request_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(request_name);
+    if classify(name) != Some(OqsKind::BatchRequest) {
+        return None;
+    }
+    Some(format!(
+        "{}{}",
+        OqsKind::BatchResponse.prefix(),
+        &name[OqsKind::BatchRequest.prefix().len()..]
+    ))
+}
+
+// ---------------------------------------------------------------------------
+// The gateway
+
+/// Settings of an [`OqsFolderGateway`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OqsFolderConfig {
+    /// The OQS folder (e.g. `\\terminal\OQS`).
+    pub root: PathBuf,
+    /// The archive folder; `<root>/archive` when `None`.
+    pub archive: Option<PathBuf>,
+    /// 医療機関コード (10 digits) written into every request.
+    pub institution_code: String,
+    /// Encoding of requests (Shift_JIS by default, as the 連携アプリ expects).
+    pub encoding: Encoding,
+    /// How long to wait for an answer.
+    pub timeout: Duration,
+    /// How often to look for the answer.
+    pub poll_interval: Duration,
+    /// How long an unreadable answer must stay unchanged before it is bad.
+    pub settle: Duration,
+}
+
+impl OqsFolderConfig {
+    /// Defaults: archive under the root, Shift_JIS, 30 s timeout, 50 ms
+    /// polls, 1 s settle.
+    pub fn new(root: impl Into<PathBuf>, institution_code: impl Into<String>) -> Self {
+        OqsFolderConfig {
+            root: root.into(),
+            archive: None,
+            institution_code: institution_code.into(),
+            encoding: Encoding::ShiftJis,
+            timeout: DEFAULT_TIMEOUT,
+            poll_interval: DEFAULT_POLL_INTERVAL,
+            settle: DEFAULT_SETTLE,
+        }
+    }
+
+    pub fn layout(&self) -> OqsFolderLayout {
+        let layout = OqsFolderLayout::new(&self.root);
+        match &self.archive {
+            Some(a) => layout.with_archive(a),
+            None => layout,
+        }
+    }
+}
+
+/// Why medical information could not be fetched.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MedicalFetchError {
+    /// The grant does not allow this fetch (nothing was written).
+    #[error("the consent does not allow this request: {}", .0.reason.kind())]
+    Refused(Refusal),
+    /// The exchange with the folder failed.
+    #[error(transparent)]
+    Gateway(#[from] GatewayError),
+}
+
+/// The OQS folder as a [`Gateway`] (see the module documentation).
+#[derive(Debug)]
+pub struct OqsFolderGateway {
+    config: OqsFolderConfig,
+    layout: OqsFolderLayout,
+    seq: AtomicU32,
+}
+
+/// A finished exchange: the answer's name and what it holds.
+struct Answer {
+    name: String,
+    document: OqsDocument,
+}
+
+fn now_local() -> NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+impl OqsFolderGateway {
+    /// Touches nothing on disk until the first call.
+    pub fn new(config: OqsFolderConfig) -> Self {
+        if !(config.institution_code.len() == 10
+            && config.institution_code.bytes().all(|b| b.is_ascii_digit()))
+        {
+            tracing::warn!(
+                code = %config.institution_code,
+                "OQS folder: the 医療機関コード is not 10 digits"
+            );
+        }
+        let layout = config.layout();
+        // Start the sequence somewhere process-specific so that two programs
+        // writing in the same second are unlikely to pick the same name (the
+        // name is also checked against req/, res/ and the archive).
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let start = (std::process::id().wrapping_mul(7919) ^ nanos) % 1000;
+        OqsFolderGateway {
+            config,
+            layout,
+            seq: AtomicU32::new(start),
+        }
+    }
+
+    pub fn config(&self) -> &OqsFolderConfig {
+        &self.config
+    }
+
+    pub fn layout(&self) -> &OqsFolderLayout {
+        &self.layout
+    }
+
+    fn unreachable(&self, detail: impl Into<String>) -> GatewayError {
+        GatewayError::Unreachable {
+            target: self.target(),
+            detail: detail.into(),
+        }
+    }
+
+    fn bad(&self, detail: impl Into<String>) -> GatewayError {
+        GatewayError::BadResponse {
+            target: self.target(),
+            detail: detail.into(),
+        }
+    }
+
+    /// Root present, subfolders created, staging writable.
+    fn ready(&self, probe: bool) -> Result<(), GatewayError> {
+        self.layout
+            .prepare()
+            .map_err(|e| self.unreachable(e.to_string()))?;
+        if probe {
+            let p = self.layout.staging().join(temp_name("probe"));
+            let r = fs::File::create(&p).and_then(|mut f| f.write_all(b"probe"));
+            let _ = fs::remove_file(&p);
+            r.map_err(|e| {
+                self.unreachable(format!(
+                    "cannot write into {}: {e}",
+                    self.layout.root().display()
+                ))
+            })?;
+        }
+        Ok(())
+    }
+
+    /// A request name not used in `req/`, `res/` or the archive.
+    fn next_name(&self, kind: OqsKind, at: NaiveDateTime) -> String {
+        let mut name = String::new();
+        for _ in 0..1000 {
+            let seq = self.seq.fetch_add(1, Ordering::Relaxed) % 1000;
+            name = request_file_name(kind, at, seq);
+            let res = response_file_name(&name).unwrap_or_default();
+            let taken = self.layout.req().join(&name).exists()
+                || self.layout.archive().join(&name).exists()
+                || self.layout.failed().join(&name).exists()
+                || self.layout.res().join(&res).exists();
+            if !taken {
+                break;
+            }
+        }
+        name
+    }
+
+    /// Writes a request, waits for one of `answers` (names derived from the
+    /// request's name), archives both.
+    fn exchange(
+        &self,
+        kind: OqsKind,
+        build: impl FnOnce(&str) -> Vec<u8>,
+        answers: impl Fn(&str) -> Vec<String>,
+    ) -> Result<Answer, GatewayError> {
+        self.ready(false)?;
+        let name = self.next_name(kind, now_local());
+        let file_id = name
+            .strip_prefix(kind.prefix())
+            .and_then(|s| s.strip_prefix('_'))
+            .and_then(|s| s.strip_suffix(".xml"))
+            .unwrap_or(&name)
+            .to_string();
+        let bytes = build(&file_id);
+        let req_path = self
+            .layout
+            .deliver(&self.layout.req(), &name, &bytes)
+            .map_err(|e| {
+                self.unreachable(format!(
+                    "cannot write the request into {}: {e}",
+                    self.layout.req().display()
+                ))
+            })?;
+        tracing::debug!(request = %name, "OQS folder: request written");
+        let wanted = answers(&name);
+        let outcome = self.await_answer(&wanted);
+        let failed = outcome.is_err();
+        // The request: out of req/ (unless the 連携アプリ took it), into the archive.
+        match self.layout.archive_file(&req_path, failed) {
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Err(e) = self.layout.archive_bytes(&name, &bytes, failed) {
+                    tracing::warn!(request = %name, "OQS folder: cannot archive the request: {e}");
+                }
+            }
+            Err(e) => {
+                tracing::warn!(request = %name, "OQS folder: cannot archive the request: {e}")
+            }
+        }
+        outcome
+    }
+
+    fn await_answer(&self, names: &[String]) -> Result<Answer, GatewayError> {
+        let started = Instant::now();
+        let deadline = started + self.config.timeout;
+        let res = self.layout.res();
+        let mut previous: Option<(PathBuf, FileStamp)> = None;
+        let mut unchanged_since = Instant::now();
+        let mut last_problem: Option<(PathBuf, OqsError)> = None;
+        loop {
+            let found = names
+                .iter()
+                .find_map(|n| find_file(&res, n).map(|p| (n.clone(), p)));
+            if let Some((name, path)) = found {
+                let prev = previous
+                    .as_ref()
+                    .filter(|(p, _)| *p == path)
+                    .map(|(_, s)| *s);
+                match read_stable(&path, prev) {
+                    Ok(StableRead::Missing) => previous = None,
+                    Ok(StableRead::Changed(stamp)) => {
+                        previous = Some((path.clone(), stamp));
+                        unchanged_since = Instant::now();
+                        last_problem = None;
+                    }
+                    Ok(StableRead::Complete(bytes)) => {
+                        let file_name = path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or(name.clone());
+                        if classify(&file_name) == Some(OqsKind::BatchReceipt) {
+                            return Err(self.fail(
+                                &path,
+                                format!(
+                                    "{file_name}: the terminal answered with a batch receipt \
+                                     (OQSmuquc01res); the two-step batch flow (OQSmuquc02req) \
+                                     is not implemented"
+                                ),
+                            ));
+                        }
+                        match parse_named(&file_name, &bytes) {
+                            Ok(document) => {
+                                if let Err(e) = self.layout.archive_file(&path, false) {
+                                    tracing::warn!(
+                                        response = %file_name,
+                                        "OQS folder: cannot archive the response: {e}"
+                                    );
+                                }
+                                return Ok(Answer {
+                                    name: file_name,
+                                    document,
+                                });
+                            }
+                            Err(e) => {
+                                if !looks_unfinished(&e.problem)
+                                    && unchanged_since.elapsed() >= self.config.settle
+                                {
+                                    return Err(self.fail(&path, e.to_string()));
+                                }
+                                last_problem = Some((path.clone(), e));
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        // Locked by its writer, most likely: next poll.
+                        last_problem = Some((
+                            path.clone(),
+                            OqsError::new(
+                                name.clone(),
+                                OqsProblem::Io {
+                                    detail: e.to_string(),
+                                },
+                            ),
+                        ));
+                    }
+                }
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                if let Some((path, e)) = last_problem {
+                    return Err(self.fail(&path, e.to_string()));
+                }
+                return Err(GatewayError::Timeout {
+                    target: self.target(),
+                    seconds: self.config.timeout.as_secs().max(1),
+                });
+            }
+            std::thread::sleep(self.config.poll_interval.min(deadline - now));
+        }
+    }
+
+    /// An unreadable answer: moved to `archive/failed/`, reported naming it.
+    fn fail(&self, path: &Path, detail: String) -> GatewayError {
+        let kept = match self.layout.archive_file(path, true) {
+            Ok(p) => format!("kept as {}", p.display()),
+            Err(e) => format!("left at {} ({e})", path.display()),
+        };
+        tracing::warn!("OQS folder: unreadable answer: {detail} ({kept})");
+        self.bad(format!("{detail} ({kept})"))
+    }
+
+    fn today_or(date: Option<NaiveDate>) -> NaiveDate {
+        date.unwrap_or_else(|| now_local().date())
+    }
+
+    /// 一括照会: one request for several cards; the results in the order of
+    /// `queries`. An empty slice writes nothing. The header date is the first
+    /// query's `confirmation_date` (today when absent). See the module
+    /// documentation for the one-step flow.
+    pub fn check_batch(
+        &self,
+        queries: &[EligibilityQuery],
+    ) -> Result<Vec<EligibilityResult>, GatewayError> {
+        if queries.is_empty() {
+            return Ok(Vec::new());
+        }
+        let request = |file_id: &str| {
+            write_batch_request(
+                &BatchRequest {
+                    confirmation_date: Self::today_or(queries[0].confirmation_date),
+                    institution_code: self.config.institution_code.clone(),
+                    file_id: Some(file_id.to_string()),
+                    entries: queries
+                        .iter()
+                        .enumerate()
+                        .map(|(i, q)| SearchEntry {
+                            card: q.card.clone(),
+                            limit_certificate_consent: q.limit_certificate_consent,
+                            identifier: Some(format!("{:04}", i + 1)),
+                        })
+                        .collect(),
+                },
+                self.config.encoding,
+            )
+        };
+        let answers = |name: &str| {
+            let mut v: Vec<String> = batch_response_file_name(name).into_iter().collect();
+            v.extend(response_file_name(name));
+            v
+        };
+        let answer = self.exchange(OqsKind::BatchRequest, request, answers)?;
+        let OqsDocument::Batch(batch) = answer.document else {
+            return Err(self.bad(format!("{}: not a batch result", answer.name)));
+        };
+        if let Some(e) = batch.error {
+            return Err(GatewayError::Service {
+                code: e.code.unwrap_or_default(),
+                message: e.message.unwrap_or_default(),
+            });
+        }
+        if batch.results.len() != queries.len() {
+            return Err(self.bad(format!(
+                "{}: {} results for {} cards",
+                answer.name,
+                batch.results.len(),
+                queries.len()
+            )));
+        }
+        Ok(batch
+            .results
+            .into_iter()
+            .zip(queries)
+            .map(|(mut r, q)| {
+                r.source = ResultSource::OqsFolder;
+                r.asked.get_or_insert_with(|| q.card.clone());
+                r
+            })
+            .collect())
+    }
+
+    /// 薬剤情報 (`YZKsiquc01req` → `YZKsiquc01res`), medication only
+    /// (`FileCategory` 2, XML).
+    ///
+    /// **The caller must hold a [`ConsentGrant`]** from
+    /// `madoguchi_core::consent::decide` for this patient, category
+    /// medication, purpose fetch; it is checked against the request's
+    /// patient key (`保険者番号:記号:番号:枝番`) at the current time before
+    /// anything is written. `request.kind` is set to medication and
+    /// `request.institution_code` to the configured one. A `ResultCode` other
+    /// than 1 comes back as `Ok` with [`MedicationHistory::error`] set.
+    pub fn medication(
+        &self,
+        request: &MedicalRequest,
+        grant: &ConsentGrant,
+    ) -> Result<MedicationHistory, MedicalFetchError> {
+        self.medication_inner(request, grant, None)
+    }
+
+    /// 薬剤情報 with 診療情報 (`FileCategory` 4, XML). The caller must hold
+    /// two grants (fetch): one for medication and one for clinical
+    /// information — 診療情報 is a category of its own. Otherwise as
+    /// [`Self::medication`].
+    pub fn medication_with_clinical(
+        &self,
+        request: &MedicalRequest,
+        medication: &ConsentGrant,
+        clinical: &ConsentGrant,
+    ) -> Result<MedicationHistory, MedicalFetchError> {
+        self.medication_inner(request, medication, Some(clinical))
+    }
+
+    fn medication_inner(
+        &self,
+        request: &MedicalRequest,
+        grant: &ConsentGrant,
+        clinical: Option<&ConsentGrant>,
+    ) -> Result<MedicationHistory, MedicalFetchError> {
+        let now = now_local();
+        let key = medical_patient_key(request);
+        grant
+            .check(&key, ConsentCategory::Medication, Purpose::Fetch, now)
+            .map_err(MedicalFetchError::Refused)?;
+        if let Some(c) = clinical {
+            c.check(&key, ConsentCategory::Clinical, Purpose::Fetch, now)
+                .map_err(MedicalFetchError::Refused)?;
+        }
+        let mut req = request.clone();
+        req.kind = MedicalRequestKind::Medication;
+        req.file_category = if clinical.is_some() {
+            FileCategory::MedicationClinicalXml
+        } else {
+            FileCategory::Xml
+        };
+        match self.medical_exchange(req)? {
+            Answer {
+                document: OqsDocument::Medication(h),
+                ..
+            } => Ok(h),
+            Answer { name, .. } => Err(self
+                .bad(format!("{name}: not medication information"))
+                .into()),
+        }
+    }
+
+    /// 特定健診情報 (`TKKsiquc01req` → `TKKsiquc01res`, XML).
+    ///
+    /// **The caller must hold a [`ConsentGrant`]** for this patient, category
+    /// checkups, purpose fetch; it is checked before anything is written.
+    /// `request.kind`, `file_category` (XML), `institution_code` and the
+    /// medication-only `start`/`end` are set here. A `ResultCode` other than
+    /// 1 comes back as `Ok` with [`CheckupResults::error`] set.
+    pub fn checkups(
+        &self,
+        request: &MedicalRequest,
+        grant: &ConsentGrant,
+    ) -> Result<CheckupResults, MedicalFetchError> {
+        let key = medical_patient_key(request);
+        grant
+            .check(&key, ConsentCategory::Checkups, Purpose::Fetch, now_local())
+            .map_err(MedicalFetchError::Refused)?;
+        let mut req = request.clone();
+        req.kind = MedicalRequestKind::Checkups;
+        req.file_category = FileCategory::Xml;
+        req.start = None;
+        req.end = None;
+        match self.medical_exchange(req)? {
+            Answer {
+                document: OqsDocument::Checkups(c),
+                ..
+            } => Ok(c),
+            Answer { name, .. } => Err(self.bad(format!("{name}: not checkup information")).into()),
+        }
+    }
+
+    fn medical_exchange(&self, mut req: MedicalRequest) -> Result<Answer, GatewayError> {
+        req.institution_code = self.config.institution_code.clone();
+        let kind = match req.kind {
+            MedicalRequestKind::Medication => OqsKind::MedicationRequest,
+            MedicalRequestKind::Checkups => OqsKind::CheckupRequest,
+        };
+        let encoding = self.config.encoding;
+        self.exchange(
+            kind,
+            |file_id| {
+                req.file_id = Some(file_id.to_string());
+                write_medical_request(&req, encoding)
+            },
+            |name| response_file_name(name).into_iter().collect(),
+        )
+    }
+}
+
+/// `保険者番号:記号:番号:枝番` of a medical request (as `CardDetails::person_key`).
+pub fn medical_patient_key(request: &MedicalRequest) -> String {
+    format!(
+        "{}:{}:{}:{}",
+        request.insurer_number,
+        request.symbol,
+        request.number,
+        request.branch.as_deref().unwrap_or("")
+    )
+}
+
+impl Gateway for OqsFolderGateway {
+    fn check(&self, query: &EligibilityQuery) -> Result<EligibilityResult, GatewayError> {
+        let request = |file_id: &str| {
+            write_eligibility_request(
+                &EligibilityRequest {
+                    confirmation_date: Self::today_or(query.confirmation_date),
+                    institution_code: self.config.institution_code.clone(),
+                    file_id: Some(file_id.to_string()),
+                    entry: SearchEntry {
+                        card: query.card.clone(),
+                        limit_certificate_consent: query.limit_certificate_consent,
+                        identifier: None,
+                    },
+                },
+                self.config.encoding,
+            )
+        };
+        let answer = self.exchange(OqsKind::EligibilityRequest, request, |name| {
+            response_file_name(name).into_iter().collect()
+        })?;
+        match answer.document {
+            OqsDocument::Eligibility(mut r) => {
+                r.source = ResultSource::OqsFolder;
+                r.asked.get_or_insert_with(|| query.card.clone());
+                Ok(r)
+            }
+            _ => Err(self.bad(format!("{}: not an eligibility result", answer.name))),
+        }
+    }
+
+    /// Root present (else [`GatewayError::Unreachable`]), subfolders created,
+    /// writable. `training` is the presence of the `TRAINING` marker;
+    /// `people` and `version` come from the marker (0 and `unknown` for a
+    /// real terminal, which says neither).
+    fn info(&self) -> Result<ServiceInfo, GatewayError> {
+        self.ready(true)?;
+        let marker = fs::read_to_string(self.layout.training_marker()).ok();
+        let training = marker.is_some() || self.layout.is_training();
+        let people = marker
+            .as_deref()
+            .and_then(|m| marker_value(m, "people"))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let version = marker
+            .as_deref()
+            .and_then(|m| marker_value(m, "version"))
+            .unwrap_or_else(|| "unknown".into());
+        Ok(ServiceInfo {
+            service: SERVICE_NAME.into(),
+            training,
+            people,
+            version,
+        })
+    }
+
+    fn target(&self) -> String {
+        self.layout.root().display().to_string()
+    }
+}

@@ -1,0 +1,357 @@
+//! The OQS folder pieces that need no terminal: layout and staging, names,
+//! the stability rule, the card-tap watcher on hand-copied fixture files,
+//! and the gateway's answers when the folder is missing or silent.
+//! (End-to-end exchanges with the training terminal are in
+//! `src-tauri/training/tests/terminal.rs`: adapters cannot depend on training.)
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use madoguchi_adapters::gateway::{Gateway, GatewayError};
+use madoguchi_adapters::oqs::folder::{
+    batch_response_file_name, find_file, read_stable, FileStamp, OqsFolderConfig, OqsFolderGateway,
+    OqsFolderLayout, StableRead, TRAINING_MARKER,
+};
+use madoguchi_adapters::oqs::watch::{is_face_file_name, FaceEvent, FaceWatcher};
+use madoguchi_adapters::oqs::{
+    ingest_pending, request_file_name, response_file_name, OqsKind, OqsProblem,
+};
+use madoguchi_core::{CardDetails, EligibilityQuery, InsurerNumber, ResultSource};
+
+const FACE_FIXTURE: &str = "OQSsiquc01res_face_0001_20261120093012.xml";
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/oqs")
+        .join(name)
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().is_file())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn query() -> EligibilityQuery {
+    EligibilityQuery {
+        card: CardDetails {
+            insurer_number: InsurerNumber::from_trusted("01130012"),
+            symbol: "50123".into(),
+            number: "17".into(),
+            branch: Some("00".into()),
+            birth_date: NaiveDate::from_ymd_opt(1986, 4, 12).unwrap(),
+        },
+        confirmation_date: None,
+        limit_certificate_consent: false,
+    }
+}
+
+#[test]
+fn prepare_creates_the_subfolders_but_never_the_root() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("not-mounted");
+    let err = OqsFolderLayout::new(&missing).prepare().unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
+    assert!(err.to_string().contains("does not exist"), "{err}");
+    assert!(!missing.exists());
+
+    let layout = OqsFolderLayout::new(tmp.path());
+    layout.prepare().unwrap();
+    for dir in [
+        layout.req(),
+        layout.res(),
+        layout.face(),
+        layout.staging(),
+        layout.archive().to_path_buf(),
+        layout.failed(),
+    ] {
+        assert!(dir.is_dir(), "{}", dir.display());
+    }
+    assert_eq!(layout.failed(), tmp.path().join("archive").join("failed"));
+
+    let elsewhere = tmp.path().join("kept");
+    let moved = OqsFolderLayout::new(tmp.path()).with_archive(&elsewhere);
+    moved.prepare().unwrap();
+    assert!(elsewhere.join("failed").is_dir());
+}
+
+#[test]
+fn deliver_writes_in_staging_and_renames_into_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = OqsFolderLayout::new(tmp.path());
+    layout.prepare().unwrap();
+    let name = "OQSsiquc01req_20261120101500001.xml";
+    let path = layout.deliver(&layout.req(), name, b"<XmlMsg/>").unwrap();
+    assert_eq!(path, layout.req().join(name));
+    assert_eq!(fs::read(&path).unwrap(), b"<XmlMsg/>");
+    assert_eq!(files_in(&layout.req()), vec![name.to_string()]);
+    assert!(
+        files_in(&layout.staging()).is_empty(),
+        "no temporary file left behind"
+    );
+
+    // Archiving keeps the name and never overwrites.
+    let a = layout.archive_file(&path, false).unwrap();
+    assert_eq!(a, layout.archive().join(name));
+    let again = layout.deliver(&layout.req(), name, b"second").unwrap();
+    let b = layout.archive_file(&again, false).unwrap();
+    assert_eq!(
+        b,
+        layout
+            .archive()
+            .join("OQSsiquc01req_20261120101500001-2.xml")
+    );
+    assert_eq!(fs::read(&a).unwrap(), b"<XmlMsg/>");
+    assert_eq!(fs::read(&b).unwrap(), b"second");
+    assert!(files_in(&layout.req()).is_empty());
+}
+
+#[test]
+fn response_names_follow_the_request_names() {
+    let at = NaiveDate::from_ymd_opt(2026, 11, 20)
+        .unwrap()
+        .and_hms_opt(10, 15, 0)
+        .unwrap();
+    let req = request_file_name(OqsKind::EligibilityRequest, at, 7);
+    assert_eq!(req, "OQSsiquc01req_20261120101500007.xml");
+    assert_eq!(
+        response_file_name(&req).unwrap(),
+        "OQSsiquc01res_20261120101500007.xml"
+    );
+    let batch = request_file_name(OqsKind::BatchRequest, at, 1);
+    assert_eq!(
+        batch_response_file_name(&batch).unwrap(),
+        "OQSmuquc02res_20261120101500001.xml"
+    );
+    assert_eq!(batch_response_file_name(&req), None);
+    assert!(is_face_file_name(FACE_FIXTURE));
+    assert!(is_face_file_name(
+        "oqssiquc01res_FACE_0002_20261120093012.XML"
+    ));
+    assert!(!is_face_file_name("OQSsiquc01res_20261120101500007.xml"));
+    assert!(!is_face_file_name(
+        "OQSsiquc01res_face_0001_20261120093012.xml.1.2.part"
+    ));
+
+    // Windows shares compare names ignoring case; so does the reader.
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("oqssiquc01RES_20261120101500007.XML"), b"x").unwrap();
+    let found = find_file(tmp.path(), "OQSsiquc01res_20261120101500007.xml").unwrap();
+    assert_eq!(
+        found.file_name().unwrap(),
+        "oqssiquc01RES_20261120101500007.XML"
+    );
+    assert!(find_file(tmp.path(), "OQSsiquc01res_20261120101500008.xml").is_none());
+}
+
+#[test]
+fn a_file_is_read_only_once_it_stopped_changing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("growing.xml");
+    assert_eq!(read_stable(&path, None).unwrap(), StableRead::Missing);
+
+    fs::write(&path, b"<XmlMsg>").unwrap();
+    // First look: never complete.
+    let StableRead::Changed(s1) = read_stable(&path, None).unwrap() else {
+        panic!("a first look must not read");
+    };
+    assert_eq!(s1.len, 8);
+    // Same size and time as at the previous look: read.
+    assert_eq!(
+        read_stable(&path, Some(s1)).unwrap(),
+        StableRead::Complete(b"<XmlMsg>".to_vec())
+    );
+    // It grows: not complete, whatever was seen before.
+    fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .write_all(b"</XmlMsg>")
+        .unwrap();
+    let StableRead::Changed(s2) = read_stable(&path, Some(s1)).unwrap() else {
+        panic!("a grown file must not be read");
+    };
+    assert_eq!(s2.len, 17);
+    assert_eq!(s2, FileStamp::of(&path).unwrap());
+    assert_eq!(
+        read_stable(&path, Some(s2)).unwrap(),
+        StableRead::Complete(b"<XmlMsg></XmlMsg>".to_vec())
+    );
+    // Same size but rewritten later (other modification time): not complete.
+    std::thread::sleep(Duration::from_millis(20));
+    fs::write(&path, b"<XmlMsg></Xmlmsg>").unwrap();
+    let now = FileStamp::of(&path).unwrap();
+    if now.modified != s2.modified {
+        assert!(matches!(
+            read_stable(&path, Some(s2)).unwrap(),
+            StableRead::Changed(_)
+        ));
+    }
+    fs::remove_file(&path).unwrap();
+    assert_eq!(read_stable(&path, Some(s2)).unwrap(), StableRead::Missing);
+}
+
+#[test]
+fn the_watcher_takes_a_card_tap_within_a_second() {
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = OqsFolderLayout::new(tmp.path());
+    layout.prepare().unwrap();
+    // One file already there at start…
+    fs::copy(fixture(FACE_FIXTURE), layout.face().join(FACE_FIXTURE)).unwrap();
+    let (tx, rx) = mpsc::channel();
+    let watcher = FaceWatcher::start(tmp.path(), move |e| {
+        let _ = tx.send((Instant::now(), e));
+    });
+    let (_, first) = rx
+        .recv_timeout(Duration::from_secs(5))
+        .expect("the file at start");
+    match first {
+        FaceEvent::Result(r, name) => {
+            assert_eq!(name, FACE_FIXTURE);
+            assert_eq!(r.source, ResultSource::CardReader);
+            assert_eq!(r.person.unwrap().name, "髙橋　美咲");
+        }
+        FaceEvent::Error(e) => panic!("{e}"),
+    }
+
+    // …and one copied by hand while watching (not atomically: fs::copy).
+    let second = "OQSsiquc01res_face_0002_20261120093512.xml";
+    let dropped = Instant::now();
+    fs::copy(fixture(FACE_FIXTURE), layout.face().join(second)).unwrap();
+    let (seen, event) = rx
+        .recv_timeout(Duration::from_secs(5))
+        .expect("the new tap");
+    let latency = seen - dropped;
+    assert!(latency < Duration::from_secs(1), "took {latency:?}");
+    assert!(matches!(&event, FaceEvent::Result(_, n) if n == second));
+    drop(watcher);
+
+    assert!(files_in(&layout.face()).is_empty());
+    assert_eq!(
+        files_in(layout.archive()),
+        vec![FACE_FIXTURE.to_string(), second.to_string()]
+    );
+    assert!(rx.try_recv().is_err(), "each file is reported once");
+}
+
+#[test]
+fn the_watcher_reports_an_unreadable_tap_and_keeps_it_in_failed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = OqsFolderLayout::new(tmp.path());
+    layout.prepare().unwrap();
+    let (tx, rx) = mpsc::channel();
+    let _watcher = FaceWatcher::start(tmp.path(), move |e| {
+        let _ = tx.send(e);
+    });
+    let name = "OQSsiquc01res_face_0003_20261120094000.xml";
+    fs::write(
+        layout.face().join(name),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><XmlMsg><MessageHeader><Oops></MessageHeader></XmlMsg>",
+    )
+    .unwrap();
+    match rx.recv_timeout(Duration::from_secs(5)).expect("an error") {
+        FaceEvent::Error(e) => {
+            assert_eq!(e.file, name);
+            assert!(matches!(e.problem, OqsProblem::Malformed { .. }), "{e}");
+        }
+        FaceEvent::Result(..) => panic!("a malformed file gave a result"),
+    }
+    assert!(files_in(&layout.face()).is_empty());
+    assert_eq!(files_in(&layout.failed()), vec![name.to_string()]);
+}
+
+#[test]
+fn ingest_takes_what_is_there_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = OqsFolderLayout::new(tmp.path());
+    layout.prepare().unwrap();
+    fs::copy(fixture(FACE_FIXTURE), layout.face().join(FACE_FIXTURE)).unwrap();
+    // Not card taps: left alone.
+    fs::write(layout.face().join("notes.txt"), b"hello").unwrap();
+    let events = ingest_pending(tmp.path());
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(matches!(&events[0], FaceEvent::Result(r, n)
+        if n == FACE_FIXTURE && r.qualification.as_ref().unwrap().insurer_number.as_str() == "01130012"));
+    assert_eq!(files_in(&layout.face()), vec!["notes.txt".to_string()]);
+    assert_eq!(files_in(layout.archive()), vec![FACE_FIXTURE.to_string()]);
+    assert!(ingest_pending(tmp.path()).is_empty());
+
+    let missing = ingest_pending(tmp.path().join("nowhere"));
+    assert!(matches!(&missing[..], [FaceEvent::Error(_)]), "{missing:?}");
+}
+
+#[test]
+fn a_missing_folder_is_unreachable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("share-not-connected");
+    let gw = OqsFolderGateway::new(OqsFolderConfig::new(&root, "1312345678"));
+    for err in [gw.info().unwrap_err(), gw.check(&query()).unwrap_err()] {
+        match err {
+            GatewayError::Unreachable { target, detail } => {
+                assert_eq!(target, root.display().to_string());
+                assert!(detail.contains("does not exist"), "{detail}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(!root.exists());
+}
+
+#[test]
+fn info_says_training_only_with_the_marker() {
+    let tmp = tempfile::tempdir().unwrap();
+    let gw = OqsFolderGateway::new(OqsFolderConfig::new(tmp.path(), "1312345678"));
+    let info = gw.info().unwrap();
+    assert_eq!(info.service, "oqs-folder");
+    assert!(!info.training);
+    assert!(tmp.path().join("req").is_dir());
+    fs::write(
+        tmp.path().join(TRAINING_MARKER),
+        madoguchi_adapters::oqs::folder::training_marker_text(500, 3, "0.1.0"),
+    )
+    .unwrap();
+    let info = gw.info().unwrap();
+    assert!(info.training);
+    assert_eq!(info.people, 500);
+    assert_eq!(info.version, "0.1.0");
+}
+
+#[test]
+fn no_answer_is_a_timeout_and_the_request_is_withdrawn() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut config = OqsFolderConfig::new(tmp.path(), "1312345678");
+    config.timeout = Duration::from_millis(600);
+    let gw = OqsFolderGateway::new(config);
+    let started = Instant::now();
+    let err = gw.check(&query()).unwrap_err();
+    let took = started.elapsed();
+    assert!(
+        matches!(&err, GatewayError::Timeout { target, seconds: 1 } if *target == tmp.path().display().to_string()),
+        "{err:?}"
+    );
+    assert!(
+        took >= Duration::from_millis(600) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
+    let layout = gw.layout();
+    assert!(files_in(&layout.req()).is_empty());
+    let failed = files_in(&layout.failed());
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0].starts_with("OQSsiquc01req_"), "{failed:?}");
+    // Shift_JIS by default, with the facility code.
+    let bytes = fs::read(layout.failed().join(&failed[0])).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("encoding=\"Shift_JIS\""), "{text}");
+    assert!(text.contains("<MedicalInstitutionCode>1312345678</MedicalInstitutionCode>"));
+}

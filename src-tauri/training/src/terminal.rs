@@ -1,0 +1,1022 @@
+//! The training terminal: plays the 資格確認端末's 連携アプリ on an OQS folder
+//! (`<dir>/{req,res,face}`, see `shared/OQS-INTERFACE.md`), answering from
+//! the synthetic population, so that the OQS folder gateway can be used and
+//! tested without the national system.
+//!
+//! - [`run`] / [`spawn`] watch `<dir>/req/` (polling every 50 ms) and answer
+//!   each complete request file (same stability rule as the app's reader)
+//!   with the response file in `<dir>/res/`, written under a temporary name
+//!   in `<dir>/.madoguchi-tmp/` and renamed into place. The handled request
+//!   is removed *before* the answer appears. Responses are Shift_JIS unless
+//!   [`TerminalOptions::encoding`] says otherwise.
+//!   - `OQSsiquc01req` → `OQSsiquc01res`: the population's answer
+//!     ([`crate::confirm`]); a malformed card → an error result.
+//!   - `OQSmuquc01req` → `OQSmuquc02res` directly (the one-step batch flow
+//!     of `madoguchi_adapters::oqs::folder`), with a `ReceptionNumber`.
+//!   - `YZKsiquc01req` / `TKKsiquc01req`: the population holds no medical
+//!     data, so a small **synthetic** history is made up, deterministically
+//!     from the person key (same key, same answer): 1–3 months of
+//!     prescriptions from a short list of common drugs (only the two drugs of
+//!     the shared fixture carry a drug code; the facilities are invented),
+//!     one clinical entry when 診療情報 is asked (`FileCategory` 3/4), and
+//!     two yearly checkups. A card the population does not know → an error
+//!     answer (`ResultCode` 2).
+//!   - A request that cannot be read → an error answer of its kind; other
+//!     files in `req/` are left alone.
+//! - The marker file `<dir>/TRAINING` is written at start (and left in
+//!   place: the folder stays a training folder), so the gateway reports
+//!   研修モード.
+//! - [`tap`] drops a card-tap result (`OQSsiquc01res_face_NNNN_<time>.xml`)
+//!   into `<dir>/face/` with the chosen consents (`ConsTime` = now,
+//!   `AvailableTime` = now + 24 h).
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, TimeDelta};
+use madoguchi_adapters::oqs::folder::{
+    batch_response_file_name, looks_unfinished, read_stable, training_marker_text, FileStamp,
+    StableRead,
+};
+use madoguchi_adapters::oqs::{
+    classify, parse_named, response_file_name, write_batch_response, write_checkup_response,
+    write_eligibility_response_with, write_medication_response, BatchRequest, BatchResult,
+    EligibilityRequest, Encoding, FileCategory, MedicalRequest, OqsDocument, OqsError,
+    OqsFolderLayout, OqsKind, ResponseHeader, SearchEntry,
+};
+use madoguchi_core::codes::{Sex, Validity};
+use madoguchi_core::digits::{compact, to_halfwidth};
+use madoguchi_core::medical::{
+    Checkup, CheckupItem, CheckupResults, ClinicalEntry, Drug, Facility, MedicalPatientHeader,
+    MedicationDay, MedicationHistory, MedicationMonth, MedicationSource, YearMonth,
+};
+use madoguchi_core::{
+    CardDetails, CertificateConsents, ConsentCategory, ConsentFlag, EligibilityQuery,
+    EligibilityResult, InsurerNumber, ProcessingError, ReferenceClassification, ResultSource,
+};
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::generate::Population;
+use crate::lookup::confirm;
+use crate::Error;
+
+/// The first line `madoguchi-training oqs-terminal` prints: `terminal ready on <dir>`.
+pub const READY_PREFIX: &str = "terminal ready on";
+/// `ResultCode` of a medical answer for a card the population does not know.
+pub const MEDICAL_NOT_FOUND_CODE: &str = "2";
+/// Its message.
+pub const MEDICAL_NOT_FOUND_MESSAGE: &str = "該当する被保険者の情報が存在しません。";
+
+/// How the terminal answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TerminalOptions {
+    /// Encoding of the answers (Shift_JIS by default, as the 連携アプリ writes).
+    pub encoding: Encoding,
+    /// How often `req/` is looked at.
+    pub poll_interval: Duration,
+    /// How long an unreadable request must stay unchanged before it is
+    /// answered with an error.
+    pub settle: Duration,
+}
+
+impl Default for TerminalOptions {
+    fn default() -> Self {
+        TerminalOptions {
+            encoding: Encoding::ShiftJis,
+            poll_interval: Duration::from_millis(50),
+            settle: Duration::from_secs(1),
+        }
+    }
+}
+
+/// Creates `dir` and its subfolders and writes the `TRAINING` marker.
+pub fn prepare(dir: &Path, population: &Population) -> Result<OqsFolderLayout, Error> {
+    fs::create_dir_all(dir)?;
+    let layout = OqsFolderLayout::new(dir);
+    layout.prepare()?;
+    fs::write(
+        layout.training_marker(),
+        training_marker_text(
+            population.people(),
+            population.seed(),
+            env!("CARGO_PKG_VERSION"),
+        ),
+    )?;
+    Ok(layout)
+}
+
+/// Plays the terminal on `dir` until `stop` is set (checked every poll).
+pub fn run(dir: &Path, population: &Population, stop: &AtomicBool) -> Result<(), Error> {
+    run_with(dir, population, stop, &TerminalOptions::default())
+}
+
+/// [`run`] with options.
+pub fn run_with(
+    dir: &Path,
+    population: &Population,
+    stop: &AtomicBool,
+    options: &TerminalOptions,
+) -> Result<(), Error> {
+    let layout = prepare(dir, population)?;
+    serve(layout, population, stop, options)
+}
+
+fn serve(
+    layout: OqsFolderLayout,
+    population: &Population,
+    stop: &AtomicBool,
+    options: &TerminalOptions,
+) -> Result<(), Error> {
+    let mut terminal = Terminal {
+        layout,
+        conn: population.connect()?,
+        options: options.clone(),
+        tracked: HashMap::new(),
+        ignored: HashSet::new(),
+    };
+    tracing::info!(dir = %terminal.layout.root().display(), "training terminal ready");
+    while !stop.load(Ordering::SeqCst) {
+        terminal.pass();
+        std::thread::sleep(options.poll_interval);
+    }
+    Ok(())
+}
+
+/// A terminal on its own thread; stopped when dropped.
+pub struct RunningTerminal {
+    dir: PathBuf,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<Result<(), Error>>>,
+}
+
+impl std::fmt::Debug for RunningTerminal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningTerminal")
+            .field("dir", &self.dir)
+            .finish()
+    }
+}
+
+impl RunningTerminal {
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Stops the terminal and waits for its thread.
+    pub fn stop(mut self) -> Result<(), Error> {
+        self.shutdown()
+    }
+
+    fn shutdown(&mut self) -> Result<(), Error> {
+        self.stop.store(true, Ordering::SeqCst);
+        match self.thread.take() {
+            Some(t) => t
+                .join()
+                .unwrap_or_else(|_| Err(Error::Invalid("the training terminal panicked".into()))),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for RunningTerminal {
+    fn drop(&mut self) {
+        if let Err(e) = self.shutdown() {
+            tracing::warn!("training terminal: {e}");
+        }
+    }
+}
+
+/// Starts the terminal on its own thread. The folder and the marker exist
+/// when this returns.
+pub fn spawn(dir: impl Into<PathBuf>, population: Population) -> Result<RunningTerminal, Error> {
+    spawn_with(dir, population, TerminalOptions::default())
+}
+
+/// [`spawn`] with options.
+pub fn spawn_with(
+    dir: impl Into<PathBuf>,
+    population: Population,
+    options: TerminalOptions,
+) -> Result<RunningTerminal, Error> {
+    let dir = dir.into();
+    let layout = prepare(&dir, &population)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let thread = std::thread::Builder::new()
+        .name("oqs-training-terminal".into())
+        .spawn(move || serve(layout, &population, &flag, &options))?;
+    Ok(RunningTerminal {
+        dir,
+        stop,
+        thread: Some(thread),
+    })
+}
+
+struct Track {
+    stamp: Option<FileStamp>,
+    since: Instant,
+}
+
+struct Terminal {
+    layout: OqsFolderLayout,
+    conn: Connection,
+    options: TerminalOptions,
+    tracked: HashMap<String, Track>,
+    ignored: HashSet<String>,
+}
+
+fn now_local() -> NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+/// How long a request that looks unfinished (truncated, locked) is waited for.
+const GIVE_UP: Duration = Duration::from_secs(10);
+
+impl Terminal {
+    /// One look at `req/`: answers every complete request.
+    fn pass(&mut self) {
+        let req = self.layout.req();
+        let entries = match fs::read_dir(&req) {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::warn!("training terminal: cannot list {}: {e}", req.display());
+                return;
+            }
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .take(10_000)
+            .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let seen: HashSet<&String> = names.iter().collect();
+        self.tracked.retain(|n, _| seen.contains(n));
+        self.ignored.retain(|n| seen.contains(n));
+        for name in &names {
+            let kind = classify(name);
+            if !matches!(
+                kind,
+                Some(
+                    OqsKind::EligibilityRequest
+                        | OqsKind::BatchRequest
+                        | OqsKind::MedicationRequest
+                        | OqsKind::CheckupRequest
+                )
+            ) {
+                if self.ignored.insert(name.clone()) {
+                    tracing::info!(file = %name, "training terminal: not a request it answers; left alone");
+                }
+                continue;
+            }
+            let path = req.join(name);
+            let previous = self.tracked.get(name).and_then(|t| t.stamp);
+            let read = read_stable(&path, previous);
+            let track = self.tracked.entry(name.clone()).or_insert(Track {
+                stamp: None,
+                since: Instant::now(),
+            });
+            let document = match read {
+                Ok(StableRead::Missing) => {
+                    self.tracked.remove(name);
+                    continue;
+                }
+                Ok(StableRead::Changed(s)) => {
+                    track.stamp = Some(s);
+                    track.since = Instant::now();
+                    continue;
+                }
+                Ok(StableRead::Complete(bytes)) => match parse_named(name, &bytes) {
+                    Ok(d) => Ok(d),
+                    Err(e) => {
+                        let limit = if looks_unfinished(&e.problem) {
+                            GIVE_UP
+                        } else {
+                            self.options.settle
+                        };
+                        if track.since.elapsed() < limit {
+                            continue;
+                        }
+                        Err(e)
+                    }
+                },
+                Err(e) => {
+                    tracing::debug!(file = %name, "training terminal: cannot read yet: {e}");
+                    continue;
+                }
+            };
+            self.tracked.remove(name);
+            if let Err(e) = self.answer(name, document) {
+                tracing::warn!(file = %name, "training terminal: cannot answer: {e}");
+            }
+        }
+    }
+
+    fn answer(&self, name: &str, document: Result<OqsDocument, OqsError>) -> Result<(), Error> {
+        let now = now_local();
+        let encoding = self.options.encoding;
+        let kind = classify(name);
+        let (response_name, bytes) = match (kind, document) {
+            (_, Ok(OqsDocument::EligibilityRequest(r))) => (
+                response_file_name(name),
+                self.eligibility(&r, now, encoding)?,
+            ),
+            (_, Ok(OqsDocument::BatchRequest(r))) => (
+                batch_response_file_name(name),
+                self.batch(&r, now, encoding)?,
+            ),
+            (_, Ok(OqsDocument::MedicalRequest(r))) => {
+                (response_file_name(name), self.medical(&r, now, encoding)?)
+            }
+            (Some(OqsKind::BatchRequest), Err(e)) => (
+                batch_response_file_name(name),
+                write_batch_response(
+                    &BatchResult {
+                        reception_number: None,
+                        processed_at: Some(now),
+                        confirmation_date: Some(now.date()),
+                        count: Some(0),
+                        count_normal: Some(0),
+                        count_error: Some(0),
+                        error: Some(unreadable(&e)),
+                        results: Vec::new(),
+                    },
+                    &ResponseHeader::default(),
+                    encoding,
+                ),
+            ),
+            (Some(OqsKind::MedicationRequest), Err(e)) => (
+                response_file_name(name),
+                write_medication_response(
+                    &MedicationHistory {
+                        patient: MedicalPatientHeader::default(),
+                        months: Vec::new(),
+                        error: Some(unreadable(&e)),
+                    },
+                    encoding,
+                ),
+            ),
+            (Some(OqsKind::CheckupRequest), Err(e)) => (
+                response_file_name(name),
+                write_checkup_response(
+                    &CheckupResults {
+                        patient: MedicalPatientHeader::default(),
+                        checkups: Vec::new(),
+                        error: Some(unreadable(&e)),
+                    },
+                    encoding,
+                ),
+            ),
+            (_, Err(e)) => (
+                response_file_name(name),
+                write_eligibility_response_with(
+                    &error_result(now, unreadable(&e)),
+                    &ResponseHeader::default(),
+                    encoding,
+                ),
+            ),
+            (_, Ok(other)) => {
+                return Err(Error::Invalid(format!(
+                    "{name}: {:?} is not a request",
+                    other.kind()
+                )))
+            }
+        };
+        let response_name = response_name
+            .ok_or_else(|| Error::Invalid(format!("{name}: no response name for this file")))?;
+        match fs::remove_file(self.layout.req().join(name)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+        self.layout
+            .deliver(&self.layout.res(), &response_name, &bytes)?;
+        tracing::info!(request = %name, response = %response_name, "training terminal: answered");
+        Ok(())
+    }
+
+    fn confirm_entry(
+        &self,
+        entry: &SearchEntry,
+        date: NaiveDate,
+        now: NaiveDateTime,
+    ) -> Result<EligibilityResult, Error> {
+        let query = EligibilityQuery {
+            card: entry.card.clone(),
+            confirmation_date: Some(date),
+            limit_certificate_consent: entry.limit_certificate_consent,
+        };
+        Ok(match confirm(&self.conn, &query, now)? {
+            Ok(r) => r,
+            Err(bad) => {
+                let mut r = error_result(
+                    now,
+                    ProcessingError {
+                        code: Some(bad.code.into()),
+                        message: Some(bad.message),
+                    },
+                );
+                r.confirmation_date = date;
+                r.asked = Some(entry.card.clone());
+                r
+            }
+        })
+    }
+
+    fn eligibility(
+        &self,
+        r: &EligibilityRequest,
+        now: NaiveDateTime,
+        encoding: Encoding,
+    ) -> Result<Vec<u8>, Error> {
+        let result = self.confirm_entry(&r.entry, r.confirmation_date, now)?;
+        Ok(write_eligibility_response_with(
+            &result,
+            &ResponseHeader {
+                institution_code: Some(r.institution_code.clone()),
+                file_id: r.file_id.clone(),
+            },
+            encoding,
+        ))
+    }
+
+    fn batch(
+        &self,
+        r: &BatchRequest,
+        now: NaiveDateTime,
+        encoding: Encoding,
+    ) -> Result<Vec<u8>, Error> {
+        let results = r
+            .entries
+            .iter()
+            .map(|e| self.confirm_entry(e, r.confirmation_date, now))
+            .collect::<Result<Vec<_>, _>>()?;
+        let errors = results.iter().filter(|r| r.error.is_some()).count() as u32;
+        let n = results.len() as u32;
+        let batch = BatchResult {
+            reception_number: Some(reception_number()),
+            processed_at: Some(now),
+            confirmation_date: Some(r.confirmation_date),
+            count: Some(n),
+            count_normal: Some(n - errors),
+            count_error: Some(errors),
+            error: None,
+            results,
+        };
+        Ok(write_batch_response(
+            &batch,
+            &ResponseHeader {
+                institution_code: Some(r.institution_code.clone()),
+                file_id: r.file_id.clone(),
+            },
+            encoding,
+        ))
+    }
+
+    fn medical(
+        &self,
+        r: &MedicalRequest,
+        now: NaiveDateTime,
+        encoding: Encoding,
+    ) -> Result<Vec<u8>, Error> {
+        let person = find_person(
+            &self.conn,
+            r.insurer_number.as_str(),
+            &r.symbol,
+            &r.number,
+            r.branch.as_deref(),
+        )?;
+        let key = format!(
+            "{}:{}:{}:{}",
+            r.insurer_number,
+            r.symbol,
+            r.number,
+            r.branch.as_deref().unwrap_or("")
+        );
+        let not_found = || ProcessingError {
+            code: Some(MEDICAL_NOT_FOUND_CODE.into()),
+            message: Some(MEDICAL_NOT_FOUND_MESSAGE.into()),
+        };
+        Ok(match r.kind {
+            madoguchi_adapters::oqs::MedicalRequestKind::Medication => {
+                let h = match &person {
+                    Some(p) => synthetic_medication(&key, p, r, now.date()),
+                    None => MedicationHistory {
+                        patient: MedicalPatientHeader::default(),
+                        months: Vec::new(),
+                        error: Some(not_found()),
+                    },
+                };
+                write_medication_response(&h, encoding)
+            }
+            madoguchi_adapters::oqs::MedicalRequestKind::Checkups => {
+                let c = match &person {
+                    Some(p) => synthetic_checkups(&key, p, now.date()),
+                    None => CheckupResults {
+                        patient: MedicalPatientHeader::default(),
+                        checkups: Vec::new(),
+                        error: Some(not_found()),
+                    },
+                };
+                write_checkup_response(&c, encoding)
+            }
+        })
+    }
+}
+
+fn unreadable(e: &OqsError) -> ProcessingError {
+    ProcessingError {
+        code: Some("bad_request".into()),
+        message: Some(format!("要求ファイルを読み取れません: {e}")),
+    }
+}
+
+fn error_result(now: NaiveDateTime, error: ProcessingError) -> EligibilityResult {
+    EligibilityResult {
+        confirmed_at: now,
+        confirmation_date: now.date(),
+        reference: Some(ReferenceClassification::CardDetails),
+        validity: Validity::NotFound,
+        error: Some(error),
+        asked: None,
+        person: None,
+        qualification: None,
+        consents: Vec::new(),
+        certificate_consents: CertificateConsents::default(),
+        electronic_prescription: None,
+        source: ResultSource::OqsFolder,
+    }
+}
+
+static RECEPTION: AtomicU64 = AtomicU64::new(1);
+
+/// A 受付番号: time of day and a counter, 16 digits.
+fn reception_number() -> String {
+    let n = RECEPTION.fetch_add(1, Ordering::Relaxed) % 10_000;
+    format!("{}{:04}", now_local().format("%Y%m%d%H%M"), n)
+}
+
+// ---------------------------------------------------------------------------
+// People
+
+/// What a medical answer's header and a tap need of a person.
+#[derive(Debug, Clone)]
+struct PersonRow {
+    name: String,
+    name_kana: Option<String>,
+    birth_date: NaiveDate,
+    sex: Sex,
+    card: CardDetails,
+}
+
+/// The person holding the card `insurer:symbol:number:branch` (branch `None`
+/// or empty: any branch, the first one).
+fn find_person(
+    conn: &Connection,
+    insurer: &str,
+    symbol: &str,
+    number: &str,
+    branch: Option<&str>,
+) -> Result<Option<PersonRow>, Error> {
+    let insurer = compact(insurer);
+    let symbol = compact(&to_halfwidth(symbol));
+    let number = compact(&to_halfwidth(number));
+    let branch = branch
+        .map(|b| compact(&to_halfwidth(b)))
+        .filter(|b| !b.is_empty());
+    let row = conn
+        .query_row(
+            "SELECT p.name, p.name_kana, p.birth_date, p.sex, q.insurer_number, q.symbol,
+                    q.number, q.branch
+             FROM qualifications q JOIN persons p ON p.id = q.person_id
+             WHERE q.insurer_number = ?1 AND q.symbol = ?2 AND q.number = ?3
+               AND (?4 IS NULL OR q.branch = ?4)
+             ORDER BY q.id LIMIT 1",
+            rusqlite::params![insurer, symbol, number, branch],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((name, name_kana, birth, sex, ins, sym, num, br)) = row else {
+        return Ok(None);
+    };
+    let birth_date = NaiveDate::parse_from_str(&birth, "%Y-%m-%d").map_err(|_| {
+        Error::Invalid(format!("unreadable birth date {birth:?} in the population"))
+    })?;
+    Ok(Some(PersonRow {
+        name,
+        name_kana,
+        birth_date,
+        sex: Sex::from_code(&sex.to_string()).unwrap_or(Sex::Unset),
+        card: CardDetails {
+            insurer_number: InsurerNumber::from_trusted(ins),
+            symbol: sym,
+            number: num,
+            branch: br,
+            birth_date,
+        },
+    }))
+}
+
+fn header(p: &PersonRow) -> MedicalPatientHeader {
+    MedicalPatientHeader {
+        name: Some(p.name.clone()),
+        name_kana: p.name_kana.clone(),
+        birth_date: Some(p.birth_date),
+        sex: Some(p.sex),
+    }
+}
+
+/// FNV-1a: a stable hash of the person key (not `DefaultHasher`, whose
+/// output may change between Rust versions).
+fn key_hash(key: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.as_bytes() {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// A tiny deterministic generator (splitmix64) seeded by the key.
+struct Draw(u64);
+
+impl Draw {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+struct DrugRow {
+    code: Option<&'static str>,
+    name: &'static str,
+    ingredient: &'static str,
+    quantity: &'static str,
+    usage: &'static str,
+    days: &'static str,
+}
+
+/// Common drugs (synthetic prescriptions). Only the two drugs of the shared
+/// fixture carry a code.
+const DRUGS: [DrugRow; 6] = [
+    DrugRow {
+        code: Some("2149039F1020"),
+        name: "アムロジピン錠５ｍｇ「サワイ」",
+        ingredient: "アムロジピンベシル酸塩",
+        quantity: "1",
+        usage: "１日１回朝食後",
+        days: "28",
+    },
+    DrugRow {
+        code: Some("3962002F1029"),
+        name: "メトホルミン塩酸塩錠２５０ｍｇＭＴ「トーワ」",
+        ingredient: "メトホルミン塩酸塩",
+        quantity: "2",
+        usage: "１日２回朝夕食後",
+        days: "28",
+    },
+    DrugRow {
+        code: None,
+        name: "ロキソプロフェンナトリウム錠６０ｍｇ",
+        ingredient: "ロキソプロフェンナトリウム水和物",
+        quantity: "3",
+        usage: "１日３回毎食後",
+        days: "5",
+    },
+    DrugRow {
+        code: None,
+        name: "レバミピド錠１００ｍｇ",
+        ingredient: "レバミピド",
+        quantity: "3",
+        usage: "１日３回毎食後",
+        days: "5",
+    },
+    DrugRow {
+        code: None,
+        name: "ロスバスタチン錠２．５ｍｇ",
+        ingredient: "ロスバスタチンカルシウム",
+        quantity: "1",
+        usage: "１日１回夕食後",
+        days: "28",
+    },
+    DrugRow {
+        code: None,
+        name: "カルボシステイン錠５００ｍｇ",
+        ingredient: "Ｌ－カルボシステイン",
+        quantity: "3",
+        usage: "１日３回毎食後",
+        days: "7",
+    },
+];
+
+const PHARMACIES: [&str; 3] = ["さくら薬局", "みどり調剤薬局", "ひまわり薬局"];
+const CLINICS: [&str; 3] = ["けやき内科クリニック", "あおば整形外科", "すずらん診療所"];
+
+fn facility(kind: char, index: u64, names: &[&str]) -> Facility {
+    let i = (index as usize) % names.len();
+    Facility {
+        // 都道府県 13 + 点数表 (1 医科, 4 調剤) + 7 digits; synthetic.
+        code: Some(format!("13{kind}90000{i:02}")),
+        name: Some(names[i].to_string()),
+    }
+}
+
+/// 1–3 months of synthetic prescriptions for `key`, within the request's
+/// `StartDate`–`EndDate` when given (else the last three months up to `today`).
+fn synthetic_medication(
+    key: &str,
+    person: &PersonRow,
+    request: &MedicalRequest,
+    today: NaiveDate,
+) -> MedicationHistory {
+    let mut draw = Draw(key_hash(key));
+    let clinical = matches!(
+        request.file_category,
+        FileCategory::MedicationClinicalPdf | FileCategory::MedicationClinicalXml
+    );
+    let this_month = today.with_day(1).unwrap_or(today);
+    let months_wanted = 1 + draw.below(3) as u32;
+    let pharmacy = draw.below(3);
+    let clinic = draw.below(3);
+    let first_drug = draw.below(DRUGS.len() as u64) as usize;
+    let drug_count = 1 + draw.below(3) as usize;
+    let mut months = Vec::new();
+    for back in 0..3u32 {
+        if months.len() as u32 >= months_wanted {
+            break;
+        }
+        let Some(first) = this_month.checked_sub_months(Months::new(back)) else {
+            continue;
+        };
+        let ym = YearMonth::of(first);
+        let inside = ym.is_some_and(|m| {
+            request.start.is_none_or(|s| s <= m) && request.end.is_none_or(|e| m <= e)
+        });
+        if !inside {
+            continue;
+        }
+        let last_day = if back == 0 {
+            today.day()
+        } else {
+            (first + Months::new(1) - TimeDelta::days(1)).day()
+        };
+        let day = first
+            .with_day(1 + draw.below(last_day as u64) as u32)
+            .unwrap_or(first);
+        let drugs = (0..drug_count)
+            .map(|i| {
+                let d = &DRUGS[(first_drug + i) % DRUGS.len()];
+                Drug {
+                    code: d.code.map(str::to_string),
+                    name: Some(d.name.to_string()),
+                    ingredient: Some(d.ingredient.to_string()),
+                    quantity: Some(d.quantity.to_string()),
+                    unit: Some("錠".into()),
+                    usage: Some(d.usage.to_string()),
+                    special_instruction: None,
+                    times: Some(d.days.to_string()),
+                    category: Some("1".into()),
+                }
+            })
+            .collect();
+        months.push(MedicationMonth {
+            source: MedicationSource::Claims,
+            month: ym,
+            dispensing_facility: facility('4', pharmacy, &PHARMACIES),
+            prescribing_facility: facility('1', clinic, &CLINICS),
+            dispensing_org: Some("2".into()),
+            prescribing_org: Some("1".into()),
+            in_out: Some("2".into()),
+            days: vec![MedicationDay {
+                dispensed_on: Some(day),
+                prescribed_on: Some(day),
+                drugs,
+            }],
+            clinical: if clinical {
+                vec![ClinicalEntry {
+                    name: Some("特定疾患療養管理料".into()),
+                    code: Some("113001810".into()),
+                    category: Some("13".into()),
+                    quantity: None,
+                    times: Some("1".into()),
+                    unit: None,
+                }]
+            } else {
+                Vec::new()
+            },
+        });
+    }
+    MedicationHistory {
+        patient: header(person),
+        months,
+        error: None,
+    }
+}
+
+fn pq(code: &str, name: &str, value: String, unit: &str) -> CheckupItem {
+    CheckupItem {
+        code: code.into(),
+        name: Some(name.into()),
+        data_type: Some("PQ".into()),
+        value: Some(value),
+        unit: Some(unit.into()),
+        oid: None,
+        value_name: None,
+    }
+}
+
+/// Two yearly synthetic checkups (June of the last two years) for `key`.
+fn synthetic_checkups(key: &str, person: &PersonRow, today: NaiveDate) -> CheckupResults {
+    let mut draw = Draw(key_hash(key) ^ 0x5555);
+    let female = person.sex == Sex::Female;
+    let height = if female { 1500 } else { 1620 } + draw.below(200) as i64; // mm
+    let mut weight = if female { 480 } else { 600 } + draw.below(250) as i64; // 100 g
+    let mut systolic = 110 + draw.below(40) as i64;
+    let mut hba1c = 52 + draw.below(14) as i64; // tenths of %
+    let mut checkups = Vec::new();
+    for back in [1, 2] {
+        let year = today.year() - back;
+        let date = NaiveDate::from_ymd_opt(year, 6, 1 + draw.below(28) as u32);
+        let metabolic = if hba1c >= 65 || systolic >= 140 {
+            ("1", "基準該当")
+        } else if hba1c >= 60 || systolic >= 130 {
+            ("2", "予備群該当")
+        } else {
+            ("3", "非該当")
+        };
+        checkups.push(Checkup {
+            date,
+            items: vec![
+                pq(
+                    "9N001000000000001",
+                    "身長",
+                    format!("{}.{}", height / 10, height % 10),
+                    "cm",
+                ),
+                pq(
+                    "9N006000000000001",
+                    "体重",
+                    format!("{}.{}", weight / 10, weight % 10),
+                    "kg",
+                ),
+                pq(
+                    "9A751000000000001",
+                    "収縮期血圧",
+                    systolic.to_string(),
+                    "mmHg",
+                ),
+                pq(
+                    "3D046000001920402",
+                    "HbA1c（NGSP値）",
+                    format!("{}.{}", hba1c / 10, hba1c % 10),
+                    "%",
+                ),
+                CheckupItem {
+                    code: "9N501000000000011".into(),
+                    name: Some("メタボリックシンドローム判定".into()),
+                    data_type: Some("CD".into()),
+                    value: Some(metabolic.0.into()),
+                    unit: None,
+                    oid: None,
+                    value_name: Some(metabolic.1.into()),
+                },
+            ],
+        });
+        // The year before: a little lighter, a little lower.
+        weight -= draw.below(20) as i64;
+        systolic -= draw.below(6) as i64;
+        hba1c -= draw.below(3) as i64;
+    }
+    CheckupResults {
+        patient: header(person),
+        checkups,
+        error: None,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Card taps
+
+/// Drops a card-tap result for a person into `<dir>/face/` (Shift_JIS) and
+/// returns its path. See [`tap_with`].
+pub fn tap(
+    dir: &Path,
+    population: &Population,
+    key: Option<&str>,
+    consents: &[ConsentCategory],
+    now: NaiveDateTime,
+) -> Result<PathBuf, Error> {
+    tap_with(dir, population, key, consents, now, Encoding::ShiftJis)
+}
+
+/// A card tap: `key` is `保険者番号:記号:番号:枝番` (枝番 may be empty); `None`
+/// takes the first valid person of [`Population::sample_on`] for `now`'s
+/// date. The result is the population's answer for `now`, with
+/// `ReferenceClassification` 1 (card) and one consent flag per category:
+/// given for those in `consents` (`ConsTime` = now, `AvailableTime` = now +
+/// 24 h), not given for the others. Written under a temporary name and
+/// renamed into `<dir>/face/` as `OQSsiquc01res_face_NNNN_<yyyyMMddHHmmss>.xml`.
+pub fn tap_with(
+    dir: &Path,
+    population: &Population,
+    key: Option<&str>,
+    consents: &[ConsentCategory],
+    now: NaiveDateTime,
+    encoding: Encoding,
+) -> Result<PathBuf, Error> {
+    fs::create_dir_all(dir)?;
+    let layout = OqsFolderLayout::new(dir);
+    layout.prepare()?;
+    let conn = population.connect()?;
+    let card = match key {
+        Some(k) => {
+            let parts: Vec<&str> = k.split(':').collect();
+            if parts.len() != 4 || parts[0].trim().is_empty() || parts[2].trim().is_empty() {
+                return Err(Error::Invalid(format!(
+                    "{k:?} is not 保険者番号:記号:番号:枝番"
+                )));
+            }
+            find_person(&conn, parts[0], parts[1], parts[2], Some(parts[3]))?
+                .ok_or_else(|| Error::Invalid(format!("no person with the card {k}")))?
+                .card
+        }
+        None => {
+            let p = population
+                .sample_on(20, now.date())?
+                .into_iter()
+                .find(|p| p.expected_validity == Validity::Valid)
+                .ok_or_else(|| Error::Invalid("the population has no valid person".into()))?;
+            CardDetails {
+                insurer_number: InsurerNumber::from_trusted(p.insurer_number),
+                symbol: p.symbol,
+                number: p.number,
+                branch: (!p.branch.is_empty()).then_some(p.branch),
+                birth_date: p.birth_date,
+            }
+        }
+    };
+    let query = EligibilityQuery {
+        card,
+        confirmation_date: Some(now.date()),
+        limit_certificate_consent: false,
+    };
+    let mut result = confirm(&conn, &query, now)?
+        .map_err(|bad| Error::Invalid(format!("{}: {}", bad.code, bad.message)))?;
+    result.reference = Some(ReferenceClassification::Card);
+    result.asked = None;
+    result.source = ResultSource::CardReader;
+    result.electronic_prescription = Some(true);
+    result.consents = ConsentCategory::ALL
+        .into_iter()
+        .map(|category| {
+            let given = consents.contains(&category);
+            ConsentFlag {
+                category,
+                given,
+                given_at: given.then_some(now),
+                available_until: given.then(|| now + TimeDelta::hours(24)),
+            }
+        })
+        .collect();
+    let stamp = now.format("%Y%m%d%H%M%S").to_string();
+    let taken = |name: &str| {
+        layout.face().join(name).exists()
+            || layout.archive().join(name).exists()
+            || layout.failed().join(name).exists()
+    };
+    let (seq, name) = (1..=9999u32)
+        .map(|seq| (seq, format!("OQSsiquc01res_face_{seq:04}_{stamp}.xml")))
+        .find(|(_, n)| !taken(n))
+        .ok_or_else(|| Error::Invalid(format!("no free card-tap file name for {stamp}")))?;
+    let bytes = write_eligibility_response_with(
+        &result,
+        &ResponseHeader {
+            institution_code: None,
+            file_id: Some(format!("FACE{seq:04}")),
+        },
+        encoding,
+    );
+    Ok(layout.deliver(&layout.face(), &name, &bytes)?)
+}

@@ -1,0 +1,706 @@
+//! The OQS folder end to end: the app's `OqsFolderGateway` and `FaceWatcher`
+//! (madoguchi-adapters) against the training terminal, through real
+//! temporary folders. (These live here because adapters cannot depend on
+//! training.)
+//!
+//! A locked file cannot be simulated honestly in CI (tests often run as
+//! root, and root ignores `chmod 000`); a response that keeps changing
+//! stands in for it: a file is never read while it changes, so the check
+//! times out instead of reading it.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDateTime, TimeDelta, Timelike};
+use madoguchi_adapters::gateway::{Gateway, GatewayError};
+use madoguchi_adapters::oqs::folder::{
+    MedicalFetchError, OqsFolderConfig, OqsFolderGateway, OqsFolderLayout,
+};
+use madoguchi_adapters::oqs::watch::{FaceEvent, FaceWatcher};
+use madoguchi_adapters::oqs::{
+    response_file_name, write_eligibility_response, Encoding, FileCategory, MedicalRequest,
+    MedicalRequestKind, TreatmentSetting,
+};
+use madoguchi_core::codes::Validity;
+use madoguchi_core::consent::{
+    decide, Consent, ConsentGrant, ConsentSource, ConsentState, Purpose, CARD_READER_RECORDER,
+};
+use madoguchi_core::medical::MedicationSource;
+use madoguchi_core::{
+    CardDetails, ConsentCategory, EligibilityQuery, InsurerNumber, ReferenceClassification,
+    ResultSource,
+};
+use madoguchi_training::terminal::{self, RunningTerminal, MEDICAL_NOT_FOUND_CODE};
+use madoguchi_training::{generate, Population, SamplePerson};
+
+const BIN: &str = env!("CARGO_BIN_EXE_madoguchi-training");
+const INSTITUTION: &str = "1312345678";
+
+struct Shared {
+    dir: tempfile::TempDir,
+    population: Population,
+}
+
+fn shared() -> &'static Shared {
+    static S: OnceLock<Shared> = OnceLock::new();
+    S.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let population = generate(&dir.path().join("people.sqlite"), 2000, 5).unwrap();
+        Shared { dir, population }
+    })
+}
+
+fn population() -> Population {
+    shared().population.clone()
+}
+
+fn now() -> NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+fn people(n: usize) -> Vec<SamplePerson> {
+    population().sample_on(n, now().date()).unwrap()
+}
+
+fn card(p: &SamplePerson) -> CardDetails {
+    CardDetails {
+        insurer_number: InsurerNumber::from_trusted(p.insurer_number.clone()),
+        symbol: p.symbol.clone(),
+        number: p.number.clone(),
+        branch: (!p.branch.is_empty()).then(|| p.branch.clone()),
+        birth_date: p.birth_date,
+    }
+}
+
+fn query(p: &SamplePerson) -> EligibilityQuery {
+    EligibilityQuery {
+        card: card(p),
+        confirmation_date: None,
+        limit_certificate_consent: false,
+    }
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().is_file())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// A fresh OQS folder with the terminal playing on it, and a gateway.
+struct Setup {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    terminal: Option<RunningTerminal>,
+    gateway: OqsFolderGateway,
+}
+
+fn setup_with(terminal_on: bool, timeout: Duration) -> Setup {
+    let tmp = tempfile::tempdir_in(shared().dir.path()).unwrap();
+    let root = tmp.path().join("OQS");
+    fs::create_dir(&root).unwrap();
+    let terminal = terminal_on.then(|| terminal::spawn(&root, population()).unwrap());
+    let mut config = OqsFolderConfig::new(&root, INSTITUTION);
+    config.timeout = timeout;
+    Setup {
+        _tmp: tmp,
+        root,
+        terminal,
+        gateway: OqsFolderGateway::new(config),
+    }
+}
+
+fn setup() -> Setup {
+    setup_with(true, Duration::from_secs(10))
+}
+
+fn grant(key: &str, category: ConsentCategory) -> ConsentGrant {
+    let at = now() - TimeDelta::minutes(1);
+    let mut state = ConsentState::new(key);
+    state
+        .record(Consent {
+            patient_key: key.into(),
+            category,
+            given_at: at,
+            valid_until: at + TimeDelta::hours(24),
+            source: ConsentSource::CardReader,
+            recorded_by: CARD_READER_RECORDER.into(),
+        })
+        .unwrap();
+    decide(&state, key, category, Purpose::Fetch, now())
+        .into_result()
+        .unwrap()
+}
+
+fn medical_request(p: &SamplePerson) -> MedicalRequest {
+    MedicalRequest {
+        kind: MedicalRequestKind::Medication,
+        institution_code: String::new(),
+        insurer_number: InsurerNumber::from_trusted(p.insurer_number.clone()),
+        symbol: p.symbol.clone(),
+        number: p.number.clone(),
+        branch: (!p.branch.is_empty()).then(|| p.branch.clone()),
+        file_id: None,
+        start: None,
+        end: None,
+        file_category: FileCategory::Xml,
+        treatment: TreatmentSetting::Outpatient,
+    }
+}
+
+/// Waits (bounded) for the first request file in `req/`.
+fn wait_for_request(req: &Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Some(n) = files_in(req).into_iter().next() {
+            return n;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("no request appeared in {}", req.display());
+}
+
+#[test]
+fn a_single_check_through_the_folder() {
+    let s = setup();
+    let info = s.gateway.info().unwrap();
+    assert_eq!(info.service, "oqs-folder");
+    assert!(info.training, "the terminal writes the TRAINING marker");
+    assert_eq!(info.people, 2000);
+
+    let p = &people(1)[0];
+    assert_eq!(p.expected_validity, Validity::Valid);
+    let r = s.gateway.check(&query(p)).unwrap();
+    assert_eq!(r.validity, Validity::Valid);
+    assert_eq!(r.source, ResultSource::OqsFolder);
+    assert_eq!(r.reference, Some(ReferenceClassification::CardDetails));
+    assert_eq!(r.error, None);
+    assert_eq!(r.person.as_ref().unwrap().name, p.name);
+    assert_eq!(r.person.as_ref().unwrap().birth_date, p.birth_date);
+    assert_eq!(r.effective_copay().map(|c| c.0), p.copay_percent);
+    assert_eq!(r.asked.as_ref().unwrap().person_key(), card(p).person_key());
+    let q = r.qualification.unwrap();
+    assert_eq!(q.insurer_number.as_str(), p.insurer_number);
+    assert!(q.valid_from.is_some());
+
+    let layout = s.gateway.layout();
+    assert!(files_in(&layout.req()).is_empty());
+    assert!(files_in(&layout.res()).is_empty());
+    assert!(files_in(&layout.staging()).is_empty());
+    let archived = files_in(layout.archive());
+    assert_eq!(archived.len(), 2, "{archived:?}");
+    let req = archived
+        .iter()
+        .find(|n| n.starts_with("OQSsiquc01req_"))
+        .unwrap();
+    assert!(archived.contains(&response_file_name(req).unwrap()));
+    // The terminal answered in Shift_JIS.
+    let res = fs::read(layout.archive().join(response_file_name(req).unwrap())).unwrap();
+    assert!(String::from_utf8_lossy(&res).contains("encoding=\"Shift_JIS\""));
+}
+
+#[test]
+fn an_unknown_card_is_an_answer_not_an_error() {
+    let s = setup();
+    let mut q = query(&people(1)[0]);
+    q.card.number = "99999999".into();
+    let r = s.gateway.check(&q).unwrap();
+    assert_eq!(r.validity, Validity::NotFound);
+    assert!(r.error.is_some());
+    assert!(r.person.is_none());
+}
+
+#[test]
+fn a_batch_of_twenty() {
+    let s = setup();
+    let sample = people(20);
+    assert_eq!(sample.len(), 20);
+    let queries: Vec<EligibilityQuery> = sample.iter().map(query).collect();
+    let results = s.gateway.check_batch(&queries).unwrap();
+    assert_eq!(results.len(), 20);
+    for (p, r) in sample.iter().zip(&results) {
+        assert_eq!(r.validity, p.expected_validity, "{}", p.name);
+        assert_eq!(r.person.as_ref().unwrap().name, p.name);
+        assert_eq!(r.source, ResultSource::OqsFolder);
+    }
+    assert!(results.iter().any(|r| r.validity != Validity::Valid));
+    let layout = s.gateway.layout();
+    assert!(files_in(&layout.req()).is_empty());
+    assert!(files_in(&layout.res()).is_empty());
+    let archived = files_in(layout.archive());
+    assert!(archived.iter().any(|n| n.starts_with("OQSmuquc01req_")));
+    assert!(archived.iter().any(|n| n.starts_with("OQSmuquc02res_")));
+    assert!(s.gateway.check_batch(&[]).unwrap().is_empty());
+}
+
+#[test]
+fn medication_and_checkups_with_a_grant() {
+    let s = setup();
+    let p = &people(1)[0];
+    let key = card(p).person_key();
+    let request = medical_request(p);
+
+    let medication = s
+        .gateway
+        .medication(&request, &grant(&key, ConsentCategory::Medication))
+        .unwrap();
+    assert_eq!(medication.error, None);
+    assert_eq!(medication.patient.name.as_deref(), Some(p.name.as_str()));
+    assert_eq!(medication.patient.birth_date, Some(p.birth_date));
+    assert!((1..=3).contains(&medication.months.len()));
+    for m in &medication.months {
+        assert_eq!(m.source, MedicationSource::Claims);
+        assert!(!m.days[0].drugs.is_empty());
+        assert!(m.clinical.is_empty(), "no 診療情報 without asking");
+    }
+    // Deterministic from the person key.
+    let again = s
+        .gateway
+        .medication(&request, &grant(&key, ConsentCategory::Medication))
+        .unwrap();
+    assert_eq!(again, medication);
+    let with_clinical = s
+        .gateway
+        .medication_with_clinical(
+            &request,
+            &grant(&key, ConsentCategory::Medication),
+            &grant(&key, ConsentCategory::Clinical),
+        )
+        .unwrap();
+    assert!(!with_clinical.months[0].clinical.is_empty());
+
+    let checkups = s
+        .gateway
+        .checkups(&request, &grant(&key, ConsentCategory::Checkups))
+        .unwrap();
+    assert_eq!(checkups.error, None);
+    assert_eq!(checkups.patient.name.as_deref(), Some(p.name.as_str()));
+    assert_eq!(checkups.checkups.len(), 2);
+    assert!(checkups.checkups[0]
+        .items
+        .iter()
+        .any(|i| i.name.as_deref() == Some("HbA1c（NGSP値）")));
+
+    // A card the population does not know: an answer with ResultCode 2.
+    let mut unknown = request.clone();
+    unknown.number = "99999999".into();
+    let unknown_key = format!(
+        "{}:{}:{}:{}",
+        unknown.insurer_number,
+        unknown.symbol,
+        unknown.number,
+        unknown.branch.as_deref().unwrap_or("")
+    );
+    let h = s
+        .gateway
+        .medication(&unknown, &grant(&unknown_key, ConsentCategory::Medication))
+        .unwrap();
+    assert_eq!(
+        h.error.unwrap().code.as_deref(),
+        Some(MEDICAL_NOT_FOUND_CODE)
+    );
+
+    let layout = s.gateway.layout();
+    assert!(files_in(&layout.req()).is_empty());
+    assert!(files_in(&layout.res()).is_empty());
+    let archived = files_in(layout.archive());
+    assert_eq!(archived.len(), 10, "5 exchanges: {archived:?}");
+}
+
+#[test]
+fn nothing_is_written_without_the_right_grant() {
+    let s = setup_with(false, Duration::from_secs(1));
+    let p = &people(1)[0];
+    let key = card(p).person_key();
+    let request = medical_request(p);
+    // A medication grant does not fetch checkups…
+    let err = s
+        .gateway
+        .checkups(&request, &grant(&key, ConsentCategory::Medication))
+        .unwrap_err();
+    assert!(matches!(err, MedicalFetchError::Refused(_)), "{err:?}");
+    // …nor another patient's medication.
+    let other = card(&people(2)[1]).person_key();
+    let err = s
+        .gateway
+        .medication(&request, &grant(&other, ConsentCategory::Medication))
+        .unwrap_err();
+    assert!(matches!(err, MedicalFetchError::Refused(_)), "{err:?}");
+    let layout = OqsFolderLayout::new(&s.root);
+    assert!(files_in(&layout.req()).is_empty());
+    assert!(files_in(layout.archive()).is_empty());
+    assert!(files_in(&layout.failed()).is_empty());
+}
+
+#[test]
+fn a_tap_reaches_the_watcher_within_a_second() {
+    let s = setup();
+    let (tx, rx) = mpsc::channel();
+    let _watcher = FaceWatcher::start(&s.root, move |e| {
+        let _ = tx.send((Instant::now(), e));
+    });
+    std::thread::sleep(Duration::from_millis(100));
+    let at = now();
+    let tapped = Instant::now();
+    let path = terminal::tap(
+        &s.root,
+        &population(),
+        None,
+        &[ConsentCategory::Medication, ConsentCategory::Checkups],
+        at,
+    )
+    .unwrap();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("OQSsiquc01res_face_0001_"), "{name}");
+    let (seen, event) = rx.recv_timeout(Duration::from_secs(5)).expect("the tap");
+    let latency = seen - tapped;
+    assert!(latency < Duration::from_secs(1), "took {latency:?}");
+    let FaceEvent::Result(r, file) = event else {
+        panic!("{event:?}");
+    };
+    assert_eq!(file, name);
+    assert_eq!(r.source, ResultSource::CardReader);
+    assert_eq!(r.reference, Some(ReferenceClassification::Card));
+    assert_eq!(r.validity, Validity::Valid);
+    let p = &people(1)[0];
+    assert_eq!(r.person.as_ref().unwrap().name, p.name);
+
+    let at_s = at.with_nanosecond(0).unwrap(); // OQS times are to the second
+    let medication = r.consent(ConsentCategory::Medication).unwrap();
+    assert!(medication.given);
+    assert_eq!(medication.given_at, Some(at_s));
+    assert_eq!(
+        medication.available_until,
+        Some(at_s + TimeDelta::hours(24))
+    );
+    assert!(r.consent(ConsentCategory::Checkups).unwrap().given);
+    assert!(!r.consent(ConsentCategory::Clinical).unwrap().given);
+    assert!(!r.consent(ConsentCategory::Operations).unwrap().given);
+    // The tap's consent is what the desk decides on.
+    let key = card(p).person_key();
+    let state = ConsentState::from_eligibility(&r, &key);
+    assert!(decide(
+        &state,
+        &key,
+        ConsentCategory::Medication,
+        Purpose::Fetch,
+        now()
+    )
+    .is_allowed());
+    assert!(!decide(
+        &state,
+        &key,
+        ConsentCategory::Clinical,
+        Purpose::Fetch,
+        now()
+    )
+    .is_allowed());
+
+    let layout = OqsFolderLayout::new(&s.root);
+    assert!(files_in(&layout.face()).is_empty());
+    assert_eq!(files_in(layout.archive()), vec![name]);
+}
+
+#[test]
+fn a_tap_for_a_chosen_person() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = &people(3)[2];
+    let key = card(p).person_key();
+    let path = terminal::tap_with(
+        tmp.path(),
+        &population(),
+        Some(&key),
+        &[],
+        now(),
+        Encoding::Utf8,
+    )
+    .unwrap();
+    assert_eq!(path.parent().unwrap(), tmp.path().join("face"));
+    let events = madoguchi_adapters::oqs::ingest_pending(tmp.path());
+    let [FaceEvent::Result(r, _)] = &events[..] else {
+        panic!("{events:?}");
+    };
+    assert_eq!(r.person.as_ref().unwrap().name, p.name);
+    assert!(r.consents.iter().all(|c| !c.given));
+    let err = terminal::tap(tmp.path(), &population(), Some("1:2"), &[], now()).unwrap_err();
+    assert!(err.to_string().contains("保険者番号"), "{err}");
+}
+
+#[test]
+fn no_answer_times_out_after_the_configured_time() {
+    let s = setup_with(false, Duration::from_secs(1));
+    let started = Instant::now();
+    let err = s.gateway.check(&query(&people(1)[0])).unwrap_err();
+    let took = started.elapsed();
+    assert_eq!(
+        err,
+        GatewayError::Timeout {
+            target: s.root.display().to_string(),
+            seconds: 1
+        }
+    );
+    assert!(
+        took >= Duration::from_secs(1) && took < Duration::from_secs(3),
+        "{took:?}"
+    );
+    let layout = s.gateway.layout();
+    assert!(
+        files_in(&layout.req()).is_empty(),
+        "the request is withdrawn"
+    );
+    assert_eq!(files_in(&layout.failed()).len(), 1);
+}
+
+/// Plays a terminal by hand: waits for the request and lets `respond` write
+/// into `res/` under the response's name.
+fn fake_terminal(
+    root: &Path,
+    respond: impl FnOnce(&Path, &str) + Send + 'static,
+) -> std::thread::JoinHandle<()> {
+    let layout = OqsFolderLayout::new(root);
+    std::thread::spawn(move || {
+        let req = wait_for_request(&layout.req());
+        let res = response_file_name(&req).unwrap();
+        respond(&layout.res(), &res);
+    })
+}
+
+#[test]
+fn a_malformed_response_is_reported_and_kept() {
+    let s = setup_with(false, Duration::from_secs(5));
+    let _ = s.gateway.info().unwrap(); // creates the subfolders
+    let responder = fake_terminal(&s.root, |res, name| {
+        let tmp = res.join(format!(".{name}.tmp"));
+        fs::write(
+            &tmp,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<XmlMsg><MessageHeader><A></B></MessageHeader></XmlMsg>",
+        )
+        .unwrap();
+        fs::rename(&tmp, res.join(name)).unwrap();
+    });
+    let err = s.gateway.check(&query(&people(1)[0])).unwrap_err();
+    responder.join().unwrap();
+    let GatewayError::BadResponse { target, detail } = err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(target, s.root.display().to_string());
+    let layout = s.gateway.layout();
+    let failed = files_in(&layout.failed());
+    let response = failed
+        .iter()
+        .find(|n| n.starts_with("OQSsiquc01res_"))
+        .expect("the response is kept in archive/failed");
+    assert!(detail.contains(response.as_str()), "{detail}");
+    assert!(failed.iter().any(|n| n.starts_with("OQSsiquc01req_")));
+    assert!(files_in(&layout.res()).is_empty());
+    assert!(files_in(&layout.req()).is_empty());
+}
+
+#[test]
+fn a_response_written_in_two_halves_is_read_once_complete() {
+    let s = setup_with(false, Duration::from_secs(10));
+    let _ = s.gateway.info().unwrap();
+    let p = people(1)[0].clone();
+    let answer = population().confirm(&query(&p), now()).unwrap().unwrap();
+    let bytes = write_eligibility_response(&answer, Encoding::ShiftJis);
+    let half = bytes.len() / 2;
+    let (written_tx, written_rx) = mpsc::channel();
+    let responder = fake_terminal(&s.root, move |res, name| {
+        let mut f = fs::File::create(res.join(name)).unwrap();
+        f.write_all(&bytes[..half]).unwrap();
+        f.sync_all().unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        f.write_all(&bytes[half..]).unwrap();
+        f.sync_all().unwrap();
+        written_tx.send(Instant::now()).unwrap();
+    });
+    let r = s.gateway.check(&query(&p)).unwrap();
+    let returned = Instant::now();
+    responder.join().unwrap();
+    let completed = written_rx.recv().unwrap();
+    assert!(
+        returned >= completed,
+        "answered before the file was complete"
+    );
+    assert_eq!(r.person.unwrap().name, p.name);
+    assert_eq!(r.validity, Validity::Valid);
+    assert!(files_in(&s.gateway.layout().res()).is_empty());
+}
+
+#[test]
+fn a_response_that_keeps_changing_is_never_read() {
+    // Stands in for a locked file (see the top of this file).
+    let s = setup_with(false, Duration::from_secs(1));
+    let _ = s.gateway.info().unwrap();
+    let p = people(1)[0].clone();
+    let answer = population().confirm(&query(&p), now()).unwrap().unwrap();
+    let bytes = write_eligibility_response(&answer, Encoding::Utf8);
+    let stop = Arc::new(AtomicBool::new(false));
+    let stop_writer = stop.clone();
+    let responder = fake_terminal(&s.root, move |res, name| {
+        // A complete, parseable answer, to which the writer keeps adding
+        // white space: it is never still long enough to be read.
+        let mut f = fs::File::create(res.join(name)).unwrap();
+        f.write_all(&bytes).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !stop_writer.load(Ordering::SeqCst) && Instant::now() < deadline {
+            f.write_all(b" ").unwrap();
+            f.flush().unwrap();
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    });
+    let err = s.gateway.check(&query(&p)).unwrap_err();
+    stop.store(true, Ordering::SeqCst);
+    responder.join().unwrap();
+    assert!(matches!(err, GatewayError::Timeout { .. }), "{err:?}");
+}
+
+#[test]
+fn a_missing_folder_is_unreachable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("OQS");
+    let gw = OqsFolderGateway::new(OqsFolderConfig::new(&root, INSTITUTION));
+    let err = gw.check(&query(&people(1)[0])).unwrap_err();
+    assert!(
+        matches!(&err, GatewayError::Unreachable { target, .. } if *target == root.display().to_string()),
+        "{err:?}"
+    );
+    assert!(matches!(
+        gw.info().unwrap_err(),
+        GatewayError::Unreachable { .. }
+    ));
+}
+
+#[test]
+fn the_terminal_stops_when_dropped() {
+    let s = setup_with(true, Duration::from_millis(800));
+    drop(s.terminal);
+    let err = s.gateway.check(&query(&people(1)[0])).unwrap_err();
+    assert!(matches!(err, GatewayError::Timeout { .. }), "{err:?}");
+}
+
+/// Kills the child on drop (a failing assertion must not leave it running).
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_command_line_terminal_and_tap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("OQS");
+    let db = shared().population.path().to_path_buf();
+    let mut child = Child(
+        Command::new(BIN)
+            .args(["oqs-terminal", "--utf8", "--people", "2000", "--seed", "5"])
+            .arg("--dir")
+            .arg(&root)
+            .arg("--db")
+            .arg(&db)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("ready line");
+    assert_eq!(
+        line.trim_end(),
+        format!("terminal ready on {}", root.display())
+    );
+    assert!(root.join("TRAINING").is_file());
+
+    let mut config = OqsFolderConfig::new(&root, INSTITUTION);
+    config.timeout = Duration::from_secs(10);
+    let gw = OqsFolderGateway::new(config);
+    let p = &people(1)[0];
+    let r = gw.check(&query(p)).unwrap();
+    assert_eq!(r.person.unwrap().name, p.name);
+    let res = files_in(gw.layout().archive())
+        .into_iter()
+        .find(|n| n.starts_with("OQSsiquc01res_"))
+        .unwrap();
+    let text = fs::read_to_string(gw.layout().archive().join(res)).unwrap();
+    assert!(
+        text.contains("encoding=\"UTF-8\""),
+        "--utf8 answers in UTF-8"
+    );
+    drop(child);
+
+    let out = Command::new(BIN)
+        .args([
+            "tap",
+            "--consent",
+            "medication,clinical",
+            "--people",
+            "2000",
+            "--seed",
+            "5",
+        ])
+        .arg("--dir")
+        .arg(&root)
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let name = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(name.starts_with("OQSsiquc01res_face_"), "{name}");
+    assert!(root.join("face").join(&name).is_file());
+    let events = madoguchi_adapters::oqs::ingest_pending(&root);
+    let [FaceEvent::Result(r, _)] = &events[..] else {
+        panic!("{events:?}");
+    };
+    assert!(r.consent(ConsentCategory::Medication).unwrap().given);
+    assert!(r.consent(ConsentCategory::Clinical).unwrap().given);
+    assert!(!r.consent(ConsentCategory::Checkups).unwrap().given);
+
+    let bad = Command::new(BIN)
+        .args(["tap", "--consent", "everything"])
+        .arg("--dir")
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown consent"));
+}
+
+#[test]
+fn the_app_can_keep_these_in_shared_state() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<OqsFolderGateway>();
+    send_sync::<FaceWatcher>();
+    send_sync::<RunningTerminal>();
+    let gw: Box<dyn Gateway> = Box::new(OqsFolderGateway::new(OqsFolderConfig::new(
+        "/nonexistent/OQS",
+        INSTITUTION,
+    )));
+    assert_eq!(gw.target(), "/nonexistent/OQS");
+}
