@@ -42,3 +42,53 @@ fn a_simulated_tap_reaches_the_desk_once_and_is_recorded() {
     assert!(latency < Duration::from_secs(1), "a tap reaches the desk within 1 s, took {latency:?}");
     desk.shutdown();
 }
+
+/// The desk set to an OQS folder, with the training terminal answering in it:
+/// a typed check goes through req/ and res/, and a card tap through face/.
+#[test]
+fn the_desk_works_through_an_oqs_folder() {
+    let data = tempfile::tempdir().unwrap();
+    let oqs = data.path().join("OQS");
+    std::fs::create_dir_all(&oqs).unwrap();
+    let population = madoguchi_training::generate(&data.path().join("pop.sqlite"), 1_000, 4).unwrap();
+    let today = chrono::Local::now().date_naive();
+    let person = population.sample_on(3, today).unwrap().into_iter().next().unwrap();
+    let _terminal = madoguchi_training::terminal::spawn(&oqs, population.clone()).unwrap();
+
+    let settings = Settings {
+        data_dir: data.path().join("desk"),
+        oqs_dir: Some(oqs.clone()),
+        facility_code: "1312345678".into(),
+        ..Settings::default()
+    };
+    let desk = Desk::open(settings).unwrap();
+    let taps = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&taps);
+    desk.on_card_tap(move |o| sink.lock().unwrap().push(o));
+    desk.connect();
+    let status = desk.status();
+    assert!(status.ready && status.training, "{status:?}");
+
+    let input = madoguchi_core::validation::CardInput {
+        insurer_number: person.insurer_number.clone(),
+        symbol: person.symbol.clone(),
+        number: person.number.clone(),
+        branch: person.branch.clone(),
+        birth_date: person.birth_date.to_string(),
+    };
+    let outcome = desk.check(&input, chrono::Local::now().naive_local()).unwrap();
+    assert_eq!(outcome.result.source, madoguchi_core::ResultSource::OqsFolder);
+    assert_eq!(outcome.result.person.as_ref().unwrap().name, person.name);
+    assert!(std::fs::read_dir(oqs.join("req")).unwrap().next().is_none(), "req/ is empty again");
+
+    madoguchi_training::terminal::tap(&oqs, &population, None, &[ConsentCategory::Checkups], chrono::Local::now().naive_local()).unwrap();
+    let started = Instant::now();
+    while taps.lock().unwrap().is_empty() && started.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let taps = taps.lock().unwrap();
+    assert_eq!(taps.len(), 1);
+    assert!(taps[0].as_ref().unwrap().result.consent(ConsentCategory::Checkups).unwrap().given);
+    assert_eq!(desk.checks_on(today).unwrap().len(), 2);
+    desk.shutdown();
+}

@@ -9,7 +9,7 @@ lang-switch = 日本語
 # The entry form
 form-heading = Check from insurance card details
 hint-insurer_number = 8 digits (6 for national health insurance)
-hint-birth_date = e.g. 1986-04-12 / S61.4.12 / 昭和61年4月12日
+hint-birth_date = e.g. 1986-04-12 / S61.4.12
 button-check = Check (Enter)
 button-clear = Clear
 checking = Checking…
@@ -95,3 +95,7 @@ tap-button = Simulate a card tap (training)
 tap-heading = My Number card tap (training simulation)
 tap-consents = The patient consents to share
 tap-arrived = Received from the card reader
+settings-oqs-dir = OQS folder (the qualification terminal's share)
+settings-oqs-dir-hint = When set, checks and card taps go through this folder (req/, res/, face/)
+settings-facility-code = Medical institution code (10 digits)
+settings-bad-facility-code = To use an OQS folder, enter the medical institution code (10 digits) ({ $code }).

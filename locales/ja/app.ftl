@@ -9,7 +9,7 @@ lang-switch = English
 # The entry form
 form-heading = 保険証・資格確認書の記載事項で確認
 hint-insurer_number = 8桁（国保は6桁）
-hint-birth_date = 例: 1986-04-12 / S61.4.12 / 昭和61年4月12日
+hint-birth_date = 例: S61.4.12 / 1986-04-12
 button-check = 確認する（Enter）
 button-clear = クリア
 checking = 確認しています…
@@ -92,3 +92,7 @@ tap-button = カードタッチを再現（研修）
 tap-heading = マイナ保険証のカードタッチ（研修用の再現）
 tap-consents = 患者さんが同意する情報
 tap-arrived = カードリーダーから受け付けました
+settings-oqs-dir = OQSフォルダ（資格確認端末の共有フォルダ）
+settings-oqs-dir-hint = 指定すると、資格確認とカードタッチはこのフォルダ（req/・res/・face/）を通ります
+settings-facility-code = 医療機関コード（10桁）
+settings-bad-facility-code = OQSフォルダを使うには、医療機関コード（10桁の数字）を入力してください（{ $code }）。

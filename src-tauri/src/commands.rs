@@ -42,6 +42,9 @@ pub struct SettingsForm {
     /// Empty = the embedded training service.
     pub service_url: String,
     pub timeout_secs: u64,
+    /// Empty = no OQS folder (HTTP or training).
+    pub oqs_dir: String,
+    pub facility_code: String,
     pub staff: String,
     pub lang: String,
 }
@@ -52,6 +55,8 @@ pub fn get_settings(desk: State<'_, DeskState>) -> SettingsForm {
     SettingsForm {
         service_url: s.service_url.unwrap_or_default(),
         timeout_secs: s.timeout_secs,
+        oqs_dir: s.oqs_dir.map(|d| d.display().to_string()).unwrap_or_default(),
+        facility_code: s.facility_code,
         staff: s.staff,
         lang: s.lang.code().into(),
     }
@@ -64,6 +69,9 @@ pub async fn save_settings(desk: State<'_, DeskState>, form: SettingsForm) -> Re
         let mut s = desk.settings();
         s.service_url = Some(form.service_url);
         s.timeout_secs = form.timeout_secs.clamp(1, 120);
+        let dir = form.oqs_dir.trim();
+        s.oqs_dir = if dir.is_empty() { None } else { Some(std::path::PathBuf::from(dir)) };
+        s.facility_code = madoguchi_core::digits::compact(&form.facility_code);
         s.staff = if form.staff.trim().is_empty() { s.staff } else { form.staff.trim().to_string() };
         s.lang = madoguchi_i18n::Lang::parse(&form.lang).unwrap_or(s.lang);
         desk.reconfigure(s)

@@ -95,6 +95,9 @@ impl Desk {
                 new.service_url = Some(url.to_string());
             }
         }
+        if new.oqs_dir.is_some() && !(new.facility_code.len() == 10 && new.facility_code.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(ApiError::new(Msg::new("settings-bad-facility-code").arg("code", &new.facility_code)));
+        }
         new.data_dir = self.settings.read().unwrap().data_dir.clone();
         new.save().map_err(|e| ApiError::new(Msg::new("settings-save-failed").arg("detail", e)))?;
         // Stop what the old settings started, then connect anew.

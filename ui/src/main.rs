@@ -146,11 +146,13 @@ fn App() -> impl IntoView {
             <div class="left">
                 <CheckPanel lang=lang outcome=outcome set_outcome=set_outcome on_checked=move || refresh_today() />
                 <div id="tap-message" class="message error" role="alert">{move || tap_error.get().map(|e| say(lang.get(), &e.message))}</div>
+            </div>
+            <div class="right">
                 <Show when=move || status.get().is_some_and(|s| s.training && s.ready)>
                     <TapPanel lang=lang />
                 </Show>
+                <TodayList lang=lang today=today />
             </div>
-            <TodayList lang=lang today=today />
         </main>
     }
 }
@@ -537,6 +539,8 @@ fn consents_view(lang: ReadSignal<Lang>, r: &EligibilityResult) -> impl IntoView
 struct SettingsForm {
     service_url: String,
     timeout_secs: u64,
+    oqs_dir: String,
+    facility_code: String,
     staff: String,
     lang: String,
 }
@@ -556,6 +560,8 @@ fn SettingsPanel(
     let url = NodeRef::<html::Input>::new();
     let timeout = NodeRef::<html::Input>::new();
     let staff = NodeRef::<html::Input>::new();
+    let oqs_dir = NodeRef::<html::Input>::new();
+    let facility = NodeRef::<html::Input>::new();
     let (error, set_error) = signal(None::<ApiError>);
     let (form, set_form) = signal(None::<SettingsForm>);
     spawn_local(async move {
@@ -568,6 +574,8 @@ fn SettingsPanel(
         let form = SettingsForm {
             service_url: value(url),
             timeout_secs: value(timeout).trim().parse().unwrap_or(10),
+            oqs_dir: value(oqs_dir),
+            facility_code: value(facility),
             staff: value(staff),
             lang: lang.get_untracked().code().to_string(),
         };
@@ -593,6 +601,15 @@ fn SettingsPanel(
                         <span class="label">{move || tr(lang.get(), "settings-service-url", &[])}</span>
                         <input id="settings-service-url" node_ref=url type="text" value=f.service_url.clone() placeholder="http://127.0.0.1:8787" />
                         <span class="hint">{move || tr(lang.get(), "settings-service-url-hint", &[])}</span>
+                    </label>
+                    <label class="field wide-row">
+                        <span class="label">{move || tr(lang.get(), "settings-oqs-dir", &[])}</span>
+                        <input id="settings-oqs-dir" node_ref=oqs_dir type="text" value=f.oqs_dir.clone() placeholder="/mnt/OQS" />
+                        <span class="hint">{move || tr(lang.get(), "settings-oqs-dir-hint", &[])}</span>
+                    </label>
+                    <label class="field">
+                        <span class="label">{move || tr(lang.get(), "settings-facility-code", &[])}</span>
+                        <input id="settings-facility-code" node_ref=facility type="text" inputmode="numeric" value=f.facility_code.clone() />
                     </label>
                     <label class="field">
                         <span class="label">{move || tr(lang.get(), "settings-timeout", &[])}</span>
