@@ -10,4 +10,9 @@
 pub mod gateway;
 pub mod http;
 pub mod oqs;
+pub mod pdf;
 pub mod store;
+pub mod keystore;
+pub mod backup;
+pub mod accounts;
+pub mod audit;

@@ -1,0 +1,89 @@
+//! The eligibility cache: the latest cacheable check per card.
+mod store_support;
+
+use madoguchi_adapters::keystore::MemoryKeyStore;
+use madoguchi_adapters::store::Store;
+use madoguchi_core::{ProcessingError, ResultSource};
+use store_support::*;
+
+#[test]
+fn the_latest_check_of_a_card_is_its_cached_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = MemoryKeyStore::new();
+    let mut s = Store::open_encrypted(&dir.path().join("m.sqlite"), &keys).unwrap();
+    let c = card(10);
+    assert_eq!(s.cached_result(&c).unwrap(), None);
+
+    let old = result_for(&c, at(2026, 10, 1, 9, 0, 0), 30);
+    record(&mut s, &c, &old, at(2026, 10, 1, 9, 0, 1));
+    let mut new = result_for(&c, at(2026, 11, 20, 9, 0, 0), 20);
+    new.source = ResultSource::OqsFolder;
+    let new_id = record(&mut s, &c, &new, at(2026, 11, 20, 9, 0, 1));
+    // Another person, and the same card numbers with another birth date.
+    let other = card(11);
+    record(
+        &mut s,
+        &other,
+        &result_for(&other, at(2026, 11, 21, 9, 0, 0), 10),
+        at(2026, 11, 21, 9, 0, 1),
+    );
+    let mut twin = c.clone();
+    twin.birth_date = twin.birth_date.succ_opt().unwrap();
+
+    let hit = s.cached_result(&c).unwrap().unwrap();
+    assert_eq!(hit.check_id, new_id);
+    assert_eq!(hit.result, new);
+    assert_eq!(hit.confirmed_at, at(2026, 11, 20, 9, 0, 0));
+    assert_eq!(hit.source, ResultSource::OqsFolder);
+    assert_eq!(hit.checked_at, at(2026, 11, 20, 9, 0, 1));
+    assert_eq!(s.cached_result(&twin).unwrap(), None);
+
+    // A later answer with a processing error is recorded but does not replace the cache.
+    let mut failed = result_for(&c, at(2026, 11, 22, 9, 0, 0), 30);
+    failed.error = Some(ProcessingError {
+        code: Some("EQ999".into()),
+        message: Some("system busy".into()),
+    });
+    failed.qualification = None;
+    record(&mut s, &c, &failed, at(2026, 11, 22, 9, 0, 1));
+    assert_eq!(s.cached_result(&c).unwrap().unwrap().check_id, new_id);
+
+    let st = s.stats().unwrap();
+    assert_eq!(st.checks, 4);
+    assert_eq!(st.people, 2);
+    assert_eq!(st.oldest, Some(at(2026, 10, 1, 9, 0, 1)));
+    assert_eq!(st.queue_length, 0);
+    assert_eq!(st.medical_rows, 0);
+}
+
+#[test]
+fn the_cache_survives_closing_and_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.sqlite");
+    let keys = MemoryKeyStore::new();
+    let c = card(12);
+    let r = result_for(&c, at(2026, 11, 20, 9, 0, 0), 30);
+    {
+        let mut s = Store::open_encrypted(&path, &keys).unwrap();
+        let batch: Vec<_> = (0..50)
+            .map(|i| (card(100 + i), at(2026, 11, 20, 8, 0, i)))
+            .collect();
+        let results: Vec<_> = batch.iter().map(|(c, t)| result_for(c, *t, 30)).collect();
+        let checks: Vec<_> = batch
+            .iter()
+            .zip(&results)
+            .map(|((c, t), r)| madoguchi_adapters::store::NewCheck {
+                checked_at: *t,
+                staff: "batch",
+                asked: Some(c),
+                result: r,
+            })
+            .collect();
+        assert_eq!(s.record_checks(&checks).unwrap().len(), 50);
+        record(&mut s, &c, &r, at(2026, 11, 20, 9, 0, 1));
+    }
+    let s = Store::open_encrypted(&path, &keys).unwrap();
+    assert_eq!(s.cached_result(&c).unwrap().unwrap().result, r);
+    assert!(s.cached_result(&card(149)).unwrap().is_some());
+    assert_eq!(s.stats().unwrap().people, 51);
+}
