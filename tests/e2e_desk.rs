@@ -254,3 +254,35 @@ async fn a_card_tap_appears_at_the_desk_without_typing() {
         eprintln!("closing the WebDriver session: {e}");
     }
 }
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
+async fn medication_without_consent_is_refused_on_screen() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = start_driver(data.path());
+    let c = open_app(&driver).await;
+    wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
+
+    // The patient consents to checkups only.
+    c.find(Locator::Id("tap-consent-medication")).await.unwrap().click().await.unwrap();
+    let medication_box = c.find(Locator::Id("tap-consent-medication")).await.unwrap();
+    assert_eq!(medication_box.prop("checked").await.unwrap().as_deref(), Some("false"));
+    c.find(Locator::Id("simulate-tap")).await.unwrap().click().await.unwrap();
+    wait_text(&c, "result-name", |t| !t.is_empty(), "the tapped patient").await;
+
+    c.find(Locator::Id("medical-medication")).await.unwrap().click().await.unwrap();
+    let refusal = wait_text(&c, "medical-message", |t| !t.is_empty(), "the refusal").await;
+    assert!(refusal.contains("薬剤情報") && refusal.contains("同意"), "{refusal}");
+    assert!(c.find(Locator::Id("medication-list")).await.is_err(), "no medication data on screen");
+    screenshot(&c, "medication-refused.png").await;
+
+    // The consented category is shown.
+    c.find(Locator::Id("medical-checkups")).await.unwrap().click().await.unwrap();
+    wait_text(&c, "checkup-list", |t| !t.is_empty(), "the checkup results").await;
+    let message = text_of(&c, "medical-message").await;
+    assert!(message.is_empty(), "{message}");
+    screenshot(&c, "checkups-shown.png").await;
+    if let Err(e) = c.close().await {
+        eprintln!("closing the WebDriver session: {e}");
+    }
+}

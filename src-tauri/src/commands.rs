@@ -123,3 +123,16 @@ pub async fn simulate_card_tap(desk: State<'_, DeskState>, consents: Vec<String>
     })
     .await
 }
+
+/// 薬剤情報 / 特定健診 for the patient of check `id`. The consent check is in
+/// the desk (backend); the window only shows what comes back.
+#[tauri::command]
+pub async fn view_medical(desk: State<'_, DeskState>, id: i64, category: String) -> Result<crate::desk::MedicalView, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || {
+        let category = madoguchi_core::ConsentCategory::parse(&category)
+            .ok_or_else(|| ApiError::new(Msg::new("error-internal").arg("detail", &category)))?;
+        desk.view_medical(id, category, now())
+    })
+    .await
+}

@@ -11,7 +11,11 @@ use madoguchi_adapters::gateway::{Gateway, GatewayError};
 use madoguchi_adapters::http::HttpGateway;
 use madoguchi_adapters::oqs::{FaceEvent, FaceWatcher, OqsFolderConfig, OqsFolderGateway};
 use madoguchi_adapters::store::{NewCheck, Store, StoreError};
+use madoguchi_adapters::oqs::folder::MedicalFetchError;
+use madoguchi_adapters::oqs::{FileCategory, MedicalRequest, MedicalRequestKind, TreatmentSetting};
+use madoguchi_core::consent::{decide, ConsentState, Decision, Purpose};
 use madoguchi_core::message::{ApiError, FieldMsg, Msg};
+use madoguchi_core::ConsentCategory;
 use madoguchi_core::validation::{validate_card, CardInput, FieldError};
 use madoguchi_core::{CardDetails, CheckSummary, EligibilityQuery, EligibilityResult};
 use serde::{Deserialize, Serialize};
@@ -53,6 +57,11 @@ pub struct Desk {
     face_watcher: Mutex<Option<FaceWatcher>>,
     /// Where card taps arrive; `None` until connected.
     face_root: RwLock<Option<PathBuf>>,
+    /// The OQS folder medical information is requested through (the
+    /// terminal's folder, or in training mode the training terminal's).
+    medical: RwLock<Option<Arc<OqsFolderGateway>>>,
+    /// The training terminal answering medical requests in training mode.
+    training_terminal: Mutex<Option<madoguchi_training::terminal::RunningTerminal>>,
     /// Told about every card tap taken in (the window shows it at once).
     on_card_tap: RwLock<Option<Arc<dyn Fn(Result<CheckOutcome, ApiError>) + Send + Sync>>>,
     /// The desk itself, for the watcher's callback (no cycle: weak).
@@ -74,6 +83,8 @@ impl Desk {
             training: Mutex::new(None),
             face_watcher: Mutex::new(None),
             face_root: RwLock::new(None),
+            medical: RwLock::new(None),
+            training_terminal: Mutex::new(None),
             on_card_tap: RwLock::new(None),
         }))
     }
@@ -130,9 +141,10 @@ impl Desk {
         if let Some(dir) = &settings.oqs_dir {
             let mut config = OqsFolderConfig::new(dir.clone(), settings.facility_code.clone());
             config.timeout = settings.oqs_timeout();
-            let gateway = OqsFolderGateway::new(config);
+            let gateway = Arc::new(OqsFolderGateway::new(config));
             let info = gateway.info();
-            *self.gateway.write().unwrap() = Some(Arc::new(gateway));
+            *self.medical.write().unwrap() = Some(Arc::clone(&gateway));
+            *self.gateway.write().unwrap() = Some(gateway);
             self.watch_card_taps(dir.clone());
             return Ok(DeskStatus {
                 ready: true,
@@ -158,6 +170,13 @@ impl Desk {
                 std::fs::create_dir_all(&dir)
                     .and_then(|_| madoguchi_adapters::oqs::OqsFolderLayout::new(&dir).prepare())
                     .map_err(|e| Msg::new("training-start-failed").arg("detail", e))?;
+                // The training terminal answers medical requests in that folder.
+                let terminal = madoguchi_training::terminal::spawn(&dir, running_population(&self.training)?)
+                    .map_err(|e| Msg::new("training-start-failed").arg("detail", e))?;
+                *self.training_terminal.lock().unwrap() = Some(terminal);
+                let mut config = OqsFolderConfig::new(dir.clone(), TRAINING_FACILITY_CODE);
+                config.timeout = settings.oqs_timeout();
+                *self.medical.write().unwrap() = Some(Arc::new(OqsFolderGateway::new(config)));
                 self.watch_card_taps(dir);
                 url
             }
@@ -220,7 +239,53 @@ impl Desk {
             .map_err(|e| ApiError::new(Msg::new("tap-failed").arg("detail", e)))
     }
 
+    /// 薬剤情報 or 特定健診 for the patient of a check at the desk, only with the
+    /// patient's valid consent for that category — decided here, in the
+    /// backend, by `consent::decide`, for viewing and for fetching. Without
+    /// it nothing is requested and nothing is returned.
+    pub fn view_medical(&self, check_id: i64, category: ConsentCategory, now: NaiveDateTime) -> Result<MedicalView, ApiError> {
+        let result = self.check_result(check_id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))?;
+        let q = result.qualification.as_ref().ok_or_else(|| ApiError::new(Msg::new("medical-no-patient")))?;
+        let key = format!("{}:{}:{}:{}", q.insurer_number, q.symbol, q.number, q.branch.as_deref().unwrap_or(""));
+        let state = ConsentState::from_eligibility(&result, &key);
+        let grant = |purpose| match decide(&state, &key, category, purpose, now) {
+            Decision::Allowed(g) => Ok(g),
+            Decision::Refused(r) => Err(ApiError::new(consent_msg(&r.message()))),
+        };
+        let _view = grant(Purpose::View)?;
+        let fetch = grant(Purpose::Fetch)?;
+        let gateway = self.medical.read().unwrap().clone().ok_or_else(|| ApiError::new(Msg::new("medical-no-source")))?;
+        let request = MedicalRequest {
+            kind: match category {
+                ConsentCategory::Checkups => MedicalRequestKind::Checkups,
+                _ => MedicalRequestKind::Medication,
+            },
+            institution_code: String::new(),
+            insurer_number: q.insurer_number.clone(),
+            symbol: q.symbol.clone(),
+            number: q.number.clone(),
+            branch: q.branch.clone(),
+            file_id: None,
+            start: None,
+            end: None,
+            file_category: FileCategory::Xml,
+            treatment: TreatmentSetting::Outpatient,
+        };
+        let map = |e: MedicalFetchError| match e {
+            MedicalFetchError::Refused(r) => ApiError::new(consent_msg(&r.message())),
+            MedicalFetchError::Gateway(g) => ApiError::new(gateway_msg(g)),
+        };
+        match category {
+            ConsentCategory::Medication => gateway.medication(&request, &fetch).map(MedicalView::Medication).map_err(map),
+            ConsentCategory::Checkups => gateway.checkups(&request, &fetch).map(MedicalView::Checkups).map_err(map),
+            // 診療情報 and 手術情報 come with the medication file; not offered yet.
+            _ => Err(ApiError::new(Msg::new("medical-not-yet"))),
+        }
+    }
+
     fn stop_background(&self) {
+        self.training_terminal.lock().unwrap().take();
+        self.medical.write().unwrap().take();
         self.face_watcher.lock().unwrap().take();
         if let Some(running) = self.training.lock().unwrap().take() {
             running.shutdown();
@@ -294,6 +359,30 @@ impl Drop for Desk {
     fn drop(&mut self) {
         self.shutdown();
     }
+}
+
+/// The facility code the training terminal is addressed with.
+const TRAINING_FACILITY_CODE: &str = "1399999999";
+
+fn running_population(training: &Mutex<Option<madoguchi_training::RunningService>>) -> Result<madoguchi_training::Population, Msg> {
+    training
+        .lock()
+        .unwrap()
+        .as_ref()
+        .map(|r| r.population().clone())
+        .ok_or_else(|| Msg::new("service-starting"))
+}
+
+/// Medical information shown at the desk, after the consent check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+pub enum MedicalView {
+    Medication(madoguchi_core::medical::MedicationHistory),
+    Checkups(madoguchi_core::medical::CheckupResults),
+}
+
+fn consent_msg(m: &madoguchi_core::consent::Message) -> Msg {
+    Msg::with_args(m.id, m.string_args())
 }
 
 fn now_local() -> NaiveDateTime {

@@ -54,6 +54,7 @@ pub fn run_gui() -> std::process::ExitCode {
             commands::get_settings,
             commands::save_settings,
             commands::simulate_card_tap,
+            commands::view_medical,
         ])
         .setup(|app| {
             // Card taps reach the window as an event, without typing.

@@ -34,7 +34,6 @@ struct DeskStatus {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 struct CheckOutcome {
     result: EligibilityResult,
-    #[allow(dead_code)]
     check_id: Option<i64>,
     warning: Option<Msg>,
 }
@@ -312,8 +311,8 @@ fn error_field(_input: &CardInput, set_error: &WriteSignal<Option<ApiError>>) ->
 
 #[component]
 fn ResultCard(lang: ReadSignal<Lang>, outcome: CheckOutcome) -> impl IntoView {
-    let r = outcome.result;
-    let warning = outcome.warning;
+    let r = outcome.result.clone();
+    let warning = outcome.warning.clone();
     let validity = r.validity;
     let class = if validity.is_valid() { "validity valid" } else { "validity invalid" };
     let today = r.confirmation_date;
@@ -344,6 +343,7 @@ fn ResultCard(lang: ReadSignal<Lang>, outcome: CheckOutcome) -> impl IntoView {
             {warning.map(|w| view! { <p class="explain warning">{move || say(lang.get(), &w)}</p> })}
             <dl class="facts">{facts(lang, &r)}</dl>
             {(!r.consents.is_empty()).then(|| consents_view(lang, &r))}
+            {outcome.check_id.filter(|_| r.qualification.is_some()).map(|id| view! { <MedicalPanel lang=lang check_id=id /> })}
         </article>
     }
 }
@@ -671,5 +671,127 @@ fn TapPanel(lang: ReadSignal<Lang>) -> impl IntoView {
             <button id="simulate-tap" type="button" on:click=tap>{move || tr(lang.get(), "tap-button", &[])}</button>
             <div class="message error" role="alert">{move || error.get().map(|e| say(lang.get(), &e.message))}</div>
         </section>
+    }
+}
+
+/// Mirrors `desk::MedicalView`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+enum MedicalView {
+    Medication(madoguchi_core::medical::MedicationHistory),
+    Checkups(madoguchi_core::medical::CheckupResults),
+}
+
+#[derive(Serialize)]
+struct MedicalArgs {
+    id: i64,
+    category: &'static str,
+}
+
+/// 薬剤情報 / 特定健診 of the patient on screen. The backend decides whether
+/// the patient's consent allows it; this panel shows the answer or the
+/// refusal, and never holds anything it was not given.
+#[component]
+fn MedicalPanel(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
+    let (view_data, set_view) = signal(None::<MedicalView>);
+    let (refusal, set_refusal) = signal(None::<ApiError>);
+    let (busy, set_busy) = signal(false);
+    let ask = move |category: &'static str| {
+        set_busy.set(true);
+        set_view.set(None);
+        set_refusal.set(None);
+        spawn_local(async move {
+            match tauri::invoke::<MedicalView>("view_medical", &MedicalArgs { id: check_id, category }).await {
+                Ok(v) => set_view.set(Some(v)),
+                Err(e) => set_refusal.set(Some(e)),
+            }
+            set_busy.set(false);
+        });
+    };
+    view! {
+        <section class="medical">
+            <div class="actions">
+                <button id="medical-medication" type="button" disabled=move || busy.get() on:click=move |_| ask("medication")>
+                    {move || tr(lang.get(), "medical-button-medication", &[])}
+                </button>
+                <button id="medical-checkups" type="button" disabled=move || busy.get() on:click=move |_| ask("checkups")>
+                    {move || tr(lang.get(), "medical-button-checkups", &[])}
+                </button>
+                <Show when=move || busy.get()><span class="hint">{move || tr(lang.get(), "medical-loading", &[])}</span></Show>
+            </div>
+            <div id="medical-message" class="message error" role="alert">{move || refusal.get().map(|e| say(lang.get(), &e.message))}</div>
+            {move || view_data.get().map(|v| match v {
+                MedicalView::Medication(h) => medication_table(lang, h).into_any(),
+                MedicalView::Checkups(c) => checkup_table(lang, c).into_any(),
+            })}
+        </section>
+    }
+}
+
+fn medication_table(lang: ReadSignal<Lang>, h: madoguchi_core::medical::MedicationHistory) -> impl IntoView {
+    // Newest first, one row per drug and day.
+    let mut rows = Vec::new();
+    for m in &h.months {
+        let facility = m.dispensing_facility.name.clone().or(m.prescribing_facility.name.clone()).unwrap_or_default();
+        for d in &m.days {
+            for drug in &d.drugs {
+                rows.push((d.dispensed_on.or(d.prescribed_on), drug.clone(), facility.clone()));
+            }
+        }
+    }
+    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    view! {
+        <h3>{move || tr(lang.get(), "medical-heading-medication", &[])}</h3>
+        <table id="medication-list">
+            <thead><tr>
+                <th>{move || tr(lang.get(), "col-date", &[])}</th>
+                <th>{move || tr(lang.get(), "col-drug", &[])}</th>
+                <th>{move || tr(lang.get(), "col-ingredient", &[])}</th>
+                <th>{move || tr(lang.get(), "col-quantity", &[])}</th>
+                <th>{move || tr(lang.get(), "col-usage", &[])}</th>
+                <th>{move || tr(lang.get(), "col-days", &[])}</th>
+                <th>{move || tr(lang.get(), "col-facility", &[])}</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|(date, d, facility)| view! {
+                    <tr>
+                        <td>{move || date.map(|x| format_date(lang.get(), x)).unwrap_or_default()}</td>
+                        <td>{d.name.clone().unwrap_or_default()}</td>
+                        <td>{d.ingredient.clone().unwrap_or_default()}</td>
+                        <td>{format!("{}{}", d.quantity.clone().unwrap_or_default(), d.unit.clone().unwrap_or_default())}</td>
+                        <td>{d.usage.clone().unwrap_or_default()}</td>
+                        <td>{d.times.clone().unwrap_or_default()}</td>
+                        <td>{facility}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+fn checkup_table(lang: ReadSignal<Lang>, c: madoguchi_core::medical::CheckupResults) -> impl IntoView {
+    let mut checkups = c.checkups.clone();
+    checkups.sort_by(|a, b| b.date.cmp(&a.date));
+    view! {
+        <h3>{move || tr(lang.get(), "medical-heading-checkups", &[])}</h3>
+        <table id="checkup-list">
+            <thead><tr>
+                <th>{move || tr(lang.get(), "col-date", &[])}</th>
+                <th>{move || tr(lang.get(), "col-item", &[])}</th>
+                <th>{move || tr(lang.get(), "col-value", &[])}</th>
+            </tr></thead>
+            <tbody>
+                {checkups.into_iter().flat_map(|k| {
+                    let date = k.date;
+                    k.items.into_iter().map(move |i| view! {
+                        <tr>
+                            <td>{move || date.map(|x| format_date(lang.get(), x)).unwrap_or_default()}</td>
+                            <td>{i.name.clone().unwrap_or(i.code.clone())}</td>
+                            <td>{format!("{} {}", i.value_name.clone().or(i.value.clone()).unwrap_or_default(), i.unit.clone().unwrap_or_default())}</td>
+                        </tr>
+                    })
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }

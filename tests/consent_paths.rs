@@ -1,0 +1,107 @@
+//! Medical information at the desk goes through the patient's consent, in the
+//! backend: without a valid consent for the category nothing is requested
+//! from the national system's folder and nothing is returned.
+
+use std::time::{Duration, Instant};
+
+use madoguchi_app::desk::{Desk, MedicalView};
+use madoguchi_app::settings::Settings;
+use madoguchi_core::ConsentCategory;
+
+fn training_desk(dir: &std::path::Path) -> std::sync::Arc<Desk> {
+    let settings = Settings { data_dir: dir.to_path_buf(), training_people: 1_000, ..Settings::default() };
+    let desk = Desk::open(settings).unwrap();
+    desk.connect();
+    assert!(desk.status().ready, "{:?}", desk.status());
+    desk
+}
+
+/// Taps a card with `consents` and waits for the desk to record it.
+fn tap(desk: &Desk, consents: &[ConsentCategory]) -> i64 {
+    let now = chrono::Local::now().naive_local();
+    let before = desk.checks_on(now.date()).unwrap().len();
+    desk.simulate_card_tap(consents, now).unwrap();
+    let started = Instant::now();
+    loop {
+        let list = desk.checks_on(now.date()).unwrap();
+        if list.len() > before {
+            return list[0].id;
+        }
+        assert!(started.elapsed() < Duration::from_secs(5), "the tap never arrived");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn medical_requests_written(dir: &std::path::Path) -> usize {
+    let archive = dir.join("training-oqs/archive");
+    let Ok(entries) = std::fs::read_dir(&archive) else { return 0 };
+    entries
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().to_string();
+            n.starts_with("YZK") || n.starts_with("TKK")
+        })
+        .count()
+}
+
+#[test]
+fn without_consent_medication_is_refused_and_never_requested() {
+    let data = tempfile::tempdir().unwrap();
+    let desk = training_desk(data.path());
+    let id = tap(&desk, &[ConsentCategory::Checkups]);
+    let now = chrono::Local::now().naive_local();
+
+    let refused = desk.view_medical(id, ConsentCategory::Medication, now).unwrap_err();
+    assert!(refused.message.id.starts_with("consent-refused"), "{refused:?}");
+    // Operations need their own consent too.
+    assert!(desk.view_medical(id, ConsentCategory::Operations, now).is_err());
+    assert_eq!(medical_requests_written(data.path()), 0, "nothing was asked of the national system");
+
+    // The consented category is shown.
+    match desk.view_medical(id, ConsentCategory::Checkups, now).unwrap() {
+        MedicalView::Checkups(c) => assert!(c.error.is_some() || !c.checkups.is_empty(), "{c:?}"),
+        other => panic!("checkups expected, got {other:?}"),
+    }
+    assert!(medical_requests_written(data.path()) >= 1);
+    desk.shutdown();
+}
+
+#[test]
+fn consent_runs_out_after_its_time() {
+    let data = tempfile::tempdir().unwrap();
+    let desk = training_desk(data.path());
+    let id = tap(&desk, &[ConsentCategory::Medication]);
+    let now = chrono::Local::now().naive_local();
+    match desk.view_medical(id, ConsentCategory::Medication, now).unwrap() {
+        MedicalView::Medication(h) => assert!(h.error.is_some() || !h.months.is_empty(), "{h:?}"),
+        other => panic!("medication expected, got {other:?}"),
+    }
+    // The card reader's consent lasts 24 hours; a day and a minute later it is refused.
+    let later = now + chrono::Duration::hours(24) + chrono::Duration::minutes(1);
+    let refused = desk.view_medical(id, ConsentCategory::Medication, later).unwrap_err();
+    assert_eq!(refused.message.id, "consent-refused-expired", "{refused:?}");
+    desk.shutdown();
+}
+
+#[test]
+fn a_typed_check_carries_no_consent() {
+    let data = tempfile::tempdir().unwrap();
+    let desk = training_desk(data.path());
+    let db = data.path().join("training-population.sqlite");
+    let p = madoguchi_training::sample(&db, 1).unwrap().remove(0);
+    let input = madoguchi_core::validation::CardInput {
+        insurer_number: p.insurer_number,
+        symbol: p.symbol,
+        number: p.number,
+        branch: p.branch,
+        birth_date: p.birth_date.to_string(),
+    };
+    let now = chrono::Local::now().naive_local();
+    let outcome = desk.check(&input, now).unwrap();
+    for category in ConsentCategory::ALL {
+        let e = desk.view_medical(outcome.check_id.unwrap(), category, now).unwrap_err();
+        assert!(e.message.id.starts_with("consent-refused") || e.message.id == "medical-not-yet", "{category:?}: {e:?}");
+    }
+    assert_eq!(medical_requests_written(data.path()), 0);
+    desk.shutdown();
+}
