@@ -246,7 +246,7 @@ impl Desk {
     pub fn view_medical(&self, check_id: i64, category: ConsentCategory, now: NaiveDateTime) -> Result<MedicalView, ApiError> {
         let result = self.check_result(check_id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))?;
         let q = result.qualification.as_ref().ok_or_else(|| ApiError::new(Msg::new("medical-no-patient")))?;
-        let key = format!("{}:{}:{}:{}", q.insurer_number, q.symbol, q.number, q.branch.as_deref().unwrap_or(""));
+        let key = q.person_key();
         let state = ConsentState::from_eligibility(&result, &key);
         let grant = |purpose| match decide(&state, &key, category, purpose, now) {
             Decision::Allowed(g) => Ok(g),

@@ -301,13 +301,7 @@ impl ConsentState {
 }
 
 fn qualification_key(q: &crate::eligibility::Qualification) -> String {
-    format!(
-        "{}:{}:{}:{}",
-        q.insurer_number,
-        q.symbol,
-        q.number,
-        q.branch.as_deref().unwrap_or("")
-    )
+    q.person_key()
 }
 
 fn result_is_about(result: &EligibilityResult, patient_key: &str) -> bool {

@@ -67,14 +67,14 @@ pub struct CardDetails {
 impl CardDetails {
     /// The individual insured-person key `保険者番号:記号:番号:枝番` (as in JP-CLINS).
     pub fn person_key(&self) -> String {
-        format!(
-            "{}:{}:{}:{}",
-            self.insurer_number,
-            self.symbol,
-            self.number,
-            self.branch.as_deref().unwrap_or("")
-        )
+        person_key(&self.insurer_number, &self.symbol, &self.number, self.branch.as_deref())
     }
+}
+
+/// `保険者番号:記号:番号:枝番` (枝番 empty when there is none): the one format of
+/// the individual insured-person key, used by consent, the store and the desk.
+pub fn person_key(insurer: &InsurerNumber, symbol: &str, number: &str, branch: Option<&str>) -> String {
+    format!("{insurer}:{symbol}:{number}:{}", branch.unwrap_or(""))
 }
 
 /// How the question reached the national system (ReferenceClassification).
@@ -187,6 +187,13 @@ pub struct PublicExpense {
     pub name: Option<String>,
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
+}
+
+impl Qualification {
+    /// The insured-person key of this qualification (see [`person_key`]).
+    pub fn person_key(&self) -> String {
+        person_key(&self.insurer_number, &self.symbol, &self.number, self.branch.as_deref())
+    }
 }
 
 /// The qualification (資格) found: insurer, card and copay.
