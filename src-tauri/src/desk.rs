@@ -41,8 +41,25 @@ pub struct CheckOutcome {
     pub result: EligibilityResult,
     /// The check's line in today's list (None when it could not be stored).
     pub check_id: Option<i64>,
-    /// Set when the result is shown but could not be saved.
+    /// Set when the result is shown but could not be saved, or when it is a
+    /// cached answer shown during an outage.
     pub warning: Option<Msg>,
+    /// Set when the service could not be reached and this is the last
+    /// answer the desk had: when that answer was confirmed. Not confirmed today.
+    #[serde(default)]
+    pub as_of: Option<NaiveDateTime>,
+    /// The deferred re-check queued for this visit, when there is one.
+    #[serde(default)]
+    pub queued: Option<i64>,
+}
+
+/// What one replay pass over the deferred checks did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReplayReport {
+    pub replayed: usize,
+    pub still_failing: usize,
+    /// Replayed results that differ from what staff were shown at the visit.
+    pub changes: Vec<madoguchi_adapters::store::Change>,
 }
 
 pub struct Desk {
@@ -318,8 +335,82 @@ impl Desk {
             confirmation_date: Some(now.date()),
             limit_certificate_consent: false,
         };
-        let result = gateway.check(&query).map_err(|e| ApiError::new(gateway_msg(e)))?;
-        Ok(self.record(Some(card), result, now))
+        match gateway.check(&query) {
+            Ok(result) => Ok(self.record(Some(card), result, now)),
+            Err(e @ (GatewayError::Unreachable { .. } | GatewayError::Timeout { .. })) => self.offline(card, e, now),
+            Err(e) => Err(ApiError::new(gateway_msg(e))),
+        }
+    }
+
+    /// The service cannot be reached: show the last answer the desk has,
+    /// clearly marked with its date, and queue a re-check for this visit.
+    /// Nothing pretends to be fresh; nothing typed is lost.
+    fn offline(&self, card: &CardDetails, e: GatewayError, now: NaiveDateTime) -> Result<CheckOutcome, ApiError> {
+        let mut store = self.store.lock().unwrap();
+        let cached = store.cached_result(card).map_err(store_error)?;
+        let queued = store
+            .queue_check(card, now, cached.as_ref().map(|c| &c.result))
+            .map_err(store_error)?;
+        match cached {
+            Some(c) => Ok(CheckOutcome {
+                warning: Some(Msg::new("offline-cached").arg("date", c.confirmed_at.format("%Y-%m-%d %H:%M"))),
+                as_of: Some(c.confirmed_at),
+                check_id: Some(c.check_id),
+                queued: Some(queued),
+                result: c.result,
+            }),
+            None => {
+                let lang = self.settings.read().unwrap().lang;
+                Err(ApiError::new(Msg::new("offline-queued").arg("reason", say(lang, &gateway_msg(e)))))
+            }
+        }
+    }
+
+    /// Replays the deferred checks that are due, when the service answers.
+    /// Each replayed result is recorded and compared with what was shown at
+    /// the visit. Failures back off (1, 2, 4 … minutes, at most an hour).
+    pub fn replay_due(&self, now: NaiveDateTime) -> Result<ReplayReport, ApiError> {
+        let Some(gateway) = self.gateway.read().unwrap().clone() else {
+            return Ok(ReplayReport::default());
+        };
+        let due = self.store.lock().unwrap().due_checks(now).map_err(store_error)?;
+        let mut report = ReplayReport::default();
+        for q in due {
+            let query = EligibilityQuery {
+                card: q.card.clone(),
+                confirmation_date: Some(q.visit_at.date()),
+                limit_certificate_consent: false,
+            };
+            match gateway.check(&query) {
+                Ok(result) => {
+                    let outcome = self.record(Some(&q.card), result, now);
+                    let change = self
+                        .store
+                        .lock()
+                        .unwrap()
+                        .complete_queued(q.id, &outcome.result, now)
+                        .map_err(store_error)?;
+                    report.replayed += 1;
+                    report.changes.extend(change.filter(|c| !c.differences.is_empty()));
+                }
+                Err(e) => {
+                    let minutes = 1i64 << q.attempts.clamp(0, 6);
+                    let next = now + chrono::Duration::minutes(minutes.min(60));
+                    self.store
+                        .lock()
+                        .unwrap()
+                        .fail_queued(q.id, &e.to_string(), next)
+                        .map_err(store_error)?;
+                    report.still_failing += 1;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// How many checks wait for the service.
+    pub fn pending_checks(&self) -> Result<i64, ApiError> {
+        self.store.lock().unwrap().pending_count().map_err(store_error)
     }
 
     /// Records a result in today's checks. A failure to store is a warning on
@@ -338,7 +429,7 @@ impl Desk {
                 (None, Some(Msg::new("error-store").arg("detail", e)))
             }
         };
-        CheckOutcome { result, check_id, warning }
+        CheckOutcome { result, check_id, warning, as_of: None, queued: None }
     }
 
     pub fn checks_on(&self, date: NaiveDate) -> Result<Vec<CheckSummary>, ApiError> {

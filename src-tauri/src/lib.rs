@@ -59,6 +59,21 @@ pub fn run_gui() -> std::process::ExitCode {
         .setup(|app| {
             // Card taps reach the window as an event, without typing.
             let handle = app.handle().clone();
+            // Deferred checks are replayed in the background once the
+            // service answers again; the window is told so it can refresh.
+            let replaying = Arc::clone(app.state::<commands::DeskState>().inner());
+            let replay_handle = app.handle().clone();
+            std::thread::spawn(move || loop {
+                std::thread::sleep(std::time::Duration::from_secs(15));
+                match replaying.replay_due(chrono::Local::now().naive_local()) {
+                    Ok(report) if report.replayed > 0 => {
+                        use tauri::Emitter;
+                        let _ = replay_handle.emit("checks-replayed", report);
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!("replaying deferred checks: {e:?}"),
+                }
+            });
             app.state::<commands::DeskState>().on_card_tap(move |outcome| {
                 use tauri::Emitter;
                 let _ = match outcome {

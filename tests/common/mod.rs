@@ -70,11 +70,16 @@ pub struct TrainingService {
 
 impl TrainingService {
     pub fn start(people: u64, seed: u64) -> TrainingService {
+        Self::start_on(0, people, seed)
+    }
+
+    /// On a given port (0 = any free one), e.g. to bring a service back where it was.
+    pub fn start_on(port: u16, people: u64, seed: u64) -> TrainingService {
         use std::io::BufRead;
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("population.sqlite");
         let mut child = Command::new(training_bin())
-            .args(["serve", "--port", "0", "--people", &people.to_string(), "--seed", &seed.to_string(), "--db"])
+            .args(["serve", "--port", &port.to_string(), "--people", &people.to_string(), "--seed", &seed.to_string(), "--db"])
             .arg(&db)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::inherit())
@@ -95,6 +100,12 @@ impl TrainingService {
     /// People from the served population (`list` reuses the same file).
     pub fn sample(&self, n: usize) -> Vec<Sample> {
         sample_people(&self.db, self.people, self.seed, n)
+    }
+}
+
+impl TrainingService {
+    pub fn port(&self) -> u16 {
+        self.url.rsplit(':').next().unwrap().parse().unwrap()
     }
 }
 

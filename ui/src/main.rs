@@ -36,6 +36,9 @@ struct CheckOutcome {
     result: EligibilityResult,
     check_id: Option<i64>,
     warning: Option<Msg>,
+    /// A cached answer shown during an outage: when it was confirmed.
+    #[serde(default)]
+    as_of: Option<chrono::NaiveDateTime>,
 }
 
 #[derive(Serialize)]
@@ -103,6 +106,8 @@ fn App() -> impl IntoView {
         refresh_today();
     });
     tauri::listen::<ApiError>("card-tap-failed", move |e| set_tap_error.set(Some(e)));
+    // Deferred checks replayed after an outage: today's list has new lines.
+    tauri::listen::<serde_json::Value>("checks-replayed", move |_| refresh_today());
     // Tell the backend the first frame is up (cold-start benchmark).
     request_animation_frame(move || {
         spawn_local(async move {
@@ -314,7 +319,12 @@ fn ResultCard(lang: ReadSignal<Lang>, outcome: CheckOutcome) -> impl IntoView {
     let r = outcome.result.clone();
     let warning = outcome.warning.clone();
     let validity = r.validity;
-    let class = if validity.is_valid() { "validity valid" } else { "validity invalid" };
+    let stale = outcome.as_of.is_some();
+    let class = match (stale, validity.is_valid()) {
+        (true, _) => "validity stale",
+        (false, true) => "validity valid",
+        (false, false) => "validity invalid",
+    };
     let today = r.confirmation_date;
     let expired_on = r
         .qualification
@@ -325,7 +335,10 @@ fn ResultCard(lang: ReadSignal<Lang>, outcome: CheckOutcome) -> impl IntoView {
     view! {
         <article id="result" class="result">
             <div id="result-validity" class=class data-code=validity.code()>
-                <span class="validity-label">{move || tr(lang.get(), &format!("validity-{}", validity.code()), &[])}</span>
+                <span class="validity-label">
+                    {move || tr(lang.get(), &format!("validity-{}", validity.code()), &[])}
+                    {stale.then(|| view! { <span id="result-stale" class="stale-badge">{move || tr(lang.get(), "offline-badge", &[])}</span> })}
+                </span>
                 {move || r2.effective_copay().map(|c| view! {
                     <span id="result-copay" class="copay" title=tr(lang.get(), "label-copay", &[])>
                         <small>{tr(lang.get(), "label-copay", &[])}</small>
