@@ -157,3 +157,42 @@ fn oqs_ingest_takes_pending_card_taps_into_todays_checks() {
     assert!(again.status.success());
     assert!(again.stdout.is_empty());
 }
+
+#[test]
+fn audit_verify_detects_an_edited_entry() {
+    let service = common::TrainingService::start(500, 12);
+    let data = tempfile::tempdir().unwrap();
+    let p = service.sample(1).remove(0);
+    for _ in 0..3 {
+        let mut args = vec!["check".to_string(), "--service".into(), service.url.clone()];
+        args.extend(card_args(&p));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        assert!(madoguchi(data.path(), &args).status.success());
+    }
+    let ok = madoguchi(data.path(), &["audit", "verify"]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("3件"), "{}", String::from_utf8_lossy(&ok.stdout));
+    let csv = madoguchi(data.path(), &["audit", "export"]);
+    assert!(String::from_utf8_lossy(&csv.stdout).contains(&p.insurer_number));
+
+    // Someone edits the second entry directly in the database file.
+    {
+        let conn = rusqlite::Connection::open(data.path().join("madoguchi.sqlite")).unwrap();
+        let triggers: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for t in triggers {
+            conn.execute_batch(&format!("DROP TRIGGER \"{t}\"")).unwrap();
+        }
+        let n = conn.execute("UPDATE audit_log SET outcome = '2' WHERE seq = 2", []).unwrap();
+        assert_eq!(n, 1);
+    }
+    let broken = madoguchi(data.path(), &["audit", "verify"]);
+    assert_eq!(broken.status.code(), Some(4));
+    let err = String::from_utf8_lossy(&broken.stderr);
+    assert!(err.contains('2'), "{err}");
+}

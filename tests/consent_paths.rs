@@ -56,6 +56,9 @@ fn without_consent_medication_is_refused_and_never_requested() {
     // Operations need their own consent too.
     assert!(desk.view_medical(id, ConsentCategory::Operations, now).is_err());
     assert_eq!(medical_requests_written(data.path()), 0, "nothing was asked of the national system");
+    // The attempt is in the audit log.
+    let log = desk.audit_entries().unwrap();
+    assert!(log.iter().any(|e| e.outcome.starts_with("refused:medication")), "{log:?}");
 
     // The consented category is shown.
     match desk.view_medical(id, ConsentCategory::Checkups, now).unwrap() {

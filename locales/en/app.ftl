@@ -120,3 +120,4 @@ col-value = Result
 offline-cached = The eligibility service cannot be reached: this is the result confirmed on { $date } (not confirmed today). It will be checked again automatically once the service is back.
 offline-queued = The eligibility service cannot be reached and there is no earlier result for this patient. The check is kept and will run automatically once the service is back. ({ $reason })
 offline-badge = not confirmed today
+audit-verified = The audit log is intact ({ $entries } entries).

@@ -117,3 +117,4 @@ col-value = 結果
 offline-cached = 資格確認サービスに接続できないため、{ $date } 時点の確認結果を表示しています（本日は未確認）。回復したら自動で再確認します。
 offline-queued = 資格確認サービスに接続できず、この方の以前の確認結果もありません。確認を保留し、回復したら自動で再確認します。（{ $reason }）
 offline-badge = 本日未確認
+audit-verified = 監査ログは改ざんされていません（{ $entries }件）。

@@ -33,6 +33,18 @@ pub enum Command {
     /// The OQS folder of the qualification terminal.
     #[command(subcommand)]
     Oqs(OqsCommand),
+    /// The audit log of this desk.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Checks the hash chain; exits non-zero when an entry was edited,
+    /// deleted, reordered or cut off.
+    Verify,
+    /// Prints the audit log as CSV (UTF-8 with BOM, for Excel).
+    Export,
 }
 
 #[derive(Subcommand, Debug)]
@@ -93,6 +105,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Check(args)) => check(settings, args),
         Some(Command::Oqs(OqsCommand::Parse { file })) => oqs_parse(settings.lang, &file),
         Some(Command::Oqs(OqsCommand::Ingest { dir })) => oqs_ingest(settings, &dir),
+        Some(Command::Audit(cmd)) => audit(settings, cmd),
         None => unreachable!("main opens the window when no subcommand is given"),
     }
 }
@@ -186,5 +199,38 @@ fn oqs_ingest(settings: Settings, dir: &std::path::Path) -> ExitCode {
         ExitCode::from(EXIT_INPUT)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn audit(settings: Settings, cmd: AuditCommand) -> ExitCode {
+    let lang = settings.lang;
+    let desk = match Desk::open(settings) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{}", say(lang, &madoguchi_core::message::Msg::new(e.message_id()).arg("detail", &e)));
+            return ExitCode::from(EXIT_LOCAL);
+        }
+    };
+    match cmd {
+        AuditCommand::Verify => match desk.audit_verify() {
+            Ok(report) => {
+                println!("{}", say(lang, &madoguchi_core::message::Msg::new("audit-verified").arg("entries", report.entries)));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{}", say(lang, &e.message()));
+                ExitCode::from(EXIT_LOCAL)
+            }
+        },
+        AuditCommand::Export => match desk.audit_entries() {
+            Ok(entries) => {
+                print!("{}", madoguchi_adapters::audit::export_csv(&entries));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{}", say_error(lang, &e));
+                ExitCode::from(EXIT_LOCAL)
+            }
+        },
     }
 }

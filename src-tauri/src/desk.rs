@@ -11,6 +11,7 @@ use madoguchi_adapters::gateway::{Gateway, GatewayError};
 use madoguchi_adapters::http::HttpGateway;
 use madoguchi_adapters::oqs::{FaceEvent, FaceWatcher, OqsFolderConfig, OqsFolderGateway};
 use madoguchi_adapters::store::{NewCheck, Store, StoreError};
+use madoguchi_adapters::audit::{AuditAction, NewAuditEntry};
 use madoguchi_adapters::oqs::folder::MedicalFetchError;
 use madoguchi_adapters::oqs::{FileCategory, MedicalRequest, MedicalRequestKind, TreatmentSetting};
 use madoguchi_core::consent::{decide, ConsentState, Decision, Purpose};
@@ -267,7 +268,11 @@ impl Desk {
         let state = ConsentState::from_eligibility(&result, &key);
         let grant = |purpose| match decide(&state, &key, category, purpose, now) {
             Decision::Allowed(g) => Ok(g),
-            Decision::Refused(r) => Err(ApiError::new(consent_msg(&r.message()))),
+            Decision::Refused(r) => {
+                // Refusals are logged too: someone tried.
+                self.audit(AuditAction::MedicalView, Some(key.clone()), &format!("refused:{}:{}", category.as_str(), r.reason.kind()), now);
+                Err(ApiError::new(consent_msg(&r.message())))
+            }
         };
         let _view = grant(Purpose::View)?;
         let fetch = grant(Purpose::Fetch)?;
@@ -292,6 +297,7 @@ impl Desk {
             MedicalFetchError::Refused(r) => ApiError::new(consent_msg(&r.message())),
             MedicalFetchError::Gateway(g) => ApiError::new(gateway_msg(g)),
         };
+        self.audit(AuditAction::MedicalView, Some(key.clone()), &format!("allowed:{}", category.as_str()), now);
         match category {
             ConsentCategory::Medication => gateway.medication(&request, &fetch).map(MedicalView::Medication).map_err(map),
             ConsentCategory::Checkups => gateway.checkups(&request, &fetch).map(MedicalView::Checkups).map_err(map),
@@ -408,6 +414,39 @@ impl Desk {
         Ok(report)
     }
 
+    /// Writes one entry to the audit log. A failure to log is itself logged
+    /// to the application log; it never hides the result from staff.
+    fn audit(&self, action: AuditAction, patient_key: Option<String>, outcome: &str, now: NaiveDateTime) {
+        let staff = self.settings.read().unwrap().staff.clone();
+        let entry = NewAuditEntry {
+            at: now,
+            staff_id: staff,
+            role: None,
+            action,
+            patient_key,
+            outcome: outcome.to_string(),
+            reason: None,
+            detail: None,
+        };
+        if let Err(e) = self.store.lock().unwrap().audit_append(&entry) {
+            tracing::error!("audit log: {e}");
+        }
+    }
+
+    /// Verifies the audit chain (start-up and `madoguchi audit verify`).
+    pub fn audit_verify(&self) -> Result<madoguchi_adapters::audit::VerifyReport, madoguchi_adapters::audit::AuditError> {
+        self.store.lock().unwrap().audit_verify()
+    }
+
+    /// Audit entries (newest last).
+    pub fn audit_entries(&self) -> Result<Vec<madoguchi_adapters::audit::AuditEntry>, ApiError> {
+        self.store
+            .lock()
+            .unwrap()
+            .audit_query(&madoguchi_adapters::audit::AuditFilter::default())
+            .map_err(|e| ApiError::new(Msg::new("store-sql").arg("detail", e)))
+    }
+
     /// How many checks wait for the service.
     pub fn pending_checks(&self) -> Result<i64, ApiError> {
         self.store.lock().unwrap().pending_count().map_err(store_error)
@@ -417,6 +456,8 @@ impl Desk {
     /// the outcome, never a lost result: staff still see the answer.
     fn record(&self, asked: Option<&CardDetails>, result: EligibilityResult, now: NaiveDateTime) -> CheckOutcome {
         let staff = self.settings.read().unwrap().staff.clone();
+        let key = result.qualification.as_ref().map(|q| q.person_key()).or(asked.map(|a| a.person_key()));
+        self.audit(AuditAction::EligibilityCheck, key, result.validity.code(), now);
         let (check_id, warning) = match self.store.lock().unwrap().record_check(&NewCheck {
             checked_at: now,
             staff: &staff,

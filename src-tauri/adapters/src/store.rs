@@ -518,7 +518,25 @@ impl Store {
             encrypted,
         };
         store.migrate(SCHEMA_VERSION)?;
+        // The audit log keeps its own tables (and triggers) in the same
+        // database, so it is encrypted and backed up with everything else.
+        crate::audit::ensure_schema(&store.conn).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         Ok(store)
+    }
+
+    /// Appends to the audit log (hash-chained; see [`crate::audit`]).
+    pub fn audit_append(&self, entry: &crate::audit::NewAuditEntry) -> Result<crate::audit::AuditEntry, crate::audit::AuditError> {
+        crate::audit::append(&self.conn, entry)
+    }
+
+    /// Verifies the whole audit chain.
+    pub fn audit_verify(&self) -> Result<crate::audit::VerifyReport, crate::audit::AuditError> {
+        crate::audit::verify(&self.conn)
+    }
+
+    /// Reads audit entries.
+    pub fn audit_query(&self, filter: &crate::audit::AuditFilter) -> Result<Vec<crate::audit::AuditEntry>, crate::audit::AuditError> {
+        crate::audit::query(&self.conn, filter)
     }
 
     /// Brings the schema to `target` (used by the upgrade tests with earlier targets).
