@@ -42,6 +42,8 @@ fn an_outage_shows_the_cached_result_queues_and_replays() {
     assert_eq!(offline.warning.as_ref().map(|w| w.id.as_str()), Some("offline-cached"));
     assert!(offline.queued.is_some());
     assert_eq!(offline.result.person, first.result.person);
+    // The status line says the service cannot be reached.
+    assert_eq!(desk.status().problem.map(|m| m.id), Some("gateway-unreachable".to_string()));
     // Nobody the desk has not seen: refused with a clear message, but queued.
     let err = desk.check(&input(unknown), later).unwrap_err();
     assert_eq!(err.message.id, "offline-queued");
@@ -60,6 +62,9 @@ fn an_outage_shows_the_cached_result_queues_and_replays() {
     assert_eq!(desk.pending_checks().unwrap(), 0);
     let change = report.changes.iter().find(|c| !c.nothing_shown).expect("what was shown differs from the replay");
     assert!(change.differences.iter().any(|d| d.field == madoguchi_adapters::store::ChangedField::Validity), "{change:?}");
+    // A check that goes through clears the outage from the status line.
+    desk.check(&input(known), much_later).unwrap();
+    assert!(desk.status().problem.is_none());
     // Replaying again does nothing (idempotent).
     assert_eq!(desk.replay_due(much_later).unwrap().replayed, 0);
     desk.shutdown();

@@ -342,8 +342,15 @@ impl Desk {
             limit_certificate_consent: false,
         };
         match gateway.check(&query) {
-            Ok(result) => Ok(self.record(Some(card), result, now)),
-            Err(e @ (GatewayError::Unreachable { .. } | GatewayError::Timeout { .. })) => self.offline(card, e, now),
+            Ok(result) => {
+                self.status.write().unwrap().problem = None;
+                Ok(self.record(Some(card), result, now))
+            }
+            Err(e @ (GatewayError::Unreachable { .. } | GatewayError::Timeout { .. })) => {
+                // The status line says so until a check goes through again.
+                self.status.write().unwrap().problem = Some(gateway_msg(e.clone()));
+                self.offline(card, e, now)
+            }
             Err(e) => Err(ApiError::new(gateway_msg(e))),
         }
     }

@@ -79,10 +79,17 @@ fn App() -> impl IntoView {
 
     // Poll the status until the gateway is ready (the embedded training
     // service may be generating its population on first start).
+    // After every check: today's list, and the status line (an outage shows
+    // there until a check goes through again).
     let refresh_today = move || {
         spawn_local(async move {
             if let Ok(list) = tauri::invoke::<Vec<CheckSummary>>("todays_checks", &()).await {
                 set_today.set(list);
+            }
+            if let Ok(s) = tauri::invoke::<DeskStatus>("desk_status", &()).await {
+                if s.ready {
+                    set_status.set(Some(s));
+                }
             }
         })
     };
@@ -127,7 +134,7 @@ fn App() -> impl IntoView {
             <Show when=move || status.get().is_some_and(|s| s.training)>
                 <span id="training-badge" class="badge training">{move || t("training-badge")}</span>
             </Show>
-            <span id="service-status" class="service-status">
+            <span id="service-status" class="service-status" class:problem=move || status.get().is_some_and(|s| s.problem.is_some())>
                 {move || match status.get() {
                     None => t("service-starting"),
                     Some(s) if !s.ready && s.problem.is_none() => t("service-starting"),
@@ -193,6 +200,8 @@ fn CheckPanel(
                 Err(e) => {
                     set_outcome.set(None);
                     set_error.set(Some(e));
+                    // An outage changes the status line; a queued check is news too.
+                    on_checked();
                     // Put the cursor where the first problem is.
                     if let Some(first) = error_field(&input, &set_error) {
                         if let Some(el) = refs[first].get() {
