@@ -161,9 +161,6 @@ fn main() {
     times.sort();
     let median = times[times.len() / 2];
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let pages = String::from_utf8_lossy(&first)
-        .matches("/Type /Page\n")
-        .count();
     println!("medication PDF, {lines} dispensing lines");
     println!("  first call (incl. font parse): {:.1} ms", ms(first_time));
     println!(
@@ -178,7 +175,4 @@ fn main() {
         size as f64 / 1024.0,
         if size < 300 * 1024 { "OK" } else { "OVER" }
     );
-    if pages > 0 {
-        println!("  pages: {pages}");
-    }
 }

@@ -414,6 +414,9 @@ struct Writer {
     facility: String,
     printed_at: NaiveDateTime,
     footer_note: Option<&'static str>,
+    /// Whose document this is, repeated at the top of every page after the
+    /// first (pages of a long list may be separated).
+    running_subject: Option<String>,
     pages: Vec<Vec<Op>>,
     ops: Vec<Op>,
     /// The top of the free space on the current page.
@@ -441,6 +444,7 @@ impl Writer {
             facility: facility.to_string(),
             printed_at,
             footer_note,
+            running_subject: None,
             pages: Vec::new(),
             ops: Vec::new(),
             y: CONTENT_TOP,
@@ -663,6 +667,10 @@ impl Writer {
         self.text_right(RIGHT, PAGE_H - 66.0, 8.5, &printed, GREY);
         self.hline(LEFT, RIGHT, HEADER_RULE, 1.2, BLACK);
         self.y = CONTENT_TOP;
+        if let Some(subject) = self.running_subject.clone() {
+            self.text_with(LEFT, self.y - 9.0, 9.0, &subject, GREY, false);
+            self.y -= 18.0;
+        }
     }
 
     /// Starts a new page unless `h` points still fit on this one. Returns
@@ -1049,6 +1057,7 @@ fn patient_block(w: &mut Writer, p: &MedicalPatientHeader) {
     }
     if !s.is_empty() {
         w.paragraph(&s, 11.0, BLACK);
+        w.running_subject = Some(format!("{s}（続き）"));
     }
 }
 
@@ -1286,6 +1295,7 @@ fn draw_access_slip(w: &mut Writer, slip: &AccessSlip, facility: &str) {
         true,
     );
     w.y -= 26.0;
+    w.running_subject = Some(format!("{} 様（続き）", slip.patient_name));
     w.kv_table_top();
     w.kv_row("受診日", &date_ja(slip.visit_date));
     let parts: Vec<&str> = slip.patient_key.split(':').collect();

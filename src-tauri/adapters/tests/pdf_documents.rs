@@ -444,6 +444,8 @@ fn a_long_medication_list_runs_over_several_numbered_pages() {
     assert_contains(&text, &refs);
     // Every page carries the header.
     assert_eq!(text.layout.matches("印刷日時").count(), pages);
+    // …and names the patient (page 1 in full, later pages as a running line).
+    assert_eq!(text.layout.matches("髙橋").count(), pages);
     assert!(text.contains("（続き）"), "continued month header");
     assert!(bytes.len() < 300_000, "{} bytes", bytes.len());
 }
@@ -696,5 +698,14 @@ fn render_previews_for_the_docs() {
             .status()
             .unwrap();
         assert!(status.success());
+        std::fs::copy(&pdf, scratch.join(format!("{name}.pdf"))).unwrap();
     }
+    // Page 2 of the long list: the continued month and day headers.
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "90", "-f", "2", "-l", "2", "-singlefile"])
+        .arg(dir.path().join("pdf-medication-long.pdf"))
+        .arg(scratch.join("pdf-medication-long-p2"))
+        .status()
+        .unwrap();
+    assert!(status.success());
 }
