@@ -250,6 +250,13 @@ async fn a_card_tap_appears_at_the_desk_without_typing() {
     assert_eq!(typed.as_deref(), Some(""));
     wait_text(&c, "today-list", |t| t.contains(&person.name), "the tap in today's list").await;
     screenshot(&c, "card-tap.png").await;
+
+    // With consent, the medication history is shown as courses.
+    c.find(Locator::Id("medical-medication")).await.unwrap().click().await.unwrap();
+    let list = wait_text(&c, "medication-list", |t| t.contains("日分"), "the medication courses").await;
+    assert!(!list.is_empty());
+    c.find(Locator::Id("period-5y")).await.unwrap().click().await.unwrap();
+    screenshot(&c, "medication-timeline.png").await;
     if let Err(e) = c.close().await {
         eprintln!("closing the WebDriver session: {e}");
     }

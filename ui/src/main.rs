@@ -751,40 +751,55 @@ fn MedicalPanel(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
 }
 
 fn medication_table(lang: ReadSignal<Lang>, h: madoguchi_core::medical::MedicationHistory) -> impl IntoView {
-    // Newest first, one row per drug and day.
-    let mut rows = Vec::new();
-    for m in &h.months {
-        let facility = m.dispensing_facility.name.clone().or(m.prescribing_facility.name.clone()).unwrap_or_default();
-        for d in &m.days {
-            for drug in &d.drugs {
-                rows.push((d.dispensed_on.or(d.prescribed_on), drug.clone(), facility.clone()));
-            }
+    use madoguchi_core::timeline;
+    // Courses, newest first; the period filter counts back from today.
+    let all = timeline::courses(&timeline::lines(&h));
+    let (months, set_months) = signal(12u32);
+    let today = chrono::Local::now().date_naive();
+    let shown = move || {
+        let since = today.checked_sub_months(chrono::Months::new(months.get())).unwrap_or(today);
+        timeline::since(&all, since)
+    };
+    let period_button = move |m: u32, id: &'static str, label: &'static str| {
+        view! {
+            <button id=id type="button" class:selected=move || months.get() == m on:click=move |_| set_months.set(m)>
+                {move || tr(lang.get(), label, &[])}
+            </button>
         }
-    }
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    };
     view! {
         <h3>{move || tr(lang.get(), "medical-heading-medication", &[])}</h3>
+        <div class="periods">
+            {period_button(3, "period-3m", "period-3m")}
+            {period_button(12, "period-1y", "period-1y")}
+            {period_button(60, "period-5y", "period-5y")}
+        </div>
         <table id="medication-list">
             <thead><tr>
-                <th>{move || tr(lang.get(), "col-date", &[])}</th>
+                <th>{move || tr(lang.get(), "col-period", &[])}</th>
                 <th>{move || tr(lang.get(), "col-drug", &[])}</th>
-                <th>{move || tr(lang.get(), "col-ingredient", &[])}</th>
                 <th>{move || tr(lang.get(), "col-quantity", &[])}</th>
                 <th>{move || tr(lang.get(), "col-usage", &[])}</th>
                 <th>{move || tr(lang.get(), "col-days", &[])}</th>
                 <th>{move || tr(lang.get(), "col-facility", &[])}</th>
             </tr></thead>
             <tbody>
-                {rows.into_iter().map(|(date, d, facility)| view! {
-                    <tr>
-                        <td>{move || date.map(|x| format_date(lang.get(), x)).unwrap_or_default()}</td>
-                        <td>{d.name.clone().unwrap_or_default()}</td>
-                        <td>{d.ingredient.clone().unwrap_or_default()}</td>
-                        <td>{format!("{}{}", d.quantity.clone().unwrap_or_default(), d.unit.clone().unwrap_or_default())}</td>
-                        <td>{d.usage.clone().unwrap_or_default()}</td>
-                        <td>{d.times.clone().unwrap_or_default()}</td>
-                        <td>{facility}</td>
-                    </tr>
+                {move || shown().into_iter().map(|c| {
+                    let dup = c.possible_duplicate();
+                    view! {
+                        <tr class:duplicate=dup>
+                            <td>{move || format!("{} 〜 {}", format_date(lang.get(), c.first), format_date(lang.get(), c.last))}</td>
+                            <td>
+                                <div>{c.drug_name.clone()}</div>
+                                <small>{c.ingredient.clone().unwrap_or_default()}</small>
+                                {dup.then(|| view! { <span class="dup-badge">{move || tr(lang.get(), "medical-possible-duplicate", &[])}</span> })}
+                            </td>
+                            <td>{c.dose.clone().unwrap_or_default()}</td>
+                            <td>{c.usage.clone().unwrap_or_default()}</td>
+                            <td>{move || tr(lang.get(), "medical-course-days", &[("days", c.total_days.to_string()), ("count", c.dispensings.to_string())])}</td>
+                            <td>{c.prescriber.clone().unwrap_or_default()}<br/><small>{c.facilities.join("、")}</small></td>
+                        </tr>
+                    }
                 }).collect_view()}
             </tbody>
         </table>

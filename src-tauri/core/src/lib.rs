@@ -13,6 +13,7 @@
 pub mod codes;
 pub mod digits;
 pub mod eligibility;
+pub mod timeline;
 pub mod validation;
 pub mod wareki;
 
