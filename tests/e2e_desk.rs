@@ -256,6 +256,7 @@ async fn a_card_tap_appears_at_the_desk_without_typing() {
     let list = wait_text(&c, "medication-list", |t| t.contains("日分"), "the medication courses").await;
     assert!(!list.is_empty());
     c.find(Locator::Id("period-5y")).await.unwrap().click().await.unwrap();
+    c.execute("document.getElementById('medication-list').scrollIntoView({block: 'center'})", vec![]).await.unwrap();
     screenshot(&c, "medication-timeline.png").await;
     if let Err(e) = c.close().await {
         eprintln!("closing the WebDriver session: {e}");
