@@ -788,7 +788,11 @@ fn medication_table(lang: ReadSignal<Lang>, h: madoguchi_core::medical::Medicati
                     let dup = c.possible_duplicate();
                     view! {
                         <tr class:duplicate=dup>
-                            <td>{move || format!("{} 〜 {}", format_date(lang.get(), c.first), format_date(lang.get(), c.last))}</td>
+                            <td class="period">{move || if c.first == c.last {
+                                format_date(lang.get(), c.first)
+                            } else {
+                                format!("{} 〜 {}", format_date(lang.get(), c.first), format_date(lang.get(), c.last))
+                            }}</td>
                             <td>
                                 <div>{c.drug_name.clone()}</div>
                                 <small>{c.ingredient.clone().unwrap_or_default()}</small>
