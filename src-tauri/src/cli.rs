@@ -123,12 +123,9 @@ fn check(mut settings: Settings, args: CheckArgs) -> ExitCode {
         birth_date: args.birth,
     };
     let now = chrono::Local::now().naive_local();
-    let desk = match Desk::open(settings) {
+    let desk = match open_desk(settings) {
         Ok(d) => d,
-        Err(e) => {
-            eprintln!("{}", say(lang, &madoguchi_core::message::Msg::new(e.message_id()).arg("detail", &e)));
-            return ExitCode::from(EXIT_LOCAL);
-        }
+        Err(code) => return code,
     };
     // Bad input is refused before anything is sent (or any service started).
     let card = match desk.validate(&input, now.date()) {
@@ -169,12 +166,9 @@ fn oqs_parse(lang: Lang, file: &std::path::Path) -> ExitCode {
 
 fn oqs_ingest(settings: Settings, dir: &std::path::Path) -> ExitCode {
     let lang = settings.lang;
-    let desk = match Desk::open(settings) {
+    let desk = match open_desk(settings) {
         Ok(d) => d,
-        Err(e) => {
-            eprintln!("{}", say(lang, &madoguchi_core::message::Msg::new(e.message_id()).arg("detail", &e)));
-            return ExitCode::from(EXIT_LOCAL);
-        }
+        Err(code) => return code,
     };
     if !dir.join("face").is_dir() {
         eprintln!("{}", say(lang, &madoguchi_core::message::Msg::new("folder-missing").arg("path", dir.display())));
@@ -204,12 +198,9 @@ fn oqs_ingest(settings: Settings, dir: &std::path::Path) -> ExitCode {
 
 fn audit(settings: Settings, cmd: AuditCommand) -> ExitCode {
     let lang = settings.lang;
-    let desk = match Desk::open(settings) {
+    let desk = match open_desk(settings) {
         Ok(d) => d,
-        Err(e) => {
-            eprintln!("{}", say(lang, &madoguchi_core::message::Msg::new(e.message_id()).arg("detail", &e)));
-            return ExitCode::from(EXIT_LOCAL);
-        }
+        Err(code) => return code,
     };
     match cmd {
         AuditCommand::Verify => match desk.audit_verify() {
@@ -233,4 +224,13 @@ fn audit(settings: Settings, cmd: AuditCommand) -> ExitCode {
             }
         },
     }
+}
+
+/// Opens the desk's local store, or says why not (exit code 4).
+fn open_desk(settings: Settings) -> Result<std::sync::Arc<Desk>, ExitCode> {
+    let lang = settings.lang;
+    Desk::open(settings).map_err(|e| {
+        eprintln!("{}", say(lang, &crate::desk::store_msg(&e)));
+        ExitCode::from(EXIT_LOCAL)
+    })
 }

@@ -538,8 +538,13 @@ pub fn gateway_msg(e: GatewayError) -> Msg {
     }
 }
 
+/// A store problem in words for the person at the counter.
+pub fn store_msg(e: &StoreError) -> Msg {
+    Msg::new(e.message_id()).arg("detail", e)
+}
+
 fn store_error(e: StoreError) -> ApiError {
-    ApiError::new(Msg::new(e.message_id()).arg("detail", e))
+    ApiError::new(store_msg(&e))
 }
 
 pub fn input_error(errors: Vec<FieldError>) -> ApiError {

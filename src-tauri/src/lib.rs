@@ -32,10 +32,11 @@ pub fn run_gui() -> std::process::ExitCode {
             return std::process::ExitCode::from(cli::EXIT_LOCAL);
         }
     };
+    let lang = settings.lang;
     let desk = match desk::Desk::open(settings) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", desk::say(lang, &desk::store_msg(&e)));
             return std::process::ExitCode::from(cli::EXIT_LOCAL);
         }
     };

@@ -21,10 +21,6 @@ pub fn format_date(lang: Lang, d: NaiveDate) -> String {
     }
 }
 
-pub fn format_birth(lang: Lang, d: NaiveDate) -> String {
-    format_date(lang, d)
-}
-
 /// Full years on `day`.
 pub fn age_on(birth: NaiveDate, day: NaiveDate) -> i32 {
     let mut age = day.year() - birth.year();

@@ -54,10 +54,6 @@ fn main() {
 /// The order of the entry fields: Enter moves along it, and submits on the last.
 const FIELDS: [Field; 5] = [Field::InsurerNumber, Field::Symbol, Field::Number, Field::Branch, Field::BirthDate];
 
-fn field_key(f: Field) -> &'static str {
-    f.code()
-}
-
 #[component]
 fn App() -> impl IntoView {
     let (lang, set_lang) = signal(Lang::Ja);
@@ -199,11 +195,12 @@ fn CheckPanel(
                 }
                 Err(e) => {
                     set_outcome.set(None);
+                    let first = first_error_field(&e);
                     set_error.set(Some(e));
                     // An outage changes the status line; a queued check is news too.
                     on_checked();
                     // Put the cursor where the first problem is.
-                    if let Some(first) = error_field(&input, &set_error) {
+                    if let Some(first) = first {
                         if let Some(el) = refs[first].get() {
                             let _ = el.focus();
                             el.select();
@@ -252,7 +249,7 @@ fn CheckPanel(
         .iter()
         .enumerate()
         .map(|(i, &f)| {
-            let key = field_key(f);
+            let key = f.code();
             let hint = match f {
                 Field::InsurerNumber => Some("hint-insurer_number"),
                 Field::BirthDate => Some("hint-birth_date"),
@@ -289,7 +286,7 @@ fn CheckPanel(
                 <div class="fields">{inputs}</div>
                 <ul class="field-errors" role="alert">
                     {FIELDS.iter().map(|&f| {
-                        let key = field_key(f);
+                        let key = f.code();
                         view! {
                             <Show when=move || field_error(f).is_some()>
                                 <li id=format!("error-{key}")>{move || field_error(f)}</li>
@@ -313,14 +310,8 @@ fn CheckPanel(
 }
 
 /// The index of the first field with a problem.
-fn error_field(_input: &CardInput, set_error: &WriteSignal<Option<ApiError>>) -> Option<usize> {
-    let mut first = None;
-    set_error.update(|e| {
-        if let Some(e) = e {
-            first = FIELDS.iter().position(|f| e.fields.iter().any(|fm| fm.field == *f));
-        }
-    });
-    first
+fn first_error_field(e: &ApiError) -> Option<usize> {
+    FIELDS.iter().position(|f| e.fields.iter().any(|fm| fm.field == *f))
 }
 
 #[component]
@@ -384,7 +375,7 @@ fn facts(lang: ReadSignal<Lang>, r: &EligibilityResult) -> impl IntoView {
         rows.push((
             "result-birth",
             "label-birth",
-            Box::new(move |l| format!("{}（{}）", format_birth(l, birth), tr(l, "label-age", &[("age", age_on(birth, today).to_string())]))),
+            Box::new(move |l| format!("{}（{}）", format_date(l, birth), tr(l, "label-age", &[("age", age_on(birth, today).to_string())]))),
         ));
         let sex = p.sex;
         rows.push(("result-sex", "label-sex", Box::new(move |l| tr(l, &format!("sex-{}", sex.code()), &[]))));
