@@ -7,6 +7,7 @@
 
 mod common;
 
+use std::future::Future;
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -58,7 +59,41 @@ fn start_driver(data_dir: &Path) -> Driver {
     Driver { child, port }
 }
 
+/// Every E2E test ends within this time whatever WebKit does: a hung window
+/// or driver fails the test with a message instead of eating CI's time.
+const TEST_LIMIT: Duration = Duration::from_secs(180);
+
+async fn bounded(name: &str, test: impl Future<Output = ()>) {
+    let started = Instant::now();
+    eprintln!("[e2e] {name}: start");
+    if tokio::time::timeout(TEST_LIMIT, test).await.is_err() {
+        panic!("{name} did not finish within {TEST_LIMIT:?}: the window or the WebDriver stopped answering");
+    }
+    eprintln!("[e2e] {name}: done in {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// Ends the WebDriver session. Teardown, not something a user checks: a slow
+/// WebKit shutdown must not fail or hang the test (the driver's Drop stops
+/// the processes).
+async fn finish(c: Client) {
+    match tokio::time::timeout(Duration::from_secs(10), c.close()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => eprintln!("closing the WebDriver session: {e}"),
+        Err(_) => eprintln!("closing the WebDriver session took over 10 s; the processes are stopped instead"),
+    }
+}
+
 async fn open_app(driver: &Driver) -> Client {
+    let started = Instant::now();
+    let limit = Duration::from_secs(60);
+    let client = tokio::time::timeout(limit, connect_app(driver))
+        .await
+        .unwrap_or_else(|_| panic!("the app's window did not open within {limit:?} (tauri-driver → WebKitWebDriver → madoguchi)"));
+    eprintln!("[e2e] window open after {:.1} s", started.elapsed().as_secs_f64());
+    client
+}
+
+async fn connect_app(driver: &Driver) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), "wry".into());
     caps.insert(
@@ -122,175 +157,177 @@ const ENTER: &str = "\u{E007}";
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
 async fn a_receptionist_checks_a_card_and_sees_a_typo_caught() {
-    let data = tempfile::tempdir().unwrap();
-    // The population the app will serve: generated here by the training
-    // service's own CLI (the app reuses the file), and a valid person taken
-    // from it the way a trainee would.
-    let people = common::sample_people(&data.path().join("training-population.sqlite"), 10_000, 1, 5);
-    let person = people.iter().find(|p| p.expected_validity == "valid").expect("a valid person in the sample");
+    bounded("a_receptionist_checks_a_card_and_sees_a_typo_caught", async {
+        let data = tempfile::tempdir().unwrap();
+        // The population the app will serve: generated here by the training
+        // service's own CLI (the app reuses the file), and a valid person taken
+        // from it the way a trainee would.
+        let people = common::sample_people(&data.path().join("training-population.sqlite"), 10_000, 1, 5);
+        let person = people.iter().find(|p| p.expected_validity == "valid").expect("a valid person in the sample");
 
-    let driver = start_driver(data.path());
-    let c = open_app(&driver).await;
+        let driver = start_driver(data.path());
+        let c = open_app(&driver).await;
 
-    // Training mode is announced.
-    wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
+        // Training mode is announced.
+        wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
 
-    type_into(&c, "insurer_number", &person.insurer_number).await;
-    type_into(&c, "symbol", &person.symbol).await;
-    type_into(&c, "number", &person.number).await;
-    type_into(&c, "branch", &person.branch).await;
-    type_into(&c, "birth_date", &person.birth_date).await;
-    c.find(Locator::Id("birth_date")).await.unwrap().send_keys(ENTER).await.unwrap();
+        type_into(&c, "insurer_number", &person.insurer_number).await;
+        type_into(&c, "symbol", &person.symbol).await;
+        type_into(&c, "number", &person.number).await;
+        type_into(&c, "branch", &person.branch).await;
+        type_into(&c, "birth_date", &person.birth_date).await;
+        c.find(Locator::Id("birth_date")).await.unwrap().send_keys(ENTER).await.unwrap();
 
-    let validity = wait_text(&c, "result-validity", |t| !t.is_empty(), "a result").await;
-    assert!(validity.starts_with("有効"), "validity shown: {validity:?}");
-    let name = text_of(&c, "result-name").await;
-    assert_eq!(name, person.name);
-    let copay = text_of(&c, "result-copay").await;
-    let wari = person.copay_percent.expect("a valid person has a copay") / 10;
-    assert!(copay.contains(&format!("{wari}割")), "copay shown: {copay:?}, expected {wari}割");
-    // Today's list has the check.
-    let list = wait_text(&c, "today-list", |t| t.contains(&person.name), "the check in today's list").await;
-    assert!(list.contains("有効"), "{list}");
-    screenshot(&c, "desk-valid.png").await;
+        let validity = wait_text(&c, "result-validity", |t| !t.is_empty(), "a result").await;
+        assert!(validity.starts_with("有効"), "validity shown: {validity:?}");
+        let name = text_of(&c, "result-name").await;
+        assert_eq!(name, person.name);
+        let copay = text_of(&c, "result-copay").await;
+        let wari = person.copay_percent.expect("a valid person has a copay") / 10;
+        assert!(copay.contains(&format!("{wari}割")), "copay shown: {copay:?}, expected {wari}割");
+        // Today's list has the check.
+        let list = wait_text(&c, "today-list", |t| t.contains(&person.name), "the check in today's list").await;
+        assert!(list.contains("有効"), "{list}");
+        screenshot(&c, "desk-valid.png").await;
 
-    // A typo in the insurer number is caught at the desk, before any request.
-    c.find(Locator::Id("clear")).await.unwrap().click().await.unwrap();
-    let typo = common::mistype_check_digit(&person.insurer_number);
-    type_into(&c, "insurer_number", &typo).await;
-    type_into(&c, "symbol", &person.symbol).await;
-    type_into(&c, "number", &person.number).await;
-    type_into(&c, "branch", &person.branch).await;
-    type_into(&c, "birth_date", &person.birth_date).await;
-    c.find(Locator::Id("birth_date")).await.unwrap().send_keys(ENTER).await.unwrap();
-    let position = typo.chars().count();
-    let msg = wait_text(&c, "error-insurer_number", |t| !t.is_empty(), "the check-digit message").await;
-    assert!(msg.contains(&format!("{position}桁目")), "message: {msg:?}");
-    assert!(msg.contains("検証番号"), "message: {msg:?}");
-    // Nothing was sent: still one check today, and no result shown.
-    let list = text_of(&c, "today-list").await;
-    assert_eq!(list.matches(&person.name).count(), 1, "{list}");
-    assert!(c.find(Locator::Id("result")).await.is_err(), "no result for a refused input");
-    screenshot(&c, "desk-typo.png").await;
+        // A typo in the insurer number is caught at the desk, before any request.
+        c.find(Locator::Id("clear")).await.unwrap().click().await.unwrap();
+        let typo = common::mistype_check_digit(&person.insurer_number);
+        type_into(&c, "insurer_number", &typo).await;
+        type_into(&c, "symbol", &person.symbol).await;
+        type_into(&c, "number", &person.number).await;
+        type_into(&c, "branch", &person.branch).await;
+        type_into(&c, "birth_date", &person.birth_date).await;
+        c.find(Locator::Id("birth_date")).await.unwrap().send_keys(ENTER).await.unwrap();
+        let position = typo.chars().count();
+        let msg = wait_text(&c, "error-insurer_number", |t| !t.is_empty(), "the check-digit message").await;
+        assert!(msg.contains(&format!("{position}桁目")), "message: {msg:?}");
+        assert!(msg.contains("検証番号"), "message: {msg:?}");
+        // Nothing was sent: still one check today, and no result shown.
+        let list = text_of(&c, "today-list").await;
+        assert_eq!(list.matches(&person.name).count(), 1, "{list}");
+        assert!(c.find(Locator::Id("result")).await.is_err(), "no result for a refused input");
+        screenshot(&c, "desk-typo.png").await;
 
-    // Ending the session is teardown, not something a user checks; a slow
-    // WebKit shutdown must not fail the test (the driver's Drop stops it all).
-    if let Err(e) = c.close().await {
-        eprintln!("closing the WebDriver session: {e}");
-    }
+        finish(c).await;
+    })
+    .await
 }
 
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
 async fn settings_switch_the_desk_to_another_service() {
-    let data = tempfile::tempdir().unwrap();
-    // A second service, as a clinic's own would be.
-    let other = common::TrainingService::start(500, 5);
-    let person = other.sample(3).into_iter().find(|p| p.expected_validity == "valid").unwrap();
+    bounded("settings_switch_the_desk_to_another_service", async {
+        let data = tempfile::tempdir().unwrap();
+        // A second service, as a clinic's own would be.
+        let other = common::TrainingService::start(500, 5);
+        let person = other.sample(3).into_iter().find(|p| p.expected_validity == "valid").unwrap();
 
-    let driver = start_driver(data.path());
-    let c = open_app(&driver).await;
-    wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
+        let driver = start_driver(data.path());
+        let c = open_app(&driver).await;
+        wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
 
-    c.find(Locator::Id("open-settings")).await.unwrap().click().await.unwrap();
-    wait_text(&c, "settings", |t| t.contains("接続先"), "the settings dialog").await;
-    // A wrong address is refused with a message, and nothing changes.
-    type_into(&c, "settings-service-url", "ftp://example").await;
-    c.find(Locator::Id("settings-save")).await.unwrap().click().await.unwrap();
-    wait_text(&c, "settings", |t| t.contains("http:// または https://"), "the bad-address message").await;
-    screenshot(&c, "settings-bad-url.png").await;
-    // The other service's address is taken.
-    type_into(&c, "settings-service-url", &other.url).await;
-    c.find(Locator::Id("settings-save")).await.unwrap().click().await.unwrap();
-    wait_text(&c, "service-status", |t| t.contains(&other.url), "the new address in the status line").await;
+        c.find(Locator::Id("open-settings")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "settings", |t| t.contains("接続先"), "the settings dialog").await;
+        // A wrong address is refused with a message, and nothing changes.
+        type_into(&c, "settings-service-url", "ftp://example").await;
+        c.find(Locator::Id("settings-save")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "settings", |t| t.contains("http:// または https://"), "the bad-address message").await;
+        screenshot(&c, "settings-bad-url.png").await;
+        // The other service's address is taken.
+        type_into(&c, "settings-service-url", &other.url).await;
+        c.find(Locator::Id("settings-save")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "service-status", |t| t.contains(&other.url), "the new address in the status line").await;
 
-    // A check now goes to the other service: its person is found.
-    type_into(&c, "insurer_number", &person.insurer_number).await;
-    type_into(&c, "symbol", &person.symbol).await;
-    type_into(&c, "number", &person.number).await;
-    type_into(&c, "branch", &person.branch).await;
-    type_into(&c, "birth_date", &person.birth_date).await;
-    c.find(Locator::Id("birth_date")).await.unwrap().send_keys(ENTER).await.unwrap();
-    let name = wait_text(&c, "result-name", |t| !t.is_empty(), "the person's name").await;
-    assert_eq!(name, person.name);
-    // The settings were saved to the settings file.
-    let saved = std::fs::read_to_string(data.path().join("no-settings.json")).unwrap();
-    assert!(saved.contains(&other.url), "{saved}");
-    if let Err(e) = c.close().await {
-        eprintln!("closing the WebDriver session: {e}");
-    }
+        // A check now goes to the other service: its person is found.
+        type_into(&c, "insurer_number", &person.insurer_number).await;
+        type_into(&c, "symbol", &person.symbol).await;
+        type_into(&c, "number", &person.number).await;
+        type_into(&c, "branch", &person.branch).await;
+        type_into(&c, "birth_date", &person.birth_date).await;
+        c.find(Locator::Id("birth_date")).await.unwrap().send_keys(ENTER).await.unwrap();
+        let name = wait_text(&c, "result-name", |t| !t.is_empty(), "the person's name").await;
+        assert_eq!(name, person.name);
+        // The settings were saved to the settings file.
+        let saved = std::fs::read_to_string(data.path().join("no-settings.json")).unwrap();
+        assert!(saved.contains(&other.url), "{saved}");
+        finish(c).await;
+    })
+    .await
 }
 
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
 async fn a_card_tap_appears_at_the_desk_without_typing() {
-    let data = tempfile::tempdir().unwrap();
-    let people = common::sample_people(&data.path().join("training-population.sqlite"), 10_000, 1, 3);
-    // The training tap plays the first valid person of today's sample.
-    let person = &people[0];
-    assert_eq!(person.expected_validity, "valid");
+    bounded("a_card_tap_appears_at_the_desk_without_typing", async {
+        let data = tempfile::tempdir().unwrap();
+        let people = common::sample_people(&data.path().join("training-population.sqlite"), 10_000, 1, 3);
+        // The training tap plays the first valid person of today's sample.
+        let person = &people[0];
+        assert_eq!(person.expected_validity, "valid");
 
-    let driver = start_driver(data.path());
-    let c = open_app(&driver).await;
-    wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
+        let driver = start_driver(data.path());
+        let c = open_app(&driver).await;
+        wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
 
-    // The patient consents to medication and checkups only (the defaults),
-    // then taps the card.
-    c.find(Locator::Id("simulate-tap")).await.unwrap().click().await.unwrap();
-    let name = wait_text(&c, "result-name", |t| !t.is_empty(), "the tapped patient's name").await;
-    assert_eq!(name, person.name);
-    let validity = text_of(&c, "result-validity").await;
-    assert!(validity.starts_with("有効"), "{validity}");
-    let medication = text_of(&c, "consent-medication").await;
-    assert!(medication.contains("同意あり"), "{medication}");
-    let clinical = text_of(&c, "consent-clinical").await;
-    assert!(clinical.contains("同意なし"), "{clinical}");
-    // Nothing was typed: the entry form is still empty.
-    let typed = c.find(Locator::Id("insurer_number")).await.unwrap().prop("value").await.unwrap();
-    assert_eq!(typed.as_deref(), Some(""));
-    wait_text(&c, "today-list", |t| t.contains(&person.name), "the tap in today's list").await;
-    screenshot(&c, "card-tap.png").await;
+        // The patient consents to medication and checkups only (the defaults),
+        // then taps the card.
+        c.find(Locator::Id("simulate-tap")).await.unwrap().click().await.unwrap();
+        let name = wait_text(&c, "result-name", |t| !t.is_empty(), "the tapped patient's name").await;
+        assert_eq!(name, person.name);
+        let validity = text_of(&c, "result-validity").await;
+        assert!(validity.starts_with("有効"), "{validity}");
+        let medication = text_of(&c, "consent-medication").await;
+        assert!(medication.contains("同意あり"), "{medication}");
+        let clinical = text_of(&c, "consent-clinical").await;
+        assert!(clinical.contains("同意なし"), "{clinical}");
+        // Nothing was typed: the entry form is still empty.
+        let typed = c.find(Locator::Id("insurer_number")).await.unwrap().prop("value").await.unwrap();
+        assert_eq!(typed.as_deref(), Some(""));
+        wait_text(&c, "today-list", |t| t.contains(&person.name), "the tap in today's list").await;
+        screenshot(&c, "card-tap.png").await;
 
-    // With consent, the medication history is shown as courses.
-    c.find(Locator::Id("medical-medication")).await.unwrap().click().await.unwrap();
-    let list = wait_text(&c, "medication-list", |t| t.contains("日分"), "the medication courses").await;
-    assert!(!list.is_empty());
-    c.find(Locator::Id("period-5y")).await.unwrap().click().await.unwrap();
-    c.execute("document.getElementById('medication-list').scrollIntoView({block: 'center'})", vec![]).await.unwrap();
-    screenshot(&c, "medication-timeline.png").await;
-    if let Err(e) = c.close().await {
-        eprintln!("closing the WebDriver session: {e}");
-    }
+        // With consent, the medication history is shown as courses.
+        c.find(Locator::Id("medical-medication")).await.unwrap().click().await.unwrap();
+        let list = wait_text(&c, "medication-list", |t| t.contains("日分"), "the medication courses").await;
+        assert!(!list.is_empty());
+        c.find(Locator::Id("period-5y")).await.unwrap().click().await.unwrap();
+        c.execute("document.getElementById('medication-list').scrollIntoView({block: 'center'})", vec![]).await.unwrap();
+        screenshot(&c, "medication-timeline.png").await;
+        finish(c).await;
+    })
+    .await
 }
 
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
 async fn medication_without_consent_is_refused_on_screen() {
-    let data = tempfile::tempdir().unwrap();
-    let driver = start_driver(data.path());
-    let c = open_app(&driver).await;
-    wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
+    bounded("medication_without_consent_is_refused_on_screen", async {
+        let data = tempfile::tempdir().unwrap();
+        let driver = start_driver(data.path());
+        let c = open_app(&driver).await;
+        wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
 
-    // The patient consents to checkups only.
-    c.find(Locator::Id("tap-consent-medication")).await.unwrap().click().await.unwrap();
-    let medication_box = c.find(Locator::Id("tap-consent-medication")).await.unwrap();
-    assert_eq!(medication_box.prop("checked").await.unwrap().as_deref(), Some("false"));
-    c.find(Locator::Id("simulate-tap")).await.unwrap().click().await.unwrap();
-    wait_text(&c, "result-name", |t| !t.is_empty(), "the tapped patient").await;
+        // The patient consents to checkups only.
+        c.find(Locator::Id("tap-consent-medication")).await.unwrap().click().await.unwrap();
+        let medication_box = c.find(Locator::Id("tap-consent-medication")).await.unwrap();
+        assert_eq!(medication_box.prop("checked").await.unwrap().as_deref(), Some("false"));
+        c.find(Locator::Id("simulate-tap")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "result-name", |t| !t.is_empty(), "the tapped patient").await;
 
-    c.find(Locator::Id("medical-medication")).await.unwrap().click().await.unwrap();
-    let refusal = wait_text(&c, "medical-message", |t| !t.is_empty(), "the refusal").await;
-    assert!(refusal.contains("薬剤情報") && refusal.contains("同意"), "{refusal}");
-    assert!(c.find(Locator::Id("medication-list")).await.is_err(), "no medication data on screen");
-    screenshot(&c, "medication-refused.png").await;
+        c.find(Locator::Id("medical-medication")).await.unwrap().click().await.unwrap();
+        let refusal = wait_text(&c, "medical-message", |t| !t.is_empty(), "the refusal").await;
+        assert!(refusal.contains("薬剤情報") && refusal.contains("同意"), "{refusal}");
+        assert!(c.find(Locator::Id("medication-list")).await.is_err(), "no medication data on screen");
+        screenshot(&c, "medication-refused.png").await;
 
-    // The consented category is shown.
-    c.find(Locator::Id("medical-checkups")).await.unwrap().click().await.unwrap();
-    wait_text(&c, "checkup-list", |t| !t.is_empty(), "the checkup results").await;
-    let message = text_of(&c, "medical-message").await;
-    assert!(message.is_empty(), "{message}");
-    screenshot(&c, "checkups-shown.png").await;
-    if let Err(e) = c.close().await {
-        eprintln!("closing the WebDriver session: {e}");
-    }
+        // The consented category is shown.
+        c.find(Locator::Id("medical-checkups")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "checkup-list", |t| !t.is_empty(), "the checkup results").await;
+        let message = text_of(&c, "medical-message").await;
+        assert!(message.is_empty(), "{message}");
+        screenshot(&c, "checkups-shown.png").await;
+        finish(c).await;
+    })
+    .await
 }

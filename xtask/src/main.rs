@@ -96,26 +96,36 @@ fn run_app(rest: &[String]) -> R {
     run(c)
 }
 
-/// Unit and integration tests, then the E2E tests in a real window. One build
-/// serves both stages: the first `cargo test` builds the app, the training
-/// service and every test binary; the E2E stage only runs them.
+/// The package set every test stage builds with. The same set (and flags) in
+/// each stage means the same feature unification, so the E2E stage reuses the
+/// first stage's build instead of compiling the app a second time.
+const TEST_SET: [&str; 3] = ["--workspace", "--exclude", "madoguchi-ui"];
+
+/// Unit and integration tests, then the E2E tests in a real window, on one
+/// build.
 fn test_all(rest: &[String]) -> R {
     let mut c = cargo();
-    c.args(["test", "--workspace", "--exclude", "madoguchi-ui"]).args(rest);
+    c.arg("test").args(TEST_SET).args(rest);
     run(c)?;
     e2e(&[])
 }
 
+/// The E2E tests bound themselves (each test, opening the window, closing
+/// it); `timeout` is the last guard, so that a hang can never use up CI's time
+/// silently.
 fn e2e(rest: &[String]) -> R {
-    // Make sure the app binary the E2E tests drive is the current one.
+    // The app and training binaries the E2E tests drive, built as the first
+    // stage built them (a no-op after it).
     let mut b = cargo();
-    b.args(["build", "-p", "madoguchi", "-p", "madoguchi-training"]);
+    b.arg("test").args(TEST_SET).arg("--no-run");
     run(b)?;
-    let mut c = Command::new("xvfb-run");
+    let mut c = Command::new("timeout");
     c.current_dir(root())
-        .args(["-a", "-s", "-screen 0 1400x1000x24"])
+        .args(["--kill-after=10", "900", "xvfb-run", "-a", "-s", "-screen 0 1400x1000x24"])
         .arg(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "-p", "madoguchi", "--test", "e2e_desk", "--", "--ignored", "--test-threads=1"])
+        .arg("test")
+        .args(TEST_SET)
+        .args(["--test", "e2e_desk", "--", "--ignored", "--test-threads=1"])
         .args(rest)
         .env("TAURI_DRIVER", tool("tauri-driver"));
     run(c)
