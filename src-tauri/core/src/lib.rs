@@ -10,6 +10,7 @@
 //! card symbol, number and branch, 負担割合 = copay ratio, 限度額適用区分 = limit
 //! category, 同意 = consent.
 
+pub mod checkup;
 pub mod codes;
 pub mod digits;
 pub mod eligibility;
