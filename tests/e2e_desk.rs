@@ -324,8 +324,16 @@ async fn medication_without_consent_is_refused_on_screen() {
         // The consented category is shown.
         c.find(Locator::Id("medical-checkups")).await.unwrap().click().await.unwrap();
         wait_text(&c, "checkup-list", |t| !t.is_empty(), "the checkup results").await;
+        // The judgement in words and the key measures as trend charts.
+        let judgements = text_of(&c, "checkup-judgements").await;
+        assert!(judgements.contains("メタボリックシンドローム判定"), "{judgements}");
+        let weight = wait_text(&c, "trend-weight", |t| t.contains("体重"), "the weight trend").await;
+        assert!(weight.contains("kg"), "{weight}");
+        let points = c.find_all(Locator::Css("#trend-hba1c circle.point")).await.unwrap();
+        assert!(points.len() >= 4, "HbA1c of each yearly checkup within five years: {}", points.len());
         let message = text_of(&c, "medical-message").await;
         assert!(message.is_empty(), "{message}");
+        c.execute("document.getElementById('checkup-trends').scrollIntoView({block: 'start'})", vec![]).await.unwrap();
         screenshot(&c, "checkups-shown.png").await;
         finish(c).await;
     })

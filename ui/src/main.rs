@@ -5,6 +5,7 @@
 //! Messages come back as ids and are put into words here with the same
 //! `locales/` files the backend uses.
 
+mod checkup;
 mod format;
 mod tauri;
 
@@ -735,7 +736,7 @@ fn MedicalPanel(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
             <div id="medical-message" class="message error" role="alert">{move || refusal.get().map(|e| say(lang.get(), &e.message))}</div>
             {move || view_data.get().map(|v| match v {
                 MedicalView::Medication(h) => medication_table(lang, h).into_any(),
-                MedicalView::Checkups(c) => checkup_table(lang, c).into_any(),
+                MedicalView::Checkups(c) => checkup::checkup_view(lang, c).into_any(),
             })}
         </section>
     }
@@ -795,33 +796,6 @@ fn medication_table(lang: ReadSignal<Lang>, h: madoguchi_core::medical::Medicati
                             <td>{c.prescriber.clone().unwrap_or_default()}<br/><small>{c.facilities.join("、")}</small></td>
                         </tr>
                     }
-                }).collect_view()}
-            </tbody>
-        </table>
-    }
-}
-
-fn checkup_table(lang: ReadSignal<Lang>, c: madoguchi_core::medical::CheckupResults) -> impl IntoView {
-    let mut checkups = c.checkups.clone();
-    checkups.sort_by(|a, b| b.date.cmp(&a.date));
-    view! {
-        <h3>{move || tr(lang.get(), "medical-heading-checkups", &[])}</h3>
-        <table id="checkup-list">
-            <thead><tr>
-                <th>{move || tr(lang.get(), "col-date", &[])}</th>
-                <th>{move || tr(lang.get(), "col-item", &[])}</th>
-                <th>{move || tr(lang.get(), "col-value", &[])}</th>
-            </tr></thead>
-            <tbody>
-                {checkups.into_iter().flat_map(|k| {
-                    let date = k.date;
-                    k.items.into_iter().map(move |i| view! {
-                        <tr>
-                            <td>{move || date.map(|x| format_date(lang.get(), x)).unwrap_or_default()}</td>
-                            <td>{i.name.clone().unwrap_or(i.code.clone())}</td>
-                            <td>{format!("{} {}", i.value_name.clone().or(i.value.clone()).unwrap_or_default(), i.unit.clone().unwrap_or_default())}</td>
-                        </tr>
-                    })
                 }).collect_view()}
             </tbody>
         </table>

@@ -847,16 +847,27 @@ fn pq(code: &str, name: &str, value: String, unit: &str) -> CheckupItem {
     }
 }
 
-/// Two yearly synthetic checkups (June of the last two years) for `key`.
+/// Five yearly synthetic checkups (June of each of the last five years) for
+/// `key`, newest first, with the usual 特定健診 items; the values drift a
+/// little from year to year so that trends have something to show. The blood
+/// lipids are measured every other year, as many facilities do.
 fn synthetic_checkups(key: &str, person: &PersonRow, today: NaiveDate) -> CheckupResults {
     let mut draw = Draw(key_hash(key) ^ 0x5555);
     let female = person.sex == Sex::Female;
     let height = if female { 1500 } else { 1620 } + draw.below(200) as i64; // mm
     let mut weight = if female { 480 } else { 600 } + draw.below(250) as i64; // 100 g
+    let mut waist = if female { 760 } else { 800 } + draw.below(150) as i64; // mm
     let mut systolic = 110 + draw.below(40) as i64;
+    let mut diastolic = 65 + draw.below(25) as i64;
+    let mut glucose = 85 + draw.below(30) as i64;
     let mut hba1c = 52 + draw.below(14) as i64; // tenths of %
+    let mut triglycerides = 70 + draw.below(120) as i64;
+    let mut hdl = 40 + draw.below(35) as i64;
+    let mut ldl = 90 + draw.below(70) as i64;
+    let mut egfr = 60 + draw.below(35) as i64;
+    let tenths = |v: i64| format!("{}.{}", v / 10, v % 10);
     let mut checkups = Vec::new();
-    for back in [1, 2] {
+    for back in 1..=5 {
         let year = today.year() - back;
         let date = NaiveDate::from_ymd_opt(year, 6, 1 + draw.below(28) as u32);
         let metabolic = if hba1c >= 65 || systolic >= 140 {
@@ -866,48 +877,44 @@ fn synthetic_checkups(key: &str, person: &PersonRow, today: NaiveDate) -> Checku
         } else {
             ("3", "非該当")
         };
-        checkups.push(Checkup {
-            date,
-            items: vec![
-                pq(
-                    "9N001000000000001",
-                    "身長",
-                    format!("{}.{}", height / 10, height % 10),
-                    "cm",
-                ),
-                pq(
-                    "9N006000000000001",
-                    "体重",
-                    format!("{}.{}", weight / 10, weight % 10),
-                    "kg",
-                ),
-                pq(
-                    "9A751000000000001",
-                    "収縮期血圧",
-                    systolic.to_string(),
-                    "mmHg",
-                ),
-                pq(
-                    "3D046000001920402",
-                    "HbA1c（NGSP値）",
-                    format!("{}.{}", hba1c / 10, hba1c % 10),
-                    "%",
-                ),
-                CheckupItem {
-                    code: "9N501000000000011".into(),
-                    name: Some("メタボリックシンドローム判定".into()),
-                    data_type: Some("CD".into()),
-                    value: Some(metabolic.0.into()),
-                    unit: None,
-                    oid: None,
-                    value_name: Some(metabolic.1.into()),
-                },
-            ],
+        let mut items = vec![
+            pq("9N001000000000001", "身長", tenths(height), "cm"),
+            pq("9N006000000000001", "体重", tenths(weight), "kg"),
+            pq("9N016160100000001", "腹囲(実測)", tenths(waist), "cm"),
+            pq("9A751000000000001", "収縮期血圧(1回目)", systolic.to_string(), "mmHg"),
+            pq("9A761000000000001", "拡張期血圧(1回目)", diastolic.to_string(), "mmHg"),
+            pq("3D010000001926101", "空腹時血糖", glucose.to_string(), "mg/dL"),
+            pq("3D046000001920402", "HbA1c（NGSP値）", tenths(hba1c), "%"),
+        ];
+        if back % 2 == 1 {
+            items.extend([
+                pq("3F015000002327101", "中性脂肪", triglycerides.to_string(), "mg/dL"),
+                pq("3F070000002327101", "HDLコレステロール", hdl.to_string(), "mg/dL"),
+                pq("3F077000002327101", "LDLコレステロール", ldl.to_string(), "mg/dL"),
+                pq("8A065000002391901", "eGFR", egfr.to_string(), "mL/min/1.73m2"),
+            ]);
+        }
+        items.push(CheckupItem {
+            code: "9N501000000000011".into(),
+            name: Some("メタボリックシンドローム判定".into()),
+            data_type: Some("CD".into()),
+            value: Some(metabolic.0.into()),
+            unit: None,
+            oid: None,
+            value_name: Some(metabolic.1.into()),
         });
+        checkups.push(Checkup { date, items });
         // The year before: a little lighter, a little lower.
         weight -= draw.below(20) as i64;
+        waist -= draw.below(15) as i64;
         systolic -= draw.below(6) as i64;
+        diastolic -= draw.below(4) as i64;
+        glucose -= draw.below(4) as i64;
         hba1c -= draw.below(3) as i64;
+        triglycerides -= draw.below(15) as i64;
+        hdl += draw.below(3) as i64;
+        ldl -= draw.below(8) as i64;
+        egfr += draw.below(3) as i64;
     }
     CheckupResults {
         patient: header(person),

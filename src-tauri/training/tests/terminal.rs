@@ -286,7 +286,9 @@ fn medication_and_checkups_with_a_grant() {
         .unwrap();
     assert_eq!(checkups.error, None);
     assert_eq!(checkups.patient.name.as_deref(), Some(p.name.as_str()));
-    assert_eq!(checkups.checkups.len(), 2);
+    // Five yearly checkups, newest first, through the Shift_JIS files.
+    assert_eq!(checkups.checkups.len(), 5);
+    assert!(checkups.checkups.windows(2).all(|w| w[0].date > w[1].date));
     assert!(checkups.checkups[0]
         .items
         .iter()
