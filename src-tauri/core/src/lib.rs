@@ -14,6 +14,7 @@ pub mod checkup;
 pub mod codes;
 pub mod digits;
 pub mod eligibility;
+pub mod home_visit;
 pub mod timeline;
 pub mod validation;
 pub mod wareki;
