@@ -21,6 +21,7 @@ pub mod wareki;
 
 pub use eligibility::*;
 pub mod consent;
+pub mod disaster;
 pub mod matching;
 pub mod message;
 pub mod medical;

@@ -22,7 +22,7 @@ use crate::Error;
 
 /// Bumped whenever the generator or the schema changes, so that old files are
 /// regenerated instead of reused.
-pub const GENERATOR_VERSION: &str = "2";
+pub const GENERATOR_VERSION: &str = "3";
 
 /// People written per transaction.
 const BATCH: u64 = 20_000;
@@ -249,8 +249,10 @@ fn write_population(path: &Path, people: u64, seed: u64) -> Result<(), Error> {
     conn.execute_batch(
         "CREATE UNIQUE INDEX qualifications_card
              ON qualifications (insurer_number, symbol, number, branch);
-         CREATE INDEX qualifications_person ON qualifications (person_id);",
+         CREATE INDEX qualifications_person ON qualifications (person_id);
+         CREATE INDEX persons_birth_sex ON persons (birth_date, sex);",
     )?;
+    conn.execute_batch(crate::disaster::WINDOWS_SCHEMA)?;
     let meta = [
         ("people", people.to_string()),
         ("seed", seed.to_string()),

@@ -20,8 +20,12 @@
 //! - `POST /api/v1/eligibility` with `madoguchi_core::EligibilityQuery` →
 //!   `madoguchi_core::EligibilityResult` (200, also for 該当資格なし), or 400 for
 //!   a body that is not a query.
+//! - `POST /api/v1/disaster/lookup` with `madoguchi_core::disaster::DisasterRequest`
+//!   → `madoguchi_core::disaster::DisasterAnswer`, or 403 `disaster_not_open`
+//!   when no [`disaster`] window is open for the facility's prefecture.
 
 mod data;
+pub mod disaster;
 mod generate;
 mod lookup;
 mod rng;

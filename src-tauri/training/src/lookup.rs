@@ -31,10 +31,10 @@ pub struct BadRequest {
 }
 
 /// One qualification row with its person.
-struct Found {
-    person: Person,
-    qualification: Qualification,
-    newer_from: Option<NaiveDate>,
+pub(crate) struct Found {
+    pub(crate) person: Person,
+    pub(crate) qualification: Qualification,
+    pub(crate) newer_from: Option<NaiveDate>,
 }
 
 fn date(row: &Row<'_>, col: &str) -> rusqlite::Result<Option<NaiveDate>> {
@@ -42,11 +42,11 @@ fn date(row: &Row<'_>, col: &str) -> rusqlite::Result<Option<NaiveDate>> {
     Ok(s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()))
 }
 
-const SELECT: &str = "SELECT q.*, p.name, p.name_kana, p.name_other, p.name_other_kana,
+pub(crate) const SELECT: &str = "SELECT q.*, p.name, p.name_kana, p.name_other, p.name_other_kana,
         p.sex, p.birth_date, p.address, p.post_number
     FROM qualifications q JOIN persons p ON p.id = q.person_id";
 
-fn found(row: &Row<'_>, with_limit: bool) -> rusqlite::Result<Found> {
+pub(crate) fn found(row: &Row<'_>, with_limit: bool) -> rusqlite::Result<Found> {
     let code = |col: &str| -> rusqlite::Result<Option<String>> { row.get(col) };
     let sex: i64 = row.get("sex")?;
     let person = Person {
@@ -119,7 +119,7 @@ fn found(row: &Row<'_>, with_limit: bool) -> rusqlite::Result<Found> {
 }
 
 /// The validity of one qualification on `on`.
-fn validity_on(q: &Qualification, newer_from: Option<NaiveDate>, on: NaiveDate) -> Validity {
+pub(crate) fn validity_on(q: &Qualification, newer_from: Option<NaiveDate>, on: NaiveDate) -> Validity {
     let started = q.valid_from.is_none_or(|f| f <= on);
     let ended = q.valid_until.is_some_and(|u| u < on);
     if started && !ended {
@@ -292,6 +292,22 @@ impl Population {
         confirmed_at: NaiveDateTime,
     ) -> Result<Result<EligibilityResult, BadRequest>, Error> {
         confirm(&self.connect()?, query, confirmed_at)
+    }
+
+    /// Every qualification of the population with its person, in id order,
+    /// as the service answers on `on` (`madoguchi-training export`).
+    pub fn export_on(
+        &self,
+        on: NaiveDate,
+        mut each: impl FnMut(SamplePerson) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let conn = self.connect()?;
+        let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY q.id"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            each(SamplePerson::from_found(found(r, false)?, on))?;
+        }
+        Ok(())
     }
 
     /// `n` people spread over the population, valid ones first, then (for

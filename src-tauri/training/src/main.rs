@@ -85,6 +85,21 @@ enum Command {
         #[command(flatten)]
         population: PopulationArgs,
     },
+    /// 災害時モード: declare, close and list disaster windows. The running
+    /// service reads them from the population file at every look-up.
+    Disaster {
+        #[command(subcommand)]
+        action: DisasterAction,
+    },
+    /// Print the whole population, one qualification (with its person) a line
+    /// as JSON, with what the service answers for it today.
+    Export {
+        /// JSON lines (the only format).
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        population: PopulationArgs,
+    },
     /// Simulate a patient tapping a マイナ保険証 on the card reader: drop a
     /// result file for the person into DIR/face/ and print its name.
     Tap {
@@ -107,6 +122,42 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum DisasterAction {
+    /// Open disaster mode for the facilities of a prefecture.
+    Open {
+        /// 都道府県番号 1–47 (the first two digits of the 医療機関コード).
+        #[arg(long)]
+        prefecture: u8,
+        /// Start: YYYY-MM-DD or YYYY-MM-DDTHH:MM (default: now).
+        #[arg(long)]
+        from: Option<String>,
+        /// End: YYYY-MM-DD (the whole day included) or YYYY-MM-DDTHH:MM
+        /// (default: until closed).
+        #[arg(long, conflicts_with = "days")]
+        until: Option<String>,
+        /// Length in days from the start.
+        #[arg(long)]
+        days: Option<u32>,
+        #[command(flatten)]
+        population: PopulationArgs,
+    },
+    /// Close every open window of a prefecture now.
+    Close {
+        #[arg(long)]
+        prefecture: u8,
+        #[command(flatten)]
+        population: PopulationArgs,
+    },
+    /// List the windows (one JSON object a line with --json).
+    List {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        population: PopulationArgs,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -121,6 +172,8 @@ fn main() -> ExitCode {
             utf8,
             population,
         } => oqs_terminal_command(&dir, utf8, &population),
+        Command::Disaster { action } => disaster_command(action),
+        Command::Export { json, population } => export_command(json, &population),
         Command::Tap {
             dir,
             person,
@@ -259,6 +312,104 @@ fn list_command(n: usize, json: bool, args: &PopulationArgs) -> Result<(), Strin
         write_table(&mut out, &people).map_err(io)?;
     }
     Ok(())
+}
+
+/// `YYYY-MM-DD` (its start, or with `end_of_day` the next midnight) or
+/// `YYYY-MM-DDTHH:MM[:SS]` (a space instead of `T` too).
+fn parse_time(s: &str, end_of_day: bool) -> Result<chrono::NaiveDateTime, String> {
+    let s = s.trim();
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        let d = if end_of_day { d + chrono::Days::new(1) } else { d };
+        return Ok(d.and_time(chrono::NaiveTime::MIN));
+    }
+    for f in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, f) {
+            return Ok(t);
+        }
+    }
+    Err(format!(
+        "cannot read {s:?}: write YYYY-MM-DD or YYYY-MM-DDTHH:MM (local time)"
+    ))
+}
+
+fn disaster_command(action: DisasterAction) -> Result<(), String> {
+    let now = chrono::Local::now().naive_local();
+    let db_error = |e: madoguchi_training::Error| e.to_string();
+    match action {
+        DisasterAction::Open {
+            prefecture,
+            from,
+            until,
+            days,
+            population,
+        } => {
+            let population = population.open()?;
+            let from = match from {
+                Some(f) => parse_time(&f, false)?,
+                None => now,
+            };
+            let until = match (until, days) {
+                (Some(u), _) => Some(parse_time(&u, true)?),
+                (None, Some(d)) => Some(from + chrono::Days::new(u64::from(d))),
+                (None, None) => None,
+            };
+            let w = population
+                .open_disaster(prefecture, from, until)
+                .map_err(db_error)?;
+            println!(
+                "disaster window {} opened for prefecture {:02} from {} until {}",
+                w.id,
+                w.prefecture,
+                w.opens_at,
+                w.until.map_or("closed".to_string(), |u| u.to_string())
+            );
+        }
+        DisasterAction::Close {
+            prefecture,
+            population,
+        } => {
+            let n = population
+                .open()?
+                .close_disaster(prefecture, now)
+                .map_err(db_error)?;
+            println!("closed {n} disaster window(s) of prefecture {prefecture:02}");
+        }
+        DisasterAction::List { json, population } => {
+            let windows = population.open()?.disaster_windows().map_err(db_error)?;
+            for w in windows {
+                if json {
+                    println!("{}", serde_json::to_string(&w).map_err(|e| e.to_string())?);
+                } else {
+                    println!(
+                        "{:>4}  {:02}  {}  {}  {}",
+                        w.id,
+                        w.prefecture,
+                        w.opens_at,
+                        w.until.map_or("-".to_string(), |u| u.to_string()),
+                        if w.is_open_at(now) { "open" } else { "closed" }
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn export_command(json: bool, args: &PopulationArgs) -> Result<(), String> {
+    if !json {
+        return Err("export writes JSON lines only: add --json".into());
+    }
+    let population = args.open()?;
+    let today = chrono::Local::now().date_naive();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    population
+        .export_on(today, |p| {
+            let line = serde_json::to_string(&p).map_err(|e| madoguchi_training::Error::Invalid(e.to_string()))?;
+            writeln!(out, "{line}")?;
+            Ok(())
+        })
+        .map_err(|e| e.to_string())?;
+    out.flush().map_err(|e| e.to_string())
 }
 
 /// Display width in a terminal: wide (全角) characters count 2.

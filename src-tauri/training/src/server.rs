@@ -115,6 +115,59 @@ async fn eligibility(State(state): State<ServiceState>, body: Bytes) -> Response
     }
 }
 
+async fn disaster_lookup(State(state): State<ServiceState>, body: Bytes) -> Response {
+    let request: madoguchi_core::disaster::DisasterRequest = match serde_json::from_slice(&body)
+    {
+        Ok(q) => q,
+        Err(e) => {
+            let code = if e.is_data() {
+                "invalid_body"
+            } else {
+                "invalid_json"
+            };
+            return error(
+                StatusCode::BAD_REQUEST,
+                code,
+                format!("リクエストを読めません: {e}"),
+            );
+        }
+    };
+    let now = chrono::Local::now().naive_local();
+    let conn = state.conn.clone();
+    let answer = tokio::task::spawn_blocking(move || {
+        let conn = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        crate::disaster::lookup(&conn, &request, now)
+    })
+    .await;
+    match answer {
+        Ok(Ok(Ok(answer))) => Json(answer).into_response(),
+        Ok(Ok(Err(bad))) => {
+            let status = if bad.code == madoguchi_core::disaster::NOT_OPEN_CODE {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            error(status, bad.code, bad.message)
+        }
+        Ok(Err(e)) => {
+            tracing::error!("disaster lookup failed: {e}");
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                format!("照会に失敗しました: {e}"),
+            )
+        }
+        Err(e) => {
+            tracing::error!("disaster task failed: {e}");
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "照会に失敗しました",
+            )
+        }
+    }
+}
+
 async fn not_found(uri: Uri) -> Response {
     error(
         StatusCode::NOT_FOUND,
@@ -136,6 +189,7 @@ pub fn router(state: ServiceState) -> Router {
     Router::new()
         .route(HEALTH_PATH, get(health))
         .route(ELIGIBILITY_PATH, post(eligibility))
+        .route(madoguchi_core::disaster::LOOKUP_PATH, post(disaster_lookup))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
