@@ -36,6 +36,10 @@ pub enum Command {
     /// The audit log of this desk.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// 災害時モード: `lookup` by four fields, `declare`/`end`/`status` of the
+    /// facility's local emergency.
+    #[command(subcommand)]
+    Disaster(crate::cli_disaster::DisasterCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -106,6 +110,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Oqs(OqsCommand::Parse { file })) => oqs_parse(settings.lang, &file),
         Some(Command::Oqs(OqsCommand::Ingest { dir })) => oqs_ingest(settings, &dir),
         Some(Command::Audit(cmd)) => audit(settings, cmd),
+        Some(Command::Disaster(cmd)) => crate::cli_disaster::disaster_cmd(settings, cmd),
         None => unreachable!("main opens the window when no subcommand is given"),
     }
 }

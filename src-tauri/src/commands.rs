@@ -136,3 +136,20 @@ pub async fn view_medical(desk: State<'_, DeskState>, id: i64, category: String)
     })
     .await
 }
+
+/// 災害時モード: the four-field look-up (`crate::disaster`); the role check,
+/// the refusal of a missing field and the audit entry are the desk's.
+#[tauri::command]
+pub async fn disaster_lookup(
+    desk: State<'_, DeskState>,
+    query: madoguchi_core::matching::DisasterQuery,
+) -> Result<crate::disaster::DisasterLookup, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.disaster_lookup(&query, crate::disaster::LookupRoute::Auto, now())).await
+}
+
+/// Who is signed in (in training mode, the trainee).
+#[tauri::command]
+pub fn signed_in(desk: State<'_, DeskState>) -> Option<crate::session::SignedIn> {
+    desk.signed_in(now())
+}

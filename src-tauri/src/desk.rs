@@ -84,6 +84,8 @@ pub struct Desk {
     on_card_tap: RwLock<Option<Arc<dyn Fn(Result<CheckOutcome, ApiError>) + Send + Sync>>>,
     /// The desk itself, for the watcher's callback (no cycle: weak).
     me: std::sync::Weak<Desk>,
+    /// Who is signed in (see `crate::session`).
+    pub(crate) session: Mutex<Option<madoguchi_core::staff::Session>>,
 }
 
 impl Desk {
@@ -104,6 +106,7 @@ impl Desk {
             medical: RwLock::new(None),
             training_terminal: Mutex::new(None),
             on_card_tap: RwLock::new(None),
+            session: Mutex::new(None),
         }))
     }
 
@@ -262,6 +265,8 @@ impl Desk {
     /// backend, by `consent::decide`, for viewing and for fetching. Without
     /// it nothing is requested and nothing is returned.
     pub fn view_medical(&self, check_id: i64, category: ConsentCategory, now: NaiveDateTime) -> Result<MedicalView, ApiError> {
+        // The qualified role first (`crate::session`); refusals are logged.
+        self.authorize(madoguchi_core::staff::Action::ViewMedical, Some(AuditAction::MedicalView), now)?;
         let result = self.check_result(check_id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))?;
         let q = result.qualification.as_ref().ok_or_else(|| ApiError::new(Msg::new("medical-no-patient")))?;
         let key = q.person_key();
@@ -488,6 +493,17 @@ impl Desk {
         self.store.lock().unwrap().check_result(id).map_err(store_error)
     }
 
+    pub(crate) fn store_handle(&self) -> &Mutex<Store> {
+        &self.store
+    }
+
+    /// The connected gateway, or why there is none.
+    pub(crate) fn gateway_handle(&self) -> Result<Arc<dyn Gateway>, ApiError> {
+        self.gateway.read().unwrap().clone().ok_or_else(|| {
+            ApiError::new(self.status().problem.unwrap_or_else(|| Msg::new("service-starting")))
+        })
+    }
+
     /// Stops the card-tap watcher and the embedded training service.
     pub fn shutdown(&self) {
         self.stop_background();
@@ -501,7 +517,7 @@ impl Drop for Desk {
 }
 
 /// The facility code the training terminal is addressed with.
-const TRAINING_FACILITY_CODE: &str = "1399999999";
+pub(crate) const TRAINING_FACILITY_CODE: &str = "1399999999";
 
 fn running_population(training: &Mutex<Option<madoguchi_training::RunningService>>) -> Result<madoguchi_training::Population, Msg> {
     training

@@ -8,7 +8,10 @@
 
 pub mod cli;
 pub mod commands;
+pub mod cli_disaster;
 pub mod desk;
+pub mod disaster;
+pub mod session;
 pub mod settings;
 
 use std::sync::{Arc, OnceLock};
@@ -56,6 +59,8 @@ pub fn run_gui() -> std::process::ExitCode {
             commands::save_settings,
             commands::simulate_card_tap,
             commands::view_medical,
+            commands::disaster_lookup,
+            commands::signed_in,
         ])
         .setup(|app| {
             // Card taps reach the window as an event, without typing.

@@ -42,4 +42,21 @@ pub trait Gateway: Send + Sync {
     fn info(&self) -> Result<ServiceInfo, GatewayError>;
     /// A short description for messages: the URL or the folder.
     fn target(&self) -> String;
+    /// 災害時モード: the four-field look-up (`madoguchi_core::disaster`).
+    /// The default says the look-up is not available this way (the OQS
+    /// folder: OQS-INTERFACE.md defines no disaster file), as a
+    /// [`GatewayError::Service`] with code
+    /// [`madoguchi_core::disaster::UNAVAILABLE_CODE`].
+    fn disaster_lookup(
+        &self,
+        _request: &madoguchi_core::disaster::DisasterRequest,
+    ) -> Result<madoguchi_core::disaster::DisasterAnswer, GatewayError> {
+        Err(GatewayError::Service {
+            code: madoguchi_core::disaster::UNAVAILABLE_CODE.into(),
+            message: format!(
+                "災害時の照会は {} では使えません (no disaster look-up through this connection)",
+                self.target()
+            ),
+        })
+    }
 }

@@ -105,4 +105,17 @@ impl Gateway for HttpGateway {
     fn target(&self) -> String {
         self.base.clone()
     }
+
+    fn disaster_lookup(
+        &self,
+        request: &madoguchi_core::disaster::DisasterRequest,
+    ) -> Result<madoguchi_core::disaster::DisasterAnswer, GatewayError> {
+        let response = self
+            .client
+            .post(format!("{}{}", self.base, madoguchi_core::disaster::LOOKUP_PATH))
+            .json(request)
+            .send()
+            .map_err(|e| self.map_send_error(e))?;
+        self.read_json(response)
+    }
 }

@@ -696,6 +696,34 @@ impl Store {
         }))
     }
 
+    /// The latest cacheable result of every card whose holder was born on
+    /// `birth` (the offline 災害時モード look-up's candidates; the desk runs the
+    /// core matcher on them). A scan of the checks of that birth date.
+    pub fn cached_results_born_on(&self, birth: NaiveDate) -> Result<Vec<EligibilityResult>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, person_key, result_json FROM checks
+             WHERE birth_date = ?1 AND cacheable = 1
+             ORDER BY person_key, checked_at DESC, id DESC",
+        )?;
+        let mut rows = stmt.query([birth.to_string()])?;
+        let mut out = Vec::new();
+        let mut last_key: Option<String> = None;
+        while let Some(r) = rows.next()? {
+            let key: String = r.get(1)?;
+            if last_key.as_deref() == Some(key.as_str()) {
+                continue;
+            }
+            let id: i64 = r.get(0)?;
+            let json: String = r.get(2)?;
+            out.push(
+                serde_json::from_str(&json)
+                    .map_err(|e| StoreError::Corrupt(format!("checks.{id}: {e}")))?,
+            );
+            last_key = Some(key);
+        }
+        Ok(out)
+    }
+
     // ---- deferred checks ------------------------------------------------
 
     /// Queues a check that could not be made at the visit; due at once.

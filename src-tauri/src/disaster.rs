@@ -1,0 +1,334 @@
+//! 災害時モード at the desk: the four-field look-up, online through the
+//! gateway, offline over the local cache, and the facility's local emergency.
+//!
+//! * Only the qualified role may look up ([`Action::DisasterLookup`], checked by
+//!   [`Desk::authorize`]); a qualified person or an administrator declares and
+//!   ends the local emergency.
+//! * A query missing a field (or otherwise unreadable) is refused before any
+//!   search, by the core ([`prepare`]).
+//! * **Online**: the gateway's disaster look-up, for the facility's prefecture
+//!   (the first two digits of the 医療機関コード; in training mode with the
+//!   default code, the training facility's). The service answers only while a
+//!   disaster window is open there; else "disaster mode is not open here".
+//! * **Offline**: the same core matcher over the latest cached eligibility
+//!   result of everyone born on the queried day — only when the gateway
+//!   cannot be reached **and** the facility has declared a local emergency.
+//! * The local emergency is kept in the audit log itself: the last
+//!   `local_emergency` entry (`declared` / `ended`) is the state, so declaring
+//!   is logged by construction and survives a restart.
+//! * Every look-up, refused or not, is an audit entry: who, role, when, the
+//!   four fields as typed, the outcome, online or offline.
+
+use chrono::NaiveDateTime;
+use madoguchi_adapters::audit::{AuditAction, AuditFilter, NewAuditEntry};
+use madoguchi_adapters::gateway::GatewayError;
+use madoguchi_core::disaster::{
+    prefecture_of_facility, DisasterAnswer, DisasterRequest, NOT_OPEN_CODE, UNAVAILABLE_CODE,
+};
+use madoguchi_core::matching::{prepare, Candidate, DisasterQuery, MatchOutcome};
+use madoguchi_core::message::{ApiError, Msg};
+use madoguchi_core::staff::{Action, Session};
+use madoguchi_core::EligibilityResult;
+use serde::{Deserialize, Serialize};
+
+use crate::desk::{gateway_msg, store_msg, Desk, TRAINING_FACILITY_CODE};
+
+/// Where the answer came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LookupMode {
+    /// The service (the national system, or the training service).
+    Online,
+    /// The local cache, during a declared local emergency.
+    Offline,
+}
+
+/// How a look-up should be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LookupRoute {
+    /// Online; offline when the service cannot be reached and a local
+    /// emergency is declared.
+    #[default]
+    Auto,
+    /// Only the local cache (still only when the service cannot be reached
+    /// and a local emergency is declared).
+    Offline,
+}
+
+/// The answer at the desk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DisasterLookup {
+    pub outcome: MatchOutcome,
+    /// Only when exactly one person was found.
+    pub result: Option<EligibilityResult>,
+    pub mode: LookupMode,
+    /// The headline (`matching-found`, `matching-ambiguous` …).
+    pub message: Msg,
+    /// Offline: when the cached answer was confirmed.
+    pub as_of: Option<NaiveDateTime>,
+}
+
+/// The facility's local emergency, when declared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalEmergency {
+    pub declared_at: NaiveDateTime,
+    pub declared_by: String,
+    pub reason: Option<String>,
+}
+
+const DECLARED: &str = "declared";
+const ENDED: &str = "ended";
+
+impl Desk {
+    /// The local emergency in force, from the audit log.
+    pub fn local_emergency(&self) -> Result<Option<LocalEmergency>, ApiError> {
+        let entries = self
+            .store_handle()
+            .lock()
+            .unwrap()
+            .audit_query(&AuditFilter {
+                action: Some(AuditAction::LocalEmergency),
+                ..AuditFilter::default()
+            })
+            .map_err(|e| ApiError::new(Msg::new("store-sql").arg("detail", e)))?;
+        Ok(entries
+            .into_iter()
+            .next_back()
+            .filter(|e| e.outcome == DECLARED)
+            .map(|e| LocalEmergency {
+                declared_at: e.at,
+                declared_by: e.staff_id,
+                reason: e.reason,
+            }))
+    }
+
+    /// Declares the facility's local emergency (qualified or administrator;
+    /// logged): the offline look-up becomes possible while the service
+    /// cannot be reached.
+    pub fn declare_local_emergency(
+        &self,
+        reason: &str,
+        now: NaiveDateTime,
+    ) -> Result<LocalEmergency, ApiError> {
+        let session = self.authorize(
+            Action::DeclareLocalEmergency,
+            Some(AuditAction::LocalEmergency),
+            now,
+        )?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(ApiError::new(Msg::new("disaster-emergency-reason-missing")));
+        }
+        if let Some(e) = self.local_emergency()? {
+            return Ok(e);
+        }
+        self.audit_as(&session, AuditAction::LocalEmergency, None, DECLARED, Some(reason), now);
+        Ok(LocalEmergency {
+            declared_at: now,
+            declared_by: session.staff_id,
+            reason: Some(reason.to_string()),
+        })
+    }
+
+    /// Ends the local emergency (logged); true when one was in force.
+    pub fn end_local_emergency(&self, now: NaiveDateTime) -> Result<bool, ApiError> {
+        let session = self.authorize(
+            Action::DeclareLocalEmergency,
+            Some(AuditAction::LocalEmergency),
+            now,
+        )?;
+        if self.local_emergency()?.is_none() {
+            return Ok(false);
+        }
+        self.audit_as(&session, AuditAction::LocalEmergency, None, ENDED, None, now);
+        Ok(true)
+    }
+
+    /// The facility code the look-up is made for.
+    fn disaster_facility_code(&self) -> Result<String, ApiError> {
+        let code = self.settings().facility_code;
+        if prefecture_of_facility(&code).is_some() {
+            return Ok(code);
+        }
+        if self.status().training {
+            return Ok(TRAINING_FACILITY_CODE.to_string());
+        }
+        Err(ApiError::new(
+            Msg::new("disaster-facility-code").arg("code", code),
+        ))
+    }
+
+    /// The 災害時モード look-up (see the module's documentation).
+    pub fn disaster_lookup(
+        &self,
+        query: &DisasterQuery,
+        route: LookupRoute,
+        now: NaiveDateTime,
+    ) -> Result<DisasterLookup, ApiError> {
+        let session = self.authorize(
+            Action::DisasterLookup,
+            Some(AuditAction::DisasterLookup),
+            now,
+        )?;
+        let log = |mode: Option<LookupMode>, outcome: &str, key: Option<String>| {
+            self.audit_disaster(&session, query, mode, outcome, key, now)
+        };
+        let prepared = match prepare(query) {
+            Ok(p) => p,
+            Err(problems) => {
+                log(None, "refused", None);
+                let outcome = MatchOutcome::Refused { problems };
+                return Ok(DisasterLookup {
+                    message: outcome.message(),
+                    outcome,
+                    result: None,
+                    mode: LookupMode::Online,
+                    as_of: None,
+                });
+            }
+        };
+        let gateway = self.gateway_handle()?;
+        let online_error = match route {
+            LookupRoute::Auto => {
+                let request = DisasterRequest {
+                    facility_code: self.disaster_facility_code()?,
+                    query: query.clone(),
+                };
+                match gateway.disaster_lookup(&request) {
+                    Ok(DisasterAnswer { outcome, result }) => {
+                        log(Some(LookupMode::Online), outcome_code(&outcome), found_key(&outcome));
+                        return Ok(DisasterLookup {
+                            message: outcome.message(),
+                            outcome,
+                            result,
+                            mode: LookupMode::Online,
+                            as_of: None,
+                        });
+                    }
+                    Err(e) => e,
+                }
+            }
+            // Offline asked for: still only when the service is unreachable.
+            LookupRoute::Offline => match gateway.info() {
+                Ok(_) => {
+                    log(Some(LookupMode::Offline), "refused_online", None);
+                    return Err(ApiError::new(Msg::new("disaster-offline-while-online")));
+                }
+                Err(e) => e,
+            },
+        };
+        match &online_error {
+            GatewayError::Unreachable { .. } | GatewayError::Timeout { .. } => {}
+            GatewayError::Service { code, .. } if code == NOT_OPEN_CODE => {
+                log(Some(LookupMode::Online), "not_open", None);
+                return Err(ApiError::new(Msg::new("disaster-not-open")));
+            }
+            GatewayError::Service { code, .. } if code == UNAVAILABLE_CODE => {
+                log(Some(LookupMode::Online), "unavailable", None);
+                return Err(ApiError::new(
+                    Msg::new("disaster-unavailable").arg("target", gateway.target()),
+                ));
+            }
+            _ => {
+                log(Some(LookupMode::Online), "error", None);
+                return Err(ApiError::new(gateway_msg(online_error)));
+            }
+        }
+        // The service cannot be reached.
+        if self.local_emergency()?.is_none() {
+            log(Some(LookupMode::Offline), "no_local_emergency", None);
+            return Err(ApiError::new(
+                Msg::new("disaster-offline-needs-emergency").arg("target", gateway.target()),
+            ));
+        }
+        let cached = self
+            .store_handle()
+            .lock()
+            .unwrap()
+            .cached_results_born_on(prepared.birth_date())
+            .map_err(|e| ApiError::new(store_msg(&e)))?;
+        let candidates: Vec<(Candidate, &EligibilityResult)> = cached
+            .iter()
+            .filter_map(|r| candidate(r).map(|c| (c, r)))
+            .collect();
+        let outcome = prepared.outcome(candidates.iter().map(|(c, _)| c));
+        let result = match &outcome {
+            MatchOutcome::Found { key, .. } => candidates
+                .iter()
+                .find(|(c, _)| &c.key == key)
+                .map(|(_, r)| (*r).clone()),
+            _ => None,
+        };
+        log(Some(LookupMode::Offline), outcome_code(&outcome), found_key(&outcome));
+        Ok(DisasterLookup {
+            message: outcome.message(),
+            as_of: result.as_ref().map(|r| r.confirmed_at),
+            outcome,
+            result,
+            mode: LookupMode::Offline,
+        })
+    }
+
+    fn audit_disaster(
+        &self,
+        session: &Session,
+        query: &DisasterQuery,
+        mode: Option<LookupMode>,
+        outcome: &str,
+        patient_key: Option<String>,
+        now: NaiveDateTime,
+    ) {
+        self.audit_entry(NewAuditEntry {
+            at: now,
+            staff_id: session.staff_id.clone(),
+            role: Some(session.role),
+            action: AuditAction::DisasterLookup,
+            patient_key,
+            outcome: outcome.to_string(),
+            reason: None,
+            detail: Some(serde_json::json!({
+                "query": query,
+                "mode": mode,
+            })),
+        });
+    }
+}
+
+/// The outcome's code in the audit log and on the command line.
+pub fn outcome_code(o: &MatchOutcome) -> &'static str {
+    match o {
+        MatchOutcome::Found { .. } => "found",
+        MatchOutcome::NotFound { .. } => "not_found",
+        MatchOutcome::Ambiguous { .. } => "ambiguous",
+        MatchOutcome::Refused { .. } => "refused",
+    }
+}
+
+fn found_key(o: &MatchOutcome) -> Option<String> {
+    match o {
+        MatchOutcome::Found { key, .. } => Some(key.clone()),
+        _ => None,
+    }
+}
+
+/// A cached result as a candidate of the matcher (key: the JP-CLINS person key).
+fn candidate(r: &EligibilityResult) -> Option<Candidate> {
+    let p = r.person.as_ref()?;
+    let q = r.qualification.as_ref()?;
+    Some(Candidate {
+        key: format!(
+            "{}:{}:{}:{}",
+            q.insurer_number.as_str(),
+            q.symbol,
+            q.number,
+            q.branch.clone().unwrap_or_default()
+        ),
+        name: p.name.clone(),
+        name_kana: p.name_kana.clone(),
+        sex: p.sex,
+        birth_date: p.birth_date,
+        address: p.address.clone(),
+        insurer_name: q.insurer_name.clone(),
+    })
+}

@@ -1,0 +1,296 @@
+//! 災害時モード at the desk against the real training service (a child
+//! process on 127.0.0.1): the window is declared with the service's own admin
+//! command, the desk looks up online, offline during a local emergency, checks
+//! roles, and logs every look-up.
+
+mod common;
+
+use std::process::Command;
+
+use madoguchi_adapters::audit::AuditAction;
+use madoguchi_app::desk::Desk;
+use madoguchi_app::disaster::{LookupMode, LookupRoute};
+use madoguchi_app::settings::Settings;
+use madoguchi_core::matching::{DisasterQuery, MatchOutcome};
+use madoguchi_core::staff::{Role, Session};
+use madoguchi_core::validation::CardInput;
+use serde_json::Value;
+
+/// A valid person of the served population, with the fields the look-up needs.
+struct Person {
+    name: String,
+    kana: String,
+    birth: String,
+    sex: &'static str,
+    address: String,
+    card: CardInput,
+    key: String,
+}
+
+fn person(service: &common::TrainingService) -> Person {
+    let out = Command::new(common::training_bin())
+        .args(["list", "--sample", "1", "--json", "--people", &service.people.to_string(), "--seed", &service.seed.to_string(), "--db"])
+        .arg(&service.db)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_str(String::from_utf8(out.stdout).unwrap().lines().next().unwrap()).unwrap();
+    let s = |k: &str| v[k].as_str().unwrap().to_string();
+    Person {
+        name: s("name"),
+        kana: s("name_kana"),
+        birth: s("birth_date"),
+        sex: if v["sex"] == "male" { "男" } else { "女" },
+        address: s("address"),
+        key: format!("{}:{}:{}:{}", s("insurer_number"), s("symbol"), s("number"), s("branch")),
+        card: CardInput {
+            insurer_number: s("insurer_number"),
+            symbol: s("symbol"),
+            number: s("number"),
+            branch: s("branch"),
+            birth_date: s("birth_date"),
+        },
+    }
+}
+
+/// `madoguchi-training disaster …` on the running service's population file.
+fn training_admin(service: &common::TrainingService, args: &[&str]) {
+    let out = Command::new(common::training_bin())
+        .args(args)
+        .args(["--people", &service.people.to_string(), "--seed", &service.seed.to_string(), "--db"])
+        .arg(&service.db)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn query(p: &Person, name: &str, hint: &str) -> DisasterQuery {
+    DisasterQuery { name: name.into(), birth_date: p.birth.clone(), sex: p.sex.into(), hint: hint.into() }
+}
+
+fn desk_for(service: &common::TrainingService, data: &std::path::Path, facility: &str) -> std::sync::Arc<Desk> {
+    let settings = Settings {
+        data_dir: data.to_path_buf(),
+        service_url: Some(service.url.clone()),
+        facility_code: facility.into(),
+        timeout_secs: 2,
+        ..Settings::default()
+    };
+    let desk = Desk::open(settings).unwrap();
+    desk.connect();
+    desk
+}
+
+fn now() -> chrono::NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+fn disaster_entries(desk: &Desk) -> Vec<madoguchi_adapters::audit::AuditEntry> {
+    desk.audit_entries().unwrap().into_iter().filter(|e| e.action == AuditAction::DisasterLookup).collect()
+}
+
+#[test]
+fn online_lookup_answers_only_while_the_prefecture_has_a_window_and_is_logged() {
+    let service = common::TrainingService::start(1_000, 31);
+    let p = person(&service);
+    let data = tempfile::tempdir().unwrap();
+    let desk = desk_for(&service, data.path(), "1312345678");
+    let part: String = p.address.chars().skip(3).take(4).collect();
+
+    // No window yet: "disaster mode is not open here".
+    let err = desk.disaster_lookup(&query(&p, &p.name, &part), LookupRoute::Auto, now()).unwrap_err();
+    assert_eq!(err.message.id, "disaster-not-open");
+
+    // Another prefecture's window does not open ours.
+    training_admin(&service, &["disaster", "open", "--prefecture", "14", "--days", "1"]);
+    let err = desk.disaster_lookup(&query(&p, &p.name, &part), LookupRoute::Auto, now()).unwrap_err();
+    assert_eq!(err.message.id, "disaster-not-open");
+
+    training_admin(&service, &["disaster", "open", "--prefecture", "13", "--days", "1"]);
+    let l = desk.disaster_lookup(&query(&p, &p.kana, &part), LookupRoute::Auto, now()).unwrap();
+    assert_eq!(l.mode, LookupMode::Online);
+    match &l.outcome {
+        MatchOutcome::Found { key, .. } => assert_eq!(key, &p.key),
+        other => panic!("expected found, got {other:?}"),
+    }
+    assert_eq!(l.result.as_ref().unwrap().person.as_ref().unwrap().name, p.name);
+    assert_eq!(l.message.id, "matching-found");
+
+    // A missing field: refused before any search, and logged as refused.
+    let l = desk.disaster_lookup(&query(&p, &p.name, ""), LookupRoute::Auto, now()).unwrap();
+    assert!(matches!(l.outcome, MatchOutcome::Refused { .. }));
+    assert!(l.result.is_none());
+
+    training_admin(&service, &["disaster", "close", "--prefecture", "13"]);
+    let err = desk.disaster_lookup(&query(&p, &p.name, &part), LookupRoute::Auto, now()).unwrap_err();
+    assert_eq!(err.message.id, "disaster-not-open");
+
+    // Every look-up is in the audit log: who, role, the fields, the outcome, online.
+    let entries = disaster_entries(&desk);
+    let outcomes: Vec<&str> = entries.iter().map(|e| e.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["not_open", "not_open", "found", "refused", "not_open"]);
+    let found = &entries[2];
+    assert_eq!(found.staff_id, "trainee");
+    assert_eq!(found.role, Some(Role::Qualified));
+    assert_eq!(found.patient_key.as_deref(), Some(p.key.as_str()));
+    let detail: Value = serde_json::from_str(found.detail.as_deref().unwrap()).unwrap();
+    assert_eq!(detail["mode"], "online");
+    assert_eq!(detail["query"]["name"], p.kana.as_str());
+    assert_eq!(detail["query"]["hint"], part.as_str());
+    assert!(desk.audit_verify().is_ok());
+}
+
+#[test]
+fn a_receptionist_is_refused_a_disaster_lookup_and_a_medical_view() {
+    let service = common::TrainingService::start(1_000, 32);
+    training_admin(&service, &["disaster", "open", "--prefecture", "13"]);
+    let p = person(&service);
+    let data = tempfile::tempdir().unwrap();
+    let desk = desk_for(&service, data.path(), "1312345678");
+    let checked = desk.check(&p.card, now()).unwrap();
+    desk.sign_in_session(Session::new("uketsuke1", "受付 花子", Role::Receptionist, now()), now());
+
+    let err = desk.disaster_lookup(&query(&p, &p.name, &p.address), LookupRoute::Auto, now()).unwrap_err();
+    assert_eq!(err.message.id, "staff-refused");
+    assert!(err.message.args.contains(&("role".to_string(), "receptionist".to_string())));
+    let err = desk
+        .view_medical(checked.check_id.unwrap(), madoguchi_core::ConsentCategory::Medication, now())
+        .unwrap_err();
+    assert_eq!(err.message.id, "staff-refused");
+    // Both refusals are logged in the receptionist's name.
+    let denied: Vec<_> = desk.audit_entries().unwrap().into_iter().filter(|e| e.outcome == "denied").collect();
+    assert_eq!(denied.len(), 2);
+    assert!(denied.iter().all(|e| e.staff_id == "uketsuke1" && e.role == Some(Role::Receptionist)));
+
+    // The qualified role may.
+    desk.sign_out(now());
+    desk.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
+    let l = desk.disaster_lookup(&query(&p, &p.name, &p.address), LookupRoute::Auto, now()).unwrap();
+    assert!(matches!(l.outcome, MatchOutcome::Found { .. }), "{:?}", l.outcome);
+
+    // An idle session locks: refused, and the lock is logged.
+    let later = now() + chrono::Duration::minutes(11);
+    let err = desk.disaster_lookup(&query(&p, &p.name, &p.address), LookupRoute::Auto, later).unwrap_err();
+    assert_eq!(err.message.id, "staff-refused-locked");
+    assert!(desk.audit_entries().unwrap().iter().any(|e| e.action == AuditAction::SessionLocked && e.staff_id == "dr1"));
+}
+
+#[test]
+fn offline_lookup_needs_an_unreachable_service_and_a_declared_local_emergency() {
+    let service = common::TrainingService::start(1_000, 33);
+    let p = person(&service);
+    let data = tempfile::tempdir().unwrap();
+    let desk = desk_for(&service, data.path(), "1312345678");
+    // The desk has seen this patient before (the cache).
+    desk.check(&p.card, now()).unwrap();
+    desk.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
+
+    // While the service answers, the offline route is refused.
+    let err = desk.disaster_lookup(&query(&p, &p.name, &p.address), LookupRoute::Offline, now()).unwrap_err();
+    assert_eq!(err.message.id, "disaster-offline-while-online");
+
+    drop(service);
+    // Unreachable, but no local emergency yet.
+    let err = desk.disaster_lookup(&query(&p, &p.name, &p.address), LookupRoute::Auto, now()).unwrap_err();
+    assert_eq!(err.message.id, "disaster-offline-needs-emergency");
+    assert!(desk.local_emergency().unwrap().is_none());
+
+    // A reason is required; then the declaration is logged and in force.
+    assert_eq!(desk.declare_local_emergency("  ", now()).unwrap_err().message.id, "disaster-emergency-reason-missing");
+    let e = desk.declare_local_emergency("回線断", now()).unwrap();
+    assert_eq!(e.declared_by, "dr1");
+    assert!(desk.local_emergency().unwrap().is_some());
+
+    let part: String = p.address.chars().skip(3).take(4).collect();
+    let l = desk.disaster_lookup(&query(&p, &p.kana, &part), LookupRoute::Auto, now()).unwrap();
+    assert_eq!(l.mode, LookupMode::Offline);
+    match &l.outcome {
+        MatchOutcome::Found { key, .. } => assert_eq!(key, &p.key),
+        other => panic!("expected found, got {other:?}"),
+    }
+    assert!(l.as_of.is_some(), "offline answers say when they were confirmed");
+    // A one-day birth-date error is not the same person, offline too.
+    let mut wrong = query(&p, &p.name, &part);
+    let d = chrono::NaiveDate::parse_from_str(&p.birth, "%Y-%m-%d").unwrap() + chrono::Days::new(1);
+    wrong.birth_date = d.to_string();
+    let l = desk.disaster_lookup(&wrong, LookupRoute::Offline, now()).unwrap();
+    assert!(matches!(l.outcome, MatchOutcome::NotFound { .. }), "{:?}", l.outcome);
+
+    assert!(desk.end_local_emergency(now()).unwrap());
+    let err = desk.disaster_lookup(&query(&p, &p.name, &part), LookupRoute::Auto, now()).unwrap_err();
+    assert_eq!(err.message.id, "disaster-offline-needs-emergency");
+
+    let entries = disaster_entries(&desk);
+    let logged: Vec<(&str, Option<String>)> = entries
+        .iter()
+        .map(|e| {
+            let d: Value = serde_json::from_str(e.detail.as_deref().unwrap()).unwrap();
+            (e.outcome.as_str(), d["mode"].as_str().map(str::to_string))
+        })
+        .collect();
+    assert_eq!(
+        logged,
+        [
+            ("refused_online", Some("offline".into())),
+            ("no_local_emergency", Some("offline".into())),
+            ("found", Some("offline".into())),
+            ("not_found", Some("offline".into())),
+            ("no_local_emergency", Some("offline".into())),
+        ]
+    );
+    let emergencies: Vec<_> = desk
+        .audit_entries()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == AuditAction::LocalEmergency)
+        .map(|e| (e.outcome, e.staff_id))
+        .collect();
+    assert_eq!(emergencies, [("declared".to_string(), "dr1".to_string()), ("ended".to_string(), "dr1".to_string())]);
+}
+
+fn madoguchi(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(common::madoguchi_bin())
+        .args(args)
+        .env("MADOGUCHI_DATA_DIR", data)
+        .env("MADOGUCHI_SETTINGS", data.join("none.json"))
+        .env("MADOGUCHI_FACILITY_CODE", "1312345678")
+        .env_remove("MADOGUCHI_SERVICE_URL")
+        .env_remove("MADOGUCHI_LANG")
+        .output()
+        .expect("madoguchi runs")
+}
+
+#[test]
+fn the_command_line_prints_one_json_object() {
+    let service = common::TrainingService::start(1_000, 34);
+    training_admin(&service, &["disaster", "open", "--prefecture", "13", "--days", "2"]);
+    let p = person(&service);
+    let data = tempfile::tempdir().unwrap();
+    let run = |name: &str, hint: &str| {
+        madoguchi(
+            data.path(),
+            &["disaster", "lookup", "--service", &service.url, "--name", name, "--birth", &p.birth, "--sex", p.sex, "--hint", hint],
+        )
+    };
+    let out = run(&p.name, &p.address);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outcome"], "found");
+    assert_eq!(v["candidates"], 1);
+    assert_eq!(v["person"]["name"], p.name.as_str());
+    assert!(v["matched"].as_array().unwrap().len() >= 4);
+
+    // A missing field: outcome refused, exit 2, nothing searched.
+    let out = run(&p.name, "");
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outcome"], "refused");
+    assert!(v.get("person").is_none());
+    assert!(v["problems"][0].as_str().unwrap().contains("保険者名または住所"));
+
+    // Closed: a clear message, exit 3.
+    training_admin(&service, &["disaster", "close", "--prefecture", "13"]);
+    let out = run(&p.name, &p.address);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("災害時モードが開始されていません"));
+}
