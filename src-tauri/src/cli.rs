@@ -36,6 +36,15 @@ pub enum Command {
     /// The audit log of this desk.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Writes an encrypted backup of the local database (`--out FILE`), or
+    /// checks one (`verify FILE`). Passphrase: asked, or MADOGUCHI_BACKUP_PASSPHRASE.
+    Backup(crate::cli_backup::BackupArgs),
+    /// Restores a backup as this computer's local database (`--replace` to
+    /// replace the one already here).
+    Restore(crate::cli_backup::RestoreArgs),
+    /// The local cache: `stats` (counts, oldest entry, queue length).
+    #[command(subcommand)]
+    Cache(crate::cli_backup::CacheCommand),
     /// 災害時モード: `lookup` by four fields, `declare`/`end`/`status` of the
     /// facility's local emergency.
     #[command(subcommand)]
@@ -110,6 +119,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Oqs(OqsCommand::Parse { file })) => oqs_parse(settings.lang, &file),
         Some(Command::Oqs(OqsCommand::Ingest { dir })) => oqs_ingest(settings, &dir),
         Some(Command::Audit(cmd)) => audit(settings, cmd),
+        Some(Command::Backup(args)) => crate::cli_backup::backup_cmd(settings, args),
+        Some(Command::Restore(args)) => crate::cli_backup::restore_cmd(settings, args),
+        Some(Command::Cache(cmd)) => crate::cli_backup::cache_cmd(settings, cmd),
         Some(Command::Disaster(cmd)) => crate::cli_disaster::disaster_cmd(settings, cmd),
         None => unreachable!("main opens the window when no subcommand is given"),
     }

@@ -93,7 +93,7 @@ impl Desk {
     /// ([`Desk::connect`]) so that the window can paint before a training
     /// population is generated.
     pub fn open(settings: Settings) -> Result<Arc<Desk>, StoreError> {
-        let store = Store::open(&settings.database_path())?;
+        let store = crate::storage::open(&settings)?;
         Ok(Arc::new_cyclic(|me| Desk {
             me: me.clone(),
             settings: RwLock::new(settings),
@@ -457,6 +457,13 @@ impl Desk {
             .unwrap()
             .audit_query(&madoguchi_adapters::audit::AuditFilter::default())
             .map_err(|e| ApiError::new(Msg::new("store-sql").arg("detail", e)))
+    }
+
+    /// Deletes cached medical information older than the settings'
+    /// retention period (see [`crate::retention`] for when).
+    pub fn purge_medical(&self, now: NaiveDateTime) -> Result<madoguchi_adapters::store::PurgeReport, ApiError> {
+        let days = self.settings.read().unwrap().medical_retention_days;
+        self.store.lock().unwrap().purge(now, chrono::Duration::days(days.into())).map_err(store_error)
     }
 
     /// How many checks wait for the service.

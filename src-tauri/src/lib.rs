@@ -7,12 +7,15 @@
 //! - [`settings`]: where data lives and which service to use.
 
 pub mod cli;
+pub mod cli_backup;
 pub mod commands;
 pub mod cli_disaster;
 pub mod desk;
+pub mod retention;
 pub mod disaster;
 pub mod session;
 pub mod settings;
+pub mod storage;
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -80,6 +83,12 @@ pub fn run_gui() -> std::process::ExitCode {
                     Err(e) => tracing::warn!("replaying deferred checks: {e:?}"),
                 }
             });
+            // Medical information past its retention: purged now, then daily.
+            retention::spawn(
+                Arc::downgrade(app.state::<commands::DeskState>().inner()),
+                Arc::new(|| chrono::Local::now().naive_local()),
+                std::time::Duration::from_secs(3600),
+            );
             app.state::<commands::DeskState>().on_card_tap(move |outcome| {
                 use tauri::Emitter;
                 let _ = match outcome {

@@ -31,6 +31,9 @@ pub struct Settings {
     /// Size and seed of the embedded training population.
     pub training_people: u64,
     pub training_seed: u64,
+    /// Days cached medical information (薬剤情報, 特定健診) is kept after it
+    /// was fetched; purged at start-up and daily ([`crate::retention`]).
+    pub medical_retention_days: u32,
     /// Where the local database and the training population live.
     #[serde(skip)]
     pub data_dir: PathBuf,
@@ -48,6 +51,7 @@ impl Default for Settings {
             lang: Lang::Ja,
             training_people: 10_000,
             training_seed: 1,
+            medical_retention_days: 30,
             data_dir: default_data_dir(),
         }
     }

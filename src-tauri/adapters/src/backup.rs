@@ -462,6 +462,29 @@ pub fn restore(
     keys: &dyn KeyStore,
     force: bool,
 ) -> Result<BackupInfo, BackupError> {
+    restore_to(backup, passphrase, target, Some(keys), force)
+}
+
+/// As [`restore`], but the restored database is written **unencrypted**,
+/// for a desk that still opens its store with [`Store::open`] (the backup
+/// file itself stays encrypted). Goes away when the desk opens its store
+/// with [`Store::open_encrypted`].
+pub fn restore_unencrypted(
+    backup: &Path,
+    passphrase: &str,
+    target: &Path,
+    force: bool,
+) -> Result<BackupInfo, BackupError> {
+    restore_to(backup, passphrase, target, None, force)
+}
+
+fn restore_to(
+    backup: &Path,
+    passphrase: &str,
+    target: &Path,
+    keys: Option<&dyn KeyStore>,
+    force: bool,
+) -> Result<BackupInfo, BackupError> {
     let dir = target
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -482,7 +505,11 @@ pub fn restore(
             known: SCHEMA_VERSION,
         });
     }
-    let local = store::key_or_new(keys)?;
+    // SQLCipher attaches a plaintext database with an empty key.
+    let local_key = match keys {
+        Some(keys) => format!("x'{}'", store::key_or_new(keys)?.to_hex()),
+        None => String::new(),
+    };
     let staged = sibling(target, ".restoring");
     store::remove_if_exists(&staged).map_err(io_error(&staged))?;
     {
@@ -493,7 +520,7 @@ pub fn restore(
         })?;
         conn.execute(
             "ATTACH DATABASE ?1 AS target KEY ?2",
-            params![staged.to_string_lossy(), format!("x'{}'", local.to_hex())],
+            params![staged.to_string_lossy(), local_key],
         )?;
         conn.query_row("SELECT sqlcipher_export('target')", [], |_| Ok(()))?;
         conn.execute_batch(&format!(
@@ -515,7 +542,10 @@ pub fn restore(
     }
     std::fs::rename(&staged, target).map_err(io_error(target))?;
     store::sync_dir(target);
-    let restored = Store::open_encrypted(target, keys)?;
+    let restored = match keys {
+        Some(keys) => Store::open_encrypted(target, keys)?,
+        None => Store::open(target)?,
+    };
     restored.integrity_check()?;
     Ok(opened.info)
 }

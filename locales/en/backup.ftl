@@ -1,0 +1,23 @@
+# Backups and restore, the state of the cache (madoguchi backup / restore / cache stats).
+backup-passphrase-prompt = Recovery passphrase: 
+backup-passphrase-again = Once more, to be sure: 
+backup-passphrase-mismatch = The two entries differ. Nothing was written.
+backup-passphrase-needed = A recovery passphrase is needed: run this in a terminal and type it, or set the environment variable { $var }. Nothing was done.
+backup-passphrase-unreadable = The recovery passphrase could not be read ({ $detail }).
+backup-out-missing = Say where to write the backup with --out (for example: madoguchi backup --out /media/usb/madoguchi.backup).
+backup-out-exists = { $path } already exists. Give a new file name, so that no other backup is overwritten.
+backup-nothing = There is no database on this computer yet ({ $path }). There is nothing to back up.
+backup-written = Backup written: { $path } (made { $created }, { $checks } check records, { $queued } deferred checks, { $medical } medical records, { $bytes } bytes). Keep the recovery passphrase in another place.
+backup-verified = The backup reads correctly: { $path } (made { $created }, { $checks } check records, { $queued } deferred checks, { $medical } medical records).
+restore-would-replace = There is a database on this computer: { $path } ({ $checks } check records, oldest { $oldest }, { $queue } checks waiting, { $medical } medical records). Restoring replaces it.
+restore-would-replace-unreadable = There is a database on this computer: { $path } (it cannot be read: { $detail }). Restoring replaces it.
+restore-backup-holds = The backup holds: made { $created }, { $checks } check records, { $queued } deferred checks, { $medical } medical records.
+restore-needs-replace = To replace it, run the command again with --replace. Nothing was changed.
+restore-done = Restored: { $path } (backup made { $created }, { $checks } check records, { $queued } deferred checks, { $medical } medical records).
+restore-kept = The database it replaced is kept as { $path }.
+cache-stats-database = Database: { $path }
+cache-stats-checks = Check records: { $checks } ({ $people } people)
+cache-stats-oldest = Oldest record: { $oldest }
+cache-stats-no-entry = none
+cache-stats-queue = Checks waiting: { $queue }
+cache-stats-medical = Medical records: { $medical }

@@ -1,0 +1,23 @@
+# バックアップと復元、キャッシュの状況（madoguchi backup / restore / cache stats）。
+backup-passphrase-prompt = 復元用パスフレーズ：
+backup-passphrase-again = 確認のため、もう一度入力してください：
+backup-passphrase-mismatch = 2回の入力が一致しません。何も書き込んでいません。
+backup-passphrase-needed = 復元用パスフレーズが必要です。端末から実行して入力するか、環境変数 { $var } に設定してください。何もしていません。
+backup-passphrase-unreadable = 復元用パスフレーズを読み取れません（{ $detail }）。
+backup-out-missing = バックアップの書き込み先を --out で指定してください（例：madoguchi backup --out /media/usb/madoguchi.backup）。
+backup-out-exists = { $path } はすでにあります。別のバックアップを上書きしないよう、新しいファイル名を指定してください。
+backup-nothing = この端末にはまだデータベースがありません（{ $path }）。バックアップするものはありません。
+backup-written = バックアップを書き込みました：{ $path }（{ $created } 作成、確認記録 { $checks } 件、再確認待ち { $queued } 件、医療情報 { $medical } 件、{ $bytes } バイト）。復元用パスフレーズは別の場所に保管してください。
+backup-verified = バックアップは正常に読めます：{ $path }（{ $created } 作成、確認記録 { $checks } 件、再確認待ち { $queued } 件、医療情報 { $medical } 件）。
+restore-would-replace = この端末にはデータベースがあります：{ $path }（確認記録 { $checks } 件、最も古い記録 { $oldest }、再確認待ち { $queue } 件、医療情報 { $medical } 件）。復元するとこれを置き換えます。
+restore-would-replace-unreadable = この端末にはデータベースがあります：{ $path }（読み取れません：{ $detail }）。復元するとこれを置き換えます。
+restore-backup-holds = バックアップの内容：{ $created } 作成、確認記録 { $checks } 件、再確認待ち { $queued } 件、医療情報 { $medical } 件。
+restore-needs-replace = 置き換える場合は --replace を付けて、もう一度実行してください。何も変更していません。
+restore-done = 復元しました：{ $path }（{ $created } 作成のバックアップ、確認記録 { $checks } 件、再確認待ち { $queued } 件、医療情報 { $medical } 件）。
+restore-kept = 置き換える前のデータベースは { $path } に残しています。
+cache-stats-database = データベース：{ $path }
+cache-stats-checks = 確認記録：{ $checks } 件（{ $people } 人）
+cache-stats-oldest = 最も古い記録：{ $oldest }
+cache-stats-no-entry = なし
+cache-stats-queue = 再確認待ち：{ $queue } 件
+cache-stats-medical = 医療情報：{ $medical } 件
