@@ -153,3 +153,60 @@ pub async fn disaster_lookup(
 pub fn signed_in(desk: State<'_, DeskState>) -> Option<crate::session::SignedIn> {
     desk.signed_in(now())
 }
+
+// ---- home visits (居宅同意取得型; the steps are `crate::home_visit`'s) ----
+
+#[tauri::command]
+pub async fn home_visit_start(desk: State<'_, DeskState>) -> Result<crate::home_visit::HomeVisitStart, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.home_visit_start(now())).await
+}
+
+#[tauri::command]
+pub async fn home_visit_begin(desk: State<'_, DeskState>, key: Option<String>) -> Result<crate::home_visit::VisitState, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.home_visit_begin(key.as_deref(), now())).await
+}
+
+#[tauri::command]
+pub async fn home_visit_consent(desk: State<'_, DeskState>, categories: Vec<madoguchi_core::ConsentCategory>) -> Result<crate::home_visit::VisitState, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.home_visit_consent(&categories, now())).await
+}
+
+#[tauri::command]
+pub async fn home_visit_identity(desk: State<'_, DeskState>, input: crate::home_visit::IdentityInput) -> Result<crate::home_visit::VisitState, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.home_visit_identity(&input, now())).await
+}
+
+#[tauri::command]
+pub async fn home_visit_card(desk: State<'_, DeskState>) -> Result<crate::home_visit::VisitDone, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.home_visit_card(now())).await
+}
+
+#[tauri::command]
+pub async fn home_visit_reuse(desk: State<'_, DeskState>, first: i64) -> Result<crate::home_visit::VisitDone, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.home_visit_reuse(first, now())).await
+}
+
+#[tauri::command]
+pub async fn home_visit_sync(desk: State<'_, DeskState>) -> Result<crate::home_visit::HomeVisitStart, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.home_visit_sync(now())).await
+}
+
+/// Signs in with a staff account (`crate::session`).
+#[tauri::command]
+pub async fn sign_in(desk: State<'_, DeskState>, staff_id: String, password: String) -> Result<crate::session::SignedIn, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.sign_in(&staff_id, &password, now())).await
+}
+
+/// Signs whoever is signed in out.
+#[tauri::command]
+pub fn sign_out(desk: State<'_, DeskState>) {
+    desk.sign_out(now())
+}

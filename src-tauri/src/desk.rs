@@ -86,6 +86,8 @@ pub struct Desk {
     me: std::sync::Weak<Desk>,
     /// Who is signed in (see `crate::session`).
     pub(crate) session: Mutex<Option<madoguchi_core::staff::Session>>,
+    /// The home visit in progress (see `crate::home_visit`).
+    pub(crate) home_visit: crate::home_visit::Slot,
 }
 
 impl Desk {
@@ -107,6 +109,7 @@ impl Desk {
             training_terminal: Mutex::new(None),
             on_card_tap: RwLock::new(None),
             session: Mutex::new(None),
+            home_visit: Default::default(),
         }))
     }
 

@@ -11,8 +11,10 @@ pub mod cli_backup;
 pub mod commands;
 pub mod cli_disaster;
 pub mod desk;
+pub mod reader;
 pub mod retention;
 pub mod disaster;
+pub mod home_visit;
 pub mod session;
 pub mod settings;
 pub mod storage;
@@ -61,6 +63,13 @@ pub fn run_gui() -> std::process::ExitCode {
             commands::get_settings,
             commands::save_settings,
             commands::simulate_card_tap,
+            commands::home_visit_start,
+            commands::home_visit_begin,
+            commands::home_visit_consent,
+            commands::home_visit_identity,
+            commands::home_visit_card,
+            commands::home_visit_reuse,
+            commands::home_visit_sync,
             commands::view_medical,
             commands::disaster_lookup,
             commands::signed_in,

@@ -16,3 +16,4 @@ pub mod keystore;
 pub mod backup;
 pub mod accounts;
 pub mod audit;
+pub mod home_visit;
