@@ -291,6 +291,13 @@ async fn a_card_tap_appears_at_the_desk_without_typing() {
         c.find(Locator::Id("medical-medication")).await.unwrap().click().await.unwrap();
         let list = wait_text(&c, "medication-list", |t| t.contains("日分"), "the medication courses").await;
         assert!(!list.is_empty());
+        // Printed from the window: a PDF file, named on screen.
+        c.find(Locator::Id("print-medication-list")).await.unwrap().click().await.unwrap();
+        let saved = wait_text(&c, "print-message", |t| t.contains("PDFを保存しました"), "the printed file").await;
+        let path = saved.split_once('：').map(|(_, p)| p.trim().to_string()).unwrap_or_default();
+        let pdf = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(pdf.starts_with(b"%PDF"), "{path} is a PDF");
+        assert!(path.starts_with(data.path().to_str().unwrap()), "kept in the desk's data folder: {path}");
         c.find(Locator::Id("period-5y")).await.unwrap().click().await.unwrap();
         c.execute("document.getElementById('medication-list').scrollIntoView({block: 'center'})", vec![]).await.unwrap();
         screenshot(&c, "medication-timeline.png").await;

@@ -45,6 +45,10 @@ pub enum Command {
     /// The local cache: `stats` (counts, oldest entry, queue length).
     #[command(subcommand)]
     Cache(crate::cli_backup::CacheCommand),
+    /// Prints a PDF for a patient from what this desk holds:
+    /// eligibility | medication-list | checkups | clinical | access-slip.
+    /// Medical information only with a valid consent (else no file, exit 2).
+    Print(crate::cli_print::PrintArgs),
     /// 災害時モード: `lookup` by four fields, `declare`/`end`/`status` of the
     /// facility's local emergency.
     #[command(subcommand)]
@@ -122,6 +126,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Backup(args)) => crate::cli_backup::backup_cmd(settings, args),
         Some(Command::Restore(args)) => crate::cli_backup::restore_cmd(settings, args),
         Some(Command::Cache(cmd)) => crate::cli_backup::cache_cmd(settings, cmd),
+        Some(Command::Print(args)) => crate::cli_print::print_cmd(settings, args),
         Some(Command::Disaster(cmd)) => crate::cli_disaster::disaster_cmd(settings, cmd),
         None => unreachable!("main opens the window when no subcommand is given"),
     }
@@ -244,7 +249,7 @@ fn audit(settings: Settings, cmd: AuditCommand) -> ExitCode {
 }
 
 /// Opens the desk's local store, or says why not (exit code 4).
-fn open_desk(settings: Settings) -> Result<std::sync::Arc<Desk>, ExitCode> {
+pub(crate) fn open_desk(settings: Settings) -> Result<std::sync::Arc<Desk>, ExitCode> {
     let lang = settings.lang;
     Desk::open(settings).map_err(|e| {
         eprintln!("{}", say(lang, &crate::desk::store_msg(&e)));

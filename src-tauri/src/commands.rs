@@ -210,3 +210,12 @@ pub async fn sign_in(desk: State<'_, DeskState>, staff_id: String, password: Str
 pub fn sign_out(desk: State<'_, DeskState>) {
     desk.sign_out(now())
 }
+
+/// Prints a document of the check's patient (`crate::print`): the file's
+/// path, or why not (no consent, nothing kept, not allowed for the role).
+#[tauri::command]
+pub async fn print_document(desk: State<'_, DeskState>, id: i64, kind: String) -> Result<crate::print::PrintedFile, ApiError> {
+    let desk = Arc::clone(&desk);
+    let kind = crate::print::PrintKind::parse(&kind).ok_or_else(|| ApiError::new(Msg::new("print-unknown-kind").arg("kind", &kind)))?;
+    blocking(move || desk.print_to_file(id, kind, now())).await
+}

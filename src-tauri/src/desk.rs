@@ -306,12 +306,15 @@ impl Desk {
             MedicalFetchError::Gateway(g) => ApiError::new(gateway_msg(g)),
         };
         self.audit(AuditAction::MedicalView, Some(key.clone()), &format!("allowed:{}", category.as_str()), now);
-        match category {
+        let view = match category {
             ConsentCategory::Medication => gateway.medication(&request, &fetch).map(MedicalView::Medication).map_err(map),
             ConsentCategory::Checkups => gateway.checkups(&request, &fetch).map(MedicalView::Checkups).map_err(map),
             // 診療情報 and 手術情報 come with the medication file; not offered yet.
             _ => Err(ApiError::new(Msg::new("medical-not-yet"))),
-        }
+        }?;
+        // Kept for printing when the consent allows keeping it (`crate::print`).
+        self.keep_medical(&result, &key, &view, now);
+        Ok(view)
     }
 
     fn stop_background(&self) {
@@ -431,7 +434,7 @@ impl Desk {
 
     /// Writes one entry to the audit log. A failure to log is itself logged
     /// to the application log; it never hides the result from staff.
-    fn audit(&self, action: AuditAction, patient_key: Option<String>, outcome: &str, now: NaiveDateTime) {
+    pub(crate) fn audit(&self, action: AuditAction, patient_key: Option<String>, outcome: &str, now: NaiveDateTime) {
         let staff = self.settings.read().unwrap().staff.clone();
         let entry = NewAuditEntry {
             at: now,

@@ -8,9 +8,11 @@
 
 pub mod cli;
 pub mod cli_backup;
+pub mod cli_print;
 pub mod commands;
 pub mod cli_disaster;
 pub mod desk;
+pub mod print;
 pub mod reader;
 pub mod retention;
 pub mod disaster;
@@ -71,6 +73,7 @@ pub fn run_gui() -> std::process::ExitCode {
             commands::home_visit_reuse,
             commands::home_visit_sync,
             commands::view_medical,
+            commands::print_document,
             commands::disaster_lookup,
             commands::signed_in,
         ])

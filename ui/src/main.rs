@@ -697,6 +697,18 @@ enum MedicalView {
 }
 
 #[derive(Serialize)]
+struct PrintArgs {
+    id: i64,
+    kind: &'static str,
+}
+
+/// Mirrors `print::PrintedFile`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct PrintedFile {
+    path: String,
+}
+
+#[derive(Serialize)]
 struct MedicalArgs {
     id: i64,
     category: &'static str,
@@ -722,8 +734,31 @@ fn MedicalPanel(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
             set_busy.set(false);
         });
     };
+    // Printing (`crate::print` in the backend): the same consent decision as
+    // the view; the answer is a file path or a refusal.
+    let (printed, set_printed) = signal(None::<Result<PrintedFile, ApiError>>);
+    let print = move |kind: &'static str| {
+        set_printed.set(None);
+        spawn_local(async move {
+            let r = tauri::invoke::<PrintedFile>("print_document", &PrintArgs { id: check_id, kind }).await;
+            set_printed.set(Some(r));
+        });
+    };
     view! {
         <section class="medical">
+            <div class="actions prints">
+                <button id="print-eligibility" type="button" on:click=move |_| print("eligibility")>{move || tr(lang.get(), "print-button-eligibility", &[])}</button>
+                <button id="print-access-slip" type="button" on:click=move |_| print("access-slip")>{move || tr(lang.get(), "print-button-access-slip", &[])}</button>
+                {move || view_data.get().map(|v| {
+                    let kind = match v { MedicalView::Medication(_) => "medication-list", MedicalView::Checkups(_) => "checkups" };
+                    view! { <button id=format!("print-{kind}") type="button" on:click=move |_| print(kind)>{move || tr(lang.get(), "print-button-shown", &[])}</button> }
+                })}
+            </div>
+            <div id="print-message" class="message" class:error=move || matches!(printed.get(), Some(Err(_))) role="status">{move || match printed.get() {
+                Some(Ok(f)) => tr(lang.get(), "print-saved", &[("file", f.path.clone())]),
+                Some(Err(e)) => say(lang.get(), &e.message),
+                None => String::new(),
+            }}</div>
             <div class="actions">
                 <button id="medical-medication" type="button" disabled=move || busy.get() on:click=move |_| ask("medication")>
                     {move || tr(lang.get(), "medical-button-medication", &[])}

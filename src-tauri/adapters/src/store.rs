@@ -58,6 +58,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::keystore::{Key, KeyStore, KeyStoreError};
 
+mod patient;
+pub use patient::LatestCheck;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("the local database {path} cannot be opened: {detail}")]

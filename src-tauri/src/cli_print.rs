@@ -1,0 +1,61 @@
+//! `madoguchi print KIND --patient KEY --out FILE.pdf`: the desk's printing
+//! (`crate::print`) for scripts — the same role check and consent decision as
+//! the window. Without a valid consent for the category no file is written
+//! and the exit code says why (2: not allowed or nothing to print, 4: local
+//! problem).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::cli::{EXIT_INPUT, EXIT_LOCAL};
+use crate::desk::{say, say_error};
+use crate::print::PrintKind;
+use crate::settings::Settings;
+use madoguchi_core::message::Msg;
+
+#[derive(clap::Args, Debug)]
+pub struct PrintArgs {
+    /// eligibility | medication-list | checkups | clinical | access-slip
+    pub kind: String,
+    /// The patient: 保険者番号:記号:番号:枝番 (as `madoguchi check` prints it).
+    #[arg(long)]
+    pub patient: String,
+    /// Where to write the PDF.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+pub fn print_cmd(settings: Settings, args: PrintArgs) -> ExitCode {
+    let lang = settings.lang;
+    let Some(kind) = PrintKind::parse(&args.kind) else {
+        eprintln!("{}", say(lang, &Msg::new("print-unknown-kind").arg("kind", &args.kind)));
+        return ExitCode::from(EXIT_INPUT);
+    };
+    let desk = match crate::cli::open_desk(settings) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    // Who may print is decided by the signed-in role; in training mode the
+    // trainee is signed in once the desk knows it is training.
+    desk.connect();
+    let now = chrono::Local::now().naive_local();
+    let result = desk.print(kind, &args.patient, now);
+    desk.shutdown();
+    let bytes = match result {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{}", say_error(lang, &e));
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    // Written beside the target first and moved into place: a half-written
+    // PDF is never left under the name asked for.
+    let tmp = args.out.with_extension("pdf.tmp");
+    if let Err(e) = std::fs::write(&tmp, &bytes).and_then(|_| std::fs::rename(&tmp, &args.out)) {
+        let _ = std::fs::remove_file(&tmp);
+        eprintln!("{}", say(lang, &Msg::new("print-write-failed").arg("file", args.out.display().to_string()).arg("reason", e.to_string())));
+        return ExitCode::from(EXIT_LOCAL);
+    }
+    println!("{}", say(lang, &Msg::new("print-written").arg("file", args.out.display().to_string()).arg("bytes", bytes.len())));
+    ExitCode::SUCCESS
+}
