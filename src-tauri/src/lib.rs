@@ -76,6 +76,8 @@ pub fn run_gui() -> std::process::ExitCode {
             commands::print_document,
             commands::disaster_lookup,
             commands::signed_in,
+            commands::sign_in,
+            commands::sign_out,
         ])
         .setup(|app| {
             // Card taps reach the window as an event, without typing.

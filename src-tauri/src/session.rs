@@ -6,8 +6,10 @@
 //!   it is a training service): when nobody is signed in, the trainee account
 //!   [`TRAINEE_ID`] with the qualified role is signed in automatically, so the
 //!   desk works out of the box; the window shows who is signed in.
-//! * **Otherwise** nobody is signed in until someone signs in; a request that
-//!   needs a role is refused with `staff-refused-not-signed-in`.
+//! * **Otherwise** nobody is signed in until someone signs in
+//!   ([`Desk::sign_in`] with an account of `<data dir>/staff.sqlite`; the
+//!   first start creates the administrator, [`Desk::create_first_administrator`]);
+//!   a request that needs a role is refused with `staff-refused-not-signed-in`.
 //! * A session idle for [`madoguchi_core::staff::DEFAULT_IDLE_LIMIT_MINUTES`]
 //!   locks: it is dropped, logged (`session_locked`), and the next request is
 //!   refused with `staff-refused-locked` (in training mode the trainee is
@@ -16,7 +18,8 @@
 
 use chrono::NaiveDateTime;
 use madoguchi_adapters::audit::{AuditAction, NewAuditEntry};
-use madoguchi_core::message::ApiError;
+use madoguchi_adapters::accounts;
+use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::staff::{default_idle_limit, Action, Refusal, Role, Session};
 use serde::{Deserialize, Serialize};
 
@@ -53,12 +56,7 @@ impl Desk {
     /// Who is signed in now (in training mode, the trainee once a request
     /// needed a role, or [`Desk::signed_in`] was asked).
     pub fn signed_in(&self, now: NaiveDateTime) -> Option<SignedIn> {
-        self.current_session(now).map(|s| SignedIn {
-            trainee: s.staff_id == TRAINEE_ID,
-            staff_id: s.staff_id,
-            display_name: s.display_name,
-            role: s.role,
-        })
+        self.current_session(now).map(|s| signed_in(&s))
     }
 
     /// The session, locking it when idle too long; the trainee in training
@@ -112,6 +110,80 @@ impl Desk {
         Ok(session)
     }
 
+    /// The staff accounts file (`<data dir>/staff.sqlite`, its own schema:
+    /// `madoguchi_adapters::accounts`), opened for one operation.
+    fn accounts(&self) -> Result<rusqlite::Connection, ApiError> {
+        let path = self.settings().data_dir.join("staff.sqlite");
+        let conn = rusqlite::Connection::open(&path)
+            .map_err(|e| ApiError::new(Msg::new("staff-error-database").arg("detail", e)))?;
+        accounts::ensure_schema(&conn).map_err(|e| ApiError::new(e.message()))?;
+        Ok(conn)
+    }
+
+    /// True until the first administrator exists (first start outside
+    /// training mode asks for one).
+    pub fn needs_first_setup(&self) -> Result<bool, ApiError> {
+        accounts::needs_first_setup(&self.accounts()?).map_err(|e| ApiError::new(e.message()))
+    }
+
+    /// Creates the first administrator (refused once one exists); logged.
+    pub fn create_first_administrator(
+        &self,
+        staff_id: &str,
+        display_name: &str,
+        password: &str,
+        now: NaiveDateTime,
+    ) -> Result<SignedIn, ApiError> {
+        let account =
+            accounts::create_first_administrator(&self.accounts()?, staff_id, display_name, password, now)
+                .map_err(|e| ApiError::new(e.message()))?;
+        let session = Session::new(&account.staff_id, &account.display_name, account.role, now);
+        self.audit_as(&session, AuditAction::StaffChange, None, "first_administrator", None, now);
+        Ok(signed_in(&session))
+    }
+
+    /// Creates an account of any role (administrators only); logged.
+    pub fn create_account(
+        &self,
+        staff_id: &str,
+        display_name: &str,
+        role: Role,
+        password: &str,
+        now: NaiveDateTime,
+    ) -> Result<(), ApiError> {
+        let admin = self.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
+        let new = accounts::NewAccount { staff_id, display_name, role, password };
+        accounts::create_account(&self.accounts()?, &new, now).map_err(|e| ApiError::new(e.message()))?;
+        let what = format!("created:{}:{}", staff_id.trim(), role.code());
+        self.audit_as(&admin, AuditAction::StaffChange, None, &what, None, now);
+        Ok(())
+    }
+
+    /// Signs in with an account's password (lock-out after failed tries is
+    /// the accounts module's); success and failure are logged.
+    pub fn sign_in(&self, staff_id: &str, password: &str, now: NaiveDateTime) -> Result<SignedIn, ApiError> {
+        match accounts::verify_login(&self.accounts()?, staff_id, password, now) {
+            Ok(session) => {
+                let who = signed_in(&session);
+                self.sign_in_session(session, now);
+                Ok(who)
+            }
+            Err(e) => {
+                self.audit_entry(NewAuditEntry {
+                    at: now,
+                    staff_id: staff_id.trim().to_string(),
+                    role: None,
+                    action: AuditAction::LoginFailed,
+                    patient_key: None,
+                    outcome: e.message_id().to_string(),
+                    reason: None,
+                    detail: None,
+                });
+                Err(ApiError::new(e.message()))
+            }
+        }
+    }
+
     /// One audit entry in `session`'s name.
     pub(crate) fn audit_as(
         &self,
@@ -139,5 +211,14 @@ impl Desk {
         if let Err(e) = self.store_handle().lock().unwrap().audit_append(&entry) {
             tracing::error!("audit log: {e}");
         }
+    }
+}
+
+fn signed_in(s: &Session) -> SignedIn {
+    SignedIn {
+        trainee: s.staff_id == TRAINEE_ID,
+        staff_id: s.staff_id.clone(),
+        display_name: s.display_name.clone(),
+        role: s.role,
     }
 }

@@ -1,0 +1,103 @@
+//! Staff sign-in outside training mode: the first administrator, accounts,
+//! sign-in with a password, and the backend's role checks at the desk level.
+//! The desk points at a loopback port where nothing listens, so it is not in
+//! training mode (no trainee is signed in automatically).
+
+use madoguchi_adapters::audit::AuditAction;
+use madoguchi_app::desk::Desk;
+use madoguchi_app::disaster::LookupRoute;
+use madoguchi_app::settings::Settings;
+use madoguchi_core::matching::DisasterQuery;
+use madoguchi_core::staff::Role;
+
+fn now() -> chrono::NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+fn query() -> DisasterQuery {
+    DisasterQuery {
+        name: "山田太郎".into(),
+        birth_date: "S61.4.12".into(),
+        sex: "男".into(),
+        hint: "中野区".into(),
+    }
+}
+
+#[test]
+fn outside_training_mode_staff_sign_in_and_roles_decide() {
+    let data = tempfile::tempdir().unwrap();
+    // Nothing listens on the discard port of loopback.
+    let settings = Settings {
+        data_dir: data.path().to_path_buf(),
+        service_url: Some("http://127.0.0.1:9".into()),
+        facility_code: "1312345678".into(),
+        timeout_secs: 1,
+        ..Settings::default()
+    };
+    let desk = Desk::open(settings).unwrap();
+    desk.connect();
+    assert!(!desk.status().training);
+
+    // Nobody is signed in: refused with a message, before anything else.
+    assert!(desk.signed_in(now()).is_none());
+    let err = desk.disaster_lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
+    assert_eq!(err.message.id, "staff-refused-not-signed-in");
+
+    // First start: the administrator is created once.
+    assert!(desk.needs_first_setup().unwrap());
+    let pw = "sakura-no-hana-2026";
+    desk.create_first_administrator("admin", "管理 太郎", pw, now()).unwrap();
+    assert!(!desk.needs_first_setup().unwrap());
+    let again = desk.create_first_administrator("admin2", "管理 次郎", pw, now()).unwrap_err();
+    assert_eq!(again.message.id, "staff-first-setup-done");
+
+    // A wrong password is refused and logged.
+    let wrong = desk.sign_in("admin", "not-the-password", now()).unwrap_err();
+    assert_eq!(wrong.message.id, "staff-login-wrong");
+    let who = desk.sign_in("admin", pw, now()).unwrap();
+    assert_eq!(who.role, Role::Administrator);
+    assert_eq!(desk.signed_in(now()).unwrap().staff_id, "admin");
+
+    // The administrator manages staff but may not look patients up.
+    desk.create_account("uketsuke", "受付 花子", Role::Receptionist, pw, now()).unwrap();
+    desk.create_account("dr", "医師 一郎", Role::Qualified, pw, now()).unwrap();
+    let err = desk.disaster_lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
+    assert_eq!(err.message.id, "staff-refused");
+
+    // A receptionist may not look up, nor create accounts.
+    desk.sign_out(now());
+    desk.sign_in("uketsuke", pw, now()).unwrap();
+    let err = desk.disaster_lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
+    assert_eq!(err.message.id, "staff-refused");
+    let err = desk.create_account("x", "x", Role::Administrator, pw, now()).unwrap_err();
+    assert_eq!(err.message.id, "staff-refused");
+
+    // The qualified role passes the role check; the look-up then meets the
+    // unreachable service without a local emergency.
+    desk.sign_out(now());
+    desk.sign_in("dr", pw, now()).unwrap();
+    let err = desk.disaster_lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
+    assert_eq!(err.message.id, "disaster-offline-needs-emergency");
+
+    // All of it is in the audit log, in the right names.
+    let log = desk.audit_entries().unwrap();
+    let count = |a: AuditAction| log.iter().filter(|e| e.action == a).count();
+    assert_eq!(count(AuditAction::LoginFailed), 1);
+    assert_eq!(count(AuditAction::Login), 3);
+    assert_eq!(count(AuditAction::Logout), 2);
+    assert_eq!(count(AuditAction::StaffChange), 3 + 1, "setup, two accounts, one refusal");
+    let denied: Vec<_> = log
+        .iter()
+        .filter(|e| e.outcome == "denied")
+        .map(|e| (e.staff_id.as_str(), e.action.code()))
+        .collect();
+    assert_eq!(
+        denied,
+        [
+            ("admin", "disaster_lookup"),
+            ("uketsuke", "disaster_lookup"),
+            ("uketsuke", "staff_change")
+        ]
+    );
+    assert!(desk.audit_verify().is_ok());
+}
