@@ -219,3 +219,25 @@ pub async fn print_document(desk: State<'_, DeskState>, id: i64, kind: String) -
     let kind = crate::print::PrintKind::parse(&kind).ok_or_else(|| ApiError::new(Msg::new("print-unknown-kind").arg("kind", &kind)))?;
     blocking(move || desk.print_to_file(id, kind, now())).await
 }
+
+/// Replayed checks that differ from what was shown at the visit, waiting
+/// for staff to acknowledge them.
+#[tauri::command]
+pub async fn changes_to_review(desk: State<'_, DeskState>) -> Result<Vec<crate::desk::FlaggedChange>, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.changes_to_review()).await
+}
+
+/// Staff have seen the change found by replaying deferred check `id`.
+#[tauri::command]
+pub async fn acknowledge_change(desk: State<'_, DeskState>, id: i64) -> Result<(), ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.acknowledge_change(id, now())).await
+}
+
+/// How many deferred checks wait for the service (the outage banner).
+#[tauri::command]
+pub async fn pending_checks(desk: State<'_, DeskState>) -> Result<i64, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.pending_checks()).await
+}

@@ -407,6 +407,8 @@ impl Desk {
             };
             match gateway.check(&query) {
                 Ok(result) => {
+                    // The service answers again: the status line says so.
+                    self.status.write().unwrap().problem = None;
                     let outcome = self.record(Some(&q.card), result, now);
                     let change = self
                         .store
@@ -463,6 +465,42 @@ impl Desk {
             .unwrap()
             .audit_query(&madoguchi_adapters::audit::AuditFilter::default())
             .map_err(|e| ApiError::new(Msg::new("store-sql").arg("detail", e)))
+    }
+
+    /// Replayed checks whose answer differs from what staff were shown at
+    /// the visit, not yet acknowledged, oldest visit first; with the
+    /// patient's name from the replay's line in that day's checks.
+    pub fn changes_to_review(&self) -> Result<Vec<FlaggedChange>, ApiError> {
+        let store = self.store.lock().unwrap();
+        let changes = store.changes_to_review().map_err(store_error)?;
+        let mut days: std::collections::HashMap<NaiveDate, Vec<CheckSummary>> = Default::default();
+        let mut out = Vec::with_capacity(changes.len());
+        for change in changes {
+            let day = change.completed_at.date();
+            if !days.contains_key(&day) {
+                days.insert(day, store.checks_on(day).map_err(store_error)?);
+            }
+            let name = days[&day].iter().find(|c| c.person_key == change.person_key).and_then(|c| c.name.clone());
+            out.push(FlaggedChange { name, change });
+        }
+        Ok(out)
+    }
+
+    /// Staff acknowledge a flagged change: recorded in the store (when) and
+    /// in the audit log (who); it leaves [`Desk::changes_to_review`].
+    pub fn acknowledge_change(&self, queued_id: i64, now: NaiveDateTime) -> Result<(), ApiError> {
+        let key = self
+            .store
+            .lock()
+            .unwrap()
+            .changes_to_review()
+            .map_err(store_error)?
+            .into_iter()
+            .find(|c| c.queued_id == queued_id)
+            .map(|c| c.person_key);
+        self.store.lock().unwrap().mark_reviewed(queued_id, now).map_err(store_error)?;
+        self.audit(AuditAction::Other("replay_change_acknowledged".into()), key, &queued_id.to_string(), now);
+        Ok(())
     }
 
     /// Deletes cached medical information older than the settings'
@@ -539,6 +577,15 @@ fn running_population(training: &Mutex<Option<madoguchi_training::RunningService
         .as_ref()
         .map(|r| r.population().clone())
         .ok_or_else(|| Msg::new("service-starting"))
+}
+
+/// A replayed check that differs from what was shown at the visit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlaggedChange {
+    /// The patient's name as the replay answered it, when known.
+    pub name: Option<String>,
+    #[serde(flatten)]
+    pub change: madoguchi_adapters::store::Change,
 }
 
 /// Medical information shown at the desk, after the consent check.

@@ -75,8 +75,21 @@ impl TrainingService {
 
     /// On a given port (0 = any free one), e.g. to bring a service back where it was.
     pub fn start_on(port: u16, people: u64, seed: u64) -> TrainingService {
+        Self::start_in(tempfile::tempdir().unwrap(), port, people, seed)
+    }
+
+    /// Stops the service and keeps its population file, so that a test can
+    /// change a person there and [`StoppedService::resume`] on the same port.
+    pub fn stop(mut self) -> StoppedService {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let port = self.port();
+        let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().unwrap());
+        StoppedService { db: self.db.clone(), port, people: self.people, seed: self.seed, dir }
+    }
+
+    fn start_in(dir: tempfile::TempDir, port: u16, people: u64, seed: u64) -> TrainingService {
         use std::io::BufRead;
-        let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("population.sqlite");
         let mut child = Command::new(training_bin())
             .args(["serve", "--port", &port.to_string(), "--people", &people.to_string(), "--seed", &seed.to_string(), "--db"])
@@ -106,6 +119,23 @@ impl TrainingService {
 impl TrainingService {
     pub fn port(&self) -> u16 {
         self.url.rsplit(':').next().unwrap().parse().unwrap()
+    }
+}
+
+/// A training service that was stopped; its population file is kept.
+pub struct StoppedService {
+    pub db: PathBuf,
+    pub port: u16,
+    pub people: u64,
+    pub seed: u64,
+    dir: tempfile::TempDir,
+}
+
+impl StoppedService {
+    /// Starts the service again on the same port with the same (possibly
+    /// changed) population file.
+    pub fn resume(self) -> TrainingService {
+        TrainingService::start_in(self.dir, self.port, self.people, self.seed)
     }
 }
 

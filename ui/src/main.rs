@@ -7,6 +7,7 @@
 
 mod checkup;
 mod format;
+mod replay;
 mod tauri;
 
 use chrono::NaiveDate;
@@ -147,6 +148,8 @@ fn App() -> impl IntoView {
                 set_lang.update(|l| *l = if *l == Lang::Ja { Lang::En } else { Lang::Ja })
             }>{move || t("lang-switch")}</button>
         </header>
+        <replay::OutageBanner lang=lang problem=Signal::derive(move || status.get().and_then(|s| s.problem)) />
+        <replay::FlaggedChanges lang=lang />
         <Show when=move || show_settings.get()>
             <SettingsPanel lang=lang set_lang=set_lang set_status=set_status close=move || set_show_settings.set(false) />
         </Show>
