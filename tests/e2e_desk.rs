@@ -346,3 +346,59 @@ async fn medication_without_consent_is_refused_on_screen() {
     })
     .await
 }
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
+async fn a_disaster_lookup_by_four_fields_after_the_notice() {
+    bounded("a_disaster_lookup_by_four_fields_after_the_notice", async {
+        let data = tempfile::tempdir().unwrap();
+        // The population the app's embedded training service will serve
+        // (default size and seed), with a disaster window for Tokyo (13, the
+        // training facility's prefecture), declared with the service's own
+        // admin command.
+        let db = data.path().join("training-population.sqlite");
+        let admin = Command::new(common::training_bin())
+            .args(["disaster", "open", "--prefecture", "13", "--days", "1", "--people", "10000", "--seed", "1", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap();
+        assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
+        let person = common::sample_people(&db, 10_000, 1, 1).remove(0);
+        let sex = {
+            let c = rusqlite::Connection::open(&db).unwrap();
+            let sex: i64 = c.query_row("SELECT sex FROM persons WHERE name = ?1 AND birth_date = ?2", [&person.name, &person.birth_date], |r| r.get(0)).unwrap();
+            if sex == 1 { "男" } else { "女" }
+        };
+
+        let driver = start_driver(data.path());
+        let c = open_app(&driver).await;
+        wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
+        // In training mode the trainee (qualified) is signed in.
+        wait_text(&c, "signed-in", |t| t.contains("研修用アカウント"), "who is signed in").await;
+
+        c.find(Locator::Id("open-disaster")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "disaster-warning", |t| t.contains("記録されます"), "the notice that access is logged").await;
+        // The notice is confirmed before the search.
+        c.find(Locator::Id("disaster-confirm")).await.unwrap().click().await.unwrap();
+        // A missing field is refused before any search.
+        type_into(&c, "disaster-name", &person.name).await;
+        type_into(&c, "disaster-birth", &person.birth_date).await;
+        c.find(Locator::Id("disaster-search")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "disaster-problems", |t| t.contains("性別") && t.contains("保険者名または住所"), "the missing fields").await;
+        screenshot(&c, "disaster-missing-fields.png").await;
+
+        c.find(Locator::Css("#disaster-sex")).await.unwrap().select_by_value(sex).await.unwrap();
+        type_into(&c, "disaster-hint", &person.insurer_name).await;
+        c.find(Locator::Id("disaster-search")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "disaster-headline", |t| t.contains("1人特定"), "the person found").await;
+        let shown = text_of(&c, "disaster-person").await;
+        assert!(shown.contains(&person.name), "{shown}");
+        assert_eq!(
+            text_of(&c, "disaster-key").await,
+            format!("{}:{}:{}:{}", person.insurer_number, person.symbol, person.number, person.branch)
+        );
+        screenshot(&c, "disaster-found.png").await;
+        finish(c).await;
+    })
+    .await
+}

@@ -6,6 +6,7 @@
 //! `locales/` files the backend uses.
 
 mod checkup;
+mod disaster;
 mod format;
 mod replay;
 mod tauri;
@@ -62,6 +63,7 @@ fn App() -> impl IntoView {
     let (status, set_status) = signal(None::<DeskStatus>);
     let (today, set_today) = signal(Vec::<CheckSummary>::new());
     let (show_settings, set_show_settings) = signal(false);
+    let (show_disaster, set_show_disaster) = signal(false);
     // The result on screen: from a typed check or from a card tap.
     let (outcome, set_outcome) = signal(None::<CheckOutcome>);
     let (tap_error, set_tap_error) = signal(None::<ApiError>);
@@ -143,6 +145,8 @@ fn App() -> impl IntoView {
                     },
                 }}
             </span>
+            <disaster::SignedInBadge lang=lang />
+            <button id="open-disaster" class="lang" on:click=move |_| set_show_disaster.set(true)>{move || t("disaster-open")}</button>
             <button id="open-settings" class="lang" on:click=move |_| set_show_settings.set(true)>{move || t("settings-open")}</button>
             <button id="lang-switch" class="lang" on:click=move |_| {
                 set_lang.update(|l| *l = if *l == Lang::Ja { Lang::En } else { Lang::Ja })
@@ -150,6 +154,9 @@ fn App() -> impl IntoView {
         </header>
         <replay::OutageBanner lang=lang problem=Signal::derive(move || status.get().and_then(|s| s.problem)) />
         <replay::FlaggedChanges lang=lang />
+        <Show when=move || show_disaster.get()>
+            <disaster::DisasterPanel lang=lang close=move || set_show_disaster.set(false) />
+        </Show>
         <Show when=move || show_settings.get()>
             <SettingsPanel lang=lang set_lang=set_lang set_status=set_status close=move || set_show_settings.set(false) />
         </Show>
