@@ -402,3 +402,85 @@ async fn a_disaster_lookup_by_four_fields_after_the_notice() {
     })
     .await
 }
+
+/// 居宅同意取得型 on the laptop: the three steps with the service stopped (the
+/// screen says offline, a wrong PIN is refused with a message, the visit is
+/// recorded 未確認), then the service back on the same port: the queued check
+/// is sent and the visit reads 確認済み.
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
+async fn a_home_visit_offline_is_confirmed_once_back_online() {
+    bounded("a_home_visit_offline_is_confirmed_once_back_online", async {
+        let data = tempfile::tempdir().unwrap();
+        // The same population as the desk's own training population (its
+        // default people and seed), so the simulator's cards exist there.
+        let service = common::TrainingService::start(10_000, 1);
+        let sample = service.sample(8);
+        let (index, person) = sample.iter().enumerate().find(|(_, p)| p.expected_validity == "valid").expect("a valid person");
+        let person = person.clone();
+        // The simulated card's PIN: the birth date's month and day.
+        let pin: String = person.birth_date[5..7].to_string() + &person.birth_date[8..10];
+        let wrong = if pin == "0000" { "1111" } else { "0000" };
+
+        let driver = start_driver(data.path());
+        let c = open_app(&driver).await;
+        wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
+        c.find(Locator::Id("open-settings")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "settings", |t| t.contains("接続先"), "the settings dialog").await;
+        type_into(&c, "settings-service-url", &service.url).await;
+        c.find(Locator::Id("settings-save")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "service-status", |t| t.contains(&service.url), "the service's address").await;
+
+        // The patient's home has no connection.
+        let port = service.port();
+        drop(service);
+        c.find(Locator::Id("open-home-visit")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "hv-network", |t| t.contains("オフライン"), "offline, said plainly").await;
+        wait_text(&c, "hv-simulator", |t| t.contains("研修用シミュレーター"), "the simulator saying it is one").await;
+        let card = format!("hv-patient-{index}");
+        wait_text(&c, &card, |t| t.contains(&person.name), "the synthetic patient's card").await;
+        screenshot(&c, "home-visit-start-offline.png").await;
+        c.find(Locator::Id(&card)).await.unwrap().click().await.unwrap();
+
+        // 1. consent
+        wait_text(&c, "hv-step", |t| t.contains("手順 1 / 3"), "step 1").await;
+        c.find(Locator::Id("hv-consent-medication")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "hv-consent-summary", |t| t.contains("薬剤情報"), "the choice").await;
+        screenshot(&c, "home-visit-1-consent.png").await;
+        c.find(Locator::Id("hv-next")).await.unwrap().click().await.unwrap();
+
+        // 2. identity: a wrong PIN is refused with a message, then the right one.
+        wait_text(&c, "hv-step", |t| t.contains("手順 2 / 3"), "step 2").await;
+        type_into(&c, "hv-pin", wrong).await;
+        c.find(Locator::Id("hv-confirm")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "hv-error", |t| t.contains("暗証番号が違います"), "the wrong-PIN message").await;
+        screenshot(&c, "home-visit-2-wrong-pin.png").await;
+        type_into(&c, "hv-pin", &pin).await;
+        c.find(Locator::Id("hv-confirm")).await.unwrap().click().await.unwrap();
+
+        // 3. card: recorded, unconfirmed.
+        wait_text(&c, "hv-step", |t| t.contains("手順 3 / 3"), "step 3").await;
+        screenshot(&c, "home-visit-3-card.png").await;
+        c.find(Locator::Id("hv-read-card")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "hv-done-status", |t| t.contains("未確認"), "the visit unconfirmed").await;
+        wait_text(&c, "hv-pending", |t| t.contains('1'), "one check waiting").await;
+        wait_text(&c, "hv-done-name", |t| t.contains(&person.name), "whose visit it was").await;
+        screenshot(&c, "home-visit-done-offline.png").await;
+
+        // Back online on the same address: sent and confirmed without a click.
+        let _back = common::TrainingService::start_on(port, 10_000, 1);
+        wait_text(&c, "hv-network", |t| t.contains("オンライン"), "online again").await;
+        wait_text(&c, "hv-done-status", |t| t.contains("確認済み"), "the visit confirmed").await;
+        assert!(c.find(Locator::Id("hv-done-warning")).await.is_err(), "no outage note once confirmed");
+        screenshot(&c, "home-visit-confirmed.png").await;
+        c.find(Locator::Id("hv-again")).await.unwrap().click().await.unwrap();
+        let today = wait_text(&c, "hv-today", |t| t.contains("確認済み"), "today's visit confirmed").await;
+        assert!(today.contains("薬剤情報") && today.contains(&person.name), "{today}");
+        // A later visit can now re-use this consent.
+        let reuse = wait_text(&c, "home-visit", |t| t.contains("同意は"), "the patient among the continuing ones").await;
+        assert!(reuse.contains(&person.name), "{reuse}");
+        screenshot(&c, "home-visit-after.png").await;
+        finish(c).await;
+    })
+    .await
+}

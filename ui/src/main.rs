@@ -8,6 +8,7 @@
 mod checkup;
 mod disaster;
 mod format;
+mod home_visit;
 mod replay;
 mod tauri;
 
@@ -64,6 +65,7 @@ fn App() -> impl IntoView {
     let (today, set_today) = signal(Vec::<CheckSummary>::new());
     let (show_settings, set_show_settings) = signal(false);
     let (show_disaster, set_show_disaster) = signal(false);
+    let (show_home_visit, set_show_home_visit) = signal(false);
     // The result on screen: from a typed check or from a card tap.
     let (outcome, set_outcome) = signal(None::<CheckOutcome>);
     let (tap_error, set_tap_error) = signal(None::<ApiError>);
@@ -147,6 +149,7 @@ fn App() -> impl IntoView {
             </span>
             <disaster::SignedInBadge lang=lang />
             <button id="open-disaster" class="lang" on:click=move |_| set_show_disaster.set(true)>{move || t("disaster-open")}</button>
+            <button id="open-home-visit" class="lang" on:click=move |_| set_show_home_visit.set(true)>{move || t("home-visit-open")}</button>
             <button id="open-settings" class="lang" on:click=move |_| set_show_settings.set(true)>{move || t("settings-open")}</button>
             <button id="lang-switch" class="lang" on:click=move |_| {
                 set_lang.update(|l| *l = if *l == Lang::Ja { Lang::En } else { Lang::Ja })
@@ -154,6 +157,9 @@ fn App() -> impl IntoView {
         </header>
         <replay::OutageBanner lang=lang problem=Signal::derive(move || status.get().and_then(|s| s.problem)) />
         <replay::FlaggedChanges lang=lang />
+        <Show when=move || show_home_visit.get()>
+            <home_visit::HomeVisitPanel lang=lang close=move || { set_show_home_visit.set(false); refresh_today() } />
+        </Show>
         <Show when=move || show_disaster.get()>
             <disaster::DisasterPanel lang=lang close=move || set_show_disaster.set(false) />
         </Show>
