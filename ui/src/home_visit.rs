@@ -272,7 +272,12 @@ pub fn HomeVisitPanel(lang: ReadSignal<Lang>, close: impl Fn() + Clone + Send + 
                 Screen::Start => view! {
                     <div class="hv-start">
                         <h3>{move || t("home-visit-new")}</h3>
-                        <p class="hint">{move || t("home-visit-choose-card")}</p>
+                        // Outside training there is no home-visit reader yet: said, not hidden.
+                        {move || if start.get().is_some_and(|s| s.patients.is_empty()) {
+                            view! { <p id="hv-no-reader" class="message warning">{move || t("home-visit-no-reader")}</p> }.into_any()
+                        } else {
+                            view! { <p class="hint">{move || t("home-visit-choose-card")}</p> }.into_any()
+                        }}
                         <div class="hv-choices">
                             {move || start.get().map(|s| s.patients).unwrap_or_default().into_iter().enumerate().map(|(i, p)| {
                                 let key = p.key.clone();
