@@ -1,0 +1,776 @@
+//! 一括照会 (batch check) of an appointment list: reading the list, and
+//! sorting the answers into the groups of the report clinic staff ask for.
+//!
+//! Pure: the caller decodes the file (UTF-8 with or without BOM, or
+//! Shift_JIS/CP932 with `encoding_rs`) and passes `&str` and today's date.
+//! The format is documented in `docs/APPOINTMENTS-CSV.md`.
+//!
+//! * [`parse_appointments`] → [`ParsedAppointments`]: good rows
+//!   ([`Appointment`], with their line) and bad rows ([`BadRow`], with the
+//!   raw cells, so nothing typed is lost, and every problem in words: the
+//!   same messages as the desk's entry form, which name the field and the
+//!   digit).
+//! * [`classify`]: one appointment and its answer → [`Group`] and the
+//!   [`Difference`]s between the list and the insurer's record.
+//! * [`BatchReport::build`]: the lines in the report's order.
+//!
+//! The CSV reader is a small RFC 4180 reader written here (quoted cells,
+//! `""`, line breaks inside quotes, CRLF or LF, comma or tab), so that the core
+//! keeps its short list of dependencies and every record knows its line.
+
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+use crate::codes::{LossReason, Validity};
+use crate::matching::{name_key, MASK};
+use crate::message::Msg;
+use crate::validation::{validate_card, CardInput, Field};
+use crate::{CardDetails, CopayRatio, EligibilityResult};
+
+// ---- columns ---------------------------------------------------------------
+
+/// A column of the appointment list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Column {
+    /// 予約日時 (date and time in one cell)
+    Appointment,
+    /// 予約日
+    AppointmentDate,
+    /// 予約時刻
+    AppointmentTime,
+    /// 患者番号 (the clinic's own patient number; optional)
+    PatientId,
+    /// 氏名
+    Name,
+    /// カナ氏名
+    NameKana,
+    /// 生年月日
+    BirthDate,
+    /// 保険者番号
+    InsurerNumber,
+    /// 記号
+    Symbol,
+    /// 番号
+    Number,
+    /// 枝番
+    Branch,
+}
+
+impl Column {
+    pub const ALL: [Column; 11] = [
+        Column::Appointment,
+        Column::AppointmentDate,
+        Column::AppointmentTime,
+        Column::PatientId,
+        Column::Name,
+        Column::NameKana,
+        Column::BirthDate,
+        Column::InsurerNumber,
+        Column::Symbol,
+        Column::Number,
+        Column::Branch,
+    ];
+
+    /// Columns a list must have.
+    pub const REQUIRED: [Column; 4] = [Column::Name, Column::BirthDate, Column::InsurerNumber, Column::Number];
+
+    /// The header names accepted for this column (compared after
+    /// [`header_key`]: NFKC, lower case, without spaces, `_`, `-`, `・`).
+    pub fn header_names(self) -> &'static [&'static str] {
+        match self {
+            Column::Appointment => &["予約日時", "予約", "appointment", "appointmentat", "appointmentdatetime"],
+            Column::AppointmentDate => &["予約日", "来院日", "受診日", "appointmentdate", "date"],
+            Column::AppointmentTime => &["予約時刻", "予約時間", "時刻", "appointmenttime", "time"],
+            Column::PatientId => &["患者番号", "患者id", "カルテ番号", "patientid", "patientnumber"],
+            Column::Name => &["氏名", "患者氏名", "患者名", "名前", "name", "patientname"],
+            Column::NameKana => &["カナ氏名", "氏名カナ", "フリガナ", "ふりがな", "カナ", "kana", "namekana"],
+            Column::BirthDate => &["生年月日", "birthdate", "dateofbirth", "birth", "dob"],
+            Column::InsurerNumber => &["保険者番号", "insurernumber", "insurer"],
+            Column::Symbol => &["記号", "被保険者証記号", "symbol"],
+            Column::Number => &["番号", "被保険者証番号", "number"],
+            Column::Branch => &["枝番", "branch", "branchnumber"],
+        }
+    }
+
+    /// The snake_case name (serde, `$column` argument).
+    pub fn code(self) -> &'static str {
+        match self {
+            Column::Appointment => "appointment",
+            Column::AppointmentDate => "appointment_date",
+            Column::AppointmentTime => "appointment_time",
+            Column::PatientId => "patient_id",
+            Column::Name => "name",
+            Column::NameKana => "name_kana",
+            Column::BirthDate => "birth_date",
+            Column::InsurerNumber => "insurer_number",
+            Column::Symbol => "symbol",
+            Column::Number => "number",
+            Column::Branch => "branch",
+        }
+    }
+
+    /// The label's id in `locales/*/batch.ftl` (`batch-column-<code>`).
+    pub fn message_id(self) -> String {
+        format!("batch-column-{}", self.code())
+    }
+
+    fn of_field(field: Field) -> Column {
+        match field {
+            Field::InsurerNumber => Column::InsurerNumber,
+            Field::Symbol => Column::Symbol,
+            Field::Number => Column::Number,
+            Field::Branch => Column::Branch,
+            // Public-expense numbers are not in the list; validate_card never reports them.
+            _ => Column::BirthDate,
+        }
+    }
+
+    /// Which column a header cell names, if any.
+    pub fn from_header(cell: &str) -> Option<Column> {
+        let key = header_key(cell);
+        Column::ALL.into_iter().find(|c| c.header_names().iter().any(|n| header_key(n) == key))
+    }
+}
+
+/// A header cell for comparing: NFKC (via the name normaliser's rules for
+/// width), lower case, without white space and `_ - ・ ( )`.
+pub fn header_key(cell: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    cell.trim_start_matches('\u{feff}')
+        .nfkc()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '・' | '(' | ')' | '（' | '）'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+// ---- the CSV reader --------------------------------------------------------
+
+/// One record of the file: its cells and the line it starts on (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+/// Reads CSV text (RFC 4180; `delimiter` ',' or '\t') into records. A BOM at
+/// the start is dropped. A quote left open at the end is an error naming the
+/// line where the quoted cell began.
+pub fn read_records(text: &str, delimiter: char) -> Result<Vec<Record>, CsvError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut records = Vec::new();
+    let mut cells: Vec<String> = Vec::new();
+    let mut cell = String::new();
+    let mut line = 1usize;
+    let mut record_line = 1usize;
+    let mut quoted_from: Option<usize> = None;
+    let mut chars = text.chars().peekable();
+    // Whether the current cell started with a quote and its closing quote was seen.
+    let mut was_quoted = false;
+    while let Some(c) = chars.next() {
+        if quoted_from.is_some() {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    cell.push('"');
+                }
+                '"' => {
+                    quoted_from = None;
+                    was_quoted = true;
+                }
+                '\r' if chars.peek() == Some(&'\n') => {}
+                '\n' => {
+                    line += 1;
+                    cell.push('\n');
+                }
+                _ => cell.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if cell.is_empty() && !was_quoted => quoted_from = Some(line),
+            c if c == delimiter => {
+                cells.push(std::mem::take(&mut cell));
+                was_quoted = false;
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' | '\n' => {
+                cells.push(std::mem::take(&mut cell));
+                was_quoted = false;
+                records.push(Record { line: record_line, cells: std::mem::take(&mut cells) });
+                line += 1;
+                record_line = line;
+            }
+            _ => cell.push(c),
+        }
+    }
+    if let Some(from) = quoted_from {
+        return Err(CsvError::new(Msg::new("batch-csv-open-quote").arg("line", from)));
+    }
+    if !cell.is_empty() || !cells.is_empty() || was_quoted {
+        cells.push(cell);
+        records.push(Record { line: record_line, cells });
+    }
+    // Blank lines are not records.
+    records.retain(|r| !(r.cells.len() == 1 && r.cells[0].trim().is_empty()));
+    Ok(records)
+}
+
+/// Writes one CSV record (comma-separated, cells quoted when they need it,
+/// CRLF at the end), for exports.
+pub fn write_record(out: &mut String, cells: &[String]) {
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if c.contains([',', '"', '\n', '\r']) || c.starts_with(' ') || c.ends_with(' ') {
+            out.push('"');
+            out.push_str(&c.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(c);
+        }
+    }
+    out.push_str("\r\n");
+}
+
+/// The whole file cannot be read (no header, required columns missing …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CsvError {
+    pub message: Msg,
+}
+
+impl CsvError {
+    fn new(message: Msg) -> Self {
+        CsvError { message }
+    }
+}
+
+// ---- rows ------------------------------------------------------------------
+
+/// One good row of the list: an appointment with valid card details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appointment {
+    /// The line of the file the row starts on (1-based; the header is line 1
+    /// unless blank lines come first).
+    pub line: usize,
+    /// 予約日 (None when the list has no appointment column or the cell is empty).
+    pub date: Option<NaiveDate>,
+    /// 予約時刻
+    pub time: Option<NaiveTime>,
+    pub patient_id: Option<String>,
+    /// 氏名 as the list has it.
+    pub name: String,
+    pub name_kana: Option<String>,
+    /// The card details, validated (生年月日 included).
+    pub card: CardDetails,
+}
+
+/// One problem in a bad row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowProblem {
+    /// The column, when the problem is in one cell.
+    pub column: Option<Column>,
+    pub message: Msg,
+}
+
+/// A row that is not checked, with why. Its cells are kept as they were.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadRow {
+    pub line: usize,
+    pub cells: Vec<String>,
+    pub problems: Vec<RowProblem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParsedAppointments {
+    /// The columns found, in the file's order (None for a column not used).
+    pub columns: Vec<Option<Column>>,
+    /// Header cells that name no known column (ignored; shown to staff).
+    pub ignored_columns: Vec<String>,
+    pub rows: Vec<Appointment>,
+    pub bad_rows: Vec<BadRow>,
+}
+
+/// Every message id this module answers (tested in both languages).
+pub const MESSAGE_IDS: &[&str] = &[
+    "batch-csv-open-quote",
+    "batch-csv-empty",
+    "batch-csv-missing-columns",
+    "batch-csv-duplicate-column",
+    "batch-row-cell-count",
+    "batch-row-name-required",
+    "batch-row-bad-appointment-date",
+    "batch-row-bad-appointment-time",
+];
+
+/// Reads an appointment list. `today` is the day validation measures birth
+/// dates against (not in the future, not over 130 years ago).
+pub fn parse_appointments(text: &str, today: NaiveDate) -> Result<ParsedAppointments, CsvError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let delimiter = if first_line.contains('\t') && !first_line.contains(',') { '\t' } else { ',' };
+    let records = read_records(text, delimiter)?;
+    let Some((header, body)) = records.split_first() else {
+        return Err(CsvError::new(Msg::new("batch-csv-empty")));
+    };
+    let columns: Vec<Option<Column>> = header.cells.iter().map(|c| Column::from_header(c)).collect();
+    for c in Column::ALL {
+        if columns.iter().filter(|x| **x == Some(c)).count() > 1 {
+            return Err(CsvError::new(Msg::new("batch-csv-duplicate-column").arg("column", c.code())));
+        }
+    }
+    let missing: Vec<&str> = Column::REQUIRED.iter().filter(|c| !columns.contains(&Some(**c))).map(|c| c.code()).collect();
+    if !missing.is_empty() {
+        return Err(CsvError::new(
+            Msg::new("batch-csv-missing-columns").arg("columns", missing.join(",")).arg("line", header.line),
+        ));
+    }
+    let ignored_columns = header
+        .cells
+        .iter()
+        .zip(&columns)
+        .filter(|(cell, c)| c.is_none() && !cell.trim().is_empty())
+        .map(|(cell, _)| cell.trim().to_string())
+        .collect();
+    let mut parsed = ParsedAppointments { columns: columns.clone(), ignored_columns, rows: Vec::new(), bad_rows: Vec::new() };
+    for r in body {
+        match parse_row(r, &columns, today) {
+            Ok(a) => parsed.rows.push(a),
+            Err(problems) => parsed.bad_rows.push(BadRow { line: r.line, cells: r.cells.clone(), problems }),
+        }
+    }
+    Ok(parsed)
+}
+
+fn parse_row(r: &Record, columns: &[Option<Column>], today: NaiveDate) -> Result<Appointment, Vec<RowProblem>> {
+    let mut problems = Vec::new();
+    // Trailing empty cells (spreadsheets pad rows) are fine; missing or extra
+    // filled cells are not.
+    let filled = r.cells.iter().rposition(|c| !c.trim().is_empty()).map_or(0, |i| i + 1);
+    if r.cells.len() < columns.len() || filled > columns.len() {
+        problems.push(RowProblem {
+            column: None,
+            message: Msg::new("batch-row-cell-count").arg("expected", columns.len()).arg("got", filled.max(r.cells.len().min(columns.len()))),
+        });
+        return Err(problems);
+    }
+    let get = |c: Column| -> &str {
+        columns.iter().position(|x| *x == Some(c)).map(|i| r.cells[i].trim()).unwrap_or("")
+    };
+    let name = get(Column::Name).to_string();
+    if name.is_empty() {
+        problems.push(RowProblem { column: Some(Column::Name), message: Msg::new("batch-row-name-required") });
+    }
+    let (mut date, mut time) = (None, None);
+    let at = get(Column::Appointment);
+    if !at.is_empty() {
+        match parse_appointment_at(at) {
+            Some((d, t)) => (date, time) = (Some(d), t),
+            None => problems.push(RowProblem {
+                column: Some(Column::Appointment),
+                message: Msg::new("batch-row-bad-appointment-date").arg("value", at),
+            }),
+        }
+    }
+    let d = get(Column::AppointmentDate);
+    if !d.is_empty() {
+        match crate::wareki::parse_date(d) {
+            Ok(v) => date = Some(v),
+            Err(_) => problems.push(RowProblem {
+                column: Some(Column::AppointmentDate),
+                message: Msg::new("batch-row-bad-appointment-date").arg("value", d),
+            }),
+        }
+    }
+    let t = get(Column::AppointmentTime);
+    if !t.is_empty() {
+        match parse_time(t) {
+            Some(v) => time = Some(v),
+            None => problems.push(RowProblem {
+                column: Some(Column::AppointmentTime),
+                message: Msg::new("batch-row-bad-appointment-time").arg("value", t),
+            }),
+        }
+    }
+    let input = CardInput {
+        insurer_number: get(Column::InsurerNumber).to_string(),
+        symbol: get(Column::Symbol).to_string(),
+        number: get(Column::Number).to_string(),
+        branch: get(Column::Branch).to_string(),
+        birth_date: get(Column::BirthDate).to_string(),
+    };
+    let card = match validate_card(&input, today) {
+        Ok(card) => Some(card),
+        Err(errors) => {
+            problems.extend(errors.into_iter().map(|fe| RowProblem {
+                column: Some(Column::of_field(fe.field)),
+                message: Msg::with_args(fe.message_id(), fe.message_args()),
+            }));
+            None
+        }
+    };
+    let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    match card {
+        Some(card) if problems.is_empty() => Ok(Appointment {
+            line: r.line,
+            date,
+            time,
+            patient_id: non_empty(get(Column::PatientId)),
+            name,
+            name_kana: non_empty(get(Column::NameKana)),
+            card,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// `2026-11-23 09:30`, `2026/11/23 9:30`, `2026-11-23T09:30:00`, `R8.11.23 9時30分`,
+/// or a date alone.
+fn parse_appointment_at(s: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    let s = crate::digits::to_halfwidth(s);
+    let s = s.trim();
+    if let Ok(d) = crate::wareki::parse_date(s) {
+        return Some((d, None));
+    }
+    let split = s.rfind(|c: char| c == ' ' || c == 'T')?;
+    let (d, t) = (s[..split].trim(), s[split + 1..].trim());
+    Some((crate::wareki::parse_date(d).ok()?, Some(parse_time(t)?)))
+}
+
+/// `9:30`, `09:30:00`, `9時30分`, `9時`, `0930`.
+fn parse_time(s: &str) -> Option<NaiveTime> {
+    let s = crate::digits::compact(s);
+    let s = s.trim_end_matches('分');
+    let (h, m, sec) = if let Some((h, rest)) = s.split_once(['時', ':']) {
+        let (m, sec) = rest.split_once(':').unwrap_or((rest, "0"));
+        (h, if m.is_empty() { "0" } else { m }, sec)
+    } else if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
+        (&s[..2], &s[2..], "0")
+    } else {
+        return None;
+    };
+    let num = |x: &str| (!x.is_empty() && x.len() <= 2 && x.bytes().all(|b| b.is_ascii_digit())).then(|| x.parse::<u32>().ok()).flatten();
+    NaiveTime::from_hms_opt(num(h)?, num(m)?, num(sec)?)
+}
+
+// ---- the report --------------------------------------------------------------
+
+/// The groups of the report, in the order staff read them: what needs
+/// action first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    /// 照会できず: no answer (service error, unreachable); check again.
+    NotChecked,
+    /// 無効: lost (喪失) or expired.
+    Invalid,
+    /// 無効（新しい資格あり）
+    NewQualification,
+    /// 該当資格なし
+    NotFound,
+    /// 複数該当
+    MultipleFound,
+    /// 有効, but the list says something else than the insurer's record.
+    Differs,
+    /// 有効
+    Valid,
+}
+
+impl Group {
+    pub const ALL: [Group; 7] = [
+        Group::NotChecked,
+        Group::Invalid,
+        Group::NewQualification,
+        Group::NotFound,
+        Group::MultipleFound,
+        Group::Differs,
+        Group::Valid,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Group::NotChecked => "not_checked",
+            Group::Invalid => "invalid",
+            Group::NewQualification => "new_qualification",
+            Group::NotFound => "not_found",
+            Group::MultipleFound => "multiple_found",
+            Group::Differs => "differs",
+            Group::Valid => "valid",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Group> {
+        Group::ALL.into_iter().find(|g| g.code() == s)
+    }
+    /// `batch-group-<code>` in `locales/*/batch.ftl`.
+    pub fn message_id(self) -> String {
+        format!("batch-group-{}", self.code())
+    }
+}
+
+/// A detail the list and the insurer's record disagree on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiffField {
+    /// 保険者番号
+    InsurerNumber,
+    /// 記号・番号・枝番
+    Number,
+    /// 氏名
+    Name,
+    /// カナ氏名 (only when both have one)
+    NameKana,
+    /// 生年月日
+    BirthDate,
+}
+
+impl DiffField {
+    pub const ALL: [DiffField; 5] = [DiffField::InsurerNumber, DiffField::Number, DiffField::Name, DiffField::NameKana, DiffField::BirthDate];
+    pub fn code(self) -> &'static str {
+        match self {
+            DiffField::InsurerNumber => "insurer_number",
+            DiffField::Number => "number",
+            DiffField::Name => "name",
+            DiffField::NameKana => "name_kana",
+            DiffField::BirthDate => "birth_date",
+        }
+    }
+    pub fn parse(s: &str) -> Option<DiffField> {
+        DiffField::ALL.into_iter().find(|g| g.code() == s)
+    }
+    /// `batch-diff-<code>` in `locales/*/batch.ftl`.
+    pub fn message_id(self) -> String {
+        format!("batch-diff-{}", self.code())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Difference {
+    pub field: DiffField,
+    /// What the appointment list says.
+    pub listed: String,
+    /// What the insurer's record says.
+    pub recorded: String,
+}
+
+/// One appointment's answer as the report needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Classified {
+    pub group: Group,
+    pub differences: Vec<Difference>,
+}
+
+/// Sorts one answer into its group and lists every detail the list and the
+/// insurer's record disagree on (for any group that has a record).
+///
+/// * Validity 有効 (or 有効（未登録）) → [`Group::Valid`], or
+///   [`Group::Differs`] when a detail differs.
+/// * 無効 → Invalid; 無効（新しい資格あり） → NewQualification; 該当資格なし →
+///   NotFound; 複数該当 → MultipleFound — whatever the differences.
+/// * A processing error with any other validity → NotChecked: the answer
+///   says nothing about the patient.
+pub fn classify(a: &Appointment, result: &EligibilityResult) -> Classified {
+    let differences = differences(a, result);
+    let group = match result.validity {
+        Validity::NotFound => Group::NotFound,
+        Validity::MultipleFound => Group::MultipleFound,
+        _ if result.error.is_some() => Group::NotChecked,
+        Validity::Invalid => Group::Invalid,
+        Validity::InvalidNewQualification => Group::NewQualification,
+        Validity::Valid | Validity::ValidUnregistered if differences.is_empty() => Group::Valid,
+        Validity::Valid | Validity::ValidUnregistered => Group::Differs,
+    };
+    Classified { group, differences }
+}
+
+fn differences(a: &Appointment, r: &EligibilityResult) -> Vec<Difference> {
+    let mut out = Vec::new();
+    let mut push = |field, listed: String, recorded: String| out.push(Difference { field, listed, recorded });
+    if let Some(q) = &r.qualification {
+        if q.insurer_number != a.card.insurer_number {
+            push(DiffField::InsurerNumber, a.card.insurer_number.to_string(), q.insurer_number.to_string());
+        }
+        let symbol = |s: &str| crate::digits::tidy(s);
+        let branch_differs = match (&a.card.branch, &q.branch) {
+            (Some(x), Some(y)) => x != y,
+            _ => false, // a list without 枝番 asks for any
+        };
+        if symbol(&q.symbol) != symbol(&a.card.symbol) || q.number != a.card.number || branch_differs {
+            let show = |s: &str, n: &str, b: Option<&str>| match b {
+                Some(b) => format!("{s}・{n}・{b}"),
+                None => format!("{s}・{n}"),
+            };
+            push(
+                DiffField::Number,
+                show(&a.card.symbol, &a.card.number, a.card.branch.as_deref()),
+                show(&q.symbol, &q.number, q.branch.as_deref()),
+            );
+        }
+    }
+    if let Some(p) = &r.person {
+        let listed_is_kana = is_kana_name(&a.name);
+        let recorded = if listed_is_kana { p.name_kana.as_deref().unwrap_or(&p.name) } else { &p.name };
+        if !same_name(&a.name, recorded) {
+            push(DiffField::Name, a.name.clone(), recorded.to_string());
+        }
+        if let (Some(listed), Some(recorded), false) = (&a.name_kana, &p.name_kana, listed_is_kana) {
+            if !same_name(listed, recorded) {
+                push(DiffField::NameKana, listed.clone(), recorded.clone());
+            }
+        }
+        if p.birth_date != a.card.birth_date {
+            push(DiffField::BirthDate, a.card.birth_date.to_string(), p.birth_date.to_string());
+        }
+    }
+    out
+}
+
+fn is_kana_name(s: &str) -> bool {
+    let k = name_key(s);
+    !k.is_empty() && k.chars().all(|c| matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー'))
+}
+
+/// Names compared as the disaster matcher does ([`name_key`]: NFKC, spaces
+/// and separators, hiragana/katakana, variant kanji); a `●` in the
+/// *recorded* name stands for exactly one character.
+pub fn same_name(listed: &str, recorded: &str) -> bool {
+    let (l, r) = (name_key(listed), name_key(recorded));
+    if l == r {
+        return true;
+    }
+    let (l, r): (Vec<char>, Vec<char>) = (l.chars().collect(), r.chars().collect());
+    l.len() == r.len() && r.contains(&MASK) && l.iter().zip(&r).all(|(a, b)| *b == MASK || a == b)
+}
+
+/// One line of the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportLine {
+    pub appointment: Appointment,
+    pub group: Group,
+    pub validity: Option<Validity>,
+    pub differences: Vec<Difference>,
+    /// 氏名 on the insurer's record.
+    pub recorded_name: Option<String>,
+    pub insurer_name: Option<String>,
+    pub copay: Option<CopayRatio>,
+    /// 有効終了日 (for an invalid qualification: the last valid day).
+    pub valid_until: Option<NaiveDate>,
+    pub loss_reason: Option<LossReason>,
+    /// Why there is no answer (NotChecked), or the system's own message.
+    pub problem: Option<Msg>,
+    /// The check's line in the desk's list of checks.
+    pub check_id: Option<i64>,
+}
+
+impl ReportLine {
+    /// The line for an answered check.
+    pub fn answered(a: Appointment, result: &EligibilityResult, check_id: Option<i64>) -> ReportLine {
+        let c = classify(&a, result);
+        let q = result.qualification.as_ref();
+        ReportLine {
+            appointment: a,
+            group: c.group,
+            validity: Some(result.validity),
+            differences: c.differences,
+            recorded_name: result.person.as_ref().map(|p| p.name.clone()),
+            insurer_name: q.and_then(|q| q.insurer_name.clone()),
+            copay: result.effective_copay(),
+            valid_until: q.and_then(|q| q.valid_until),
+            loss_reason: q.and_then(|q| q.loss_reason),
+            problem: result.error.as_ref().filter(|_| c.group == Group::NotChecked).map(|e| {
+                Msg::new("batch-service-said")
+                    .arg("code", e.code.clone().unwrap_or_default())
+                    .arg("message", e.message.clone().unwrap_or_default())
+            }),
+            check_id,
+        }
+    }
+
+    /// The line for a check that got no answer.
+    pub fn not_checked(a: Appointment, problem: Msg) -> ReportLine {
+        ReportLine {
+            appointment: a,
+            group: Group::NotChecked,
+            validity: None,
+            differences: Vec::new(),
+            recorded_name: None,
+            insurer_name: None,
+            copay: None,
+            valid_until: None,
+            loss_reason: None,
+            problem: Some(problem),
+            check_id: None,
+        }
+    }
+}
+
+/// How many lines each group has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupCount {
+    pub group: Group,
+    pub count: usize,
+}
+
+/// The report of a batch: every good row in exactly one group, and the bad rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchReport {
+    /// Every group, in [`Group`] order, with its count (zero included).
+    pub counts: Vec<GroupCount>,
+    /// Lines sorted by group, then by appointment (date, time), then line.
+    pub lines: Vec<ReportLine>,
+    pub bad_rows: Vec<BadRow>,
+}
+
+impl BatchReport {
+    pub fn build(mut lines: Vec<ReportLine>, bad_rows: Vec<BadRow>) -> BatchReport {
+        lines.sort_by(|a, b| {
+            (a.group, a.appointment.date, a.appointment.time, a.appointment.line)
+                .cmp(&(b.group, b.appointment.date, b.appointment.time, b.appointment.line))
+        });
+        let counts = Group::ALL
+            .into_iter()
+            .map(|group| GroupCount { group, count: lines.iter().filter(|l| l.group == group).count() })
+            .collect();
+        BatchReport { counts, lines, bad_rows }
+    }
+
+    pub fn count(&self, group: Group) -> usize {
+        self.counts.iter().find(|c| c.group == group).map_or(0, |c| c.count)
+    }
+
+    pub fn lines_in(&self, group: Group) -> impl Iterator<Item = &ReportLine> {
+        self.lines.iter().filter(move |l| l.group == group)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_keep_their_lines() {
+        let t = "a,b\r\n\"x\ny\",\"say \"\"hi\"\"\"\n\n1,2";
+        let r = read_records(t, ',').unwrap();
+        assert_eq!(r.len(), 3);
+        assert_eq!((r[0].line, r[1].line, r[2].line), (1, 2, 5));
+        assert_eq!(r[1].cells, vec!["x\ny".to_string(), "say \"hi\"".to_string()]);
+        assert!(read_records("a,\"b\n", ',').is_err());
+    }
+
+    #[test]
+    fn written_records_read_back() {
+        let cells = vec!["a,b".to_string(), "q\"".to_string(), "改\n行".to_string(), " s".to_string(), String::new()];
+        let mut out = String::new();
+        write_record(&mut out, &cells);
+        assert_eq!(read_records(&out, ',').unwrap()[0].cells, cells);
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_time("9:30"), NaiveTime::from_hms_opt(9, 30, 0));
+        assert_eq!(parse_time("９時３０分"), NaiveTime::from_hms_opt(9, 30, 0));
+        assert_eq!(parse_time("14時"), NaiveTime::from_hms_opt(14, 0, 0));
+        assert_eq!(parse_time("0930"), NaiveTime::from_hms_opt(9, 30, 0));
+        assert_eq!(parse_time("25:00"), None);
+        assert_eq!(parse_time("朝"), None);
+    }
+}
