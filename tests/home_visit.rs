@@ -99,6 +99,15 @@ fn three_steps_online_with_a_wrong_pin_refused_then_a_later_visit_reuses_the_con
     // The check is in today's list like any other.
     assert!(desk.checks_on(t0.date()).unwrap().iter().any(|c| c.person_key == key));
 
+    // The home visit's consent is what the medical view asks about: the
+    // consented category passes the consent gate (and then finds no OQS
+    // folder for medical requests with an HTTP service), the other is refused.
+    let check_id = done.visit.check_id.unwrap();
+    let medication = desk.view_medical(check_id, ConsentCategory::Medication, t0).unwrap_err();
+    assert_eq!(medication.message.id, "medical-no-source", "past the consent gate: {medication:?}");
+    let clinical = desk.view_medical(check_id, ConsentCategory::Clinical, t0).unwrap_err();
+    assert_eq!(clinical.message.id, "consent-refused-category-not-consented", "{clinical:?}");
+
     // A later visit, a week on: the first visit's consent is re-used.
     let later = t0 + Duration::days(7);
     let start = desk.home_visit_start(later).unwrap();

@@ -273,7 +273,9 @@ impl Desk {
         let result = self.check_result(check_id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))?;
         let q = result.qualification.as_ref().ok_or_else(|| ApiError::new(Msg::new("medical-no-patient")))?;
         let key = q.person_key();
-        let state = ConsentState::from_eligibility(&result, &key);
+        let mut state = ConsentState::from_eligibility(&result, &key);
+        // A home visit's consent counts too, under the re-use rule (`crate::home_visit`).
+        self.add_home_visit_consents(&mut state, &result, now);
         let grant = |purpose| match decide(&state, &key, category, purpose, now) {
             Decision::Allowed(g) => Ok(g),
             Decision::Refused(r) => {

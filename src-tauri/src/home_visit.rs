@@ -31,6 +31,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{NaiveDateTime, TimeDelta};
 use madoguchi_adapters::audit::AuditAction;
 use madoguchi_adapters::home_visit::{HomeVisit, NewHomeVisit};
+use madoguchi_core::consent::ConsentState;
 use madoguchi_core::home_visit::{consent_valid_until, may_reuse, IdentityCheck};
 use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::{ConsentCategory, EligibilityResult};
@@ -368,6 +369,31 @@ impl Desk {
                 }
             }
             Err(e) => Err(e),
+        }
+    }
+
+    /// Adds the consent of the patient's home visit, when one may be used at
+    /// `now` (the same rule as a later visit: `core::home_visit::may_reuse` —
+    /// latest first visit, confirmed, same card, within validity), to the
+    /// state `view_medical` asks `consent::decide` about. A consent given
+    /// offline counts only once the national system has seen its check.
+    pub(crate) fn add_home_visit_consents(&self, state: &mut ConsentState, result: &EligibilityResult, now: NaiveDateTime) {
+        let (Some(q), Some(p)) = (result.qualification.as_ref(), result.person.as_ref()) else {
+            return;
+        };
+        let key = q.person_key();
+        let firsts = match self.store_handle().lock().unwrap().first_home_visits(&key, p.birth_date) {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::warn!("home-visit consents unreadable: {e}");
+                return;
+            }
+        };
+        if let Ok(first) = may_reuse(&firsts, &key, p.birth_date, now) {
+            for c in first.consents() {
+                // A record that fails validation is left out (decide would refuse it anyway).
+                let _ = state.record(c);
+            }
         }
     }
 
