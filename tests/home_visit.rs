@@ -250,3 +250,27 @@ fn every_home_visit_message_is_in_both_languages() {
         assert!(ids.contains(&id), "{id} is used but not in locales/*/home_visit.ftl");
     }
 }
+
+#[test]
+fn outside_training_there_is_no_simulated_card() {
+    // A configured live service that does not answer: not training mode.
+    let data = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let settings = Settings {
+        data_dir: data.path().to_path_buf(),
+        service_url: Some(format!("http://127.0.0.1:{port}")),
+        timeout_secs: 1,
+        training_people: PEOPLE,
+        training_seed: SEED,
+        ..Settings::default()
+    };
+    let desk = Desk::open(settings).unwrap();
+    desk.connect();
+    assert!(!desk.status().training);
+    let start = desk.home_visit_start(now()).unwrap();
+    assert!(start.patients.is_empty(), "no synthetic patients outside training");
+    assert!(!start.online);
+    let e = desk.home_visit_begin(Some("06139999:12:345:01"), now()).unwrap_err();
+    assert_eq!(e.message.id, "home-visit-no-reader");
+    desk.shutdown();
+}
