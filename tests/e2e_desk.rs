@@ -484,3 +484,67 @@ async fn a_home_visit_offline_is_confirmed_once_back_online() {
     })
     .await
 }
+
+/// 一括照会 in the window: a list of 50 appointments with 5 deliberately
+/// wrong rows is chosen in the page, the two unreadable rows are listed by
+/// line with the reason, the batch runs with a progress bar, and the report
+/// shows the right groups.
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
+async fn a_batch_of_fifty_appointments_with_five_wrong_rows_shows_the_right_groups() {
+    bounded("a_batch_of_fifty_appointments_with_five_wrong_rows_shows_the_right_groups", async {
+        let data = tempfile::tempdir().unwrap();
+        let service = common::TrainingService::start(2_000, 7);
+        let people: Vec<common::Sample> = service.sample(60).into_iter().filter(|p| p.expected_validity == "valid").take(50).collect();
+        assert_eq!(people.len(), 50);
+        std::fs::write(data.path().join("no-settings.json"), serde_json::json!({ "service_url": service.url }).to_string()).unwrap();
+        // The list: 45 right rows and 5 wrong ones.
+        let today = chrono::Local::now().date_naive();
+        let mut csv = String::from("予約日時,患者番号,氏名,カナ氏名,生年月日,保険者番号,記号,番号,枝番\r\n");
+        for (i, p) in people.iter().enumerate() {
+            let (mut name, mut birth, mut insurer, mut number) = (p.name.clone(), p.birth_date.clone(), p.insurer_number.clone(), p.number.clone());
+            match i {
+                3 => insurer = common::mistype_check_digit(&insurer), // line 5: bad row
+                11 => birth = "S99.13.1".into(),                        // line 13: bad row
+                20 => birth = (birth.parse::<chrono::NaiveDate>().unwrap() - chrono::Duration::days(1)).to_string(), // not found
+                29 => number.push('9'),                                 // not found
+                40 => name = "窓口　花子".into(),                        // valid, name differs
+                _ => {}
+            }
+            csv.push_str(&format!(
+                "{today} {}:{:02},P{:04},{name},{},{birth},{insurer},{},{number},{}\r\n",
+                9 + i / 12,
+                (i % 12) * 5,
+                i + 1,
+                if i == 40 { "" } else { &p.name_kana },
+                p.symbol,
+                p.branch
+            ));
+        }
+        let file = data.path().join("予約リスト.csv");
+        std::fs::write(&file, &csv).unwrap();
+
+        let driver = start_driver(data.path());
+        let c = open_app(&driver).await;
+        wait_text(&c, "service-status", |t| t.contains(&service.url), "the service's address").await;
+        c.find(Locator::Id("open-batch")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "batch-title", |t| t.contains("一括照会"), "the batch screen").await;
+        c.find(Locator::Id("batch-file")).await.unwrap().send_keys(&file.display().to_string()).await.unwrap();
+        wait_text(&c, "batch-import-summary", |t| t.contains("照会する行 48 件") && t.contains("読めなかった行 2 件"), "the import summary").await;
+        let bad = text_of(&c, "batch-bad-rows").await;
+        assert!(bad.contains("5行目") && bad.contains("13行目"), "{bad}");
+        assert!(bad.contains("保険者番号"), "the reason names the field: {bad}");
+        c.find(Locator::Id("batch-start")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "batch-progress-text", |t| t.contains("48/48"), "the progress bar at the end").await;
+        wait_text(&c, "batch-counts", |t| t.contains("有効 45"), "the counts").await;
+        let counts = text_of(&c, "batch-counts").await;
+        assert!(counts.contains("該当資格なし 2"), "{counts}");
+        assert!(counts.contains("有効（予約の記載と相違あり） 1"), "{counts}");
+        let differs = text_of(&c, "batch-group-differs").await;
+        assert!(differs.contains("窓口") && differs.contains(&people[40].name), "{differs}");
+        screenshot(&c, "batch-report.png").await;
+        c.find(Locator::Id("batch-close")).await.unwrap().click().await.unwrap();
+        finish(c).await;
+    })
+    .await
+}

@@ -36,6 +36,13 @@ pub enum Command {
     /// The audit log of this desk.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// 災害時モード: `lookup` by four fields, `declare`/`end`/`status` of the
+    /// facility's local emergency.
+    #[command(subcommand)]
+    Disaster(crate::cli_disaster::DisasterCommand),
+    /// 一括照会: checks every appointment of a CSV list and writes the
+    /// grouped report (`--report FILE.json`, `--report-csv FILE`).
+    Batch(crate::cli_batch::BatchArgs),
     /// Writes an encrypted backup of the local database (`--out FILE`), or
     /// checks one (`verify FILE`). Passphrase: asked, or MADOGUCHI_BACKUP_PASSPHRASE.
     Backup(crate::cli_backup::BackupArgs),
@@ -49,10 +56,6 @@ pub enum Command {
     /// eligibility | medication-list | checkups | clinical | access-slip.
     /// Medical information only with a valid consent (else no file, exit 2).
     Print(crate::cli_print::PrintArgs),
-    /// 災害時モード: `lookup` by four fields, `declare`/`end`/`status` of the
-    /// facility's local emergency.
-    #[command(subcommand)]
-    Disaster(crate::cli_disaster::DisasterCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -123,11 +126,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Oqs(OqsCommand::Parse { file })) => oqs_parse(settings.lang, &file),
         Some(Command::Oqs(OqsCommand::Ingest { dir })) => oqs_ingest(settings, &dir),
         Some(Command::Audit(cmd)) => audit(settings, cmd),
+        Some(Command::Disaster(cmd)) => crate::cli_disaster::disaster_cmd(settings, cmd),
+        Some(Command::Batch(args)) => crate::cli_batch::batch_cmd(settings, args),
         Some(Command::Backup(args)) => crate::cli_backup::backup_cmd(settings, args),
         Some(Command::Restore(args)) => crate::cli_backup::restore_cmd(settings, args),
         Some(Command::Cache(cmd)) => crate::cli_backup::cache_cmd(settings, cmd),
         Some(Command::Print(args)) => crate::cli_print::print_cmd(settings, args),
-        Some(Command::Disaster(cmd)) => crate::cli_disaster::disaster_cmd(settings, cmd),
         None => unreachable!("main opens the window when no subcommand is given"),
     }
 }

@@ -137,6 +137,66 @@ pub async fn view_medical(desk: State<'_, DeskState>, id: i64, category: String)
     .await
 }
 
+/// Replayed checks that differ from what was shown at the visit, waiting
+/// for staff to acknowledge them.
+#[tauri::command]
+pub async fn changes_to_review(desk: State<'_, DeskState>) -> Result<Vec<crate::desk::FlaggedChange>, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.changes_to_review()).await
+}
+
+/// Staff have seen the change found by replaying deferred check `id`.
+#[tauri::command]
+pub async fn acknowledge_change(desk: State<'_, DeskState>, id: i64) -> Result<(), ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.acknowledge_change(id, now())).await
+}
+
+/// How many deferred checks wait for the service (the outage banner).
+#[tauri::command]
+pub async fn pending_checks(desk: State<'_, DeskState>) -> Result<i64, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.pending_checks()).await
+}
+
+// ---- 一括照会 (see `crate::batch`) ----
+
+/// Reads an appointment list (the file's bytes, chosen in the window) into a
+/// new batch; answers its bad rows.
+#[tauri::command]
+pub async fn batch_import(desk: State<'_, DeskState>, bytes: Vec<u8>, name: Option<String>) -> Result<crate::batch::BatchImport, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.batch_import(&bytes, name.as_deref(), now())).await
+}
+
+/// Runs (or resumes) a batch; progress goes to the window as `batch-progress` events.
+#[tauri::command]
+pub async fn batch_run(app: tauri::AppHandle, desk: State<'_, DeskState>, id: i64) -> Result<crate::batch::BatchRun, ApiError> {
+    use tauri::Emitter;
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.batch_run(id, &|p| drop(app.emit("batch-progress", p)), now())).await
+}
+
+/// Stops a running batch (the rest stays pending).
+#[tauri::command]
+pub fn batch_cancel(desk: State<'_, DeskState>, id: i64) -> bool {
+    desk.batch_cancel(id)
+}
+
+/// Batches with rows still pending (offered for resuming).
+#[tauri::command]
+pub async fn batches_unfinished(desk: State<'_, DeskState>) -> Result<Vec<madoguchi_adapters::store::BatchInfo>, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.batches(true)).await
+}
+
+/// Writes a batch's report as CSV to the Downloads folder; answers the file's path.
+#[tauri::command]
+pub async fn batch_export_csv(desk: State<'_, DeskState>, id: i64) -> Result<String, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.batch_export_csv(id).map(|p| p.display().to_string())).await
+}
+
 /// 災害時モード: the four-field look-up (`crate::disaster`); the role check,
 /// the refusal of a missing field and the audit entry are the desk's.
 #[tauri::command]
@@ -152,6 +212,15 @@ pub async fn disaster_lookup(
 #[tauri::command]
 pub fn signed_in(desk: State<'_, DeskState>) -> Option<crate::session::SignedIn> {
     desk.signed_in(now())
+}
+
+/// Prints a document of the check's patient (`crate::print`): the file's
+/// path, or why not (no consent, nothing kept, not allowed for the role).
+#[tauri::command]
+pub async fn print_document(desk: State<'_, DeskState>, id: i64, kind: String) -> Result<crate::print::PrintedFile, ApiError> {
+    let desk = Arc::clone(&desk);
+    let kind = crate::print::PrintKind::parse(&kind).ok_or_else(|| ApiError::new(Msg::new("print-unknown-kind").arg("kind", &kind)))?;
+    blocking(move || desk.print_to_file(id, kind, now())).await
 }
 
 // ---- home visits (居宅同意取得型; the steps are `crate::home_visit`'s) ----
@@ -209,35 +278,4 @@ pub async fn sign_in(desk: State<'_, DeskState>, staff_id: String, password: Str
 #[tauri::command]
 pub fn sign_out(desk: State<'_, DeskState>) {
     desk.sign_out(now())
-}
-
-/// Prints a document of the check's patient (`crate::print`): the file's
-/// path, or why not (no consent, nothing kept, not allowed for the role).
-#[tauri::command]
-pub async fn print_document(desk: State<'_, DeskState>, id: i64, kind: String) -> Result<crate::print::PrintedFile, ApiError> {
-    let desk = Arc::clone(&desk);
-    let kind = crate::print::PrintKind::parse(&kind).ok_or_else(|| ApiError::new(Msg::new("print-unknown-kind").arg("kind", &kind)))?;
-    blocking(move || desk.print_to_file(id, kind, now())).await
-}
-
-/// Replayed checks that differ from what was shown at the visit, waiting
-/// for staff to acknowledge them.
-#[tauri::command]
-pub async fn changes_to_review(desk: State<'_, DeskState>) -> Result<Vec<crate::desk::FlaggedChange>, ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.changes_to_review()).await
-}
-
-/// Staff have seen the change found by replaying deferred check `id`.
-#[tauri::command]
-pub async fn acknowledge_change(desk: State<'_, DeskState>, id: i64) -> Result<(), ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.acknowledge_change(id, now())).await
-}
-
-/// How many deferred checks wait for the service (the outage banner).
-#[tauri::command]
-pub async fn pending_checks(desk: State<'_, DeskState>) -> Result<i64, ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.pending_checks()).await
 }

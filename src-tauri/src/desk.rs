@@ -84,6 +84,8 @@ pub struct Desk {
     on_card_tap: RwLock<Option<Arc<dyn Fn(Result<CheckOutcome, ApiError>) + Send + Sync>>>,
     /// The desk itself, for the watcher's callback (no cycle: weak).
     me: std::sync::Weak<Desk>,
+    /// Batch checks running now (see `crate::batch`).
+    batches: crate::batch::Running,
     /// Who is signed in (see `crate::session`).
     pub(crate) session: Mutex<Option<madoguchi_core::staff::Session>>,
     /// The home visit in progress (see `crate::home_visit`).
@@ -108,6 +110,7 @@ impl Desk {
             medical: RwLock::new(None),
             training_terminal: Mutex::new(None),
             on_card_tap: RwLock::new(None),
+            batches: Default::default(),
             session: Mutex::new(None),
             home_visit: Default::default(),
         }))
@@ -544,6 +547,10 @@ impl Desk {
 
     pub fn check_result(&self, id: i64) -> Result<Option<EligibilityResult>, ApiError> {
         self.store.lock().unwrap().check_result(id).map_err(store_error)
+    }
+
+    pub(crate) fn running_batches(&self) -> &crate::batch::Running {
+        &self.batches
     }
 
     pub(crate) fn store_handle(&self) -> &Mutex<Store> {

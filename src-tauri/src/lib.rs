@@ -6,17 +6,19 @@
 //! - [`cli`]: `madoguchi <subcommand>` for scripts;
 //! - [`settings`]: where data lives and which service to use.
 
+pub mod batch;
 pub mod cli;
+pub mod cli_batch;
+pub mod cli_disaster;
 pub mod cli_backup;
 pub mod cli_print;
 pub mod commands;
-pub mod cli_disaster;
 pub mod desk;
 pub mod print;
-pub mod reader;
-pub mod retention;
 pub mod disaster;
 pub mod home_visit;
+pub mod reader;
+pub mod retention;
 pub mod session;
 pub mod settings;
 pub mod storage;
@@ -73,10 +75,15 @@ pub fn run_gui() -> std::process::ExitCode {
             commands::home_visit_reuse,
             commands::home_visit_sync,
             commands::view_medical,
+            commands::print_document,
             commands::changes_to_review,
             commands::acknowledge_change,
             commands::pending_checks,
-            commands::print_document,
+            commands::batch_import,
+            commands::batch_run,
+            commands::batch_cancel,
+            commands::batches_unfinished,
+            commands::batch_export_csv,
             commands::disaster_lookup,
             commands::signed_in,
             commands::sign_in,

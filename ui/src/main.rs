@@ -5,6 +5,7 @@
 //! Messages come back as ids and are put into words here with the same
 //! `locales/` files the backend uses.
 
+mod batch;
 mod checkup;
 mod disaster;
 mod format;
@@ -64,6 +65,7 @@ fn App() -> impl IntoView {
     let (status, set_status) = signal(None::<DeskStatus>);
     let (today, set_today) = signal(Vec::<CheckSummary>::new());
     let (show_settings, set_show_settings) = signal(false);
+    let (show_batch, set_show_batch) = signal(false);
     let (show_disaster, set_show_disaster) = signal(false);
     let (show_home_visit, set_show_home_visit) = signal(false);
     // The result on screen: from a typed check or from a card tap.
@@ -150,6 +152,7 @@ fn App() -> impl IntoView {
             <disaster::SignedInBadge lang=lang />
             <button id="open-disaster" class="lang" on:click=move |_| set_show_disaster.set(true)>{move || t("disaster-open")}</button>
             <button id="open-home-visit" class="lang" on:click=move |_| set_show_home_visit.set(true)>{move || t("home-visit-open")}</button>
+            <button id="open-batch" class="lang" on:click=move |_| set_show_batch.set(true)>{move || t("batch-open")}</button>
             <button id="open-settings" class="lang" on:click=move |_| set_show_settings.set(true)>{move || t("settings-open")}</button>
             <button id="lang-switch" class="lang" on:click=move |_| {
                 set_lang.update(|l| *l = if *l == Lang::Ja { Lang::En } else { Lang::Ja })
@@ -162,6 +165,9 @@ fn App() -> impl IntoView {
         </Show>
         <Show when=move || show_disaster.get()>
             <disaster::DisasterPanel lang=lang close=move || set_show_disaster.set(false) />
+        </Show>
+        <Show when=move || show_batch.get()>
+            <batch::BatchPanel lang=lang close=move || { set_show_batch.set(false); refresh_today() } />
         </Show>
         <Show when=move || show_settings.get()>
             <SettingsPanel lang=lang set_lang=set_lang set_status=set_status close=move || set_show_settings.set(false) />

@@ -42,6 +42,9 @@ pub trait Gateway: Send + Sync {
     fn info(&self) -> Result<ServiceInfo, GatewayError>;
     /// A short description for messages: the URL or the folder.
     fn target(&self) -> String;
+    /// 一括照会 in one exchange, where the transport has one (the OQS
+    /// folder's batch files): the results in the order of `queries`. `None`
+    /// means "no batch form here: ask one by one" (HTTP).
     /// 災害時モード: the four-field look-up (`madoguchi_core::disaster`).
     /// The default says the look-up is not available this way (the OQS
     /// folder: OQS-INTERFACE.md defines no disaster file), as a
@@ -58,5 +61,8 @@ pub trait Gateway: Send + Sync {
                 self.target()
             ),
         })
+    }
+    fn check_batch(&self, _queries: &[EligibilityQuery]) -> Option<Result<Vec<EligibilityResult>, GatewayError>> {
+        None
     }
 }

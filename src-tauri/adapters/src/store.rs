@@ -61,6 +61,9 @@ use crate::keystore::{Key, KeyStore, KeyStoreError};
 mod patient;
 pub use patient::LatestCheck;
 
+mod batch;
+pub use batch::{BatchAnswer, BatchInfo, BatchRow, BatchState};
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("the local database {path} cannot be opened: {detail}")]
@@ -175,6 +178,27 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (patient_key, category)
     );
     CREATE INDEX medical_by_fetched_at ON medical_cache(fetched_at);",
+    // 5: batch checks (一括照会) of appointment lists, resumable row by row
+    // (see `store::batch`)
+    "CREATE TABLE batches (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        updated_at TEXT,
+        staff TEXT NOT NULL,
+        source_name TEXT,
+        state TEXT NOT NULL,
+        bad_rows_json TEXT NOT NULL
+    );
+    CREATE TABLE batch_rows (
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        line INTEGER NOT NULL,
+        appointment_json TEXT NOT NULL,
+        state TEXT NOT NULL,
+        check_id INTEGER REFERENCES checks(id),
+        problem_json TEXT,
+        done_at TEXT,
+        PRIMARY KEY (batch_id, line)
+    );",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -1208,6 +1232,14 @@ mod tests {
             )
             .unwrap();
         }
+        if v >= 5 {
+            conn.execute(
+                "INSERT INTO batches (created_at, staff, state, bad_rows_json)
+                 VALUES ('2026-11-20T09:00:00', 'desk', 'open', '[]')",
+                [],
+            )
+            .unwrap();
+        }
         if v >= 4 {
             conn.execute(
                 "INSERT INTO medical_cache (patient_key, category, fetched_at, json)
@@ -1240,6 +1272,7 @@ mod tests {
             assert_eq!(st.checks, i64::from(start >= 1), "from {start}");
             assert_eq!(st.queue_length, i64::from(start >= 3), "from {start}");
             assert_eq!(st.medical_rows, i64::from(start >= 4), "from {start}");
+            assert_eq!(s.batches(false).unwrap().len(), usize::from(start >= 5), "from {start}");
             if start >= 1 {
                 // Migration 2 marks a check that carries a processing error as not cacheable.
                 let cacheable: i64 = s

@@ -941,6 +941,10 @@ pub fn medical_patient_key(request: &MedicalRequest) -> String {
 }
 
 impl Gateway for OqsFolderGateway {
+    fn check_batch(&self, queries: &[EligibilityQuery]) -> Option<Result<Vec<EligibilityResult>, GatewayError>> {
+        Some(OqsFolderGateway::check_batch(self, queries))
+    }
+
     fn check(&self, query: &EligibilityQuery) -> Result<EligibilityResult, GatewayError> {
         let request = |file_id: &str| {
             write_eligibility_request(

@@ -1,0 +1,494 @@
+//! 一括照会 at the desk: import an appointment list, check every row through
+//! the configured gateway, record each answer like a check at the counter
+//! (store + audit log), report progress, stop on request, and go on after a
+//! crash where the batch stopped. The window and `madoguchi batch` both use
+//! this; the rules of the list and of the report's groups are in
+//! `madoguchi_core::appointments`.
+//!
+//! * HTTP: a few checks in flight at once ([`WORKERS`]), answers recorded a
+//!   handful per transaction.
+//! * OQS folder: the batch files (`OQSmuquc01req` → `OQSmuquc02res`), one
+//!   exchange per [`OQS_CHUNK`] rows of one appointment date.
+//!
+//! A row's state lives in the store (`store::batch`): pending until its
+//! answer and its check are written in one transaction. Cancelling, a crash,
+//! or the service going away leave the rest pending; [`Desk::batch_run`] on
+//! the same batch asks only those.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use madoguchi_adapters::audit::AuditAction;
+use madoguchi_adapters::gateway::{Gateway, GatewayError};
+use madoguchi_adapters::store::{BatchAnswer, BatchInfo, BatchState, NewCheck};
+use madoguchi_core::appointments::{parse_appointments, write_record, Appointment, BadRow, BatchReport, Column, Group, ReportLine};
+use madoguchi_core::message::{ApiError, Msg};
+use madoguchi_core::{EligibilityQuery, EligibilityResult};
+use madoguchi_i18n::Lang;
+use serde::{Deserialize, Serialize};
+
+use crate::desk::{gateway_msg, say, store_msg, Desk};
+
+/// HTTP checks in flight at once.
+pub const WORKERS: usize = 4;
+/// Rows per OQS batch file.
+pub const OQS_CHUNK: usize = 100;
+/// Answers recorded per transaction (HTTP), and so how often progress is told.
+const RECORD_EVERY: usize = 10;
+
+/// What an import answers: the batch, and the rows that will not be checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchImport {
+    pub batch: BatchInfo,
+    pub bad_rows: Vec<BadRow>,
+    /// Header cells that name no known column (ignored).
+    pub ignored_columns: Vec<String>,
+}
+
+/// Progress of a running batch (the window's progress bar).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchProgress {
+    pub batch_id: i64,
+    /// Rows answered or refused so far (this run and earlier ones).
+    pub done: usize,
+    pub total: usize,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchRun {
+    pub batch: BatchInfo,
+    pub report: BatchReport,
+    /// Why the run stopped before the end (cancelled, service unreachable);
+    /// None when every row is done.
+    pub stopped: Option<Msg>,
+}
+
+/// The stop switch of a running batch.
+#[derive(Debug, Default)]
+pub struct BatchControl {
+    cancel: AtomicBool,
+}
+
+impl BatchControl {
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
+    }
+}
+
+/// The batches running in this desk (one run per batch at a time).
+#[derive(Default)]
+pub struct Running(Mutex<HashMap<i64, Arc<BatchControl>>>);
+
+/// Reads the bytes of a list: UTF-8 (BOM or not), else Shift_JIS/CP932.
+pub fn decode(bytes: &[u8]) -> Result<String, Msg> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(s.to_string());
+    }
+    let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
+    if had_errors {
+        return Err(Msg::new("batch-csv-unreadable"));
+    }
+    Ok(text.into_owned())
+}
+
+fn store_err(e: madoguchi_adapters::store::StoreError) -> ApiError {
+    ApiError::new(store_msg(&e))
+}
+
+impl Desk {
+    /// Reads an appointment list and keeps it as a batch (nothing is asked
+    /// yet). The whole file refused → an error; bad rows are kept with the
+    /// batch and returned, the good rows wait as pending.
+    pub fn batch_import(&self, bytes: &[u8], source_name: Option<&str>, now: NaiveDateTime) -> Result<BatchImport, ApiError> {
+        let text = decode(bytes).map_err(ApiError::new)?;
+        let parsed = parse_appointments(&text, now.date()).map_err(|e| ApiError::new(e.message))?;
+        let staff = self.settings().staff;
+        let mut store = self.store_handle().lock().unwrap();
+        let id = store.create_batch(now, &staff, source_name, &parsed).map_err(store_err)?;
+        let batch = store.batch_info(id).map_err(store_err)?.expect("just created");
+        Ok(BatchImport { batch, bad_rows: parsed.bad_rows, ignored_columns: parsed.ignored_columns })
+    }
+
+    /// Batches of this desk, newest first (`unfinished`: those with rows
+    /// still pending, to resume).
+    pub fn batches(&self, unfinished: bool) -> Result<Vec<BatchInfo>, ApiError> {
+        self.store_handle().lock().unwrap().batches(unfinished).map_err(store_err)
+    }
+
+    /// The report of a batch as it stands (pending rows are "not checked").
+    pub fn batch_report(&self, batch_id: i64) -> Result<BatchReport, ApiError> {
+        let (rows, bad) = self.store_handle().lock().unwrap().batch_rows(batch_id).map_err(|e| match e {
+            madoguchi_adapters::store::StoreError::NoSuchRow { .. } => ApiError::new(Msg::new("batch-not-found").arg("id", batch_id)),
+            e => store_err(e),
+        })?;
+        let lines = rows
+            .into_iter()
+            .map(|r| match (r.result, r.problem) {
+                (Some(result), _) => ReportLine::answered(r.appointment, &result, r.check_id),
+                (None, Some(problem)) => ReportLine::not_checked(r.appointment, problem),
+                (None, None) => ReportLine::not_checked(r.appointment, Msg::new("batch-row-pending")),
+            })
+            .collect();
+        Ok(BatchReport::build(lines, bad))
+    }
+
+    /// Stops a running batch after the checks in flight (they are recorded).
+    /// False when the batch is not running.
+    pub fn batch_cancel(&self, batch_id: i64) -> bool {
+        match self.running_batches().0.lock().unwrap().get(&batch_id) {
+            Some(c) => {
+                c.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Runs (or resumes) a batch: asks every pending row, records each answer
+    /// as a check (store and audit log), tells `progress` as rows finish.
+    /// Blocking. A second run of a batch that is running is refused.
+    pub fn batch_run(&self, batch_id: i64, progress: &(dyn Fn(BatchProgress) + Sync), now: NaiveDateTime) -> Result<BatchRun, ApiError> {
+        let control = Arc::new(BatchControl::default());
+        {
+            let mut running = self.running_batches().0.lock().unwrap();
+            if running.contains_key(&batch_id) {
+                return Err(ApiError::new(Msg::new("batch-already-running")));
+            }
+            running.insert(batch_id, Arc::clone(&control));
+        }
+        let outcome = self.batch_run_inner(batch_id, &control, progress, now);
+        self.running_batches().0.lock().unwrap().remove(&batch_id);
+        outcome
+    }
+
+    fn batch_run_inner(
+        &self,
+        batch_id: i64,
+        control: &BatchControl,
+        progress: &(dyn Fn(BatchProgress) + Sync),
+        now: NaiveDateTime,
+    ) -> Result<BatchRun, ApiError> {
+        let (info, pending) = {
+            let store = self.store_handle().lock().unwrap();
+            let info = store
+                .batch_info(batch_id)
+                .map_err(store_err)?
+                .ok_or_else(|| ApiError::new(Msg::new("batch-not-found").arg("id", batch_id)))?;
+            (info, store.batch_pending(batch_id).map_err(store_err)?)
+        };
+        let gateway = self.gateway_handle()?;
+        let run = Run { desk: self, batch_id, total: info.total, done: AtomicUsize::new(info.total - pending.len()), progress, now };
+        progress(BatchProgress { batch_id, done: run.done.load(Ordering::SeqCst), total: info.total });
+        let stopped = if gateway.check_batch(&[]).is_some() {
+            run.by_files(gateway.as_ref(), pending, control)?
+        } else {
+            run.one_by_one(&gateway, pending, control)?
+        };
+        let mut store = self.store_handle().lock().unwrap();
+        let left = store.batch_pending(batch_id).map_err(store_err)?.len();
+        let state = if left == 0 { BatchState::Done } else { BatchState::Paused };
+        store.set_batch_state(batch_id, state, now).map_err(store_err)?;
+        let batch = store.batch_info(batch_id).map_err(store_err)?.expect("exists");
+        drop(store);
+        let stopped = match stopped {
+            Some(Stop::Cancelled) => Some(Msg::new("batch-cancelled").arg("done", batch.done + batch.failed).arg("total", batch.total)),
+            Some(Stop::Service(e)) => Some(gateway_msg(e)),
+            None => None,
+        };
+        Ok(BatchRun { report: self.batch_report(batch_id)?, batch, stopped })
+    }
+}
+
+enum Stop {
+    Cancelled,
+    /// The service cannot be reached (unreachable, timeout): the rest waits.
+    Service(GatewayError),
+}
+
+struct Run<'a> {
+    desk: &'a Desk,
+    batch_id: i64,
+    total: usize,
+    done: AtomicUsize,
+    progress: &'a (dyn Fn(BatchProgress) + Sync),
+    now: NaiveDateTime,
+}
+
+fn query(a: &Appointment, now: NaiveDateTime) -> EligibilityQuery {
+    EligibilityQuery {
+        card: a.card.clone(),
+        confirmation_date: Some(a.date.unwrap_or(now.date())),
+        limit_certificate_consent: false,
+    }
+}
+
+fn stops_the_run(e: &GatewayError) -> bool {
+    matches!(e, GatewayError::Unreachable { .. } | GatewayError::Timeout { .. })
+}
+
+impl Run<'_> {
+    /// Records answers (one transaction) and their audit entries, then
+    /// reports progress.
+    fn record(&self, answers: &[(Appointment, EligibilityResult)]) -> Result<(), ApiError> {
+        if answers.is_empty() {
+            return Ok(());
+        }
+        let staff = self.desk.settings().staff;
+        let batch: Vec<BatchAnswer<'_>> = answers
+            .iter()
+            .map(|(a, r)| BatchAnswer { line: a.line, check: NewCheck { checked_at: self.now, staff: &staff, asked: Some(&a.card), result: r } })
+            .collect();
+        let ids = self.desk.store_handle().lock().unwrap().complete_batch_rows(self.batch_id, &batch, self.now).map_err(store_err)?;
+        for ((a, r), id) in answers.iter().zip(ids) {
+            if id.is_some() {
+                let key = r.qualification.as_ref().map(|q| q.person_key()).unwrap_or_else(|| a.card.person_key());
+                self.desk.audit(AuditAction::EligibilityCheck, Some(key), r.validity.code(), self.now);
+            }
+        }
+        self.advance(answers.len());
+        Ok(())
+    }
+
+    fn fail(&self, a: &Appointment, problem: &Msg) -> Result<(), ApiError> {
+        self.desk.store_handle().lock().unwrap().fail_batch_row(self.batch_id, a.line, problem, self.now).map_err(store_err)?;
+        self.advance(1);
+        Ok(())
+    }
+
+    fn advance(&self, n: usize) {
+        let done = self.done.fetch_add(n, Ordering::SeqCst) + n;
+        (self.progress)(BatchProgress { batch_id: self.batch_id, done, total: self.total });
+    }
+
+    /// HTTP: [`WORKERS`] threads ask; this thread records.
+    fn one_by_one(&self, gateway: &Arc<dyn Gateway>, pending: Vec<Appointment>, control: &BatchControl) -> Result<Option<Stop>, ApiError> {
+        let next = AtomicUsize::new(0);
+        let down: Mutex<Option<GatewayError>> = Mutex::new(None);
+        // Bounded: asking never runs far ahead of recording, so a cancel
+        // stops the run within a few rows of the progress staff saw.
+        let (tx, rx) = mpsc::sync_channel::<(usize, Result<EligibilityResult, GatewayError>)>(WORKERS * 2);
+        let pending = &pending;
+        std::thread::scope(|scope| {
+            for _ in 0..WORKERS.min(pending.len()) {
+                let tx = tx.clone();
+                let (next, down) = (&next, &down);
+                let gateway = Arc::clone(gateway);
+                scope.spawn(move || loop {
+                    if control.is_cancelled() || down.lock().unwrap().is_some() {
+                        return;
+                    }
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(a) = pending.get(i) else { return };
+                    match gateway.check(&query(a, self.now)) {
+                        Err(e) if stops_the_run(&e) => {
+                            down.lock().unwrap().get_or_insert(e);
+                            return;
+                        }
+                        answer => {
+                            if tx.send((i, answer)).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            let mut answered: Vec<(Appointment, EligibilityResult)> = Vec::new();
+            let mut outcome = Ok(());
+            loop {
+                let flush = match rx.recv_timeout(Duration::from_millis(100)) {
+                    Ok((i, Ok(result))) => {
+                        answered.push((pending[i].clone(), result));
+                        answered.len() >= RECORD_EVERY
+                    }
+                    Ok((i, Err(e))) => {
+                        if outcome.is_ok() {
+                            outcome = self.fail(&pending[i], &gateway_msg(e));
+                        }
+                        false
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) => true,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                };
+                if flush && outcome.is_ok() {
+                    outcome = self.record(&std::mem::take(&mut answered));
+                    if outcome.is_err() {
+                        // Nothing more can be recorded: stop asking.
+                        control.cancel();
+                    }
+                }
+            }
+            if outcome.is_ok() {
+                outcome = self.record(&answered);
+            }
+            outcome
+        })?;
+        Ok(match down.into_inner().unwrap() {
+            Some(e) => Some(Stop::Service(e)),
+            None if control.is_cancelled() => Some(Stop::Cancelled),
+            None => None,
+        })
+    }
+
+    /// OQS folder: one batch file per [`OQS_CHUNK`] rows of one date.
+    fn by_files(&self, gateway: &dyn Gateway, pending: Vec<Appointment>, control: &BatchControl) -> Result<Option<Stop>, ApiError> {
+        let mut by_date: BTreeMap<NaiveDate, Vec<Appointment>> = BTreeMap::new();
+        for a in pending {
+            by_date.entry(a.date.unwrap_or(self.now.date())).or_default().push(a);
+        }
+        for rows in by_date.values() {
+            for chunk in rows.chunks(OQS_CHUNK) {
+                if control.is_cancelled() {
+                    return Ok(Some(Stop::Cancelled));
+                }
+                let queries: Vec<EligibilityQuery> = chunk.iter().map(|a| query(a, self.now)).collect();
+                match gateway.check_batch(&queries).expect("a batch gateway") {
+                    Ok(results) => {
+                        let answers: Vec<(Appointment, EligibilityResult)> = chunk.iter().cloned().zip(results).collect();
+                        self.record(&answers)?;
+                    }
+                    Err(e) if stops_the_run(&e) => return Ok(Some(Stop::Service(e))),
+                    Err(e) => {
+                        let msg = gateway_msg(e);
+                        for a in chunk {
+                            self.fail(a, &msg)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(control.is_cancelled().then_some(Stop::Cancelled))
+    }
+}
+
+impl Desk {
+    /// Writes a batch's report as CSV ([`report_csv`], in the desk's
+    /// language) into the Downloads folder (else the data folder), named
+    /// after the batch; answers the file's path.
+    pub fn batch_export_csv(&self, batch_id: i64) -> Result<std::path::PathBuf, ApiError> {
+        let report = self.batch_report(batch_id)?;
+        let settings = self.settings();
+        let dir = dirs::download_dir().filter(|d| d.is_dir()).unwrap_or(settings.data_dir.clone());
+        let path = dir.join(format!("madoguchi-batch-{batch_id}.csv"));
+        std::fs::write(&path, report_csv(settings.lang, &report)).map_err(|e| {
+            ApiError::new(Msg::new("batch-report-write-failed").arg("path", path.display()).arg("detail", e))
+        })?;
+        Ok(path)
+    }
+}
+
+/// A one-line summary of a report (CLI, logs).
+pub fn summary(lang: Lang, report: &BatchReport) -> String {
+    let msg = Msg::new("batch-summary")
+        .arg("total", report.lines.len())
+        .arg("valid", report.count(Group::Valid))
+        .arg("differs", report.count(Group::Differs))
+        .arg("invalid", report.count(Group::Invalid))
+        .arg("new", report.count(Group::NewQualification))
+        .arg("not_found", report.count(Group::NotFound))
+        .arg("multiple", report.count(Group::MultipleFound))
+        .arg("not_checked", report.count(Group::NotChecked))
+        .arg("bad", report.bad_rows.len());
+    say(lang, &msg)
+}
+
+/// The report as CSV for Excel (UTF-8 with BOM, CRLF): the list's columns,
+/// then the result; the lines in the report's order, then the bad rows with
+/// their problems (their cells as they were, in the file's order).
+pub fn report_csv(lang: Lang, report: &BatchReport) -> String {
+    let t = |id: &str| madoguchi_i18n::tr(lang, id, &[]);
+    let mut out = String::from("\u{feff}");
+    let list_columns = [
+        Column::Appointment,
+        Column::PatientId,
+        Column::Name,
+        Column::NameKana,
+        Column::BirthDate,
+        Column::InsurerNumber,
+        Column::Symbol,
+        Column::Number,
+        Column::Branch,
+    ];
+    let mut head = vec![t("batch-csv-head-group"), t("batch-csv-head-line")];
+    head.extend(list_columns.iter().map(|c| t(&c.message_id())));
+    head.extend(
+        [
+            "batch-csv-head-validity",
+            "batch-csv-head-recorded-name",
+            "batch-csv-head-insurer-name",
+            "batch-csv-head-copay",
+            "batch-csv-head-valid-until",
+            "batch-csv-head-loss-reason",
+            "batch-csv-head-differences",
+            "batch-csv-head-problem",
+        ]
+        .map(t),
+    );
+    write_record(&mut out, &head);
+    for l in &report.lines {
+        let a = &l.appointment;
+        let at = match (a.date, a.time) {
+            (Some(d), Some(tm)) => format!("{d} {}", tm.format("%H:%M")),
+            (Some(d), None) => d.to_string(),
+            _ => String::new(),
+        };
+        let differences: Vec<String> = l
+            .differences
+            .iter()
+            .map(|d| {
+                say(
+                    lang,
+                    &Msg::new("batch-diff-line").arg("field", t(&d.field.message_id())).arg("listed", &d.listed).arg("recorded", &d.recorded),
+                )
+            })
+            .collect();
+        let row = vec![
+            t(&l.group.message_id()),
+            a.line.to_string(),
+            at,
+            a.patient_id.clone().unwrap_or_default(),
+            a.name.clone(),
+            a.name_kana.clone().unwrap_or_default(),
+            a.card.birth_date.to_string(),
+            a.card.insurer_number.to_string(),
+            a.card.symbol.clone(),
+            a.card.number.clone(),
+            a.card.branch.clone().unwrap_or_default(),
+            l.validity.map(|v| t(&format!("validity-{}", v.code()))).unwrap_or_default(),
+            l.recorded_name.clone().unwrap_or_default(),
+            l.insurer_name.clone().unwrap_or_default(),
+            l.copay.map(|c| madoguchi_i18n::tr(lang, "copay-wari", &[("wari", c.wari().to_string())])).unwrap_or_default(),
+            l.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+            l.loss_reason.map(|r| r.label_ja().to_string()).unwrap_or_default(),
+            differences.join(" / "),
+            l.problem.as_ref().map(|m| say(lang, m)).unwrap_or_default(),
+        ];
+        write_record(&mut out, &row);
+    }
+    for b in &report.bad_rows {
+        let problems: Vec<String> = b
+            .problems
+            .iter()
+            .map(|p| match p.column {
+                Some(c) => format!("{}: {}", t(&c.message_id()), say(lang, &p.message)),
+                None => say(lang, &p.message),
+            })
+            .collect();
+        // The row's cells as they were (its columns may not be ours), after the problems.
+        let mut original = String::new();
+        write_record(&mut original, &b.cells);
+        let mut row = vec![t("batch-csv-bad-row"), b.line.to_string()];
+        row.extend(std::iter::repeat_n(String::new(), list_columns.len() + 7));
+        row.push(format!("{} — {}", problems.join(" / "), original.trim_end()));
+        write_record(&mut out, &row);
+    }
+    out
+}
