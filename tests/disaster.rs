@@ -294,3 +294,65 @@ fn the_command_line_prints_one_json_object() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("災害時モードが開始されていません"));
 }
+
+#[test]
+fn the_command_line_looks_up_offline_for_a_signed_in_doctor_during_a_local_emergency() {
+    const PW: &str = "sakura-no-hana-2026";
+    let service = common::TrainingService::start(1_000, 35);
+    let p = person(&service);
+    let data = tempfile::tempdir().unwrap();
+    {
+        // The accounts, as the administrator makes them at the desk.
+        let settings = Settings { data_dir: data.path().to_path_buf(), service_url: Some(service.url.clone()), ..Settings::default() };
+        let desk = Desk::open(settings).unwrap();
+        desk.create_first_administrator("admin", "管理 太郎", PW, now()).unwrap();
+        desk.sign_in("admin", PW, now()).unwrap();
+        desk.create_account("dr", "医師 一郎", Role::Qualified, PW, now()).unwrap();
+    }
+    let url = service.url.clone();
+    let run = |args: &[&str]| {
+        Command::new(common::madoguchi_bin())
+            .args(args)
+            .env("MADOGUCHI_DATA_DIR", data.path())
+            .env("MADOGUCHI_SETTINGS", data.path().join("none.json"))
+            .env("MADOGUCHI_FACILITY_CODE", "1312345678")
+            .env("MADOGUCHI_SERVICE_URL", &url)
+            .env("MADOGUCHI_STAFF_PASSWORD", PW)
+            .env_remove("MADOGUCHI_LANG")
+            .output()
+            .unwrap()
+    };
+    // The patient was checked at this desk before (the cache).
+    let c = &p.card;
+    let out = run(&["check", "--insurer", &c.insurer_number, "--symbol", &c.symbol, "--number", &c.number, "--branch", &c.branch, "--birth", &c.birth_date]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let service = service.stop();
+    let part: String = p.address.chars().skip(3).take(4).collect();
+    let lookup = |staff: Option<&str>| {
+        let mut args = vec!["disaster", "lookup", "--offline", "--name", &p.name, "--birth", &p.birth, "--sex", p.sex, "--hint", &part];
+        if let Some(s) = staff {
+            args.extend(["--staff", s]);
+        }
+        run(&args)
+    };
+    // Not in training mode now (the service is gone): nobody is signed in.
+    let out = lookup(None);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ログインしてください"), "{}", String::from_utf8_lossy(&out.stderr));
+    // Signed in, but no local emergency yet.
+    let out = lookup(Some("dr"));
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("緊急事態"));
+
+    let out = run(&["disaster", "declare", "--staff", "dr", "--reason", "回線断"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = lookup(Some("dr"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outcome"], "found");
+    assert_eq!(v["mode"], "offline");
+    assert_eq!(v["key"], p.key.as_str());
+    assert!(v["as_of"].is_string());
+    drop(service);
+}

@@ -9,9 +9,10 @@
 //!   unreachable without a local emergency), 4 a local problem.
 //! * `declare --reason …` / `end` / `status`: the facility's local emergency.
 //!
-//! Who: in training mode the trainee (qualified) is signed in automatically;
-//! elsewhere the command is refused until staff sign-in exists on the
-//! command line.
+//! Who: `--staff ID` signs that account in first (password from
+//! `MADOGUCHI_STAFF_PASSWORD`, else asked without echo); without it, in
+//! training mode the trainee (qualified) is signed in automatically, and
+//! elsewhere the command is refused ("sign in").
 
 use std::process::ExitCode;
 
@@ -35,9 +36,15 @@ pub enum DisasterCommand {
         /// Why (power cut, line down …).
         #[arg(long)]
         reason: String,
+        /// Sign in as this staff account first (see `lookup --staff`).
+        #[arg(long)]
+        staff: Option<String>,
     },
     /// Ends the local emergency (logged).
-    End,
+    End {
+        #[arg(long)]
+        staff: Option<String>,
+    },
     /// Prints the local emergency in force, if any, as JSON.
     Status,
 }
@@ -57,12 +64,30 @@ pub struct LookupArgs {
     #[arg(long, default_value = "")]
     pub hint: String,
     /// The eligibility service URL (default: settings, else the embedded training service).
-    #[arg(long, conflicts_with = "offline")]
+    #[arg(long)]
     pub service: Option<String>,
     /// Only the results stored on this computer (needs a declared local
     /// emergency and an unreachable service).
     #[arg(long)]
     pub offline: bool,
+    /// Sign in as this staff account first (outside training mode every
+    /// look-up needs one); the password from MADOGUCHI_STAFF_PASSWORD, else
+    /// asked on the terminal without echo.
+    #[arg(long)]
+    pub staff: Option<String>,
+}
+
+/// Signs `staff` in, when given.
+fn sign_in(desk: &Desk, staff: Option<&str>, lang: madoguchi_i18n::Lang, now: chrono::NaiveDateTime) -> Result<(), ExitCode> {
+    let Some(staff) = staff else { return Ok(()) };
+    let password = match std::env::var("MADOGUCHI_STAFF_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => rpassword::prompt_password(format!("{staff}: ")).map_err(|_| ExitCode::from(EXIT_INPUT))?,
+    };
+    desk.sign_in(staff, &password, now).map(|_| ()).map_err(|e| {
+        eprintln!("{}", say_error(lang, &e));
+        ExitCode::from(EXIT_INPUT)
+    })
 }
 
 pub fn disaster_cmd(mut settings: Settings, cmd: DisasterCommand) -> ExitCode {
@@ -82,6 +107,14 @@ pub fn disaster_cmd(mut settings: Settings, cmd: DisasterCommand) -> ExitCode {
     };
     desk.connect();
     let now = chrono::Local::now().naive_local();
+    let staff = match &cmd {
+        DisasterCommand::Lookup(a) => a.staff.clone(),
+        DisasterCommand::Declare { staff, .. } | DisasterCommand::End { staff } => staff.clone(),
+        DisasterCommand::Status => None,
+    };
+    if let Err(code) = sign_in(&desk, staff.as_deref(), lang, now) {
+        return code;
+    }
     match cmd {
         DisasterCommand::Lookup(args) => {
             let query = DisasterQuery {
@@ -144,7 +177,7 @@ pub fn disaster_cmd(mut settings: Settings, cmd: DisasterCommand) -> ExitCode {
                 }
             }
         }
-        DisasterCommand::Declare { reason } => match desk.declare_local_emergency(&reason, now) {
+        DisasterCommand::Declare { reason, .. } => match desk.declare_local_emergency(&reason, now) {
             Ok(e) => {
                 let msg = Msg::new("disaster-emergency-declared")
                     .arg("at", e.declared_at.format("%Y-%m-%d %H:%M"))
@@ -157,7 +190,7 @@ pub fn disaster_cmd(mut settings: Settings, cmd: DisasterCommand) -> ExitCode {
                 ExitCode::from(EXIT_INPUT)
             }
         },
-        DisasterCommand::End => match desk.end_local_emergency(now) {
+        DisasterCommand::End { .. } => match desk.end_local_emergency(now) {
             Ok(true) => {
                 println!("{}", say(lang, &Msg::new("disaster-emergency-ended")));
                 ExitCode::SUCCESS
