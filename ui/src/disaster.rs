@@ -56,13 +56,17 @@ pub fn SignedInBadge(lang: ReadSignal<Lang>) -> impl IntoView {
             tauri::sleep_ms(500).await;
         }
     });
+    // The name only (the top bar is crowded); name and role on hover.
+    let full = move || {
+        who.get().map(|s| {
+            let role = tr(lang.get(), &format!("staff-role-{}", s.role), &[]);
+            let _ = (&s.staff_id, s.trainee);
+            tr(lang.get(), "disaster-signed-in", &[("name", s.display_name.clone()), ("role", role)])
+        })
+    };
     view! {
-        <span id="signed-in" class="service-status">
-            {move || who.get().map(|s| {
-                let role = tr(lang.get(), &format!("staff-role-{}", s.role), &[]);
-                let _ = (&s.staff_id, s.trainee);
-                tr(lang.get(), "disaster-signed-in", &[("name", s.display_name.clone()), ("role", role)])
-            })}
+        <span id="signed-in" class="service-status signed-in" title=full>
+            {move || who.get().map(|s| s.display_name)}
         </span>
     }
 }
