@@ -548,3 +548,117 @@ async fn a_batch_of_fifty_appointments_with_five_wrong_rows_shows_the_right_grou
     })
     .await
 }
+
+/// Issue "offline-first": the service goes away mid-session; the desk says so
+/// in a banner and shows the last answer marked with its date; the patient's
+/// copay changes meanwhile; the service comes back, the queued check is
+/// replayed and the changed copay is flagged for that visit until staff
+/// acknowledge it.
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
+async fn an_outage_shows_the_cached_result_and_the_replay_flags_a_changed_copay() {
+    bounded("an_outage_shows_the_cached_result_and_the_replay_flags_a_changed_copay", async {
+        let data = tempfile::tempdir().unwrap();
+        let service = common::TrainingService::start(500, 7);
+        // Someone under 70 with 3割, so that 2割 is a change of the copay itself.
+        let person = service
+            .sample(12)
+            .into_iter()
+            .find(|p| p.expected_validity == "valid" && p.copay_percent == Some(30))
+            .expect("a valid person with 3割 in the sample");
+        // The desk is pointed at this service through its settings file.
+        std::fs::write(
+            data.path().join("no-settings.json"),
+            serde_json::json!({ "service_url": service.url, "timeout_secs": 2 }).to_string(),
+        )
+        .unwrap();
+
+        let driver = start_driver(data.path());
+        let c = open_app(&driver).await;
+        wait_text(&c, "service-status", |t| t.contains(&service.url), "the service's address").await;
+        type_card(&c, &person).await;
+        wait_text(&c, "result-name", |t| t == person.name, "the person's name").await;
+        wait_text(&c, "result-copay", |t| t.contains("3割"), "3割").await;
+        assert!(c.find(Locator::Id("result-stale")).await.is_err(), "a fresh answer is not marked stale");
+
+        // The service goes away mid-session.
+        let stopped = service.stop();
+        c.find(Locator::Id("clear")).await.unwrap().click().await.unwrap();
+        type_card(&c, &person).await;
+        wait_text(&c, "outage-banner", |t| t.contains("接続できません"), "the outage banner").await;
+        wait_text(&c, "result-stale", |t| t.contains("本日未確認"), "the not-confirmed-today mark").await;
+        let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+        let card = wait_text(&c, "result", |t| t.contains("時点の確認結果"), "the cached result's date").await;
+        assert!(card.contains(&today), "marked with when it was confirmed: {card}");
+        assert!(card.contains(&person.name), "{card}");
+        wait_text(&c, "outage-banner", |t| t.contains("確認待ち 1 件"), "one check waiting").await;
+        // Let the window paint what the DOM says before the picture.
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        screenshot(&c, "outage-cached-result.png").await;
+
+        // Meanwhile the patient's copay became 2割 at the insurer.
+        {
+            let conn = rusqlite::Connection::open(&stopped.db).unwrap();
+            let n = conn
+                .execute(
+                    "UPDATE qualifications SET copay = 20,
+                            elderly_copay = CASE WHEN elderly_copay IS NULL THEN NULL ELSE 20 END
+                     WHERE insurer_number = ?1 AND symbol = ?2 AND number = ?3 AND coalesce(branch, '') = ?4",
+                    [&person.insurer_number, &person.symbol, &person.number, &person.branch],
+                )
+                .unwrap();
+            assert_eq!(n, 1, "the person's qualification in the service's population");
+        }
+        // The service comes back on the same address; the desk replays the
+        // queued check by itself (every 15 s; a replay tried during the
+        // outage waits a minute before the next attempt).
+        let _back = stopped.resume();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            if let Ok(el) = c.find(Locator::Id("flagged-changes")).await {
+                if el.text().await.unwrap_or_default().contains("2割") {
+                    break;
+                }
+            }
+            assert!(Instant::now() < deadline, "the replayed check was not flagged within 120 s");
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        let flagged = text_of(&c, "flagged-changes").await;
+        assert!(flagged.contains("負担割合"), "{flagged}");
+        assert!(flagged.contains("3割") && flagged.contains("2割"), "before → after: {flagged}");
+        assert!(flagged.contains(&format!("受付日 {}", madoguchi_core::wareki::format_wareki(chrono::Local::now().date_naive()))), "the visit's date: {flagged}");
+        assert!(flagged.contains(&person.name), "{flagged}");
+        // The service answers again: the banner goes.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while c.find(Locator::Id("outage-banner")).await.is_ok() {
+            assert!(Instant::now() < deadline, "the outage banner stayed after the replay");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        screenshot(&c, "replay-flagged-copay.png").await;
+
+        // Staff acknowledge it: it leaves the window, and that is recorded.
+        let ack = c.find(Locator::Css(".flagged-changes button.acknowledge")).await.unwrap();
+        ack.click().await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while c.find(Locator::Id("flagged-changes")).await.is_ok() {
+            assert!(Instant::now() < deadline, "the acknowledged change stayed on screen");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        let db = rusqlite::Connection::open(data.path().join("madoguchi.sqlite")).unwrap();
+        let reviewed: Option<String> = db.query_row("SELECT reviewed_at FROM queued_checks", [], |r| r.get(0)).unwrap();
+        assert!(reviewed.is_some(), "the acknowledgement is recorded");
+        finish(c).await;
+    })
+    .await
+}
+
+/// Types a person's card details and presses Enter on the birth date.
+async fn type_card(c: &Client, p: &common::Sample) {
+    type_into(c, "insurer_number", &p.insurer_number).await;
+    type_into(c, "symbol", &p.symbol).await;
+    type_into(c, "number", &p.number).await;
+    type_into(c, "branch", &p.branch).await;
+    type_into(c, "birth_date", &p.birth_date).await;
+    c.find(Locator::Id("birth_date")).await.unwrap().send_keys(ENTER).await.unwrap();
+}

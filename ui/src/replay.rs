@@ -139,8 +139,8 @@ pub fn FlaggedChanges(lang: ReadSignal<Lang>) -> impl IntoView {
                                     {diffs.into_iter().map(|d| {
                                         let field = d.field.clone();
                                         view! {
-                                            <li class=format!("difference {}", d.field)>
-                                                <span class="field">{move || tr(lang.get(), &format!("change-field-{field}"), &[])}</span>
+                                            <li class=format!("difference diff-{}", d.field)>
+                                                <span class="diff-field">{move || tr(lang.get(), &format!("change-field-{field}"), &[])}</span>
                                                 <span class="before">{
                                                     let (f, v) = (d.field.clone(), d.shown.clone());
                                                     move || value(lang.get(), &f, &v)
