@@ -409,6 +409,11 @@ fn open_backup(path: &Path, passphrase: &str, work_dir: &Path) -> Result<Opened,
     match store::apply_key(&conn, &key) {
         Ok(()) => {}
         Err(None) => return Err(BackupError::WrongPassphrase { path: shown }),
+        // The right key, but a damaged page of the schema (the first query
+        // reads sqlite_master, which can span several pages).
+        Err(Some(e)) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+            return Err(corrupt(&e.to_string()))
+        }
         Err(Some(e)) => return Err(e.into()),
     }
     store::integrity_check(&conn, true).map_err(|e| corrupt(&e.to_string()))?;
