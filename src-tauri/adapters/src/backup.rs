@@ -348,6 +348,15 @@ struct Opened {
 }
 
 fn open_backup(path: &Path, passphrase: &str, work_dir: &Path) -> Result<Opened, BackupError> {
+    // A damaged page may first be read by any query (which one depends on
+    // where the tables' pages fall): it is damage to the backup all the same.
+    open_backup_checked(path, passphrase, work_dir).map_err(|e| match e {
+        BackupError::Store(StoreError::Corrupt(detail)) => BackupError::Corrupt { path: path.display().to_string(), detail },
+        e => e,
+    })
+}
+
+fn open_backup_checked(path: &Path, passphrase: &str, work_dir: &Path) -> Result<Opened, BackupError> {
     let shown = path.display().to_string();
     let corrupt = |detail: &str| BackupError::Corrupt {
         path: shown.clone(),
