@@ -349,7 +349,7 @@ mod tests {
                 .unwrap();
         }
         let mut s = Store::open(&path).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 5);
+        assert_eq!(s.schema_version().unwrap(), super::super::SCHEMA_VERSION);
         assert_eq!(s.stats().unwrap().checks, 1);
         let id = s.create_batch(at(8), "受付1", None, &list()).unwrap();
         let pending = s.batch_pending(id).unwrap();
