@@ -49,6 +49,14 @@ fn cargo() -> Command {
     c
 }
 
+/// Cargo for the test stages: not incremental, since a test run builds from
+/// clean in CI, where incremental bookkeeping only costs time.
+fn cargo_for_tests() -> Command {
+    let mut c = cargo();
+    c.env("CARGO_INCREMENTAL", "0");
+    c
+}
+
 fn run(mut c: Command) -> R {
     eprintln!("xtask: {c:?}");
     let status = c.status().map_err(|e| format!("{c:?}: {e}"))?;
@@ -104,7 +112,7 @@ const TEST_SET: [&str; 3] = ["--workspace", "--exclude", "madoguchi-ui"];
 /// Unit and integration tests, then the E2E tests in a real window, on one
 /// build.
 fn test_all(rest: &[String]) -> R {
-    let mut c = cargo();
+    let mut c = cargo_for_tests();
     c.arg("test").args(TEST_SET).args(rest);
     run(c)?;
     e2e(&[])
@@ -116,7 +124,7 @@ fn test_all(rest: &[String]) -> R {
 fn e2e(rest: &[String]) -> R {
     // The app and training binaries the E2E tests drive, built as the first
     // stage built them (a no-op after it).
-    let mut b = cargo();
+    let mut b = cargo_for_tests();
     b.arg("test").args(TEST_SET).arg("--no-run");
     run(b)?;
     let mut c = Command::new("timeout");
@@ -127,7 +135,8 @@ fn e2e(rest: &[String]) -> R {
         .args(TEST_SET)
         .args(["--test", "e2e_desk", "--", "--ignored", "--test-threads=1"])
         .args(rest)
-        .env("TAURI_DRIVER", tool("tauri-driver"));
+        .env("TAURI_DRIVER", tool("tauri-driver"))
+        .env("CARGO_INCREMENTAL", "0");
     run(c)
 }
 
