@@ -171,12 +171,7 @@ async fn a_receptionist_checks_a_card_and_sees_a_typo_caught() {
         // Training mode is announced.
         wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
 
-        type_into(&c, "insurer_number", &person.insurer_number).await;
-        type_into(&c, "symbol", &person.symbol).await;
-        type_into(&c, "number", &person.number).await;
-        type_into(&c, "branch", &person.branch).await;
-        type_into(&c, "birth_date", &person.birth_date).await;
-        c.find(Locator::Id("birth_date")).await.unwrap().send_keys(ENTER).await.unwrap();
+        type_card(&c, &person).await;
 
         let validity = wait_text(&c, "result-validity", |t| !t.is_empty(), "a result").await;
         assert!(validity.starts_with("有効"), "validity shown: {validity:?}");
@@ -240,12 +235,7 @@ async fn settings_switch_the_desk_to_another_service() {
         wait_text(&c, "service-status", |t| t.contains(&other.url), "the new address in the status line").await;
 
         // A check now goes to the other service: its person is found.
-        type_into(&c, "insurer_number", &person.insurer_number).await;
-        type_into(&c, "symbol", &person.symbol).await;
-        type_into(&c, "number", &person.number).await;
-        type_into(&c, "branch", &person.branch).await;
-        type_into(&c, "birth_date", &person.birth_date).await;
-        c.find(Locator::Id("birth_date")).await.unwrap().send_keys(ENTER).await.unwrap();
+        type_card(&c, &person).await;
         let name = wait_text(&c, "result-name", |t| !t.is_empty(), "the person's name").await;
         assert_eq!(name, person.name);
         // The settings were saved to the settings file.

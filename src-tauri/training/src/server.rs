@@ -55,6 +55,15 @@ impl ServiceState {
     }
 }
 
+/// A request body as JSON, or the 400 answer saying why it cannot be read
+/// (`invalid_json`: not JSON; `invalid_body`: JSON of the wrong shape).
+fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+    serde_json::from_slice(body).map_err(|e| {
+        let code = if e.is_data() { "invalid_body" } else { "invalid_json" };
+        error(StatusCode::BAD_REQUEST, code, format!("リクエストを読めません: {e}"))
+    })
+}
+
 fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
     (
         status,
@@ -71,20 +80,9 @@ async fn health(State(state): State<ServiceState>) -> Json<ServiceInfo> {
 }
 
 async fn eligibility(State(state): State<ServiceState>, body: Bytes) -> Response {
-    let query: EligibilityQuery = match serde_json::from_slice(&body) {
+    let query: EligibilityQuery = match json_body(&body) {
         Ok(q) => q,
-        Err(e) => {
-            let code = if e.is_data() {
-                "invalid_body"
-            } else {
-                "invalid_json"
-            };
-            return error(
-                StatusCode::BAD_REQUEST,
-                code,
-                format!("リクエストを読めません: {e}"),
-            );
-        }
+        Err(refusal) => return refusal,
     };
     let now = chrono::Local::now().naive_local();
     let conn = state.conn.clone();
@@ -116,21 +114,9 @@ async fn eligibility(State(state): State<ServiceState>, body: Bytes) -> Response
 }
 
 async fn disaster_lookup(State(state): State<ServiceState>, body: Bytes) -> Response {
-    let request: madoguchi_core::disaster::DisasterRequest = match serde_json::from_slice(&body)
-    {
+    let request: madoguchi_core::disaster::DisasterRequest = match json_body(&body) {
         Ok(q) => q,
-        Err(e) => {
-            let code = if e.is_data() {
-                "invalid_body"
-            } else {
-                "invalid_json"
-            };
-            return error(
-                StatusCode::BAD_REQUEST,
-                code,
-                format!("リクエストを読めません: {e}"),
-            );
-        }
+        Err(refusal) => return refusal,
     };
     let now = chrono::Local::now().naive_local();
     let conn = state.conn.clone();
