@@ -48,8 +48,12 @@ fn stats(data: &Path) -> serde_json::Value {
 }
 
 /// Every row of the tables the desk keeps, as text, to compare two stores.
-fn rows(db: &Path) -> Vec<String> {
-    let conn = rusqlite::Connection::open(db).unwrap();
+/// `file` is a database of the data folder `data`, opened with the folder's
+/// key from the keyring (the files are encrypted).
+fn rows(data: &Path, file: &str) -> Vec<String> {
+    let settings = madoguchi_app::settings::Settings { data_dir: data.to_path_buf(), ..Default::default() };
+    let keys = madoguchi_app::storage::key_store(&settings).unwrap();
+    let conn = madoguchi_adapters::store::raw_connection(&data.join(file), &keys).unwrap();
     let mut out = Vec::new();
     for table in ["checks", "queued_checks", "medical_cache", "audit_log"] {
         let exists: i64 = conn
@@ -69,8 +73,11 @@ fn rows(db: &Path) -> Vec<String> {
     out
 }
 
+/// As a new machine: the database gone, and its key with it (the keyring
+/// entry and the folder's key id).
 fn wipe(data: &Path) {
-    for f in ["madoguchi.sqlite", "madoguchi.sqlite-wal", "madoguchi.sqlite-shm"] {
+    madoguchi_app::storage::forget_key(data);
+    for f in ["madoguchi.sqlite", "madoguchi.sqlite-wal", "madoguchi.sqlite-shm", "key-id"] {
         let _ = std::fs::remove_file(data.join(f));
     }
 }
@@ -90,14 +97,14 @@ fn a_day_at_the_desk(data: &Path) -> common::TrainingService {
 
 #[test]
 fn backup_wipe_restore_gives_the_same_data() {
-    let data = tempfile::tempdir().unwrap();
-    let media = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
+    let media = common::data_dir();
     let _service = a_day_at_the_desk(data.path());
     let before = stats(data.path());
     assert_eq!(before["checks"], 2, "{before}");
     assert_eq!(before["queue_length"], 1, "{before}");
     assert!(before["oldest"].is_string(), "{before}");
-    let before_rows = rows(&data.path().join("madoguchi.sqlite"));
+    let before_rows = rows(data.path(), "madoguchi.sqlite");
     assert!(before_rows.iter().any(|r| r.starts_with("queued_checks:")));
 
     let file = media.path().join("madoguchi.backup");
@@ -117,15 +124,15 @@ fn backup_wipe_restore_gives_the_same_data() {
     let restored = ok(&madoguchi(data.path(), Some(PASS), &["restore", file.to_str().unwrap()]));
     assert!(restored.contains("復元しました"), "{restored}");
     assert_eq!(stats(data.path()), before);
-    assert_eq!(rows(&data.path().join("madoguchi.sqlite")), before_rows);
+    assert_eq!(rows(data.path(), "madoguchi.sqlite"), before_rows);
     // The restored audit log's chain is whole.
     ok(&madoguchi(data.path(), None, &["audit", "verify"]));
 }
 
 #[test]
 fn restore_never_replaces_data_silently() {
-    let data = tempfile::tempdir().unwrap();
-    let media = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
+    let media = common::data_dir();
     let service = a_day_at_the_desk(data.path());
     let file = media.path().join("monday.backup");
     ok(&madoguchi(data.path(), Some(PASS), &["backup", "--out", file.to_str().unwrap()]));
@@ -134,7 +141,7 @@ fn restore_never_replaces_data_silently() {
     ok(&check(data.path(), &service.url, &service.sample(3)[2]));
     let now = stats(data.path());
     assert_eq!(now["checks"], 3);
-    let now_rows = rows(&data.path().join("madoguchi.sqlite"));
+    let now_rows = rows(data.path(), "madoguchi.sqlite");
 
     let refused = madoguchi(data.path(), Some(PASS), &["restore", file.to_str().unwrap()]);
     assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
@@ -143,7 +150,7 @@ fn restore_never_replaces_data_silently() {
     assert!(err.contains("確認記録 2 件"), "and by what: {err}");
     assert!(err.contains("--replace"), "{err}");
     assert!(err.contains("何も変更していません"), "{err}");
-    assert_eq!(rows(&data.path().join("madoguchi.sqlite")), now_rows, "nothing changed");
+    assert_eq!(rows(data.path(), "madoguchi.sqlite"), now_rows, "nothing changed");
 
     // In English too.
     let en = madoguchi(data.path(), Some(PASS), &["--lang", "en", "restore", file.to_str().unwrap()]);
@@ -154,7 +161,7 @@ fn restore_never_replaces_data_silently() {
     assert!(replaced.contains("before-restore"), "{replaced}");
     assert_eq!(stats(data.path()), at_backup);
     // What it replaced is kept, whole.
-    assert_eq!(rows(&data.path().join("madoguchi.sqlite.before-restore")), now_rows);
+    assert_eq!(rows(data.path(), "madoguchi.sqlite.before-restore"), now_rows);
 
     // A backup is never written over another file.
     let again = madoguchi(data.path(), Some(PASS), &["backup", "--out", file.to_str().unwrap()]);
@@ -164,8 +171,8 @@ fn restore_never_replaces_data_silently() {
 
 #[test]
 fn a_wrong_passphrase_and_a_damaged_file_are_told_apart_and_change_nothing() {
-    let data = tempfile::tempdir().unwrap();
-    let media = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
+    let media = common::data_dir();
     let _service = a_day_at_the_desk(data.path());
     let file = media.path().join("madoguchi.backup");
     ok(&madoguchi(data.path(), Some(PASS), &["backup", "--out", file.to_str().unwrap()]));
@@ -189,7 +196,7 @@ fn a_wrong_passphrase_and_a_damaged_file_are_told_apart_and_change_nothing() {
     assert!(stderr(&out_en).contains("damaged or incomplete"), "{}", stderr(&out_en));
 
     // Restoring either onto an empty data folder changes nothing.
-    let fresh = tempfile::tempdir().unwrap();
+    let fresh = common::data_dir();
     for (pass, f) in [("not-the-passphrase", &file), (PASS, &damaged)] {
         let out = madoguchi(fresh.path(), Some(pass), &["restore", f.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
@@ -202,8 +209,8 @@ fn a_wrong_passphrase_and_a_damaged_file_are_told_apart_and_change_nothing() {
 
 #[test]
 fn without_a_terminal_or_the_variable_nothing_is_done() {
-    let data = tempfile::tempdir().unwrap();
-    let media = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
+    let media = common::data_dir();
     let _service = a_day_at_the_desk(data.path());
     let file = media.path().join("x.backup");
     let out = madoguchi(data.path(), None, &["backup", "--out", file.to_str().unwrap()]);

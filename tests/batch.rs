@@ -121,7 +121,7 @@ fn desk_for(service_url: &str, data: &std::path::Path) -> Arc<Desk> {
 fn fifty_appointments_with_five_wrong_rows_land_in_the_right_groups() {
     let service = common::TrainingService::start(2_000, 7);
     let people = service.sample(50);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let desk = desk_for(&service.url, data.path());
     let today = now().date();
     let (text, expected) = fifty_with_five_wrong(&people, today);
@@ -177,7 +177,7 @@ fn fifty_appointments_with_five_wrong_rows_land_in_the_right_groups() {
 fn a_cancelled_batch_resumes_after_a_restart_and_checks_each_row_once() {
     let service = common::TrainingService::start(2_000, 8);
     let people = service.sample(50);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let rows: Vec<Row> = people.iter().map(Row::of).collect();
     let text = csv(&rows, now().date());
     let batch_id;
@@ -232,7 +232,7 @@ fn a_cancelled_batch_resumes_after_a_restart_and_checks_each_row_once() {
 fn the_service_going_away_stops_the_batch_which_goes_on_when_it_is_back() {
     let service = common::TrainingService::start(2_000, 9);
     let people = service.sample(20);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let desk = desk_for(&service.url, data.path());
     let rows: Vec<Row> = people.iter().map(Row::of).collect();
     let import = desk.batch_import(csv(&rows, now().date()).as_bytes(), None, now()).unwrap();
@@ -249,7 +249,7 @@ fn the_service_going_away_stops_the_batch_which_goes_on_when_it_is_back() {
 
 #[test]
 fn through_the_oqs_folder_with_the_training_terminal() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let population = madoguchi_training::generate(&dir.path().join("people.sqlite"), 2_000, 11).unwrap();
     let oqs = dir.path().join("OQS");
     std::fs::create_dir_all(&oqs).unwrap();

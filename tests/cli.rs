@@ -33,7 +33,7 @@ fn card_args(p: &common::Sample) -> Vec<String> {
 #[test]
 fn check_prints_the_result_as_json() {
     let service = common::TrainingService::start(1_000, 11);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let p = service.sample(3).into_iter().find(|p| p.expected_validity == "valid").unwrap();
     let mut args = vec!["check".to_string(), "--service".into(), service.url.clone()];
     args.extend(card_args(&p));
@@ -51,7 +51,7 @@ fn check_prints_the_result_as_json() {
 
 #[test]
 fn a_check_digit_typo_is_refused_before_any_request() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     // Nothing listens on port 9 of loopback: if a request were made, the
     // answer would be "unreachable" (exit 3), not the input message (exit 2).
     let out = madoguchi(
@@ -67,7 +67,7 @@ fn a_check_digit_typo_is_refused_before_any_request() {
 
 #[test]
 fn every_field_problem_is_reported_at_once_in_english_too() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let out = madoguchi(
         data.path(),
         &["--lang", "en", "check", "--service", "http://127.0.0.1:9", "--insurer", "12", "--number", "", "--birth", "昭和65年1月1日"],
@@ -81,7 +81,7 @@ fn every_field_problem_is_reported_at_once_in_english_too() {
 
 #[test]
 fn an_unreachable_service_is_said_plainly() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let url = format!("http://127.0.0.1:{port}");
     let out = madoguchi(
@@ -100,7 +100,7 @@ fn fixture(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn oqs_parse_reads_a_shift_jis_response() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let file = fixture("oqs/OQSsiquc01res_20261120101500_kokuho_sjis.xml");
     let out = madoguchi(data.path(), &["oqs", "parse", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -113,7 +113,7 @@ fn oqs_parse_reads_a_shift_jis_response() {
 
 #[test]
 fn oqs_parse_names_a_broken_file() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let broken = data.path().join("OQSsiquc01res_broken.xml");
     std::fs::write(&broken, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><XmlMsg><MessageHeader>").unwrap();
     let out = madoguchi(data.path(), &["oqs", "parse", broken.to_str().unwrap()]);
@@ -124,7 +124,7 @@ fn oqs_parse_names_a_broken_file() {
 
 #[test]
 fn oqs_ingest_takes_pending_card_taps_into_todays_checks() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let oqs = data.path().join("OQS");
     let db = data.path().join("pop.sqlite");
     // Two taps from the training terminal's simulator.
@@ -161,7 +161,7 @@ fn oqs_ingest_takes_pending_card_taps_into_todays_checks() {
 #[test]
 fn audit_verify_detects_an_edited_entry() {
     let service = common::TrainingService::start(500, 12);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let p = service.sample(1).remove(0);
     for _ in 0..3 {
         let mut args = vec!["check".to_string(), "--service".into(), service.url.clone()];
@@ -177,7 +177,7 @@ fn audit_verify_detects_an_edited_entry() {
 
     // Someone edits the second entry directly in the database file.
     {
-        let conn = rusqlite::Connection::open(data.path().join("madoguchi.sqlite")).unwrap();
+        let conn = common::desk_db(data.path());
         let triggers: Vec<String> = conn
             .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
             .unwrap()

@@ -30,7 +30,7 @@ fn list(people: &[common::Sample]) -> String {
 fn batch_writes_the_grouped_report_and_a_summary() {
     let service = common::TrainingService::start(1_000, 12);
     let mut people = service.sample(6);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     // One typo in a check digit: a bad row, reported by line, the others checked.
     people[2].insurer_number = common::mistype_check_digit(&people[2].insurer_number);
     let csv = data.path().join("予約.csv");
@@ -67,7 +67,7 @@ fn batch_writes_the_grouped_report_and_a_summary() {
 
 #[test]
 fn an_unreadable_list_exits_2_and_an_unreachable_service_exits_3_resumably() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let bad = data.path().join("bad.csv");
     std::fs::write(&bad, "氏名,番号\n山田,1\n").unwrap();
     let out = madoguchi(data.path(), &["batch", "--csv", bad.to_str().unwrap(), "--service", "http://127.0.0.1:9"]);

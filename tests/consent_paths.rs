@@ -2,6 +2,8 @@
 //! backend: without a valid consent for the category nothing is requested
 //! from the national system's folder and nothing is returned.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use madoguchi_app::desk::{Desk, MedicalView};
@@ -46,7 +48,7 @@ fn medical_requests_written(dir: &std::path::Path) -> usize {
 
 #[test]
 fn without_consent_medication_is_refused_and_never_requested() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let desk = training_desk(data.path());
     let id = tap(&desk, &[ConsentCategory::Checkups]);
     let now = chrono::Local::now().naive_local();
@@ -71,7 +73,7 @@ fn without_consent_medication_is_refused_and_never_requested() {
 
 #[test]
 fn consent_runs_out_after_its_time() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let desk = training_desk(data.path());
     let id = tap(&desk, &[ConsentCategory::Medication]);
     let now = chrono::Local::now().naive_local();
@@ -88,7 +90,7 @@ fn consent_runs_out_after_its_time() {
 
 #[test]
 fn a_typed_check_carries_no_consent() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let desk = training_desk(data.path());
     let db = data.path().join("training-population.sqlite");
     let p = madoguchi_training::sample(&db, 1).unwrap().remove(0);

@@ -2,6 +2,8 @@
 //! mode reaches the desk once, is recorded in today's checks, and carries the
 //! consent flags the patient chose.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -11,7 +13,7 @@ use madoguchi_core::ConsentCategory;
 
 #[test]
 fn a_simulated_tap_reaches_the_desk_once_and_is_recorded() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let settings = Settings { data_dir: data.path().to_path_buf(), training_people: 2_000, ..Settings::default() };
     let desk = Desk::open(settings).unwrap();
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -47,7 +49,7 @@ fn a_simulated_tap_reaches_the_desk_once_and_is_recorded() {
 /// a typed check goes through req/ and res/, and a card tap through face/.
 #[test]
 fn the_desk_works_through_an_oqs_folder() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let oqs = data.path().join("OQS");
     std::fs::create_dir_all(&oqs).unwrap();
     let population = madoguchi_training::generate(&data.path().join("pop.sqlite"), 1_000, 4).unwrap();

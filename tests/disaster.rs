@@ -93,7 +93,7 @@ fn disaster_entries(desk: &Desk) -> Vec<madoguchi_adapters::audit::AuditEntry> {
 fn online_lookup_answers_only_while_the_prefecture_has_a_window_and_is_logged() {
     let service = common::TrainingService::start(1_000, 31);
     let p = person(&service);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let desk = desk_for(&service, data.path(), "1312345678");
     let part: String = p.address.chars().skip(3).take(4).collect();
 
@@ -145,7 +145,7 @@ fn a_receptionist_is_refused_a_disaster_lookup_and_a_medical_view() {
     let service = common::TrainingService::start(1_000, 32);
     training_admin(&service, &["disaster", "open", "--prefecture", "13"]);
     let p = person(&service);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let desk = desk_for(&service, data.path(), "1312345678");
     let checked = desk.check(&p.card, now()).unwrap();
     desk.sign_in_session(Session::new("uketsuke1", "受付 花子", Role::Receptionist, now()), now());
@@ -179,7 +179,7 @@ fn a_receptionist_is_refused_a_disaster_lookup_and_a_medical_view() {
 fn offline_lookup_needs_an_unreachable_service_and_a_declared_local_emergency() {
     let service = common::TrainingService::start(1_000, 33);
     let p = person(&service);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let desk = desk_for(&service, data.path(), "1312345678");
     // The desk has seen this patient before (the cache).
     desk.check(&p.card, now()).unwrap();
@@ -265,7 +265,7 @@ fn the_command_line_prints_one_json_object() {
     let service = common::TrainingService::start(1_000, 34);
     training_admin(&service, &["disaster", "open", "--prefecture", "13", "--days", "2"]);
     let p = person(&service);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let run = |name: &str, hint: &str| {
         madoguchi(
             data.path(),
@@ -300,7 +300,7 @@ fn the_command_line_looks_up_offline_for_a_signed_in_doctor_during_a_local_emerg
     const PW: &str = "sakura-no-hana-2026";
     let service = common::TrainingService::start(1_000, 35);
     let p = person(&service);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     {
         // The accounts, as the administrator makes them at the desk.
         let settings = Settings { data_dir: data.path().to_path_buf(), service_url: Some(service.url.clone()), ..Settings::default() };

@@ -158,7 +158,7 @@ const ENTER: &str = "\u{E007}";
 #[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
 async fn a_receptionist_checks_a_card_and_sees_a_typo_caught() {
     bounded("a_receptionist_checks_a_card_and_sees_a_typo_caught", async {
-        let data = tempfile::tempdir().unwrap();
+        let data = common::data_dir();
         // The population the app will serve: generated here by the training
         // service's own CLI (the app reuses the file), and a valid person taken
         // from it the way a trainee would.
@@ -213,7 +213,7 @@ async fn a_receptionist_checks_a_card_and_sees_a_typo_caught() {
 #[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
 async fn settings_switch_the_desk_to_another_service() {
     bounded("settings_switch_the_desk_to_another_service", async {
-        let data = tempfile::tempdir().unwrap();
+        let data = common::data_dir();
         // A second service, as a clinic's own would be.
         let other = common::TrainingService::start(500, 5);
         let person = other.sample(3).into_iter().find(|p| p.expected_validity == "valid").unwrap();
@@ -250,7 +250,7 @@ async fn settings_switch_the_desk_to_another_service() {
 #[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
 async fn a_card_tap_appears_at_the_desk_without_typing() {
     bounded("a_card_tap_appears_at_the_desk_without_typing", async {
-        let data = tempfile::tempdir().unwrap();
+        let data = common::data_dir();
         let people = common::sample_people(&data.path().join("training-population.sqlite"), 10_000, 1, 3);
         // The training tap plays the first valid person of today's sample.
         let person = &people[0];
@@ -300,7 +300,7 @@ async fn a_card_tap_appears_at_the_desk_without_typing() {
 #[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
 async fn medication_without_consent_is_refused_on_screen() {
     bounded("medication_without_consent_is_refused_on_screen", async {
-        let data = tempfile::tempdir().unwrap();
+        let data = common::data_dir();
         let driver = start_driver(data.path());
         let c = open_app(&driver).await;
         wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
@@ -341,7 +341,7 @@ async fn medication_without_consent_is_refused_on_screen() {
 #[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
 async fn a_disaster_lookup_by_four_fields_after_the_notice() {
     bounded("a_disaster_lookup_by_four_fields_after_the_notice", async {
-        let data = tempfile::tempdir().unwrap();
+        let data = common::data_dir();
         // The population the app's embedded training service will serve
         // (default size and seed), with a disaster window for Tokyo (13, the
         // training facility's prefecture), declared with the service's own
@@ -401,7 +401,7 @@ async fn a_disaster_lookup_by_four_fields_after_the_notice() {
 #[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
 async fn a_home_visit_offline_is_confirmed_once_back_online() {
     bounded("a_home_visit_offline_is_confirmed_once_back_online", async {
-        let data = tempfile::tempdir().unwrap();
+        let data = common::data_dir();
         // The same population as the desk's own training population (its
         // default people and seed), so the simulator's cards exist there.
         let service = common::TrainingService::start(10_000, 1);
@@ -483,7 +483,7 @@ async fn a_home_visit_offline_is_confirmed_once_back_online() {
 #[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
 async fn a_batch_of_fifty_appointments_with_five_wrong_rows_shows_the_right_groups() {
     bounded("a_batch_of_fifty_appointments_with_five_wrong_rows_shows_the_right_groups", async {
-        let data = tempfile::tempdir().unwrap();
+        let data = common::data_dir();
         let service = common::TrainingService::start(2_000, 7);
         let people: Vec<common::Sample> = service.sample(60).into_iter().filter(|p| p.expected_validity == "valid").take(50).collect();
         assert_eq!(people.len(), 50);
@@ -548,7 +548,7 @@ async fn a_batch_of_fifty_appointments_with_five_wrong_rows_shows_the_right_grou
 #[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
 async fn an_outage_shows_the_cached_result_and_the_replay_flags_a_changed_copay() {
     bounded("an_outage_shows_the_cached_result_and_the_replay_flags_a_changed_copay", async {
-        let data = tempfile::tempdir().unwrap();
+        let data = common::data_dir();
         let service = common::TrainingService::start(500, 7);
         // Someone under 70 with 3割, so that 2割 is a change of the copay itself.
         let person = service
@@ -635,7 +635,7 @@ async fn an_outage_shows_the_cached_result_and_the_replay_flags_a_changed_copay(
             assert!(Instant::now() < deadline, "the acknowledged change stayed on screen");
             tokio::time::sleep(Duration::from_millis(300)).await;
         }
-        let db = rusqlite::Connection::open(data.path().join("madoguchi.sqlite")).unwrap();
+        let db = common::desk_db(data.path());
         let reviewed: Option<String> = db.query_row("SELECT reviewed_at FROM queued_checks", [], |r| r.get(0)).unwrap();
         assert!(reviewed.is_some(), "the acknowledgement is recorded");
         finish(c).await;

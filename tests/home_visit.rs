@@ -53,7 +53,7 @@ fn now() -> NaiveDateTime {
 #[test]
 fn three_steps_online_with_a_wrong_pin_refused_then_a_later_visit_reuses_the_consent() {
     let service = common::TrainingService::start(PEOPLE, SEED);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let desk = desk_for(&service, data.path());
     let t0 = now();
 
@@ -137,7 +137,7 @@ fn three_steps_online_with_a_wrong_pin_refused_then_a_later_visit_reuses_the_con
 #[test]
 fn three_steps_offline_then_confirmed_when_the_service_is_back() {
     let service = common::TrainingService::start(PEOPLE, SEED);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let desk = desk_for(&service, data.path());
     let key = valid_keys(&service).remove(0);
 
@@ -189,7 +189,7 @@ fn three_steps_offline_then_confirmed_when_the_service_is_back() {
 #[test]
 fn a_new_first_visit_replaces_the_earlier_consent() {
     let service = common::TrainingService::start(PEOPLE, SEED);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let desk = desk_for(&service, data.path());
     let key = valid_keys(&service).remove(0);
     let t0 = now();
@@ -212,7 +212,7 @@ fn a_new_first_visit_replaces_the_earlier_consent() {
 
 #[test]
 fn the_face_folder_is_the_real_reader_and_checks_no_pin() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let population = madoguchi_training::generate(&dir.path().join("pop.sqlite"), PEOPLE, SEED).unwrap();
     let oqs = dir.path().join("OQS");
     let reader = FaceFolderReader::new(&oqs);
@@ -254,7 +254,7 @@ fn every_home_visit_message_is_in_both_languages() {
 #[test]
 fn outside_training_there_is_no_simulated_card() {
     // A configured live service that does not answer: not training mode.
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let settings = Settings {
         data_dir: data.path().to_path_buf(),

@@ -24,7 +24,7 @@ fn an_outage_shows_the_cached_result_queues_and_replays() {
     let service = common::TrainingService::start(1_000, 21);
     let people = service.sample(3);
     let (known, unknown) = (&people[0], &people[1]);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let settings = Settings { data_dir: data.path().to_path_buf(), service_url: Some(service.url.clone()), timeout_secs: 2, ..Settings::default() };
     let desk = Desk::open(settings).unwrap();
     desk.connect();

@@ -36,7 +36,7 @@ fn pdf_text(pdf: &Path) -> String {
 
 #[test]
 fn print_with_consent_and_refuse_without() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let settings = Settings { data_dir: data.path().to_path_buf(), training_people: PEOPLE.parse().unwrap(), ..Settings::default() };
     let desk = Desk::open(settings).unwrap();
     desk.connect();

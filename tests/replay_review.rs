@@ -28,7 +28,7 @@ fn a_changed_copay_is_flagged_for_the_visit_until_acknowledged() {
         .into_iter()
         .find(|p| p.expected_validity == "valid" && p.copay_percent == Some(30))
         .expect("a valid person with 3割");
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let settings = Settings { data_dir: data.path().to_path_buf(), service_url: Some(service.url.clone()), timeout_secs: 2, ..Settings::default() };
     let desk = Desk::open(settings).unwrap();
     desk.connect();
@@ -86,7 +86,7 @@ fn a_changed_copay_is_flagged_for_the_visit_until_acknowledged() {
     desk.acknowledge_change(id, now + chrono::Duration::minutes(5)).unwrap();
     assert!(desk.changes_to_review().unwrap().is_empty());
     desk.acknowledge_change(id, now + chrono::Duration::minutes(6)).unwrap();
-    let db = rusqlite::Connection::open(data.path().join("madoguchi.sqlite")).unwrap();
+    let db = common::desk_db(data.path());
     let reviewed: Option<String> = db.query_row("SELECT reviewed_at FROM queued_checks WHERE id = ?1", [id], |r| r.get(0)).unwrap();
     let reviewed = chrono::NaiveDateTime::parse_from_str(&reviewed.expect("recorded"), "%Y-%m-%dT%H:%M:%S%.f").unwrap();
     assert_eq!(reviewed, now + chrono::Duration::minutes(5), "the first acknowledgement is kept");

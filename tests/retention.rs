@@ -2,6 +2,8 @@
 //! purged at start-up and then daily, on a real database file, with a clock
 //! the test moves forward.
 
+mod common;
+
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -39,7 +41,7 @@ fn cache(store: &mut Store, patient: &str, fetched: NaiveDateTime) {
 
 fn medical_rows(settings: &Settings) -> i64 {
     // A second connection to the same file: what is really on disk.
-    Store::open(&settings.database_path()).unwrap().stats().unwrap().medical_rows
+    madoguchi_app::storage::open(settings).unwrap().stats().unwrap().medical_rows
 }
 
 fn settings(dir: &std::path::Path, days: u32) -> Settings {
@@ -48,10 +50,10 @@ fn settings(dir: &std::path::Path, days: u32) -> Settings {
 
 #[test]
 fn the_schedule_purges_at_once_then_once_a_day() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let s = settings(dir.path(), 7);
     {
-        let mut store = Store::open(&s.database_path()).unwrap();
+        let mut store = madoguchi_app::storage::open(&s).unwrap();
         cache(&mut store, "06132013:1:1:", at(1, 9)); // 19 days before the 20th
         cache(&mut store, "06132013:1:2:", at(12, 9)); // 8 days
         cache(&mut store, "06132013:1:3:", at(13, 10)); // 7 days less an hour
@@ -77,10 +79,10 @@ fn the_schedule_purges_at_once_then_once_a_day() {
 #[test]
 fn the_retention_period_comes_from_the_settings() {
     for (days, left) in [(30, 2), (5, 1), (1, 0)] {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = common::data_dir();
         let s = settings(dir.path(), days);
         {
-            let mut store = Store::open(&s.database_path()).unwrap();
+            let mut store = madoguchi_app::storage::open(&s).unwrap();
             cache(&mut store, "06132013:1:1:", at(1, 9));
             cache(&mut store, "06132013:1:2:", at(17, 9));
         }
@@ -97,10 +99,10 @@ fn the_retention_period_comes_from_the_settings() {
 
 #[test]
 fn the_running_desk_purges_at_start_up_and_after_each_day() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let s = settings(dir.path(), 3);
     {
-        let mut store = Store::open(&s.database_path()).unwrap();
+        let mut store = madoguchi_app::storage::open(&s).unwrap();
         cache(&mut store, "06132013:1:1:", at(1, 9));
         cache(&mut store, "06132013:1:2:", at(17, 12));
     }

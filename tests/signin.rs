@@ -3,6 +3,8 @@
 //! The desk points at a loopback port where nothing listens, so it is not in
 //! training mode (no trainee is signed in automatically).
 
+mod common;
+
 use madoguchi_adapters::audit::AuditAction;
 use madoguchi_app::desk::Desk;
 use madoguchi_app::disaster::LookupRoute;
@@ -25,7 +27,7 @@ fn query() -> DisasterQuery {
 
 #[test]
 fn outside_training_mode_staff_sign_in_and_roles_decide() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     // Nothing listens on the discard port of loopback.
     let settings = Settings {
         data_dir: data.path().to_path_buf(),

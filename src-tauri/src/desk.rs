@@ -34,6 +34,10 @@ pub struct DeskStatus {
     pub target: Option<String>,
     /// Why the gateway is not ready, when it is not.
     pub problem: Option<Msg>,
+    /// The database key will not survive a reboot (kernel keyutils): the
+    /// window says so until a backup is the way back (`store-key-volatile`).
+    #[serde(default)]
+    pub key_warning: Option<Msg>,
 }
 
 /// The answer to one check at the desk.
@@ -86,6 +90,8 @@ pub struct Desk {
     me: std::sync::Weak<Desk>,
     /// Batch checks running now (see `crate::batch`).
     batches: crate::batch::Running,
+    /// Set when the database key does not survive a reboot.
+    key_warning: Option<Msg>,
     /// Who is signed in (see `crate::session`).
     pub(crate) session: Mutex<Option<madoguchi_core::staff::Session>>,
     /// The home visit in progress (see `crate::home_visit`).
@@ -98,11 +104,13 @@ impl Desk {
     /// population is generated.
     pub fn open(settings: Settings) -> Result<Arc<Desk>, StoreError> {
         let store = crate::storage::open(&settings)?;
+        let key_warning = (crate::storage::key_survives_reboot(&settings) == Some(false)).then(|| Msg::new("store-key-volatile"));
         Ok(Arc::new_cyclic(|me| Desk {
             me: me.clone(),
             settings: RwLock::new(settings),
             gateway: RwLock::new(None),
-            status: RwLock::new(DeskStatus { ready: false, training: false, target: None, problem: None }),
+            status: RwLock::new(DeskStatus { ready: false, training: false, target: None, problem: None, key_warning: None }),
+            key_warning,
             store: Mutex::new(store),
             training: Mutex::new(None),
             face_watcher: Mutex::new(None),
@@ -158,6 +166,7 @@ impl Desk {
                 training: settings.service_url.is_none(),
                 target: settings.service_url.clone(),
                 problem: Some(e),
+                key_warning: None,
             },
         };
         *self.status.write().unwrap() = status;
@@ -178,6 +187,7 @@ impl Desk {
                 training: info.as_ref().map(|i| i.training).unwrap_or(false),
                 target: Some(dir.display().to_string()),
                 problem: info.err().map(gateway_msg),
+                key_warning: None,
             });
         }
         let url = match &settings.service_url {
@@ -222,6 +232,7 @@ impl Desk {
             training,
             target: Some(url),
             problem: info.err().map(gateway_msg),
+            key_warning: None,
         })
     }
 
@@ -332,7 +343,7 @@ impl Desk {
     }
 
     pub fn status(&self) -> DeskStatus {
-        self.status.read().unwrap().clone()
+        DeskStatus { key_warning: self.key_warning.clone(), ..self.status.read().unwrap().clone() }
     }
 
     /// Validates what was typed, before anything leaves the desk.

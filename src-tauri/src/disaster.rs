@@ -250,7 +250,7 @@ impl Desk {
             .map_err(|e| ApiError::new(store_msg(&e)))?;
         let candidates: Vec<(Candidate, &EligibilityResult)> = cached
             .iter()
-            .filter_map(|r| candidate(r).map(|c| (c, r)))
+            .filter_map(|r| Candidate::from_result(r).map(|c| (c, r)))
             .collect();
         let outcome = prepared.outcome(candidates.iter().map(|(c, _)| c));
         let result = match &outcome {
@@ -310,25 +310,4 @@ fn found_key(o: &MatchOutcome) -> Option<String> {
         MatchOutcome::Found { key, .. } => Some(key.clone()),
         _ => None,
     }
-}
-
-/// A cached result as a candidate of the matcher (key: the JP-CLINS person key).
-fn candidate(r: &EligibilityResult) -> Option<Candidate> {
-    let p = r.person.as_ref()?;
-    let q = r.qualification.as_ref()?;
-    Some(Candidate {
-        key: format!(
-            "{}:{}:{}:{}",
-            q.insurer_number.as_str(),
-            q.symbol,
-            q.number,
-            q.branch.clone().unwrap_or_default()
-        ),
-        name: p.name.clone(),
-        name_kana: p.name_kana.clone(),
-        sex: p.sex,
-        birth_date: p.birth_date,
-        address: p.address.clone(),
-        insurer_name: q.insurer_name.clone(),
-    })
 }

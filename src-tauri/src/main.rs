@@ -5,6 +5,10 @@ use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     madoguchi_app::started();
+    // Before any thread starts, so that every thread shares it (a process
+    // started without a login session has no session keyring; see
+    // madoguchi_adapters::keystore). A failure shows when the store opens.
+    let _ = madoguchi_adapters::keystore::ensure_session_keyring();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("MADOGUCHI_LOG"))
         .with_writer(std::io::stderr)

@@ -1,21 +1,31 @@
 //! How the desk opens its local database, and how a backup is restored so
 //! that the desk can open it: one place, so the two never disagree.
 //!
-//! Today the desk opens its store **unencrypted** ([`Store::open`]); the
-//! switch to [`Store::open_encrypted`] with the OS keyring is one change
-//! here (see ARCHITECTURE.md, "Not yet"). Backups are always encrypted with
-//! the recovery passphrase either way.
+//! The database is SQLCipher-encrypted ([`Store::open_encrypted`]) with a
+//! random key kept in the OS keyring ([`OsKeyStore`]), one keyring entry per
+//! data folder: the folder holds a random id (`key-id`) naming its entry
+//! (`local-db:<id>`), so a moved folder still finds its key, two desks on one
+//! account (a test instance, a second data folder) never share or overwrite
+//! a key, and a folder copied to another machine finds none there (a clear
+//! message, the file untouched, no plaintext fallback). A database written
+//! unencrypted by an earlier version is encrypted in place at its first
+//! opening. Backups are encrypted with the recovery passphrase.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use madoguchi_adapters::backup::{self, BackupError, BackupInfo};
+use madoguchi_adapters::keystore::{Key, KeyStore, KeyStoreError, OsKeyStore};
 use madoguchi_adapters::store::{Store, StoreError};
 
 use crate::settings::Settings;
 
+/// The file in the data folder that names the folder's keyring entry.
+const KEY_ID_FILE: &str = "key-id";
+
 /// Opens (creating if needed) the desk's database.
 pub fn open(settings: &Settings) -> Result<Store, StoreError> {
-    Store::open(&settings.database_path())
+    let keys = key_store(settings)?;
+    Store::open_encrypted(&settings.database_path(), &keys)
 }
 
 /// Opens the desk's database only if it exists (nothing is created).
@@ -32,9 +42,68 @@ pub fn exists(settings: &Settings) -> bool {
     std::fs::metadata(settings.database_path()).map(|m| m.len() > 0).unwrap_or(false)
 }
 
-/// Restores `file` as the desk's database, in the form [`open`] reads.
-/// An existing database is replaced only with `replace` (and kept beside
-/// it as `madoguchi.sqlite.before-restore`).
+/// Restores `file` as the desk's database, encrypted with this machine's
+/// key. An existing database is replaced only with `replace` (and kept
+/// beside it as `madoguchi.sqlite.before-restore`).
 pub fn restore(settings: &Settings, file: &Path, passphrase: &str, replace: bool) -> Result<BackupInfo, BackupError> {
-    backup::restore_unencrypted(file, passphrase, &settings.database_path(), replace)
+    let keys = key_store(settings).map_err(|e| BackupError::from(StoreError::from(e)))?;
+    backup::restore(file, passphrase, &settings.database_path(), &keys, replace)
+}
+
+/// The keyring entry of this data folder (made on first use).
+pub fn key_store(settings: &Settings) -> Result<OsKeyStore, KeyStoreError> {
+    let id = key_id(&settings.data_dir).map_err(|e| KeyStoreError::Unavailable {
+        store: settings.data_dir.join(KEY_ID_FILE).display().to_string(),
+        detail: e.to_string(),
+    })?;
+    OsKeyStore::detect_for(&format!("local-db:{id}"))
+}
+
+/// Whether the key of this data folder survives a reboot (kernel keyutils
+/// does not); `None` when the key store cannot be reached at all.
+pub fn key_survives_reboot(settings: &Settings) -> Option<bool> {
+    key_store(settings).ok().map(|k| k.survives_reboot())
+}
+
+/// Removes this data folder's key from the keyring: only for a folder that
+/// is deleted with it (the tests' temporary folders).
+pub fn forget_key(data_dir: &Path) {
+    if let Ok(id) = std::fs::read_to_string(data_dir.join(KEY_ID_FILE)) {
+        if let Ok(keys) = OsKeyStore::detect_for(&format!("local-db:{}", id.trim())) {
+            let _ = keys.forget();
+        }
+    }
+}
+
+/// The folder's id: read from `key-id`, or made (32 random hex digits) and
+/// written atomically when the folder has none.
+fn key_id(data_dir: &Path) -> std::io::Result<String> {
+    let file = data_dir.join(KEY_ID_FILE);
+    match std::fs::read_to_string(&file) {
+        Ok(s) if is_id(s.trim()) => return Ok(s.trim().to_string()),
+        Ok(_) => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{} is not a key id", file.display()),
+            ))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    std::fs::create_dir_all(data_dir)?;
+    // 128 random bits, from the same source as the keys.
+    let id = Key::generate().map_err(|e| std::io::Error::other(e.to_string()))?.to_hex()[..32].to_string();
+    let tmp: PathBuf = data_dir.join(format!("{KEY_ID_FILE}.tmp"));
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(id.as_bytes())?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, &file)?;
+    Ok(id)
+}
+
+fn is_id(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }

@@ -145,3 +145,38 @@ impl Drop for TrainingService {
         let _ = self.child.wait();
     }
 }
+
+/// A data folder for one test: a temporary directory whose database key
+/// (one keyring entry per data folder, see `madoguchi_app::storage`) leaves
+/// the keyring with it.
+pub struct DataDir(tempfile::TempDir);
+
+impl DataDir {
+    pub fn path(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<Path> for DataDir {
+    fn as_ref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl Drop for DataDir {
+    fn drop(&mut self) {
+        madoguchi_app::storage::forget_key(self.0.path());
+    }
+}
+
+pub fn data_dir() -> DataDir {
+    DataDir(tempfile::tempdir().unwrap())
+}
+
+/// The desk's database in `data` as it is on disk, opened with the folder's
+/// key from the keyring (the file itself is encrypted).
+pub fn desk_db(data: &Path) -> rusqlite::Connection {
+    let settings = madoguchi_app::settings::Settings { data_dir: data.to_path_buf(), ..Default::default() };
+    let keys = madoguchi_app::storage::key_store(&settings).expect("the keyring");
+    madoguchi_adapters::store::raw_connection(&settings.database_path(), &keys).expect("the desk's database opens with its key")
+}

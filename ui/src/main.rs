@@ -33,6 +33,8 @@ struct DeskStatus {
     training: bool,
     target: Option<String>,
     problem: Option<Msg>,
+    #[serde(default)]
+    key_warning: Option<Msg>,
 }
 
 /// Mirrors `desk::CheckOutcome` in the backend.
@@ -159,6 +161,9 @@ fn App() -> impl IntoView {
             }>{move || t("lang-switch")}</button>
         </header>
         <replay::OutageBanner lang=lang problem=Signal::derive(move || status.get().and_then(|s| s.problem)) />
+        {move || status.get().and_then(|s| s.key_warning).map(|w| view! {
+            <p id="key-warning" class="key-warning">{move || say(lang.get(), &w)}</p>
+        })}
         <replay::FlaggedChanges lang=lang />
         <Show when=move || show_home_visit.get()>
             <home_visit::HomeVisitPanel lang=lang close=move || { set_show_home_visit.set(false); refresh_today() } />

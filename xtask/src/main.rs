@@ -101,6 +101,9 @@ fn build_ui() -> R {
 fn run_app(rest: &[String]) -> R {
     let mut c = cargo();
     c.args(["run", "-p", "madoguchi", "--bin", "madoguchi", "--"]).args(rest);
+    // The desk picks its keyring itself (Secret Service when the desktop has
+    // one); only the tests pin kernel keyutils (.cargo/config.toml).
+    c.env("MADOGUCHI_KEY_STORE", "auto");
     run(c)
 }
 

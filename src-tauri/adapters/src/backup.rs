@@ -476,27 +476,14 @@ pub fn restore(
     keys: &dyn KeyStore,
     force: bool,
 ) -> Result<BackupInfo, BackupError> {
-    restore_to(backup, passphrase, target, Some(keys), force)
-}
-
-/// As [`restore`], but the restored database is written **unencrypted**,
-/// for a desk that still opens its store with [`Store::open`] (the backup
-/// file itself stays encrypted). Goes away when the desk opens its store
-/// with [`Store::open_encrypted`].
-pub fn restore_unencrypted(
-    backup: &Path,
-    passphrase: &str,
-    target: &Path,
-    force: bool,
-) -> Result<BackupInfo, BackupError> {
-    restore_to(backup, passphrase, target, None, force)
+    restore_to(backup, passphrase, target, keys, force)
 }
 
 fn restore_to(
     backup: &Path,
     passphrase: &str,
     target: &Path,
-    keys: Option<&dyn KeyStore>,
+    keys: &dyn KeyStore,
     force: bool,
 ) -> Result<BackupInfo, BackupError> {
     let dir = target
@@ -519,11 +506,7 @@ fn restore_to(
             known: SCHEMA_VERSION,
         });
     }
-    // SQLCipher attaches a plaintext database with an empty key.
-    let local_key = match keys {
-        Some(keys) => format!("x'{}'", store::key_or_new(keys)?.to_hex()),
-        None => String::new(),
-    };
+    let local_key = format!("x'{}'", store::key_or_new(keys)?.to_hex());
     let staged = sibling(target, ".restoring");
     store::remove_if_exists(&staged).map_err(io_error(&staged))?;
     {
@@ -556,10 +539,7 @@ fn restore_to(
     }
     std::fs::rename(&staged, target).map_err(io_error(target))?;
     store::sync_dir(target);
-    let restored = match keys {
-        Some(keys) => Store::open_encrypted(target, keys)?,
-        None => Store::open(target)?,
-    };
+    let restored = Store::open_encrypted(target, keys)?;
     restored.integrity_check()?;
     Ok(opened.info)
 }

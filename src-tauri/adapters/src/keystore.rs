@@ -32,11 +32,21 @@
 //! is `false` and [`OsKeyStore::warning_message_id`] gives the message the
 //! desk must show (`store-key-volatile`).
 //!
-//! keyutils also needs a session keyring with a persistent keyring linked
-//! to it, as a desktop login sets up (`pam_keyinit`); in a container or CI
-//! job without one, [`KeyStore::set`] fails with
-//! [`KeyStoreError::Unavailable`] (run under `keyctl session -`, or give the
-//! process a [`MemoryKeyStore`]).
+//! The environment variable `MADOGUCHI_KEY_STORE` overrides the probing:
+//! `auto` (the default), `secret-service` or `kernel-keyutils`. The tests
+//! set `kernel-keyutils` (`.cargo/config.toml`) so that a developer's login
+//! keyring is not filled with test keys.
+//!
+//! keyutils keeps a key in the process's session keyring and links it into
+//! the account's persistent keyring (`keyctl_get_persistent`), where a later
+//! process finds it. A desktop login gives every process a session keyring
+//! (`pam_keyinit`); a process started without one (root in a CI job, a
+//! service, `ssh` without PAM) only sees the shared user-session keyring
+//! `_uid_ses.N`, in which a key can be stored but never found again by a
+//! search. So before using keyutils, a thread that has no session keyring
+//! of its own joins a new anonymous one ([`ensure_session_keyring`]), as
+//! `keyctl session -` would: the persistent keyring linked into it makes the
+//! key reachable from every later process of the account.
 //!
 //! # One key per account, never overwritten
 //!
@@ -233,8 +243,20 @@ impl OsKeyStore {
         Self::detect_for(Self::DEFAULT_USER)
     }
 
-    /// As [`OsKeyStore::detect`], for another entry name.
+    /// As [`OsKeyStore::detect`], for another entry name. Honours
+    /// `MADOGUCHI_KEY_STORE` (see the module docs).
     pub fn detect_for(user: &str) -> Result<OsKeyStore, KeyStoreError> {
+        match std::env::var(KEY_STORE_ENV).ok().as_deref().map(str::trim) {
+            None | Some("") | Some("auto") => {}
+            Some("kernel-keyutils") => return Self::with_backend(Backend::KernelKeyutils, user),
+            Some("secret-service") => return Self::with_backend(Backend::SecretService, user),
+            Some(other) => {
+                return Err(KeyStoreError::Unavailable {
+                    store: format!("{KEY_STORE_ENV}={other}"),
+                    detail: "unknown key store; use auto, secret-service or kernel-keyutils".into(),
+                })
+            }
+        }
         #[cfg(target_os = "linux")]
         {
             if session_bus_present() {
@@ -285,10 +307,16 @@ impl OsKeyStore {
                     .map_err(unavailable)?,
             )),
             #[cfg(target_os = "linux")]
-            Backend::KernelKeyutils => keyring::Entry::new_with_credential(Box::new(
-                keyring::keyutils::KeyutilsCredential::new_with_target(None, Self::SERVICE, user)
-                    .map_err(unavailable)?,
-            )),
+            Backend::KernelKeyutils => {
+                ensure_session_keyring().map_err(|detail| KeyStoreError::Unavailable {
+                    store: format!("{} ({}/{})", backend.name(), Self::SERVICE, user),
+                    detail,
+                })?;
+                keyring::Entry::new_with_credential(Box::new(
+                    keyring::keyutils::KeyutilsCredential::new_with_target(None, Self::SERVICE, user)
+                        .map_err(unavailable)?,
+                ))
+            }
             #[cfg(not(target_os = "linux"))]
             Backend::SecretService | Backend::KernelKeyutils => {
                 return Err(KeyStoreError::Unavailable {
@@ -307,6 +335,15 @@ impl OsKeyStore {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Removes the entry. Only for a data folder that is being deleted with
+    /// it (the tests' temporary folders); the desk itself never calls this.
+    pub fn forget(&self) -> Result<(), KeyStoreError> {
+        match self.entry.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(self.error(e)),
+        }
     }
 
     /// The message the desk shows at start when the key will not survive a
@@ -338,6 +375,45 @@ impl OsKeyStore {
             },
         }
     }
+}
+
+/// The environment variable that chooses the key store (module docs).
+pub const KEY_STORE_ENV: &str = "MADOGUCHI_KEY_STORE";
+
+/// Gives the calling thread a session keyring of its own when it has none
+/// (its session keyring is the shared user-session keyring): joins a new
+/// anonymous one, as `keyctl session -` does. Threads and processes started
+/// afterwards inherit it. Call it early (the app does so in `main`, before
+/// any thread starts); [`OsKeyStore::with_backend`] calls it too.
+#[cfg(target_os = "linux")]
+pub fn ensure_session_keyring() -> Result<(), String> {
+    // <linux/keyctl.h>
+    const KEYCTL_GET_KEYRING_ID: libc::c_long = 0;
+    const KEYCTL_JOIN_SESSION_KEYRING: libc::c_long = 1;
+    const KEY_SPEC_SESSION_KEYRING: libc::c_long = -3;
+    const KEY_SPEC_USER_SESSION_KEYRING: libc::c_long = -5;
+    // SAFETY: keyctl(2) with integer arguments only; no memory is passed.
+    let id = |spec: libc::c_long| unsafe { libc::syscall(libc::SYS_keyctl, KEYCTL_GET_KEYRING_ID, spec, 0 as libc::c_long) };
+    let session = id(KEY_SPEC_SESSION_KEYRING);
+    let user_session = id(KEY_SPEC_USER_SESSION_KEYRING);
+    if session >= 0 && session != user_session {
+        return Ok(());
+    }
+    // SAFETY: a null name asks for a new anonymous session keyring.
+    let joined = unsafe { libc::syscall(libc::SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, std::ptr::null::<libc::c_char>()) };
+    if joined < 0 {
+        return Err(format!(
+            "no session keyring, and joining one failed: {} (is keyctl(2) blocked here, e.g. by a container's seccomp profile?)",
+            std::io::Error::last_os_error()
+        ));
+    }
+    Ok(())
+}
+
+/// Nothing to do off Linux.
+#[cfg(not(target_os = "linux"))]
+pub fn ensure_session_keyring() -> Result<(), String> {
+    Ok(())
 }
 
 #[cfg(target_os = "linux")]
@@ -404,12 +480,10 @@ mod tests {
         assert_eq!(s.get().unwrap(), None);
     }
 
-    /// The real OS keyring. Needs a keyring: run under
-    /// `dbus-run-session -- sh -c 'echo | gnome-keyring-daemon --unlock --components=secrets; cargo test …'`
-    /// (Secret Service) or `keyctl session - cargo test …` (keyutils), with
-    /// `--ignored`.
+    /// The real OS keyring (kernel keyutils in the tests, see
+    /// `.cargo/config.toml`; with `MADOGUCHI_KEY_STORE=auto` under
+    /// `dbus-run-session` and an unlocked gnome-keyring, Secret Service).
     #[test]
-    #[ignore = "needs an OS keyring (see the comment)"]
     fn the_os_keyring_keeps_a_key() {
         let user = format!("test-{}", std::process::id());
         let store = OsKeyStore::detect_for(&user).expect("a keyring");
@@ -422,6 +496,37 @@ mod tests {
         let again = OsKeyStore::detect_for(&user).unwrap();
         assert_eq!(again.get().unwrap(), Some(k));
         assert_eq!(again.backend(), store.backend());
-        store.entry.delete_credential().unwrap();
+        store.forget().unwrap();
+        assert_eq!(again.get().unwrap(), None);
+    }
+
+    /// A key stored by one process is found by the next one, which starts
+    /// without the first one's session keyring (as the desk after a restart).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_key_outlives_the_process_that_stored_it() {
+        let user = format!("test-outlives-{}", std::process::id());
+        let k = Key::generate().unwrap();
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let store = OsKeyStore::with_backend(Backend::KernelKeyutils, &user).unwrap();
+                store.set(&k).unwrap();
+            });
+        });
+        // Another thread joins another anonymous session keyring of its own.
+        let found = std::thread::scope(|s| {
+            s.spawn(|| {
+                let _ = ensure_session_keyring();
+                // SAFETY: as in ensure_session_keyring: a fresh anonymous session.
+                unsafe { libc::syscall(libc::SYS_keyctl, 1 as libc::c_long, std::ptr::null::<libc::c_char>()) };
+                let store = OsKeyStore::with_backend(Backend::KernelKeyutils, &user).unwrap();
+                let got = store.get().unwrap();
+                store.forget().unwrap();
+                got
+            })
+            .join()
+            .unwrap()
+        });
+        assert_eq!(found, Some(k));
     }
 }

@@ -367,6 +367,28 @@ pub(crate) fn apply_key(conn: &Connection, key: &Key) -> Result<(), Option<rusql
     }
 }
 
+/// A plain SQLite connection to an existing encrypted database, keyed from
+/// `keys`: for tests and diagnostics that read the file as it is on disk
+/// (the desk itself goes through [`Store::open_encrypted`]).
+pub fn raw_connection(path: &Path, keys: &dyn KeyStore) -> Result<Connection, StoreError> {
+    let key = keys.get()?.ok_or_else(|| StoreError::KeyMissing {
+        path: path.display().to_string(),
+        store: keys.describe(),
+    })?;
+    if !path.is_file() {
+        return Err(open_error(path, std::io::Error::from(std::io::ErrorKind::NotFound)));
+    }
+    let conn = Connection::open(path).map_err(|e| open_error(path, e))?;
+    match apply_key(&conn, &key) {
+        Ok(()) => Ok(conn),
+        Err(None) => Err(StoreError::WrongKey {
+            path: path.display().to_string(),
+            store: keys.describe(),
+        }),
+        Err(Some(e)) => Err(e.into()),
+    }
+}
+
 /// Gets the key, or makes, stores and re-reads one when the store has none.
 pub(crate) fn key_or_new(keys: &dyn KeyStore) -> Result<Key, StoreError> {
     if let Some(k) = keys.get()? {

@@ -103,6 +103,31 @@ pub struct Candidate {
     pub insurer_name: Option<String>,
 }
 
+impl Candidate {
+    /// An eligibility result (a cached check, the service's answer) as a
+    /// candidate; `None` without a person or a qualification. The key is
+    /// `保険者番号:記号:番号:枝番`.
+    pub fn from_result(r: &crate::EligibilityResult) -> Option<Candidate> {
+        let p = r.person.as_ref()?;
+        let q = r.qualification.as_ref()?;
+        Some(Candidate {
+            key: format!(
+                "{}:{}:{}:{}",
+                q.insurer_number.as_str(),
+                q.symbol,
+                q.number,
+                q.branch.clone().unwrap_or_default()
+            ),
+            name: p.name.clone(),
+            name_kana: p.name_kana.clone(),
+            sex: p.sex,
+            birth_date: p.birth_date,
+            address: p.address.clone(),
+            insurer_name: q.insurer_name.clone(),
+        })
+    }
+}
+
 /// The four fields of a query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
