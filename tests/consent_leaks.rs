@@ -78,13 +78,32 @@ struct State {
     home_visit: Option<(i64, i64, bool)>,
 }
 
+impl Given {
+    /// The end of its validity (minutes after the base; exclusive).
+    fn until(&self) -> i64 {
+        match *self {
+            Given::CardReader { from, minutes } => from + minutes.min(24 * 60),
+            Given::HomeVisit { from, minutes, .. }
+            | Given::DisasterOral { from, minutes }
+            | Given::Unconscious { from, minutes, .. } => from + minutes,
+        }
+    }
+}
+
 impl State {
     fn allows(&self, category: ConsentCategory, t: i64) -> bool {
+        self.grant_until(category, t).is_some()
+    }
+
+    /// When a grant given at `t` ends: the longest-lasting consent valid at `t`.
+    fn grant_until(&self, category: ConsentCategory, t: i64) -> Option<i64> {
         self.per_category
             .iter()
             .filter(|(c, _)| *c == category)
             .flat_map(|(_, gs)| gs.iter())
-            .any(|g| g.allows_at(t))
+            .filter(|g| g.allows_at(t))
+            .map(Given::until)
+            .max()
     }
 }
 
@@ -300,8 +319,9 @@ struct RequestPath {
     /// what it shows; every other path reads only what was kept. The request
     /// to the national system is made at the real time, and the folder
     /// gateway checks the grant's end again at that time: such a path is
-    /// expected to work when the consent is valid at the case's time **and**
-    /// now (in the window the two are the same).
+    /// expected to work when the consent the grant rests on (the longest
+    /// valid at the case's time) still runs now (in the window the two times
+    /// are the same).
     views: bool,
     ask: fn(&Ask) -> Out,
 }
@@ -437,8 +457,9 @@ fn check_case(s: &State, t_view: i64, t_later: i64, cli_category: ConsentCategor
                     (false, _) => continue,
                 };
                 let allowed = s.allows(category, t);
-                // Fetching happens now, whatever the case's time (see `views`).
-                let works = allowed && (!path.views || s.allows(category, 0));
+                // Fetching happens now, whatever the case's time: the grant
+                // given at `t` must still run now (see `views`).
+                let works = allowed && (!path.views || s.grant_until(category, t).is_some_and(|u| u > 0));
                 let ask = Ask { b, patient: &patient, category, at: at(t), consents: &consents };
                 let rows = medical_rows(b);
                 let out = (path.ask)(&ask);
