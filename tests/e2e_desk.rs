@@ -388,6 +388,45 @@ async fn a_disaster_lookup_by_four_fields_after_the_notice() {
             format!("{}:{}:{}:{}", person.insurer_number, person.symbol, person.number, person.branch)
         );
         screenshot(&c, "disaster-found.png").await;
+
+        // Consent first, per category: nothing chosen is refused in words.
+        // Scrolls the panel to an element and lets WebKit paint before a screenshot.
+        async fn show(c: &Client, id: &str, block: &str) {
+            let js = format!("document.getElementById('{id}').scrollIntoView({{block: '{block}'}})");
+            c.execute(&js, vec![]).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(400)).await;
+        }
+        show(&c, "disaster-consent", "start").await;
+        c.find(Locator::Id("disaster-consent-record")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "disaster-consent-error", |t| t.contains("1つ以上"), "the missing category").await;
+        // Unconscious without a reason: refused, nothing recorded.
+        c.find(Locator::Id("disaster-consent-medication")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("disaster-basis-unconscious")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("disaster-consent-record")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "disaster-consent-error", |t| t.contains("理由"), "the missing reason").await;
+        assert!(c.find(Locator::Id("disaster-medical")).await.is_err(), "no medical view before a consent");
+        show(&c, "disaster-consent-error", "end").await;
+        screenshot(&c, "disaster-consent-refused.png").await;
+        // Oral consent for medication only.
+        c.find(Locator::Id("disaster-basis-oral")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("disaster-consent-record")).await.unwrap().click().await.unwrap();
+        let recorded = wait_text(&c, "disaster-consent-recorded", |t| t.contains("薬剤情報"), "the recorded consent").await;
+        assert!(recorded.contains("口頭同意") && recorded.contains("まで有効"), "{recorded}");
+        show(&c, "disaster-consent-recorded", "center").await;
+        screenshot(&c, "disaster-consent-recorded.png").await;
+
+        // The medication is shown; the checkups, not consented, are refused.
+        c.find(Locator::Id("disaster-medical-medication")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "medication-list", |t| !t.is_empty(), "the medication").await;
+        show(&c, "disaster-medical", "start").await;
+        screenshot(&c, "disaster-medication.png").await;
+        c.find(Locator::Id("disaster-medical-checkups")).await.unwrap().click().await.unwrap();
+        let refusal = wait_text(&c, "disaster-medical-message", |t| !t.is_empty(), "the refusal").await;
+        assert!(refusal.contains("特定健診等情報") && refusal.contains("同意"), "{refusal}");
+        assert!(c.find(Locator::Id("checkup-list")).await.is_err(), "no checkup data on screen");
+        assert!(c.find(Locator::Id("medication-list")).await.is_err(), "the refusal replaces what was shown");
+        show(&c, "disaster-medical", "start").await;
+        screenshot(&c, "disaster-checkups-refused.png").await;
         finish(c).await;
     })
     .await

@@ -122,3 +122,4 @@ consent-problem-missing-recorder = Please enter the staff member who recorded th
 consent-problem-missing-reason = When the patient cannot consent (e.g. unconscious), please enter why the information is needed to protect their life or health.
 consent-problem-ends-before-it-starts = The consent's end is not after the time it was given. Please check the dates.
 consent-problem-too-long = A consent obtained this way is valid for at most { $max-hours } hours.
+consent-problem-no-category = Choose at least one kind of information the patient consented to (medication, checkups …). Nothing was recorded.

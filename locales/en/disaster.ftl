@@ -33,3 +33,20 @@ disaster-must-confirm = Confirm the notice first.
 disaster-signed-in = { $name } ({ $role }) signed in
 disaster-matched = Fields that matched
 disaster-card = Insurer number, symbol, number, branch
+
+## Consent in disaster mode (src-tauri/src/consents.rs, ui/src/disaster.rs)
+
+disaster-consent-title = Record consent
+disaster-consent-intro = Before viewing medical information, record the patient's consent for each kind of information. Only those kinds are shown.
+disaster-consent-categories = Information consented to
+disaster-consent-basis = How consent was obtained
+disaster-consent-oral = Oral consent
+disaster-consent-unconscious = Unconscious or similar — needed to protect life (no consent from the patient)
+disaster-consent-reason = Reason (required when the patient is unconscious)
+disaster-consent-reason-placeholder = e.g. reduced consciousness; the medication history is needed for emergency treatment
+disaster-consent-record = Record consent
+disaster-consent-recording = Recording…
+disaster-consent-no-match = This patient was not identified by a disaster-mode look-up in the last 24 hours, so no consent can be recorded. Look the patient up by the four fields first.
+disaster-consent-recorded = Consent recorded for { $categories } ({ $basis }, { $staff }, valid until { $until }).
+disaster-consent-none-yet = No consent recorded yet. Medical information is shown only for the kinds consented to.
+disaster-medical-title = Medical information (only the kinds consented to)

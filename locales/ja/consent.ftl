@@ -122,3 +122,4 @@ consent-problem-missing-recorder = 同意を記録した職員が入力されて
 consent-problem-missing-reason = 患者さんの同意が得られない場合（意識がない等）は、生命・身体の保護のために必要な理由を入力してください。
 consent-problem-ends-before-it-starts = 同意の有効期限が同意の日時より前になっています。日時を確認してください。
 consent-problem-too-long = この方法で取得した同意の有効期間は最長{ $max-hours }時間です。
+consent-problem-no-category = 同意を得た情報の種類（薬剤情報・特定健診等情報など）を1つ以上選んでください。何も記録していません。

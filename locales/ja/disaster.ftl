@@ -33,3 +33,20 @@ disaster-must-confirm = 先に注意事項を確認してください。
 disaster-signed-in = { $name }（{ $role }）がログイン中
 disaster-matched = 一致した項目
 disaster-card = 保険者番号・記号・番号・枝番
+
+## 災害時の同意の記録（src-tauri/src/consents.rs, ui/src/disaster.rs）
+
+disaster-consent-title = 同意の記録
+disaster-consent-intro = 医療情報を見る前に、患者さんの同意を情報の種類ごとに記録してください。記録した種類だけが表示されます。
+disaster-consent-categories = 同意を得た情報
+disaster-consent-basis = 同意の取り方
+disaster-consent-oral = 口頭同意
+disaster-consent-unconscious = 意識不明等・生命保護のため（本人の同意なし）
+disaster-consent-reason = 理由（意識不明等の場合は必須）
+disaster-consent-reason-placeholder = 例：意識レベル低下。服薬歴の確認が救命処置に必要
+disaster-consent-record = 同意を記録する
+disaster-consent-recording = 記録しています…
+disaster-consent-no-match = 災害時モードの照会でこの患者さんを特定していないため（24時間以内）、同意を記録できません。先に4項目で照会してください。
+disaster-consent-recorded = { $categories } の同意を記録しました（{ $basis }、{ $staff }、{ $until } まで有効）。
+disaster-consent-none-yet = まだ同意が記録されていません。医療情報は同意を記録した種類だけ表示できます。
+disaster-medical-title = 医療情報（同意を記録した種類のみ）

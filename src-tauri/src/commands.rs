@@ -208,6 +208,19 @@ pub async fn disaster_lookup(
     blocking(move || desk.disaster_lookup(&query, crate::disaster::LookupRoute::Auto, now())).await
 }
 
+/// 災害時モード: records the consent of the person a look-up found (check
+/// `id`), per category; the role check, the refusals and the audit entry are
+/// the desk's (`crate::consents`).
+#[tauri::command]
+pub async fn record_disaster_consent(
+    desk: State<'_, DeskState>,
+    id: i64,
+    input: crate::consents::DisasterConsentInput,
+) -> Result<Vec<madoguchi_adapters::store::RecordedConsent>, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.record_disaster_consent(id, &input, now())).await
+}
+
 /// Who is signed in (in training mode, the trainee).
 #[tauri::command]
 pub fn signed_in(desk: State<'_, DeskState>) -> Option<crate::session::SignedIn> {

@@ -14,7 +14,7 @@ use madoguchi_adapters::store::{NewCheck, Store, StoreError};
 use madoguchi_adapters::audit::{AuditAction, NewAuditEntry};
 use madoguchi_adapters::oqs::folder::MedicalFetchError;
 use madoguchi_adapters::oqs::{FileCategory, MedicalRequest, MedicalRequestKind, TreatmentSetting};
-use madoguchi_core::consent::{decide, ConsentState, Decision, Purpose};
+use madoguchi_core::consent::{decide, Decision, Purpose};
 use madoguchi_core::message::{ApiError, FieldMsg, Msg};
 use madoguchi_core::ConsentCategory;
 use madoguchi_core::validation::{validate_card, CardInput, FieldError};
@@ -287,9 +287,9 @@ impl Desk {
         let result = self.check_result(check_id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))?;
         let q = result.qualification.as_ref().ok_or_else(|| ApiError::new(Msg::new("medical-no-patient")))?;
         let key = q.person_key();
-        let mut state = ConsentState::from_eligibility(&result, &key);
-        // A home visit's consent counts too, under the re-use rule (`crate::home_visit`).
-        self.add_home_visit_consents(&mut state, &result, now);
+        // Card reader, home visit (re-use rule), consents recorded at the desk
+        // (災害時モード): `crate::consents`.
+        let state = self.consent_state(&result, &key, now);
         let grant = |purpose| match decide(&state, &key, category, purpose, now) {
             Decision::Allowed(g) => Ok(g),
             Decision::Refused(r) => {
@@ -533,7 +533,7 @@ impl Desk {
 
     /// Records a result in today's checks. A failure to store is a warning on
     /// the outcome, never a lost result: staff still see the answer.
-    fn record(&self, asked: Option<&CardDetails>, result: EligibilityResult, now: NaiveDateTime) -> CheckOutcome {
+    pub(crate) fn record(&self, asked: Option<&CardDetails>, result: EligibilityResult, now: NaiveDateTime) -> CheckOutcome {
         let staff = self.settings.read().unwrap().staff.clone();
         let key = result.qualification.as_ref().map(|q| q.person_key()).or(asked.map(|a| a.person_key()));
         self.audit(AuditAction::EligibilityCheck, key, result.validity.code(), now);

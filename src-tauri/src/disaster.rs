@@ -18,6 +18,10 @@
 //!   is logged by construction and survives a restart.
 //! * Every look-up, refused or not, is an audit entry: who, role, when, the
 //!   four fields as typed, the outcome, online or offline.
+//! * The person found is a line in today's checks (online: the answer is
+//!   recorded like any check; offline: the cached check), `check_id`: the
+//!   consent panel records on it (`crate::consents`) and medical information
+//!   is asked for on it through `Desk::view_medical`, like any check.
 
 use chrono::NaiveDateTime;
 use madoguchi_adapters::audit::{AuditAction, AuditFilter, NewAuditEntry};
@@ -67,6 +71,11 @@ pub struct DisasterLookup {
     pub message: Msg,
     /// Offline: when the cached answer was confirmed.
     pub as_of: Option<NaiveDateTime>,
+    /// The check the found person's result is recorded as (online: a new
+    /// line in today's checks; offline: the cached check), on which consent
+    /// is recorded and medical information asked for (`Desk::view_medical`).
+    #[serde(default)]
+    pub check_id: Option<i64>,
 }
 
 /// The facility's local emergency, when declared.
@@ -185,6 +194,7 @@ impl Desk {
                     result: None,
                     mode: LookupMode::Online,
                     as_of: None,
+                    check_id: None,
                 });
             }
         };
@@ -198,12 +208,19 @@ impl Desk {
                 match gateway.disaster_lookup(&request) {
                     Ok(DisasterAnswer { outcome, result }) => {
                         log(Some(LookupMode::Online), outcome_code(&outcome), found_key(&outcome));
+                        // The person found is checked at this desk now: a
+                        // line in today's checks, like any answer.
+                        let check_id = match (&outcome, &result) {
+                            (MatchOutcome::Found { .. }, Some(r)) => self.record(None, r.clone(), now).check_id,
+                            _ => None,
+                        };
                         return Ok(DisasterLookup {
                             message: outcome.message(),
                             outcome,
                             result,
                             mode: LookupMode::Online,
                             as_of: None,
+                            check_id,
                         });
                     }
                     Err(e) => e,
@@ -261,7 +278,19 @@ impl Desk {
             _ => None,
         };
         log(Some(LookupMode::Offline), outcome_code(&outcome), found_key(&outcome));
+        // Offline the found person's line is the cached check itself.
+        let check_id = match found_key(&outcome) {
+            Some(key) => self
+                .store_handle()
+                .lock()
+                .unwrap()
+                .latest_check_for(&key)
+                .map_err(|e| ApiError::new(store_msg(&e)))?
+                .map(|c| c.id),
+            None => None,
+        };
         Ok(DisasterLookup {
+            check_id,
             message: outcome.message(),
             as_of: result.as_ref().map(|r| r.confirmed_at),
             outcome,

@@ -13,6 +13,7 @@ pub mod cli_disaster;
 pub mod cli_backup;
 pub mod cli_print;
 pub mod commands;
+pub mod consents;
 pub mod desk;
 pub mod print;
 pub mod disaster;
@@ -85,6 +86,7 @@ pub fn run_gui() -> std::process::ExitCode {
             commands::batches_unfinished,
             commands::batch_export_csv,
             commands::disaster_lookup,
+            commands::record_disaster_consent,
             commands::signed_in,
             commands::sign_in,
             commands::sign_out,

@@ -12,7 +12,7 @@
 use chrono::NaiveDateTime;
 use madoguchi_adapters::audit::{AuditAction, AuditFilter};
 use madoguchi_adapters::pdf;
-use madoguchi_core::consent::{decide, ConsentGrant, ConsentState, Decision, Purpose};
+use madoguchi_core::consent::{decide, ConsentGrant, Decision, Purpose};
 use madoguchi_core::medical::{CheckupResults, MedicationHistory};
 use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::staff::Action;
@@ -123,7 +123,7 @@ impl Desk {
         purpose: Purpose,
         now: NaiveDateTime,
     ) -> Result<ConsentGrant, ApiError> {
-        let state = ConsentState::from_eligibility(result, patient_key);
+        let state = self.consent_state(result, patient_key, now);
         match decide(&state, patient_key, category, purpose, now) {
             Decision::Allowed(g) => Ok(g),
             Decision::Refused(r) => {
@@ -147,7 +147,7 @@ impl Desk {
             MedicalView::Medication(h) => (ConsentCategory::Medication, serde_json::to_string(h)),
             MedicalView::Checkups(c) => (ConsentCategory::Checkups, serde_json::to_string(c)),
         };
-        let state = ConsentState::from_eligibility(result, patient_key);
+        let state = self.consent_state(result, patient_key, now);
         let Decision::Allowed(grant) = decide(&state, patient_key, category, Purpose::Cache, now) else {
             return;
         };
@@ -173,7 +173,7 @@ impl Desk {
             .unwrap()
             .audit_query(&filter)
             .map_err(|e| ApiError::new(Msg::new("print-failed").arg("reason", e.to_string())))?;
-        let state = ConsentState::from_eligibility(result, patient_key);
+        let state = self.consent_state(result, patient_key, now);
         let mut out = Vec::new();
         for e in entries {
             let Some(category) = e.outcome.strip_prefix("allowed:").and_then(category_of) else { continue };

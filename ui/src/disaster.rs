@@ -4,13 +4,21 @@
 //! answer: the one person found, the advice when nobody was, or "several
 //! found" with no personal data. Role checks, the search and the audit entry
 //! are the backend's (`src-tauri/src/disaster.rs`).
+//!
+//! After exactly one person was found: the consent panel (per category, oral
+//! or "unconscious — needed to protect life" with a reason; recorded and
+//! refused by the backend, `src-tauri/src/consents.rs`), then the medical
+//! information through the same `view_medical` command as at the counter —
+//! the backend decides under the recorded consent, this panel shows the
+//! answer or the refusal.
 
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use madoguchi_core::matching::{prepare, DisasterQuery, MatchOutcome};
 use madoguchi_core::message::{ApiError, Msg};
-use madoguchi_core::EligibilityResult;
+use madoguchi_core::consent::{Consent, ConsentSource, DisasterBasis, DESK_CATEGORIES};
+use madoguchi_core::{ConsentCategory, EligibilityResult};
 use madoguchi_i18n::Lang;
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +33,8 @@ struct DisasterLookup {
     mode: String,
     message: Msg,
     as_of: Option<chrono::NaiveDateTime>,
+    #[serde(default)]
+    check_id: Option<i64>,
 }
 
 /// Mirrors `session::SignedIn`.
@@ -188,6 +198,7 @@ fn Answer(lang: ReadSignal<Lang>, answer: DisasterLookup) -> impl IntoView {
                         {matched.into_iter().map(|m| view! { <li>{move || say(lang.get(), &m.message())}</li> }).collect_view()}
                     </ul>
                 </div>
+                {answer.check_id.map(|id| view! { <ConsentPanel lang=lang check_id=id /> })}
             }
             .into_any()
         }
@@ -219,5 +230,186 @@ fn Answer(lang: ReadSignal<Lang>, answer: DisasterLookup) -> impl IntoView {
             })}
             {details}
         </div>
+    }
+}
+
+/// Mirrors `store::RecordedConsent` (what the panel shows of it).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct RecordedConsent {
+    consent: Consent,
+}
+
+#[derive(Serialize)]
+struct ConsentInput {
+    categories: Vec<ConsentCategory>,
+    basis: DisasterBasis,
+}
+
+#[derive(Serialize)]
+struct ConsentArgs {
+    id: i64,
+    input: ConsentInput,
+}
+
+#[derive(Serialize)]
+struct MedicalArgs {
+    id: i64,
+    category: &'static str,
+}
+
+/// The person found: record their consent, per category, then view the
+/// consented medical information. Nothing is decided here: the backend
+/// refuses a missing category or reason, and every category without a
+/// recorded (or card-reader) consent.
+#[component]
+fn ConsentPanel(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
+    let boxes: Vec<(ConsentCategory, NodeRef<html::Input>)> = DESK_CATEGORIES.iter().map(|c| (*c, NodeRef::new())).collect();
+    let (unconscious, set_unconscious) = signal(false);
+    let reason: NodeRef<html::Textarea> = NodeRef::new();
+    let (busy, set_busy) = signal(false);
+    let (error, set_error) = signal(None::<ApiError>);
+    let (recorded, set_recorded) = signal(Vec::<Consent>::new());
+    let boxes_for_record = boxes.clone();
+    let record = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        let categories: Vec<ConsentCategory> = boxes_for_record
+            .iter()
+            .filter(|(_, r)| r.get().map(|e| e.checked()).unwrap_or(false))
+            .map(|(c, _)| *c)
+            .collect();
+        let basis = if unconscious.get_untracked() {
+            DisasterBasis::Unconscious { reason: reason.get().map(|e| e.value()).unwrap_or_default() }
+        } else {
+            DisasterBasis::Oral
+        };
+        set_error.set(None);
+        set_busy.set(true);
+        spawn_local(async move {
+            let args = ConsentArgs { id: check_id, input: ConsentInput { categories, basis } };
+            match tauri::invoke::<Vec<RecordedConsent>>("record_disaster_consent", &args).await {
+                Ok(r) => set_recorded.update(|all| all.extend(r.into_iter().map(|r| r.consent))),
+                Err(e) => set_error.set(Some(e)),
+            }
+            set_busy.set(false);
+        });
+    };
+    let t = move |id: &str| tr(lang.get(), id, &[]);
+    let summary = move || {
+        let l = lang.get();
+        let all = recorded.get();
+        let last = all.last()?.clone();
+        let same: Vec<String> = all
+            .iter()
+            .filter(|c| c.given_at == last.given_at && c.source == last.source)
+            .map(|c| tr(l, "consent-category", &[("category", c.category.as_str().to_string())]))
+            .collect();
+        let basis = match last.source {
+            ConsentSource::UnconsciousVitalInterest { .. } => tr(l, "disaster-consent-unconscious", &[]),
+            _ => tr(l, "disaster-consent-oral", &[]),
+        };
+        Some(tr(
+            l,
+            "disaster-consent-recorded",
+            &[
+                ("categories", same.join("・")),
+                ("basis", basis),
+                ("staff", last.recorded_by.clone()),
+                ("until", last.valid_until.format("%Y-%m-%d %H:%M").to_string()),
+            ],
+        ))
+    };
+    view! {
+        <section id="disaster-consent" class="disaster-consent">
+            <h3>{move || t("disaster-consent-title")}</h3>
+            <p class="hint">{move || t("disaster-consent-intro")}</p>
+            <fieldset>
+                <legend>{move || t("disaster-consent-categories")}</legend>
+                {boxes.into_iter().map(|(c, r)| {
+                    let cat = c.as_str();
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" id=format!("disaster-consent-{cat}") node_ref=r />
+                            {move || tr(lang.get(), "consent-category", &[("category", cat.to_string())])}
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <fieldset>
+                <legend>{move || t("disaster-consent-basis")}</legend>
+                <label class="check">
+                    <input type="radio" name="disaster-basis" id="disaster-basis-oral" prop:checked=move || !unconscious.get()
+                        on:change=move |_| set_unconscious.set(false) />
+                    {move || t("disaster-consent-oral")}
+                </label>
+                <label class="check">
+                    <input type="radio" name="disaster-basis" id="disaster-basis-unconscious" prop:checked=move || unconscious.get()
+                        on:change=move |_| set_unconscious.set(true) />
+                    {move || t("disaster-consent-unconscious")}
+                </label>
+                <label class="reason">{move || t("disaster-consent-reason")}
+                    <textarea id="disaster-consent-reason" node_ref=reason rows="2"
+                        placeholder=move || t("disaster-consent-reason-placeholder")></textarea>
+                </label>
+            </fieldset>
+            <div class="actions">
+                <button id="disaster-consent-record" type="button" class="primary" prop:disabled=move || busy.get() on:click=record>
+                    {move || if busy.get() { t("disaster-consent-recording") } else { t("disaster-consent-record") }}
+                </button>
+            </div>
+            <div id="disaster-consent-error" class="message error" role="alert">{move || error.get().map(|e| say(lang.get(), &e.message))}</div>
+            <div id="disaster-consent-recorded" class="message ok" role="status">{summary}</div>
+            <Show
+                when=move || !recorded.get().is_empty()
+                fallback=move || view! { <p class="hint">{move || t("disaster-consent-none-yet")}</p> }
+            >
+                <DisasterMedical lang=lang check_id=check_id />
+            </Show>
+        </section>
+    }
+}
+
+/// The found person's medical information, through `view_medical` (the
+/// same command, and the same consent decision, as at the counter).
+#[component]
+fn DisasterMedical(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
+    let (shown, set_shown) = signal(None::<crate::MedicalView>);
+    let (refusal, set_refusal) = signal(None::<ApiError>);
+    let (busy, set_busy) = signal(false);
+    let ask = move |category: &'static str| {
+        set_busy.set(true);
+        set_shown.set(None);
+        set_refusal.set(None);
+        spawn_local(async move {
+            match tauri::invoke::<crate::MedicalView>("view_medical", &MedicalArgs { id: check_id, category }).await {
+                Ok(v) => set_shown.set(Some(v)),
+                Err(e) => set_refusal.set(Some(e)),
+            }
+            set_busy.set(false);
+        });
+    };
+    view! {
+        <section id="disaster-medical" class="medical">
+            <h3>{move || tr(lang.get(), "disaster-medical-title", &[])}</h3>
+            <div class="actions">
+                {DESK_CATEGORIES.iter().map(|c| {
+                    let cat = c.as_str();
+                    view! {
+                        <button id=format!("disaster-medical-{cat}") type="button" disabled=move || busy.get() on:click=move |_| ask(cat)>
+                            {move || tr(lang.get(), &format!("medical-button-{cat}"), &[])}
+                        </button>
+                    }
+                }).collect_view()}
+                <Show when=move || busy.get()><span class="hint">{move || tr(lang.get(), "medical-loading", &[])}</span></Show>
+            </div>
+            <div id="disaster-medical-message" class="message error" role="alert">{move || refusal.get().map(|e| say(lang.get(), &e.message))}</div>
+            {move || shown.get().map(|v| match v {
+                crate::MedicalView::Medication(h) => crate::medication_table(lang, h).into_any(),
+                crate::MedicalView::Checkups(c) => crate::checkup::checkup_view(lang, c).into_any(),
+                #[allow(unreachable_patterns)]
+                _ => ().into_any(),
+            })}
+        </section>
     }
 }

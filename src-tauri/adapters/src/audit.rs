@@ -112,6 +112,8 @@ pub enum AuditAction {
     StaffChange,
     AuditView,
     AuditExport,
+    /// A consent recorded at the desk (災害時モード: oral, or unconscious with a reason).
+    Consent,
     Other(String),
 }
 
@@ -130,6 +132,7 @@ impl AuditAction {
         AuditAction::StaffChange,
         AuditAction::AuditView,
         AuditAction::AuditExport,
+        AuditAction::Consent,
     ];
 
     pub fn code(&self) -> &str {
@@ -147,6 +150,7 @@ impl AuditAction {
             AuditAction::StaffChange => "staff_change",
             AuditAction::AuditView => "audit_view",
             AuditAction::AuditExport => "audit_export",
+            AuditAction::Consent => "consent",
             AuditAction::Other(s) => s,
         }
     }

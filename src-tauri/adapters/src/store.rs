@@ -64,6 +64,9 @@ pub use patient::LatestCheck;
 mod batch;
 pub use batch::{BatchAnswer, BatchInfo, BatchRow, BatchState};
 
+mod consents;
+pub use consents::RecordedConsent;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("the local database {path} cannot be opened: {detail}")]
@@ -202,6 +205,23 @@ const MIGRATIONS: &[&str] = &[
     // 6: the offline disaster look-up reads everyone checked with one birth
     // date (`cached_results_born_on`); without this index it scans every check
     "CREATE INDEX checks_by_birth_date ON checks(birth_date, cacheable, person_key);",
+    // 7: consents recorded at the desk (災害時モード: oral, or unconscious with
+    // a reason), one row per category, with who, role, when and until when
+    // (see `store::consents`)
+    "CREATE TABLE consents (
+        id INTEGER PRIMARY KEY,
+        patient_key TEXT NOT NULL,
+        category TEXT NOT NULL,
+        given_at TEXT NOT NULL,
+        valid_until TEXT NOT NULL,
+        source TEXT NOT NULL,
+        reason TEXT,
+        recorded_by TEXT NOT NULL,
+        recorded_role TEXT,
+        recorded_at TEXT NOT NULL,
+        check_id INTEGER REFERENCES checks(id)
+    );
+    CREATE INDEX consents_by_patient ON consents(patient_key, valid_until);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -1273,6 +1293,16 @@ mod tests {
             )
             .unwrap();
         }
+        if v >= 7 {
+            conn.execute(
+                "INSERT INTO consents (patient_key, category, given_at, valid_until, source, reason,
+                                       recorded_by, recorded_role, recorded_at, check_id)
+                 VALUES ('06139999:1:2:', 'medication', '2026-11-20T09:00:00', '2026-11-21T09:00:00',
+                         'disaster_oral', NULL, 'dr1', 'qualified', '2026-11-20T09:00:00', NULL)",
+                [],
+            )
+            .unwrap();
+        }
     }
 
     #[test]
@@ -1298,6 +1328,8 @@ mod tests {
             assert_eq!(st.queue_length, i64::from(start >= 3), "from {start}");
             assert_eq!(st.medical_rows, i64::from(start >= 4), "from {start}");
             assert_eq!(s.batches(false).unwrap().len(), usize::from(start >= 5), "from {start}");
+            // Consents recorded at the desk (7) are kept; the table exists from any start.
+            assert_eq!(s.consents_for("06139999:1:2:").unwrap().len(), usize::from(start >= 7), "from {start}");
             if start >= 1 {
                 // Migration 2 marks a check that carries a processing error as not cacheable.
                 let cacheable: i64 = s

@@ -133,6 +133,8 @@ pub enum ConsentProblem {
     EndsBeforeItStarts,
     /// Longer than the source allows.
     TooLong { max_hours: i64 },
+    /// A consent recorded by staff names no category ([`disaster_consents`]).
+    NoCategory,
 }
 
 impl ConsentProblem {
@@ -146,6 +148,7 @@ impl ConsentProblem {
             ConsentProblem::MissingReason => "consent-problem-missing-reason",
             ConsentProblem::EndsBeforeItStarts => "consent-problem-ends-before-it-starts",
             ConsentProblem::TooLong { .. } => "consent-problem-too-long",
+            ConsentProblem::NoCategory => "consent-problem-no-category",
         };
         let mut args = Vec::new();
         if let ConsentProblem::TooLong { max_hours } = self {
@@ -690,4 +693,74 @@ pub fn cache_may_keep(
         .checked_add_signed(retention)
         .unwrap_or(NaiveDateTime::MAX);
     cached_at <= now && now < consent_valid_until && now < retained_until
+}
+
+/// The categories the desk shows and staff can record a consent for on
+/// screen, in the order of the buttons. Adding 診療情報 / 手術情報 to the desk
+/// is one line here (the disaster consent panel and its tests follow it).
+pub const DESK_CATEGORIES: &[ConsentCategory] = &[ConsentCategory::Medication, ConsentCategory::Checkups];
+
+/// How staff obtained a consent in 災害時モード.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "basis")]
+pub enum DisasterBasis {
+    /// 口頭同意: the patient consented orally to staff.
+    Oral,
+    /// 意識不明等・生命保護のため: the patient cannot consent and the
+    /// information is needed to protect life; `reason` is mandatory.
+    Unconscious { reason: String },
+}
+
+/// How long a consent recorded in 災害時モード lasts: 24 hours, **our
+/// choice**, the same as the card reader's (OQS `AvailableTime` = `ConsTime`
+/// + 24 h). DOMAIN.md ("Disaster mode") says consent is obtained separately
+/// but gives no period; a disaster-mode consent is for the visit at hand,
+/// and 24 h is the longest [`max_validity`] allows for either source.
+pub const DISASTER_CONSENT_HOURS: i64 = 24;
+
+/// The consents staff record after a disaster look-up found `patient_key`:
+/// one per category (duplicates folded, in the order given), each given at
+/// `now`, valid for [`DISASTER_CONSENT_HOURS`], with source
+/// [`ConsentSource::DisasterOral`] or [`ConsentSource::UnconsciousVitalInterest`]
+/// (reason trimmed). Refused, with nothing to record, when no category is
+/// given ([`ConsentProblem::NoCategory`]), the reason is blank
+/// ([`ConsentProblem::MissingReason`]), or a record would not pass
+/// [`Consent::validate`].
+pub fn disaster_consents(
+    patient_key: &str,
+    categories: &[ConsentCategory],
+    basis: &DisasterBasis,
+    recorded_by: &str,
+    now: NaiveDateTime,
+) -> Result<Vec<Consent>, ConsentProblem> {
+    let mut chosen: Vec<ConsentCategory> = Vec::new();
+    for c in categories {
+        if !chosen.contains(c) {
+            chosen.push(*c);
+        }
+    }
+    if chosen.is_empty() {
+        return Err(ConsentProblem::NoCategory);
+    }
+    let source = match basis {
+        DisasterBasis::Oral => ConsentSource::DisasterOral,
+        DisasterBasis::Unconscious { reason } => ConsentSource::UnconsciousVitalInterest {
+            reason: reason.trim().to_string(),
+        },
+    };
+    let valid_until = now
+        .checked_add_signed(TimeDelta::hours(DISASTER_CONSENT_HOURS))
+        .ok_or(ConsentProblem::EndsBeforeItStarts)?;
+    let mut state = ConsentState::new(patient_key);
+    for category in chosen {
+        state.record(Consent {
+            patient_key: patient_key.to_string(),
+            category,
+            given_at: now,
+            valid_until,
+            source: source.clone(),
+            recorded_by: recorded_by.trim().to_string(),
+        })?;
+    }
+    Ok(state.consents)
 }

@@ -688,6 +688,7 @@ fn all_problems() -> Vec<ConsentProblem> {
         ConsentProblem::MissingReason,
         ConsentProblem::EndsBeforeItStarts,
         ConsentProblem::TooLong { max_hours: 24 },
+        ConsentProblem::NoCategory,
     ]
 }
 
@@ -990,4 +991,69 @@ proptest! {
             );
         }
     }
+}
+
+// ---- consents recorded in 災害時モード ------------------------------------
+
+#[test]
+fn disaster_oral_consent_is_one_record_per_category_for_24_hours() {
+    let now = at((2026, 11, 21), 9, 30, 0);
+    let cs = disaster_consents(
+        A,
+        &[ConsentCategory::Medication, ConsentCategory::Medication, ConsentCategory::Checkups],
+        &DisasterBasis::Oral,
+        " dr1 ",
+        now,
+    )
+    .unwrap();
+    assert_eq!(cs.len(), 2, "duplicates folded: {cs:?}");
+    assert_eq!(cs[0].category, ConsentCategory::Medication);
+    assert_eq!(cs[1].category, ConsentCategory::Checkups);
+    for c in &cs {
+        assert_eq!(c.source, ConsentSource::DisasterOral);
+        assert_eq!(c.given_at, now);
+        assert_eq!(c.valid_until, now + TimeDelta::hours(DISASTER_CONSENT_HOURS));
+        assert_eq!(c.recorded_by, "dr1");
+    }
+    // Through the one gate: medication allowed until the 24th hour, checkups
+    // likewise, others not.
+    let state = ConsentState::from_stored(A, cs);
+    let last = now + TimeDelta::hours(24) - TimeDelta::seconds(1);
+    assert!(decide(&state, A, ConsentCategory::Medication, Purpose::View, last).is_allowed());
+    assert_eq!(decide(&state, A, ConsentCategory::Medication, Purpose::View, last + TimeDelta::seconds(1)).kind(), "expired");
+    assert_eq!(decide(&state, A, ConsentCategory::Clinical, Purpose::View, now).kind(), "category_not_consented");
+}
+
+#[test]
+fn disaster_consent_refusals_record_nothing() {
+    let now = at((2026, 11, 21), 9, 30, 0);
+    assert_eq!(disaster_consents(A, &[], &DisasterBasis::Oral, "dr1", now), Err(ConsentProblem::NoCategory));
+    for reason in ["", "   ", "\u{3000}"] {
+        assert_eq!(
+            disaster_consents(A, &[ConsentCategory::Medication], &DisasterBasis::Unconscious { reason: reason.into() }, "dr1", now),
+            Err(ConsentProblem::MissingReason),
+            "{reason:?}"
+        );
+    }
+    assert_eq!(disaster_consents(A, &[ConsentCategory::Medication], &DisasterBasis::Oral, " ", now), Err(ConsentProblem::MissingRecorder));
+    assert_eq!(disaster_consents(X, &[ConsentCategory::Medication], &DisasterBasis::Oral, "dr1", now), Err(ConsentProblem::MalformedPatientKey));
+    let cs = disaster_consents(
+        A,
+        &[ConsentCategory::Checkups],
+        &DisasterBasis::Unconscious { reason: "  意識レベル低下、服薬歴の確認が救命に必要  ".into() },
+        "dr1",
+        now,
+    )
+    .unwrap();
+    assert_eq!(
+        cs[0].source,
+        ConsentSource::UnconsciousVitalInterest { reason: "意識レベル低下、服薬歴の確認が救命に必要".into() }
+    );
+}
+
+#[test]
+fn the_desk_categories_are_known_and_distinct() {
+    let set: BTreeSet<&str> = DESK_CATEGORIES.iter().map(|c| c.as_str()).collect();
+    assert_eq!(set.len(), DESK_CATEGORIES.len());
+    assert!(DESK_CATEGORIES.contains(&ConsentCategory::Medication));
 }

@@ -1,0 +1,150 @@
+//! A patient's consents at the desk, gathered in one place, and the consents
+//! staff record in 災害時モード.
+//!
+//! * [`Desk::consent_state`] is the one place that says what the desk knows of
+//!   a patient's consents: the card reader's (in the check's result), a home
+//!   visit's (under `core::home_visit::may_reuse`), and those recorded here
+//!   (the store's `consents` table). Every path to medical information —
+//!   viewing ([`Desk::view_medical`]), keeping, printing — builds its
+//!   `ConsentState` with it and asks the one gate, `consent::decide`.
+//! * [`Desk::record_disaster_consent`]: after a disaster look-up found
+//!   exactly one person, qualified staff record that person's consent per
+//!   category — oral (口頭同意), or "unconscious, needed to protect life"
+//!   (意識不明等・生命保護のため) with a mandatory reason. Refused before
+//!   anything is written: a role other than qualified
+//!   ([`Action::DisasterLookup`]), a patient no disaster look-up found in the
+//!   last [`MATCH_HOURS`] hours, no category, a blank reason
+//!   (`consent::disaster_consents`). Recorded with who (staff id and role),
+//!   when, source and until when — 24 hours, `consent::DISASTER_CONSENT_HOURS`
+//!   — in one transaction, and in the audit log.
+
+use chrono::{NaiveDateTime, TimeDelta};
+use madoguchi_adapters::audit::{AuditAction, AuditFilter, NewAuditEntry};
+use madoguchi_adapters::store::RecordedConsent;
+use madoguchi_core::consent::{disaster_consents, ConsentSource, ConsentState, DisasterBasis};
+use madoguchi_core::message::{ApiError, Msg};
+use madoguchi_core::staff::Action;
+use madoguchi_core::{ConsentCategory, EligibilityResult};
+use serde::{Deserialize, Serialize};
+
+use crate::desk::{store_msg, Desk};
+
+/// A consent is recorded only for a patient a disaster look-up found within
+/// this many hours (the look-up and the consent are one visit).
+pub const MATCH_HOURS: i64 = 24;
+
+/// What staff enter in the consent panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisasterConsentInput {
+    /// The categories the patient consented to (or that are needed to protect life).
+    pub categories: Vec<ConsentCategory>,
+    pub basis: DisasterBasis,
+}
+
+impl Desk {
+    /// Every consent the desk knows for `patient_key`, the patient of
+    /// `result`: the card reader's, a re-usable home visit's, and the
+    /// consents recorded at the desk. Not filtered by time or validated:
+    /// `consent::decide` does both, every time. A store that cannot be read
+    /// adds nothing (fewer consents, never more).
+    pub(crate) fn consent_state(&self, result: &EligibilityResult, patient_key: &str, now: NaiveDateTime) -> ConsentState {
+        let mut state = ConsentState::from_eligibility(result, patient_key);
+        self.add_home_visit_consents(&mut state, result, now);
+        let recorded = match self.store_handle().lock().unwrap().consents_for(patient_key) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!("recorded consents unreadable: {e}");
+                Vec::new()
+            }
+        };
+        let mut all = state.consents().to_vec();
+        all.extend(recorded);
+        ConsentState::from_stored(patient_key, all)
+    }
+
+    /// Records the consent of the patient of check `check_id` (the check a
+    /// disaster look-up recorded) — see the module documentation.
+    pub fn record_disaster_consent(
+        &self,
+        check_id: i64,
+        input: &DisasterConsentInput,
+        now: NaiveDateTime,
+    ) -> Result<Vec<RecordedConsent>, ApiError> {
+        let session = self.authorize(Action::DisasterLookup, Some(AuditAction::Consent), now)?;
+        let result = self.check_result(check_id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))?;
+        let key = result
+            .qualification
+            .as_ref()
+            .map(|q| q.person_key())
+            .ok_or_else(|| ApiError::new(Msg::new("medical-no-patient")))?;
+        let audit = |outcome: &str, reason: Option<String>, detail: Option<serde_json::Value>| {
+            self.audit_entry(NewAuditEntry {
+                at: now,
+                staff_id: session.staff_id.clone(),
+                role: Some(session.role),
+                action: AuditAction::Consent,
+                patient_key: Some(key.clone()),
+                outcome: outcome.to_string(),
+                reason,
+                detail,
+            })
+        };
+        if !self.found_by_disaster_lookup(&key, now)? {
+            audit("refused:no_match", None, None);
+            return Err(ApiError::new(Msg::new("disaster-consent-no-match")));
+        }
+        let consents = disaster_consents(&key, &input.categories, &input.basis, &session.staff_id, now).map_err(|p| {
+            let m = p.message();
+            ApiError::new(Msg::with_args(m.id, m.string_args()))
+        })?;
+        let ids = self
+            .store_handle()
+            .lock()
+            .unwrap()
+            .record_consents(&consents, Some(session.role), now, Some(check_id))
+            .map_err(|e| ApiError::new(store_msg(&e)))?;
+        let categories: Vec<&str> = consents.iter().map(|c| c.category.as_str()).collect();
+        let source = &consents[0].source;
+        let reason = match source {
+            ConsentSource::UnconsciousVitalInterest { reason } => Some(reason.clone()),
+            _ => None,
+        };
+        audit(
+            &format!("recorded:{}", categories.join(",")),
+            reason,
+            Some(serde_json::json!({
+                "source": source.as_str(),
+                "categories": categories,
+                "given_at": consents[0].given_at,
+                "valid_until": consents[0].valid_until,
+                "check_id": check_id,
+                "ids": ids,
+            })),
+        );
+        let recorded = self
+            .store_handle()
+            .lock()
+            .unwrap()
+            .recorded_consents(&key)
+            .map_err(|e| ApiError::new(store_msg(&e)))?;
+        Ok(recorded.into_iter().filter(|r| ids.contains(&r.id)).collect())
+    }
+
+    /// Did a disaster look-up find `patient_key` within [`MATCH_HOURS`]
+    /// before `now`? (From the audit log, where every look-up is.)
+    fn found_by_disaster_lookup(&self, patient_key: &str, now: NaiveDateTime) -> Result<bool, ApiError> {
+        let entries = self
+            .store_handle()
+            .lock()
+            .unwrap()
+            .audit_query(&AuditFilter {
+                from: Some(now - TimeDelta::hours(MATCH_HOURS)),
+                to: Some(now + TimeDelta::seconds(1)),
+                action: Some(AuditAction::DisasterLookup),
+                patient_key: Some(patient_key.to_string()),
+                ..AuditFilter::default()
+            })
+            .map_err(|e| ApiError::new(Msg::new("store-sql").arg("detail", e)))?;
+        Ok(entries.iter().any(|e| e.outcome == "found" && e.at <= now))
+    }
+}
