@@ -142,7 +142,7 @@ fn state() -> impl Strategy<Value = State> {
 // ---- the desk under test ------------------------------------------------------
 
 struct Bench {
-    _data: tempfile::TempDir,
+    _data: common::DataDir,
     data: PathBuf,
     desk: Arc<Desk>,
     service_url: String,
@@ -432,6 +432,17 @@ fn cli_print(a: &Ask) -> Out {
         .unwrap();
     let wrote = out_file.exists();
     assert_eq!(run.status.success(), wrote, "{}", String::from_utf8_lossy(&run.stderr));
+    if !wrote {
+        // Why, for the failure message of a refusal that should not be.
+        let rows: Vec<(String, String, String)> = common::desk_db(&a.b.data)
+            .prepare("SELECT patient_key, category, fetched_at FROM medical_cache WHERE patient_key = ?1")
+            .unwrap()
+            .query_map([&a.patient.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        eprintln!("madoguchi print {kind}: {} (kept: {rows:?})", String::from_utf8_lossy(&run.stderr).trim());
+    }
     if wrote { Out::Data } else { Out::Nothing }
 }
 

@@ -145,3 +145,29 @@ fn a_database_from_an_earlier_unencrypted_version_is_encrypted_at_first_opening(
     let names: Vec<String> = std::fs::read_dir(old.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert!(!names.iter().any(|n| n.contains("unencrypted")), "no plaintext copy left behind: {names:?}");
 }
+
+/// The window's desk keeps its database open; a command run meanwhile (a
+/// script, `madoguchi print`) reads what the desk has just written, and the
+/// desk goes on writing after it.
+#[test]
+fn a_command_reads_what_the_open_desk_just_wrote() {
+    let service = common::TrainingService::start(1_000, 44);
+    let people = service.sample(2);
+    let data = common::data_dir();
+    let settings = madoguchi_app::settings::Settings {
+        data_dir: data.path().to_path_buf(),
+        service_url: Some(service.url.clone()),
+        ..Default::default()
+    };
+    let desk = madoguchi_app::desk::Desk::open(settings).unwrap();
+    desk.connect();
+    for (i, p) in people.iter().enumerate() {
+        let out = check(data.path(), &service, p);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let stats = madoguchi(data.path(), &["cache", "stats", "--json"]);
+        assert!(stats.status.success(), "{}", stderr(&stats));
+        let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+        assert_eq!(stats["checks"], i as i64 + 1, "{stats}");
+        assert_eq!(desk.checks_on(chrono::Local::now().date_naive()).unwrap().len(), i + 1, "the open desk sees the command's check");
+    }
+}
