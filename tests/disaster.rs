@@ -195,10 +195,19 @@ fn offline_lookup_needs_an_unreachable_service_and_a_declared_local_emergency() 
     assert_eq!(err.message.id, "disaster-offline-needs-emergency");
     assert!(desk.local_emergency().unwrap().is_none());
 
+    // Only an administrator declares: the doctor is refused (and logged).
+    assert_eq!(desk.declare_local_emergency("回線断", now()).unwrap_err().message.id, "staff-refused");
+    desk.sign_out(now());
+    desk.sign_in_session(Session::new("admin1", "管理 太郎", Role::Administrator, now()), now());
     // A reason is required; then the declaration is logged and in force.
     assert_eq!(desk.declare_local_emergency("  ", now()).unwrap_err().message.id, "disaster-emergency-reason-missing");
     let e = desk.declare_local_emergency("回線断", now()).unwrap();
-    assert_eq!(e.declared_by, "dr1");
+    assert_eq!(e.declared_by, "admin1");
+    assert!(desk.local_emergency().unwrap().is_some());
+    desk.sign_out(now());
+    desk.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
+    // A refused attempt to end it (logged as denied) leaves it in force.
+    assert_eq!(desk.end_local_emergency(now()).unwrap_err().message.id, "staff-refused");
     assert!(desk.local_emergency().unwrap().is_some());
 
     let part: String = p.address.chars().skip(3).take(4).collect();
@@ -216,7 +225,11 @@ fn offline_lookup_needs_an_unreachable_service_and_a_declared_local_emergency() 
     let l = desk.disaster_lookup(&wrong, LookupRoute::Offline, now()).unwrap();
     assert!(matches!(l.outcome, MatchOutcome::NotFound { .. }), "{:?}", l.outcome);
 
+    desk.sign_out(now());
+    desk.sign_in_session(Session::new("admin1", "管理 太郎", Role::Administrator, now()), now());
     assert!(desk.end_local_emergency(now()).unwrap());
+    desk.sign_out(now());
+    desk.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
     let err = desk.disaster_lookup(&query(&p, &p.name, &part), LookupRoute::Auto, now()).unwrap_err();
     assert_eq!(err.message.id, "disaster-offline-needs-emergency");
 
@@ -245,7 +258,15 @@ fn offline_lookup_needs_an_unreachable_service_and_a_declared_local_emergency() 
         .filter(|e| e.action == AuditAction::LocalEmergency)
         .map(|e| (e.outcome, e.staff_id))
         .collect();
-    assert_eq!(emergencies, [("declared".to_string(), "dr1".to_string()), ("ended".to_string(), "dr1".to_string())]);
+    assert_eq!(
+        emergencies,
+        [
+            ("denied".to_string(), "dr1".to_string()),
+            ("declared".to_string(), "admin1".to_string()),
+            ("denied".to_string(), "dr1".to_string()),
+            ("ended".to_string(), "admin1".to_string())
+        ]
+    );
 }
 
 fn madoguchi(data: &std::path::Path, args: &[&str]) -> std::process::Output {
@@ -345,7 +366,11 @@ fn the_command_line_looks_up_offline_for_a_signed_in_doctor_during_a_local_emerg
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("緊急事態"));
 
+    // A doctor may not declare the local emergency; the administrator does.
     let out = run(&["disaster", "declare", "--staff", "dr", "--reason", "回線断"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("緊急時運用への切り替え"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["disaster", "declare", "--staff", "admin", "--reason", "回線断"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = lookup(Some("dr"));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -37,6 +37,11 @@ fn free_port() -> u16 {
 }
 
 fn start_driver(data_dir: &Path) -> Driver {
+    start_driver_with(data_dir, &[])
+}
+
+/// [`start_driver`] with more environment for the app (e.g. a service URL).
+fn start_driver_with(data_dir: &Path, env: &[(&str, &str)]) -> Driver {
     let exe = std::env::var_os("TAURI_DRIVER").map(PathBuf::from).unwrap_or_else(|| "tauri-driver".into());
     let port = free_port();
     let native = free_port();
@@ -46,6 +51,7 @@ fn start_driver(data_dir: &Path) -> Driver {
         .env("MADOGUCHI_DATA_DIR", data_dir)
         .env("MADOGUCHI_SETTINGS", data_dir.join("no-settings.json"))
         .env("MADOGUCHI_LANG", "ja")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .process_group(0)
@@ -427,6 +433,120 @@ async fn a_disaster_lookup_by_four_fields_after_the_notice() {
         assert!(c.find(Locator::Id("medication-list")).await.is_err(), "the refusal replaces what was shown");
         show(&c, "disaster-medical", "start").await;
         screenshot(&c, "disaster-checkups-refused.png").await;
+
+        let key = format!("{}:{}:{}:{}", person.insurer_number, person.symbol, person.number, person.branch);
+
+        // An administrator finds that look-up in the audit log. In training
+        // mode staff sign in with an account from the top bar; on this new
+        // desk there is none yet, so the first administrator is registered
+        // (every bad input answered under its field).
+        c.find(Locator::Id("disaster-close")).await.unwrap().click().await.unwrap();
+        assert!(c.find(Locator::Id("open-audit")).await.is_err(), "no audit log for the trainee");
+        c.find(Locator::Id("open-sign-in")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "first-start", |t| t.contains("管理者"), "the first-start form").await;
+        type_into(&c, "first-name", "管理 花子").await;
+        type_into(&c, "first-id", "kanri").await;
+        type_into(&c, "first-password", "sakura-no-hana").await;
+        type_into(&c, "first-confirm", "sakura-no-hama").await;
+        c.find(Locator::Id("first-start-submit")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "first-confirm-problem", |t| t.contains("一致しません"), "the mismatch under the second password").await;
+        screenshot(&c, "first-start-problems.png").await;
+        type_into(&c, "first-confirm", "sakura-no-hana").await;
+        c.find(Locator::Id("first-start-submit")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "signed-in", |t| t.contains("管理 花子"), "the administrator signed in").await;
+
+        c.find(Locator::Id("open-audit")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "audit-chain", |t| t.contains("改ざんは検出されませんでした"), "the chain verified").await;
+        type_into(&c, "audit-patient", &key).await;
+        c.find(Locator::Id("audit-search")).await.unwrap().click().await.unwrap();
+        let list = wait_text(&c, "audit-list", |t| t.contains("災害時の照会"), "the disaster look-up entry").await;
+        assert!(list.contains(&key) && list.contains("found") && list.contains("trainee"), "{list}");
+        screenshot(&c, "audit-viewer.png").await;
+        // Exported as CSV for Excel.
+        c.find(Locator::Id("audit-export")).await.unwrap().click().await.unwrap();
+        let said = wait_text(&c, "audit-exported", |t| t.contains("CSVを書き出しました"), "the exported file").await;
+        let path = said.split_once('：').map(|(_, p)| p.trim().to_string()).unwrap_or_default();
+        let csv = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 with a BOM");
+        assert!(String::from_utf8_lossy(&csv).contains(&format!("disaster_lookup,{key},found")), "the look-up in the CSV");
+        c.find(Locator::Id("audit-close")).await.unwrap().click().await.unwrap();
+
+        // The administrator declares the local emergency: shown while in force.
+        c.find(Locator::Id("open-emergency")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("emergency-declare")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "emergency-message", |t| t.contains("理由"), "the missing reason").await;
+        type_into(&c, "emergency-reason", "停電").await;
+        c.find(Locator::Id("emergency-declare")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "emergency-state", |t| t.contains("停電"), "the emergency in force").await;
+        c.find(Locator::Id("emergency-close")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "emergency-banner", |t| t.contains("停電") && t.contains("kanri"), "the banner").await;
+        c.find(Locator::Id("open-disaster")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "disaster-emergency", |t| t.contains("停電"), "the emergency in the disaster screen").await;
+        screenshot(&c, "emergency-declared.png").await;
+        c.find(Locator::Id("disaster-close")).await.unwrap().click().await.unwrap();
+
+        // Signing out returns to the trainee.
+        c.find(Locator::Id("sign-out")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "signed-in", |t| t.contains("研修用アカウント"), "the trainee again").await;
+        finish(c).await;
+    })
+    .await
+}
+
+/// A real desk (not training mode): the first start registers the
+/// administrator, then the sign-in screen guards the desk.
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
+async fn a_real_desk_starts_by_registering_the_administrator_then_asks_to_sign_in() {
+    bounded("a_real_desk_starts_by_registering_the_administrator_then_asks_to_sign_in", async {
+        let data = tempfile::tempdir().unwrap();
+        // A clinic's own service (nothing listens on loopback's discard port):
+        // not training mode.
+        let driver = start_driver_with(data.path(), &[("MADOGUCHI_SERVICE_URL", "http://127.0.0.1:9"), ("MADOGUCHI_FACILITY_CODE", "1312345678")]);
+        let c = open_app(&driver).await;
+        wait_text(&c, "first-start", |t| t.contains("初回設定"), "the first-start screen").await;
+        assert!(c.find(Locator::Id("sign-in-cancel")).await.is_err(), "no way around it outside training mode");
+        // Everything wrong at once.
+        type_into(&c, "first-id", "kan ri").await;
+        type_into(&c, "first-password", "short").await;
+        c.find(Locator::Id("first-start-submit")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "first-id-problem", |t| t.contains("空白"), "the staff id problem").await;
+        wait_text(&c, "first-name-problem", |t| t.contains("表示名"), "the missing name").await;
+        wait_text(&c, "first-password-problem", |t| t.contains("8文字以上"), "the short password").await;
+        wait_text(&c, "first-confirm-problem", |t| t.contains("もう一度"), "the missing second typing").await;
+        screenshot(&c, "first-start.png").await;
+        type_into(&c, "first-name", "管理 太郎").await;
+        type_into(&c, "first-id", "admin").await;
+        type_into(&c, "first-password", "sakura-no-hana").await;
+        type_into(&c, "first-confirm", "sakura-no-hana").await;
+        c.find(Locator::Id("first-start-submit")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "signed-in", |t| t.contains("管理 太郎"), "the administrator signed in").await;
+        assert!(c.find(Locator::Id("first-start")).await.is_err(), "the desk is open");
+
+        // The administrator adds a receptionist.
+        c.find(Locator::Id("open-staff")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "staff-list", |t| t.contains("admin"), "the accounts").await;
+        type_into(&c, "staff-name", "受付 花子").await;
+        type_into(&c, "staff-id", "uketsuke").await;
+        type_into(&c, "staff-password", "ume-no-hana-2026").await;
+        type_into(&c, "staff-confirm", "ume-no-hana-2026").await;
+        c.find(Locator::Id("staff-add-submit")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "staff-list", |t| t.contains("uketsuke") && t.contains("受付"), "the new account").await;
+        screenshot(&c, "staff-accounts.png").await;
+        c.find(Locator::Id("staff-close")).await.unwrap().click().await.unwrap();
+
+        // Signed out: the sign-in screen; a wrong password is refused.
+        c.find(Locator::Id("sign-out")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "sign-in", |t| t.contains("ログイン"), "the sign-in screen").await;
+        type_into(&c, "sign-in-id", "uketsuke").await;
+        type_into(&c, "sign-in-password", "not-the-password").await;
+        c.find(Locator::Id("sign-in-submit")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "sign-in-message", |t| t.contains("パスワードが違います"), "the refusal").await;
+        screenshot(&c, "sign-in.png").await;
+        type_into(&c, "sign-in-password", "ume-no-hana-2026").await;
+        c.find(Locator::Id("sign-in-submit")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "signed-in", |t| t.contains("受付 花子"), "the receptionist signed in").await;
+        assert!(c.find(Locator::Id("open-audit")).await.is_err(), "no audit log for reception");
         finish(c).await;
     })
     .await

@@ -3,7 +3,7 @@
 
 disaster-not-open = Disaster mode is not open here. It is opened by the national side for facilities in an affected area, for a set period.
 disaster-unavailable = The disaster look-up is not available through this connection ({ $target }). Use the qualification terminal's own screen.
-disaster-offline-needs-emergency = The eligibility service ({ $target }) cannot be reached. Once a local emergency is declared (by qualified staff or an administrator), the look-up can use the eligibility results stored on this computer.
+disaster-offline-needs-emergency = The eligibility service ({ $target }) cannot be reached. Once a local emergency is declared (by an administrator), the look-up can use the eligibility results stored on this computer.
 disaster-offline-while-online = The eligibility service can be reached, so the look-up over the results stored on this computer is not available. Use the ordinary disaster look-up.
 disaster-facility-code = The facility code "{ $code }" does not tell the prefecture. Enter the 10-digit facility code in the settings.
 disaster-emergency-reason-missing = Enter why the local emergency is declared (e.g. power cut, line down).

@@ -81,3 +81,88 @@ audit-seal-mismatch = The audit log is protected differently (recorded: { $store
 audit-no-head = The end marker of the audit log is missing; the log may have been deleted. Please contact an administrator.
 audit-error-database = Error in the audit log storage ({ $detail }).
 audit-error-corrupt = A stored audit entry cannot be read ({ $detail }).
+
+## Account forms (first start, adding staff)
+
+staff-form-invalid = Please check what you entered.
+staff-password-missing = Enter a password.
+staff-password-confirm-missing = Enter the same password a second time, to confirm it.
+staff-password-mismatch = The two passwords differ. Type the same password twice.
+
+## Audit viewer
+
+audit-filter-invalid = Please check the filters.
+audit-filter-date-invalid = “{ $input }” is not a date. Type it like 2026-11-20, 20261120 or R8.11.20.
+audit-filter-period-reversed = The period ends before it starts.
+audit-export-failed = The audit log CSV could not be written ({ $path }: { $detail }).
+
+## Screens (ui/src/staff.rs)
+
+staff-first-start-heading = First start: register the administrator
+staff-first-start-explain = This computer has no staff accounts yet. Register the administrator first; the administrator then adds the accounts of reception and qualified staff.
+staff-field-display-name = Name (as shown)
+staff-field-id = Staff ID
+staff-field-password = Password
+staff-field-confirm = Password (again, to confirm)
+staff-field-role = Role
+staff-first-start-submit = Register the administrator and sign in
+staff-back-to-trainee = Back to the training account
+staff-sign-in-heading = Sign in
+staff-sign-in = Sign in
+staff-sign-out = Sign out
+staff-other-account = Sign in with another account
+staff-open = Staff
+staff-panel-heading = Staff accounts
+staff-disabled = disabled
+staff-add-heading = Add an account
+staff-add-submit = Add
+staff-added = The account “{ $staff }” was added.
+
+## Local emergency (ui/src/staff.rs)
+
+emergency-open = Local emergency
+emergency-badge = Local emergency
+emergency-heading = Local emergency (emergency operation)
+emergency-explain = While it is declared and the service cannot be reached, disaster look-ups use the eligibility stored on this computer. Declaring and ending are recorded in the audit log with the reason, who and when.
+emergency-reason = Reason (e.g. power cut, line down)
+emergency-declare = Declare a local emergency
+emergency-end = End the local emergency
+emergency-in-force = A local emergency is declared ({ $at }, { $staff }, reason: { $reason }). While the service cannot be reached, look-ups use what this computer stores.
+
+## Audit viewer (ui/src/audit.rs)
+
+audit-open = Audit log
+audit-heading = Audit log
+audit-chain-intact = No tampering detected ({ $entries } entries, last entry { $seq }).
+audit-filter-from = From
+audit-filter-to = To
+audit-filter-staff = Staff ID
+audit-filter-action = Action
+audit-filter-any = Any
+audit-filter-patient = Patient key (insurer:symbol:number:branch)
+audit-filter-outcome = Result
+audit-search = Filter
+audit-export = Export CSV
+audit-exported = CSV written ({ $count } entries): { $path }
+audit-count = Newest first: { $shown } shown ({ $total } match)
+audit-col-at = When
+audit-col-staff = Staff
+audit-col-action = Action
+audit-col-patient = Patient key
+audit-col-outcome = Result
+audit-col-reason = Reason
+audit-action-eligibility_check = Eligibility check
+audit-action-medical_view = Medical information viewed
+audit-action-print = Print
+audit-action-disaster_lookup = Disaster look-up
+audit-action-login = Sign-in
+audit-action-login_failed = Failed sign-in
+audit-action-logout = Sign-out
+audit-action-session_locked = Screen locked
+audit-action-setting_change = Settings changed
+audit-action-local_emergency = Local emergency
+audit-action-staff_change = Staff account change
+audit-action-audit_view = Audit log viewed
+audit-action-audit_export = Audit log exported
+audit-action-audit_chain_broken = Audit log tampering detected
+audit-action-replay_change_acknowledged = Re-check change acknowledged

@@ -3,7 +3,7 @@
 
 disaster-not-open = この地域では災害時モードが開始されていません。災害時モードは、国が災害を指定した地域の医療機関で、指定された期間だけ使えます。
 disaster-unavailable = 災害時の照会は、この接続（{ $target }）では使えません。資格確認端末の画面から照会してください。
-disaster-offline-needs-emergency = 照会サービス（{ $target }）に接続できません。院内の緊急事態が宣言されていれば、端末に保存された資格情報から照会できます（有資格者または管理者が宣言します）。
+disaster-offline-needs-emergency = 照会サービス（{ $target }）に接続できません。院内の緊急事態が宣言されていれば、端末に保存された資格情報から照会できます（管理者が宣言します）。
 disaster-offline-while-online = 照会サービスに接続できるため、端末に保存された情報での照会はできません。通常の災害時照会を使ってください。
 disaster-facility-code = 医療機関コード「{ $code }」から都道府県が分かりません。設定で10桁の医療機関コードを入力してください。
 disaster-emergency-reason-missing = 院内の緊急事態を宣言する理由を入力してください（例：停電、回線断）。

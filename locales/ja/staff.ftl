@@ -81,3 +81,88 @@ audit-seal-mismatch = 監査ログの保護方式が一致しません（記録:
 audit-no-head = 監査ログの末尾情報がありません。ログが削除された可能性があります。管理者に連絡してください。
 audit-error-database = 監査ログの保存先でエラーが起きました（{ $detail }）。
 audit-error-corrupt = 保存されている監査ログを読み取れません（{ $detail }）。
+
+## Account forms (first start, adding staff)
+
+staff-form-invalid = 入力内容を確認してください。
+staff-password-missing = パスワードを入力してください。
+staff-password-confirm-missing = 確認のため、同じパスワードをもう一度入力してください。
+staff-password-mismatch = 確認用のパスワードが一致しません。同じパスワードを2回入力してください。
+
+## Audit viewer
+
+audit-filter-invalid = 絞り込みの条件を確認してください。
+audit-filter-date-invalid = 「{ $input }」は日付として読めません。2026-11-20、20261120、R8.11.20 のように入力してください。
+audit-filter-period-reversed = 期間の終わりが始まりより前になっています。
+audit-export-failed = 監査ログのCSVを書き込めませんでした（{ $path }：{ $detail }）。
+
+## Screens (ui/src/staff.rs)
+
+staff-first-start-heading = 初回設定：管理者アカウントの登録
+staff-first-start-explain = この端末にはまだ職員アカウントがありません。最初に管理者を登録してください。受付や有資格者のアカウントは、管理者がこの後で追加します。
+staff-field-display-name = 氏名（表示名）
+staff-field-id = 職員ID
+staff-field-password = パスワード
+staff-field-confirm = パスワード（確認のためもう一度）
+staff-field-role = 役割
+staff-first-start-submit = 管理者を登録してログイン
+staff-back-to-trainee = 研修用アカウントに戻る
+staff-sign-in-heading = ログイン
+staff-sign-in = ログイン
+staff-sign-out = ログアウト
+staff-other-account = 別のアカウントでログイン
+staff-open = 職員
+staff-panel-heading = 職員アカウント
+staff-disabled = 無効
+staff-add-heading = アカウントを追加
+staff-add-submit = 追加する
+staff-added = 職員ID「{ $staff }」のアカウントを追加しました。
+
+## Local emergency (ui/src/staff.rs)
+
+emergency-open = 緊急時運用
+emergency-badge = 院内緊急事態
+emergency-heading = 院内の緊急事態（緊急時運用）
+emergency-explain = 照会サービスに接続できないとき、宣言中に限り、端末に保存された資格情報から災害時の照会ができます。宣言と終了は、理由・職員・日時とともに監査ログに記録されます。
+emergency-reason = 理由（例：停電、回線断）
+emergency-declare = 緊急事態を宣言する
+emergency-end = 緊急事態を終了する
+emergency-in-force = 院内の緊急事態を宣言中です（{ $at }、{ $staff }、理由：{ $reason }）。照会サービスに接続できない間は、端末に保存された情報から照会できます。
+
+## Audit viewer (ui/src/audit.rs)
+
+audit-open = 監査ログ
+audit-heading = 監査ログ
+audit-chain-intact = 改ざんは検出されませんでした（全{ $entries }件、最後の記録 { $seq }番）。
+audit-filter-from = 期間（から）
+audit-filter-to = 期間（まで）
+audit-filter-staff = 職員ID
+audit-filter-action = 操作
+audit-filter-any = すべて
+audit-filter-patient = 患者キー（保険者番号:記号:番号:枝番）
+audit-filter-outcome = 結果
+audit-search = 絞り込む
+audit-export = CSVに書き出す
+audit-exported = CSVを書き出しました（{ $count }件）：{ $path }
+audit-count = 新しい順に{ $shown }件を表示（該当 { $total }件）
+audit-col-at = 日時
+audit-col-staff = 職員
+audit-col-action = 操作
+audit-col-patient = 患者キー
+audit-col-outcome = 結果
+audit-col-reason = 理由
+audit-action-eligibility_check = 資格確認
+audit-action-medical_view = 医療情報の閲覧
+audit-action-print = 印刷
+audit-action-disaster_lookup = 災害時の照会
+audit-action-login = ログイン
+audit-action-login_failed = ログイン失敗
+audit-action-logout = ログアウト
+audit-action-session_locked = 画面ロック
+audit-action-setting_change = 設定の変更
+audit-action-local_emergency = 院内の緊急事態
+audit-action-staff_change = 職員アカウントの変更
+audit-action-audit_view = 監査ログの閲覧
+audit-action-audit_export = 監査ログの書き出し
+audit-action-audit_chain_broken = 監査ログの改ざん検出
+audit-action-replay_change_acknowledged = 再照会の変更を確認

@@ -7,7 +7,9 @@
 //!   found and several, 2 refused (a field missing or unreadable), 3 the
 //!   look-up could not be made (disaster mode not open here, service
 //!   unreachable without a local emergency), 4 a local problem.
-//! * `declare --reason …` / `end` / `status`: the facility's local emergency.
+//! * `declare --reason …` / `end` / `status`: the facility's local emergency
+//!   (declaring and ending: administrators only, so `--staff` names an
+//!   administrator's account; the trainee of training mode may not).
 //!
 //! Who: `--staff ID` signs that account in first (password from
 //! `MADOGUCHI_STAFF_PASSWORD`, else asked without echo); without it, in

@@ -292,3 +292,79 @@ pub async fn sign_in(desk: State<'_, DeskState>, staff_id: String, password: Str
 pub fn sign_out(desk: State<'_, DeskState>) {
     desk.sign_out(now())
 }
+
+/// What the window shows: first start, sign-in, or the desk (`crate::session`).
+#[tauri::command]
+pub async fn staff_gate(desk: State<'_, DeskState>) -> Result<crate::session::StaffGate, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.staff_gate(now())).await
+}
+
+/// The person at the window is active (keeps the session from locking).
+#[tauri::command]
+pub fn touch_session(desk: State<'_, DeskState>) -> Option<crate::session::SignedIn> {
+    desk.touch_session(now())
+}
+
+/// First start: the first administrator (every check in the desk).
+#[tauri::command]
+pub async fn first_start(desk: State<'_, DeskState>, form: crate::session::AccountForm) -> Result<crate::session::SignedIn, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.first_start(&form, now())).await
+}
+
+/// An administrator adds a staff account with a role.
+#[tauri::command]
+pub async fn add_staff(desk: State<'_, DeskState>, form: crate::session::AccountForm, role: madoguchi_core::staff::Role) -> Result<crate::session::StaffListEntry, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.add_staff(&form, role, now())).await
+}
+
+/// The staff accounts (administrators only).
+#[tauri::command]
+pub async fn staff_list(desk: State<'_, DeskState>) -> Result<Vec<crate::session::StaffListEntry>, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.staff_list(now())).await
+}
+
+/// The audit viewer's page (administrators only; `crate::audit_view`).
+#[tauri::command]
+pub async fn audit_page(desk: State<'_, DeskState>, query: crate::audit_view::AuditQuery) -> Result<crate::audit_view::AuditPage, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.audit_page(&query, now())).await
+}
+
+/// Writes the filtered audit log as CSV (administrators only).
+#[tauri::command]
+pub async fn audit_export_csv(desk: State<'_, DeskState>, query: crate::audit_view::AuditQuery) -> Result<crate::audit_view::AuditExport, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.audit_export_csv(&query, now())).await
+}
+
+/// Whether the audit chain verifies (shown to everyone when it does not).
+#[tauri::command]
+pub async fn audit_chain(desk: State<'_, DeskState>) -> Result<crate::audit_view::ChainState, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || Ok(desk.audit_chain())).await
+}
+
+/// The local emergency in force, if any.
+#[tauri::command]
+pub async fn local_emergency(desk: State<'_, DeskState>) -> Result<Option<crate::disaster::LocalEmergency>, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.local_emergency()).await
+}
+
+/// Declares the local emergency (administrators only, with a reason; logged).
+#[tauri::command]
+pub async fn declare_local_emergency(desk: State<'_, DeskState>, reason: String) -> Result<crate::disaster::LocalEmergency, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.declare_local_emergency(&reason, now())).await
+}
+
+/// Ends the local emergency (administrators only; logged).
+#[tauri::command]
+pub async fn end_local_emergency(desk: State<'_, DeskState>) -> Result<bool, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.end_local_emergency(now())).await
+}

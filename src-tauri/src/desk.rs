@@ -94,6 +94,8 @@ pub struct Desk {
     key_warning: Option<Msg>,
     /// Who is signed in (see `crate::session`).
     pub(crate) session: Mutex<Option<madoguchi_core::staff::Session>>,
+    /// The staff id of a session locked for inactivity, until someone signs in.
+    pub(crate) locked_staff: Mutex<Option<String>>,
     /// The home visit in progress (see `crate::home_visit`).
     pub(crate) home_visit: crate::home_visit::Slot,
 }
@@ -120,6 +122,7 @@ impl Desk {
             on_card_tap: RwLock::new(None),
             batches: Default::default(),
             session: Mutex::new(None),
+            locked_staff: Mutex::new(None),
             home_visit: Default::default(),
         }))
     }
@@ -453,11 +456,22 @@ impl Desk {
     /// Writes one entry to the audit log. A failure to log is itself logged
     /// to the application log; it never hides the result from staff.
     pub(crate) fn audit(&self, action: AuditAction, patient_key: Option<String>, outcome: &str, now: NaiveDateTime) {
-        let staff = self.settings.read().unwrap().staff.clone();
+        // Who: the signed-in person (not locked), else the desk's name from
+        // the settings (a check needs no role).
+        let session = self
+            .session
+            .lock()
+            .unwrap()
+            .clone()
+            .filter(|s| s.staff_id == crate::session::TRAINEE_ID || !s.is_locked(now, madoguchi_core::staff::default_idle_limit()));
+        let (staff, role) = match session {
+            Some(s) => (s.staff_id, Some(s.role)),
+            None => (self.settings.read().unwrap().staff.clone(), None),
+        };
         let entry = NewAuditEntry {
             at: now,
             staff_id: staff,
-            role: None,
+            role,
             action,
             patient_key,
             outcome: outcome.to_string(),
@@ -653,6 +667,7 @@ pub fn input_error(errors: Vec<FieldError>) -> ApiError {
                 message: Msg::with_args(fe.message_id(), fe.message_args()),
             })
             .collect(),
+        form: Vec::new(),
     }
 }
 

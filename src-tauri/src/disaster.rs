@@ -2,8 +2,8 @@
 //! gateway, offline over the local cache, and the facility's local emergency.
 //!
 //! * Only the qualified role may look up ([`Action::DisasterLookup`], checked by
-//!   [`Desk::authorize`]); a qualified person or an administrator declares and
-//!   ends the local emergency.
+//!   [`Desk::authorize`]); an administrator declares and ends the local
+//!   emergency, with a reason.
 //! * A query missing a field (or otherwise unreadable) is refused before any
 //!   search, by the core ([`prepare`]).
 //! * **Online**: the gateway's disaster look-up, for the facility's prefecture
@@ -101,8 +101,11 @@ impl Desk {
                 ..AuditFilter::default()
             })
             .map_err(|e| ApiError::new(Msg::new("store-sql").arg("detail", e)))?;
+        // Only declarations and ends count: a refused attempt (`denied`) is
+        // logged under the same action and changes nothing.
         Ok(entries
             .into_iter()
+            .filter(|e| e.outcome == DECLARED || e.outcome == ENDED)
             .next_back()
             .filter(|e| e.outcome == DECLARED)
             .map(|e| LocalEmergency {
@@ -112,8 +115,8 @@ impl Desk {
             }))
     }
 
-    /// Declares the facility's local emergency (qualified or administrator;
-    /// logged): the offline look-up becomes possible while the service
+    /// Declares the facility's local emergency (administrators only, with a
+    /// reason; logged): the offline look-up becomes possible while the service
     /// cannot be reached.
     pub fn declare_local_emergency(
         &self,

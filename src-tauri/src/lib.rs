@@ -6,6 +6,7 @@
 //! - [`cli`]: `madoguchi <subcommand>` for scripts;
 //! - [`settings`]: where data lives and which service to use.
 
+pub mod audit_view;
 pub mod batch;
 pub mod cli;
 pub mod cli_batch;
@@ -53,6 +54,8 @@ pub fn run_gui() -> std::process::ExitCode {
             return std::process::ExitCode::from(cli::EXIT_LOCAL);
         }
     };
+    // A broken audit chain is reported at start-up (and shown in the window).
+    let _ = desk.audit_check_at_start(chrono::Local::now().naive_local());
     let connecting = Arc::clone(&desk);
     // Connect (or generate the training population) while the window paints.
     std::thread::spawn(move || connecting.connect());
@@ -90,6 +93,17 @@ pub fn run_gui() -> std::process::ExitCode {
             commands::signed_in,
             commands::sign_in,
             commands::sign_out,
+            commands::staff_gate,
+            commands::touch_session,
+            commands::first_start,
+            commands::add_staff,
+            commands::staff_list,
+            commands::audit_page,
+            commands::audit_export_csv,
+            commands::audit_chain,
+            commands::local_emergency,
+            commands::declare_local_emergency,
+            commands::end_local_emergency,
         ])
         .setup(|app| {
             // Card taps reach the window as an event, without typing.

@@ -15,12 +15,21 @@
 //!   refused with `staff-refused-locked` (in training mode the trainee is
 //!   signed in again at the next request). The trainee itself never locks:
 //!   training mode has synthetic people only.
+//! * The window asks [`Desk::staff_gate`] what to show: the first-start
+//!   screen ([`Desk::first_start`]: the first administrator, password typed
+//!   twice), the sign-in screen (nobody signed in, or a locked session: its
+//!   staff id is remembered until someone signs in), or the desk. Every form
+//!   check is here: [`account_form_problems`] answers all problems at once,
+//!   field by field. In training mode staff may still sign in with an account
+//!   (an administrator, to see the audit log); signing out returns to the
+//!   trainee.
 
 use chrono::NaiveDateTime;
 use madoguchi_adapters::audit::{AuditAction, NewAuditEntry};
 use madoguchi_adapters::accounts;
 use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::staff::{default_idle_limit, Action, Refusal, Role, Session};
+use madoguchi_core::message::FormProblem;
 use serde::{Deserialize, Serialize};
 
 use crate::desk::Desk;
@@ -38,19 +47,185 @@ pub struct SignedIn {
     pub trainee: bool,
 }
 
+/// What the window shows: the first-start screen, the sign-in screen or the
+/// desk (see [`Desk::staff_gate`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffGate {
+    /// Still connecting: whether this is training mode is not known yet.
+    pub connecting: bool,
+    pub training: bool,
+    /// No administrator exists yet (outside training mode: the first-start
+    /// screen; in training mode signing in with an account offers it).
+    pub needs_first_setup: bool,
+    pub signed_in: Option<SignedIn>,
+    /// The staff id of the session that locked for inactivity, until someone
+    /// signs in (the sign-in screen says so and offers the id).
+    pub locked: Option<String>,
+}
+
+/// A staff account as the administrator's list shows it (never the hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffListEntry {
+    pub staff_id: String,
+    pub display_name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// The fields of a new account as typed (the first administrator, or an
+/// account an administrator adds).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountForm {
+    pub staff_id: String,
+    pub display_name: String,
+    pub password: String,
+    /// The password typed a second time.
+    pub confirm: String,
+}
+
+/// Every problem of a new-account form at once, by field (`staff_id`,
+/// `display_name`, `password`, `confirm`): the staff id rule, a name, the
+/// password rules (`accounts::check_password`) and the second typing.
+pub fn account_form_problems(form: &AccountForm) -> Vec<FormProblem> {
+    let mut problems = Vec::new();
+    let mut add = |field: &str, message: Msg| {
+        problems.push(FormProblem { field: field.to_string(), message })
+    };
+    if let Err(e) = accounts::check_staff_id(&form.staff_id) {
+        add("staff_id", e.message());
+    }
+    if form.display_name.trim().is_empty() {
+        add("display_name", Msg::new("staff-missing-display-name"));
+    }
+    if form.password.is_empty() {
+        add("password", Msg::new("staff-password-missing"));
+    } else if let Err(p) = accounts::check_password(&form.staff_id, &form.password) {
+        add("password", p.message());
+    }
+    if form.confirm.is_empty() && !form.password.is_empty() {
+        add("confirm", Msg::new("staff-password-confirm-missing"));
+    } else if form.confirm != form.password {
+        add("confirm", Msg::new("staff-password-mismatch"));
+    }
+    problems
+}
+
+fn form_error(problems: Vec<FormProblem>) -> ApiError {
+    ApiError::form(Msg::new("staff-form-invalid"), problems)
+}
+
+/// An account error of the form's fields as a form problem (a taken id under
+/// the id), else as it is.
+fn account_error(e: accounts::AccountError) -> ApiError {
+    use accounts::AccountError as E;
+    let field = match &e {
+        E::DuplicateId(_) | E::InvalidStaffId => Some("staff_id"),
+        E::MissingDisplayName => Some("display_name"),
+        E::Password(_) => Some("password"),
+        _ => None,
+    };
+    match field {
+        Some(f) => form_error(vec![FormProblem { field: f.to_string(), message: e.message() }]),
+        None => ApiError::new(e.message()),
+    }
+}
+
 impl Desk {
     /// Signs `session` in (after the account was verified, or in tests), and
-    /// logs it.
+    /// logs it. A previous session (the trainee, in training mode) is signed
+    /// out first, so every sign-in has its sign-out in the log.
     pub fn sign_in_session(&self, session: Session, now: NaiveDateTime) {
+        let previous = self.session.lock().unwrap().take();
+        if let Some(p) = previous {
+            self.audit_as(&p, AuditAction::Logout, None, "ok", None, now);
+        }
         self.audit_as(&session, AuditAction::Login, None, "ok", None, now);
         *self.session.lock().unwrap() = Some(session);
+        *self.locked_staff.lock().unwrap() = None;
     }
 
-    /// Signs whoever is signed in out (logged).
+    /// What the window should show now (see [`StaffGate`]); locks an idle
+    /// session on the way, like every request.
+    pub fn staff_gate(&self, now: NaiveDateTime) -> Result<StaffGate, ApiError> {
+        let status = self.status();
+        let connecting = !status.ready && status.problem.is_none();
+        let signed_in = if connecting { None } else { self.signed_in(now) };
+        Ok(StaffGate {
+            connecting,
+            training: status.training,
+            needs_first_setup: self.needs_first_setup()?,
+            signed_in,
+            locked: self.locked_staff.lock().unwrap().clone(),
+        })
+    }
+
+    /// Marks activity in the window (typing, clicking) so that a person at
+    /// work is not locked out; a session already idle too long locks instead.
+    /// Answers who is signed in.
+    pub fn touch_session(&self, now: NaiveDateTime) -> Option<SignedIn> {
+        let who = self.current_session(now)?;
+        if let Some(s) = self.session.lock().unwrap().as_mut() {
+            s.touch(now);
+        }
+        Some(signed_in(&who))
+    }
+
+    /// First start: checks the whole form (password typed twice), creates the
+    /// first administrator and signs them in. Refused once an administrator
+    /// exists. Logged (the account's creation and the sign-in).
+    pub fn first_start(&self, form: &AccountForm, now: NaiveDateTime) -> Result<SignedIn, ApiError> {
+        let problems = account_form_problems(form);
+        if !problems.is_empty() {
+            return Err(form_error(problems));
+        }
+        let account = accounts::create_first_administrator(
+            &self.accounts()?,
+            &form.staff_id,
+            &form.display_name,
+            &form.password,
+            now,
+        )
+        .map_err(account_error)?;
+        let session = Session::new(&account.staff_id, &account.display_name, account.role, now);
+        self.audit_as(&session, AuditAction::StaffChange, None, "first_administrator", None, now);
+        let who = signed_in(&session);
+        self.sign_in_session(session, now);
+        Ok(who)
+    }
+
+    /// An administrator adds an account with a role: the whole form checked
+    /// at once (password typed twice); logged.
+    pub fn add_staff(&self, form: &AccountForm, role: Role, now: NaiveDateTime) -> Result<StaffListEntry, ApiError> {
+        self.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
+        let problems = account_form_problems(form);
+        if !problems.is_empty() {
+            return Err(form_error(problems));
+        }
+        self.create_account(&form.staff_id, &form.display_name, role, &form.password, now)
+            .map_err(|e| match e.message.id.as_str() {
+                "staff-account-exists" | "staff-invalid-id" => form_error(vec![FormProblem { field: "staff_id".into(), message: e.message }]),
+                _ => e,
+            })?;
+        let account = accounts::get(&self.accounts()?, form.staff_id.trim()).map_err(|e| ApiError::new(e.message()))?;
+        Ok(list_entry(account))
+    }
+
+    /// The staff accounts (administrators only).
+    pub fn staff_list(&self, now: NaiveDateTime) -> Result<Vec<StaffListEntry>, ApiError> {
+        self.authorize(Action::ManageStaff, None, now)?;
+        let list = accounts::list(&self.accounts()?).map_err(|e| ApiError::new(e.message()))?;
+        Ok(list.into_iter().map(list_entry).collect())
+    }
+
+    /// Signs whoever is signed in out (logged). In training mode the trainee
+    /// is signed in again at the next request.
     pub fn sign_out(&self, now: NaiveDateTime) {
-        if let Some(s) = self.session.lock().unwrap().take() {
+        let s = self.session.lock().unwrap().take();
+        if let Some(s) = s {
             self.audit_as(&s, AuditAction::Logout, None, "ok", None, now);
         }
+        *self.locked_staff.lock().unwrap() = None;
     }
 
     /// Who is signed in now (in training mode, the trainee once a request
@@ -69,6 +244,7 @@ impl Desk {
                 let s = slot.take().expect("checked");
                 drop(slot);
                 self.audit_as(&s, AuditAction::SessionLocked, None, "locked", None, now);
+                *self.locked_staff.lock().unwrap() = Some(s.staff_id.clone());
                 return None;
             }
             return Some(s.clone());
@@ -211,6 +387,16 @@ impl Desk {
         if let Err(e) = self.store_handle().lock().unwrap().audit_append(&entry) {
             tracing::error!("audit log: {e}");
         }
+    }
+}
+
+fn list_entry(a: accounts::StaffAccount) -> StaffListEntry {
+    StaffListEntry {
+        staff_id: a.staff_id,
+        display_name: a.display_name,
+        role: a.role,
+        disabled: a.disabled,
+        created_at: a.created_at,
     }
 }
 

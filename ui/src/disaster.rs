@@ -2,7 +2,8 @@
 //! access is logged) confirmed first, then the four fields, all required —
 //! refused here with the core's own check before anything is sent — and the
 //! answer: the one person found, the advice when nobody was, or "several
-//! found" with no personal data. Role checks, the search and the audit entry
+//! found" with no personal data. A local emergency in force is said at the
+//! top. Role checks, the search and the audit entry
 //! are the backend's (`src-tauri/src/disaster.rs`).
 //!
 //! After exactly one person was found: the consent panel (per category, oral
@@ -37,53 +38,19 @@ struct DisasterLookup {
     check_id: Option<i64>,
 }
 
-/// Mirrors `session::SignedIn`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct SignedIn {
-    staff_id: String,
-    display_name: String,
-    role: String,
-    trainee: bool,
-}
-
 #[derive(Serialize)]
 struct LookupArgs<'a> {
     query: &'a DisasterQuery,
 }
 
-/// Who is signed in, for the top bar.
-#[component]
-pub fn SignedInBadge(lang: ReadSignal<Lang>) -> impl IntoView {
-    let (who, set_who) = signal(None::<SignedIn>);
-    spawn_local(async move {
-        // The desk may still be connecting (training mode signs the trainee
-        // in once it knows); ask a few times.
-        for _ in 0..40 {
-            if let Ok(Some(s)) = tauri::invoke::<Option<SignedIn>>("signed_in", &()).await {
-                set_who.set(Some(s));
-                break;
-            }
-            tauri::sleep_ms(500).await;
-        }
-    });
-    // The name only (the top bar is crowded); name and role on hover.
-    let full = move || {
-        who.get().map(|s| {
-            let role = tr(lang.get(), &format!("staff-role-{}", s.role), &[]);
-            let _ = (&s.staff_id, s.trainee);
-            tr(lang.get(), "disaster-signed-in", &[("name", s.display_name.clone()), ("role", role)])
-        })
-    };
-    view! {
-        <span id="signed-in" class="service-status signed-in" title=full>
-            {move || who.get().map(|s| s.display_name)}
-        </span>
-    }
-}
-
 /// The disaster-mode panel.
 #[component]
-pub fn DisasterPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> impl IntoView {
+pub fn DisasterPanel(
+    lang: ReadSignal<Lang>,
+    /// The facility's local emergency, while in force.
+    emergency: ReadSignal<Option<crate::staff::LocalEmergency>>,
+    close: impl Fn() + Copy + 'static,
+) -> impl IntoView {
     let (confirmed, set_confirmed) = signal(false);
     let (busy, set_busy) = signal(false);
     let (problems, set_problems) = signal(Vec::<Msg>::new());
@@ -132,6 +99,9 @@ pub fn DisasterPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) 
         <div class="overlay">
         <section id="disaster-panel" class="panel disaster-panel">
             <h2>{move || t("disaster-title")}</h2>
+            {move || emergency.get().map(|e| view! {
+                <p id="disaster-emergency" class="message warning emergency">{crate::staff::emergency_text(lang.get(), &e)}</p>
+            })}
             <div id="disaster-warning" class="message warning" role="alert">
                 <p>{move || t("disaster-warning")}</p>
                 <label>

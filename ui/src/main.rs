@@ -5,12 +5,14 @@
 //! Messages come back as ids and are put into words here with the same
 //! `locales/` files the backend uses.
 
+mod audit;
 mod batch;
 mod checkup;
 mod disaster;
 mod format;
 mod home_visit;
 mod replay;
+mod staff;
 mod tauri;
 
 use chrono::NaiveDate;
@@ -70,6 +72,16 @@ fn App() -> impl IntoView {
     let (show_batch, set_show_batch) = signal(false);
     let (show_disaster, set_show_disaster) = signal(false);
     let (show_home_visit, set_show_home_visit) = signal(false);
+    let (show_audit, set_show_audit) = signal(false);
+    let (show_staff, set_show_staff) = signal(false);
+    let (show_emergency, set_show_emergency) = signal(false);
+    // Who is at the desk, and what the window shows for it (first start,
+    // sign-in, the desk): the backend's answer, asked again regularly so
+    // that the idle lock shows.
+    let (gate, set_gate) = signal(None::<staff::StaffGate>);
+    let (emergency, set_emergency) = signal(None::<staff::LocalEmergency>);
+    // Training mode: staff asked to sign in with an account of their own.
+    let (want_sign_in, set_want_sign_in) = signal(false);
     // The result on screen: from a typed check or from a card tap.
     let (outcome, set_outcome) = signal(None::<CheckOutcome>);
     let (tap_error, set_tap_error) = signal(None::<ApiError>);
@@ -112,6 +124,66 @@ fn App() -> impl IntoView {
         }
     });
     refresh_today();
+    let refresh_gate = move || {
+        spawn_local(async move {
+            if let Some(g) = staff::fetch_gate().await {
+                set_gate.set(Some(g));
+            }
+            set_emergency.set(staff::fetch_emergency().await);
+        })
+    };
+    spawn_local(async move {
+        loop {
+            if let Some(g) = staff::fetch_gate().await {
+                let connecting = g.connecting;
+                set_gate.set(Some(g));
+                set_emergency.set(staff::fetch_emergency().await);
+                tauri::sleep_ms(if connecting { 250 } else { 15_000 }).await;
+            } else {
+                tauri::sleep_ms(1_000).await;
+            }
+        }
+    });
+    // Typing or clicking is activity: the session does not lock under a
+    // person at work (told to the backend at most every 30 s).
+    let last_touch = StoredValue::new(0.0f64);
+    let touch = move || {
+        let now = js_sys::Date::now();
+        if now - last_touch.get_value() > 30_000.0 {
+            last_touch.set_value(now);
+            spawn_local(async move {
+                let _ = tauri::invoke::<Option<staff::SignedIn>>("touch_session", &()).await;
+            });
+        }
+    };
+    let _ = window_event_listener(leptos::ev::keydown, move |_| touch());
+    let _ = window_event_listener(leptos::ev::pointerdown, move |_| touch());
+    // Which staff screen covers the desk (a memo: the screen is not redrawn,
+    // and what is typed into it not lost, when the answer did not change).
+    let screen = Memo::new(move |_| gate_screen(gate.get().as_ref(), want_sign_in.get()));
+    let back_to_trainee = Callback::new(move |_: ()| {
+        set_want_sign_in.set(false);
+        spawn_local(async move {
+            let _ = tauri::invoke::<()>("sign_out", &()).await;
+            refresh_gate();
+        });
+    });
+    let signed_in_done = move || {
+        set_want_sign_in.set(false);
+        refresh_gate();
+    };
+    let sign_out = move |_| {
+        set_show_audit.set(false);
+        set_show_staff.set(false);
+        set_show_emergency.set(false);
+        spawn_local(async move {
+            let _ = tauri::invoke::<()>("sign_out", &()).await;
+            refresh_gate();
+        });
+    };
+    let is_admin = move || gate.get().is_some_and(|g| g.is_admin());
+    let signed_in_account = move || gate.get().and_then(|g| g.signed_in).is_some_and(|s| !s.trainee);
+    let training_trainee = move || gate.get().is_some_and(|g| g.training && g.signed_in.as_ref().is_none_or(|s| s.trainee));
     // Card taps arrive as events from the backend's face watcher.
     tauri::listen::<CheckOutcome>("card-tapped", move |o| {
         set_tap_error.set(None);
@@ -151,7 +223,21 @@ fn App() -> impl IntoView {
                     },
                 }}
             </span>
-            <disaster::SignedInBadge lang=lang />
+            <Show when=move || emergency.get().is_some()>
+                <span id="emergency-badge" class="badge emergency" title=move || emergency.get().map(|e| staff::emergency_text(lang.get(), &e))>{move || t("emergency-badge")}</span>
+            </Show>
+            <staff::SignedInBadge lang=lang gate=gate />
+            <Show when=training_trainee>
+                <button id="open-sign-in" class="lang" on:click=move |_| set_want_sign_in.set(true)>{move || t("staff-other-account")}</button>
+            </Show>
+            <Show when=signed_in_account>
+                <button id="sign-out" class="lang" on:click=sign_out>{move || t("staff-sign-out")}</button>
+            </Show>
+            <Show when=is_admin>
+                <button id="open-audit" class="lang" on:click=move |_| set_show_audit.set(true)>{move || t("audit-open")}</button>
+                <button id="open-staff" class="lang" on:click=move |_| set_show_staff.set(true)>{move || t("staff-open")}</button>
+                <button id="open-emergency" class="lang" on:click=move |_| set_show_emergency.set(true)>{move || t("emergency-open")}</button>
+            </Show>
             <button id="open-disaster" class="lang" on:click=move |_| set_show_disaster.set(true)>{move || t("disaster-open")}</button>
             <button id="open-home-visit" class="lang" on:click=move |_| set_show_home_visit.set(true)>{move || t("home-visit-open")}</button>
             <button id="open-batch" class="lang" on:click=move |_| set_show_batch.set(true)>{move || t("batch-open")}</button>
@@ -164,13 +250,35 @@ fn App() -> impl IntoView {
         {move || status.get().and_then(|s| s.key_warning).map(|w| view! {
             <p id="key-warning" class="key-warning">{move || say(lang.get(), &w)}</p>
         })}
+        <audit::ChainBanner lang=lang />
+        {move || emergency.get().map(|e| view! {
+            <p id="emergency-banner" class="outage-banner emergency" role="status">{move || staff::emergency_text(lang.get(), &e)}</p>
+        })}
         <replay::FlaggedChanges lang=lang />
         <Show when=move || show_home_visit.get()>
             <home_visit::HomeVisitPanel lang=lang close=move || { set_show_home_visit.set(false); refresh_today() } />
         </Show>
         <Show when=move || show_disaster.get()>
-            <disaster::DisasterPanel lang=lang close=move || set_show_disaster.set(false) />
+            <disaster::DisasterPanel lang=lang emergency=emergency close=move || set_show_disaster.set(false) />
         </Show>
+        <Show when=move || show_audit.get() && is_admin()>
+            <audit::AuditPanel lang=lang close=move || set_show_audit.set(false) />
+        </Show>
+        <Show when=move || show_staff.get() && is_admin()>
+            <staff::StaffPanel lang=lang close=move || set_show_staff.set(false) />
+        </Show>
+        <Show when=move || show_emergency.get() && is_admin()>
+            <staff::EmergencyPanel lang=lang emergency=emergency on_change=refresh_gate close=move || set_show_emergency.set(false) />
+        </Show>
+        {move || match screen.get() {
+            GateScreen::Desk => ().into_any(),
+            GateScreen::FirstStart { cancel } => view! {
+                <staff::FirstStartScreen lang=lang on_done=signed_in_done cancel=cancel.then_some(back_to_trainee) />
+            }.into_any(),
+            GateScreen::SignIn { locked, cancel } => view! {
+                <staff::SignInScreen lang=lang locked=locked on_done=signed_in_done cancel=cancel.then_some(back_to_trainee) />
+            }.into_any(),
+        }}
         <Show when=move || show_batch.get()>
             <batch::BatchPanel lang=lang close=move || { set_show_batch.set(false); refresh_today() } />
         </Show>
@@ -189,6 +297,43 @@ fn App() -> impl IntoView {
                 <TodayList lang=lang today=today />
             </div>
         </main>
+    }
+}
+
+/// Which staff screen covers the desk.
+#[derive(Debug, Clone, PartialEq)]
+enum GateScreen {
+    Desk,
+    /// The first administrator; `cancel` in training mode (back to the trainee).
+    FirstStart { cancel: bool },
+    SignIn { locked: Option<String>, cancel: bool },
+}
+
+/// Outside training mode: first start until an administrator exists, then
+/// sign-in until someone is signed in (a locked session included). In
+/// training mode the trainee works without either; a locked account, or
+/// staff asking for "another account", get the sign-in screen (first start
+/// when there is no administrator yet), with a way back to the trainee.
+fn gate_screen(gate: Option<&staff::StaffGate>, want_sign_in: bool) -> GateScreen {
+    let Some(g) = gate.filter(|g| !g.connecting) else { return GateScreen::Desk };
+    if !g.training {
+        if g.needs_first_setup {
+            GateScreen::FirstStart { cancel: false }
+        } else if g.signed_in.is_none() {
+            GateScreen::SignIn { locked: g.locked.clone(), cancel: false }
+        } else {
+            GateScreen::Desk
+        }
+    } else if g.locked.is_some() {
+        GateScreen::SignIn { locked: g.locked.clone(), cancel: true }
+    } else if want_sign_in && g.signed_in.as_ref().is_none_or(|s| s.trainee) {
+        if g.needs_first_setup {
+            GateScreen::FirstStart { cancel: true }
+        } else {
+            GateScreen::SignIn { locked: None, cancel: true }
+        }
+    } else {
+        GateScreen::Desk
     }
 }
 

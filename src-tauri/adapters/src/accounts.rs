@@ -289,14 +289,22 @@ pub fn create_account(
     get(conn, new.staff_id.trim())
 }
 
-fn validate_and_hash(new: &NewAccount) -> Result<String, AccountError> {
-    let id = new.staff_id.trim();
+/// The staff id rule: not empty, at most [`MAX_STAFF_ID_CHARS`] characters,
+/// no spaces inside (surrounding spaces are trimmed).
+pub fn check_staff_id(staff_id: &str) -> Result<(), AccountError> {
+    let id = staff_id.trim();
     if id.is_empty()
         || id.chars().count() > MAX_STAFF_ID_CHARS
         || id.chars().any(char::is_whitespace)
     {
         return Err(AccountError::InvalidStaffId);
     }
+    Ok(())
+}
+
+fn validate_and_hash(new: &NewAccount) -> Result<String, AccountError> {
+    let id = new.staff_id.trim();
+    check_staff_id(id)?;
     if new.display_name.trim().is_empty() {
         return Err(AccountError::MissingDisplayName);
     }

@@ -884,12 +884,46 @@ pub struct AuditFilter {
     pub staff_id: Option<String>,
     pub action: Option<AuditAction>,
     pub patient_key: Option<String>,
+    /// The outcome, or its beginning: `refused` matches
+    /// `refused:medication:no_consent` (outcomes are `kind:detail…`).
+    #[serde(default)]
+    pub outcome: Option<String>,
 }
 
 /// The entries matching `filter`, in seq order. Does not verify the chain:
 /// call [`verify`] to know whether what is shown can be trusted.
 pub fn query(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEntry>, AuditError> {
-    let mut sql = format!("SELECT {COLUMNS} FROM audit_log WHERE 1 = 1");
+    let (sql, args) = filtered_sql(filter, "*");
+    let mut stmt = conn.prepare(&format!("{sql} ORDER BY seq"))?;
+    let raws = stmt
+        .query_map(rusqlite::params_from_iter(args.iter()), row_to_raw)?
+        .collect::<Result<Vec<_>, _>>()?;
+    raws.into_iter().map(RawEntry::into_entry).collect()
+}
+
+/// One page for a viewer: the newest `limit` entries matching `filter`,
+/// **newest first**, and how many match in all.
+pub fn query_newest(
+    conn: &Connection,
+    filter: &AuditFilter,
+    limit: usize,
+) -> Result<(Vec<AuditEntry>, u64), AuditError> {
+    let (count_sql, args) = filtered_sql(filter, "COUNT(*)");
+    let total: i64 = conn.query_row(&count_sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+    let (sql, args) = filtered_sql(filter, "*");
+    let mut stmt = conn.prepare(&format!("{sql} ORDER BY seq DESC LIMIT {limit}"))?;
+    let raws = stmt
+        .query_map(rusqlite::params_from_iter(args.iter()), row_to_raw)?
+        .collect::<Result<Vec<_>, _>>()?;
+    let entries = raws.into_iter().map(RawEntry::into_entry).collect::<Result<_, _>>()?;
+    Ok((entries, total.max(0) as u64))
+}
+
+/// `SELECT <what> FROM audit_log WHERE …` for `filter` (`*` = the columns),
+/// and its arguments.
+fn filtered_sql(filter: &AuditFilter, what: &str) -> (String, Vec<String>) {
+    let what = if what == "*" { COLUMNS } else { what };
+    let mut sql = format!("SELECT {what} FROM audit_log WHERE 1 = 1");
     let mut args: Vec<String> = Vec::new();
     let mut add = |cond: &str, value: String, sql: &mut String| {
         args.push(value);
@@ -910,12 +944,13 @@ pub fn query(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEntry>,
     if let Some(p) = &filter.patient_key {
         add("patient_key =", p.clone(), &mut sql);
     }
-    sql.push_str(" ORDER BY seq");
-    let mut stmt = conn.prepare(&sql)?;
-    let raws = stmt
-        .query_map(rusqlite::params_from_iter(args.iter()), row_to_raw)?
-        .collect::<Result<Vec<_>, _>>()?;
-    raws.into_iter().map(RawEntry::into_entry).collect()
+    if let Some(o) = &filter.outcome {
+        // The outcome itself, or a `kind:` outcome of that kind.
+        args.push(o.clone());
+        let n = args.len();
+        sql.push_str(&format!(" AND (outcome = ?{n} OR substr(outcome, 1, length(?{n}) + 1) = ?{n} || ':')"));
+    }
+    (sql, args)
 }
 
 /// The CSV header row of [`export_csv`].

@@ -606,6 +606,12 @@ impl Store {
         crate::audit::verify(&self.conn)
     }
 
+    /// The newest `limit` audit entries matching `filter`, newest first, and
+    /// how many match in all.
+    pub fn audit_query_newest(&self, filter: &crate::audit::AuditFilter, limit: usize) -> Result<(Vec<crate::audit::AuditEntry>, u64), crate::audit::AuditError> {
+        crate::audit::query_newest(&self.conn, filter, limit)
+    }
+
     /// Reads audit entries.
     pub fn audit_query(&self, filter: &crate::audit::AuditFilter) -> Result<Vec<crate::audit::AuditEntry>, crate::audit::AuditError> {
         crate::audit::query(&self.conn, filter)

@@ -696,6 +696,47 @@ fn query_filters() {
 }
 
 #[test]
+fn the_result_filter_takes_an_outcome_or_its_kind() {
+    let (_dir, _path, conn) = db();
+    for (i, outcome) in ["refused:medication:no_consent", "refused", "refused_online", "ok", "allowed:medication"]
+        .iter()
+        .enumerate()
+    {
+        let mut e = entry(i as i64 + 1);
+        e.outcome = outcome.to_string();
+        audit::append(&conn, &e).unwrap();
+    }
+    let outcomes = |o: &str| -> Vec<String> {
+        audit::query(&conn, &AuditFilter { outcome: Some(o.into()), ..Default::default() })
+            .unwrap()
+            .into_iter()
+            .map(|e| e.outcome)
+            .collect()
+    };
+    // The kind matches `kind:…`, but not another outcome that merely starts alike.
+    assert_eq!(outcomes("refused"), ["refused:medication:no_consent", "refused"]);
+    assert_eq!(outcomes("refused:medication:no_consent"), ["refused:medication:no_consent"]);
+    assert_eq!(outcomes("allowed"), ["allowed:medication"]);
+    assert_eq!(outcomes("ok"), ["ok"]);
+    assert!(outcomes("o").is_empty());
+    // `%` and `_` are not wildcards.
+    assert!(outcomes("%").is_empty() && outcomes("refused_%").is_empty());
+}
+
+#[test]
+fn query_newest_pages_newest_first_with_the_total() {
+    let (_dir, _path, conn) = db();
+    fill(&conn, &Seal::Sha256, 40);
+    let (page, total) = audit::query_newest(&conn, &AuditFilter::default(), 5).unwrap();
+    assert_eq!(total, 40);
+    assert_eq!(page.iter().map(|e| e.seq).collect::<Vec<_>>(), [40, 39, 38, 37, 36]);
+    let by_staff = AuditFilter { staff_id: Some("dr-sato".into()), ..Default::default() };
+    let (page, total) = audit::query_newest(&conn, &by_staff, 100).unwrap();
+    assert_eq!(total, 13);
+    assert_eq!(page.iter().map(|e| e.seq).collect::<Vec<_>>(), (1..=13).rev().map(|i| i * 3).collect::<Vec<i64>>());
+}
+
+#[test]
 fn unknown_actions_read_back_as_other() {
     let (_dir, _path, conn) = db();
     let mut e = entry(1);

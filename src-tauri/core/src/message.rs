@@ -37,10 +37,27 @@ pub struct ApiError {
     /// Per-field problems for the entry form (empty for other errors).
     #[serde(default)]
     pub fields: Vec<FieldMsg>,
+    /// Per-field problems of another form (staff accounts …), every one at
+    /// once; empty for other errors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub form: Vec<FormProblem>,
+}
+
+/// A problem with one field of a form other than the card form; `field` is
+/// the form's own name for it (`staff_id`, `password` …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormProblem {
+    pub field: String,
+    pub message: Msg,
 }
 
 impl ApiError {
     pub fn new(message: Msg) -> Self {
-        ApiError { message, fields: Vec::new() }
+        ApiError { message, fields: Vec::new(), form: Vec::new() }
+    }
+
+    /// `message` with every problem of a form.
+    pub fn form(message: Msg, problems: Vec<FormProblem>) -> Self {
+        ApiError { message, fields: Vec::new(), form: problems }
     }
 }

@@ -1,0 +1,261 @@
+//! The audit log for administrators (監査ログの閲覧): the entries newest
+//! first with filters (period, staff, kind of action, patient key, result),
+//! the chain's verification shown with them, and the CSV export.
+//!
+//! * Only an administrator views ([`Action::ViewAudit`]) or exports
+//!   ([`Action::ExportAudit`]); anyone else is refused here, in the backend,
+//!   with the reason (`staff-refused`, logged as `audit_view` / `audit_export`
+//!   `denied`). Viewing and exporting are themselves logged.
+//! * Every answer carries the chain's state ([`ChainState`]): intact, or
+//!   broken at entry N and how — verified on every request, so what the
+//!   administrator reads is never shown as trustworthy when it is not.
+//! * The filters are typed by a person: dates as `2026-11-20`, `20261120`,
+//!   `R8.11.20` (the core's `wareki::parse_date`), the period inclusive of
+//!   both days; a bad date or a period that ends before it starts is refused
+//!   with a message, nothing searched.
+//! * The window shows the newest [`PAGE`] entries and says how many match;
+//!   the CSV holds them all (`audit::export_csv`: UTF-8 with a BOM for
+//!   Excel, CRLF), written like the batch report: into the Downloads folder,
+//!   else the data folder, as `madoguchi-audit-YYYYMMDD-HHMMSS.csv`.
+//! * At start-up the chain is verified ([`Desk::audit_check_at_start`]); a
+//!   broken chain is logged once per break (an `audit_chain_broken` entry,
+//!   not repeated while the same break stands) and shown in the window.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use madoguchi_adapters::audit::{self, AuditAction, AuditEntry, AuditError, AuditFilter, NewAuditEntry};
+use madoguchi_core::message::{ApiError, FormProblem, Msg};
+use madoguchi_core::staff::Action;
+use serde::{Deserialize, Serialize};
+
+use crate::desk::Desk;
+
+/// How many entries the viewer shows at most (the newest); the CSV has all.
+pub const PAGE: usize = 500;
+
+/// The audit action of the start-up report of a broken chain.
+pub const CHAIN_BROKEN_ACTION: &str = "audit_chain_broken";
+
+/// The viewer's filters as typed; empty = any.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    /// First day of the period (inclusive).
+    #[serde(default)]
+    pub from: String,
+    /// Last day of the period (inclusive).
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub staff_id: String,
+    /// An action code (`disaster_lookup`, `medical_view` …).
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub patient_key: String,
+    /// A result (`ok`, `denied`, `found`, `refused` …): the outcome, or its
+    /// kind before the first `:`.
+    #[serde(default)]
+    pub outcome: String,
+}
+
+/// Whether the log can be trusted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ChainState {
+    /// Every entry verified.
+    Intact { entries: u64, last_seq: i64 },
+    /// Broken at `first_bad_seq`; `message` says where and how.
+    Broken { first_bad_seq: i64, kind: String, message: Msg },
+    /// The log could not be read to the end (`message` says why).
+    Unreadable { message: Msg },
+}
+
+impl ChainState {
+    fn of(result: Result<audit::VerifyReport, AuditError>) -> ChainState {
+        match result {
+            Ok(r) => ChainState::Intact { entries: r.entries, last_seq: r.last_seq },
+            Err(e @ AuditError::Broken(b)) => ChainState::Broken {
+                first_bad_seq: b.first_bad_seq,
+                kind: b.kind.code().to_string(),
+                message: e.message(),
+            },
+            Err(e) => ChainState::Unreadable { message: e.message() },
+        }
+    }
+
+    pub fn is_intact(&self) -> bool {
+        matches!(self, ChainState::Intact { .. })
+    }
+}
+
+/// One page of the viewer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub chain: ChainState,
+    /// Newest first, at most [`PAGE`].
+    pub entries: Vec<AuditEntry>,
+    /// How many entries match the filters.
+    pub total: u64,
+    /// The action codes to filter by.
+    pub actions: Vec<String>,
+}
+
+/// The CSV written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditExport {
+    pub path: String,
+    pub entries: usize,
+}
+
+fn date_problem(field: &str, input: &str) -> FormProblem {
+    FormProblem {
+        field: field.to_string(),
+        message: Msg::new("audit-filter-date-invalid").arg("input", input.trim()),
+    }
+}
+
+fn optional(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// The typed filters as the audit module's filter, or every problem at once.
+pub fn parse_query(q: &AuditQuery) -> Result<AuditFilter, ApiError> {
+    let mut problems = Vec::new();
+    let day = |s: &str, field: &str, problems: &mut Vec<FormProblem>| -> Option<NaiveDate> {
+        let t = s.trim();
+        if t.is_empty() {
+            return None;
+        }
+        match madoguchi_core::wareki::parse_date(t) {
+            Ok(d) => Some(d),
+            Err(_) => {
+                problems.push(date_problem(field, t));
+                None
+            }
+        }
+    };
+    let from = day(&q.from, "from", &mut problems);
+    let to = day(&q.to, "to", &mut problems);
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            problems.push(FormProblem { field: "to".into(), message: Msg::new("audit-filter-period-reversed") });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::form(Msg::new("audit-filter-invalid"), problems));
+    }
+    Ok(AuditFilter {
+        from: from.and_then(|d| d.and_hms_opt(0, 0, 0)),
+        to: to.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)),
+        staff_id: optional(&q.staff_id),
+        action: optional(&q.action).map(|a| AuditAction::from_code(&a)),
+        patient_key: optional(&q.patient_key).map(|k| madoguchi_core::digits::to_halfwidth(&k)),
+        outcome: optional(&q.outcome),
+    })
+}
+
+fn audit_err(e: AuditError) -> ApiError {
+    ApiError::new(e.message())
+}
+
+impl Desk {
+    /// The chain's state now (no role needed: it shows no one's data).
+    pub fn audit_chain(&self) -> ChainState {
+        ChainState::of(self.audit_verify())
+    }
+
+    /// The viewer's page for `query` (administrators only; logged).
+    pub fn audit_page(&self, query: &AuditQuery, now: NaiveDateTime) -> Result<AuditPage, ApiError> {
+        let session = self.authorize(Action::ViewAudit, Some(AuditAction::AuditView), now)?;
+        let filter = parse_query(query)?;
+        // Logged before reading, so the administrator's own view is in the page.
+        self.audit_entry(NewAuditEntry {
+            at: now,
+            staff_id: session.staff_id.clone(),
+            role: Some(session.role),
+            action: AuditAction::AuditView,
+            patient_key: filter.patient_key.clone(),
+            outcome: "ok".into(),
+            reason: None,
+            detail: serde_json::to_value(query).ok(),
+        });
+        let chain = self.audit_chain();
+        let (entries, total) = self
+            .store_handle()
+            .lock()
+            .unwrap()
+            .audit_query_newest(&filter, PAGE)
+            .map_err(audit_err)?;
+        Ok(AuditPage {
+            chain,
+            entries,
+            total,
+            actions: AuditAction::KNOWN.iter().map(|a| a.code().to_string()).collect(),
+        })
+    }
+
+    /// Writes the entries matching `query` as CSV into the Downloads folder
+    /// (else the data folder); administrators only; logged.
+    pub fn audit_export_csv(&self, query: &AuditQuery, now: NaiveDateTime) -> Result<AuditExport, ApiError> {
+        let dir = dirs::download_dir().filter(|d| d.is_dir()).unwrap_or(self.settings().data_dir);
+        self.audit_export_csv_to(query, &dir, now)
+    }
+
+    /// [`Desk::audit_export_csv`] into `dir`.
+    pub fn audit_export_csv_to(&self, query: &AuditQuery, dir: &Path, now: NaiveDateTime) -> Result<AuditExport, ApiError> {
+        let session = self.authorize(Action::ExportAudit, Some(AuditAction::AuditExport), now)?;
+        let filter = parse_query(query)?;
+        let entries = self.store_handle().lock().unwrap().audit_query(&filter).map_err(audit_err)?;
+        let path: PathBuf = dir.join(format!("madoguchi-audit-{}.csv", now.format("%Y%m%d-%H%M%S")));
+        std::fs::write(&path, audit::export_csv(&entries)).map_err(|e| {
+            ApiError::new(Msg::new("audit-export-failed").arg("path", path.display()).arg("detail", e))
+        })?;
+        self.audit_entry(NewAuditEntry {
+            at: now,
+            staff_id: session.staff_id.clone(),
+            role: Some(session.role),
+            action: AuditAction::AuditExport,
+            patient_key: filter.patient_key.clone(),
+            outcome: "ok".into(),
+            reason: None,
+            detail: Some(serde_json::json!({ "filter": query, "entries": entries.len(), "file": path.display().to_string() })),
+        });
+        Ok(AuditExport { path: path.display().to_string(), entries: entries.len() })
+    }
+
+    /// Verifies the chain at start-up. A broken chain is written to the
+    /// application log and, unless the same break was already reported, to
+    /// the audit log itself (`audit_chain_broken`, the break in `outcome`).
+    pub fn audit_check_at_start(&self, now: NaiveDateTime) -> ChainState {
+        let state = self.audit_chain();
+        if let ChainState::Broken { first_bad_seq, kind, .. } = &state {
+            let outcome = format!("broken:{first_bad_seq}:{kind}");
+            tracing::error!("the audit log does not verify: {outcome}");
+            let reported = self
+                .store_handle()
+                .lock()
+                .unwrap()
+                .audit_query(&AuditFilter {
+                    action: Some(AuditAction::Other(CHAIN_BROKEN_ACTION.into())),
+                    ..AuditFilter::default()
+                })
+                .map(|es| es.last().is_some_and(|e| e.outcome == outcome))
+                .unwrap_or(false);
+            if !reported {
+                self.audit_entry(NewAuditEntry {
+                    at: now,
+                    staff_id: "madoguchi".into(),
+                    role: None,
+                    action: AuditAction::Other(CHAIN_BROKEN_ACTION.into()),
+                    patient_key: None,
+                    outcome,
+                    reason: None,
+                    detail: None,
+                });
+            }
+        }
+        state
+    }
+}

@@ -1,0 +1,284 @@
+//! The audit viewer and the staff screens' backend: role checks (only an
+//! administrator reads or exports the audit log, and the refusal is logged),
+//! the account forms (every bad input answered, field by field), the filters
+//! and the CSV on a real audit file written by a desk talking to the real
+//! training service, and the local emergency (administrators only).
+
+mod common;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use madoguchi_adapters::audit::AuditAction;
+use madoguchi_app::audit_view::{AuditQuery, ChainState};
+use madoguchi_app::desk::Desk;
+use madoguchi_app::session::AccountForm;
+use madoguchi_app::settings::Settings;
+use madoguchi_core::staff::Role;
+use madoguchi_core::validation::CardInput;
+
+const PW: &str = "sakura-no-hana-2026";
+
+fn form(id: &str, name: &str, pw: &str, confirm: &str) -> AccountForm {
+    AccountForm { staff_id: id.into(), display_name: name.into(), password: pw.into(), confirm: confirm.into() }
+}
+
+fn problems(e: &madoguchi_core::message::ApiError) -> Vec<(String, String)> {
+    e.form.iter().map(|p| (p.field.clone(), p.message.id.clone())).collect()
+}
+
+fn at(day: u32, h: u32, m: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, day).unwrap().and_hms_opt(h, m, 0).unwrap()
+}
+
+/// A desk outside training mode (nothing listens on loopback's discard port).
+fn real_desk(data: &std::path::Path) -> std::sync::Arc<Desk> {
+    let settings = Settings {
+        data_dir: data.to_path_buf(),
+        service_url: Some("http://127.0.0.1:9".into()),
+        facility_code: "1312345678".into(),
+        timeout_secs: 1,
+        ..Settings::default()
+    };
+    let desk = Desk::open(settings).unwrap();
+    desk.connect();
+    assert!(!desk.status().training);
+    desk
+}
+
+#[test]
+fn first_start_answers_every_bad_input_then_signs_the_administrator_in() {
+    let data = tempfile::tempdir().unwrap();
+    let desk = real_desk(data.path());
+    let now = at(20, 8, 0);
+    let gate = desk.staff_gate(now).unwrap();
+    assert!(gate.needs_first_setup && gate.signed_in.is_none() && !gate.training && !gate.connecting);
+
+    // Everything wrong at once: each field says what.
+    let e = desk.first_start(&form("a b", " ", "short", "other"), now).unwrap_err();
+    assert_eq!(e.message.id, "staff-form-invalid");
+    assert_eq!(
+        problems(&e),
+        [
+            ("staff_id".into(), "staff-invalid-id".into()),
+            ("display_name".into(), "staff-missing-display-name".into()),
+            ("password".into(), "staff-password-too-short".into()),
+            ("confirm".into(), "staff-password-mismatch".into()),
+        ]
+    );
+    // Nothing typed at all.
+    let e = desk.first_start(&form("", "", "", ""), now).unwrap_err();
+    assert_eq!(
+        problems(&e),
+        [
+            ("staff_id".into(), "staff-invalid-id".into()),
+            ("display_name".into(), "staff-missing-display-name".into()),
+            ("password".into(), "staff-password-missing".into()),
+        ]
+    );
+    // The second typing missing, or different.
+    let e = desk.first_start(&form("admin", "管理 太郎", PW, ""), now).unwrap_err();
+    assert_eq!(problems(&e), [("confirm".into(), "staff-password-confirm-missing".into())]);
+    let e = desk.first_start(&form("admin", "管理 太郎", PW, "sakura-no-hana-2025"), now).unwrap_err();
+    assert_eq!(problems(&e), [("confirm".into(), "staff-password-mismatch".into())]);
+    // The password may not be the id.
+    let e = desk.first_start(&form("admin-tanaka", "管理 太郎", "admin-tanaka", "admin-tanaka"), now).unwrap_err();
+    assert_eq!(problems(&e), [("password".into(), "staff-password-same-as-id".into())]);
+    assert!(desk.needs_first_setup().unwrap(), "nothing was created");
+
+    let who = desk.first_start(&form(" admin ", "管理 太郎", PW, PW), now).unwrap();
+    assert_eq!((who.staff_id.as_str(), who.role), ("admin", Role::Administrator));
+    let gate = desk.staff_gate(now).unwrap();
+    assert!(!gate.needs_first_setup);
+    assert_eq!(gate.signed_in.unwrap().staff_id, "admin");
+    // Only once.
+    let e = desk.first_start(&form("admin2", "管理 次郎", PW, PW), now).unwrap_err();
+    assert_eq!(e.message.id, "staff-first-setup-done");
+
+    // The administrator adds staff; the same checks, and a taken id is said
+    // under the id.
+    let e = desk.add_staff(&form("uketsuke", "受付 花子", PW, "x"), Role::Receptionist, now).unwrap_err();
+    assert_eq!(problems(&e), [("confirm".into(), "staff-password-mismatch".into())]);
+    desk.add_staff(&form("uketsuke", "受付 花子", PW, PW), Role::Receptionist, now).unwrap();
+    let e = desk.add_staff(&form("uketsuke", "受付 次郎", PW, PW), Role::Receptionist, now).unwrap_err();
+    assert_eq!(problems(&e), [("staff_id".into(), "staff-account-exists".into())]);
+    let list = desk.staff_list(now).unwrap();
+    assert_eq!(
+        list.iter().map(|a| (a.staff_id.as_str(), a.role)).collect::<Vec<_>>(),
+        [("admin", Role::Administrator), ("uketsuke", Role::Receptionist)]
+    );
+
+    // Signed out: the sign-in screen (nobody signed in); a receptionist may
+    // neither list nor add staff.
+    desk.sign_out(now);
+    assert!(desk.staff_gate(now).unwrap().signed_in.is_none());
+    desk.sign_in("uketsuke", PW, now).unwrap();
+    assert_eq!(desk.staff_list(now).unwrap_err().message.id, "staff-refused");
+    assert_eq!(desk.add_staff(&form("x", "x", PW, PW), Role::Administrator, now).unwrap_err().message.id, "staff-refused");
+
+    // The idle lock: the sign-in screen comes back for the same person.
+    let later = now + chrono::Duration::minutes(11);
+    let gate = desk.staff_gate(later).unwrap();
+    assert!(gate.signed_in.is_none());
+    assert_eq!(gate.locked.as_deref(), Some("uketsuke"));
+    // Activity in the window keeps a session open.
+    desk.sign_in("uketsuke", PW, later).unwrap();
+    assert!(desk.staff_gate(later).unwrap().locked.is_none());
+    let busy = later + chrono::Duration::minutes(8);
+    assert!(desk.touch_session(busy).is_some());
+    assert!(desk.staff_gate(busy + chrono::Duration::minutes(8)).unwrap().signed_in.is_some());
+}
+
+#[test]
+fn only_an_administrator_reads_or_exports_the_audit_log() {
+    let data = tempfile::tempdir().unwrap();
+    let desk = real_desk(data.path());
+    let now = at(20, 9, 0);
+    desk.first_start(&form("admin", "管理 太郎", PW, PW), now).unwrap();
+    desk.add_staff(&form("uketsuke", "受付 花子", PW, PW), Role::Receptionist, now).unwrap();
+    desk.add_staff(&form("dr", "医師 一郎", PW, PW), Role::Qualified, now).unwrap();
+    desk.sign_out(now);
+
+    // Nobody signed in.
+    let e = desk.audit_page(&AuditQuery::default(), now).unwrap_err();
+    assert_eq!(e.message.id, "staff-refused-not-signed-in");
+
+    for (id, role) in [("uketsuke", "receptionist"), ("dr", "qualified")] {
+        desk.sign_in(id, PW, now).unwrap();
+        let e = desk.audit_page(&AuditQuery::default(), now).unwrap_err();
+        assert_eq!(e.message.id, "staff-refused");
+        assert!(e.message.args.contains(&("action".into(), "view_audit".into())), "{e:?}");
+        assert!(e.message.args.contains(&("role".into(), role.into())), "{e:?}");
+        let e = desk.audit_export_csv_to(&AuditQuery::default(), data.path(), now).unwrap_err();
+        assert_eq!(e.message.id, "staff-refused");
+        assert!(e.message.args.contains(&("action".into(), "export_audit".into())), "{e:?}");
+        // Nor may they declare the local emergency.
+        assert_eq!(desk.declare_local_emergency("回線断", now).unwrap_err().message.id, "staff-refused");
+        desk.sign_out(now);
+    }
+    assert!(!std::fs::read_dir(data.path()).unwrap().any(|f| f.unwrap().file_name().to_string_lossy().ends_with(".csv")), "no file for a refusal");
+
+    // The administrator sees the refusals, newest first, the chain intact.
+    desk.sign_in("admin", PW, now).unwrap();
+    let page = desk.audit_page(&AuditQuery { outcome: "denied".into(), ..AuditQuery::default() }, now).unwrap();
+    assert!(matches!(page.chain, ChainState::Intact { .. }), "{:?}", page.chain);
+    let denied: Vec<(&str, &str)> = page.entries.iter().map(|e| (e.staff_id.as_str(), e.action.code())).collect();
+    assert_eq!(
+        denied,
+        [
+            ("dr", "local_emergency"),
+            ("dr", "audit_export"),
+            ("dr", "audit_view"),
+            ("uketsuke", "local_emergency"),
+            ("uketsuke", "audit_export"),
+            ("uketsuke", "audit_view"),
+        ]
+    );
+    assert_eq!(page.total, 6);
+    // The administrator declares the local emergency with a reason, and ends it.
+    assert_eq!(desk.declare_local_emergency(" ", now).unwrap_err().message.id, "disaster-emergency-reason-missing");
+    let e = desk.declare_local_emergency("停電", now).unwrap();
+    assert_eq!((e.declared_by.as_str(), e.reason.as_deref()), ("admin", Some("停電")));
+    assert!(desk.local_emergency().unwrap().is_some());
+    assert!(desk.end_local_emergency(now).unwrap());
+    assert!(desk.local_emergency().unwrap().is_none());
+}
+
+#[test]
+fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
+    let service = common::TrainingService::start(1_000, 37);
+    let people: Vec<_> = service.sample(6).into_iter().filter(|p| p.expected_validity == "valid").take(2).collect();
+    assert_eq!(people.len(), 2, "two valid people in the sample");
+    let data = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        data_dir: data.path().to_path_buf(),
+        service_url: Some(service.url.clone()),
+        facility_code: "1312345678".into(),
+        timeout_secs: 2,
+        ..Settings::default()
+    };
+    let desk = Desk::open(settings).unwrap();
+    desk.connect();
+    assert!(desk.status().training, "the training service says so");
+    let card = |p: &common::Sample| CardInput {
+        insurer_number: p.insurer_number.clone(),
+        symbol: p.symbol.clone(),
+        number: p.number.clone(),
+        branch: p.branch.clone(),
+        birth_date: p.birth_date.clone(),
+    };
+    let key = |p: &common::Sample| format!("{}:{}:{}:{}", p.insurer_number, p.symbol, p.number, p.branch);
+
+    // Three days of work: the trainee checks patients; an administrator
+    // (an account, signed in from the top bar in training mode too) looks.
+    desk.first_start(&form("kanri", "管理 花子", PW, PW), at(18, 8, 0)).unwrap();
+    desk.sign_out(at(18, 8, 1));
+    assert_eq!(desk.signed_in(at(18, 8, 2)).unwrap().staff_id, "trainee", "back to the trainee");
+    desk.check(&card(&people[0]), at(18, 9, 0)).unwrap();
+    desk.check(&card(&people[1]), at(19, 9, 0)).unwrap();
+    desk.check(&card(&people[0]), at(20, 9, 0)).unwrap();
+    let wrong = desk.sign_in("kanri", "not-the-password", at(20, 9, 30)).unwrap_err();
+    assert_eq!(wrong.message.id, "staff-login-wrong");
+    desk.sign_in("kanri", PW, at(20, 10, 0)).unwrap();
+
+    let page = |q: AuditQuery| desk.audit_page(&q, at(20, 10, 5)).unwrap();
+    let all = page(AuditQuery::default());
+    assert!(matches!(all.chain, ChainState::Intact { .. }));
+    let seqs: Vec<i64> = all.entries.iter().map(|e| e.seq).collect();
+    let mut sorted = seqs.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(seqs, sorted, "newest first");
+    assert_eq!(all.entries[0].action, AuditAction::AuditView, "the view itself is logged first");
+    // The checks were logged in the trainee's name, with the patient.
+    let checks: Vec<_> = all.entries.iter().filter(|e| e.action == AuditAction::EligibilityCheck).collect();
+    assert_eq!(checks.len(), 3);
+    assert!(checks.iter().all(|e| e.staff_id == "trainee" && e.role == Some(Role::Qualified)), "{checks:?}");
+
+    // Patient key.
+    let p0 = page(AuditQuery { patient_key: key(&people[0]), action: "eligibility_check".into(), ..AuditQuery::default() });
+    assert_eq!(p0.entries.iter().map(|e| e.at).collect::<Vec<_>>(), [at(20, 9, 0), at(18, 9, 0)]);
+    // Period: both days inclusive.
+    let day19 = page(AuditQuery { from: "2026-11-19".into(), to: "R8.11.19".into(), action: "eligibility_check".into(), ..AuditQuery::default() });
+    assert_eq!(day19.entries.len(), 1);
+    assert_eq!(day19.entries[0].patient_key.as_deref(), Some(key(&people[1]).as_str()));
+    let from19 = page(AuditQuery { from: "20261119".into(), action: "eligibility_check".into(), ..AuditQuery::default() });
+    assert_eq!(from19.total, 2);
+    // Staff and result.
+    let failed = page(AuditQuery { staff_id: "kanri".into(), outcome: "staff-login-wrong".into(), ..AuditQuery::default() });
+    assert_eq!(failed.entries.len(), 1);
+    assert_eq!(failed.entries[0].action, AuditAction::LoginFailed);
+    let valid = page(AuditQuery { outcome: "1".into(), ..AuditQuery::default() });
+    assert_eq!(valid.total, 3, "a check's result is its validity code (1 = 有効)");
+    let nobody = page(AuditQuery { staff_id: "trainee".into(), action: "login_failed".into(), ..AuditQuery::default() });
+    assert!(nobody.entries.is_empty() && nobody.total == 0);
+
+    // Bad filters: every problem said, nothing searched.
+    let e = desk.audit_page(&AuditQuery { from: "11/40".into(), to: "2026-11-18".into(), ..AuditQuery::default() }, at(20, 10, 6)).unwrap_err();
+    assert_eq!(problems(&e), [("from".into(), "audit-filter-date-invalid".into())]);
+    let e = desk.audit_page(&AuditQuery { from: "2026-11-20".into(), to: "2026-11-18".into(), ..AuditQuery::default() }, at(20, 10, 6)).unwrap_err();
+    assert_eq!(problems(&e), [("to".into(), "audit-filter-period-reversed".into())]);
+
+    // The CSV of one patient: BOM, header, CRLF, the entries in order, and
+    // the export itself logged.
+    let x = desk
+        .audit_export_csv_to(&AuditQuery { patient_key: key(&people[0]), ..AuditQuery::default() }, data.path(), at(20, 10, 7))
+        .unwrap();
+    assert_eq!(x.entries, 3, "two checks and the filtered view");
+    assert!(x.path.ends_with("madoguchi-audit-20261120-100700.csv"), "{}", x.path);
+    let bytes = std::fs::read(&x.path).unwrap();
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 with a BOM, for Excel");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines[0], "seq,at,staff_id,role,action,patient_key,outcome,reason,detail,prev_hash,hash");
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(lines[1].contains(",2026-11-18T09:00:00.000000000,trainee,qualified,eligibility_check,") && lines[1].contains(&key(&people[0])), "{}", lines[1]);
+    assert!(lines[2].contains(",2026-11-20T09:00:00.000000000,trainee,qualified,eligibility_check,"), "{}", lines[2]);
+    assert!(lines[3].contains(",kanri,administrator,audit_view,"), "{}", lines[3]);
+    let exports = page(AuditQuery { action: "audit_export".into(), ..AuditQuery::default() });
+    assert_eq!(exports.entries.len(), 1);
+    assert_eq!(exports.entries[0].staff_id, "kanri");
+
+    // Signing out returns the training desk to the trainee, who may not look.
+    desk.sign_out(at(20, 10, 8));
+    let e = desk.audit_page(&AuditQuery::default(), at(20, 10, 9)).unwrap_err();
+    assert_eq!(e.message.id, "staff-refused");
+    assert!(e.message.args.contains(&("role".into(), "qualified".into())));
+}

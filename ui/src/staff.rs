@@ -1,0 +1,448 @@
+//! Who is at the desk, in the window: the first-start screen (the first
+//! administrator), the sign-in screen (also after the idle lock, drawn over
+//! the desk so nothing on screen is lost), the signed-in badge with sign-out
+//! or "another account" (training mode), the administrator's staff screen
+//! and the local emergency. Every check is the backend's
+//! (`src-tauri/src/session.rs`, `disaster.rs`); the window shows the answers,
+//! field by field.
+
+use leptos::ev::KeyboardEvent;
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use madoguchi_core::message::{ApiError, Msg};
+use madoguchi_i18n::Lang;
+use serde::{Deserialize, Serialize};
+
+use crate::format::*;
+use crate::tauri;
+
+/// Mirrors `session::SignedIn`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SignedIn {
+    pub staff_id: String,
+    pub display_name: String,
+    pub role: String,
+    pub trainee: bool,
+}
+
+/// Mirrors `session::StaffGate`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct StaffGate {
+    pub connecting: bool,
+    pub training: bool,
+    pub needs_first_setup: bool,
+    pub signed_in: Option<SignedIn>,
+    pub locked: Option<String>,
+}
+
+impl StaffGate {
+    pub fn is_admin(&self) -> bool {
+        self.signed_in.as_ref().is_some_and(|s| s.role == "administrator")
+    }
+}
+
+/// Mirrors `disaster::LocalEmergency`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct LocalEmergency {
+    pub declared_at: chrono::NaiveDateTime,
+    pub declared_by: String,
+    pub reason: Option<String>,
+}
+
+/// Mirrors `session::AccountForm`.
+#[derive(Debug, Clone, Default, Serialize)]
+struct AccountForm {
+    staff_id: String,
+    display_name: String,
+    password: String,
+    confirm: String,
+}
+
+/// Mirrors `session::StaffListEntry`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct StaffListEntry {
+    staff_id: String,
+    display_name: String,
+    role: String,
+    disabled: bool,
+}
+
+#[derive(Serialize)]
+struct FormArgs<'a> {
+    form: &'a AccountForm,
+}
+
+#[derive(Serialize)]
+struct AddArgs<'a> {
+    form: &'a AccountForm,
+    role: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignInArgs {
+    staff_id: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+struct ReasonArgs {
+    reason: String,
+}
+
+/// The message of a form's field, from the backend's answer.
+fn field_problem(error: Option<ApiError>, field: &str) -> Option<Msg> {
+    error.and_then(|e| e.form.into_iter().find(|p| p.field == field).map(|p| p.message))
+}
+
+/// Asks the backend what to show (first start, sign-in, desk).
+pub async fn fetch_gate() -> Option<StaffGate> {
+    tauri::invoke::<StaffGate>("staff_gate", &()).await.ok()
+}
+
+/// The local emergency in force, if any.
+pub async fn fetch_emergency() -> Option<LocalEmergency> {
+    tauri::invoke::<Option<LocalEmergency>>("local_emergency", &()).await.ok().flatten()
+}
+
+/// Who is signed in, for the top bar: the name (name and role on hover).
+#[component]
+pub fn SignedInBadge(lang: ReadSignal<Lang>, gate: ReadSignal<Option<StaffGate>>) -> impl IntoView {
+    let who = move || gate.get().and_then(|g| g.signed_in);
+    let full = move || {
+        who().map(|s| {
+            let role = tr(lang.get(), &format!("staff-role-{}", s.role), &[]);
+            tr(lang.get(), "disaster-signed-in", &[("name", s.display_name.clone()), ("role", role)])
+        })
+    };
+    view! {
+        <span id="signed-in" class="service-status signed-in" title=full>
+            {move || who().map(|s| s.display_name)}
+        </span>
+    }
+}
+
+/// One labelled input of an account form, its problem under it.
+fn form_field(
+    lang: ReadSignal<Lang>,
+    error: ReadSignal<Option<ApiError>>,
+    id: &'static str,
+    field: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    node: NodeRef<html::Input>,
+) -> impl IntoView {
+    let problem = move || field_problem(error.get(), field);
+    view! {
+        <label class="field wide-row" class:invalid=move || problem().is_some()>
+            <span class="label">{move || tr(lang.get(), label, &[])}</span>
+            <input id=id node_ref=node type=kind autocomplete="off" spellcheck="false" />
+            <span id=format!("{id}-problem") class="problem" role="alert">{move || problem().map(|m| say(lang.get(), &m))}</span>
+        </label>
+    }
+}
+
+fn value(r: NodeRef<html::Input>) -> String {
+    r.get().map(|e| e.value()).unwrap_or_default()
+}
+
+/// First start: the first administrator (name, id, password twice). Outside
+/// training mode this screen is all there is until it is done.
+#[component]
+pub fn FirstStartScreen(
+    lang: ReadSignal<Lang>,
+    on_done: impl Fn() + Copy + 'static,
+    /// Training mode: back to the trainee.
+    cancel: Option<Callback<()>>,
+) -> impl IntoView {
+    let (error, set_error) = signal(None::<ApiError>);
+    let (busy, set_busy) = signal(false);
+    let name = NodeRef::<html::Input>::new();
+    let id = NodeRef::<html::Input>::new();
+    let pw = NodeRef::<html::Input>::new();
+    let confirm = NodeRef::<html::Input>::new();
+    let submit = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        let form = AccountForm { staff_id: value(id), display_name: value(name), password: value(pw), confirm: value(confirm) };
+        set_busy.set(true);
+        spawn_local(async move {
+            match tauri::invoke::<SignedIn>("first_start", &FormArgs { form: &form }).await {
+                Ok(_) => {
+                    set_error.set(None);
+                    on_done();
+                }
+                Err(e) => set_error.set(Some(e)),
+            }
+            set_busy.set(false);
+        });
+    };
+    view! {
+        <div class="overlay gate">
+            <form id="first-start" class="dialog" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                <h2>{move || tr(lang.get(), "staff-first-start-heading", &[])}</h2>
+                <p class="hint">{move || tr(lang.get(), "staff-first-start-explain", &[])}</p>
+                {form_field(lang, error, "first-name", "display_name", "staff-field-display-name", "text", name)}
+                {form_field(lang, error, "first-id", "staff_id", "staff-field-id", "text", id)}
+                {form_field(lang, error, "first-password", "password", "staff-field-password", "password", pw)}
+                {form_field(lang, error, "first-confirm", "confirm", "staff-field-confirm", "password", confirm)}
+                <div id="first-start-message" class="message error" role="alert">
+                    {move || error.get().filter(|e| e.form.is_empty()).map(|e| say(lang.get(), &e.message))}
+                </div>
+                <div class="actions">
+                    <button id="first-start-submit" type="submit" class="primary" disabled=move || busy.get()>
+                        {move || tr(lang.get(), "staff-first-start-submit", &[])}
+                    </button>
+                    {cancel.map(|c| view! {
+                        <button id="sign-in-cancel" type="button" on:click=move |_| c.run(())>{move || tr(lang.get(), "staff-back-to-trainee", &[])}</button>
+                    })}
+                </div>
+            </form>
+        </div>
+    }
+}
+
+/// The sign-in screen, over the desk (what was on screen stays underneath).
+#[component]
+pub fn SignInScreen(
+    lang: ReadSignal<Lang>,
+    /// The staff id of a session that locked for inactivity.
+    locked: Option<String>,
+    on_done: impl Fn() + Copy + 'static,
+    /// Training mode: back to the trainee.
+    cancel: Option<Callback<()>>,
+) -> impl IntoView {
+    let (error, set_error) = signal(None::<ApiError>);
+    let (busy, set_busy) = signal(false);
+    let id = NodeRef::<html::Input>::new();
+    let pw = NodeRef::<html::Input>::new();
+    let was_locked = locked.is_some();
+    let submit = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        let args = SignInArgs { staff_id: value(id), password: value(pw) };
+        set_busy.set(true);
+        spawn_local(async move {
+            match tauri::invoke::<SignedIn>("sign_in", &args).await {
+                Ok(_) => {
+                    set_error.set(None);
+                    on_done();
+                }
+                Err(e) => {
+                    set_error.set(Some(e));
+                    if let Some(el) = pw.get() {
+                        el.set_value("");
+                        let _ = el.focus();
+                    }
+                }
+            }
+            set_busy.set(false);
+        });
+    };
+    // The cursor where the person types first.
+    request_animation_frame(move || {
+        let target = if was_locked { pw } else { id };
+        if let Some(el) = target.get_untracked() {
+            let _ = el.focus();
+        }
+    });
+    view! {
+        <div class="overlay gate">
+            <form id="sign-in" class="dialog" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                <h2>{move || tr(lang.get(), "staff-sign-in-heading", &[])}</h2>
+                {was_locked.then(|| view! { <p id="sign-in-locked" class="message warning">{move || tr(lang.get(), "staff-refused-locked", &[])}</p> })}
+                <label class="field wide-row">
+                    <span class="label">{move || tr(lang.get(), "staff-field-id", &[])}</span>
+                    <input id="sign-in-id" node_ref=id type="text" autocomplete="username" spellcheck="false" value=locked.clone().unwrap_or_default() />
+                </label>
+                <label class="field wide-row">
+                    <span class="label">{move || tr(lang.get(), "staff-field-password", &[])}</span>
+                    <input id="sign-in-password" node_ref=pw type="password" autocomplete="current-password" />
+                </label>
+                <div id="sign-in-message" class="message error" role="alert">{move || error.get().map(|e| say(lang.get(), &e.message))}</div>
+                <div class="actions">
+                    <button id="sign-in-submit" type="submit" class="primary" disabled=move || busy.get()>{move || tr(lang.get(), "staff-sign-in", &[])}</button>
+                    {cancel.map(|c| view! {
+                        <button id="sign-in-cancel" type="button" on:click=move |_| c.run(())>{move || tr(lang.get(), "staff-back-to-trainee", &[])}</button>
+                    })}
+                </div>
+            </form>
+        </div>
+    }
+}
+
+/// The administrator's staff screen: the accounts, and a form to add one.
+#[component]
+pub fn StaffPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> impl IntoView {
+    let (list, set_list) = signal(Vec::<StaffListEntry>::new());
+    let (error, set_error) = signal(None::<ApiError>);
+    let (added, set_added) = signal(None::<String>);
+    let name = NodeRef::<html::Input>::new();
+    let id = NodeRef::<html::Input>::new();
+    let pw = NodeRef::<html::Input>::new();
+    let confirm = NodeRef::<html::Input>::new();
+    let role = NodeRef::<html::Select>::new();
+    let reload = move || {
+        spawn_local(async move {
+            match tauri::invoke::<Vec<StaffListEntry>>("staff_list", &()).await {
+                Ok(l) => set_list.set(l),
+                Err(e) => set_error.set(Some(e)),
+            }
+        })
+    };
+    reload();
+    let submit = move || {
+        let form = AccountForm { staff_id: value(id), display_name: value(name), password: value(pw), confirm: value(confirm) };
+        let r = role.get().map(|e| e.value()).unwrap_or_default();
+        set_added.set(None);
+        spawn_local(async move {
+            match tauri::invoke::<StaffListEntry>("add_staff", &AddArgs { form: &form, role: &r }).await {
+                Ok(a) => {
+                    set_error.set(None);
+                    set_added.set(Some(a.staff_id));
+                    for n in [name, id, pw, confirm] {
+                        if let Some(el) = n.get() {
+                            el.set_value("");
+                        }
+                    }
+                    reload();
+                }
+                Err(e) => set_error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <div class="overlay" on:keydown=move |ev: KeyboardEvent| if ev.key() == "Escape" { close() }>
+            <section id="staff-panel" class="panel wide-panel">
+                <h2>{move || tr(lang.get(), "staff-panel-heading", &[])}</h2>
+                <table id="staff-list">
+                    <thead><tr>
+                        <th>{move || tr(lang.get(), "staff-field-id", &[])}</th>
+                        <th>{move || tr(lang.get(), "staff-field-display-name", &[])}</th>
+                        <th>{move || tr(lang.get(), "staff-field-role", &[])}</th>
+                        <th></th>
+                    </tr></thead>
+                    <tbody>
+                        {move || list.get().into_iter().map(|a| {
+                            let role = a.role.clone();
+                            view! {
+                                <tr>
+                                    <td>{a.staff_id.clone()}</td>
+                                    <td>{a.display_name.clone()}</td>
+                                    <td>{move || tr(lang.get(), &format!("staff-role-{role}"), &[])}</td>
+                                    <td>{move || a.disabled.then(|| tr(lang.get(), "staff-disabled", &[]))}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <h3>{move || tr(lang.get(), "staff-add-heading", &[])}</h3>
+                <form id="staff-add" class="staff-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                    {form_field(lang, error, "staff-name", "display_name", "staff-field-display-name", "text", name)}
+                    {form_field(lang, error, "staff-id", "staff_id", "staff-field-id", "text", id)}
+                    <label class="field wide-row">
+                        <span class="label">{move || tr(lang.get(), "staff-field-role", &[])}</span>
+                        <select id="staff-role" node_ref=role>
+                            <option value="receptionist">{move || tr(lang.get(), "staff-role-receptionist", &[])}</option>
+                            <option value="qualified">{move || tr(lang.get(), "staff-role-qualified", &[])}</option>
+                            <option value="administrator">{move || tr(lang.get(), "staff-role-administrator", &[])}</option>
+                        </select>
+                    </label>
+                    {form_field(lang, error, "staff-password", "password", "staff-field-password", "password", pw)}
+                    {form_field(lang, error, "staff-confirm", "confirm", "staff-field-confirm", "password", confirm)}
+                    <div id="staff-message" class="message" class:error=move || error.get().is_some() role="alert">
+                        {move || match (error.get(), added.get()) {
+                            (Some(e), _) => say(lang.get(), &e.message),
+                            (None, Some(id)) => tr(lang.get(), "staff-added", &[("staff", id)]),
+                            _ => String::new(),
+                        }}
+                    </div>
+                    <div class="actions">
+                        <button id="staff-add-submit" type="submit" class="primary">{move || tr(lang.get(), "staff-add-submit", &[])}</button>
+                        <button id="staff-close" type="button" on:click=move |_| close()>{move || tr(lang.get(), "disaster-close", &[])}</button>
+                    </div>
+                </form>
+            </section>
+        </div>
+    }
+}
+
+/// The local emergency for administrators: declare with a reason, or end it.
+#[component]
+pub fn EmergencyPanel(
+    lang: ReadSignal<Lang>,
+    emergency: ReadSignal<Option<LocalEmergency>>,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+    close: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (error, set_error) = signal(None::<ApiError>);
+    let reason = NodeRef::<html::Input>::new();
+    let declare = move || {
+        let r = value(reason);
+        spawn_local(async move {
+            match tauri::invoke::<LocalEmergency>("declare_local_emergency", &ReasonArgs { reason: r }).await {
+                Ok(_) => {
+                    set_error.set(None);
+                    on_change();
+                }
+                Err(e) => set_error.set(Some(e)),
+            }
+        });
+    };
+    let end = move |_| {
+        spawn_local(async move {
+            match tauri::invoke::<bool>("end_local_emergency", &()).await {
+                Ok(_) => {
+                    set_error.set(None);
+                    on_change();
+                }
+                Err(e) => set_error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <div class="overlay" on:keydown=move |ev: KeyboardEvent| if ev.key() == "Escape" { close() }>
+            <form id="emergency-panel" class="dialog" on:submit=move |ev| { ev.prevent_default(); declare(); }>
+                <h2>{move || tr(lang.get(), "emergency-heading", &[])}</h2>
+                <p class="hint">{move || tr(lang.get(), "emergency-explain", &[])}</p>
+                {move || match emergency.get() {
+                    Some(e) => view! {
+                        <p id="emergency-state" class="message warning">{emergency_text(lang.get(), &e)}</p>
+                        <div class="actions">
+                            <button id="emergency-end" type="button" class="primary" on:click=end>{move || tr(lang.get(), "emergency-end", &[])}</button>
+                            <button id="emergency-close" type="button" on:click=move |_| close()>{move || tr(lang.get(), "disaster-close", &[])}</button>
+                        </div>
+                    }.into_any(),
+                    None => view! {
+                        <p id="emergency-state">{move || tr(lang.get(), "disaster-emergency-none", &[])}</p>
+                        <label class="field wide-row">
+                            <span class="label">{move || tr(lang.get(), "emergency-reason", &[])}</span>
+                            <input id="emergency-reason" node_ref=reason type="text" autocomplete="off" />
+                        </label>
+                        <div class="actions">
+                            <button id="emergency-declare" type="submit" class="primary danger">{move || tr(lang.get(), "emergency-declare", &[])}</button>
+                            <button id="emergency-close" type="button" on:click=move |_| close()>{move || tr(lang.get(), "disaster-close", &[])}</button>
+                        </div>
+                    }.into_any(),
+                }}
+                <div id="emergency-message" class="message error" role="alert">{move || error.get().map(|e| say(lang.get(), &e.message))}</div>
+            </form>
+        </div>
+    }
+}
+
+/// "Local emergency in force since …, declared by …: reason".
+pub fn emergency_text(lang: Lang, e: &LocalEmergency) -> String {
+    tr(
+        lang,
+        "emergency-in-force",
+        &[
+            ("at", e.declared_at.format("%Y-%m-%d %H:%M").to_string()),
+            ("staff", e.declared_by.clone()),
+            ("reason", e.reason.clone().unwrap_or_default()),
+        ],
+    )
+}
