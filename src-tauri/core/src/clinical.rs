@@ -387,7 +387,7 @@ pub struct Procedure {
     pub kind: ProcedureKind,
     pub name: String,
     pub code: Option<String>,
-    /// 回数 with its unit when given (`13回`, `1`)
+    /// 回数, with the unit when there is no quantity (`13回`, `1`)
     pub times: Option<String>,
     pub quantity: Option<String>,
 }
@@ -462,12 +462,14 @@ fn group(p: Permitted, patient: MedicalPatientHeader, error: Option<ProcessingEr
                 month.days.push(*d);
             }
         }
-        let times = match (&l.times, &l.unit) {
-            (Some(t), Some(u)) => Some(format!("{t}{u}")),
-            (Some(t), None) => Some(t.clone()),
-            _ => None,
+        // The unit belongs to the quantity when there is one (400 mL, 180 分),
+        // else to the count (13 回).
+        let (times, quantity) = match (l.times, l.quantity, &l.unit) {
+            (t, Some(q), Some(u)) => (t, Some(format!("{q}{u}"))),
+            (Some(t), None, Some(u)) => (Some(format!("{t}{u}")), None),
+            (t, q, _) => (t, q),
         };
-        let procedure = Procedure { kind: l.kind, name: l.name, code: l.code, times, quantity: l.quantity };
+        let procedure = Procedure { kind: l.kind, name: l.name, code: l.code, times, quantity };
         // Two sources reporting the same entry: once.
         if !month.procedures.contains(&procedure) {
             month.procedures.push(procedure);

@@ -165,6 +165,9 @@ fn grouped_by_facility_then_month_newest_first() {
     // 回数 with its unit.
     let dialysis = h.procedures().find(|p| p.kind == Dialysis).unwrap();
     assert_eq!(dialysis.times.as_deref(), Some("13回"));
+    // With a quantity, the unit is the quantity's.
+    let transfusion = h.procedures().find(|p| p.kind == Transfusion).unwrap();
+    assert_eq!((transfusion.times.as_deref(), transfusion.quantity.as_deref()), (Some("1"), Some("400ｍＬ")));
     assert_eq!(h.visit_months(), 6);
 
     // The period filter: from 2025-01 on, the hospital is gone.
