@@ -105,8 +105,89 @@ fn a_typed_check_carries_no_consent() {
     let outcome = desk.check(&input, now).unwrap();
     for category in ConsentCategory::ALL {
         let e = desk.view_medical(outcome.check_id.unwrap(), category, now).unwrap_err();
-        assert!(e.message.id.starts_with("consent-refused") || e.message.id == "medical-not-yet", "{category:?}: {e:?}");
+        assert!(e.message.id.starts_with("consent-refused"), "{category:?}: {e:?}");
     }
     assert_eq!(medical_requests_written(data.path()), 0);
+    desk.shutdown();
+}
+
+/// A person of the training population whose synthetic clinical history
+/// holds an operation (decided by the same generator the terminal answers
+/// from), tapped with `consents`. Returns the check and the person key.
+fn tap_someone_with_an_operation(desk: &Desk, dir: &std::path::Path, consents: &[ConsentCategory]) -> (i64, String) {
+    let db = dir.join("training-population.sqlite");
+    let now = chrono::Local::now().naive_local();
+    let people = madoguchi_training::sample(&db, 200).unwrap();
+    let p = people
+        .into_iter()
+        .filter(|p| p.expected_validity == madoguchi_core::codes::Validity::Valid)
+        .find(|p| {
+            let key = format!("{}:{}:{}:{}", p.insurer_number, p.symbol, p.number, p.branch);
+            madoguchi_training::clinical::clinical_months(&key, p.birth_date, 0, now.date())
+                .iter()
+                .flat_map(|m| &m.clinical)
+                .any(|e| e.category.as_deref() == Some("50"))
+        })
+        .expect("someone among 200 had an operation");
+    let key = format!("{}:{}:{}:{}", p.insurer_number, p.symbol, p.number, p.branch);
+    let before = desk.checks_on(now.date()).unwrap().len();
+    let population = madoguchi_training::Population::open(&db).unwrap();
+    madoguchi_training::terminal::tap(&dir.join("training-oqs"), &population, Some(&key), consents, now).unwrap();
+    let started = Instant::now();
+    loop {
+        let list = desk.checks_on(now.date()).unwrap();
+        if list.len() > before {
+            return (list[0].id, key);
+        }
+        assert!(started.elapsed() < Duration::from_secs(5), "the tap never arrived");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn clinical_history_without_consent_is_refused_and_never_requested() {
+    let data = tempfile::tempdir().unwrap();
+    let desk = training_desk(data.path());
+    let (id, _) = tap_someone_with_an_operation(&desk, data.path(), &[ConsentCategory::Medication]);
+    let now = chrono::Local::now().naive_local();
+    for asked in [ConsentCategory::Clinical, ConsentCategory::Operations] {
+        let e = desk.view_medical(id, asked, now).unwrap_err();
+        assert_eq!(e.message.id, "consent-refused-category-not-consented", "{e:?}");
+        assert_eq!(e.message.args.iter().find(|(k, _)| k == "category").map(|(_, v)| v.as_str()), Some(asked.as_str()));
+    }
+    assert_eq!(medical_requests_written(data.path()), 0, "nothing was asked of the national system");
+    let log = desk.audit_entries().unwrap();
+    assert!(log.iter().any(|e| e.outcome == "refused:clinical:category_not_consented"), "{log:?}");
+    assert!(log.iter().any(|e| e.outcome == "refused:operations:category_not_consented"), "{log:?}");
+    desk.shutdown();
+}
+
+#[test]
+fn clinical_consent_without_operations_shows_no_operation_anywhere() {
+    let data = tempfile::tempdir().unwrap();
+    let desk = training_desk(data.path());
+    let (id, _) = tap_someone_with_an_operation(&desk, data.path(), &[ConsentCategory::Clinical]);
+    let now = chrono::Local::now().naive_local();
+    let view = desk.view_medical(id, ConsentCategory::Clinical, now).unwrap();
+    let MedicalView::Clinical(h) = &view else { panic!("clinical expected, got {view:?}") };
+    assert!(h.clinical_shown && !h.operations_shown);
+    assert!(h.visit_months() >= 1, "{h:?}");
+    assert!(h.procedures().all(|p| !p.kind.is_operation()));
+    // Not in the answer at all, in any form: what the window is given.
+    let json = serde_json::to_string(&view).unwrap();
+    for word in ["術", "麻酔", "輸血", "\"50\"", "\"54\"", "surgery", "anaesthesia", "transfusion"] {
+        assert!(!json.contains(word), "{word} in the answer: {json}");
+    }
+    // Nor kept for printing (the printed 診療情報 has none: tests/print.rs).
+    // No drug line either: medication was not consented.
+    assert!(!json.contains("DrugN") && !json.contains("錠"), "{json}");
+
+    // With the operations consent as well, the operation is there.
+    let (id2, _) = tap_someone_with_an_operation(&desk, data.path(), &[ConsentCategory::Clinical, ConsentCategory::Operations]);
+    let MedicalView::Clinical(both) = desk.view_medical(id2, ConsentCategory::Clinical, now).unwrap() else { panic!() };
+    assert!(both.operations_shown);
+    assert!(both.procedures().any(|p| p.kind == madoguchi_core::clinical::ProcedureKind::Surgery), "{both:?}");
+    let log = desk.audit_entries().unwrap();
+    assert!(log.iter().any(|e| e.outcome == "allowed:operations"), "{log:?}");
     desk.shutdown();
 }

@@ -151,6 +151,15 @@ async fn type_into(c: &Client, id: &str, text: &str) {
     el.send_keys(text).await.unwrap();
 }
 
+/// A picture of one element (WebDriver's element screenshot: the whole
+/// element, also where it runs past the window), for the docs.
+async fn element_screenshot(c: &Client, css: &str, name: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = c.find(Locator::Css(css)).await.unwrap().screenshot().await.unwrap();
+    std::fs::write(dir.join(name), png).unwrap();
+}
+
 async fn screenshot(c: &Client, name: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -311,10 +320,12 @@ async fn medication_without_consent_is_refused_on_screen() {
         let c = open_app(&driver).await;
         wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
 
-        // The patient consents to checkups only.
+        // The patient consents to checkups and clinical history, not to
+        // medication nor operations.
         c.find(Locator::Id("tap-consent-medication")).await.unwrap().click().await.unwrap();
         let medication_box = c.find(Locator::Id("tap-consent-medication")).await.unwrap();
         assert_eq!(medication_box.prop("checked").await.unwrap().as_deref(), Some("false"));
+        c.find(Locator::Id("tap-consent-clinical")).await.unwrap().click().await.unwrap();
         c.find(Locator::Id("simulate-tap")).await.unwrap().click().await.unwrap();
         wait_text(&c, "result-name", |t| !t.is_empty(), "the tapped patient").await;
 
@@ -338,6 +349,29 @@ async fn medication_without_consent_is_refused_on_screen() {
         assert!(message.is_empty(), "{message}");
         c.execute("document.getElementById('checkup-trends').scrollIntoView({block: 'start'})", vec![]).await.unwrap();
         screenshot(&c, "checkups-shown.png").await;
+        element_screenshot(&c, "#checkup-trends", "checkup-trends.png").await;
+        // The checkup report as printed (kept for the docs' picture).
+        c.find(Locator::Id("print-checkups")).await.unwrap().click().await.unwrap();
+        let saved = wait_text(&c, "print-message", |t| t.contains("PDFを保存しました"), "the printed checkups").await;
+        let path = saved.split_once('：').map(|(_, p)| p.trim().to_string()).unwrap_or_default();
+        let _ = std::fs::copy(&path, std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/checkups.pdf"));
+
+        // Clinical history: shown, without operations (no consent for them),
+        // and the screen says so.
+        c.find(Locator::Id("medical-clinical")).await.unwrap().click().await.unwrap();
+        let history = wait_text(&c, "clinical-history", |t| !t.is_empty(), "the clinical history").await;
+        assert!(history.contains("クリニック") || history.contains("診療所") || history.contains("整形外科"), "{history}");
+        let withheld = text_of(&c, "clinical-operations-withheld").await;
+        assert!(withheld.contains("手術情報") && withheld.contains("同意"), "{withheld}");
+        assert!(c.find_all(Locator::Css(".kind.operation")).await.unwrap().is_empty(), "no operation on screen");
+        assert!(!history.contains("術"), "{history}");
+        c.find(Locator::Id("print-clinical")).await.unwrap().click().await.unwrap();
+        let saved = wait_text(&c, "print-message", |t| t.contains("PDFを保存しました"), "the printed clinical history").await;
+        let path = saved.split_once('：').map(|(_, p)| p.trim().to_string()).unwrap_or_default();
+        let _ = std::fs::copy(&path, std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/clinical.pdf"));
+        c.execute("document.querySelector('.medical h3').scrollIntoView({block: 'start'})", vec![]).await.unwrap();
+        screenshot(&c, "clinical-history-window.png").await;
+        element_screenshot(&c, "section.medical", "clinical-history.png").await;
         finish(c).await;
     })
     .await

@@ -113,3 +113,84 @@ fn print_with_consent_and_refuse_without() {
     let log = String::from_utf8_lossy(&out.stdout);
     assert!(log.contains("printed:medication-list") && log.contains("refused:checkups"), "{log}");
 }
+
+/// `madoguchi print clinical`: with the clinical consent only, the PDF lists
+/// the facilities and procedures viewed, no operation, and says operations
+/// need their own consent; without the clinical consent, no file, exit 2,
+/// the reason, and the refusal in the audit log.
+#[test]
+fn print_clinical_through_the_same_consent_check() {
+    let data = tempfile::tempdir().unwrap();
+    let settings = Settings { data_dir: data.path().to_path_buf(), training_people: PEOPLE.parse().unwrap(), ..Settings::default() };
+    let desk = Desk::open(settings).unwrap();
+    desk.connect();
+    let now = chrono::Local::now().naive_local();
+    // Someone with an operation in their synthetic history.
+    let db = data.path().join("training-population.sqlite");
+    let p = madoguchi_training::sample(&db, 200)
+        .unwrap()
+        .into_iter()
+        .filter(|p| p.expected_validity == madoguchi_core::codes::Validity::Valid)
+        .find(|p| {
+            let key = format!("{}:{}:{}:{}", p.insurer_number, p.symbol, p.number, p.branch);
+            madoguchi_training::clinical::clinical_months(&key, p.birth_date, 0, now.date())
+                .iter()
+                .flat_map(|m| &m.clinical)
+                .any(|e| e.category.as_deref() == Some("50"))
+        })
+        .expect("someone with an operation");
+    let key = format!("{}:{}:{}:{}", p.insurer_number, p.symbol, p.number, p.branch);
+    let population = madoguchi_training::Population::open(&db).unwrap();
+    madoguchi_training::terminal::tap(&data.path().join("training-oqs"), &population, Some(&key), &[ConsentCategory::Clinical], now).unwrap();
+    let started = Instant::now();
+    let check = loop {
+        if let Some(c) = desk.checks_on(now.date()).unwrap().into_iter().next() {
+            break c;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "the tap never reached the desk");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let MedicalView::Clinical(h) = desk.view_medical(check.id, ConsentCategory::Clinical, now).unwrap() else {
+        panic!("clinical asked, clinical answered")
+    };
+    let facility = h.facilities[0].facility.name.clone().unwrap();
+    let procedure = h.facilities[0].months[0].procedures[0].name.clone();
+    desk.shutdown();
+    drop(desk);
+
+    let out_pdf = data.path().join("clinical.pdf");
+    let out = madoguchi(data.path(), &["print", "clinical", "--patient", &key, "--out", out_pdf.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = pdf_text(&out_pdf);
+    let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains("診療情報"), "{text}");
+    assert!(flat.contains(&facility), "{facility} in:\n{text}");
+    let head: String = procedure.chars().take(4).collect();
+    assert!(flat.contains(&head), "{procedure} in:\n{text}");
+    assert!(flat.contains("手術情報は、患者さんの手術情報への同意がないため記載していません"), "{text}");
+    for absent in ["術", "麻酔", "輸血"] {
+        assert!(!flat.replace("手術情報", "").contains(absent), "{absent} printed without the operations consent:\n{text}");
+    }
+
+    // Another patient without any clinical consent: the medication-only tap.
+    let other = madoguchi_training::sample(&db, 50)
+        .unwrap()
+        .into_iter()
+        .filter(|q| q.expected_validity == madoguchi_core::codes::Validity::Valid)
+        .map(|q| format!("{}:{}:{}:{}", q.insurer_number, q.symbol, q.number, q.branch))
+        .find(|k| *k != key)
+        .unwrap();
+    madoguchi_training::terminal::tap(&data.path().join("training-oqs"), &population, Some(&other), &[ConsentCategory::Medication], now).unwrap();
+    let out = madoguchi(data.path(), &["oqs", "ingest", "--dir", data.path().join("training-oqs").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let refused_pdf = data.path().join("refused.pdf");
+    let out = madoguchi(data.path(), &["print", "clinical", "--patient", &other, "--out", refused_pdf.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let why = String::from_utf8_lossy(&out.stderr);
+    assert!(why.contains("診療情報") && why.contains("同意"), "{why}");
+    assert!(!refused_pdf.exists(), "nothing printed without consent");
+    let out = madoguchi(data.path(), &["audit", "export"]);
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(log.contains("printed:clinical") && log.contains("refused:clinical"), "{log}");
+    assert!(log.contains("withheld:operations"), "{log}");
+}

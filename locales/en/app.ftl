@@ -101,7 +101,6 @@ settings-facility-code = Medical institution code (10 digits)
 settings-bad-facility-code = To use an OQS folder, enter the medical institution code (10 digits) ({ $code }).
 medical-no-patient = This result holds no qualification, so no medical information can be requested.
 medical-no-source = No source of medical information (OQS folder) is set up.
-medical-not-yet = Showing this category is not supported yet.
 medical-button-medication = Show medication
 medical-button-checkups = Show checkups
 medical-loading = Requesting…

@@ -98,7 +98,6 @@ settings-facility-code = 医療機関コード（10桁）
 settings-bad-facility-code = OQSフォルダを使うには、医療機関コード（10桁の数字）を入力してください（{ $code }）。
 medical-no-patient = この確認結果には患者さんの資格情報がないため、医療情報は照会できません。
 medical-no-source = 医療情報の照会先（OQSフォルダ）が設定されていません。
-medical-not-yet = この区分の情報の表示にはまだ対応していません。
 medical-button-medication = 薬剤情報を見る
 medical-button-checkups = 特定健診を見る
 medical-loading = 照会しています…

@@ -293,6 +293,10 @@ impl Desk {
         // Card reader, home visit (re-use rule), consents recorded at the desk
         // (災害時モード): `crate::consents`.
         let state = self.consent_state(&result, &key, now);
+        if matches!(category, ConsentCategory::Clinical | ConsentCategory::Operations) {
+            // 診療情報 and 手術情報: two consents, one view (`crate::clinical`).
+            return self.view_clinical(&result, q, &state, category, now).map(MedicalView::Clinical);
+        }
         let grant = |purpose| match decide(&state, &key, category, purpose, now) {
             Decision::Allowed(g) => Ok(g),
             Decision::Refused(r) => {
@@ -303,33 +307,16 @@ impl Desk {
         };
         let _view = grant(Purpose::View)?;
         let fetch = grant(Purpose::Fetch)?;
-        let gateway = self.medical.read().unwrap().clone().ok_or_else(|| ApiError::new(Msg::new("medical-no-source")))?;
-        let request = MedicalRequest {
-            kind: match category {
-                ConsentCategory::Checkups => MedicalRequestKind::Checkups,
-                _ => MedicalRequestKind::Medication,
-            },
-            institution_code: String::new(),
-            insurer_number: q.insurer_number.clone(),
-            symbol: q.symbol.clone(),
-            number: q.number.clone(),
-            branch: q.branch.clone(),
-            file_id: None,
-            start: None,
-            end: None,
-            file_category: FileCategory::Xml,
-            treatment: TreatmentSetting::Outpatient,
-        };
-        let map = |e: MedicalFetchError| match e {
-            MedicalFetchError::Refused(r) => ApiError::new(consent_msg(&r.message())),
-            MedicalFetchError::Gateway(g) => ApiError::new(gateway_msg(g)),
-        };
+        let gateway = self.medical_gateway()?;
+        let request = medical_request(q, match category {
+            ConsentCategory::Checkups => MedicalRequestKind::Checkups,
+            _ => MedicalRequestKind::Medication,
+        });
+        let map = medical_fetch_error;
         self.audit(AuditAction::MedicalView, Some(key.clone()), &format!("allowed:{}", category.as_str()), now);
         let view = match category {
             ConsentCategory::Medication => gateway.medication(&request, &fetch).map(MedicalView::Medication).map_err(map),
-            ConsentCategory::Checkups => gateway.checkups(&request, &fetch).map(MedicalView::Checkups).map_err(map),
-            // 診療情報 and 手術情報 come with the medication file; not offered yet.
-            _ => Err(ApiError::new(Msg::new("medical-not-yet"))),
+            _ => gateway.checkups(&request, &fetch).map(MedicalView::Checkups).map_err(map),
         }?;
         // Kept for printing when the consent allows keeping it (`crate::print`).
         self.keep_medical(&result, &key, &view, now);
@@ -628,9 +615,43 @@ pub struct FlaggedChange {
 pub enum MedicalView {
     Medication(madoguchi_core::medical::MedicationHistory),
     Checkups(madoguchi_core::medical::CheckupResults),
+    /// 診療情報, with 手術情報 only under the operations consent.
+    Clinical(madoguchi_core::clinical::ClinicalHistory),
 }
 
-fn consent_msg(m: &madoguchi_core::consent::Message) -> Msg {
+impl Desk {
+    /// The OQS folder medical information is requested through.
+    pub(crate) fn medical_gateway(&self) -> Result<Arc<OqsFolderGateway>, ApiError> {
+        self.medical.read().unwrap().clone().ok_or_else(|| ApiError::new(Msg::new("medical-no-source")))
+    }
+}
+
+/// The medical request for the patient of a qualification (the gateway sets
+/// the facility code, the file category and the file id).
+pub(crate) fn medical_request(q: &madoguchi_core::Qualification, kind: MedicalRequestKind) -> MedicalRequest {
+    MedicalRequest {
+        kind,
+        institution_code: String::new(),
+        insurer_number: q.insurer_number.clone(),
+        symbol: q.symbol.clone(),
+        number: q.number.clone(),
+        branch: q.branch.clone(),
+        file_id: None,
+        start: None,
+        end: None,
+        file_category: FileCategory::Xml,
+        treatment: TreatmentSetting::Outpatient,
+    }
+}
+
+pub(crate) fn medical_fetch_error(e: MedicalFetchError) -> ApiError {
+    match e {
+        MedicalFetchError::Refused(r) => ApiError::new(consent_msg(&r.message())),
+        MedicalFetchError::Gateway(g) => ApiError::new(gateway_msg(g)),
+    }
+}
+
+pub(crate) fn consent_msg(m: &madoguchi_core::consent::Message) -> Msg {
     Msg::with_args(m.id, m.string_args())
 }
 

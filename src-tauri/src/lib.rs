@@ -13,6 +13,7 @@ pub mod cli_batch;
 pub mod cli_disaster;
 pub mod cli_backup;
 pub mod cli_print;
+pub mod clinical;
 pub mod commands;
 pub mod consents;
 pub mod desk;

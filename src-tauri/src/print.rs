@@ -1,4 +1,4 @@
-//! Printing at the desk: 資格確認結果, 薬剤情報, 特定健診等情報 and the
+//! Printing at the desk: 資格確認結果, 薬剤情報, 特定健診等情報, 診療情報 and the
 //! patient's 閲覧記録 as A4 PDFs (`madoguchi_adapters::pdf`), from what the
 //! local store holds for a patient, through the same role check and the same
 //! consent decision (`madoguchi_core::consent::decide`) as the window.
@@ -31,7 +31,8 @@ pub enum PrintKind {
     MedicationList,
     /// 特定健診等情報 kept from this visit's viewing.
     Checkups,
-    /// 診療情報 (not shown at the desk yet, so never printed).
+    /// 診療情報 kept from this visit's viewing; its operations (手術情報) only
+    /// under their own consent.
     Clinical,
     /// 閲覧記録: what was viewed today, by which role, until when the consent runs.
     AccessSlip,
@@ -85,7 +86,8 @@ impl Desk {
                 let slip = self.access_slip(&latest.result, patient_key, now)?;
                 pdf::access_slip(&slip, &facility, now).map_err(pdf_error)?
             }
-            PrintKind::Clinical => return Err(ApiError::new(Msg::new("medical-not-yet"))),
+            // Two categories, each under its own consent (`crate::clinical`).
+            PrintKind::Clinical => self.print_clinical(&latest.result, patient_key, &facility, now)?,
             PrintKind::MedicationList | PrintKind::Checkups => {
                 let category = kind.category().expect("a medical kind");
                 let view = self.consent_grant(&latest.result, patient_key, category, Purpose::View, now)?;
@@ -115,7 +117,7 @@ impl Desk {
     }
 
     /// The grant for one purpose, or the refusal in words (logged).
-    fn consent_grant(
+    pub(crate) fn consent_grant(
         &self,
         result: &EligibilityResult,
         patient_key: &str,
@@ -146,6 +148,8 @@ impl Desk {
         let (category, json) = match view {
             MedicalView::Medication(h) => (ConsentCategory::Medication, serde_json::to_string(h)),
             MedicalView::Checkups(c) => (ConsentCategory::Checkups, serde_json::to_string(c)),
+            // Kept per category by `crate::clinical`.
+            MedicalView::Clinical(_) => return,
         };
         let state = self.consent_state(result, patient_key, now);
         let Decision::Allowed(grant) = decide(&state, patient_key, category, Purpose::Cache, now) else {

@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
-use madoguchi_core::checkup::{judgements, trends, year_table, Trend};
+use madoguchi_core::checkup::{chart_geometry, judgements, trends, year_table, ChartFrame, Trend};
 use madoguchi_core::medical::CheckupResults;
 use madoguchi_i18n::Lang;
 
@@ -85,19 +85,16 @@ fn fmt(v: f64) -> String {
 /// range; a point outside it is drawn in the warning colour, a computed one
 /// (BMI from height and weight) hollow.
 fn chart(lang: ReadSignal<Lang>, t: Trend, from: NaiveDate, today: NaiveDate) -> impl IntoView {
-    let values: Vec<f64> = t.points.iter().map(|p| p.value).chain(t.low).chain(t.high).collect();
-    let (mut lo, mut hi) = values.iter().fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
-    let pad = ((hi - lo) * 0.15).max(hi.abs() * 0.02).max(0.5);
-    lo -= pad;
-    hi += pad;
-    let span = (today - from).num_days().max(1) as f64;
-    let x = move |d: NaiveDate| LEFT + (W - LEFT - RIGHT) * ((d - from).num_days() as f64 / span).clamp(0.0, 1.0);
-    let y = move |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - (v - lo) / (hi - lo));
-    let band_top = y(t.high.unwrap_or(hi));
-    let band_bottom = y(t.low.unwrap_or(lo));
-    let has_band = t.low.is_some() || t.high.is_some();
-    let line: String = t.points.iter().map(|p| format!("{:.1},{:.1}", x(p.date), y(p.value))).collect::<Vec<_>>().join(" ");
-    let years: Vec<i32> = (from.year() + 1..=today.year()).collect();
+    // The layout is the core's (`checkup::chart_geometry`, measured natively
+    // in `benches/render.rs`); this function only writes it as SVG.
+    let frame = ChartFrame { width: W, height: H, left: LEFT, right: RIGHT, top: TOP, bottom: BOTTOM };
+    let g = chart_geometry(&t, from, today, frame);
+    let (lo, hi, pad) = (g.lo, g.hi, g.pad);
+    let has_band = g.band.is_some();
+    let (band_top, band_bottom) = g.band.unwrap_or((0.0, 0.0));
+    let line = g.polyline.clone();
+    let years = g.years.clone();
+    let positions = g.points.clone();
     let key = t.key.clone();
     let (low, high) = (t.low, t.high);
     let range_text = move |l: Lang| match (low, high) {
@@ -123,9 +120,7 @@ fn chart(lang: ReadSignal<Lang>, t: Trend, from: NaiveDate, today: NaiveDate) ->
                         height=format!("{:.1}", (band_bottom - band_top).max(0.0))></rect>
                 })}
                 <line class="axis" x1=LEFT.to_string() y1=(H - BOTTOM).to_string() x2=(W - RIGHT).to_string() y2=(H - BOTTOM).to_string()></line>
-                {years.into_iter().map(|yr| {
-                    let d = NaiveDate::from_ymd_opt(yr, 1, 1).unwrap_or(from);
-                    let px = x(d);
+                {years.into_iter().map(|(yr, px)| {
                     view! {
                         <line class="grid" x1=format!("{px:.1}") y1=TOP.to_string() x2=format!("{px:.1}") y2=(H - BOTTOM).to_string()></line>
                         <text class="tick" x=format!("{px:.1}") y=(H - 8.0).to_string() text-anchor="middle">{yr.to_string()}</text>
@@ -134,9 +129,9 @@ fn chart(lang: ReadSignal<Lang>, t: Trend, from: NaiveDate, today: NaiveDate) ->
                 <text class="tick" x=(LEFT - 4.0).to_string() y=format!("{:.1}", TOP + 8.0) text-anchor="end">{fmt(hi - pad)}</text>
                 <text class="tick" x=(LEFT - 4.0).to_string() y=format!("{:.1}", H - BOTTOM) text-anchor="end">{fmt(lo + pad)}</text>
                 <polyline class="line" points=line></polyline>
-                {t.points.into_iter().map(|p| view! {
+                {t.points.into_iter().zip(positions).map(|(p, (px, py))| view! {
                     <circle class="point" class:out=p.out_of_range class:computed=p.computed
-                        cx=format!("{:.1}", x(p.date)) cy=format!("{:.1}", y(p.value)) r="4">
+                        cx=format!("{px:.1}") cy=format!("{py:.1}") r="4">
                         <title>{move || {
                             let mut s = format!("{} {} ", format_date(lang.get(), p.date), fmt(p.value));
                             if p.out_of_range { s.push_str(&tr(lang.get(), "checkup-out-of-range", &[])); }

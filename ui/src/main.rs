@@ -8,6 +8,7 @@
 mod audit;
 mod batch;
 mod checkup;
+mod clinical;
 mod disaster;
 mod format;
 mod home_visit;
@@ -866,6 +867,7 @@ fn TapPanel(lang: ReadSignal<Lang>) -> impl IntoView {
 enum MedicalView {
     Medication(madoguchi_core::medical::MedicationHistory),
     Checkups(madoguchi_core::medical::CheckupResults),
+    Clinical(madoguchi_core::clinical::ClinicalHistory),
 }
 
 #[derive(Serialize)]
@@ -886,7 +888,7 @@ struct MedicalArgs {
     category: &'static str,
 }
 
-/// 薬剤情報 / 特定健診 of the patient on screen. The backend decides whether
+/// 薬剤情報 / 特定健診 / 診療情報 of the patient on screen. The backend decides whether
 /// the patient's consent allows it; this panel shows the answer or the
 /// refusal, and never holds anything it was not given.
 #[component]
@@ -922,7 +924,7 @@ fn MedicalPanel(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
                 <button id="print-eligibility" type="button" on:click=move |_| print("eligibility")>{move || tr(lang.get(), "print-button-eligibility", &[])}</button>
                 <button id="print-access-slip" type="button" on:click=move |_| print("access-slip")>{move || tr(lang.get(), "print-button-access-slip", &[])}</button>
                 {move || view_data.get().map(|v| {
-                    let kind = match v { MedicalView::Medication(_) => "medication-list", MedicalView::Checkups(_) => "checkups" };
+                    let kind = match v { MedicalView::Medication(_) => "medication-list", MedicalView::Checkups(_) => "checkups", MedicalView::Clinical(_) => "clinical" };
                     view! { <button id=format!("print-{kind}") type="button" on:click=move |_| print(kind)>{move || tr(lang.get(), "print-button-shown", &[])}</button> }
                 })}
             </div>
@@ -938,12 +940,16 @@ fn MedicalPanel(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
                 <button id="medical-checkups" type="button" disabled=move || busy.get() on:click=move |_| ask("checkups")>
                     {move || tr(lang.get(), "medical-button-checkups", &[])}
                 </button>
+                <button id="medical-clinical" type="button" disabled=move || busy.get() on:click=move |_| ask("clinical")>
+                    {move || tr(lang.get(), "medical-button-clinical", &[])}
+                </button>
                 <Show when=move || busy.get()><span class="hint">{move || tr(lang.get(), "medical-loading", &[])}</span></Show>
             </div>
             <div id="medical-message" class="message error" role="alert">{move || refusal.get().map(|e| say(lang.get(), &e.message))}</div>
             {move || view_data.get().map(|v| match v {
                 MedicalView::Medication(h) => medication_table(lang, h).into_any(),
                 MedicalView::Checkups(c) => checkup::checkup_view(lang, c).into_any(),
+                MedicalView::Clinical(h) => clinical::clinical_view(lang, h).into_any(),
             })}
         </section>
     }

@@ -1,6 +1,6 @@
 //! PDF printing: the only module that knows PDF.
 //!
-//! Four A4 documents, in Japanese, with 和暦 dates (西暦 in brackets), a
+//! Five A4 documents, in Japanese, with 和暦 dates (西暦 in brackets), a
 //! header with the facility and the print time on every page, and page
 //! numbers:
 //!
@@ -11,6 +11,9 @@
 //!   time,
 //! - [`checkup_report`]: 特定健診等情報, the same with
 //!   [`ConsentCategory::Checkups`],
+//! - [`clinical_history`]: 診療情報, with a grant for
+//!   [`ConsentCategory::Clinical`]; its operations (手術情報) only with a
+//!   grant for [`ConsentCategory::Operations`] as well,
 //! - [`access_slip`]: 閲覧記録, the slip handed to the patient saying which
 //!   medical information was viewed at this visit and until when each
 //!   consent runs.
@@ -28,6 +31,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use madoguchi_core::clinical::{ClinicalHistory, ProcedureKind};
 use madoguchi_core::codes::Validity;
 use madoguchi_core::consent::{ConsentGrant, Purpose, Refusal, RefusalReason};
 use madoguchi_core::eligibility::{ConsentCategory, EligibilityResult, ResultSource};
@@ -174,6 +178,70 @@ pub fn checkup_report(
         Some("個人情報・要配慮個人情報を含みます。取扱いにご注意ください。"),
     )?;
     draw_checkups(&mut w, results, grant);
+    Ok(w.finish())
+}
+
+/// 診療情報 (and 手術情報): facilities visited, by month, with what was
+/// done there ([`ClinicalHistory`]).
+///
+/// Requires a grant for [`Purpose::Print`], valid at `printed_at`, for
+/// every category the history holds: [`ConsentCategory::Clinical`] when it
+/// holds 診療情報 (`clinical_shown`), [`ConsentCategory::Operations`] when it
+/// holds operations (`operations_shown`, or any operation entry at all);
+/// both grants for the same patient. Otherwise [`PdfError::Consent`] and no
+/// bytes. Without operations the document says that they need their own
+/// consent.
+pub fn clinical_history(
+    history: &ClinicalHistory,
+    clinical: Option<&ConsentGrant>,
+    operations: Option<&ConsentGrant>,
+    facility: &str,
+    printed_at: NaiveDateTime,
+) -> Result<Vec<u8>, PdfError> {
+    let refuse = |category| {
+        PdfError::Consent(Refusal {
+            category,
+            purpose: Purpose::Print,
+            reason: RefusalReason::CategoryNotConsented,
+        })
+    };
+    if let Some(g) = clinical {
+        check_grant(g, ConsentCategory::Clinical, printed_at)?;
+    }
+    if let Some(g) = operations {
+        check_grant(g, ConsentCategory::Operations, printed_at)?;
+    }
+    if let (Some(c), Some(o)) = (clinical, operations) {
+        if c.patient_key() != o.patient_key() {
+            return Err(PdfError::Consent(Refusal {
+                category: ConsentCategory::Operations,
+                purpose: Purpose::Print,
+                reason: RefusalReason::WrongPatient,
+            }));
+        }
+    }
+    let has_operation = history.procedures().any(|p| p.kind.is_operation());
+    let has_clinical = history.procedures().any(|p| !p.kind.is_operation());
+    if (history.operations_shown || has_operation) && operations.is_none() {
+        return Err(refuse(ConsentCategory::Operations));
+    }
+    if (history.clinical_shown || has_clinical || operations.is_none()) && clinical.is_none() {
+        return Err(refuse(ConsentCategory::Clinical));
+    }
+    let title = if history.operations_shown && !history.clinical_shown {
+        "手術情報"
+    } else if history.operations_shown {
+        "診療情報・手術情報"
+    } else {
+        "診療情報"
+    };
+    let mut w = Writer::new(
+        title,
+        facility,
+        printed_at,
+        Some("個人情報・要配慮個人情報を含みます。取扱いにご注意ください。"),
+    )?;
+    draw_clinical(&mut w, history, clinical, operations);
     Ok(w.finish())
 }
 
@@ -1199,6 +1267,139 @@ fn draw_medication(w: &mut Writer, h: &MedicationHistory, grant: &ConsentGrant) 
             }
             w.y -= 8.0;
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 診療情報
+// ---------------------------------------------------------------------------
+
+/// The field's word for each kind, as on the desk (`clinical-kind-*` in
+/// `locales/ja`).
+fn procedure_kind_ja(k: ProcedureKind) -> &'static str {
+    match k {
+        ProcedureKind::FirstVisit => "初診",
+        ProcedureKind::Revisit => "再診",
+        ProcedureKind::Management => "医学管理",
+        ProcedureKind::HomeCare => "在宅",
+        ProcedureKind::Medication => "投薬",
+        ProcedureKind::Injection => "注射",
+        ProcedureKind::Treatment => "処置",
+        ProcedureKind::Dialysis => "人工透析",
+        ProcedureKind::Surgery => "手術",
+        ProcedureKind::Transplant => "移植",
+        ProcedureKind::Transfusion => "輸血",
+        ProcedureKind::Anaesthesia => "麻酔",
+        ProcedureKind::Examination => "検査",
+        ProcedureKind::Pathology => "病理診断",
+        ProcedureKind::Imaging => "画像診断",
+        ProcedureKind::Radiotherapy => "放射線治療",
+        ProcedureKind::Rehabilitation => "リハビリテーション",
+        ProcedureKind::Inpatient => "入院",
+        ProcedureKind::Other => "その他",
+    }
+}
+
+const CLIN_COLS: [&str; 4] = ["診療年月・受診日", "区分", "診療行為", "回数・数量"];
+const CLIN_WIDTHS: [f32; 4] = [150.0, 80.0, 200.0, WIDTH - 430.0];
+const CLIN_SIZE: f32 = 8.5;
+
+fn clin_header(w: &mut Writer) {
+    let cells: Vec<String> = CLIN_COLS.iter().map(|s| s.to_string()).collect();
+    let (wrapped, h) = w.row_height(&cells, &CLIN_WIDTHS, 8.0);
+    w.hline(LEFT, RIGHT, w.y, 0.6, RULE);
+    w.draw_row(&wrapped, &CLIN_WIDTHS, 8.0, h, Some(HEAD_BG));
+}
+
+fn draw_clinical(
+    w: &mut Writer,
+    h: &ClinicalHistory,
+    clinical: Option<&ConsentGrant>,
+    operations: Option<&ConsentGrant>,
+) {
+    patient_block(w, &h.patient);
+    for g in [clinical, operations].into_iter().flatten() {
+        consent_note(w, g);
+    }
+    if !h.operations_shown {
+        w.paragraph(
+            "手術情報は、患者さんの手術情報への同意がないため記載していません（別の同意が必要です）。",
+            9.0,
+            GREY,
+        );
+    }
+    if !h.clinical_shown {
+        w.paragraph(
+            "手術以外の診療情報は、患者さんの診療情報への同意がないため記載していません。",
+            9.0,
+            GREY,
+        );
+    }
+    if let Some(e) = &h.error {
+        if let Some(m) = non_empty(&e.message) {
+            w.paragraph(&format!("注意：{m}"), 9.5, RED);
+        }
+    }
+    if h.facilities.is_empty() {
+        w.paragraph("診療情報はありません。", 10.5, BLACK);
+        return;
+    }
+    for f in &h.facilities {
+        let mut band = facility_ja(&f.facility);
+        let span = match (f.first, f.last) {
+            (Some(a), Some(b)) if a == b => month_ja(a),
+            (Some(a), Some(b)) => format!("{} 〜 {}", month_ja(a), month_ja(b)),
+            _ => String::new(),
+        };
+        let mut sub = format!("受診 {}か月　{span}", f.months.len());
+        if !f.notable.is_empty() {
+            let kinds: Vec<&str> = f.notable.iter().map(|k| procedure_kind_ja(*k)).collect();
+            sub.push_str(&format!("　主な診療：{}", kinds.join("・")));
+        }
+        let sub_lines = w.wrap(&sub, 8.5, WIDTH - 12.0);
+        let band_h = 22.0 + sub_lines.len() as f32 * 12.0;
+        band = w.clean(&band);
+        let head = |w: &mut Writer, cont: bool| {
+            let top = w.y;
+            w.fill(LEFT, top, WIDTH, band_h, BAND_BG);
+            let title = if cont { format!("{band}（続き）") } else { band.clone() };
+            w.text_with(LEFT + 6.0, top - 15.0, 11.0, &title, BLACK, true);
+            for (i, line) in sub_lines.iter().enumerate() {
+                w.text(LEFT + 6.0, top - 29.0 - i as f32 * 12.0, 8.5, line);
+            }
+            w.y -= band_h + 4.0;
+            clin_header(w);
+        };
+        w.ensure(band_h + 60.0);
+        w.y -= 6.0;
+        head(w, false);
+        for m in &f.months {
+            let mut when = m.month.map(month_ja).unwrap_or_else(|| "年月不明".into());
+            if !m.days.is_empty() {
+                let days: Vec<String> = m.days.iter().map(|d| format!("{}日", d.day())).collect();
+                when.push_str(&format!("\n受診日 {}", days.join("・")));
+            }
+            for (i, p) in m.procedures.iter().enumerate() {
+                let amount = match (non_empty(&p.times), non_empty(&p.quantity)) {
+                    (Some(t), Some(q)) => format!("{t}（{q}）"),
+                    (Some(t), None) => t.to_string(),
+                    (None, Some(q)) => q.to_string(),
+                    (None, None) => "―".into(),
+                };
+                let cells = vec![
+                    if i == 0 { when.clone() } else { String::new() },
+                    procedure_kind_ja(p.kind).to_string(),
+                    p.name.clone(),
+                    amount,
+                ];
+                let (wrapped, rh) = w.row_height(&cells, &CLIN_WIDTHS, CLIN_SIZE);
+                if w.ensure(rh) {
+                    head(w, true);
+                }
+                w.draw_row(&wrapped, &CLIN_WIDTHS, CLIN_SIZE, rh, None);
+            }
+        }
+        w.y -= 6.0;
     }
 }
 

@@ -10,9 +10,10 @@ use std::process::Command;
 use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_adapters::oqs::{parse_file, OqsDocument};
 use madoguchi_adapters::pdf::{
-    access_slip, checkup_report, eligibility_slip, medication_list, AccessEntry, AccessSlip,
-    PdfError,
+    access_slip, checkup_report, clinical_history, eligibility_slip, medication_list,
+    AccessEntry, AccessSlip, PdfError,
 };
+use madoguchi_core::clinical::{self, ClinicalHistory};
 use madoguchi_core::consent::{
     decide, Consent, ConsentGrant, ConsentSource, ConsentState, Purpose, RefusalReason,
 };
@@ -631,6 +632,114 @@ fn characters_missing_from_the_font_are_printed_as_geta() {
     assert_contains(&text, &["田中〓太郎 様"]);
 }
 
+/// The clinical fixture (our own, `tests/data/`), grouped under print grants
+/// for the categories given (home-visit consents of `06139999:12:345:01`).
+fn clinical_fixture(
+    categories: &[ConsentCategory],
+    now: NaiveDateTime,
+) -> (ClinicalHistory, Option<ConsentGrant>, Option<ConsentGrant>) {
+    let h = match parse_file(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/YZKsiquc01res_20261120094600_clinical_sjis.xml"),
+    )
+    .unwrap()
+    {
+        OqsDocument::Medication(h) => h,
+        other => panic!("{other:?}"),
+    };
+    let grant = |c: ConsentCategory| {
+        categories.contains(&c).then(|| {
+            recorded_grant(
+                c,
+                Purpose::Print,
+                at("2026-11-20 09:00"),
+                at("2026-11-21 09:00"),
+                now,
+            )
+        })
+    };
+    let (c, o) = (grant(ConsentCategory::Clinical), grant(ConsentCategory::Operations));
+    let history = clinical::permitted(
+        clinical::lines(&h),
+        "06139999:12:345:01",
+        c.as_ref(),
+        o.as_ref(),
+        Purpose::Print,
+        now,
+    )
+    .unwrap()
+    .into_history(h.patient.clone(), None);
+    (history, c, o)
+}
+
+#[test]
+fn clinical_history_prints_facilities_months_and_operations_only_with_their_grant() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = at("2026-11-20 09:40");
+    let (both, c, o) = clinical_fixture(&[ConsentCategory::Clinical, ConsentCategory::Operations], now);
+    let bytes = clinical_history(&both, c.as_ref(), o.as_ref(), FACILITY, now).unwrap();
+    let text = check_pdf(&bytes, dir.path(), "clinical-both");
+    assert_contains(
+        &text,
+        &[
+            "診療情報・手術情報",
+            "髙橋　美咲 様",
+            "中野さくら内科クリニック（1311234561）",
+            "令和8年10月（2026年10月）",
+            "受診日 5日",
+            "特定疾患療養管理料",
+            "人工透析",
+            "人工腎臓（慢性維持透析）（４時間以上５時間未満）",
+            "13回",
+            "東京みなと総合病院",
+            "腹腔鏡下胆嚢摘出術",
+            "閉鎖循環式全身麻酔５",
+            "保存血液輸血（１回目）",
+            "病理診断",
+            "放射線治療",
+            "患者さんの同意（手術情報）にもとづき印刷しています。",
+        ],
+    );
+
+    // Clinical consent only: not one operation, and a line saying why.
+    let (clinical_only, c, o) = clinical_fixture(&[ConsentCategory::Clinical], now);
+    assert!(o.is_none());
+    let bytes = clinical_history(&clinical_only, c.as_ref(), None, FACILITY, now).unwrap();
+    let text = check_pdf(&bytes, dir.path(), "clinical-only");
+    assert_contains(&text, &["手術情報は、患者さんの手術情報への同意がないため記載していません", "ＣＴ撮影"]);
+    for absent in ["摘出術", "全身麻酔", "輸血", "水晶体", "手術情報）にもとづき"] {
+        assert!(!text.contains(absent), "{absent} printed without the operations consent");
+    }
+
+    // A history with operations and no operations grant: nothing at all.
+    assert_refused(
+        clinical_history(&both, c.as_ref(), None, FACILITY, now),
+        "category_not_consented",
+    );
+    // No grant at all.
+    assert_refused(
+        clinical_history(&clinical_only, None, None, FACILITY, now),
+        "category_not_consented",
+    );
+    // A view grant is no print grant.
+    let view = recorded_grant(
+        ConsentCategory::Clinical,
+        Purpose::View,
+        at("2026-11-20 09:00"),
+        at("2026-11-21 09:00"),
+        now,
+    );
+    assert_refused(
+        clinical_history(&clinical_only, Some(&view), None, FACILITY, now),
+        "purpose_not_granted",
+    );
+    // Expired by the time of printing.
+    assert_refused(
+        clinical_history(&clinical_only, c.as_ref(), None, FACILITY, at("2026-11-21 09:00")),
+        "expired",
+    );
+}
+
 #[test]
 fn error_messages_exist_in_both_locales() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../locales");
@@ -648,7 +757,7 @@ fn error_messages_exist_in_both_locales() {
     }
 }
 
-/// Writes page 1 of the eligibility, medication and access slips to
+/// Writes page 1 of the eligibility, medication, access slips and 診療情報 to
 /// `docs/pdf-*.png` (run with `--ignored` to refresh the pictures in the
 /// repository); the checkup report and a long medication list go to
 /// `$TMPDIR/madoguchi-pdf-previews/` for a look.
@@ -681,12 +790,19 @@ fn render_previews_for_the_docs() {
             "pdf-access-slip",
             access_slip(&sample_slip(), FACILITY, at("2026-11-20 10:05")).unwrap(),
         ),
+        ("pdf-clinical", {
+            let (h, c, o) =
+                clinical_fixture(&[ConsentCategory::Clinical, ConsentCategory::Operations], now);
+            clinical_history(&h, c.as_ref(), o.as_ref(), FACILITY, now).unwrap()
+        }),
     ];
     let scratch = std::env::temp_dir().join("madoguchi-pdf-previews");
     std::fs::create_dir_all(&scratch).unwrap();
     for (name, bytes) in docs_list {
         let target = match name {
-            "pdf-eligibility" | "pdf-medication" | "pdf-access-slip" => docs.join(name),
+            "pdf-eligibility" | "pdf-medication" | "pdf-access-slip" | "pdf-clinical" => {
+                docs.join(name)
+            }
             _ => scratch.join(name),
         };
         let pdf = dir.path().join(format!("{name}.pdf"));

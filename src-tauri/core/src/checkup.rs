@@ -186,6 +186,62 @@ fn computed_bmi(c: &Checkup, date: NaiveDate, heights: &[(NaiveDate, f64)]) -> O
     Some(((weight / (m * m)) * 10.0).round() / 10.0)
 }
 
+/// Where a trend chart draws (SVG user units): the plot area inside the
+/// frame's margins.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChartFrame {
+    pub width: f64,
+    pub height: f64,
+    pub left: f64,
+    pub right: f64,
+    pub top: f64,
+    pub bottom: f64,
+}
+
+/// A trend laid out for drawing: what the window's SVG is made of. Pure
+/// geometry, so it is computed (and measured: `benches/render.rs`) outside
+/// the window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartGeometry {
+    /// The value range of the y axis (padded around the values and the band).
+    pub lo: f64,
+    pub hi: f64,
+    /// The padding added on each side (the axis labels show `lo + pad` and `hi - pad`).
+    pub pad: f64,
+    /// The reference band (top y, bottom y) when the measure has a range.
+    pub band: Option<(f64, f64)>,
+    /// `x,y x,y …` of the line through the points.
+    pub polyline: String,
+    /// Each point's position, in the trend's order.
+    pub points: Vec<(f64, f64)>,
+    /// A vertical grid line at each 1 January after `from`: (year, x).
+    pub years: Vec<(i32, f64)>,
+}
+
+/// Lays out `t` over `from..=today` in `frame`.
+pub fn chart_geometry(t: &Trend, from: NaiveDate, today: NaiveDate, frame: ChartFrame) -> ChartGeometry {
+    let values = t.points.iter().map(|p| p.value).chain(t.low).chain(t.high);
+    let (mut lo, mut hi) = values.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+    if lo > hi {
+        (lo, hi) = (0.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.15).max(hi.abs() * 0.02).max(0.5);
+    lo -= pad;
+    hi += pad;
+    let span = (today - from).num_days().max(1) as f64;
+    let plot_w = frame.width - frame.left - frame.right;
+    let plot_h = frame.height - frame.top - frame.bottom;
+    let x = |d: NaiveDate| frame.left + plot_w * ((d - from).num_days() as f64 / span).clamp(0.0, 1.0);
+    let y = |v: f64| frame.top + plot_h * (1.0 - (v - lo) / (hi - lo));
+    let band = (t.low.is_some() || t.high.is_some()).then(|| (y(t.high.unwrap_or(hi)), y(t.low.unwrap_or(lo))));
+    let points: Vec<(f64, f64)> = t.points.iter().map(|p| (x(p.date), y(p.value))).collect();
+    let polyline = points.iter().map(|(px, py)| format!("{px:.1},{py:.1}")).collect::<Vec<_>>().join(" ");
+    let years = (from.year() + 1..=today.year())
+        .filter_map(|yr| NaiveDate::from_ymd_opt(yr, 1, 1).map(|d| (yr, x(d))))
+        .collect();
+    ChartGeometry { lo, hi, pad, band, polyline, points, years }
+}
+
 /// A coded result stated in words (メタボリックシンドローム判定, 医師の判断…).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Judgement {

@@ -11,6 +11,7 @@
 //! category, 同意 = consent.
 
 pub mod checkup;
+pub mod clinical;
 pub mod appointments;
 pub mod codes;
 pub mod digits;

@@ -24,6 +24,7 @@
 //!   → `madoguchi_core::disaster::DisasterAnswer`, or 403 `disaster_not_open`
 //!   when no [`disaster`] window is open for the facility's prefecture.
 
+pub mod clinical;
 mod data;
 pub mod disaster;
 mod generate;

@@ -18,7 +18,8 @@
 //!     from the person key (same key, same answer): 1–3 months of
 //!     prescriptions from a short list of common drugs (only the two drugs of
 //!     the shared fixture carry a drug code; the facilities are invented),
-//!     one clinical entry when 診療情報 is asked (`FileCategory` 3/4), and
+//!     with 診療情報 when asked (`FileCategory` 3/4): five years of visits,
+//!     procedures and for some people one operation ([`crate::clinical`]), and
 //!     two yearly checkups. A card the population does not know → an error
 //!     answer (`ResultCode` 2).
 //!   - A request that cannot be read → an error answer of its kind; other
@@ -52,7 +53,7 @@ use madoguchi_adapters::oqs::{
 use madoguchi_core::codes::{Sex, Validity};
 use madoguchi_core::digits::{compact, to_halfwidth};
 use madoguchi_core::medical::{
-    Checkup, CheckupItem, CheckupResults, ClinicalEntry, Drug, Facility, MedicalPatientHeader,
+    Checkup, CheckupItem, CheckupResults, Drug, Facility, MedicalPatientHeader,
     MedicationDay, MedicationHistory, MedicationMonth, MedicationSource, YearMonth,
 };
 use madoguchi_core::{
@@ -814,19 +815,21 @@ fn synthetic_medication(
                 prescribed_on: Some(day),
                 drugs,
             }],
-            clinical: if clinical {
-                vec![ClinicalEntry {
-                    name: Some("特定疾患療養管理料".into()),
-                    code: Some("113001810".into()),
-                    category: Some("13".into()),
-                    quantity: None,
-                    times: Some("1".into()),
-                    unit: None,
-                }]
-            } else {
-                Vec::new()
-            },
+            // 診療行為 come in the clinic's own claim (below).
+            clinical: Vec::new(),
         });
+    }
+    if clinical {
+        // Years of visits to the same clinic (and others): `crate::clinical`.
+        months.extend(
+            crate::clinical::clinical_months(key, person.birth_date, clinic, today)
+                .into_iter()
+                .filter(|m| {
+                    m.month.is_some_and(|ym| {
+                        request.start.is_none_or(|s| s <= ym) && request.end.is_none_or(|e| ym <= e)
+                    })
+                }),
+        );
     }
     MedicationHistory {
         patient: header(person),

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDateTime, TimeDelta, Timelike};
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta, Timelike};
 use madoguchi_adapters::gateway::{Gateway, GatewayError};
 use madoguchi_adapters::oqs::folder::{
     MedicalFetchError, OqsFolderConfig, OqsFolderGateway, OqsFolderLayout,
@@ -278,7 +278,7 @@ fn medication_and_checkups_with_a_grant() {
             &grant(&key, ConsentCategory::Clinical),
         )
         .unwrap();
-    assert!(!with_clinical.months[0].clinical.is_empty());
+    assert!(with_clinical.months.iter().any(|m| !m.clinical.is_empty()));
 
     let checkups = s
         .gateway
@@ -659,7 +659,7 @@ fn the_command_line_terminal_and_tap() {
         .args([
             "tap",
             "--consent",
-            "medication,clinical",
+            "medication,clinical,operations",
             "--people",
             "2000",
             "--seed",
@@ -685,7 +685,26 @@ fn the_command_line_terminal_and_tap() {
     };
     assert!(r.consent(ConsentCategory::Medication).unwrap().given);
     assert!(r.consent(ConsentCategory::Clinical).unwrap().given);
+    assert!(r.consent(ConsentCategory::Operations).unwrap().given);
     assert!(!r.consent(ConsentCategory::Checkups).unwrap().given);
+    // … and reaches the consent the desk decides with (`consent::decide`).
+    let key = r.qualification.as_ref().unwrap().person_key();
+    let state = madoguchi_core::consent::ConsentState::from_eligibility(r, &key);
+    let at = r.consents[0].given_at.unwrap();
+    for (category, given) in [
+        (ConsentCategory::Clinical, true),
+        (ConsentCategory::Operations, true),
+        (ConsentCategory::Checkups, false),
+    ] {
+        let d = madoguchi_core::consent::decide(
+            &state,
+            &key,
+            category,
+            madoguchi_core::consent::Purpose::View,
+            at,
+        );
+        assert_eq!(d.is_allowed(), given, "{category:?}: {}", d.kind());
+    }
 
     let bad = Command::new(BIN)
         .args(["tap", "--consent", "everything"])
@@ -708,4 +727,96 @@ fn the_app_can_keep_these_in_shared_state() {
         INSTITUTION,
     )));
     assert_eq!(gw.target(), "/nonexistent/OQS");
+}
+
+/// 診療情報 through the folder (`FileCategory` 4), Shift_JIS answers: years
+/// of visits; operations only with the operations grant, never a drug line.
+#[test]
+fn clinical_histories_through_the_folder_keep_operations_to_their_consent() {
+    use madoguchi_core::clinical::ProcedureKind;
+    let s = setup();
+    let mut people_with_operations = 0;
+    for p in people(12) {
+        let key = card(&p).person_key();
+        let request = medical_request(&p);
+        let clinical = grant(&key, ConsentCategory::Clinical);
+        let operations = grant(&key, ConsentCategory::Operations);
+
+        let (only, patient, error) = s.gateway.clinical(&request, Some(&clinical), None).unwrap();
+        assert_eq!(error, None);
+        assert_eq!(patient.name.as_deref(), Some(p.name.as_str()));
+        assert!(!only.lines().is_empty(), "everyone has visited a clinic: {}", p.name);
+        assert!(only.clinical() && !only.operations());
+        assert!(
+            only.lines().iter().all(|l| !l.kind.is_operation()),
+            "no operation without its consent: {:?}",
+            only.lines()
+        );
+        let months: std::collections::BTreeSet<_> = only.lines().iter().filter_map(|l| l.month).collect();
+        assert!(!months.is_empty());
+
+        let (both, _, _) = s.gateway.clinical(&request, Some(&clinical), Some(&operations)).unwrap();
+        let ops: Vec<_> = both.lines().iter().filter(|l| l.kind.is_operation()).collect();
+        if !ops.is_empty() {
+            people_with_operations += 1;
+            assert!(ops.iter().any(|l| l.kind == ProcedureKind::Surgery), "{ops:?}");
+            let (ops_only, _, _) = s.gateway.clinical(&request, None, Some(&operations)).unwrap();
+            assert!(ops_only.lines().iter().all(|l| l.kind.is_operation()));
+            assert_eq!(ops_only.lines().len(), ops.len());
+        }
+        assert_eq!(both.lines().len() - ops.len(), only.lines().len());
+    }
+    assert!(people_with_operations >= 1, "some of twelve people had an operation");
+
+    // Neither grant: refused before anything is written.
+    let p = &people(1)[0];
+    let before = files_in(s.gateway.layout().archive()).len();
+    let e = s.gateway.clinical(&medical_request(p), None, None).unwrap_err();
+    assert!(matches!(e, madoguchi_adapters::oqs::folder::MedicalFetchError::Refused(_)), "{e:?}");
+    // A grant of the wrong category in the operations place: refused.
+    let key = card(p).person_key();
+    let wrong = grant(&key, ConsentCategory::Clinical);
+    assert!(s.gateway.clinical(&medical_request(p), None, Some(&wrong)).is_err());
+    assert_eq!(files_in(s.gateway.layout().archive()).len(), before, "nothing was asked");
+}
+
+/// The synthetic clinical histories look like a population's: everyone has
+/// a clinic, chronic patients for years, some imaging, some one operation, a
+/// few on dialysis; all within the five years the national system keeps.
+#[test]
+fn synthetic_clinical_histories_are_realistic() {
+    use madoguchi_core::clinical::{lines, ProcedureKind};
+    use madoguchi_core::medical::MedicationHistory;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let n = 2_000;
+    let (mut operations, mut dialysis, mut imaging, mut long) = (0, 0, 0, 0);
+    for i in 0..n {
+        let key = format!("0613{i:04}:1:{i}:00");
+        let birth = NaiveDate::from_ymd_opt(1930 + (i % 80) as i32, 1 + (i % 12) as u32, 1).unwrap();
+        let months = madoguchi_training::clinical::clinical_months(&key, birth, (i % 3) as u64, today);
+        assert_eq!(months, madoguchi_training::clinical::clinical_months(&key, birth, (i % 3) as u64, today), "deterministic");
+        assert!(!months.is_empty());
+        let first = months.iter().filter_map(|m| m.month).min().unwrap();
+        let last = months.iter().filter_map(|m| m.month).max().unwrap();
+        assert!(first.first_day().unwrap() >= today - TimeDelta::days(5 * 366), "{first}");
+        assert!(last.first_day().unwrap() <= today);
+        if (last.year() as i32 * 12 + last.month() as i32) - (first.year() as i32 * 12 + first.month() as i32) >= 24 {
+            long += 1;
+        }
+        let h = MedicationHistory { months, ..MedicationHistory::default() };
+        let kinds: Vec<ProcedureKind> = lines(&h).iter().map(|l| l.kind).collect();
+        assert!(!kinds.contains(&ProcedureKind::Other), "every synthetic entry is classified");
+        if kinds.contains(&ProcedureKind::Surgery) {
+            operations += 1;
+            assert!(kinds.contains(&ProcedureKind::Inpatient));
+        }
+        dialysis += kinds.contains(&ProcedureKind::Dialysis) as usize;
+        imaging += kinds.contains(&ProcedureKind::Imaging) as usize;
+    }
+    let pct = |k: usize| k * 100 / n;
+    println!("operations {}%, dialysis {}%, imaging {}%, ≥ 2 years {}%", pct(operations), pct(dialysis), pct(imaging), pct(long));
+    assert!((10..=40).contains(&pct(operations)), "operations {}%", pct(operations));
+    assert!((1..=12).contains(&pct(dialysis)), "dialysis {}%", pct(dialysis));
+    assert!((30..=70).contains(&pct(imaging)), "imaging {}%", pct(imaging));
+    assert!(pct(long) >= 30, "years of visits {}%", pct(long));
 }

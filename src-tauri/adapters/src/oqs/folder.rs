@@ -65,9 +65,11 @@ use std::time::{Duration, Instant, SystemTime};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_core::consent::{ConsentGrant, Purpose, Refusal};
-use madoguchi_core::medical::{CheckupResults, MedicationHistory};
+use madoguchi_core::clinical::{self, Permitted};
+use madoguchi_core::medical::{CheckupResults, MedicalPatientHeader, MedicationHistory};
 use madoguchi_core::{
-    ConsentCategory, EligibilityQuery, EligibilityResult, ResultSource, ServiceInfo,
+    ConsentCategory, EligibilityQuery, EligibilityResult, ProcessingError, ResultSource,
+    ServiceInfo,
 };
 
 use super::{
@@ -872,9 +874,60 @@ impl OqsFolderGateway {
         };
         match self.medical_exchange(req)? {
             Answer {
+                document: OqsDocument::Medication(mut h),
+                ..
+            } => {
+                if clinical.is_none() {
+                    // 診療情報 not consented: whatever came with the answer
+                    // stays here.
+                    for m in &mut h.months {
+                        m.clinical.clear();
+                    }
+                }
+                Ok(h)
+            }
+            Answer { name, .. } => Err(self
+                .bad(format!("{name}: not medication information"))
+                .into()),
+        }
+    }
+
+    /// 診療情報 and 手術情報 (`YZKsiquc01req` with `FileCategory` 4: the
+    /// national system sends them only inside the medication answer).
+    ///
+    /// **The caller must hold a [`ConsentGrant`] for fetch** of clinical
+    /// information, of operations, or both (`None` for a category without
+    /// consent; neither → refused, nothing written); each is checked against
+    /// the request's patient at the current time. What comes back passes
+    /// `madoguchi_core::clinical::permitted` with those grants before it
+    /// leaves this function: operations only with the operations grant, the
+    /// other entries only with the clinical grant, and never a drug line (that
+    /// is 薬剤情報, asked for with [`Self::medication`]). The answer's
+    /// `error` is returned as it came.
+    pub fn clinical(
+        &self,
+        request: &MedicalRequest,
+        clinical: Option<&ConsentGrant>,
+        operations: Option<&ConsentGrant>,
+    ) -> Result<(Permitted, MedicalPatientHeader, Option<ProcessingError>), MedicalFetchError> {
+        let now = now_local();
+        let key = medical_patient_key(request);
+        // Checked before anything is written (an empty list costs nothing).
+        clinical::permitted(Vec::new(), &key, clinical, operations, Purpose::Fetch, now)
+            .map_err(MedicalFetchError::Refused)?;
+        let mut req = request.clone();
+        req.kind = MedicalRequestKind::Medication;
+        req.file_category = FileCategory::MedicationClinicalXml;
+        match self.medical_exchange(req)? {
+            Answer {
                 document: OqsDocument::Medication(h),
                 ..
-            } => Ok(h),
+            } => {
+                let lines = clinical::lines(&h);
+                let allowed = clinical::permitted(lines, &key, clinical, operations, Purpose::Fetch, now_local())
+                    .map_err(MedicalFetchError::Refused)?;
+                Ok((allowed, h.patient, h.error))
+            }
             Answer { name, .. } => Err(self
                 .bad(format!("{name}: not medication information"))
                 .into()),
