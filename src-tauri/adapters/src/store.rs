@@ -47,7 +47,6 @@
 //! rows. ([`Store::stats`] counts rows, [`Store::purge`] deletes old ones,
 //! and a backup copies the encrypted database whole.)
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -347,30 +346,71 @@ pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
 
 #[derive(Debug, PartialEq, Eq)]
 enum FileKind {
-    Missing,
     Plain,
     /// Not plaintext SQLite: SQLCipher (or garbage, which a key will not open).
     Encrypted,
 }
 
-fn file_kind(path: &Path) -> Result<FileKind, StoreError> {
-    let mut f = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileKind::Missing),
-        Err(e) => return Err(open_error(path, e)),
-    };
-    let mut head = Vec::with_capacity(16);
-    (&mut f)
-        .take(16)
-        .read_to_end(&mut head)
-        .map_err(|e| open_error(path, e))?;
-    Ok(if head.is_empty() {
-        FileKind::Missing
-    } else if head == SQLITE_MAGIC {
+/// What `conn` (just opened on `path`, nothing read yet) has on disk.
+///
+/// The header is read through SQLite's own file handle, never through a
+/// descriptor of our own: closing *any* descriptor of a file releases every
+/// POSIX lock this process holds on it, including the shared lock of a
+/// connection the desk keeps open in WAL mode. Without that lock another
+/// process (a command) takes itself for the last connection when it closes,
+/// checkpoints and deletes the WAL and its index under the open desk, whose
+/// later writes are then lost to every other connection (SQLite's own
+/// descriptors are kept open until no connection of the process holds a lock;
+/// see "How To Corrupt An SQLite Database File", 2.2).
+fn file_kind(conn: &Connection, path: &Path) -> Result<FileKind, StoreError> {
+    let head = read_header(conn).map_err(|detail| open_error(path, detail))?;
+    Ok(if head == *SQLITE_MAGIC {
         FileKind::Plain
     } else {
         FileKind::Encrypted
     })
+}
+
+/// No database yet: no file, or an empty one. Read without opening the file
+/// (see [`file_kind`]).
+fn is_missing(path: &Path) -> Result<bool, StoreError> {
+    match std::fs::metadata(path) {
+        Ok(m) => Ok(m.len() == 0),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        Err(e) => Err(open_error(path, e)),
+    }
+}
+
+/// The first 16 bytes of the main database file of `conn`, read through the
+/// connection's own file handle (`SQLITE_FCNTL_FILE_POINTER`, `xRead`): the
+/// raw bytes, as SQLCipher reads its salt. A file shorter than that reads
+/// zero-filled.
+fn read_header(conn: &Connection) -> Result<[u8; 16], String> {
+    use rusqlite::ffi;
+    let mut head = [0u8; 16];
+    let mut file: *mut ffi::sqlite3_file = std::ptr::null_mut();
+    // SAFETY: `conn` is an open connection; the file control writes one
+    // pointer to the main database's `sqlite3_file` into `file`, which lives
+    // as long as the connection, and is only used while `conn` is borrowed.
+    // `xRead` writes at most `head.len()` bytes into `head`.
+    unsafe {
+        let rc = ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            ffi::SQLITE_FCNTL_FILE_POINTER,
+            (&mut file as *mut *mut ffi::sqlite3_file).cast(),
+        );
+        if rc != ffi::SQLITE_OK || file.is_null() || (*file).pMethods.is_null() {
+            return Err(format!("the database file is not open (SQLite code {rc})"));
+        }
+        let Some(read) = (*(*file).pMethods).xRead else {
+            return Err("the database file cannot be read".into());
+        };
+        match read(file, head.as_mut_ptr().cast(), head.len() as i32, 0) {
+            ffi::SQLITE_OK | ffi::SQLITE_IOERR_SHORT_READ => Ok(head),
+            rc => Err(format!("reading the database header failed (SQLite code {rc})")),
+        }
+    }
 }
 
 /// Sets the key on a fresh connection and proves it with a query.
@@ -467,14 +507,19 @@ impl Store {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| open_error(path, e))?;
         }
-        match file_kind(path)? {
-            FileKind::Missing => {
-                let key = key_or_new(keys)?;
-                // A stale WAL next to a missing/empty file belongs to nothing we can read.
-                let conn = Connection::open(path).map_err(|e| open_error(path, e))?;
-                Self::keyed(conn, path, &key, keys)
-            }
+        if is_missing(path)? {
+            let key = key_or_new(keys)?;
+            // A stale WAL next to a missing/empty file belongs to nothing we can read.
+            let conn = Connection::open(path).map_err(|e| open_error(path, e))?;
+            return Self::keyed(conn, path, &key, keys);
+        }
+        // Opened first, so that the header is read through SQLite's own
+        // handle (see `file_kind`): closing a connection never drops the
+        // locks of another one.
+        let conn = Connection::open(path).map_err(|e| open_error(path, e))?;
+        match file_kind(&conn, path)? {
             FileKind::Plain => {
+                drop(conn);
                 let key = key_or_new(keys)?;
                 Self::encrypt_plaintext(path, &key, keys)
             }
@@ -483,7 +528,6 @@ impl Store {
                     path: path.display().to_string(),
                     store: keys.describe(),
                 })?;
-                let conn = Connection::open(path).map_err(|e| open_error(path, e))?;
                 let store = Self::keyed(conn, path, &key, keys)?;
                 // A migration that stopped after its rename left the old
                 // plaintext copy: the encrypted file opened, so it can go.

@@ -262,3 +262,88 @@ fn a_newer_encrypted_schema_is_refused() {
         Ok(_) => panic!("a newer schema must be refused"),
     }
 }
+
+// ---- several connections in one process, and a command beside them ----------
+
+const CHILD_DB: &str = "MADOGUCHI_TEST_CHILD_DB";
+const CHILD_KEY: &str = "MADOGUCHI_TEST_CHILD_KEY";
+
+/// The other process of the test below (run only by it, as a child of this
+/// test binary): opens the store as `madoguchi print` does, counts the
+/// checks, and closes it again (the last connection of its process).
+#[test]
+#[ignore = "the child process of another_process_sees_what_a_second_connection_wrote; run by it"]
+fn child_counts_checks() {
+    let path = std::env::var(CHILD_DB).expect("run by its parent");
+    let key = Key::from_hex(&std::env::var(CHILD_KEY).unwrap()).unwrap();
+    let store = Store::open_encrypted(Path::new(&path), &MemoryKeyStore::with_key(key)).unwrap();
+    println!("CHECKS={}", store.stats().unwrap().checks);
+}
+
+/// What a child process sees in the store at `path`.
+fn checks_seen_by_another_process(path: &Path, key: &Key) -> i64 {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", "child_counts_checks", "--nocapture", "--test-threads=1"])
+        .env(CHILD_DB, path)
+        .env(CHILD_KEY, key.to_hex())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    stdout
+        .lines()
+        .find_map(|l| l.split_once("CHECKS=").map(|(_, n)| n.trim().parse().unwrap()))
+        .unwrap_or_else(|| panic!("no count from the child: {stdout}"))
+}
+
+/// The desk keeps its store open; a second connection to the same file is
+/// opened in the same process (the tests' bench does this; a backup or
+/// another window could too); a command (`madoguchi print`) opens and closes
+/// the file in another process in between.
+///
+/// Opening the second connection must not drop the process's locks on the
+/// database file: `close()` of *any* descriptor of a file releases every POSIX
+/// lock the process holds on it, so a header read through `std::fs` (to tell
+/// plaintext from encrypted) took away the desk's shared lock. The command,
+/// finding no lock, took itself for the last connection at its close:
+/// checkpointed and **deleted the WAL and its index** under the open desk,
+/// whose later writes went to the deleted WAL — lost for every other process,
+/// and a fresh connection in the desk's process read the shared WAL index
+/// against the new WAL file (`SQLITE_IOERR_SHORT_READ`, or an HMAC failure
+/// on page 1).
+#[test]
+fn another_process_sees_what_a_second_connection_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("madoguchi.sqlite");
+    let key = Key::generate().unwrap();
+    let keys = MemoryKeyStore::with_key(key.clone());
+    let mut desk = Store::open_encrypted(&path, &keys).unwrap();
+    let mut second = Store::open_encrypted(&path, &keys).unwrap();
+    let c = card(1);
+    record(&mut desk, &c, &result_for(&c, at(2026, 11, 20, 9, 0, 0), 30), at(2026, 11, 20, 9, 0, 5));
+    assert_eq!(checks_seen_by_another_process(&path, &key), 1);
+    let wal = path.with_file_name("madoguchi.sqlite-wal");
+    assert!(wal.exists(), "the command left the WAL of the open desk where it was");
+
+    // Written after the command closed: through both connections.
+    let c = card(2);
+    record(&mut second, &c, &result_for(&c, at(2026, 11, 20, 9, 1, 0), 30), at(2026, 11, 20, 9, 1, 5));
+    let c = card(3);
+    record(&mut desk, &c, &result_for(&c, at(2026, 11, 20, 9, 2, 0), 30), at(2026, 11, 20, 9, 2, 5));
+    assert_eq!(desk.stats().unwrap().checks, 3);
+    assert_eq!(second.stats().unwrap().checks, 3);
+    assert_eq!(checks_seen_by_another_process(&path, &key), 3, "another process sees every write");
+
+    // A fresh connection in the desk's process (as a test's raw look at the file).
+    let raw = madoguchi_adapters::store::raw_connection(&path, &keys).unwrap();
+    let n: i64 = raw.query_row("SELECT count(*) FROM checks", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 3);
+    let fresh = Store::open_encrypted(&path, &keys).unwrap();
+    assert_eq!(fresh.stats().unwrap().checks, 3);
+    drop((raw, fresh, second, desk));
+
+    // Closed everywhere: everything is in the file, and it is whole.
+    assert_eq!(checks_seen_by_another_process(&path, &key), 3);
+    let s = Store::open_encrypted(&path, &keys).unwrap();
+    s.integrity_check().unwrap();
+}
