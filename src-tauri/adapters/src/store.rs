@@ -1056,6 +1056,16 @@ impl Store {
 
     // ---- medical information (consent required) --------------------------
 
+    /// How many rows of one category of medical information are kept (for
+    /// every patient): counts only, no content, so no grant is needed.
+    pub fn medical_rows_of(&self, category: madoguchi_core::ConsentCategory) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM medical_cache WHERE category = ?1",
+            [category.as_str()],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Caches medical information (JSON) of the grant's patient and category.
     /// The grant must be for [`Purpose::Cache`] and valid at `now`. Replaces
     /// what was cached for that patient and category.
