@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{NaiveDate, NaiveDateTime};
+use madoguchi_adapters::keystore::KeyStore as _;
 use madoguchi_adapters::gateway::{Gateway, GatewayError};
 use madoguchi_adapters::http::HttpGateway;
 use madoguchi_adapters::oqs::{FaceEvent, FaceWatcher, OqsFolderConfig, OqsFolderGateway};
@@ -105,8 +106,8 @@ impl Desk {
     /// ([`Desk::connect`]) so that the window can paint before a training
     /// population is generated.
     pub fn open(settings: Settings) -> Result<Arc<Desk>, StoreError> {
-        let store = crate::storage::open(&settings)?;
-        let key_warning = (crate::storage::key_survives_reboot(&settings) == Some(false)).then(|| Msg::new("store-key-volatile"));
+        let (store, keys) = crate::storage::open_with_keys(&settings)?;
+        let key_warning = (!keys.survives_reboot()).then(|| Msg::new("store-key-volatile"));
         Ok(Arc::new_cyclic(|me| Desk {
             me: me.clone(),
             settings: RwLock::new(settings),

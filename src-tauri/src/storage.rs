@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 
 use madoguchi_adapters::backup::{self, BackupError, BackupInfo};
-use madoguchi_adapters::keystore::{Key, KeyStore, KeyStoreError, OsKeyStore};
+use madoguchi_adapters::keystore::{Key, KeyStoreError, OsKeyStore};
 use madoguchi_adapters::store::{Store, StoreError};
 
 use crate::settings::Settings;
@@ -24,8 +24,15 @@ const KEY_ID_FILE: &str = "key-id";
 
 /// Opens (creating if needed) the desk's database.
 pub fn open(settings: &Settings) -> Result<Store, StoreError> {
+    open_with_keys(settings).map(|(store, _)| store)
+}
+
+/// As [`open`], with the key store it used (whether the key survives a
+/// reboot is the window's business), so that nobody probes the keyring twice.
+pub fn open_with_keys(settings: &Settings) -> Result<(Store, OsKeyStore), StoreError> {
     let keys = key_store(settings)?;
-    Store::open_encrypted(&settings.database_path(), &keys)
+    let store = Store::open_encrypted(&settings.database_path(), &keys)?;
+    Ok((store, keys))
 }
 
 /// Opens the desk's database only if it exists (nothing is created).
@@ -56,20 +63,19 @@ pub fn key_store(settings: &Settings) -> Result<OsKeyStore, KeyStoreError> {
         store: settings.data_dir.join(KEY_ID_FILE).display().to_string(),
         detail: e.to_string(),
     })?;
-    OsKeyStore::detect_for(&format!("local-db:{id}"))
+    OsKeyStore::detect_for(&entry(&id))
 }
 
-/// Whether the key of this data folder survives a reboot (kernel keyutils
-/// does not); `None` when the key store cannot be reached at all.
-pub fn key_survives_reboot(settings: &Settings) -> Option<bool> {
-    key_store(settings).ok().map(|k| k.survives_reboot())
+/// The keyring entry named by a folder's id.
+fn entry(id: &str) -> String {
+    format!("local-db:{id}")
 }
 
 /// Removes this data folder's key from the keyring: only for a folder that
 /// is deleted with it (the tests' temporary folders).
 pub fn forget_key(data_dir: &Path) {
     if let Ok(id) = std::fs::read_to_string(data_dir.join(KEY_ID_FILE)) {
-        if let Ok(keys) = OsKeyStore::detect_for(&format!("local-db:{}", id.trim())) {
+        if let Ok(keys) = OsKeyStore::detect_for(&entry(id.trim())) {
             let _ = keys.forget();
         }
     }

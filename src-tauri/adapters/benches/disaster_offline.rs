@@ -16,12 +16,12 @@ use std::time::{Duration, Instant};
 use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_adapters::keystore::MemoryKeyStore;
 use madoguchi_adapters::store::{raw_connection, NewCheck, Store};
-use madoguchi_core::codes::{Sex, Validity};
+use madoguchi_core::codes::Sex;
 use madoguchi_core::matching::{prepare, Candidate, DisasterQuery, MatchOutcome};
-use madoguchi_core::{
-    CardDetails, CertificateConsents, CopayRatio, EligibilityResult, InsurerNumber, Person,
-    Qualification, ReferenceClassification, ResultSource,
-};
+use madoguchi_core::{CardDetails, EligibilityResult, InsurerNumber, Person};
+
+#[path = "../tests/store_support/mod.rs"]
+mod store_support;
 
 const SURNAMES: [(&str, &str); 20] = [
     ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"), ("伊藤", "イトウ"),
@@ -71,40 +71,11 @@ fn person(n: u64) -> (CardDetails, Person, String) {
     (card, p, place[place.len() - 9..].to_string())
 }
 
+/// The store tests' result builder, with this person in it.
 fn result(card: &CardDetails, person: Person, at: NaiveDateTime) -> EligibilityResult {
-    EligibilityResult {
-        confirmed_at: at,
-        confirmation_date: at.date(),
-        reference: Some(ReferenceClassification::CardDetails),
-        validity: Validity::Valid,
-        error: None,
-        asked: None,
-        person: Some(person),
-        qualification: Some(Qualification {
-            insurer_number: card.insurer_number.clone(),
-            insurer_name: Some("窓口健康保険組合".into()),
-            symbol: card.symbol.clone(),
-            number: card.number.clone(),
-            branch: card.branch.clone(),
-            card_classification: None,
-            relationship: None,
-            issued_on: None,
-            valid_from: NaiveDate::from_ymd_opt(2020, 4, 1),
-            valid_until: None,
-            copay: Some(CopayRatio(30)),
-            preschool: false,
-            loss_reason: None,
-            elderly: None,
-            limit: None,
-            specific_diseases: vec![],
-            public_expenses: vec![],
-            reference_number: None,
-        }),
-        consents: vec![],
-        certificate_consents: CertificateConsents::default(),
-        electronic_prescription: None,
-        source: ResultSource::HttpService,
-    }
+    let mut r = store_support::result_for(card, at, 30);
+    r.person = Some(person);
+    r
 }
 
 fn env_num(name: &str, default: u64) -> u64 {
