@@ -24,35 +24,7 @@
 use chrono::{Datelike, Months, NaiveDate};
 use madoguchi_core::medical::{ClinicalEntry, Facility, MedicationMonth, MedicationSource, YearMonth};
 
-/// A tiny deterministic generator (splitmix64).
-struct Draw(u64);
-
-impl Draw {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    /// True with `percent` % probability.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
-
-/// FNV-1a of the key (stable across Rust versions).
-fn key_hash(key: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.as_bytes() {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
+use crate::terminal::{key_hash, Draw};
 
 fn entry(name: &str, code: &str, category: &str, times: u32, unit: Option<&str>) -> ClinicalEntry {
     ClinicalEntry {

@@ -645,7 +645,7 @@ fn header(p: &PersonRow) -> MedicalPatientHeader {
 
 /// FNV-1a: a stable hash of the person key (not `DefaultHasher`, whose
 /// output may change between Rust versions).
-fn key_hash(key: &str) -> u64 {
+pub(crate) fn key_hash(key: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in key.as_bytes() {
         h ^= *b as u64;
@@ -654,19 +654,24 @@ fn key_hash(key: &str) -> u64 {
     h
 }
 
-/// A tiny deterministic generator (splitmix64) seeded by the key.
-struct Draw(u64);
+/// A tiny deterministic generator (splitmix64) seeded by the key (also
+/// `crate::clinical`'s).
+pub(crate) struct Draw(pub(crate) u64);
 
 impl Draw {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
+    }
+    /// True with `percent` % probability.
+    pub(crate) fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
     }
 }
 
