@@ -16,7 +16,7 @@
 //! | encrypted | present, right | opened; a query proves the key |
 //! | encrypted | present, wrong (file from another machine) | [`StoreError::WrongKey`], file untouched |
 //! | encrypted | none | [`StoreError::KeyMissing`], file untouched, no plaintext fallback |
-//! | plaintext (an earlier Madoguchi) | any | migrated: `sqlcipher_export` into `<db>.encrypting`, a copy kept as `<db>.unencrypted.bak`, atomic rename over `<db>`, reopened and verified, then the `.bak` removed (restored on failure) |
+//! | plaintext (an earlier Madoguchi) | any | migrated: `sqlcipher_export` into `<db>.encrypting`, the plaintext kept as `<db>.unencrypted.bak` (a hard link, a copy where none can be made), atomic rename over `<db>`, reopened and verified, then the `.bak` removed (restored on failure) |
 //!
 //! [`Store::open`] still opens a plaintext database (tests; tools).
 //!
@@ -596,10 +596,18 @@ impl Store {
         std::fs::File::open(&tmp)
             .and_then(|f| f.sync_all())
             .map_err(io(&tmp))?;
-        std::fs::copy(path, &bak).map_err(io(&bak))?;
-        std::fs::File::open(&bak)
-            .and_then(|f| f.sync_all())
-            .map_err(io(&bak))?;
+        // The plaintext file is kept as `.unencrypted.bak` by a second name
+        // (a hard link): nothing opens it, so no POSIX lock another
+        // connection of this process holds on it is dropped by a closing
+        // descriptor (see `read_header`). A copy only where the file system
+        // has no hard links.
+        remove_if_exists(&bak).map_err(io(&bak))?;
+        if std::fs::hard_link(path, &bak).is_err() {
+            std::fs::copy(path, &bak).map_err(io(&bak))?;
+            std::fs::File::open(&bak)
+                .and_then(|f| f.sync_all())
+                .map_err(io(&bak))?;
+        }
         std::fs::rename(&tmp, path).map_err(io(path))?;
         remove_if_exists(&wal).map_err(io(&wal))?;
         remove_if_exists(&sibling(path, "-shm")).map_err(io(path))?;
