@@ -103,3 +103,94 @@ fn outside_training_mode_staff_sign_in_and_roles_decide() {
     );
     assert!(desk.audit_verify().is_ok());
 }
+
+/// A new desk starts in training mode with the trainee signed in; switching
+/// its settings to the clinic's own service is how it leaves training mode.
+/// The change is logged with what changed, and the trainee's qualified role
+/// does not follow the desk into real operation: nobody is signed in then.
+#[test]
+fn leaving_training_mode_signs_the_trainee_out_and_the_change_is_logged() {
+    let service = common::TrainingService::start(200, 3);
+    let data = common::data_dir();
+    let settings = Settings {
+        data_dir: data.path().to_path_buf(),
+        service_url: Some(service.url.clone()),
+        timeout_secs: 1,
+        file: Some(data.path().join("settings.json")),
+        ..Settings::default()
+    };
+    let desk = Desk::open(settings).unwrap();
+    desk.connect();
+    assert!(desk.status().training);
+    assert!(desk.signed_in(now()).unwrap().trainee);
+
+    let mut real = desk.settings();
+    real.service_url = Some("http://127.0.0.1:9".into());
+    real.facility_code = "1312345678".into();
+    let status = desk.change_settings(real, now()).unwrap();
+    assert!(!status.training, "the clinic's service is not a training service");
+    let saved = std::fs::read_to_string(data.path().join("settings.json")).unwrap();
+    assert!(saved.contains("http://127.0.0.1:9"), "kept for the next start: {saved}");
+    assert!(desk.signed_in(now()).is_none(), "the trainee is signed out with training mode");
+    let err = desk.disaster_lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
+    assert_eq!(err.message.id, "staff-refused-not-signed-in");
+    // Changing the settings again needs an administrator now.
+    let err = desk.change_settings(desk.settings(), now()).unwrap_err();
+    assert_eq!(err.message.id, "staff-refused-not-signed-in");
+
+    let log = desk.audit_entries().unwrap();
+    let change = log.iter().find(|e| e.action == AuditAction::SettingChange).expect("the change is logged");
+    assert_eq!((change.staff_id.as_str(), change.outcome.as_str()), ("trainee", "ok"));
+    let detail: serde_json::Value = serde_json::from_str(change.detail.as_deref().unwrap()).unwrap();
+    assert_eq!(detail["service_url"]["from"], serde_json::json!(service.url));
+    assert_eq!(detail["service_url"]["to"], "http://127.0.0.1:9");
+    assert_eq!(detail["facility_code"]["to"], "1312345678");
+    assert!(detail.get("timeout_secs").is_none(), "only what changed: {detail}");
+    assert!(
+        log.iter().any(|e| e.action == AuditAction::Logout && e.staff_id == "trainee" && e.outcome == "training_ended"),
+        "the trainee's sign-out is logged"
+    );
+    assert!(desk.audit_verify().is_ok());
+}
+
+/// Outside training mode only an administrator changes the settings; a
+/// receptionist's attempt is refused, changes nothing and is logged.
+#[test]
+fn only_an_administrator_changes_the_settings_of_a_real_desk() {
+    let data = common::data_dir();
+    let settings = Settings {
+        data_dir: data.path().to_path_buf(),
+        service_url: Some("http://127.0.0.1:9".into()),
+        facility_code: "1312345678".into(),
+        timeout_secs: 1,
+        file: Some(data.path().join("settings.json")),
+        ..Settings::default()
+    };
+    let desk = Desk::open(settings).unwrap();
+    desk.connect();
+    let pw = "sakura-no-hana-2026";
+    desk.create_first_administrator("admin", "管理 太郎", pw, now()).unwrap();
+    desk.sign_in("admin", pw, now()).unwrap();
+    desk.create_account("uketsuke", "受付 花子", Role::Receptionist, pw, now()).unwrap();
+    desk.sign_out(now());
+
+    desk.sign_in("uketsuke", pw, now()).unwrap();
+    let mut slower = desk.settings();
+    slower.timeout_secs = 30;
+    let err = desk.change_settings(slower.clone(), now()).unwrap_err();
+    assert_eq!(err.message.id, "staff-refused");
+    assert_eq!(desk.settings().timeout_secs, 1, "nothing changed");
+
+    desk.sign_out(now());
+    desk.sign_in("admin", pw, now()).unwrap();
+    desk.change_settings(slower, now()).unwrap();
+    assert_eq!(desk.settings().timeout_secs, 30);
+
+    let log = desk.audit_entries().unwrap();
+    let changes: Vec<_> = log
+        .iter()
+        .filter(|e| e.action == AuditAction::SettingChange)
+        .map(|e| (e.staff_id.as_str(), e.outcome.as_str()))
+        .collect();
+    assert_eq!(changes, [("uketsuke", "denied"), ("admin", "ok")]);
+}

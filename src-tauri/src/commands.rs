@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use madoguchi_core::message::{ApiError, Msg};
+use madoguchi_core::staff::Action;
 use madoguchi_core::validation::CardInput;
 use madoguchi_core::{CheckSummary, EligibilityResult};
 use tauri::State;
@@ -24,6 +25,25 @@ async fn blocking<T: Send + 'static>(
     tauri::async_runtime::spawn_blocking(f)
         .await
         .unwrap_or_else(|e| Err(ApiError::new(Msg::new("error-internal").arg("detail", e))))
+}
+
+/// Blocking desk work for the person signed in at the window, if their role
+/// may do `action` (in training mode the trainee is signed in). Nobody
+/// signed in, or the session locked → the sign-in message, nothing done:
+/// the sign-in screen over the desk is not the only guard. (Medical views,
+/// printing, disaster look-ups and administration check their own roles in
+/// the desk itself.)
+async fn as_staff<T: Send + 'static>(
+    desk: &DeskState,
+    action: Action,
+    f: impl FnOnce(&Desk) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let desk = Arc::clone(desk);
+    blocking(move || {
+        desk.authorize(action, None, now())?;
+        f(&desk)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -74,27 +94,24 @@ pub async fn save_settings(desk: State<'_, DeskState>, form: SettingsForm) -> Re
         s.facility_code = madoguchi_core::digits::compact(&form.facility_code);
         s.staff = if form.staff.trim().is_empty() { s.staff } else { form.staff.trim().to_string() };
         s.lang = madoguchi_i18n::Lang::parse(&form.lang).unwrap_or(s.lang);
-        desk.reconfigure(s)
+        desk.change_settings(s, now())
     })
     .await
 }
 
 #[tauri::command]
 pub async fn check_eligibility(desk: State<'_, DeskState>, input: CardInput) -> Result<CheckOutcome, ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.check(&input, now())).await
+    as_staff(&desk, Action::CheckEligibility, move |desk| desk.check(&input, now())).await
 }
 
 #[tauri::command]
 pub async fn todays_checks(desk: State<'_, DeskState>) -> Result<Vec<CheckSummary>, ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.checks_on(now().date())).await
+    as_staff(&desk, Action::CheckEligibility, move |desk| desk.checks_on(now().date())).await
 }
 
 #[tauri::command]
 pub async fn check_detail(desk: State<'_, DeskState>, id: i64) -> Result<EligibilityResult, ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.check_result(id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))).await
+    as_staff(&desk, Action::CheckEligibility, move |desk| desk.check_result(id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))).await
 }
 
 /// The UI calls this once its first frame is painted. With
@@ -116,8 +133,7 @@ pub fn ui_ready() {
 /// `consents` (medication, checkups, clinical, operations).
 #[tauri::command]
 pub async fn simulate_card_tap(desk: State<'_, DeskState>, consents: Vec<String>) -> Result<(), ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || {
+    as_staff(&desk, Action::CheckEligibility, move |desk| {
         let categories: Vec<_> = consents.iter().filter_map(|c| madoguchi_core::ConsentCategory::parse(c)).collect();
         desk.simulate_card_tap(&categories, now())
     })
@@ -141,15 +157,13 @@ pub async fn view_medical(desk: State<'_, DeskState>, id: i64, category: String)
 /// for staff to acknowledge them.
 #[tauri::command]
 pub async fn changes_to_review(desk: State<'_, DeskState>) -> Result<Vec<crate::desk::FlaggedChange>, ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.changes_to_review()).await
+    as_staff(&desk, Action::CheckEligibility, move |desk| desk.changes_to_review()).await
 }
 
 /// Staff have seen the change found by replaying deferred check `id`.
 #[tauri::command]
 pub async fn acknowledge_change(desk: State<'_, DeskState>, id: i64) -> Result<(), ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.acknowledge_change(id, now())).await
+    as_staff(&desk, Action::CheckEligibility, move |desk| desk.acknowledge_change(id, now())).await
 }
 
 /// How many deferred checks wait for the service (the outage banner).
@@ -165,16 +179,14 @@ pub async fn pending_checks(desk: State<'_, DeskState>) -> Result<i64, ApiError>
 /// new batch; answers its bad rows.
 #[tauri::command]
 pub async fn batch_import(desk: State<'_, DeskState>, bytes: Vec<u8>, name: Option<String>) -> Result<crate::batch::BatchImport, ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.batch_import(&bytes, name.as_deref(), now())).await
+    as_staff(&desk, Action::CheckEligibility, move |desk| desk.batch_import(&bytes, name.as_deref(), now())).await
 }
 
 /// Runs (or resumes) a batch; progress goes to the window as `batch-progress` events.
 #[tauri::command]
 pub async fn batch_run(app: tauri::AppHandle, desk: State<'_, DeskState>, id: i64) -> Result<crate::batch::BatchRun, ApiError> {
     use tauri::Emitter;
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.batch_run(id, &|p| drop(app.emit("batch-progress", p)), now())).await
+    as_staff(&desk, Action::CheckEligibility, move |desk| desk.batch_run(id, &|p| drop(app.emit("batch-progress", p)), now())).await
 }
 
 /// Stops a running batch (the rest stays pending).
@@ -186,15 +198,13 @@ pub fn batch_cancel(desk: State<'_, DeskState>, id: i64) -> bool {
 /// Batches with rows still pending (offered for resuming).
 #[tauri::command]
 pub async fn batches_unfinished(desk: State<'_, DeskState>) -> Result<Vec<madoguchi_adapters::store::BatchInfo>, ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.batches(true)).await
+    as_staff(&desk, Action::CheckEligibility, move |desk| desk.batches(true)).await
 }
 
 /// Writes a batch's report as CSV to the Downloads folder; answers the file's path.
 #[tauri::command]
 pub async fn batch_export_csv(desk: State<'_, DeskState>, id: i64) -> Result<String, ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.batch_export_csv(id).map(|p| p.display().to_string())).await
+    as_staff(&desk, Action::CheckEligibility, move |desk| desk.batch_export_csv(id).map(|p| p.display().to_string())).await
 }
 
 /// 災害時モード: the four-field look-up (`crate::disaster`); the role check,
@@ -240,44 +250,37 @@ pub async fn print_document(desk: State<'_, DeskState>, id: i64, kind: String) -
 
 #[tauri::command]
 pub async fn home_visit_start(desk: State<'_, DeskState>) -> Result<crate::home_visit::HomeVisitStart, ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.home_visit_start(now())).await
+    as_staff(&desk, Action::CheckEligibility, move |desk| desk.home_visit_start(now())).await
 }
 
 #[tauri::command]
 pub async fn home_visit_begin(desk: State<'_, DeskState>, key: Option<String>) -> Result<crate::home_visit::VisitState, ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.home_visit_begin(key.as_deref(), now())).await
+    as_staff(&desk, Action::CheckEligibility, move |desk| desk.home_visit_begin(key.as_deref(), now())).await
 }
 
 #[tauri::command]
 pub async fn home_visit_consent(desk: State<'_, DeskState>, categories: Vec<madoguchi_core::ConsentCategory>) -> Result<crate::home_visit::VisitState, ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.home_visit_consent(&categories, now())).await
+    as_staff(&desk, Action::CheckEligibility, move |desk| desk.home_visit_consent(&categories, now())).await
 }
 
 #[tauri::command]
 pub async fn home_visit_identity(desk: State<'_, DeskState>, input: crate::home_visit::IdentityInput) -> Result<crate::home_visit::VisitState, ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.home_visit_identity(&input, now())).await
+    as_staff(&desk, Action::CheckEligibility, move |desk| desk.home_visit_identity(&input, now())).await
 }
 
 #[tauri::command]
 pub async fn home_visit_card(desk: State<'_, DeskState>) -> Result<crate::home_visit::VisitDone, ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.home_visit_card(now())).await
+    as_staff(&desk, Action::CheckEligibility, move |desk| desk.home_visit_card(now())).await
 }
 
 #[tauri::command]
 pub async fn home_visit_reuse(desk: State<'_, DeskState>, first: i64) -> Result<crate::home_visit::VisitDone, ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.home_visit_reuse(first, now())).await
+    as_staff(&desk, Action::CheckEligibility, move |desk| desk.home_visit_reuse(first, now())).await
 }
 
 #[tauri::command]
 pub async fn home_visit_sync(desk: State<'_, DeskState>) -> Result<crate::home_visit::HomeVisitStart, ApiError> {
-    let desk = Arc::clone(&desk);
-    blocking(move || desk.home_visit_sync(now())).await
+    as_staff(&desk, Action::CheckEligibility, move |desk| desk.home_visit_sync(now())).await
 }
 
 /// Signs in with a staff account (`crate::session`).

@@ -132,6 +132,29 @@ impl Desk {
         self.settings.read().unwrap().clone()
     }
 
+    /// The settings screen's 保存: who may change settings
+    /// ([`Desk::authorize_settings`]), then [`Desk::reconfigure`]; applied
+    /// changes are logged as `setting_change` with each changed field's old
+    /// and new value (no field holds a secret). A refused or invalid change
+    /// changes nothing.
+    pub fn change_settings(&self, new: Settings, now: NaiveDateTime) -> Result<DeskStatus, ApiError> {
+        let session = self.authorize_settings(now)?;
+        let old = self.settings();
+        let status = self.reconfigure(new)?;
+        let changes = crate::settings::changes(&old, &self.settings());
+        self.audit_entry(NewAuditEntry {
+            at: now,
+            staff_id: session.staff_id.clone(),
+            role: Some(session.role),
+            action: AuditAction::SettingChange,
+            patient_key: None,
+            outcome: if changes.is_empty() { "unchanged".into() } else { "ok".into() },
+            reason: None,
+            detail: Some(serde_json::Value::Object(changes)),
+        });
+        Ok(status)
+    }
+
     /// Saves new settings and reconnects with them. The data directory stays
     /// (it is chosen at start). A service URL that is not http(s) is refused
     /// before anything is saved.
@@ -148,7 +171,11 @@ impl Desk {
         if new.oqs_dir.is_some() && !(new.facility_code.len() == 10 && new.facility_code.bytes().all(|b| b.is_ascii_digit())) {
             return Err(ApiError::new(Msg::new("settings-bad-facility-code").arg("code", &new.facility_code)));
         }
-        new.data_dir = self.settings.read().unwrap().data_dir.clone();
+        {
+            let current = self.settings.read().unwrap();
+            new.data_dir = current.data_dir.clone();
+            new.file = current.file.clone();
+        }
         new.save().map_err(|e| ApiError::new(Msg::new("settings-save-failed").arg("detail", e)))?;
         // Stop what the old settings started, then connect anew.
         *self.gateway.write().unwrap() = None;

@@ -237,7 +237,17 @@ impl Desk {
     /// The session, locking it when idle too long; the trainee in training
     /// mode when nobody is signed in.
     fn current_session(&self, now: NaiveDateTime) -> Option<Session> {
+        let training = self.status().training;
         let mut slot = self.session.lock().unwrap();
+        if slot.as_ref().is_some_and(|s| s.staff_id == TRAINEE_ID && !training) {
+            // The desk left training mode (its settings now name a real
+            // service): the trainee's qualified role never reaches real
+            // patients. Signed out, logged; a person signs in.
+            let s = slot.take().expect("checked");
+            drop(slot);
+            self.audit_as(&s, AuditAction::Logout, None, "training_ended", None, now);
+            return None;
+        }
         if let Some(s) = slot.as_ref() {
             // The trainee (training mode, synthetic people only) never locks.
             if s.staff_id != TRAINEE_ID && s.is_locked(now, default_idle_limit()) {
@@ -249,7 +259,7 @@ impl Desk {
             }
             return Some(s.clone());
         }
-        if self.status().training {
+        if training {
             let s = Session::new(TRAINEE_ID, "研修用アカウント", Role::Qualified, now);
             *slot = Some(s.clone());
             return Some(s);
@@ -284,6 +294,20 @@ impl Desk {
             s.touch(now);
         }
         Ok(session)
+    }
+
+    /// Who may change the settings now: an administrator — or, in training
+    /// mode, whoever is at the desk (the trainee included: synthetic people
+    /// only, and switching to the clinic's real service or OQS folder is how
+    /// a new desk leaves training mode; from then on a person signs in).
+    /// Refusals of a signed-in person are logged as `setting_change` `denied`.
+    pub fn authorize_settings(&self, now: NaiveDateTime) -> Result<Session, ApiError> {
+        if self.status().training {
+            if let Some(s) = self.current_session(now) {
+                return Ok(s);
+            }
+        }
+        self.authorize(Action::ChangeSettings, Some(AuditAction::SettingChange), now)
     }
 
     /// The staff accounts file (`<data dir>/staff.sqlite`, its own schema:

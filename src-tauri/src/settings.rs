@@ -37,6 +37,9 @@ pub struct Settings {
     /// Where the local database and the training population live.
     #[serde(skip)]
     pub data_dir: PathBuf,
+    /// The file these settings are saved to; `None` = [`Settings::settings_file`].
+    #[serde(skip)]
+    pub file: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -53,6 +56,7 @@ impl Default for Settings {
             training_seed: 1,
             medical_retention_days: 30,
             data_dir: default_data_dir(),
+            file: None,
         }
     }
 }
@@ -118,7 +122,7 @@ impl Settings {
 
     /// Writes the settings file (atomically: a temporary file, then rename).
     pub fn save(&self) -> Result<(), SettingsError> {
-        let path = Self::settings_file();
+        let path = self.file.clone().unwrap_or_else(Self::settings_file);
         let err = |e: &dyn std::fmt::Display| SettingsError { path: path.display().to_string(), detail: e.to_string() };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| err(&e))?;
@@ -145,4 +149,22 @@ impl Settings {
     pub fn training_db_path(&self) -> PathBuf {
         self.data_dir.join("training-population.sqlite")
     }
+}
+
+/// The fields that differ between two settings, each as `{"from", "to"}`
+/// (the settings file's names and forms): what a `setting_change` audit
+/// entry records.
+pub fn changes(old: &Settings, new: &Settings) -> serde_json::Map<String, serde_json::Value> {
+    let as_map = |s: &Settings| match serde_json::to_value(s) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    let (old, new) = (as_map(old), as_map(new));
+    new.into_iter()
+        .filter(|(k, v)| old.get(k) != Some(v))
+        .map(|(k, v)| {
+            let from = old.get(&k).cloned().unwrap_or(serde_json::Value::Null);
+            (k, serde_json::json!({ "from": from, "to": v }))
+        })
+        .collect()
 }
