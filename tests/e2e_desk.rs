@@ -26,6 +26,7 @@ impl Drop for Driver {
     fn drop(&mut self) {
         // tauri-driver runs in its own process group with WebKitWebDriver and
         // the app under it: stop them all.
+        DRIVER_GROUPS.lock().unwrap_or_else(|e| e.into_inner()).retain(|g| *g != self.child.id());
         let _ = Command::new("kill").args(["-TERM", &format!("-{}", self.child.id())]).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -57,12 +58,15 @@ fn start_driver_with(data_dir: &Path, env: &[(&str, &str)]) -> Driver {
         .process_group(0)
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {}: {e}", exe.display()));
+    DRIVER_GROUPS.lock().unwrap_or_else(|e| e.into_inner()).push(child.id());
+    // Made first, so that a failed wait stops the driver too (on drop).
+    let driver = Driver { child, port };
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
         std::thread::sleep(Duration::from_millis(100));
     }
-    Driver { child, port }
+    driver
 }
 
 /// Every E2E test ends within this time whatever WebKit does: a hung window
@@ -72,11 +76,37 @@ const TEST_LIMIT: Duration = Duration::from_secs(180);
 async fn bounded(name: &str, test: impl Future<Output = ()>) {
     let started = Instant::now();
     eprintln!("[e2e] {name}: start");
-    if tokio::time::timeout(TEST_LIMIT, test).await.is_err() {
+    // The timer below only fires while the test yields to the runtime; a
+    // test stuck in a synchronous wait would never let it. A watchdog
+    // thread ends the run then: it stops the drivers' process groups (the
+    // app and WebKit under them) and exits, so CI gets a message, not a hang.
+    let finished = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watch = std::sync::Arc::clone(&finished);
+    let who = name.to_string();
+    std::thread::spawn(move || {
+        let limit = TEST_LIMIT + Duration::from_secs(30);
+        while started.elapsed() < limit {
+            std::thread::sleep(Duration::from_millis(500));
+            if watch.load(std::sync::atomic::Ordering::SeqCst) {
+                return;
+            }
+        }
+        eprintln!("[e2e] {who} is stuck after {limit:?} (a synchronous wait); stopping the drivers and the test run");
+        for group in DRIVER_GROUPS.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            let _ = Command::new("kill").args(["-KILL", &format!("-{group}")]).status();
+        }
+        std::process::exit(3);
+    });
+    let ended = tokio::time::timeout(TEST_LIMIT, test).await;
+    finished.store(true, std::sync::atomic::Ordering::SeqCst);
+    if ended.is_err() {
         panic!("{name} did not finish within {TEST_LIMIT:?}: the window or the WebDriver stopped answering");
     }
     eprintln!("[e2e] {name}: done in {:.1} s", started.elapsed().as_secs_f64());
 }
+
+/// The process groups of the running drivers (for the watchdog in [`bounded`]).
+static DRIVER_GROUPS: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
 
 /// Ends the WebDriver session. Teardown, not something a user checks: a slow
 /// WebKit shutdown must not fail or hang the test (the driver's Drop stops
@@ -572,6 +602,24 @@ async fn a_real_desk_starts_by_registering_the_administrator_then_asks_to_sign_i
         // Signed out: the sign-in screen; a wrong password is refused.
         c.find(Locator::Id("sign-out")).await.unwrap().click().await.unwrap();
         wait_text(&c, "sign-in", |t| t.contains("ログイン"), "the sign-in screen").await;
+        // The screen is not the only guard: the window's own calls are
+        // refused by the backend while nobody is signed in.
+        for (command, args) in [
+            ("check_eligibility", serde_json::json!({"input": {"insurer_number": "06139996", "symbol": "1", "number": "2", "branch": "", "birth_date": "1986-04-12"}})),
+            ("todays_checks", serde_json::json!({})),
+        ] {
+            let answer = c
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];\n\
+                     window.__TAURI__.core.invoke(arguments[0], arguments[1])\n\
+                       .then(r => done('answered ' + JSON.stringify(r)), e => done('refused ' + JSON.stringify(e)));",
+                    vec![serde_json::json!(command), args],
+                )
+                .await
+                .unwrap();
+            let answer = answer.as_str().unwrap_or_default().to_string();
+            assert!(answer.starts_with("refused") && answer.contains("staff-refused-not-signed-in"), "{command} while signed out: {answer}");
+        }
         type_into(&c, "sign-in-id", "uketsuke").await;
         type_into(&c, "sign-in-password", "not-the-password").await;
         c.find(Locator::Id("sign-in-submit")).await.unwrap().click().await.unwrap();

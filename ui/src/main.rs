@@ -169,14 +169,19 @@ fn App() -> impl IntoView {
             refresh_gate();
         });
     });
+    // Today's list is the signed-in person's to see: fetched after signing
+    // in (the backend refuses it to nobody), emptied at signing out.
     let signed_in_done = move || {
         set_want_sign_in.set(false);
         refresh_gate();
+        refresh_today();
     };
     let sign_out = move |_| {
         set_show_audit.set(false);
         set_show_staff.set(false);
         set_show_emergency.set(false);
+        set_today.set(Vec::new());
+        set_outcome.set(None);
         spawn_local(async move {
             let _ = tauri::invoke::<()>("sign_out", &()).await;
             refresh_gate();
