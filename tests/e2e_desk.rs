@@ -493,10 +493,51 @@ async fn a_disaster_lookup_by_four_fields_after_the_notice() {
         c.find(Locator::Id("disaster-medical-checkups")).await.unwrap().click().await.unwrap();
         let refusal = wait_text(&c, "disaster-medical-message", |t| !t.is_empty(), "the refusal").await;
         assert!(refusal.contains("特定健診等情報") && refusal.contains("同意"), "{refusal}");
+        // The patient has no card: the refusal points to the disaster consent.
+        assert!(refusal.contains("同意の記録") && refusal.contains("口頭同意") && !refusal.contains("カードリーダー"), "{refusal}");
         assert!(c.find(Locator::Id("checkup-list")).await.is_err(), "no checkup data on screen");
         assert!(c.find(Locator::Id("medication-list")).await.is_err(), "the refusal replaces what was shown");
         show(&c, "disaster-medical", "start").await;
         screenshot(&c, "disaster-checkups-refused.png").await;
+
+        // 診療情報 before its consent: refused, in the same words.
+        c.find(Locator::Id("disaster-medical-clinical")).await.unwrap().click().await.unwrap();
+        let refusal = wait_text(&c, "disaster-medical-message", |t| t.contains("診療情報"), "the clinical refusal").await;
+        assert!(refusal.contains("口頭同意") && refusal.contains("意識不明") && !refusal.contains("カードリーダー"), "{refusal}");
+        assert!(c.find(Locator::Id("clinical-history")).await.is_err(), "no clinical data on screen");
+        // The doctor records the oral consent to clinical history (not to
+        // operations, a consent of its own); the boxes were cleared after the
+        // first recording, and both recordings are listed.
+        show(&c, "disaster-consent", "start").await;
+        let medication_box = c.find(Locator::Id("disaster-consent-medication")).await.unwrap();
+        assert_eq!(medication_box.prop("checked").await.unwrap().as_deref(), Some("false"));
+        c.find(Locator::Id("disaster-consent-clinical")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("disaster-consent-record")).await.unwrap().click().await.unwrap();
+        let recorded = wait_text(&c, "disaster-consent-recorded", |t| t.contains("診療情報"), "the clinical consent").await;
+        assert!(recorded.contains("薬剤情報"), "the first recording is still listed: {recorded}");
+        // The clinical history of the person found, from the training terminal.
+        c.find(Locator::Id("disaster-medical-clinical")).await.unwrap().click().await.unwrap();
+        let history = wait_text(&c, "clinical-history", |t| !t.is_empty(), "the clinical history").await;
+        assert!(history.contains("月"), "{history}");
+        let message = text_of(&c, "disaster-medical-message").await;
+        assert!(message.is_empty(), "{message}");
+        let withheld = text_of(&c, "clinical-operations-withheld").await;
+        assert!(withheld.contains("手術情報"), "{withheld}");
+        assert!(c.find_all(Locator::Css("#disaster-medical .kind.operation")).await.unwrap().is_empty(), "no operation on screen");
+        // The period: one choice selected; "all" shows everything, nothing left out.
+        assert_eq!(c.find_all(Locator::Css("#clinical-periods button.selected")).await.unwrap().len(), 1);
+        show(&c, "disaster-medical", "start").await;
+        screenshot(&c, "disaster-clinical.png").await;
+        // Under the view: what the period leaves out (a chronic patient's
+        // earlier years), in words.
+        let hidden = text_of(&c, "clinical-hidden").await;
+        assert!(hidden.is_empty() || hidden.contains("表示していません"), "{hidden}");
+        show(&c, "clinical-hidden", "end").await;
+        screenshot(&c, "disaster-clinical-period.png").await;
+        c.find(Locator::Id("clinical-period-all")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "clinical-hidden", |t| t.is_empty(), "nothing left out of all").await;
+        let selected = c.find(Locator::Css("#clinical-periods button.selected")).await.unwrap().attr("id").await.unwrap();
+        assert_eq!(selected.as_deref(), Some("clinical-period-all"));
 
         let key = format!("{}:{}:{}:{}", person.insurer_number, person.symbol, person.number, person.branch);
 

@@ -115,6 +115,48 @@ consent-refused-purpose-not-granted =
        *[operations] surgery information
     }, it must be checked again.
 
+# A patient found by a disaster look-up (no card): `Refusal::message_for(ConsentRemedy::DisasterRecord)`.
+# They point to the disaster consent panel, not to the card reader.
+
+consent-refused-no-consent-disaster =
+    To { $purpose ->
+        [view] show
+        [fetch] fetch
+        [cache] keep
+       *[print] print
+    } { $category ->
+        [medication] medication information
+        [checkups] health checkup information
+        [clinical] clinical information
+       *[operations] surgery information
+    }, the patient's consent is needed (none is recorded). Please record the consent for { $category ->
+        [medication] medication information
+        [checkups] health checkup information
+        [clinical] clinical information
+       *[operations] surgery information
+    } under "Record consent" in disaster mode: oral consent, or unconscious or similar (with the reason).
+
+consent-refused-category-not-consented-disaster =
+    No consent is recorded yet for { $category ->
+        [medication] medication information
+        [checkups] health checkup information
+        [clinical] clinical information
+       *[operations] surgery information
+    }, so it cannot be { $purpose ->
+        [view] shown
+        [fetch] fetched
+        [cache] kept
+       *[print] printed
+    } (consent is given per kind of information). Please choose it under "Record consent" in disaster mode and record it: oral consent, or unconscious or similar (with the reason).
+
+consent-refused-expired-disaster =
+    The consent for { $category ->
+        [medication] medication information
+        [checkups] health checkup information
+        [clinical] clinical information
+       *[operations] surgery information
+    } expired ({ $month }/{ $day } { $time }). Please record it again under "Record consent" in disaster mode: oral consent, or unconscious or similar (with the reason); more than 24 hours after the look-up, look the patient up by the four fields again first.
+
 consent-problem-missing-patient-key = The consent record has no insurance card details for the patient.
 consent-problem-malformed-patient-key = The card details in the consent record (insurer number, symbol, number, branch) are not valid.
 consent-problem-other-patient = This consent belongs to another patient. Please check which patient is at the desk.

@@ -115,6 +115,53 @@ consent-refused-purpose-not-granted =
        *[print] 印刷
     }するには、改めて確認が必要です。
 
+# 災害時モードで特定した患者さん（カードなし）: `Refusal::message_for(ConsentRemedy::DisasterRecord)`.
+# カードリーダーではなく、災害時モードの「同意の記録」で記録するよう案内する。
+
+consent-refused-no-consent-disaster =
+    { $category ->
+        [medication] 薬剤情報
+        [checkups] 特定健診等情報
+        [clinical] 診療情報
+       *[operations] 手術情報
+    }を{ $purpose ->
+        [view] 表示
+        [fetch] 取得
+        [cache] 保存
+       *[print] 印刷
+    }するには、患者さんの同意が必要です（同意の記録がありません）。災害時モードの「同意の記録」で、口頭同意、または意識不明等（理由を記入）として{ $category ->
+        [medication] 薬剤情報
+        [checkups] 特定健診等情報
+        [clinical] 診療情報
+       *[operations] 手術情報
+    }の同意を記録してください。
+
+consent-refused-category-not-consented-disaster =
+    { $category ->
+        [medication] 薬剤情報
+        [checkups] 特定健診等情報
+        [clinical] 診療情報
+       *[operations] 手術情報
+    }の同意はまだ記録されていないため、{ $purpose ->
+        [view] 表示
+        [fetch] 取得
+        [cache] 保存
+       *[print] 印刷
+    }できません（同意は情報の種類ごとに必要です）。災害時モードの「同意の記録」で{ $category ->
+        [medication] 薬剤情報
+        [checkups] 特定健診等情報
+        [clinical] 診療情報
+       *[operations] 手術情報
+    }を選び、口頭同意、または意識不明等（理由を記入）として記録してください。
+
+consent-refused-expired-disaster =
+    { $category ->
+        [medication] 薬剤情報
+        [checkups] 特定健診等情報
+        [clinical] 診療情報
+       *[operations] 手術情報
+    }の同意の有効期限（{ $month }月{ $day }日 { $time }）が過ぎています。災害時モードの「同意の記録」で、口頭同意、または意識不明等（理由を記入）としてもう一度記録してください（照会から24時間を過ぎている場合は、先に4項目でもう一度照会してください）。
+
 consent-problem-missing-patient-key = 同意の記録に患者さんの被保険者番号等がありません。
 consent-problem-malformed-patient-key = 同意の記録の被保険者番号等（保険者番号・記号・番号・枝番）が正しくありません。
 consent-problem-other-patient = この同意は別の患者さんのものです。受付中の患者さんを確認してください。

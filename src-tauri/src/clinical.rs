@@ -71,7 +71,7 @@ impl Desk {
         let (clinical, operations) = match (clinical, operations) {
             (Err(c), Err(o)) => {
                 let r = if asked == ConsentCategory::Operations { o } else { c };
-                return Err(ApiError::new(consent_msg(&r.message())));
+                return Err(ApiError::new(self.refusal_msg(state, &r, &key, now)));
             }
             (c, o) => (c.ok(), o.ok()),
         };

@@ -17,11 +17,19 @@
 //!   (`consent::disaster_consents`). Recorded with who (staff id and role),
 //!   when, source and until when — 24 hours, `consent::DISASTER_CONSENT_HOURS`
 //!   — in one transaction, and in the audit log.
+//! * [`Desk::refusal_msg`]: what a refusal tells staff to do. For a patient a
+//!   disaster look-up found in the last [`MATCH_HOURS`] hours — exactly the
+//!   patients a disaster consent can be recorded for — and for a disaster
+//!   consent that ran out, a missing, not consented or expired consent is
+//!   "record the disaster consent (口頭同意 / 意識不明等)", not "on the card
+//!   reader" (`consent::ConsentRemedy::for_refusal`). The backend knows from
+//!   the audit log and the recorded consents; the window passes no context
+//!   and cannot pass a wrong one.
 
 use chrono::{NaiveDateTime, TimeDelta};
 use madoguchi_adapters::audit::{AuditAction, AuditFilter, NewAuditEntry};
 use madoguchi_adapters::store::RecordedConsent;
-use madoguchi_core::consent::{disaster_consents, ConsentSource, ConsentState, DisasterBasis};
+use madoguchi_core::consent::{disaster_consents, ConsentRemedy, ConsentSource, ConsentState, DisasterBasis, Refusal};
 use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::staff::Action;
 use madoguchi_core::{ConsentCategory, EligibilityResult};
@@ -128,6 +136,26 @@ impl Desk {
             .recorded_consents(&key)
             .map_err(|e| ApiError::new(store_msg(&e)))?;
         Ok(recorded.into_iter().filter(|r| ids.contains(&r.id)).collect())
+    }
+
+    /// A refusal of `patient_key`'s medical information (`state`: the
+    /// patient's consents, from [`Desk::consent_state`]) in words that say
+    /// what to do for this patient: `ConsentRemedy::for_refusal`, with
+    /// whether a disaster look-up found the patient within [`MATCH_HOURS`]
+    /// (the condition [`Desk::record_disaster_consent`] asks). An unreadable
+    /// audit log counts as no match: this is advice, never a permission.
+    pub(crate) fn refusal_msg(&self, state: &ConsentState, refusal: &Refusal, patient_key: &str, now: NaiveDateTime) -> Msg {
+        let remedy = if refusal.depends_on_remedy() {
+            let matched = self.found_by_disaster_lookup(patient_key, now).unwrap_or_else(|e| {
+                tracing::warn!("disaster look-ups unreadable: {:?}", e.message);
+                false
+            });
+            ConsentRemedy::for_refusal(state, refusal, matched)
+        } else {
+            ConsentRemedy::CardReader
+        };
+        let m = refusal.message_for(remedy);
+        Msg::with_args(m.id, m.string_args())
     }
 
     /// Did a disaster look-up find `patient_key` within [`MATCH_HOURS`]

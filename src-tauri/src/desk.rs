@@ -330,7 +330,9 @@ impl Desk {
             Decision::Refused(r) => {
                 // Refusals are logged too: someone tried.
                 self.audit(AuditAction::MedicalView, Some(key.clone()), &format!("refused:{}:{}", category.as_str(), r.reason.kind()), now);
-                Err(ApiError::new(consent_msg(&r.message())))
+                // In the words of how this patient consents (card reader, or
+                // recorded in disaster mode): `crate::consents`.
+                Err(ApiError::new(self.refusal_msg(&state, &r, &key, now)))
             }
         };
         let _view = grant(Purpose::View)?;

@@ -135,8 +135,7 @@ impl Desk {
                     &format!("refused:{}:{}", category.as_str(), r.reason.kind()),
                     now,
                 );
-                let m = r.message();
-                Err(ApiError::new(Msg::with_args(m.id, m.string_args())))
+                Err(ApiError::new(self.refusal_msg(&state, &r, patient_key, now)))
             }
         }
     }

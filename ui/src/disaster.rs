@@ -11,14 +11,19 @@
 //! refused by the backend, `src-tauri/src/consents.rs`), then the medical
 //! information through the same `view_medical` command as at the counter —
 //! the backend decides under the recorded consent, this panel shows the
-//! answer or the refusal.
+//! answer or the refusal. Every category can be recorded
+//! (`consent::DESK_CATEGORIES`: 薬剤情報, 特定健診等情報, 診療情報, and
+//! 手術情報 on its own); the views are `consent::DESK_VIEWS`, the 診療情報
+//! view holding operations under their own consent. A refusal here tells
+//! staff to record the disaster consent, not to use the card reader: the
+//! backend knows the patient was found by a disaster look-up.
 
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use madoguchi_core::matching::{prepare, DisasterQuery, MatchOutcome};
 use madoguchi_core::message::{ApiError, Msg};
-use madoguchi_core::consent::{Consent, ConsentSource, DisasterBasis, DESK_CATEGORIES};
+use madoguchi_core::consent::{Consent, ConsentSource, DisasterBasis, DESK_CATEGORIES, DESK_VIEWS};
 use madoguchi_core::{ConsentCategory, EligibilityResult};
 use madoguchi_i18n::Lang;
 use serde::{Deserialize, Serialize};
@@ -240,6 +245,7 @@ fn ConsentPanel(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
     let (error, set_error) = signal(None::<ApiError>);
     let (recorded, set_recorded) = signal(Vec::<Consent>::new());
     let boxes_for_record = boxes.clone();
+    let boxes_to_clear = boxes.clone();
     let record = move |_| {
         if busy.get_untracked() {
             return;
@@ -256,39 +262,58 @@ fn ConsentPanel(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
         };
         set_error.set(None);
         set_busy.set(true);
+        let boxes_to_clear = boxes_to_clear.clone();
         spawn_local(async move {
             let args = ConsentArgs { id: check_id, input: ConsentInput { categories, basis } };
             match tauri::invoke::<Vec<RecordedConsent>>("record_disaster_consent", &args).await {
-                Ok(r) => set_recorded.update(|all| all.extend(r.into_iter().map(|r| r.consent))),
+                Ok(r) => {
+                    // Recorded: the boxes are free for the next category.
+                    for (_, b) in &boxes_to_clear {
+                        if let Some(e) = b.get_untracked() {
+                            e.set_checked(false);
+                        }
+                    }
+                    set_recorded.update(|all| all.extend(r.into_iter().map(|r| r.consent)))
+                }
                 Err(e) => set_error.set(Some(e)),
             }
             set_busy.set(false);
         });
     };
     let t = move |id: &str| tr(lang.get(), id, &[]);
+    // Every recording of this visit, one line each (categories, basis, who,
+    // until when), oldest first.
     let summary = move || {
         let l = lang.get();
         let all = recorded.get();
-        let last = all.last()?.clone();
-        let same: Vec<String> = all
-            .iter()
-            .filter(|c| c.given_at == last.given_at && c.source == last.source)
-            .map(|c| tr(l, "consent-category", &[("category", c.category.as_str().to_string())]))
-            .collect();
-        let basis = match last.source {
-            ConsentSource::UnconsciousVitalInterest { .. } => tr(l, "disaster-consent-unconscious", &[]),
-            _ => tr(l, "disaster-consent-oral", &[]),
-        };
-        Some(tr(
-            l,
-            "disaster-consent-recorded",
-            &[
-                ("categories", same.join("・")),
-                ("basis", basis),
-                ("staff", last.recorded_by.clone()),
-                ("until", last.valid_until.format("%Y-%m-%d %H:%M").to_string()),
-            ],
-        ))
+        let mut groups: Vec<(Consent, Vec<String>)> = Vec::new();
+        for c in &all {
+            let name = tr(l, "consent-category", &[("category", c.category.as_str().to_string())]);
+            match groups.iter_mut().find(|(first, _)| first.given_at == c.given_at && first.source == c.source && first.recorded_by == c.recorded_by) {
+                Some((_, names)) => names.push(name),
+                None => groups.push((c.clone(), vec![name])),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(first, names)| {
+                let basis = match first.source {
+                    ConsentSource::UnconsciousVitalInterest { .. } => tr(l, "disaster-consent-unconscious", &[]),
+                    _ => tr(l, "disaster-consent-oral", &[]),
+                };
+                let text = tr(
+                    l,
+                    "disaster-consent-recorded",
+                    &[
+                        ("categories", names.join("・")),
+                        ("basis", basis),
+                        ("staff", first.recorded_by.clone()),
+                        ("until", first.valid_until.format("%Y-%m-%d %H:%M").to_string()),
+                    ],
+                );
+                view! { <p>{text}</p> }
+            })
+            .collect_view()
     };
     view! {
         <section id="disaster-consent" class="disaster-consent">
@@ -363,7 +388,7 @@ fn DisasterMedical(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
         <section id="disaster-medical" class="medical">
             <h3>{move || tr(lang.get(), "disaster-medical-title", &[])}</h3>
             <div class="actions">
-                {DESK_CATEGORIES.iter().map(|c| {
+                {DESK_VIEWS.iter().map(|c| {
                     let cat = c.as_str();
                     view! {
                         <button id=format!("disaster-medical-{cat}") type="button" disabled=move || busy.get() on:click=move |_| ask(cat)>
@@ -377,8 +402,7 @@ fn DisasterMedical(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
             {move || shown.get().map(|v| match v {
                 crate::MedicalView::Medication(h) => crate::medication_table(lang, h).into_any(),
                 crate::MedicalView::Checkups(c) => crate::checkup::checkup_view(lang, c).into_any(),
-                #[allow(unreachable_patterns)]
-                _ => ().into_any(),
+                crate::MedicalView::Clinical(h) => crate::clinical::clinical_view(lang, h).into_any(),
             })}
         </section>
     }

@@ -483,14 +483,7 @@ fn group(p: Permitted, patient: MedicalPatientHeader, error: Option<ProcessingEr
                 m.days.sort();
                 m.procedures.sort_by_key(|p| p.kind);
             }
-            let mut notable: Vec<ProcedureKind> = months
-                .iter()
-                .flat_map(|m| &m.procedures)
-                .map(|p| p.kind)
-                .filter(|k| k.is_notable())
-                .collect();
-            notable.sort();
-            notable.dedup();
+            let notable = notable_of(months.iter());
             FacilityVisits {
                 facility,
                 first: months.iter().filter_map(|m| m.month).min(),
@@ -511,14 +504,116 @@ fn group(p: Permitted, patient: MedicalPatientHeader, error: Option<ProcessingEr
 }
 
 /// Only the entries (and months) of `since` or later; facilities left
-/// without a month disappear. For the period filter of the view.
+/// without a month disappear, and each facility's first and last month and
+/// notable kinds are those of the months kept (the header says what the
+/// rows show). Months without a 診療年月 are outside every period.
 pub fn since(history: &ClinicalHistory, since: YearMonth) -> ClinicalHistory {
     let mut h = history.clone();
     for f in &mut h.facilities {
         f.months.retain(|m| m.month.is_some_and(|m| m >= since));
+        f.first = f.months.iter().filter_map(|m| m.month).min();
+        f.last = f.months.iter().filter_map(|m| m.month).max();
+        f.notable = notable_of(f.months.iter());
     }
     h.facilities.retain(|f| !f.months.is_empty());
     h
+}
+
+fn notable_of<'a>(months: impl Iterator<Item = &'a VisitMonth>) -> Vec<ProcedureKind> {
+    let mut notable: Vec<ProcedureKind> = months.flat_map(|m| &m.procedures).map(|p| p.kind).filter(|k| k.is_notable()).collect();
+    notable.sort();
+    notable.dedup();
+    notable
+}
+
+/// The period choice of the clinical view: 直近1年, 3年, 5年, すべて. A
+/// chronic patient's history is one row a month for years; the doctor looks
+/// at the recent year first ([`Period::first_for`]) and widens it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    OneYear,
+    ThreeYears,
+    FiveYears,
+    All,
+}
+
+impl Period {
+    /// In the order of the buttons.
+    pub const ALL: [Period; 4] = [Period::OneYear, Period::ThreeYears, Period::FiveYears, Period::All];
+
+    /// The name in element ids and message ids (`clinical-period-<name>`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::OneYear => "1y",
+            Period::ThreeYears => "3y",
+            Period::FiveYears => "5y",
+            Period::All => "all",
+        }
+    }
+
+    /// The first month shown on `today`: the same month that many years
+    /// back (so "1 year" in July 2026 starts in July 2025: claims come a
+    /// month or two late, and a period never shows less than it says).
+    /// `None` for [`Period::All`].
+    pub fn first_month(self, today: NaiveDate) -> Option<YearMonth> {
+        let years = match self {
+            Period::OneYear => 1,
+            Period::ThreeYears => 3,
+            Period::FiveYears => 5,
+            Period::All => return None,
+        };
+        // Before year 1 (never in practice): everything.
+        today.checked_sub_months(chrono::Months::new(12 * years)).and_then(YearMonth::of)
+    }
+
+    /// The period the view opens with: the recent year, which is what a
+    /// doctor reads first; when that year is empty (someone seen a few
+    /// times years ago) the shortest period that shows something, so that
+    /// the view never opens on an empty page while there is history.
+    pub fn first_for(history: &ClinicalHistory, today: NaiveDate) -> Period {
+        Period::ALL
+            .into_iter()
+            .find(|p| within(history, *p, today).history.visit_months() > 0)
+            .unwrap_or(Period::OneYear)
+    }
+}
+
+/// The clinical view over one [`Period`]: what is shown, and what the period
+/// leaves out — said under the view, so that a dialysis or an operation
+/// before the period is not missed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodView {
+    pub period: Period,
+    /// The first month shown (`None`: everything).
+    pub from: Option<YearMonth>,
+    pub history: ClinicalHistory,
+    /// Facility-months left out (months without a 診療年月 included).
+    pub hidden_months: usize,
+    /// The notable kinds among them ([`ProcedureKind::is_notable`]), in enum order.
+    pub hidden_notable: Vec<ProcedureKind>,
+}
+
+/// `history` over `period`, counted back from `today`.
+pub fn within(history: &ClinicalHistory, period: Period, today: NaiveDate) -> PeriodView {
+    let from = period.first_month(today);
+    let shown = match from {
+        Some(m) => since(history, m),
+        None => history.clone(),
+    };
+    let outside = history
+        .facilities
+        .iter()
+        .flat_map(|f| &f.months)
+        .filter(|m| from.is_some_and(|from| m.month.is_none_or(|ym| ym < from)));
+    let hidden: Vec<&VisitMonth> = outside.collect();
+    PeriodView {
+        period,
+        from,
+        hidden_months: hidden.len(),
+        hidden_notable: notable_of(hidden.into_iter()),
+        history: shown,
+    }
 }
 
 #[cfg(test)]

@@ -88,6 +88,11 @@ pub enum ConsentSource {
 }
 
 impl ConsentSource {
+    /// Recorded by staff in 災害時モード (oral, or unconscious).
+    pub fn is_disaster(&self) -> bool {
+        matches!(self, ConsentSource::DisasterOral | ConsentSource::UnconsciousVitalInterest { .. })
+    }
+
     /// A stable name for logs and message arguments.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -510,17 +515,80 @@ impl Message {
     }
 }
 
+/// How staff can obtain a missing consent for the patient at hand — what a
+/// refusal tells them to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentRemedy {
+    /// The patient consents on the face-recognition card reader (the desk's
+    /// usual way).
+    #[default]
+    CardReader,
+    /// The patient was found by a disaster look-up (no card): staff record
+    /// the disaster consent — 口頭同意, or 意識不明等 with a reason.
+    DisasterRecord,
+}
+
+impl ConsentRemedy {
+    /// What to tell staff about `refusal` for the patient of `state`: record
+    /// the disaster consent when a disaster look-up found the patient recently
+    /// enough to record one (`disaster_match`, the backend's knowledge), or
+    /// when the consent that ran out ([`RefusalReason::Expired`]: the one
+    /// ending at `at`) was itself recorded in disaster mode — a patient
+    /// without a card is never sent to the card reader. Otherwise the card
+    /// reader.
+    pub fn for_refusal(state: &ConsentState, refusal: &Refusal, disaster_match: bool) -> ConsentRemedy {
+        if disaster_match {
+            return ConsentRemedy::DisasterRecord;
+        }
+        if let RefusalReason::Expired { at } = refusal.reason {
+            let ran_out_in_disaster_mode = state
+                .consents()
+                .iter()
+                .any(|c| c.category == refusal.category && c.valid_until == at && c.source.is_disaster());
+            if ran_out_in_disaster_mode {
+                return ConsentRemedy::DisasterRecord;
+            }
+        }
+        ConsentRemedy::CardReader
+    }
+}
+
 impl Refusal {
-    /// The Fluent message for staff (`locales/*/consent.ftl`).
+    /// Whether what staff should do differs by [`ConsentRemedy`] (a missing,
+    /// not consented or expired consent).
+    pub fn depends_on_remedy(&self) -> bool {
+        matches!(
+            self.reason,
+            RefusalReason::NoConsent | RefusalReason::CategoryNotConsented | RefusalReason::Expired { .. }
+        )
+    }
+
+    /// The Fluent message for staff (`locales/*/consent.ftl`), for a patient
+    /// who consents on the card reader: [`Refusal::message_for`] with
+    /// [`ConsentRemedy::CardReader`].
+    pub fn message(&self) -> Message {
+        self.message_for(ConsentRemedy::CardReader)
+    }
+
+    /// The Fluent message for staff, saying what to do as `remedy` says: a
+    /// missing, not-consented or expired consent of a patient found by a
+    /// disaster look-up is "record the disaster consent"
+    /// (`consent-refused-…-disaster`), never "on the card reader"; the other
+    /// reasons read the same either way.
     ///
     /// Arguments: `category` (`medication` | `checkups` | `clinical` |
     /// `operations`), `purpose` (`view` | `fetch` | `cache` | `print`); for
     /// `Expired` and `NotYetValid` also `month`, `day` (numbers) and `time`
     /// (`9:30`); for `PurposeNotGranted` also `granted` (a purpose).
-    pub fn message(&self) -> Message {
+    pub fn message_for(&self, remedy: ConsentRemedy) -> Message {
+        let disaster = remedy == ConsentRemedy::DisasterRecord;
         let id = match &self.reason {
+            RefusalReason::NoConsent if disaster => "consent-refused-no-consent-disaster",
             RefusalReason::NoConsent => "consent-refused-no-consent",
+            RefusalReason::CategoryNotConsented if disaster => "consent-refused-category-not-consented-disaster",
             RefusalReason::CategoryNotConsented => "consent-refused-category-not-consented",
+            RefusalReason::Expired { .. } if disaster => "consent-refused-expired-disaster",
             RefusalReason::Expired { .. } => "consent-refused-expired",
             RefusalReason::NotYetValid { .. } => "consent-refused-not-yet-valid",
             RefusalReason::WrongPatient => "consent-refused-wrong-patient",
@@ -696,9 +764,19 @@ pub fn cache_may_keep(
 }
 
 /// The categories the desk shows and staff can record a consent for on
-/// screen, in the order of the buttons. Adding 診療情報 / 手術情報 to the desk
-/// is one line here (the disaster consent panel and its tests follow it).
-pub const DESK_CATEGORIES: &[ConsentCategory] = &[ConsentCategory::Medication, ConsentCategory::Checkups];
+/// screen (the disaster consent panel's boxes), in the order of the
+/// buttons: every category, 手術情報 with a consent of its own. The
+/// disaster consent panel and the property test follow this list.
+pub const DESK_CATEGORIES: &[ConsentCategory] = &[
+    ConsentCategory::Medication,
+    ConsentCategory::Checkups,
+    ConsentCategory::Clinical,
+    ConsentCategory::Operations,
+];
+
+/// The medical views, one button each: 手術情報 has no view of its own — the
+/// 診療情報 view shows operations under their own consent (`clinical`).
+pub const DESK_VIEWS: &[ConsentCategory] = &[ConsentCategory::Medication, ConsentCategory::Checkups, ConsentCategory::Clinical];
 
 /// How staff obtained a consent in 災害時モード.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

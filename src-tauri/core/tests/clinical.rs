@@ -4,7 +4,7 @@
 //! OQS adapter parses it (the adapter's tests check that they agree).
 
 use chrono::{NaiveDate, NaiveDateTime};
-use madoguchi_core::clinical::{lines, permitted, since, ClinicalLine, ProcedureKind};
+use madoguchi_core::clinical::{lines, permitted, since, within, ClinicalHistory, ClinicalLine, Period, ProcedureKind};
 use madoguchi_core::consent::{decide, Consent, ConsentGrant, ConsentSource, ConsentState, Purpose};
 use madoguchi_core::medical::{MedicationHistory, YearMonth};
 use madoguchi_core::ConsentCategory;
@@ -187,4 +187,97 @@ fn the_same_entry_from_two_sources_counts_once() {
         .unwrap()
         .into_history(Default::default(), None);
     assert_eq!(grouped.facilities[0].months[0].procedures.len(), 3);
+}
+
+fn full_history() -> ClinicalHistory {
+    let s = state(&[ConsentCategory::Clinical, ConsentCategory::Operations]);
+    let c = grant(&s, ConsentCategory::Clinical, Purpose::View);
+    let o = grant(&s, ConsentCategory::Operations, Purpose::View);
+    permitted(lines(&history()), KEY, c.as_ref(), o.as_ref(), Purpose::View, now())
+        .unwrap()
+        .into_history(history().patient, None)
+}
+
+#[test]
+fn the_period_counts_back_whole_years_from_the_month_of_today() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let ym = |s: &str| Some(YearMonth::parse(s).unwrap());
+    assert_eq!(Period::OneYear.first_month(today), ym("202511"));
+    assert_eq!(Period::ThreeYears.first_month(today), ym("202311"));
+    assert_eq!(Period::FiveYears.first_month(today), ym("202111"));
+    assert_eq!(Period::All.first_month(today), None);
+    // The last day of a month, and a leap day, stay in their month.
+    let feb29 = NaiveDate::from_ymd_opt(2028, 2, 29).unwrap();
+    assert_eq!(Period::OneYear.first_month(feb29), ym("202702"));
+    let names: Vec<_> = Period::ALL.iter().map(|p| p.as_str()).collect();
+    assert_eq!(names, ["1y", "3y", "5y", "all"]);
+}
+
+#[test]
+fn a_period_shows_its_months_and_says_what_it_leaves_out() {
+    use ProcedureKind::*;
+    let h = full_history();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let ym = |s: &str| YearMonth::parse(s).unwrap();
+
+    // The last year: the home clinic's two months only.
+    let one = within(&h, Period::OneYear, today);
+    assert_eq!(one.from, Some(ym("202511")));
+    assert_eq!(one.history.facilities.len(), 1);
+    let clinic = &one.history.facilities[0];
+    assert_eq!(clinic.facility.name.as_deref(), Some("中野さくら内科クリニック"));
+    // The header is the period's: its first month, its notable kinds.
+    assert_eq!((clinic.first, clinic.last), (Some(ym("202604")), Some(ym("202610"))));
+    assert_eq!(clinic.notable, [HomeCare]);
+    assert_eq!(one.history.visit_months(), 2);
+    // Left out: the dialysis, the hospital's two months, the clinic's first
+    // visit — and the kinds a doctor must not miss among them.
+    assert_eq!(one.hidden_months, 4);
+    assert_eq!(one.hidden_notable, [Dialysis, Surgery, Transfusion, Anaesthesia, Pathology, Imaging, Radiotherapy, Inpatient]);
+    // Consents and the rest of the view go along unchanged.
+    assert!(one.history.clinical_shown && one.history.operations_shown);
+    assert_eq!(one.history.patient, h.patient);
+
+    // Three years: from 2023-11 inclusive (the radiotherapy month is in).
+    let three = within(&h, Period::ThreeYears, today);
+    assert_eq!(three.history.visit_months(), 5);
+    assert_eq!(three.history.facilities.len(), 3);
+    assert_eq!((three.hidden_months, three.hidden_notable.clone()), (1, vec![]));
+    assert_eq!(three.history.facilities[0].first, Some(ym("202604")), "the clinic's 2022 visit is outside");
+
+    // Five years and everything: all six months, nothing hidden.
+    for p in [Period::FiveYears, Period::All] {
+        let v = within(&h, p, today);
+        assert_eq!(v.history, h, "{p:?}");
+        assert_eq!(v.hidden_months, 0);
+    }
+    assert_eq!(within(&h, Period::All, today).from, None);
+    // Shown and hidden add up to the whole, in every period.
+    for p in Period::ALL {
+        let v = within(&h, p, today);
+        assert_eq!(v.history.visit_months() + v.hidden_months, h.visit_months(), "{p:?}");
+    }
+}
+
+#[test]
+fn the_view_opens_on_the_recent_year_unless_it_is_empty() {
+    let h = full_history();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    assert_eq!(Period::first_for(&h, today), Period::OneYear);
+    // Seen last in 2024: the three years.
+    let later = NaiveDate::from_ymd_opt(2027, 11, 20).unwrap();
+    assert_eq!(Period::first_for(&h, later), Period::ThreeYears);
+    // Seen only six years ago: everything (nothing within five years).
+    let much_later = NaiveDate::from_ymd_opt(2032, 11, 20).unwrap();
+    assert_eq!(Period::first_for(&h, much_later), Period::All);
+    // Nothing at all: the recent year (and the view says there is nothing).
+    assert_eq!(Period::first_for(&ClinicalHistory::default(), today), Period::OneYear);
+    // A month without a 診療年月 is outside every period but everything.
+    let mut undated = h.clone();
+    undated.facilities.truncate(1);
+    for m in &mut undated.facilities[0].months {
+        m.month = None;
+    }
+    assert_eq!(Period::first_for(&undated, today), Period::All);
+    assert_eq!(within(&undated, Period::FiveYears, today).hidden_months, 3);
 }

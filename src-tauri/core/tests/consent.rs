@@ -698,6 +698,7 @@ fn every_message_is_in_both_locales_with_its_arguments() {
     let messages: Vec<Message> = all_refusals()
         .iter()
         .map(Refusal::message)
+        .chain(all_refusals().iter().map(|r| r.message_for(ConsentRemedy::DisasterRecord)))
         .chain(all_problems().iter().map(ConsentProblem::message))
         .collect();
     for locale in ["ja", "en"] {
@@ -1055,5 +1056,89 @@ fn disaster_consent_refusals_record_nothing() {
 fn the_desk_categories_are_known_and_distinct() {
     let set: BTreeSet<&str> = DESK_CATEGORIES.iter().map(|c| c.as_str()).collect();
     assert_eq!(set.len(), DESK_CATEGORIES.len());
-    assert!(DESK_CATEGORIES.contains(&ConsentCategory::Medication));
+    // Every category can be recorded in disaster mode, 手術情報 on its own.
+    assert_eq!(DESK_CATEGORIES, ConsentCategory::ALL.as_slice());
+    // One view per category but operations, which the clinical view holds.
+    assert!(DESK_VIEWS.iter().all(|c| DESK_CATEGORIES.contains(c)));
+    assert!(DESK_VIEWS.contains(&ConsentCategory::Clinical) && !DESK_VIEWS.contains(&ConsentCategory::Operations));
+}
+
+#[test]
+fn a_disaster_patient_is_told_to_record_the_consent_not_to_use_the_card_reader() {
+    let refusal = |reason| Refusal { category: ConsentCategory::Clinical, purpose: Purpose::View, reason };
+    let expired = RefusalReason::Expired { at: at((2026, 11, 21), 9, 30, 0) };
+    for (reason, counter, disaster) in [
+        (RefusalReason::NoConsent, "consent-refused-no-consent", "consent-refused-no-consent-disaster"),
+        (RefusalReason::CategoryNotConsented, "consent-refused-category-not-consented", "consent-refused-category-not-consented-disaster"),
+        (expired, "consent-refused-expired", "consent-refused-expired-disaster"),
+    ] {
+        let r = refusal(reason);
+        assert_eq!(r.message().id, counter);
+        assert_eq!(r.message_for(ConsentRemedy::CardReader), r.message());
+        let d = r.message_for(ConsentRemedy::DisasterRecord);
+        assert_eq!(d.id, disaster);
+        // Same arguments: only the advice differs.
+        assert_eq!(d.args, r.message().args);
+    }
+    // The other reasons say nothing about how consent is obtained.
+    for reason in [RefusalReason::WrongPatient, RefusalReason::NotYetValid { from: at((2026, 11, 21), 9, 30, 0) }] {
+        let r = refusal(reason);
+        assert_eq!(r.message_for(ConsentRemedy::DisasterRecord), r.message());
+    }
+    // Which remedy: a disaster match says "record"; without one, only a
+    // consent that ran out in disaster mode does.
+    let given = at((2026, 11, 20), 9, 30, 0);
+    let until = at((2026, 11, 21), 9, 30, 0);
+    let mut state = ConsentState::new(A);
+    state
+        .record(Consent {
+            patient_key: A.into(),
+            category: ConsentCategory::Clinical,
+            given_at: given,
+            valid_until: until,
+            source: ConsentSource::DisasterOral,
+            recorded_by: "dr1".into(),
+        })
+        .unwrap();
+    state
+        .record(Consent {
+            patient_key: A.into(),
+            category: ConsentCategory::Medication,
+            given_at: given,
+            valid_until: until,
+            source: ConsentSource::CardReader,
+            recorded_by: CARD_READER_RECORDER.into(),
+        })
+        .unwrap();
+    let later = at((2026, 11, 21), 10, 0, 0);
+    let refused = |c| match decide(&state, A, c, Purpose::View, later) {
+        Decision::Refused(r) => r,
+        Decision::Allowed(_) => panic!("{c:?} allowed after its end"),
+    };
+    let clinical = refused(ConsentCategory::Clinical);
+    let medication = refused(ConsentCategory::Medication);
+    let checkups = refused(ConsentCategory::Checkups);
+    assert_eq!(ConsentRemedy::for_refusal(&state, &clinical, false), ConsentRemedy::DisasterRecord, "ran out in disaster mode");
+    assert_eq!(ConsentRemedy::for_refusal(&state, &medication, false), ConsentRemedy::CardReader, "ran out on the card reader");
+    assert_eq!(ConsentRemedy::for_refusal(&state, &checkups, false), ConsentRemedy::CardReader, "never given, no match");
+    for r in [&clinical, &medication, &checkups] {
+        assert_eq!(ConsentRemedy::for_refusal(&state, r, true), ConsentRemedy::DisasterRecord, "found by a disaster look-up");
+        assert!(r.depends_on_remedy());
+    }
+    assert!(!refusal(RefusalReason::WrongPatient).depends_on_remedy());
+    // The words: the disaster messages name the disaster consent and never the card reader.
+    for locale in ["ja", "en"] {
+        let defined = ftl(locale);
+        for id in ["consent-refused-no-consent-disaster", "consent-refused-category-not-consented-disaster", "consent-refused-expired-disaster"] {
+            let start = defined.find(&format!("\n{id} =")).unwrap_or_else(|| panic!("{locale}: {id}"));
+            let body = &defined[start + 1..];
+            let body = &body[..body[1..].find("\n\n").map(|i| i + 1).unwrap_or(body.len())];
+            if locale == "ja" {
+                assert!(body.contains("口頭同意") && body.contains("意識不明"), "{body}");
+                assert!(!body.contains("カードリーダー"), "{body}");
+            } else {
+                assert!(body.contains("oral") && !body.to_lowercase().contains("card reader"), "{body}");
+            }
+        }
+    }
 }
