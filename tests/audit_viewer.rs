@@ -231,6 +231,12 @@ fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
     let checks: Vec<_> = all.entries.iter().filter(|e| e.action == AuditAction::EligibilityCheck).collect();
     assert_eq!(checks.len(), 3);
     assert!(checks.iter().all(|e| e.staff_id == "trainee" && e.role == Some(Role::Qualified)), "{checks:?}");
+    // Every outcome in words, in both languages; the code kept beside them.
+    for e in &all.entries {
+        let words = e.outcome_words.as_ref().unwrap_or_else(|| panic!("no words for {} {}", e.action.code(), e.outcome));
+        assert!(!words.ja.is_empty() && !words.en.is_empty() && words.ja != e.outcome, "{e:?}");
+    }
+    assert_eq!(checks[0].outcome_words.as_ref().unwrap().en, "Eligible (valid)");
 
     // Patient key.
     let p0 = page(AuditQuery { patient_key: key(&people[0]), action: "eligibility_check".into(), ..AuditQuery::default() });
@@ -267,9 +273,12 @@ fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
     assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 with a BOM, for Excel");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
-    assert_eq!(lines[0], "seq,at,staff_id,role,action,patient_key,outcome,reason,detail,prev_hash,hash");
+    assert_eq!(lines[0], "seq,at,staff_id,role,action,patient_key,outcome,outcome_words,reason,detail,prev_hash,hash");
     assert_eq!(lines.len(), 4, "{text}");
     assert!(lines[1].contains(",2026-11-18T09:00:00.000000000,trainee,qualified,eligibility_check,") && lines[1].contains(&key(&people[0])), "{}", lines[1]);
+    // The outcome as stored, then in words (the desk's language: Japanese).
+    assert!(lines[1].contains(",1,資格あり（有効）,"), "{}", lines[1]);
+    assert!(lines[3].contains(",ok,完了,"), "{}", lines[3]);
     assert!(lines[2].contains(",2026-11-20T09:00:00.000000000,trainee,qualified,eligibility_check,"), "{}", lines[2]);
     assert!(lines[3].contains(",kanri,administrator,audit_view,"), "{}", lines[3]);
     let exports = page(AuditQuery { action: "audit_export".into(), ..AuditQuery::default() });

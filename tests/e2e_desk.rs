@@ -565,7 +565,7 @@ async fn a_disaster_lookup_by_four_fields_after_the_notice() {
         type_into(&c, "audit-patient", &key).await;
         c.find(Locator::Id("audit-search")).await.unwrap().click().await.unwrap();
         let list = wait_text(&c, "audit-list", |t| t.contains("災害時の照会"), "the disaster look-up entry").await;
-        assert!(list.contains(&key) && list.contains("found") && list.contains("trainee"), "{list}");
+        assert!(list.contains(&key) && list.contains("該当者1名") && list.contains("found") && list.contains("trainee"), "{list}");
         screenshot(&c, "audit-viewer.png").await;
         // Exported as CSV for Excel.
         c.find(Locator::Id("audit-export")).await.unwrap().click().await.unwrap();
@@ -637,10 +637,26 @@ async fn a_real_desk_starts_by_registering_the_administrator_then_asks_to_sign_i
         type_into(&c, "staff-confirm", "ume-no-hana-2026").await;
         c.find(Locator::Id("staff-add-submit")).await.unwrap().click().await.unwrap();
         wait_text(&c, "staff-list", |t| t.contains("uketsuke") && t.contains("受付"), "the new account").await;
+        // The administrator's own account cannot be disabled (the backend says so).
+        c.find(Locator::Id("staff-disable-admin")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "staff-list-message", |t| t.contains("自分のアカウント"), "own account refused").await;
+        // The receptionist's account is disabled, and a password reset is
+        // typed twice: a mismatch is said under the second field.
+        c.find(Locator::Id("staff-disable-uketsuke")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "staff-row-uketsuke", |t| t.contains("無効"), "the disabled account").await;
+        c.find(Locator::Id("staff-reset-uketsuke")).await.unwrap().click().await.unwrap();
+        type_into(&c, "staff-reset-password", "mizuki-no-hana-2026").await;
+        type_into(&c, "staff-reset-confirm", "mizuki-no-hana-2025").await;
+        c.find(Locator::Id("staff-reset-submit")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "staff-reset-confirm-problem", |t| t.contains("一致しません"), "the mismatch").await;
+        type_into(&c, "staff-reset-confirm", "mizuki-no-hana-2026").await;
+        c.find(Locator::Id("staff-reset-submit")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "staff-list-message", |t| t.contains("パスワードを再設定しました"), "the reset").await;
         screenshot(&c, "staff-accounts.png").await;
         c.find(Locator::Id("staff-close")).await.unwrap().click().await.unwrap();
 
-        // Signed out: the sign-in screen; a wrong password is refused.
+        // Signed out: the sign-in screen; a wrong password is refused, the
+        // disabled account is told so.
         c.find(Locator::Id("sign-out")).await.unwrap().click().await.unwrap();
         wait_text(&c, "sign-in", |t| t.contains("ログイン"), "the sign-in screen").await;
         // The screen is not the only guard: the window's own calls are
@@ -666,7 +682,23 @@ async fn a_real_desk_starts_by_registering_the_administrator_then_asks_to_sign_i
         c.find(Locator::Id("sign-in-submit")).await.unwrap().click().await.unwrap();
         wait_text(&c, "sign-in-message", |t| t.contains("パスワードが違います"), "the refusal").await;
         screenshot(&c, "sign-in.png").await;
-        type_into(&c, "sign-in-password", "ume-no-hana-2026").await;
+        type_into(&c, "sign-in-password", "mizuki-no-hana-2026").await;
+        c.find(Locator::Id("sign-in-submit")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "sign-in-message", |t| t.contains("無効になっています"), "the disabled account").await;
+        // The administrator enables it again; the new password opens the desk.
+        type_into(&c, "sign-in-id", "admin").await;
+        type_into(&c, "sign-in-password", "sakura-no-hana").await;
+        c.find(Locator::Id("sign-in-submit")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "signed-in", |t| t.contains("管理 太郎"), "the administrator again").await;
+        c.find(Locator::Id("open-staff")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "staff-row-uketsuke", |t| t.contains("無効"), "still disabled").await;
+        c.find(Locator::Id("staff-enable-uketsuke")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "staff-list-message", |t| t.contains("有効にしました"), "enabled").await;
+        c.find(Locator::Id("staff-close")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("sign-out")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "sign-in", |t| t.contains("ログイン"), "the sign-in screen").await;
+        type_into(&c, "sign-in-id", "uketsuke").await;
+        type_into(&c, "sign-in-password", "mizuki-no-hana-2026").await;
         c.find(Locator::Id("sign-in-submit")).await.unwrap().click().await.unwrap();
         wait_text(&c, "signed-in", |t| t.contains("受付 花子"), "the receptionist signed in").await;
         assert!(c.find(Locator::Id("open-audit")).await.is_err(), "no audit log for reception");

@@ -53,6 +53,7 @@ staff-first-setup-done = The first administrator has already been created. Admin
 staff-account-exists = The staff ID "{ $staff }" is already taken. Please choose another.
 staff-account-unknown = There is no account with the staff ID "{ $staff }".
 staff-last-administrator = This is the only active administrator, so the account cannot be disabled. Create another administrator first.
+staff-cannot-disable-self = You cannot disable the account you are signed in with. Ask another administrator.
 staff-invalid-id = A staff ID is 1 to 64 characters without spaces.
 staff-missing-display-name = Please enter a display name.
 staff-error-database = Error in the staff account storage ({ $detail }).
@@ -117,6 +118,19 @@ staff-disabled = disabled
 staff-add-heading = Add an account
 staff-add-submit = Add
 staff-added = The account “{ $staff }” was added.
+staff-you = (you)
+staff-active = active
+staff-col-state = State
+staff-disable = Disable
+staff-enable = Enable
+staff-reset-password = Reset password
+staff-disabled-done = The account “{ $staff }” was disabled. It can no longer sign in.
+staff-enabled-done = The account “{ $staff }” was enabled.
+staff-reset-heading = New password for { $staff }
+staff-reset-explain = Type the new password twice (the same rules as for a new account). A locked account is unlocked as well. Tell the new password to the person directly.
+staff-reset-submit = Set the new password
+staff-reset-cancel = Cancel
+staff-reset-done = The password of “{ $staff }” was reset.
 
 ## Local emergency (ui/src/staff.rs)
 
@@ -166,3 +180,6 @@ audit-action-audit_view = Audit log viewed
 audit-action-audit_export = Audit log exported
 audit-action-audit_chain_broken = Audit log tampering detected
 audit-action-replay_change_acknowledged = Re-check change acknowledged
+audit-action-consent = Consent recorded (disaster mode)
+audit-action-home-visit-identity = Home visit: identity
+audit-action-home-visit-consent = Home visit: consent

@@ -53,6 +53,7 @@ staff-first-setup-done = 最初の管理者はすでに登録されています�
 staff-account-exists = 職員ID「{ $staff }」はすでに使われています。別のIDにしてください。
 staff-account-unknown = 職員ID「{ $staff }」のアカウントはありません。
 staff-last-administrator = 有効な管理者が一人しかいないため、このアカウントは無効にできません。先に別の管理者を登録してください。
+staff-cannot-disable-self = ログイン中の自分のアカウントは無効にできません。別の管理者に依頼してください。
 staff-invalid-id = 職員IDは空白を含まない64文字以内で入力してください。
 staff-missing-display-name = 表示名を入力してください。
 staff-error-database = 職員アカウントの保存先でエラーが起きました（{ $detail }）。
@@ -117,6 +118,19 @@ staff-disabled = 無効
 staff-add-heading = アカウントを追加
 staff-add-submit = 追加する
 staff-added = 職員ID「{ $staff }」のアカウントを追加しました。
+staff-you = （あなた）
+staff-active = 有効
+staff-col-state = 状態
+staff-disable = 無効にする
+staff-enable = 有効にする
+staff-reset-password = パスワード再設定
+staff-disabled-done = 職員ID「{ $staff }」のアカウントを無効にしました。このアカウントではログインできません。
+staff-enabled-done = 職員ID「{ $staff }」のアカウントを有効にしました。
+staff-reset-heading = パスワードの再設定：{ $staff }
+staff-reset-explain = 新しいパスワードを2回入力してください（アカウント追加と同じ規則）。ロック中のアカウントはロックも解除されます。新しいパスワードは本人に直接伝えてください。
+staff-reset-submit = パスワードを再設定する
+staff-reset-cancel = やめる
+staff-reset-done = 職員ID「{ $staff }」のパスワードを再設定しました。
 
 ## Local emergency (ui/src/staff.rs)
 
@@ -166,3 +180,6 @@ audit-action-audit_view = 監査ログの閲覧
 audit-action-audit_export = 監査ログの書き出し
 audit-action-audit_chain_broken = 監査ログの改ざん検出
 audit-action-replay_change_acknowledged = 再照会の変更を確認
+audit-action-consent = 同意の記録（災害時）
+audit-action-home-visit-identity = 訪問時の本人確認
+audit-action-home-visit-consent = 訪問時の同意

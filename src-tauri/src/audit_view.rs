@@ -14,9 +14,13 @@
 //!   both days; a bad date or a period that ends before it starts is refused
 //!   with a message, nothing searched.
 //! * The window shows the newest [`PAGE`] entries and says how many match;
-//!   the CSV holds them all (`audit::export_csv`: UTF-8 with a BOM for
-//!   Excel, CRLF), written like the batch report: into the Downloads folder,
-//!   else the data folder, as `madoguchi-audit-YYYYMMDD-HHMMSS.csv`.
+//!   the CSV holds them all (`audit::export_csv_with_words`: UTF-8 with a
+//!   BOM for Excel, CRLF), written like the batch report: into the Downloads
+//!   folder, else the data folder, as `madoguchi-audit-YYYYMMDD-HHMMSS.csv`.
+//! * Every outcome comes with its words ([`AuditRow::outcome_words`], both
+//!   languages; the CSV's `outcome_words` column in the desk's language),
+//!   from `crate::audit_outcome`; the stored code stays beside them, and a
+//!   code this version does not know is shown as it is.
 //! * At start-up the chain is verified ([`Desk::audit_check_at_start`]); a
 //!   broken chain is logged once per break (an `audit_chain_broken` entry,
 //!   not repeated while the same break stands) and shown in the window.
@@ -24,18 +28,19 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveDateTime};
-use madoguchi_adapters::audit::{self, AuditAction, AuditEntry, AuditError, AuditFilter, NewAuditEntry};
+use madoguchi_adapters::audit::{self, AuditAction, AuditEntry, AuditError, AuditFilter};
 use madoguchi_core::message::{ApiError, FormProblem, Msg};
 use madoguchi_core::staff::Action;
 use serde::{Deserialize, Serialize};
 
+use crate::audit_outcome::{self, Outcome, OutcomeWords, Who};
 use crate::desk::Desk;
 
 /// How many entries the viewer shows at most (the newest); the CSV has all.
 pub const PAGE: usize = 500;
 
 /// The audit action of the start-up report of a broken chain.
-pub const CHAIN_BROKEN_ACTION: &str = "audit_chain_broken";
+pub const CHAIN_BROKEN_ACTION: &str = audit_outcome::OTHER_CHAIN_BROKEN;
 
 /// The viewer's filters as typed; empty = any.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,12 +94,36 @@ impl ChainState {
     }
 }
 
+/// An entry as the viewer shows it: as stored, with its outcome in words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRow {
+    #[serde(flatten)]
+    pub entry: AuditEntry,
+    /// The outcome in Japanese and English (`audit_outcome::label`); `None`
+    /// for a code this version does not know: the window shows the code.
+    pub outcome_words: Option<OutcomeWords>,
+}
+
+impl std::ops::Deref for AuditRow {
+    type Target = AuditEntry;
+    fn deref(&self) -> &AuditEntry {
+        &self.entry
+    }
+}
+
+impl From<AuditEntry> for AuditRow {
+    fn from(entry: AuditEntry) -> Self {
+        let outcome_words = audit_outcome::label(entry.action.code(), &entry.outcome);
+        AuditRow { entry, outcome_words }
+    }
+}
+
 /// One page of the viewer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditPage {
     pub chain: ChainState,
     /// Newest first, at most [`PAGE`].
-    pub entries: Vec<AuditEntry>,
+    pub entries: Vec<AuditRow>,
     /// How many entries match the filters.
     pub total: u64,
     /// The action codes to filter by.
@@ -171,16 +200,15 @@ impl Desk {
         let session = self.authorize(Action::ViewAudit, Some(AuditAction::AuditView), now)?;
         let filter = parse_query(query)?;
         // Logged before reading, so the administrator's own view is in the page.
-        self.audit_entry(NewAuditEntry {
-            at: now,
-            staff_id: session.staff_id.clone(),
-            role: Some(session.role),
-            action: AuditAction::AuditView,
-            patient_key: filter.patient_key.clone(),
-            outcome: "ok".into(),
-            reason: None,
-            detail: serde_json::to_value(query).ok(),
-        });
+        self.audit_entry(audit_outcome::entry(
+            now,
+            Who::Session(&session),
+            AuditAction::AuditView,
+            filter.patient_key.clone(),
+            &Outcome::Ok,
+            None,
+            serde_json::to_value(query).ok(),
+        ));
         let chain = self.audit_chain();
         let (entries, total) = self
             .store_handle()
@@ -190,9 +218,14 @@ impl Desk {
             .map_err(audit_err)?;
         Ok(AuditPage {
             chain,
-            entries,
+            entries: entries.into_iter().map(AuditRow::from).collect(),
             total,
-            actions: AuditAction::KNOWN.iter().map(|a| a.code().to_string()).collect(),
+            actions: AuditAction::KNOWN
+                .iter()
+                .map(|a| a.code())
+                .chain(audit_outcome::OTHER_ACTIONS)
+                .map(str::to_string)
+                .collect(),
         })
     }
 
@@ -209,19 +242,20 @@ impl Desk {
         let filter = parse_query(query)?;
         let entries = self.store_handle().lock().unwrap().audit_query(&filter).map_err(audit_err)?;
         let path: PathBuf = dir.join(format!("madoguchi-audit-{}.csv", now.format("%Y%m%d-%H%M%S")));
-        std::fs::write(&path, audit::export_csv(&entries)).map_err(|e| {
+        let lang = self.settings().lang;
+        let csv = audit::export_csv_with_words(&entries, |e| audit_outcome::words_or_code(lang, e.action.code(), &e.outcome));
+        std::fs::write(&path, csv).map_err(|e| {
             ApiError::new(Msg::new("audit-export-failed").arg("path", path.display()).arg("detail", e))
         })?;
-        self.audit_entry(NewAuditEntry {
-            at: now,
-            staff_id: session.staff_id.clone(),
-            role: Some(session.role),
-            action: AuditAction::AuditExport,
-            patient_key: filter.patient_key.clone(),
-            outcome: "ok".into(),
-            reason: None,
-            detail: Some(serde_json::json!({ "filter": query, "entries": entries.len(), "file": path.display().to_string() })),
-        });
+        self.audit_entry(audit_outcome::entry(
+            now,
+            Who::Session(&session),
+            AuditAction::AuditExport,
+            filter.patient_key.clone(),
+            &Outcome::Ok,
+            None,
+            Some(serde_json::json!({ "filter": query, "entries": entries.len(), "file": path.display().to_string() })),
+        ));
         Ok(AuditExport { path: path.display().to_string(), entries: entries.len() })
     }
 
@@ -229,31 +263,36 @@ impl Desk {
     /// application log and, unless the same break was already reported, to
     /// the audit log itself (`audit_chain_broken`, the break in `outcome`).
     pub fn audit_check_at_start(&self, now: NaiveDateTime) -> ChainState {
-        let state = self.audit_chain();
-        if let ChainState::Broken { first_bad_seq, kind, .. } = &state {
-            let outcome = format!("broken:{first_bad_seq}:{kind}");
-            tracing::error!("the audit log does not verify: {outcome}");
+        let result = self.audit_verify();
+        let broken = match &result {
+            Err(AuditError::Broken(b)) => Some(*b),
+            _ => None,
+        };
+        let state = ChainState::of(result);
+        if let Some(b) = broken {
+            let outcome = Outcome::ChainBroken { seq: b.first_bad_seq, kind: b.kind.into() };
+            let code = outcome.code();
+            tracing::error!("the audit log does not verify: {code}");
             let reported = self
                 .store_handle()
                 .lock()
                 .unwrap()
                 .audit_query(&AuditFilter {
-                    action: Some(AuditAction::Other(CHAIN_BROKEN_ACTION.into())),
+                    action: Some(audit_outcome::chain_broken()),
                     ..AuditFilter::default()
                 })
-                .map(|es| es.last().is_some_and(|e| e.outcome == outcome))
+                .map(|es| es.last().is_some_and(|e| e.outcome == code))
                 .unwrap_or(false);
             if !reported {
-                self.audit_entry(NewAuditEntry {
-                    at: now,
-                    staff_id: "madoguchi".into(),
-                    role: None,
-                    action: AuditAction::Other(CHAIN_BROKEN_ACTION.into()),
-                    patient_key: None,
-                    outcome,
-                    reason: None,
-                    detail: None,
-                });
+                self.audit_entry(audit_outcome::entry(
+                    now,
+                    Who::Named("madoguchi".into(), None),
+                    audit_outcome::chain_broken(),
+                    None,
+                    &outcome,
+                    None,
+                    None,
+                ));
             }
         }
         state

@@ -250,7 +250,7 @@ impl Run<'_> {
         for ((a, r), id) in answers.iter().zip(ids) {
             if id.is_some() {
                 let key = r.qualification.as_ref().map(|q| q.person_key()).unwrap_or_else(|| a.card.person_key());
-                self.desk.audit(AuditAction::EligibilityCheck, Some(key), r.validity.code(), self.now);
+                self.desk.audit(AuditAction::EligibilityCheck, Some(key), crate::audit_outcome::Outcome::Validity(r.validity), self.now);
             }
         }
         self.advance(answers.len());

@@ -241,7 +241,12 @@ fn audit(settings: Settings, cmd: AuditCommand) -> ExitCode {
         },
         AuditCommand::Export => match desk.audit_entries() {
             Ok(entries) => {
-                print!("{}", madoguchi_adapters::audit::export_csv(&entries));
+                print!(
+                    "{}",
+                    madoguchi_adapters::audit::export_csv_with_words(&entries, |e| {
+                        crate::audit_outcome::words_or_code(lang, e.action.code(), &e.outcome)
+                    })
+                );
                 ExitCode::SUCCESS
             }
             Err(e) => {

@@ -26,6 +26,7 @@ use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::{ConsentCategory, EligibilityResult, Qualification};
 use serde::{Deserialize, Serialize};
 
+use crate::audit_outcome::Outcome;
 use crate::desk::{consent_msg, medical_fetch_error, medical_request, store_msg, Desk};
 
 /// What the store keeps of one category (clinical or operations).
@@ -65,7 +66,7 @@ impl Desk {
         let operations = pair(ov, of);
         for (category, r) in [(ConsentCategory::Clinical, &clinical), (ConsentCategory::Operations, &operations)] {
             if let Err(refusal) = r {
-                self.audit(AuditAction::MedicalView, Some(key.clone()), &format!("refused:{}:{}", category.as_str(), refusal.reason.kind()), now);
+                self.audit(AuditAction::MedicalView, Some(key.clone()), Outcome::refused(category, &refusal.reason), now);
             }
         }
         let (clinical, operations) = match (clinical, operations) {
@@ -82,7 +83,7 @@ impl Desk {
             .map_err(medical_fetch_error)?;
         for (category, allowed) in [(ConsentCategory::Clinical, clinical.is_some()), (ConsentCategory::Operations, operations.is_some())] {
             if allowed {
-                self.audit(AuditAction::MedicalView, Some(key.clone()), &format!("allowed:{}", category.as_str()), now);
+                self.audit(AuditAction::MedicalView, Some(key.clone()), Outcome::Allowed(category), now);
             }
         }
         let view = permitted(
@@ -142,7 +143,7 @@ impl Desk {
         if operations.is_none() {
             // Logged: operations left out of the printout.
             if let Err(r) = decide(&state, key, ConsentCategory::Operations, Purpose::Print, now).into_result() {
-                self.audit(AuditAction::Print, Some(key.to_string()), &format!("withheld:operations:{}", r.reason.kind()), now);
+                self.audit(AuditAction::Print, Some(key.to_string()), Outcome::OperationsWithheld((&r.reason).into()), now);
             }
         }
         let mut lines = Vec::new();

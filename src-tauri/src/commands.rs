@@ -330,6 +330,27 @@ pub async fn staff_list(desk: State<'_, DeskState>) -> Result<Vec<crate::session
     blocking(move || desk.staff_list(now())).await
 }
 
+/// An administrator disables an account (not their own, not the last administrator).
+#[tauri::command]
+pub async fn disable_staff(desk: State<'_, DeskState>, staff_id: String) -> Result<crate::session::StaffListEntry, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.disable_staff(&staff_id, now())).await
+}
+
+/// An administrator enables a disabled account again.
+#[tauri::command]
+pub async fn enable_staff(desk: State<'_, DeskState>, staff_id: String) -> Result<crate::session::StaffListEntry, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.enable_staff(&staff_id, now())).await
+}
+
+/// An administrator sets a new password for an account, typed twice.
+#[tauri::command]
+pub async fn reset_staff_password(desk: State<'_, DeskState>, form: crate::session::PasswordResetForm) -> Result<crate::session::StaffListEntry, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.reset_staff_password(&form, now())).await
+}
+
 /// The audit viewer's page (administrators only; `crate::audit_view`).
 #[tauri::command]
 pub async fn audit_page(desk: State<'_, DeskState>, query: crate::audit_view::AuditQuery) -> Result<crate::audit_view::AuditPage, ApiError> {

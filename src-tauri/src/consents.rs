@@ -27,7 +27,7 @@
 //!   and cannot pass a wrong one.
 
 use chrono::{NaiveDateTime, TimeDelta};
-use madoguchi_adapters::audit::{AuditAction, AuditFilter, NewAuditEntry};
+use madoguchi_adapters::audit::{AuditAction, AuditFilter};
 use madoguchi_adapters::store::RecordedConsent;
 use madoguchi_core::consent::{disaster_consents, ConsentRemedy, ConsentSource, ConsentState, DisasterBasis, Refusal};
 use madoguchi_core::message::{ApiError, Msg};
@@ -35,6 +35,7 @@ use madoguchi_core::staff::Action;
 use madoguchi_core::{ConsentCategory, EligibilityResult};
 use serde::{Deserialize, Serialize};
 
+use crate::audit_outcome::{self, DisasterResult, Outcome, Who};
 use crate::desk::{store_msg, Desk};
 
 /// A consent is recorded only for a patient a disaster look-up found within
@@ -85,20 +86,19 @@ impl Desk {
             .as_ref()
             .map(|q| q.person_key())
             .ok_or_else(|| ApiError::new(Msg::new("medical-no-patient")))?;
-        let audit = |outcome: &str, reason: Option<String>, detail: Option<serde_json::Value>| {
-            self.audit_entry(NewAuditEntry {
-                at: now,
-                staff_id: session.staff_id.clone(),
-                role: Some(session.role),
-                action: AuditAction::Consent,
-                patient_key: Some(key.clone()),
-                outcome: outcome.to_string(),
+        let audit = |outcome: Outcome, reason: Option<String>, detail: Option<serde_json::Value>| {
+            self.audit_entry(audit_outcome::entry(
+                now,
+                Who::Session(&session),
+                AuditAction::Consent,
+                Some(key.clone()),
+                &outcome,
                 reason,
                 detail,
-            })
+            ))
         };
         if !self.found_by_disaster_lookup(&key, now)? {
-            audit("refused:no_match", None, None);
+            audit(Outcome::ConsentNoMatch, None, None);
             return Err(ApiError::new(Msg::new("disaster-consent-no-match")));
         }
         let consents = disaster_consents(&key, &input.categories, &input.basis, &session.staff_id, now).map_err(|p| {
@@ -118,7 +118,7 @@ impl Desk {
             _ => None,
         };
         audit(
-            &format!("recorded:{}", categories.join(",")),
+            Outcome::ConsentRecorded(consents.iter().map(|c| c.category).collect()),
             reason,
             Some(serde_json::json!({
                 "source": source.as_str(),
@@ -173,6 +173,7 @@ impl Desk {
                 ..AuditFilter::default()
             })
             .map_err(|e| ApiError::new(Msg::new("store-sql").arg("detail", e)))?;
-        Ok(entries.iter().any(|e| e.outcome == "found" && e.at <= now))
+        let found = Outcome::Disaster(DisasterResult::Found).code();
+        Ok(entries.iter().any(|e| e.outcome == found && e.at <= now))
     }
 }

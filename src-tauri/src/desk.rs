@@ -12,7 +12,7 @@ use madoguchi_adapters::gateway::{Gateway, GatewayError};
 use madoguchi_adapters::http::HttpGateway;
 use madoguchi_adapters::oqs::{FaceEvent, FaceWatcher, OqsFolderConfig, OqsFolderGateway};
 use madoguchi_adapters::store::{NewCheck, Store, StoreError};
-use madoguchi_adapters::audit::{AuditAction, NewAuditEntry};
+use madoguchi_adapters::audit::AuditAction;
 use madoguchi_adapters::oqs::folder::MedicalFetchError;
 use madoguchi_adapters::oqs::{FileCategory, MedicalRequest, MedicalRequestKind, TreatmentSetting};
 use madoguchi_core::consent::{decide, Decision, Purpose};
@@ -22,6 +22,7 @@ use madoguchi_core::validation::{validate_card, CardInput, FieldError};
 use madoguchi_core::{CardDetails, CheckSummary, EligibilityQuery, EligibilityResult};
 use serde::{Deserialize, Serialize};
 
+use crate::audit_outcome::{self, Outcome, Who};
 use crate::settings::Settings;
 
 /// What the status line and the 研修モード badge show.
@@ -142,16 +143,16 @@ impl Desk {
         let old = self.settings();
         let status = self.reconfigure(new)?;
         let changes = crate::settings::changes(&old, &self.settings());
-        self.audit_entry(NewAuditEntry {
-            at: now,
-            staff_id: session.staff_id.clone(),
-            role: Some(session.role),
-            action: AuditAction::SettingChange,
-            patient_key: None,
-            outcome: if changes.is_empty() { "unchanged".into() } else { "ok".into() },
-            reason: None,
-            detail: Some(serde_json::Value::Object(changes)),
-        });
+        let outcome = if changes.is_empty() { Outcome::SettingsUnchanged } else { Outcome::Ok };
+        self.audit_entry(audit_outcome::entry(
+            now,
+            Who::Session(&session),
+            AuditAction::SettingChange,
+            None,
+            &outcome,
+            None,
+            Some(serde_json::Value::Object(changes)),
+        ));
         Ok(status)
     }
 
@@ -329,7 +330,7 @@ impl Desk {
             Decision::Allowed(g) => Ok(g),
             Decision::Refused(r) => {
                 // Refusals are logged too: someone tried.
-                self.audit(AuditAction::MedicalView, Some(key.clone()), &format!("refused:{}:{}", category.as_str(), r.reason.kind()), now);
+                self.audit(AuditAction::MedicalView, Some(key.clone()), Outcome::refused(category, &r.reason), now);
                 // In the words of how this patient consents (card reader, or
                 // recorded in disaster mode): `crate::consents`.
                 Err(ApiError::new(self.refusal_msg(&state, &r, &key, now)))
@@ -343,7 +344,7 @@ impl Desk {
             _ => MedicalRequestKind::Medication,
         });
         let map = medical_fetch_error;
-        self.audit(AuditAction::MedicalView, Some(key.clone()), &format!("allowed:{}", category.as_str()), now);
+        self.audit(AuditAction::MedicalView, Some(key.clone()), Outcome::Allowed(category), now);
         let view = match category {
             ConsentCategory::Medication => gateway.medication(&request, &fetch).map(MedicalView::Medication).map_err(map),
             _ => gateway.checkups(&request, &fetch).map(MedicalView::Checkups).map_err(map),
@@ -472,7 +473,7 @@ impl Desk {
 
     /// Writes one entry to the audit log. A failure to log is itself logged
     /// to the application log; it never hides the result from staff.
-    pub(crate) fn audit(&self, action: AuditAction, patient_key: Option<String>, outcome: &str, now: NaiveDateTime) {
+    pub(crate) fn audit(&self, action: AuditAction, patient_key: Option<String>, outcome: Outcome, now: NaiveDateTime) {
         // Who: the signed-in person (not locked), else the desk's name from
         // the settings (a check needs no role).
         let session = self
@@ -481,20 +482,11 @@ impl Desk {
             .unwrap()
             .clone()
             .filter(|s| s.staff_id == crate::session::TRAINEE_ID || !s.is_locked(now, madoguchi_core::staff::default_idle_limit()));
-        let (staff, role) = match session {
-            Some(s) => (s.staff_id, Some(s.role)),
-            None => (self.settings.read().unwrap().staff.clone(), None),
+        let who = match &session {
+            Some(s) => Who::Session(s),
+            None => Who::Named(self.settings.read().unwrap().staff.clone(), None),
         };
-        let entry = NewAuditEntry {
-            at: now,
-            staff_id: staff,
-            role,
-            action,
-            patient_key,
-            outcome: outcome.to_string(),
-            reason: None,
-            detail: None,
-        };
+        let entry = audit_outcome::entry(now, who, action, patient_key, &outcome, None, None);
         if let Err(e) = self.store.lock().unwrap().audit_append(&entry) {
             tracing::error!("audit log: {e}");
         }
@@ -546,7 +538,7 @@ impl Desk {
             .find(|c| c.queued_id == queued_id)
             .map(|c| c.person_key);
         self.store.lock().unwrap().mark_reviewed(queued_id, now).map_err(store_error)?;
-        self.audit(AuditAction::Other("replay_change_acknowledged".into()), key, &queued_id.to_string(), now);
+        self.audit(audit_outcome::change_acknowledged(), key, Outcome::ChangeAcknowledged { queued: queued_id }, now);
         Ok(())
     }
 
@@ -567,7 +559,7 @@ impl Desk {
     pub(crate) fn record(&self, asked: Option<&CardDetails>, result: EligibilityResult, now: NaiveDateTime) -> CheckOutcome {
         let staff = self.settings.read().unwrap().staff.clone();
         let key = result.qualification.as_ref().map(|q| q.person_key()).or(asked.map(|a| a.person_key()));
-        self.audit(AuditAction::EligibilityCheck, key, result.validity.code(), now);
+        self.audit(AuditAction::EligibilityCheck, key, Outcome::Validity(result.validity), now);
         let (check_id, warning) = match self.store.lock().unwrap().record_check(&NewCheck {
             checked_at: now,
             staff: &staff,

@@ -24,7 +24,7 @@
 //!   is asked for on it through `Desk::view_medical`, like any check.
 
 use chrono::NaiveDateTime;
-use madoguchi_adapters::audit::{AuditAction, AuditFilter, NewAuditEntry};
+use madoguchi_adapters::audit::{AuditAction, AuditFilter};
 use madoguchi_adapters::gateway::GatewayError;
 use madoguchi_core::disaster::{
     prefecture_of_facility, DisasterAnswer, DisasterRequest, NOT_OPEN_CODE, UNAVAILABLE_CODE,
@@ -35,6 +35,7 @@ use madoguchi_core::staff::{Action, Session};
 use madoguchi_core::EligibilityResult;
 use serde::{Deserialize, Serialize};
 
+use crate::audit_outcome::{self, DisasterResult, Outcome, Who};
 use crate::desk::{gateway_msg, store_msg, Desk, TRAINING_FACILITY_CODE};
 
 /// Where the answer came from.
@@ -86,8 +87,6 @@ pub struct LocalEmergency {
     pub reason: Option<String>,
 }
 
-const DECLARED: &str = "declared";
-const ENDED: &str = "ended";
 
 impl Desk {
     /// The local emergency in force, from the audit log.
@@ -105,9 +104,13 @@ impl Desk {
         // logged under the same action and changes nothing.
         Ok(entries
             .into_iter()
-            .filter(|e| e.outcome == DECLARED || e.outcome == ENDED)
+            .filter_map(|e| match Outcome::parse(e.action.code(), &e.outcome) {
+                Some(o @ (Outcome::EmergencyDeclared | Outcome::EmergencyEnded)) => Some((o, e)),
+                _ => None,
+            })
             .next_back()
-            .filter(|e| e.outcome == DECLARED)
+            .filter(|(o, _)| *o == Outcome::EmergencyDeclared)
+            .map(|(_, e)| e)
             .map(|e| LocalEmergency {
                 declared_at: e.at,
                 declared_by: e.staff_id,
@@ -135,7 +138,7 @@ impl Desk {
         if let Some(e) = self.local_emergency()? {
             return Ok(e);
         }
-        self.audit_as(&session, AuditAction::LocalEmergency, None, DECLARED, Some(reason), now);
+        self.audit_as(&session, AuditAction::LocalEmergency, None, Outcome::EmergencyDeclared, Some(reason), now);
         Ok(LocalEmergency {
             declared_at: now,
             declared_by: session.staff_id,
@@ -153,7 +156,7 @@ impl Desk {
         if self.local_emergency()?.is_none() {
             return Ok(false);
         }
-        self.audit_as(&session, AuditAction::LocalEmergency, None, ENDED, None, now);
+        self.audit_as(&session, AuditAction::LocalEmergency, None, Outcome::EmergencyEnded, None, now);
         Ok(true)
     }
 
@@ -183,13 +186,13 @@ impl Desk {
             Some(AuditAction::DisasterLookup),
             now,
         )?;
-        let log = |mode: Option<LookupMode>, outcome: &str, key: Option<String>| {
+        let log = |mode: Option<LookupMode>, outcome: DisasterResult, key: Option<String>| {
             self.audit_disaster(&session, query, mode, outcome, key, now)
         };
         let prepared = match prepare(query) {
             Ok(p) => p,
             Err(problems) => {
-                log(None, "refused", None);
+                log(None, DisasterResult::Refused, None);
                 let outcome = MatchOutcome::Refused { problems };
                 return Ok(DisasterLookup {
                     message: outcome.message(),
@@ -210,7 +213,7 @@ impl Desk {
                 };
                 match gateway.disaster_lookup(&request) {
                     Ok(DisasterAnswer { outcome, result }) => {
-                        log(Some(LookupMode::Online), outcome_code(&outcome), found_key(&outcome));
+                        log(Some(LookupMode::Online), (&outcome).into(), found_key(&outcome));
                         // The person found is checked at this desk now: a
                         // line in today's checks, like any answer.
                         let check_id = match (&outcome, &result) {
@@ -232,7 +235,7 @@ impl Desk {
             // Offline asked for: still only when the service is unreachable.
             LookupRoute::Offline => match gateway.info() {
                 Ok(_) => {
-                    log(Some(LookupMode::Offline), "refused_online", None);
+                    log(Some(LookupMode::Offline), DisasterResult::RefusedOnline, None);
                     return Err(ApiError::new(Msg::new("disaster-offline-while-online")));
                 }
                 Err(e) => e,
@@ -241,23 +244,23 @@ impl Desk {
         match &online_error {
             GatewayError::Unreachable { .. } | GatewayError::Timeout { .. } => {}
             GatewayError::Service { code, .. } if code == NOT_OPEN_CODE => {
-                log(Some(LookupMode::Online), "not_open", None);
+                log(Some(LookupMode::Online), DisasterResult::NotOpen, None);
                 return Err(ApiError::new(Msg::new("disaster-not-open")));
             }
             GatewayError::Service { code, .. } if code == UNAVAILABLE_CODE => {
-                log(Some(LookupMode::Online), "unavailable", None);
+                log(Some(LookupMode::Online), DisasterResult::Unavailable, None);
                 return Err(ApiError::new(
                     Msg::new("disaster-unavailable").arg("target", gateway.target()),
                 ));
             }
             _ => {
-                log(Some(LookupMode::Online), "error", None);
+                log(Some(LookupMode::Online), DisasterResult::Error, None);
                 return Err(ApiError::new(gateway_msg(online_error)));
             }
         }
         // The service cannot be reached.
         if self.local_emergency()?.is_none() {
-            log(Some(LookupMode::Offline), "no_local_emergency", None);
+            log(Some(LookupMode::Offline), DisasterResult::NoLocalEmergency, None);
             return Err(ApiError::new(
                 Msg::new("disaster-offline-needs-emergency").arg("target", gateway.target()),
             ));
@@ -280,7 +283,7 @@ impl Desk {
                 .map(|(_, r)| (*r).clone()),
             _ => None,
         };
-        log(Some(LookupMode::Offline), outcome_code(&outcome), found_key(&outcome));
+        log(Some(LookupMode::Offline), (&outcome).into(), found_key(&outcome));
         // Offline the found person's line is the cached check itself.
         let check_id = match found_key(&outcome) {
             Some(key) => self
@@ -307,34 +310,28 @@ impl Desk {
         session: &Session,
         query: &DisasterQuery,
         mode: Option<LookupMode>,
-        outcome: &str,
+        outcome: DisasterResult,
         patient_key: Option<String>,
         now: NaiveDateTime,
     ) {
-        self.audit_entry(NewAuditEntry {
-            at: now,
-            staff_id: session.staff_id.clone(),
-            role: Some(session.role),
-            action: AuditAction::DisasterLookup,
+        self.audit_entry(audit_outcome::entry(
+            now,
+            Who::Session(session),
+            AuditAction::DisasterLookup,
             patient_key,
-            outcome: outcome.to_string(),
-            reason: None,
-            detail: Some(serde_json::json!({
+            &Outcome::Disaster(outcome),
+            None,
+            Some(serde_json::json!({
                 "query": query,
                 "mode": mode,
             })),
-        });
+        ));
     }
 }
 
 /// The outcome's code in the audit log and on the command line.
 pub fn outcome_code(o: &MatchOutcome) -> &'static str {
-    match o {
-        MatchOutcome::Found { .. } => "found",
-        MatchOutcome::NotFound { .. } => "not_found",
-        MatchOutcome::Ambiguous { .. } => "ambiguous",
-        MatchOutcome::Refused { .. } => "refused",
-    }
+    DisasterResult::from(o).code()
 }
 
 fn found_key(o: &MatchOutcome) -> Option<String> {

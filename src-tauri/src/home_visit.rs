@@ -29,7 +29,6 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{NaiveDateTime, TimeDelta};
-use madoguchi_adapters::audit::AuditAction;
 use madoguchi_adapters::home_visit::{HomeVisit, NewHomeVisit};
 use madoguchi_core::consent::ConsentState;
 use madoguchi_core::home_visit::{consent_valid_until, may_reuse, IdentityCheck};
@@ -37,6 +36,7 @@ use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::{ConsentCategory, EligibilityResult};
 use serde::{Deserialize, Serialize};
 
+use crate::audit_outcome::{self, Outcome, PinFailure};
 use crate::desk::Desk;
 use crate::reader::{CardReader, ReaderError, ReaderInfo, SimulatedPatient, SimulatedReader};
 
@@ -221,11 +221,11 @@ impl Desk {
                 Ok(()) => IdentityCheck::Pin,
                 Err(e) => {
                     let outcome = match &e {
-                        ReaderError::WrongPin { .. } => "pin-wrong",
-                        ReaderError::PinLocked => "pin-locked",
-                        _ => "pin-refused",
+                        ReaderError::WrongPin { .. } => PinFailure::Wrong,
+                        ReaderError::PinLocked => PinFailure::Locked,
+                        _ => PinFailure::Refused,
                     };
-                    self.audit(AuditAction::Other("home-visit-identity".into()), key, outcome, now);
+                    self.audit(audit_outcome::home_visit_identity(), key, Outcome::PinFailed(outcome), now);
                     return Err(reader_err(e));
                 }
             },
@@ -240,7 +240,7 @@ impl Desk {
                 check
             }
         };
-        self.audit(AuditAction::Other("home-visit-identity".into()), key, identity.as_str(), now);
+        self.audit(audit_outcome::home_visit_identity(), key, Outcome::Identity((&identity).into()), now);
         visit.identity = Some(identity);
         Ok(state_of(visit))
     }
@@ -276,11 +276,10 @@ impl Desk {
                 queued_id: outcome.queued,
             })
             .map_err(store_err)?;
-        let cats: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
         self.audit(
-            AuditAction::Other("home-visit-consent".into()),
+            audit_outcome::home_visit_consent(),
             Some(reading.card.person_key()),
-            &format!("first:{}:{}", identity.as_str(), cats.join(",")),
+            Outcome::HomeVisitFirst { identity: (&identity).into(), categories: categories.clone() },
             now,
         );
         *self.visit_slot().0.lock().unwrap() = None;
@@ -307,7 +306,7 @@ impl Desk {
         let rests_on = match may_reuse(&firsts, &first.person_key, first.card.birth_date, now) {
             Ok(f) => f.clone(),
             Err(r) => {
-                self.audit(AuditAction::Other("home-visit-consent".into()), Some(first.person_key.clone()), &format!("reuse-refused:{}", r.kind()), now);
+                self.audit(audit_outcome::home_visit_consent(), Some(first.person_key.clone()), Outcome::HomeVisitReuseRefused((&r).into()), now);
                 return Err(err(r.message_id()));
             }
         };
@@ -334,7 +333,7 @@ impl Desk {
                 queued_id: outcome.queued,
             })
             .map_err(store_err)?;
-        self.audit(AuditAction::Other("home-visit-consent".into()), Some(first.person_key.clone()), &format!("reuse:{}", first.id), now);
+        self.audit(audit_outcome::home_visit_consent(), Some(first.person_key.clone()), Outcome::HomeVisitReuse { first_visit: first.id }, now);
         self.visit_done(id, outcome)
     }
 

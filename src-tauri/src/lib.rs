@@ -6,6 +6,7 @@
 //! - [`cli`]: `madoguchi <subcommand>` for scripts;
 //! - [`settings`]: where data lives and which service to use.
 
+pub mod audit_outcome;
 pub mod audit_view;
 pub mod batch;
 pub mod cli;
@@ -99,6 +100,9 @@ pub fn run_gui() -> std::process::ExitCode {
             commands::first_start,
             commands::add_staff,
             commands::staff_list,
+            commands::disable_staff,
+            commands::enable_staff,
+            commands::reset_staff_password,
             commands::audit_page,
             commands::audit_export_csv,
             commands::audit_chain,

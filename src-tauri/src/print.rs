@@ -19,6 +19,7 @@ use madoguchi_core::staff::Action;
 use madoguchi_core::{ConsentCategory, EligibilityResult};
 use serde::{Deserialize, Serialize};
 
+use crate::audit_outcome::Outcome;
 use crate::desk::{store_msg, Desk, MedicalView};
 
 /// What can be printed for a patient.
@@ -39,6 +40,21 @@ pub enum PrintKind {
 }
 
 impl PrintKind {
+    /// Every document, in the order of the enum.
+    pub const ALL: [PrintKind; 5] =
+        [PrintKind::Eligibility, PrintKind::MedicationList, PrintKind::Checkups, PrintKind::Clinical, PrintKind::AccessSlip];
+
+    /// The document's name in file names and in the audit log (`printed:<code>`).
+    pub fn code(self) -> &'static str {
+        match self {
+            PrintKind::Eligibility => "eligibility",
+            PrintKind::MedicationList => "medication-list",
+            PrintKind::Checkups => "checkups",
+            PrintKind::Clinical => "clinical",
+            PrintKind::AccessSlip => "access-slip",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<PrintKind> {
         Some(match s {
             "eligibility" => PrintKind::Eligibility,
@@ -112,7 +128,7 @@ impl Desk {
                 }
             }
         };
-        self.audit(AuditAction::Print, Some(patient_key.to_string()), &format!("printed:{}", kind_name(kind)), now);
+        self.audit(AuditAction::Print, Some(patient_key.to_string()), Outcome::Printed(kind), now);
         Ok(bytes)
     }
 
@@ -132,7 +148,7 @@ impl Desk {
                 self.audit(
                     AuditAction::Print,
                     Some(patient_key.to_string()),
-                    &format!("refused:{}:{}", category.as_str(), r.reason.kind()),
+                    Outcome::refused(category, &r.reason),
                     now,
                 );
                 Err(ApiError::new(self.refusal_msg(&state, &r, patient_key, now)))
@@ -201,16 +217,6 @@ fn category_of(s: &str) -> Option<ConsentCategory> {
     ConsentCategory::ALL.iter().copied().find(|c| c.as_str() == s)
 }
 
-fn kind_name(kind: PrintKind) -> &'static str {
-    match kind {
-        PrintKind::Eligibility => "eligibility",
-        PrintKind::MedicationList => "medication-list",
-        PrintKind::Checkups => "checkups",
-        PrintKind::Clinical => "clinical",
-        PrintKind::AccessSlip => "access-slip",
-    }
-}
-
 /// A PDF written for the window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrintedFile {
@@ -231,7 +237,7 @@ impl Desk {
             .ok_or_else(|| ApiError::new(Msg::new("medical-no-patient")))?;
         let bytes = self.print(kind, &key, now)?;
         let dir = self.settings().data_dir.join("prints");
-        let path = dir.join(format!("{}_{}_{}.pdf", now.format("%Y%m%d-%H%M%S"), kind_name(kind), check_id));
+        let path = dir.join(format!("{}_{}_{}.pdf", now.format("%Y%m%d-%H%M%S"), kind.code(), check_id));
         let tmp = path.with_extension("pdf.tmp");
         std::fs::create_dir_all(&dir)
             .and_then(|_| std::fs::write(&tmp, &bytes))

@@ -23,6 +23,15 @@
 //!   field by field. In training mode staff may still sign in with an account
 //!   (an administrator, to see the audit log); signing out returns to the
 //!   trainee.
+//! * An administrator manages the accounts ([`Desk::add_staff`],
+//!   [`Desk::disable_staff`], [`Desk::enable_staff`],
+//!   [`Desk::reset_staff_password`]): anyone else is refused here and
+//!   logged; nobody disables their own account (so an administrator cannot
+//!   lock themselves out), nor the last active administrator; a reset
+//!   password is typed twice by the administrator under the rules of a new
+//!   account ([`password_problems`]) rather than generated and shown once —
+//!   the administrator tells it to the person. Every change and refusal is a
+//!   `staff_change` audit entry.
 
 use chrono::NaiveDateTime;
 use madoguchi_adapters::audit::{AuditAction, NewAuditEntry};
@@ -32,6 +41,7 @@ use madoguchi_core::staff::{default_idle_limit, Action, Refusal, Role, Session};
 use madoguchi_core::message::FormProblem;
 use serde::{Deserialize, Serialize};
 
+use crate::audit_outcome::{self, Outcome, Who};
 use crate::desk::Desk;
 
 /// The account signed in automatically in training mode.
@@ -71,6 +81,19 @@ pub struct StaffListEntry {
     pub role: Role,
     pub disabled: bool,
     pub created_at: NaiveDateTime,
+    /// The account of the administrator who asked (who cannot disable it).
+    #[serde(default)]
+    pub you: bool,
+}
+
+/// A new password for an account, typed twice by an administrator (a
+/// forgotten password; the person signs in with it and may change it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordResetForm {
+    pub staff_id: String,
+    pub password: String,
+    /// The password typed a second time.
+    pub confirm: String,
 }
 
 /// The fields of a new account as typed (the first administrator, or an
@@ -98,14 +121,26 @@ pub fn account_form_problems(form: &AccountForm) -> Vec<FormProblem> {
     if form.display_name.trim().is_empty() {
         add("display_name", Msg::new("staff-missing-display-name"));
     }
-    if form.password.is_empty() {
+    problems.extend(password_problems(&form.staff_id, &form.password, &form.confirm));
+    problems
+}
+
+/// The password rules (`accounts::check_password`) and the second typing,
+/// as problems of the fields `password` and `confirm`: the same for a new
+/// account and for a password an administrator resets.
+pub fn password_problems(staff_id: &str, password: &str, confirm: &str) -> Vec<FormProblem> {
+    let mut problems = Vec::new();
+    let mut add = |field: &str, message: Msg| {
+        problems.push(FormProblem { field: field.to_string(), message })
+    };
+    if password.is_empty() {
         add("password", Msg::new("staff-password-missing"));
-    } else if let Err(p) = accounts::check_password(&form.staff_id, &form.password) {
+    } else if let Err(p) = accounts::check_password(staff_id, password) {
         add("password", p.message());
     }
-    if form.confirm.is_empty() && !form.password.is_empty() {
+    if confirm.is_empty() && !password.is_empty() {
         add("confirm", Msg::new("staff-password-confirm-missing"));
-    } else if form.confirm != form.password {
+    } else if confirm != password {
         add("confirm", Msg::new("staff-password-mismatch"));
     }
     problems
@@ -138,9 +173,9 @@ impl Desk {
     pub fn sign_in_session(&self, session: Session, now: NaiveDateTime) {
         let previous = self.session.lock().unwrap().take();
         if let Some(p) = previous {
-            self.audit_as(&p, AuditAction::Logout, None, "ok", None, now);
+            self.audit_as(&p, AuditAction::Logout, None, Outcome::Ok, None, now);
         }
-        self.audit_as(&session, AuditAction::Login, None, "ok", None, now);
+        self.audit_as(&session, AuditAction::Login, None, Outcome::Ok, None, now);
         *self.session.lock().unwrap() = Some(session);
         *self.locked_staff.lock().unwrap() = None;
     }
@@ -188,7 +223,7 @@ impl Desk {
         )
         .map_err(account_error)?;
         let session = Session::new(&account.staff_id, &account.display_name, account.role, now);
-        self.audit_as(&session, AuditAction::StaffChange, None, "first_administrator", None, now);
+        self.audit_as(&session, AuditAction::StaffChange, None, Outcome::FirstAdministrator, None, now);
         let who = signed_in(&session);
         self.sign_in_session(session, now);
         Ok(who)
@@ -213,9 +248,87 @@ impl Desk {
 
     /// The staff accounts (administrators only).
     pub fn staff_list(&self, now: NaiveDateTime) -> Result<Vec<StaffListEntry>, ApiError> {
-        self.authorize(Action::ManageStaff, None, now)?;
+        let admin = self.authorize(Action::ManageStaff, None, now)?;
         let list = accounts::list(&self.accounts()?).map_err(|e| ApiError::new(e.message()))?;
-        Ok(list.into_iter().map(list_entry).collect())
+        Ok(list
+            .into_iter()
+            .map(list_entry)
+            .map(|mut e| {
+                e.you = e.staff_id == admin.staff_id;
+                e
+            })
+            .collect())
+    }
+
+    /// An administrator disables an account: it can no longer sign in (its
+    /// history stays). Refused for one's own account (an administrator
+    /// cannot lock themselves out) and for the last active administrator
+    /// (the accounts module's rule); refusals and the change are logged.
+    pub fn disable_staff(&self, staff_id: &str, now: NaiveDateTime) -> Result<StaffListEntry, ApiError> {
+        let admin = self.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
+        let staff_id = staff_id.trim();
+        if staff_id == admin.staff_id {
+            return Err(self.staff_change_refused(&admin, staff_id, Msg::new("staff-cannot-disable-self"), now));
+        }
+        let conn = self.accounts()?;
+        if let Err(e) = accounts::disable(&conn, staff_id) {
+            return Err(self.staff_change_refused(&admin, staff_id, e.message(), now));
+        }
+        let what = Outcome::AccountDisabled { staff: staff_id.to_string() };
+        self.audit_as(&admin, AuditAction::StaffChange, None, what, None, now);
+        self.staff_entry(&conn, staff_id, &admin)
+    }
+
+    /// An administrator enables a disabled account again; logged.
+    pub fn enable_staff(&self, staff_id: &str, now: NaiveDateTime) -> Result<StaffListEntry, ApiError> {
+        let admin = self.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
+        let staff_id = staff_id.trim();
+        let conn = self.accounts()?;
+        if let Err(e) = accounts::enable(&conn, staff_id) {
+            return Err(self.staff_change_refused(&admin, staff_id, e.message(), now));
+        }
+        let what = Outcome::AccountEnabled { staff: staff_id.to_string() };
+        self.audit_as(&admin, AuditAction::StaffChange, None, what, None, now);
+        self.staff_entry(&conn, staff_id, &admin)
+    }
+
+    /// An administrator sets a new password for an account (a forgotten
+    /// password, or one locked after failed sign-ins: the lock is lifted).
+    /// The administrator types it twice; the rules are those of a new
+    /// account ([`password_problems`]), every problem answered by field.
+    /// Logged (never the password).
+    pub fn reset_staff_password(&self, form: &PasswordResetForm, now: NaiveDateTime) -> Result<StaffListEntry, ApiError> {
+        let admin = self.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
+        let staff_id = form.staff_id.trim();
+        let problems = password_problems(staff_id, &form.password, &form.confirm);
+        if !problems.is_empty() {
+            return Err(form_error(problems));
+        }
+        let conn = self.accounts()?;
+        if let Err(e) = accounts::reset_password(&conn, staff_id, &form.password, now) {
+            return Err(match e {
+                accounts::AccountError::Password(_) => account_error(e),
+                e => self.staff_change_refused(&admin, staff_id, e.message(), now),
+            });
+        }
+        let what = Outcome::PasswordReset { staff: staff_id.to_string() };
+        self.audit_as(&admin, AuditAction::StaffChange, None, what, None, now);
+        self.staff_entry(&conn, staff_id, &admin)
+    }
+
+    /// A change to `staff_id` refused for `why`: logged (the message id as
+    /// the reason) and answered in words.
+    fn staff_change_refused(&self, admin: &Session, staff_id: &str, why: Msg, now: NaiveDateTime) -> ApiError {
+        let what = Outcome::StaffChangeRefused { staff: staff_id.to_string() };
+        self.audit_as(admin, AuditAction::StaffChange, None, what, Some(&why.id), now);
+        ApiError::new(why)
+    }
+
+    fn staff_entry(&self, conn: &rusqlite::Connection, staff_id: &str, admin: &Session) -> Result<StaffListEntry, ApiError> {
+        let account = accounts::get(conn, staff_id).map_err(|e| ApiError::new(e.message()))?;
+        let mut entry = list_entry(account);
+        entry.you = entry.staff_id == admin.staff_id;
+        Ok(entry)
     }
 
     /// Signs whoever is signed in out (logged). In training mode the trainee
@@ -223,7 +336,7 @@ impl Desk {
     pub fn sign_out(&self, now: NaiveDateTime) {
         let s = self.session.lock().unwrap().take();
         if let Some(s) = s {
-            self.audit_as(&s, AuditAction::Logout, None, "ok", None, now);
+            self.audit_as(&s, AuditAction::Logout, None, Outcome::Ok, None, now);
         }
         *self.locked_staff.lock().unwrap() = None;
     }
@@ -245,7 +358,7 @@ impl Desk {
             // patients. Signed out, logged; a person signs in.
             let s = slot.take().expect("checked");
             drop(slot);
-            self.audit_as(&s, AuditAction::Logout, None, "training_ended", None, now);
+            self.audit_as(&s, AuditAction::Logout, None, Outcome::TrainingEnded, None, now);
             return None;
         }
         if let Some(s) = slot.as_ref() {
@@ -253,7 +366,7 @@ impl Desk {
             if s.staff_id != TRAINEE_ID && s.is_locked(now, default_idle_limit()) {
                 let s = slot.take().expect("checked");
                 drop(slot);
-                self.audit_as(&s, AuditAction::SessionLocked, None, "locked", None, now);
+                self.audit_as(&s, AuditAction::SessionLocked, None, Outcome::Locked, None, now);
                 *self.locked_staff.lock().unwrap() = Some(s.staff_id.clone());
                 return None;
             }
@@ -286,7 +399,7 @@ impl Desk {
         };
         if let Err(refusal) = madoguchi_core::staff::check(session.role, action) {
             if let Some(a) = audit_action {
-                self.audit_as(&session, a, None, "denied", Some(refusal.message_id()), now);
+                self.audit_as(&session, a, None, Outcome::Denied, Some(refusal.message_id()), now);
             }
             return Err(ApiError::new(refusal.message()));
         }
@@ -338,7 +451,7 @@ impl Desk {
             accounts::create_first_administrator(&self.accounts()?, staff_id, display_name, password, now)
                 .map_err(|e| ApiError::new(e.message()))?;
         let session = Session::new(&account.staff_id, &account.display_name, account.role, now);
-        self.audit_as(&session, AuditAction::StaffChange, None, "first_administrator", None, now);
+        self.audit_as(&session, AuditAction::StaffChange, None, Outcome::FirstAdministrator, None, now);
         Ok(signed_in(&session))
     }
 
@@ -354,8 +467,8 @@ impl Desk {
         let admin = self.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
         let new = accounts::NewAccount { staff_id, display_name, role, password };
         accounts::create_account(&self.accounts()?, &new, now).map_err(|e| ApiError::new(e.message()))?;
-        let what = format!("created:{}:{}", staff_id.trim(), role.code());
-        self.audit_as(&admin, AuditAction::StaffChange, None, &what, None, now);
+        let what = Outcome::AccountCreated { staff: staff_id.trim().to_string(), role };
+        self.audit_as(&admin, AuditAction::StaffChange, None, what, None, now);
         Ok(())
     }
 
@@ -369,16 +482,15 @@ impl Desk {
                 Ok(who)
             }
             Err(e) => {
-                self.audit_entry(NewAuditEntry {
-                    at: now,
-                    staff_id: staff_id.trim().to_string(),
-                    role: None,
-                    action: AuditAction::LoginFailed,
-                    patient_key: None,
-                    outcome: e.message_id().to_string(),
-                    reason: None,
-                    detail: None,
-                });
+                self.audit_entry(audit_outcome::entry(
+                    now,
+                    Who::Named(staff_id.trim().to_string(), None),
+                    AuditAction::LoginFailed,
+                    None,
+                    &Outcome::LoginFailed((&e).into()),
+                    None,
+                    None,
+                ));
                 Err(ApiError::new(e.message()))
             }
         }
@@ -390,20 +502,19 @@ impl Desk {
         session: &Session,
         action: AuditAction,
         patient_key: Option<String>,
-        outcome: &str,
+        outcome: Outcome,
         reason: Option<&str>,
         now: NaiveDateTime,
     ) {
-        self.audit_entry(NewAuditEntry {
-            at: now,
-            staff_id: session.staff_id.clone(),
-            role: Some(session.role),
+        self.audit_entry(audit_outcome::entry(
+            now,
+            Who::Session(session),
             action,
             patient_key,
-            outcome: outcome.to_string(),
-            reason: reason.map(str::to_string),
-            detail: None,
-        });
+            &outcome,
+            reason.map(str::to_string),
+            None,
+        ));
     }
 
     /// Appends an entry; a failure to log is logged, never hides a result.
@@ -421,6 +532,7 @@ fn list_entry(a: accounts::StaffAccount) -> StaffListEntry {
         role: a.role,
         disabled: a.disabled,
         created_at: a.created_at,
+        you: false,
     }
 }
 

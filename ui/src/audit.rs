@@ -46,6 +46,28 @@ struct AuditEntry {
     patient_key: Option<String>,
     outcome: String,
     reason: Option<String>,
+    /// The outcome in words (`audit_outcome::label`); `None` for a code
+    /// the backend does not know, shown as it is.
+    #[serde(default)]
+    outcome_words: Option<OutcomeWords>,
+}
+
+/// Mirrors `audit_outcome::OutcomeWords`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct OutcomeWords {
+    ja: String,
+    en: String,
+}
+
+impl AuditEntry {
+    /// The outcome in the window's language, else the stored code.
+    fn outcome_in(&self, lang: Lang) -> String {
+        match (&self.outcome_words, lang) {
+            (Some(w), Lang::Ja) => w.ja.clone(),
+            (Some(w), Lang::En) => w.en.clone(),
+            (None, _) => self.outcome.clone(),
+        }
+    }
 }
 
 /// Mirrors `audit_view::AuditPage`.
@@ -210,6 +232,9 @@ pub fn AuditPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> 
                         {move || page.get().map(|p| p.entries).unwrap_or_default().into_iter().map(|e| {
                             let role = e.role.clone();
                             let action = e.action.clone();
+                            let code = e.outcome.clone();
+                            let known = e.outcome_words.is_some();
+                            let entry = e.clone();
                             let denied = e.outcome == "denied" || e.outcome.starts_with("refused");
                             view! {
                                 <tr id=format!("audit-entry-{}", e.seq) class:denied=denied>
@@ -218,7 +243,10 @@ pub fn AuditPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> 
                                     <td>{e.staff_id.clone()}<br/><small>{move || role.clone().map(|r| tr(lang.get(), &format!("staff-role-{r}"), &[]))}</small></td>
                                     <td>{move || action_label(lang.get(), &action)}</td>
                                     <td class="key">{e.patient_key.clone().unwrap_or_default()}</td>
-                                    <td>{e.outcome.clone()}</td>
+                                    <td class="outcome" title=code.clone()>
+                                        {move || entry.outcome_in(lang.get())}
+                                        {known.then(|| view! { <br/><small class="code">{code.clone()}</small> })}
+                                    </td>
                                     <td>{e.reason.clone().unwrap_or_default()}</td>
                                 </tr>
                             }

@@ -66,6 +66,27 @@ struct StaffListEntry {
     display_name: String,
     role: String,
     disabled: bool,
+    #[serde(default)]
+    you: bool,
+}
+
+/// Mirrors `session::PasswordResetForm`.
+#[derive(Debug, Clone, Default, Serialize)]
+struct PasswordResetForm {
+    staff_id: String,
+    password: String,
+    confirm: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StaffIdArgs {
+    staff_id: String,
+}
+
+#[derive(Serialize)]
+struct ResetArgs<'a> {
+    form: &'a PasswordResetForm,
 }
 
 #[derive(Serialize)]
@@ -274,22 +295,40 @@ pub fn SignInScreen(
     }
 }
 
-/// The administrator's staff screen: the accounts, and a form to add one.
+/// What the staff screen last did, said under the list.
+#[derive(Debug, Clone, PartialEq)]
+enum StaffDone {
+    Added(String),
+    Disabled(String),
+    Enabled(String),
+    Reset(String),
+}
+
+/// The administrator's staff screen: the accounts (disable, enable, reset a
+/// password), and a form to add one. Every rule is the backend's: who may,
+/// one's own account, the last administrator, the password rules.
 #[component]
 pub fn StaffPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> impl IntoView {
     let (list, set_list) = signal(Vec::<StaffListEntry>::new());
+    // The add form's problems, and those of the list's buttons.
     let (error, set_error) = signal(None::<ApiError>);
-    let (added, set_added) = signal(None::<String>);
+    let (list_error, set_list_error) = signal(None::<ApiError>);
+    let (done, set_done) = signal(None::<StaffDone>);
+    // The account whose password is being reset, and that form's problems.
+    let (resetting, set_resetting) = signal(None::<String>);
+    let (reset_error, set_reset_error) = signal(None::<ApiError>);
     let name = NodeRef::<html::Input>::new();
     let id = NodeRef::<html::Input>::new();
     let pw = NodeRef::<html::Input>::new();
     let confirm = NodeRef::<html::Input>::new();
     let role = NodeRef::<html::Select>::new();
+    let reset_pw = NodeRef::<html::Input>::new();
+    let reset_confirm = NodeRef::<html::Input>::new();
     let reload = move || {
         spawn_local(async move {
             match tauri::invoke::<Vec<StaffListEntry>>("staff_list", &()).await {
                 Ok(l) => set_list.set(l),
-                Err(e) => set_error.set(Some(e)),
+                Err(e) => set_list_error.set(Some(e)),
             }
         })
     };
@@ -297,12 +336,13 @@ pub fn StaffPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> 
     let submit = move || {
         let form = AccountForm { staff_id: value(id), display_name: value(name), password: value(pw), confirm: value(confirm) };
         let r = role.get().map(|e| e.value()).unwrap_or_default();
-        set_added.set(None);
+        set_done.set(None);
+        set_list_error.set(None);
         spawn_local(async move {
             match tauri::invoke::<StaffListEntry>("add_staff", &AddArgs { form: &form, role: &r }).await {
                 Ok(a) => {
                     set_error.set(None);
-                    set_added.set(Some(a.staff_id));
+                    set_done.set(Some(StaffDone::Added(a.staff_id)));
                     for n in [name, id, pw, confirm] {
                         if let Some(el) = n.get() {
                             el.set_value("");
@@ -314,55 +354,134 @@ pub fn StaffPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> 
             }
         });
     };
+    // Disable or enable an account (the backend says no when it must).
+    let switch = move |staff_id: String, enable: bool| {
+        set_done.set(None);
+        spawn_local(async move {
+            let command = if enable { "enable_staff" } else { "disable_staff" };
+            match tauri::invoke::<StaffListEntry>(command, &StaffIdArgs { staff_id }).await {
+                Ok(a) => {
+                    set_list_error.set(None);
+                    set_done.set(Some(if enable { StaffDone::Enabled(a.staff_id) } else { StaffDone::Disabled(a.staff_id) }));
+                    reload();
+                }
+                Err(e) => set_list_error.set(Some(e)),
+            }
+        });
+    };
+    let submit_reset = move || {
+        let Some(staff_id) = resetting.get_untracked() else { return };
+        let form = PasswordResetForm { staff_id, password: value(reset_pw), confirm: value(reset_confirm) };
+        spawn_local(async move {
+            match tauri::invoke::<StaffListEntry>("reset_staff_password", &ResetArgs { form: &form }).await {
+                Ok(a) => {
+                    set_reset_error.set(None);
+                    set_list_error.set(None);
+                    set_resetting.set(None);
+                    set_done.set(Some(StaffDone::Reset(a.staff_id)));
+                    reload();
+                }
+                Err(e) => set_reset_error.set(Some(e)),
+            }
+        });
+    };
+    let open_reset = move |staff_id: String| {
+        set_done.set(None);
+        set_list_error.set(None);
+        set_reset_error.set(None);
+        set_resetting.set(Some(staff_id));
+        request_animation_frame(move || {
+            if let Some(el) = reset_pw.get_untracked() {
+                let _ = el.focus();
+            }
+        });
+    };
+    let t = move |id: &str| tr(lang.get(), id, &[]);
     view! {
         <div class="overlay" on:keydown=move |ev: KeyboardEvent| if ev.key() == "Escape" { close() }>
             <section id="staff-panel" class="panel wide-panel">
-                <h2>{move || tr(lang.get(), "staff-panel-heading", &[])}</h2>
+                <h2>{move || t("staff-panel-heading")}</h2>
                 <table id="staff-list">
                     <thead><tr>
-                        <th>{move || tr(lang.get(), "staff-field-id", &[])}</th>
-                        <th>{move || tr(lang.get(), "staff-field-display-name", &[])}</th>
-                        <th>{move || tr(lang.get(), "staff-field-role", &[])}</th>
+                        <th>{move || t("staff-field-id")}</th>
+                        <th>{move || t("staff-field-display-name")}</th>
+                        <th>{move || t("staff-field-role")}</th>
+                        <th>{move || t("staff-col-state")}</th>
                         <th></th>
                     </tr></thead>
                     <tbody>
                         {move || list.get().into_iter().map(|a| {
                             let role = a.role.clone();
+                            let sid = a.staff_id.clone();
+                            let (s1, s2) = (sid.clone(), sid.clone());
+                            let disabled = a.disabled;
                             view! {
-                                <tr>
-                                    <td>{a.staff_id.clone()}</td>
+                                <tr id=format!("staff-row-{sid}") class:disabled=disabled>
+                                    <td>{a.staff_id.clone()}{a.you.then(|| view! { <small>{move || t("staff-you")}</small> })}</td>
                                     <td>{a.display_name.clone()}</td>
                                     <td>{move || tr(lang.get(), &format!("staff-role-{role}"), &[])}</td>
-                                    <td>{move || a.disabled.then(|| tr(lang.get(), "staff-disabled", &[]))}</td>
+                                    <td class="state">{move || if disabled { t("staff-disabled") } else { t("staff-active") }}</td>
+                                    <td class="row-actions">
+                                        {if disabled {
+                                            view! { <button id=format!("staff-enable-{sid}") type="button" on:click=move |_| switch(s1.clone(), true)>{move || t("staff-enable")}</button> }.into_any()
+                                        } else {
+                                            view! { <button id=format!("staff-disable-{sid}") type="button" on:click=move |_| switch(s1.clone(), false)>{move || t("staff-disable")}</button> }.into_any()
+                                        }}
+                                        <button id=format!("staff-reset-{sid}") type="button" on:click=move |_| open_reset(s2.clone())>{move || t("staff-reset-password")}</button>
+                                    </td>
                                 </tr>
                             }
                         }).collect_view()}
                     </tbody>
                 </table>
-                <h3>{move || tr(lang.get(), "staff-add-heading", &[])}</h3>
+                <div id="staff-list-message" class="message" class:error=move || list_error.get().is_some() role="alert">
+                    {move || match (list_error.get(), done.get()) {
+                        (Some(e), _) => say(lang.get(), &e.message),
+                        (None, Some(StaffDone::Disabled(id))) => tr(lang.get(), "staff-disabled-done", &[("staff", id)]),
+                        (None, Some(StaffDone::Enabled(id))) => tr(lang.get(), "staff-enabled-done", &[("staff", id)]),
+                        (None, Some(StaffDone::Reset(id))) => tr(lang.get(), "staff-reset-done", &[("staff", id)]),
+                        _ => String::new(),
+                    }}
+                </div>
+                {move || resetting.get().map(|staff| view! {
+                    <form id="staff-reset-form" class="staff-form reset-form" on:submit=move |ev| { ev.prevent_default(); submit_reset(); }>
+                        <h3>{move || tr(lang.get(), "staff-reset-heading", &[("staff", staff.clone())])}</h3>
+                        <p class="hint">{move || t("staff-reset-explain")}</p>
+                        {form_field(lang, reset_error, "staff-reset-password", "password", "staff-field-password", "password", reset_pw)}
+                        {form_field(lang, reset_error, "staff-reset-confirm", "confirm", "staff-field-confirm", "password", reset_confirm)}
+                        <div id="staff-reset-message" class="message error" role="alert">
+                            {move || reset_error.get().map(|e| say(lang.get(), &e.message))}
+                        </div>
+                        <div class="actions">
+                            <button id="staff-reset-submit" type="submit" class="primary">{move || t("staff-reset-submit")}</button>
+                            <button id="staff-reset-cancel" type="button" on:click=move |_| { set_resetting.set(None); set_reset_error.set(None); }>{move || t("staff-reset-cancel")}</button>
+                        </div>
+                    </form>
+                })}
+                <h3>{move || t("staff-add-heading")}</h3>
                 <form id="staff-add" class="staff-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
                     {form_field(lang, error, "staff-name", "display_name", "staff-field-display-name", "text", name)}
                     {form_field(lang, error, "staff-id", "staff_id", "staff-field-id", "text", id)}
                     <label class="field wide-row">
-                        <span class="label">{move || tr(lang.get(), "staff-field-role", &[])}</span>
+                        <span class="label">{move || t("staff-field-role")}</span>
                         <select id="staff-role" node_ref=role>
-                            <option value="receptionist">{move || tr(lang.get(), "staff-role-receptionist", &[])}</option>
-                            <option value="qualified">{move || tr(lang.get(), "staff-role-qualified", &[])}</option>
-                            <option value="administrator">{move || tr(lang.get(), "staff-role-administrator", &[])}</option>
+                            <option value="receptionist">{move || t("staff-role-receptionist")}</option>
+                            <option value="qualified">{move || t("staff-role-qualified")}</option>
+                            <option value="administrator">{move || t("staff-role-administrator")}</option>
                         </select>
                     </label>
                     {form_field(lang, error, "staff-password", "password", "staff-field-password", "password", pw)}
                     {form_field(lang, error, "staff-confirm", "confirm", "staff-field-confirm", "password", confirm)}
                     <div id="staff-message" class="message" class:error=move || error.get().is_some() role="alert">
-                        {move || match (error.get(), added.get()) {
+                        {move || match (error.get(), done.get()) {
                             (Some(e), _) => say(lang.get(), &e.message),
-                            (None, Some(id)) => tr(lang.get(), "staff-added", &[("staff", id)]),
+                            (None, Some(StaffDone::Added(id))) => tr(lang.get(), "staff-added", &[("staff", id)]),
                             _ => String::new(),
                         }}
                     </div>
                     <div class="actions">
-                        <button id="staff-add-submit" type="submit" class="primary">{move || tr(lang.get(), "staff-add-submit", &[])}</button>
-                        <button id="staff-close" type="button" on:click=move |_| close()>{move || tr(lang.get(), "disaster-close", &[])}</button>
+                        <button id="staff-add-submit" type="submit" class="primary">{move || t("staff-add-submit")}</button>
+                        <button id="staff-close" type="button" on:click=move |_| close()>{move || t("disaster-close")}</button>
                     </div>
                 </form>
             </section>

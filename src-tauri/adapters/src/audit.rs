@@ -984,27 +984,43 @@ pub const CSV_HEADER: &[&str] = &[
 ///   Such a field then differs from the log by that first character; none of
 ///   the fields the app itself fills begin so, only free text from staff.
 pub fn export_csv(entries: &[AuditEntry]) -> String {
+    write_csv(entries, None::<fn(&AuditEntry) -> String>)
+}
+
+/// [`export_csv`] with one more column, `outcome_words` right after
+/// `outcome`: the outcome in words as `words` gives it (the app knows the
+/// words; this module knows only the stored code, which stays as it is).
+pub fn export_csv_with_words(entries: &[AuditEntry], words: impl Fn(&AuditEntry) -> String) -> String {
+    write_csv(entries, Some(words))
+}
+
+fn write_csv(entries: &[AuditEntry], words: Option<impl Fn(&AuditEntry) -> String>) -> String {
     let mut out = String::from("\u{FEFF}");
-    push_row(&mut out, CSV_HEADER.iter().map(|s| s.to_string()));
+    let mut header: Vec<String> = CSV_HEADER.iter().map(|s| s.to_string()).collect();
+    if words.is_some() {
+        let at = header.iter().position(|h| h == "outcome").map_or(header.len(), |i| i + 1);
+        header.insert(at, "outcome_words".into());
+    }
+    push_row(&mut out, header.into_iter());
     for e in entries {
         let at = e.at.format(TIME_FORMAT).to_string();
-        push_row(
-            &mut out,
-            [
-                e.seq.to_string(),
-                at,
-                e.staff_id.clone(),
-                e.role.map(|r| r.code().to_string()).unwrap_or_default(),
-                e.action.code().to_string(),
-                e.patient_key.clone().unwrap_or_default(),
-                e.outcome.clone(),
-                e.reason.clone().unwrap_or_default(),
-                e.detail.clone().unwrap_or_default(),
-                e.prev_hash.clone(),
-                e.hash.clone(),
-            ]
-            .into_iter(),
-        );
+        let mut row = vec![
+            e.seq.to_string(),
+            at,
+            e.staff_id.clone(),
+            e.role.map(|r| r.code().to_string()).unwrap_or_default(),
+            e.action.code().to_string(),
+            e.patient_key.clone().unwrap_or_default(),
+            e.outcome.clone(),
+            e.reason.clone().unwrap_or_default(),
+            e.detail.clone().unwrap_or_default(),
+            e.prev_hash.clone(),
+            e.hash.clone(),
+        ];
+        if let Some(w) = &words {
+            row.insert(7, w(e));
+        }
+        push_row(&mut out, row.into_iter());
     }
     out
 }

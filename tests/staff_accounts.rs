@@ -1,0 +1,189 @@
+//! The administrator's staff screen's backend: disabling and enabling
+//! accounts and resetting passwords. Role checks in the backend (refused and
+//! logged for anyone but an administrator), an administrator never locks
+//! themselves out, a disabled account cannot sign in and is told why, a
+//! reset password follows the new-account rules (typed twice) and lifts a
+//! lock-out — and every change is in the audit log, in words. Real files: the
+//! desk's encrypted store and `staff.sqlite` in a temporary data folder.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use madoguchi_adapters::audit::AuditAction;
+use madoguchi_app::audit_view::AuditQuery;
+use madoguchi_app::desk::Desk;
+use madoguchi_app::session::{AccountForm, PasswordResetForm};
+use madoguchi_app::settings::Settings;
+use madoguchi_core::staff::Role;
+
+const PW: &str = "sakura-no-hana-2026";
+
+fn at(h: u32, m: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, 20).unwrap().and_hms_opt(h, m, 0).unwrap()
+}
+
+fn reset(id: &str, pw: &str, confirm: &str) -> PasswordResetForm {
+    PasswordResetForm { staff_id: id.into(), password: pw.into(), confirm: confirm.into() }
+}
+
+fn problems(e: &madoguchi_core::message::ApiError) -> Vec<(String, String)> {
+    e.form.iter().map(|p| (p.field.clone(), p.message.id.clone())).collect()
+}
+
+/// A desk outside training mode (nothing listens on loopback's discard port).
+fn real_desk(data: &std::path::Path) -> std::sync::Arc<Desk> {
+    let settings = Settings {
+        data_dir: data.to_path_buf(),
+        service_url: Some("http://127.0.0.1:9".into()),
+        facility_code: "1312345678".into(),
+        timeout_secs: 1,
+        ..Settings::default()
+    };
+    let desk = Desk::open(settings).unwrap();
+    desk.connect();
+    assert!(!desk.status().training);
+    desk
+}
+
+fn account(id: &str, name: &str) -> AccountForm {
+    AccountForm { staff_id: id.into(), display_name: name.into(), password: PW.into(), confirm: PW.into() }
+}
+
+#[test]
+fn an_administrator_disables_enables_and_resets_accounts_and_nobody_else_can() {
+    let data = tempfile::tempdir().unwrap();
+    let desk = real_desk(data.path());
+    desk.first_start(&account("kanri", "管理 花子"), at(8, 0)).unwrap();
+    desk.add_staff(&account("uketsuke", "受付 太郎"), Role::Receptionist, at(8, 1)).unwrap();
+    desk.add_staff(&account("kanri2", "管理 次郎"), Role::Administrator, at(8, 2)).unwrap();
+
+    // The list says whose account is the administrator's own.
+    let list = desk.staff_list(at(8, 3)).unwrap();
+    let you: Vec<_> = list.iter().filter(|e| e.you).map(|e| e.staff_id.as_str()).collect();
+    assert_eq!(you, ["kanri"]);
+
+    // An administrator cannot lock themselves out: refused, logged, unchanged.
+    let e = desk.disable_staff("kanri", at(8, 4)).unwrap_err();
+    assert_eq!(e.message.id, "staff-cannot-disable-self");
+    assert!(desk.staff_list(at(8, 4)).unwrap().iter().all(|a| !a.disabled));
+
+    // Disabled: listed so, and the person cannot sign in — told why.
+    let entry = desk.disable_staff(" uketsuke ", at(8, 5)).unwrap();
+    assert!(entry.disabled && entry.staff_id == "uketsuke" && !entry.you);
+    desk.sign_out(at(8, 6));
+    let e = desk.sign_in("uketsuke", PW, at(8, 7)).unwrap_err();
+    assert_eq!(e.message.id, "staff-login-disabled");
+    // A wrong password on a disabled account says no more than for anyone.
+    let e = desk.sign_in("uketsuke", "not-the-password", at(8, 7)).unwrap_err();
+    assert_eq!(e.message.id, "staff-login-wrong");
+
+    // Enabled again: signs in, and as a receptionist may change nothing —
+    // each attempt refused in the backend and logged.
+    desk.sign_in("kanri", PW, at(8, 8)).unwrap();
+    assert!(!desk.enable_staff("uketsuke", at(8, 9)).unwrap().disabled);
+    desk.sign_out(at(8, 10));
+    desk.sign_in("uketsuke", PW, at(8, 11)).unwrap();
+    for e in [
+        desk.disable_staff("kanri", at(8, 12)).unwrap_err(),
+        desk.enable_staff("uketsuke", at(8, 12)).unwrap_err(),
+        desk.reset_staff_password(&reset("kanri", "a-new-password-1", "a-new-password-1"), at(8, 12)).unwrap_err(),
+        desk.staff_list(at(8, 12)).unwrap_err(),
+    ] {
+        assert_eq!(e.message.id, "staff-refused");
+    }
+    desk.sign_out(at(8, 13));
+    desk.sign_in("kanri", PW, at(8, 14)).expect("the administrator's password is unchanged");
+
+    // A reset password: the new-account rules, every problem by field, and
+    // nothing changed while any remains.
+    let e = desk.reset_staff_password(&reset("uketsuke", "short", "other"), at(8, 15)).unwrap_err();
+    assert_eq!(e.message.id, "staff-form-invalid");
+    assert_eq!(
+        problems(&e),
+        [("password".into(), "staff-password-too-short".into()), ("confirm".into(), "staff-password-mismatch".into())]
+    );
+    let e = desk.reset_staff_password(&reset("uketsuke", "uketsuke", "uketsuke"), at(8, 15)).unwrap_err();
+    assert_eq!(problems(&e), [("password".into(), "staff-password-same-as-id".into())]);
+    let e = desk.reset_staff_password(&reset("uketsuke", "ume-no-hana-2026", ""), at(8, 15)).unwrap_err();
+    assert_eq!(problems(&e), [("confirm".into(), "staff-password-confirm-missing".into())]);
+    let e = desk.reset_staff_password(&reset("nobody", "ume-no-hana-2026", "ume-no-hana-2026"), at(8, 15)).unwrap_err();
+    assert_eq!(e.message.id, "staff-account-unknown");
+
+    // The receptionist forgot the password and locked the account.
+    desk.sign_out(at(8, 16));
+    let mut last = None;
+    for _ in 0..5 {
+        last = Some(desk.sign_in("uketsuke", "forgotten-password", at(8, 17)).unwrap_err());
+    }
+    assert_eq!(last.unwrap().message.id, "staff-login-locked-out");
+    desk.sign_in("kanri", PW, at(8, 18)).unwrap();
+    desk.reset_staff_password(&reset("uketsuke", "ume-no-hana-2026", "ume-no-hana-2026"), at(8, 19)).unwrap();
+    desk.sign_out(at(8, 20));
+    assert_eq!(desk.sign_in("uketsuke", PW, at(8, 21)).unwrap_err().message.id, "staff-login-wrong", "the old password is gone");
+    desk.sign_in("uketsuke", "ume-no-hana-2026", at(8, 21)).expect("the new password, the lock lifted");
+    desk.sign_out(at(8, 22));
+
+    // The second administrator may disable the first; then the first cannot sign in.
+    desk.sign_in("kanri2", PW, at(8, 23)).unwrap();
+    desk.disable_staff("kanri", at(8, 24)).unwrap();
+    assert_eq!(desk.disable_staff("kanri2", at(8, 25)).unwrap_err().message.id, "staff-cannot-disable-self");
+    desk.sign_out(at(8, 26));
+    assert_eq!(desk.sign_in("kanri", PW, at(8, 27)).unwrap_err().message.id, "staff-login-disabled");
+
+    // All of it in the audit log, in the administrator's words.
+    desk.sign_in("kanri2", PW, at(8, 28)).unwrap();
+    let page = desk
+        .audit_page(&AuditQuery { action: "staff_change".into(), ..AuditQuery::default() }, at(8, 29))
+        .unwrap();
+    let said: Vec<(String, String, String, Option<String>)> = page
+        .entries
+        .iter()
+        .rev()
+        .map(|e| {
+            let words = e.outcome_words.clone().unwrap_or_else(|| panic!("{} has no words", e.outcome)).ja;
+            (e.staff_id.clone(), e.outcome.clone(), words, e.reason.clone())
+        })
+        .collect();
+    let row = |staff: &str, code: &str, words: &str, reason: Option<&str>| {
+        (staff.to_string(), code.to_string(), words.to_string(), reason.map(str::to_string))
+    };
+    assert_eq!(
+        said,
+        [
+            row("kanri", "first_administrator", "最初の管理者を登録", None),
+            row("kanri", "created:uketsuke:receptionist", "アカウントを作成：uketsuke（受付）", None),
+            row("kanri", "created:kanri2:administrator", "アカウントを作成：kanri2（管理者）", None),
+            row("kanri", "refused:kanri", "変更できず：kanri（理由欄を参照）", Some("staff-cannot-disable-self")),
+            row("kanri", "disabled:uketsuke", "アカウントを無効化：uketsuke", None),
+            row("kanri", "enabled:uketsuke", "アカウントを有効化：uketsuke", None),
+            row("uketsuke", "denied", "拒否：権限なし", Some("staff-refused")),
+            row("uketsuke", "denied", "拒否：権限なし", Some("staff-refused")),
+            row("uketsuke", "denied", "拒否：権限なし", Some("staff-refused")),
+            row("kanri", "refused:nobody", "変更できず：nobody（理由欄を参照）", Some("staff-account-unknown")),
+            row("kanri", "password_reset:uketsuke", "パスワードを再設定：uketsuke", None),
+            row("kanri2", "disabled:kanri", "アカウントを無効化：kanri", None),
+            row("kanri2", "refused:kanri2", "変更できず：kanri2（理由欄を参照）", Some("staff-cannot-disable-self")),
+        ]
+    );
+    // The failed sign-ins, said as what happened.
+    let failed = desk
+        .audit_page(&AuditQuery { action: "login_failed".into(), ..AuditQuery::default() }, at(8, 30))
+        .unwrap();
+    let mut words: Vec<String> = failed.entries.iter().map(|e| e.outcome_words.clone().expect("words").ja).collect();
+    words.dedup();
+    words.reverse();
+    assert_eq!(
+        words,
+        [
+            "失敗：無効にされたアカウント",
+            "失敗：職員IDまたはパスワードの誤り",
+            "失敗：連続失敗によるロック中",
+            "失敗：職員IDまたはパスワードの誤り",
+            "失敗：無効にされたアカウント"
+        ]
+    );
+    // Every entry this desk wrote has words: no raw code for the administrator.
+    let all = desk.audit_page(&AuditQuery::default(), at(8, 31)).unwrap();
+    let bare: Vec<_> = all.entries.iter().filter(|e| e.outcome_words.is_none()).map(|e| (e.action.code().to_string(), e.outcome.clone())).collect();
+    assert!(bare.is_empty(), "outcomes without words: {bare:?}");
+    assert!(all.entries.iter().any(|e| e.action == AuditAction::StaffChange));
+    assert!(desk.audit_verify().is_ok());
+}
