@@ -692,7 +692,7 @@ mod tests {
             ("staff_change", "created:nobody"),
             ("staff_change", "disabled:"),
             ("login", "found"),
-            ("setting_change", "ok"),
+            ("setting_change", "saved"),
             ("some_new_action", "ok"),
             ("audit_chain_broken", "broken:x:edited"),
         ] {

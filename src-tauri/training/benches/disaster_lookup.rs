@@ -64,7 +64,7 @@ fn main() {
     }
 
     let mut times = Vec::new();
-    let mut found = 0;
+    let (mut found, mut several, mut none) = (0, 0, 0);
     for q in &asked {
         let request = DisasterRequest {
             facility_code: "1312345678".into(),
@@ -73,8 +73,10 @@ fn main() {
         let t = Instant::now();
         let answer = disaster::lookup(&conn, &request, now).unwrap().unwrap();
         times.push(t.elapsed());
-        if matches!(answer.outcome, MatchOutcome::Found { .. }) {
-            found += 1;
+        match answer.outcome {
+            MatchOutcome::Found { .. } => found += 1,
+            MatchOutcome::Ambiguous { .. } => several += 1,
+            _ => none += 1,
         }
     }
     times.sort();
@@ -100,7 +102,10 @@ fn main() {
     base.sort();
 
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("disaster look-up over {people} people ({} queries, {found} found):", times.len());
+    println!(
+        "disaster look-up over {people} people ({} queries: {found} found, {several} several — same name, birth date, sex and address part —, {none} none):",
+        times.len()
+    );
     println!(
         "  index + core matcher: p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms",
         ms(percentile(&times, 0.50)),
