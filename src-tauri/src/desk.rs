@@ -474,8 +474,15 @@ impl Desk {
     /// Writes one entry to the audit log. A failure to log is itself logged
     /// to the application log; it never hides the result from staff.
     pub(crate) fn audit(&self, action: AuditAction, patient_key: Option<String>, outcome: Outcome, now: NaiveDateTime) {
-        // Who: the signed-in person (not locked), else the desk's name from
-        // the settings (a check needs no role).
+        let entry = self.audit_entry_now(action, patient_key, outcome, now);
+        if let Err(e) = self.store.lock().unwrap().audit_append(&entry) {
+            tracing::error!("audit log: {e}");
+        }
+    }
+
+    /// The entry [`Desk::audit`] appends. Who: the signed-in person (not
+    /// locked), else the desk's name from the settings (a check needs no role).
+    fn audit_entry_now(&self, action: AuditAction, patient_key: Option<String>, outcome: Outcome, now: NaiveDateTime) -> madoguchi_adapters::audit::NewAuditEntry {
         let session = self
             .session
             .lock()
@@ -486,10 +493,7 @@ impl Desk {
             Some(s) => Who::Session(s),
             None => Who::Named(self.settings.read().unwrap().staff.clone(), None),
         };
-        let entry = audit_outcome::entry(now, who, action, patient_key, &outcome, None, None);
-        if let Err(e) = self.store.lock().unwrap().audit_append(&entry) {
-            tracing::error!("audit log: {e}");
-        }
+        audit_outcome::entry(now, who, action, patient_key, &outcome, None, None)
     }
 
     /// Verifies the audit chain (start-up and `madoguchi audit verify`).
@@ -559,16 +563,28 @@ impl Desk {
     pub(crate) fn record(&self, asked: Option<&CardDetails>, result: EligibilityResult, now: NaiveDateTime) -> CheckOutcome {
         let staff = self.settings.read().unwrap().staff.clone();
         let key = result.qualification.as_ref().map(|q| q.person_key()).or(asked.map(|a| a.person_key()));
-        self.audit(AuditAction::EligibilityCheck, key, Outcome::Validity(result.validity), now);
-        let (check_id, warning) = match self.store.lock().unwrap().record_check(&NewCheck {
-            checked_at: now,
-            staff: &staff,
-            asked,
-            result: &result,
-        }) {
-            Ok(id) => (Some(id), None),
+        let entry = self.audit_entry_now(AuditAction::EligibilityCheck, key, Outcome::Validity(result.validity), now);
+        let recorded = self.store.lock().unwrap().record_check_audited(
+            &NewCheck {
+                checked_at: now,
+                staff: &staff,
+                asked,
+                result: &result,
+            },
+            &entry,
+        );
+        let (check_id, warning) = match recorded {
+            Ok((id, audited)) => {
+                if let Err(e) = audited {
+                    tracing::error!("audit log: {e}");
+                }
+                (Some(id), None)
+            }
             Err(e) => {
                 tracing::error!("recording a check failed: {e}");
+                // The check itself could not be kept; its audit entry is
+                // still attempted on its own.
+                self.audit_entry(entry);
                 (None, Some(Msg::new("error-store").arg("detail", e)))
             }
         };

@@ -572,9 +572,23 @@ pub fn append_sealed(
     seal: &Seal,
     entry: &NewAuditEntry,
 ) -> Result<AuditEntry, AuditError> {
-    let detail = entry.detail.as_ref().map(|v| v.to_string());
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    let head = read_head(&tx)?.ok_or(AuditError::NoHead)?;
+    let appended = append_within(&tx, seal, entry)?;
+    tx.commit()?;
+    Ok(appended)
+}
+
+/// [`append_sealed`] inside a transaction the caller holds (begun
+/// `IMMEDIATE`, so that nobody moves the head in between): the entry
+/// commits, or rolls back, with what it records (a check and its entry in
+/// one commit: `Store::record_check_audited`).
+pub fn append_within(
+    tx: &Connection,
+    seal: &Seal,
+    entry: &NewAuditEntry,
+) -> Result<AuditEntry, AuditError> {
+    let detail = entry.detail.as_ref().map(|v| v.to_string());
+    let head = read_head(tx)?.ok_or(AuditError::NoHead)?;
     if let Some(stored) = &head.seal {
         if stored != seal.name() {
             return Err(AuditError::SealMismatch {
@@ -619,7 +633,6 @@ pub fn append_sealed(
         "UPDATE audit_head SET last_seq = ?1, last_hash = ?2, seal = ?3, head_hash = ?4 WHERE id = 1",
         params![raw.seq, raw.hash, seal.name(), head_hash],
     )?;
-    tx.commit()?;
     raw.into_entry()
 }
 

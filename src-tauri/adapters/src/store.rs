@@ -730,6 +730,32 @@ impl Store {
         insert_check(&self.conn, check)
     }
 
+    /// Records a check and its audit entry in one commit (one fsync, and no
+    /// check without its entry after a crash). Should the entry not append
+    /// (the log's head gone, sealed another way …), the check is still
+    /// recorded — a result is never lost for the log's sake — and the audit
+    /// error is answered beside its id.
+    pub fn record_check_audited(
+        &mut self,
+        check: &NewCheck<'_>,
+        entry: &crate::audit::NewAuditEntry,
+    ) -> Result<(i64, Result<crate::audit::AuditEntry, crate::audit::AuditError>), StoreError> {
+        let mut tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id = insert_check(&tx, check)?;
+        let audited = {
+            let sp = tx.savepoint()?;
+            let appended = crate::audit::append_within(&sp, &crate::audit::Seal::Sha256, entry);
+            if appended.is_ok() {
+                sp.commit()?;
+            }
+            appended
+        };
+        tx.commit()?;
+        Ok((id, audited))
+    }
+
     /// Records many checks in one transaction (batch results); returns their ids.
     pub fn record_checks(&mut self, checks: &[NewCheck<'_>]) -> Result<Vec<i64>, StoreError> {
         let tx = self

@@ -87,3 +87,50 @@ fn the_cache_survives_closing_and_reopening() {
     assert!(s.cached_result(&card(149)).unwrap().is_some());
     assert_eq!(s.stats().unwrap().people, 51);
 }
+
+/// A check and its audit entry are one commit: both are there, the chain
+/// verifies. When the log cannot take the entry (sealed another way), the
+/// check is kept all the same and the audit error is answered.
+#[test]
+fn a_check_and_its_audit_entry_are_recorded_together() {
+    use madoguchi_adapters::audit::{AuditAction, AuditFilter, NewAuditEntry};
+    use madoguchi_adapters::store::NewCheck;
+    let dir = tempfile::tempdir().unwrap();
+    let keys = MemoryKeyStore::new();
+    let mut store = Store::open_encrypted(&dir.path().join("desk.sqlite"), &keys).unwrap();
+    let entry = |n: u32| NewAuditEntry {
+        at: at(2026, 11, 23, 9, 0, n),
+        staff_id: "uketsuke".into(),
+        role: None,
+        action: AuditAction::EligibilityCheck,
+        patient_key: Some(card(n).person_key()),
+        outcome: "1".into(),
+        reason: None,
+        detail: None,
+    };
+    fn store_record(store: &mut Store, c: &madoguchi_core::CardDetails, r: &madoguchi_core::EligibilityResult, e: &NewAuditEntry) -> (i64, bool) {
+        let (id, audited) = store
+            .record_check_audited(&NewCheck { checked_at: e.at, staff: "受付1", asked: Some(c), result: r }, e)
+            .unwrap();
+        (id, audited.is_ok())
+    }
+    let r1 = result_for(&card(1), at(2026, 11, 23, 9, 0, 1), 3);
+    let (id1, ok1) = store_record(&mut store, &card(1), &r1, &entry(1));
+    assert!(ok1);
+    assert!(store.check_result(id1).unwrap().is_some());
+    let log = store.audit_query(&AuditFilter::default()).unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].patient_key.as_deref(), Some(card(1).person_key().as_str()));
+    assert!(store.audit_verify().is_ok());
+
+    // The log re-sealed behind the store's back: the entry cannot be
+    // chained, the check is kept anyway.
+    let raw = madoguchi_adapters::store::raw_connection(&dir.path().join("desk.sqlite"), &keys).unwrap();
+    raw.execute("UPDATE audit_head SET seal = 'hmac-sha256'", []).unwrap();
+    drop(raw);
+    let r2 = result_for(&card(2), at(2026, 11, 23, 9, 0, 2), 3);
+    let (id2, ok2) = store_record(&mut store, &card(2), &r2, &entry(2));
+    assert!(!ok2, "the audit error is answered");
+    assert!(store.check_result(id2).unwrap().is_some(), "the check is not lost for the log's sake");
+    assert_eq!(store.audit_query(&AuditFilter::default()).unwrap().len(), 1, "no half-written entry");
+}
