@@ -8,7 +8,14 @@ mod common;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_adapters::audit::AuditAction;
+use madoguchi_app::audit_outcome::{Outcome, ResultChoice};
 use madoguchi_app::audit_view::{AuditQuery, ChainState};
+use madoguchi_app::consents::DisasterConsentInput;
+use madoguchi_app::disaster::LookupRoute;
+use madoguchi_app::session::PasswordChangeForm;
+use madoguchi_core::consent::DisasterBasis;
+use madoguchi_core::matching::{DisasterQuery, MatchOutcome};
+use madoguchi_core::ConsentCategory;
 use madoguchi_app::desk::Desk;
 use madoguchi_app::session::AccountForm;
 use madoguchi_app::settings::Settings;
@@ -290,4 +297,135 @@ fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
     let e = desk.audit_page(&AuditQuery::default(), at(20, 10, 9)).unwrap_err();
     assert_eq!(e.message.id, "staff-refused");
     assert!(e.message.args.contains(&("role".into(), "qualified".into())));
+}
+
+/// The result chosen in words finds exactly the entries it names — on a real
+/// audit log written by a training desk (embedded service and terminal, a
+/// disaster window open) doing real work: checks, disaster look-ups, medical
+/// views refused and allowed, staff changes refused and done, a failed
+/// sign-in, a role refusal. Among them, entries whose code a raw filter
+/// would confuse: a staff change's `refused:ID`, a look-up's `refused`, a
+/// disaster consent's `refused:no_match`.
+#[test]
+fn each_result_in_words_finds_exactly_the_entries_it_names_on_a_real_log() {
+    let now = || chrono::Local::now().naive_local();
+    let data = tempfile::tempdir().unwrap();
+    let settings = Settings { data_dir: data.path().to_path_buf(), training_people: 1_000, ..Settings::default() };
+    let desk = Desk::open(settings).unwrap();
+    desk.connect();
+    assert!(desk.status().ready && desk.status().training, "{:?}", desk.status());
+    let population = madoguchi_training::Population::open(&desk.settings().training_db_path()).unwrap();
+    population.open_disaster(13, now() - chrono::Duration::hours(1), Some(now() + chrono::Duration::days(3))).unwrap();
+    let people = madoguchi_training::sample(&desk.settings().training_db_path(), 200).unwrap();
+    let card = |p: &madoguchi_training::SamplePerson| CardInput {
+        insurer_number: p.insurer_number.clone(),
+        symbol: p.symbol.clone(),
+        number: p.number.clone(),
+        branch: p.branch.clone(),
+        birth_date: p.birth_date.to_string(),
+    };
+    let query = |p: &madoguchi_training::SamplePerson| DisasterQuery {
+        name: p.name.clone(),
+        birth_date: p.birth_date.to_string(),
+        sex: p.sex.label_ja().to_string(),
+        hint: p.address.clone(),
+    };
+
+    // Disaster look-ups: one found, one nobody, one refused for a missing field.
+    let mut found = None;
+    for p in &people {
+        let l = desk.disaster_lookup(&query(p), LookupRoute::Auto, now()).unwrap();
+        if let MatchOutcome::Found { key, .. } = &l.outcome {
+            found = l.check_id.map(|c| (c, key.clone()));
+            break;
+        }
+    }
+    let (found, found_key) = found.expect("somebody found");
+    // The trainee at the counter: one eligible patient, one not (neither the
+    // person found).
+    let key = |p: &madoguchi_training::SamplePerson| format!("{}:{}:{}:{}", p.insurer_number, p.symbol, p.number, p.branch);
+    let eligible = people.iter().find(|p| p.expected_validity.is_valid() && key(p) != found_key).expect("an eligible person");
+    let not_eligible = people.iter().find(|p| !p.expected_validity.is_valid() && key(p) != found_key).expect("a person not eligible");
+    let typed = desk.check(&card(eligible), now()).unwrap().check_id.unwrap();
+    desk.check(&card(not_eligible), now()).unwrap();
+    let nobody = DisasterQuery { name: "該当 なしこ".into(), ..query(not_eligible) };
+    assert!(matches!(desk.disaster_lookup(&nobody, LookupRoute::Auto, now()).unwrap().outcome, MatchOutcome::NotFound { .. }));
+    let missing = DisasterQuery { name: String::new(), ..query(not_eligible) };
+    let _ = desk.disaster_lookup(&missing, LookupRoute::Auto, now());
+    // Medical information: refused without consent, then shown after the oral consent.
+    assert!(desk.view_medical(found, ConsentCategory::Medication, now()).is_err());
+    let oral = DisasterConsentInput { categories: vec![ConsentCategory::Medication], basis: DisasterBasis::Oral };
+    desk.record_disaster_consent(found, &oral, now()).unwrap();
+    desk.view_medical(found, ConsentCategory::Medication, now()).unwrap();
+    // A disaster consent for a patient no look-up found: `consent` `refused:no_match`.
+    assert!(desk.record_disaster_consent(typed, &oral, now()).is_err());
+    // The trainee may not read the audit log: `denied`.
+    assert_eq!(desk.audit_page(&AuditQuery::default(), now()).unwrap_err().message.id, "staff-refused");
+
+    // An administrator: a refused staff change, a password changed after a
+    // wrong current one, a failed sign-in.
+    desk.first_start(&form("kanri", "管理 花子", PW, PW), now()).unwrap();
+    assert!(desk.disable_staff("kanri", now()).is_err());
+    let change = |current: &str| PasswordChangeForm { current: current.into(), password: "ume-no-hana-2026".into(), confirm: "ume-no-hana-2026".into() };
+    assert!(desk.change_own_password(&change("not-the-password"), now()).is_err());
+    desk.change_own_password(&change(PW), now()).unwrap();
+    desk.sign_out(now());
+    assert!(desk.sign_in("kanri", PW, now()).is_err());
+    desk.sign_in("kanri", "ume-no-hana-2026", now()).unwrap();
+
+    let all = desk.audit_page(&AuditQuery::default(), now()).unwrap();
+    assert!(all.total < 500, "the whole log is on the page");
+    // The choices the window offers, in words.
+    assert_eq!(all.results.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(), ResultChoice::ALL.iter().map(|c| c.code()).collect::<Vec<_>>());
+    assert!(all.results.iter().all(|r| !r.words.ja.is_empty() && !r.words.en.is_empty()));
+    let result = |choice: ResultChoice| desk.audit_page(&AuditQuery { result: choice.code().into(), ..AuditQuery::default() }, now()).unwrap();
+    let mut covered = Vec::new();
+    for choice in ResultChoice::ALL {
+        let page = result(*choice);
+        let got: Vec<i64> = page.entries.iter().map(|e| e.seq).collect();
+        let named: Vec<i64> = all
+            .entries
+            .iter()
+            .filter(|e| Outcome::parse(e.action.code(), &e.outcome).is_some_and(|o| choice.names(e.action.code(), &o)))
+            .map(|e| e.seq)
+            .collect();
+        assert_eq!(got, named, "{choice:?}");
+        assert_eq!(page.total as usize, named.len(), "{choice:?}");
+        if !named.is_empty() {
+            covered.push(*choice);
+        }
+    }
+    // Every choice but those whose paths this desk did not walk (their codes
+    // are checked in `audit_outcome`'s tests) found something here.
+    use ResultChoice as C;
+    let walked: Vec<ResultChoice> = C::ALL.iter().copied().filter(|c| !matches!(c, C::Ambiguous | C::IdentityFailed | C::ChainBroken)).collect();
+    assert!(walked.iter().all(|c| covered.contains(c)), "{covered:?}");
+
+    // What each names, by hand.
+    let codes = |choice: ResultChoice| -> Vec<(String, String)> {
+        result(choice).entries.iter().rev().map(|e| (e.action.code().to_string(), e.outcome.clone())).collect()
+    };
+    let pair = |a: &str, o: &str| (a.to_string(), o.to_string());
+    assert_eq!(codes(C::ConsentRefused), [pair("medical_view", "refused:medication:no_consent")]);
+    assert_eq!(codes(C::Allowed), [pair("medical_view", "allowed:medication")]);
+    assert_eq!(codes(C::Found), [pair("disaster_lookup", "found")]);
+    let not_found = codes(C::NotFound);
+    assert!(!not_found.is_empty() && not_found.iter().all(|p| *p == pair("disaster_lookup", "not_found")), "{not_found:?}");
+    assert_eq!(codes(C::Denied), [pair("audit_view", "denied")]);
+    assert_eq!(codes(C::StaffChangeRefused), [pair("staff_change", "refused:kanri"), pair("staff_change", "refused:kanri")]);
+    assert_eq!(codes(C::PasswordSet), [pair("staff_change", "password_changed:kanri")]);
+    assert_eq!(codes(C::LoginFailed), [pair("login_failed", "staff-login-wrong")]);
+    let checks = codes(C::Eligible).len() + codes(C::NotEligible).len();
+    assert!(checks >= 2, "two typed checks: {checks}");
+    // The raw code would have mixed them up: `refused` under any action.
+    let raw = desk.audit_page(&AuditQuery { outcome: "refused".into(), ..AuditQuery::default() }, now()).unwrap();
+    let actions: std::collections::BTreeSet<&str> = raw.entries.iter().map(|e| e.action.code()).collect();
+    assert_eq!(actions.into_iter().collect::<Vec<_>>(), ["consent", "disaster_lookup", "medical_view", "staff_change"]);
+
+    // A result the viewer does not offer: said under the field, nothing searched.
+    let e = desk.audit_page(&AuditQuery { result: "refused".into(), ..AuditQuery::default() }, now()).unwrap_err();
+    assert_eq!(problems(&e), [("result".into(), "audit-filter-result-unknown".into())]);
+    // With the other filters: all hold.
+    let mine = desk.audit_page(&AuditQuery { result: "staff_change_refused".into(), staff_id: "trainee".into(), ..AuditQuery::default() }, now()).unwrap();
+    assert_eq!(mine.total, 0);
 }

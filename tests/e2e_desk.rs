@@ -702,6 +702,38 @@ async fn a_real_desk_starts_by_registering_the_administrator_then_asks_to_sign_i
         c.find(Locator::Id("sign-in-submit")).await.unwrap().click().await.unwrap();
         wait_text(&c, "signed-in", |t| t.contains("受付 花子"), "the receptionist signed in").await;
         assert!(c.find(Locator::Id("open-audit")).await.is_err(), "no audit log for reception");
+
+        // The receptionist changes the password the administrator told her:
+        // a wrong current one is said under its field, then it is done.
+        c.find(Locator::Id("open-change-password")).await.unwrap().click().await.unwrap();
+        type_into(&c, "change-current", "not-the-password").await;
+        type_into(&c, "change-new", "tsubaki-no-hana-2026").await;
+        type_into(&c, "change-confirm", "tsubaki-no-hana-2026").await;
+        c.find(Locator::Id("change-password-submit")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "change-current-problem", |t| t.contains("現在のパスワードが違います"), "the wrong current password").await;
+        type_into(&c, "change-current", "mizuki-no-hana-2026").await;
+        c.find(Locator::Id("change-password-submit")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "change-password-message", |t| t.contains("パスワードを変更しました"), "the change done").await;
+        screenshot(&c, "change-password.png").await;
+        c.find(Locator::Id("change-password-close")).await.unwrap().click().await.unwrap();
+
+        // The administrator finds the refused staff changes by choosing the
+        // result in words: the own-account refusal and the wrong current
+        // password, nothing else.
+        c.find(Locator::Id("sign-out")).await.unwrap().click().await.unwrap();
+        type_into(&c, "sign-in-id", "admin").await;
+        type_into(&c, "sign-in-password", "sakura-no-hana").await;
+        c.find(Locator::Id("sign-in-submit")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "signed-in", |t| t.contains("管理 太郎"), "the administrator again").await;
+        c.find(Locator::Id("open-audit")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "audit-result", |t| t.contains("職員アカウントの変更を拒否"), "the results in words").await;
+        c.find(Locator::Id("audit-result")).await.unwrap().select_by_value("staff_change_refused").await.unwrap();
+        c.find(Locator::Id("audit-search")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "audit-count", |t| t.contains("該当 2件"), "two refused changes").await;
+        let list = text_of(&c, "audit-list").await;
+        assert!(list.contains("変更できず：admin") && list.contains("変更できず：uketsuke"), "{list}");
+        assert!(!list.contains("パスワードを再設定") && !list.contains("拒否：権限なし"), "{list}");
+        screenshot(&c, "audit-viewer-result.png").await;
         finish(c).await;
     })
     .await

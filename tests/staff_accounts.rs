@@ -3,14 +3,18 @@
 //! logged for anyone but an administrator), an administrator never locks
 //! themselves out, a disabled account cannot sign in and is told why, a
 //! reset password follows the new-account rules (typed twice) and lifts a
-//! lock-out — and every change is in the audit log, in words. Real files: the
+//! lock-out; everyone with an account changes their own password (the
+//! current one checked, a wrong one counted like a failed sign-in) — and
+//! every change is in the audit log, in words. Real files: the
 //! desk's encrypted store and `staff.sqlite` in a temporary data folder.
+
+mod common;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_adapters::audit::AuditAction;
 use madoguchi_app::audit_view::AuditQuery;
 use madoguchi_app::desk::Desk;
-use madoguchi_app::session::{AccountForm, PasswordResetForm};
+use madoguchi_app::session::{AccountForm, PasswordChangeForm, PasswordResetForm};
 use madoguchi_app::settings::Settings;
 use madoguchi_core::staff::Role;
 
@@ -186,4 +190,132 @@ fn an_administrator_disables_enables_and_resets_accounts_and_nobody_else_can() {
     assert!(bare.is_empty(), "outcomes without words: {bare:?}");
     assert!(all.entries.iter().any(|e| e.action == AuditAction::StaffChange));
     assert!(desk.audit_verify().is_ok());
+}
+
+fn change(current: &str, pw: &str, confirm: &str) -> PasswordChangeForm {
+    PasswordChangeForm { current: current.into(), password: pw.into(), confirm: confirm.into() }
+}
+
+#[test]
+fn everyone_signed_in_changes_their_own_password_and_a_wrong_current_one_counts_as_a_failed_sign_in() {
+    let data = tempfile::tempdir().unwrap();
+    let desk = real_desk(data.path());
+    desk.first_start(&account("kanri", "管理 花子"), at(9, 0)).unwrap();
+    desk.add_staff(&account("uketsuke", "受付 太郎"), Role::Receptionist, at(9, 1)).unwrap();
+    desk.sign_out(at(9, 2));
+
+    // Nobody signed in: refused, nothing changed.
+    let e = desk.change_own_password(&change(PW, "ume-no-hana-2026", "ume-no-hana-2026"), at(9, 3)).unwrap_err();
+    assert_eq!(e.message.id, "staff-refused-not-signed-in");
+
+    // A receptionist (any role) may; every problem at once, by field, with
+    // the rules of a new account — and nothing checked or counted yet.
+    desk.sign_in("uketsuke", PW, at(9, 4)).unwrap();
+    let e = desk.change_own_password(&change("", "short", "other"), at(9, 5)).unwrap_err();
+    assert_eq!(e.message.id, "staff-form-invalid");
+    assert_eq!(
+        problems(&e),
+        [
+            ("current".into(), "staff-password-current-missing".into()),
+            ("password".into(), "staff-password-too-short".into()),
+            ("confirm".into(), "staff-password-mismatch".into()),
+        ]
+    );
+    let e = desk.change_own_password(&change(PW, "", ""), at(9, 5)).unwrap_err();
+    assert_eq!(problems(&e), [("password".into(), "staff-password-missing".into())]);
+    let e = desk.change_own_password(&change(PW, "uketsuke", "uketsuke"), at(9, 5)).unwrap_err();
+    assert_eq!(problems(&e), [("password".into(), "staff-password-same-as-id".into())]);
+    let e = desk.change_own_password(&change(PW, PW, PW), at(9, 5)).unwrap_err();
+    assert_eq!(problems(&e), [("password".into(), "staff-password-same-as-current".into())]);
+    let e = desk.change_own_password(&change(PW, "ume-no-hana-2026", ""), at(9, 5)).unwrap_err();
+    assert_eq!(problems(&e), [("confirm".into(), "staff-password-confirm-missing".into())]);
+
+    // A wrong current password: said under its field, and counted like a
+    // failed sign-in (four here and one at the sign-in screen lock the account).
+    for _ in 0..4 {
+        let e = desk.change_own_password(&change("not-my-password", "ume-no-hana-2026", "ume-no-hana-2026"), at(9, 6)).unwrap_err();
+        assert_eq!(problems(&e), [("current".into(), "staff-password-current-wrong".into())]);
+    }
+    assert!(desk.signed_in(at(9, 6)).is_some(), "still signed in");
+    desk.sign_out(at(9, 7));
+    assert_eq!(desk.sign_in("uketsuke", "not-my-password", at(9, 7)).unwrap_err().message.id, "staff-login-locked-out");
+    // The administrator lifts the lock; a right password resets the count.
+    desk.sign_in("kanri", PW, at(9, 8)).unwrap();
+    desk.reset_staff_password(&reset("uketsuke", PW, PW), at(9, 8)).unwrap();
+    desk.sign_out(at(9, 9));
+
+    // Changed: the old password no longer signs in, the new one does.
+    desk.sign_in("uketsuke", PW, at(9, 10)).unwrap();
+    let who = desk.change_own_password(&change(PW, "ume-no-hana-2026", "ume-no-hana-2026"), at(9, 11)).unwrap();
+    assert_eq!(who.staff_id, "uketsuke");
+    assert!(desk.signed_in(at(9, 11)).is_some(), "still signed in after the change");
+    desk.sign_out(at(9, 12));
+    assert_eq!(desk.sign_in("uketsuke", PW, at(9, 13)).unwrap_err().message.id, "staff-login-wrong");
+    desk.sign_in("uketsuke", "ume-no-hana-2026", at(9, 13)).expect("the new password");
+
+    // Guessing the current password at an open desk: the failure that locks
+    // the account also signs whoever is there out.
+    let mut last = None;
+    for _ in 0..5 {
+        last = Some(desk.change_own_password(&change("guess-guess", "kiku-no-hana-2026", "kiku-no-hana-2026"), at(9, 14)).unwrap_err());
+    }
+    let last = last.unwrap();
+    assert_eq!(last.message.id, "staff-password-change-locked-out");
+    assert!(last.message.args.contains(&("until".into(), "9:29".into())), "{last:?}");
+    assert!(desk.signed_in(at(9, 14)).is_none(), "signed out");
+    assert_eq!(desk.sign_in("uketsuke", "ume-no-hana-2026", at(9, 15)).unwrap_err().message.id, "staff-login-locked-out");
+    desk.sign_in("uketsuke", "ume-no-hana-2026", at(9, 30)).expect("the lock ran out; the password is unchanged");
+    desk.sign_out(at(9, 31));
+
+    // The administrator changes their own password too.
+    desk.sign_in("kanri", PW, at(9, 32)).unwrap();
+    desk.change_own_password(&change(PW, "matsu-no-ki-2026", "matsu-no-ki-2026"), at(9, 33)).unwrap();
+
+    // In the audit log: each change and each refused attempt (never a password).
+    let page = desk
+        .audit_page(&AuditQuery { action: "staff_change".into(), from: "2026-11-20".into(), ..AuditQuery::default() }, at(9, 34))
+        .unwrap();
+    let said: Vec<(String, String, String, Option<String>)> = page
+        .entries
+        .iter()
+        .rev()
+        .filter(|e| e.outcome.starts_with("password_changed") || e.outcome.starts_with("refused"))
+        .map(|e| (e.staff_id.clone(), e.outcome.clone(), e.outcome_words.clone().expect("words").ja, e.reason.clone()))
+        .collect();
+    let row = |staff: &str, code: &str, words: &str, reason: &str| {
+        (staff.to_string(), code.to_string(), words.to_string(), (!reason.is_empty()).then(|| reason.to_string()))
+    };
+    let wrong = row("uketsuke", "refused:uketsuke", "変更できず：uketsuke（理由欄を参照）", "staff-password-current-wrong");
+    let mut expected = vec![wrong.clone(); 4];
+    expected.push(row("uketsuke", "password_changed:uketsuke", "本人がパスワードを変更：uketsuke", ""));
+    expected.extend(vec![wrong; 4]);
+    expected.push(row("uketsuke", "refused:uketsuke", "変更できず：uketsuke（理由欄を参照）", "staff-password-change-locked-out"));
+    expected.push(row("kanri", "password_changed:kanri", "本人がパスワードを変更：kanri", ""));
+    assert_eq!(said, expected);
+    let text = serde_json::to_string(&desk.audit_page(&AuditQuery::default(), at(9, 35)).unwrap()).unwrap();
+    for pw in ["ume-no-hana-2026", "kiku-no-hana-2026", "matsu-no-ki-2026", "guess-guess", "not-my-password"] {
+        assert!(!text.contains(pw), "a password in the audit log: {pw}");
+    }
+}
+
+#[test]
+fn the_trainee_has_no_password_to_change() {
+    let service = common::TrainingService::start(50, 7);
+    let data = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        data_dir: data.path().to_path_buf(),
+        service_url: Some(service.url.clone()),
+        facility_code: "1312345678".into(),
+        timeout_secs: 2,
+        ..Settings::default()
+    };
+    let desk = Desk::open(settings).unwrap();
+    desk.connect();
+    assert!(desk.status().training);
+    assert_eq!(desk.signed_in(at(10, 0)).unwrap().staff_id, "trainee");
+    let e = desk.change_own_password(&change("", "ume-no-hana-2026", "ume-no-hana-2026"), at(10, 1)).unwrap_err();
+    assert_eq!(e.message.id, "staff-password-change-trainee");
+    // An account signed in over the trainee may.
+    desk.first_start(&account("kanri", "管理 花子"), at(10, 2)).unwrap();
+    desk.change_own_password(&change(PW, "ume-no-hana-2026", "ume-no-hana-2026"), at(10, 3)).unwrap();
 }

@@ -71,6 +71,7 @@ audit-outcome-account-created = Account created: { $staff } ({ $role })
 audit-outcome-account-disabled = Account disabled: { $staff }
 audit-outcome-account-enabled = Account enabled: { $staff }
 audit-outcome-password-reset = Password reset: { $staff }
+audit-outcome-password-changed = Password changed by its owner: { $staff }
 audit-outcome-staff-change-refused = Not changed: { $staff } (see the reason)
 audit-outcome-chain-broken =
     Tampering detected at entry { $seq } ({ $kind ->
@@ -113,3 +114,19 @@ audit-outcome-home-visit-reuse-refused =
        *[not_yet_valid] consent not yet valid
     }
 
+
+# The audit viewer's choice of result (`audit_outcome::ResultChoice`); each
+# finds exactly the entries it names.
+audit-result-denied = Refused (role not permitted)
+audit-result-consent-refused = Refused for consent (medical information viewed or printed)
+audit-result-allowed = Medical information shown
+audit-result-eligible = Check: eligible
+audit-result-not-eligible = Check: not eligible, not found or several
+audit-result-found = Disaster look-up: one person found
+audit-result-not-found = Disaster look-up: nobody found
+audit-result-ambiguous = Disaster look-up: several match
+audit-result-login-failed = Failed sign-in
+audit-result-password-set = Password changed or reset
+audit-result-staff-change-refused = Staff account change refused
+audit-result-identity-failed = Home visit: identity not confirmed
+audit-result-chain-broken = Audit log tampering detected

@@ -90,11 +90,20 @@ staff-password-missing = Enter a password.
 staff-password-confirm-missing = Enter the same password a second time, to confirm it.
 staff-password-mismatch = The two passwords differ. Type the same password twice.
 
+## Changing one's own password
+
+staff-password-current-missing = Enter your current password.
+staff-password-current-wrong = The current password is wrong. Further mistakes lock the account.
+staff-password-same-as-current = The new password is the current one. Choose another.
+staff-password-change-locked-out = The current password was wrong too many times: the account is locked until { $until } and you have been signed out. If it is urgent, ask an administrator to reset the password.
+staff-password-change-trainee = The training account has no password. Sign in with your own account to change yours.
+
 ## Audit viewer
 
 audit-filter-invalid = Please check the filters.
 audit-filter-date-invalid = “{ $input }” is not a date. Type it like 2026-11-20, 20261120 or R8.11.20.
 audit-filter-period-reversed = The period ends before it starts.
+audit-filter-result-unknown = There is no kind of result “{ $input }”. Choose one from the list.
 audit-export-failed = The audit log CSV could not be written ({ $path }: { $detail }).
 
 ## Screens (ui/src/staff.rs)
@@ -131,6 +140,14 @@ staff-reset-explain = Type the new password twice (the same rules as for a new a
 staff-reset-submit = Set the new password
 staff-reset-cancel = Cancel
 staff-reset-done = The password of “{ $staff }” was reset.
+staff-change-password = Change password
+staff-change-password-heading = Change the password of { $staff }
+staff-change-password-explain = Type your current password, then the new one twice (the same rules as for a new account; not your staff ID).
+staff-field-current-password = Current password
+staff-field-new-password = New password
+staff-field-new-confirm = New password (again, to confirm)
+staff-change-password-submit = Change the password
+staff-change-password-done = Your password was changed. Use the new one from your next sign-in.
 
 ## Local emergency (ui/src/staff.rs)
 

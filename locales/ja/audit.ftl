@@ -88,6 +88,7 @@ audit-outcome-account-created = アカウントを作成：{ $staff }（{ $role 
 audit-outcome-account-disabled = アカウントを無効化：{ $staff }
 audit-outcome-account-enabled = アカウントを有効化：{ $staff }
 audit-outcome-password-reset = パスワードを再設定：{ $staff }
+audit-outcome-password-changed = 本人がパスワードを変更：{ $staff }
 audit-outcome-staff-change-refused = 変更できず：{ $staff }（理由欄を参照）
 audit-outcome-chain-broken =
     改ざんを検出：{ $seq }番目の記録（{ $kind ->
@@ -130,3 +131,19 @@ audit-outcome-home-visit-reuse-refused =
        *[not_yet_valid] 同意の有効期間前
     }
 
+
+# 監査ログの閲覧画面で「結果」を選ぶ言葉（`audit_outcome::ResultChoice`）。
+# それぞれ、名前のとおりの記録だけを探します。
+audit-result-denied = 拒否（権限なし）
+audit-result-consent-refused = 同意なし等で拒否（医療情報の閲覧・印刷）
+audit-result-allowed = 医療情報の閲覧を許可
+audit-result-eligible = 資格確認：資格あり
+audit-result-not-eligible = 資格確認：資格なし・該当なし・複数該当
+audit-result-found = 災害時の照会：該当者1名
+audit-result-not-found = 災害時の照会：該当なし
+audit-result-ambiguous = 災害時の照会：複数該当
+audit-result-login-failed = ログイン失敗
+audit-result-password-set = パスワードの変更・再設定
+audit-result-staff-change-refused = 職員アカウントの変更を拒否
+audit-result-identity-failed = 訪問時の本人確認できず
+audit-result-chain-broken = 監査ログの改ざん検出

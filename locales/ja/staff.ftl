@@ -90,11 +90,20 @@ staff-password-missing = パスワードを入力してください。
 staff-password-confirm-missing = 確認のため、同じパスワードをもう一度入力してください。
 staff-password-mismatch = 確認用のパスワードが一致しません。同じパスワードを2回入力してください。
 
+## Changing one's own password
+
+staff-password-current-missing = 現在のパスワードを入力してください。
+staff-password-current-wrong = 現在のパスワードが違います。続けて間違えるとアカウントがロックされます。
+staff-password-same-as-current = 新しいパスワードが現在のものと同じです。別のパスワードにしてください。
+staff-password-change-locked-out = 現在のパスワードを続けて間違えたため、このアカウントは { $until } までロックされ、ログアウトしました。急ぎの場合は管理者にパスワードの再設定を依頼してください。
+staff-password-change-trainee = 研修用アカウントにはパスワードがありません。パスワードを変更するには、ご自分のアカウントでログインしてください。
+
 ## Audit viewer
 
 audit-filter-invalid = 絞り込みの条件を確認してください。
 audit-filter-date-invalid = 「{ $input }」は日付として読めません。2026-11-20、20261120、R8.11.20 のように入力してください。
 audit-filter-period-reversed = 期間の終わりが始まりより前になっています。
+audit-filter-result-unknown = 「{ $input }」という結果の種類はありません。一覧から選んでください。
 audit-export-failed = 監査ログのCSVを書き込めませんでした（{ $path }：{ $detail }）。
 
 ## Screens (ui/src/staff.rs)
@@ -131,6 +140,14 @@ staff-reset-explain = 新しいパスワードを2回入力してください（
 staff-reset-submit = パスワードを再設定する
 staff-reset-cancel = やめる
 staff-reset-done = 職員ID「{ $staff }」のパスワードを再設定しました。
+staff-change-password = パスワード変更
+staff-change-password-heading = パスワードの変更：{ $staff }
+staff-change-password-explain = 現在のパスワードと、新しいパスワードを2回入力してください（アカウント追加と同じ規則です。職員IDと同じものは使えません）。
+staff-field-current-password = 現在のパスワード
+staff-field-new-password = 新しいパスワード
+staff-field-new-confirm = 新しいパスワード（確認のためもう一度）
+staff-change-password-submit = パスワードを変更する
+staff-change-password-done = パスワードを変更しました。次回のログインから新しいパスワードを使ってください。
 
 ## Local emergency (ui/src/staff.rs)
 

@@ -22,7 +22,7 @@
 
 use chrono::NaiveDateTime;
 use madoguchi_adapters::accounts::AccountError;
-use madoguchi_adapters::audit::{AuditAction, BreakKind, NewAuditEntry};
+use madoguchi_adapters::audit::{AuditAction, BreakKind, NewAuditEntry, OutcomeMatch};
 use madoguchi_core::codes::Validity;
 use madoguchi_core::consent::RefusalReason;
 use madoguchi_core::eligibility::ConsentCategory;
@@ -270,6 +270,8 @@ pub enum Outcome {
     AccountDisabled { staff: String },
     AccountEnabled { staff: String },
     PasswordReset { staff: String },
+    /// A person changed their own password (the current one checked).
+    PasswordChanged { staff: String },
     /// An administrator's change that the accounts refused (the last active
     /// administrator, one's own account …); the reason column says which.
     StaffChangeRefused { staff: String },
@@ -354,6 +356,7 @@ impl Outcome {
             Outcome::AccountDisabled { staff } => format!("disabled:{staff}"),
             Outcome::AccountEnabled { staff } => format!("enabled:{staff}"),
             Outcome::PasswordReset { staff } => format!("password_reset:{staff}"),
+            Outcome::PasswordChanged { staff } => format!("password_changed:{staff}"),
             Outcome::StaffChangeRefused { staff } => format!("refused:{staff}"),
             Outcome::ChainBroken { seq, kind } => format!("broken:{seq}:{}", kind.code()),
             Outcome::ChangeAcknowledged { queued } => queued.to_string(),
@@ -409,6 +412,7 @@ impl Outcome {
             ("staff_change", "disabled") => staff(rest).map(|staff| Outcome::AccountDisabled { staff }),
             ("staff_change", "enabled") => staff(rest).map(|staff| Outcome::AccountEnabled { staff }),
             ("staff_change", "password_reset") => staff(rest).map(|staff| Outcome::PasswordReset { staff }),
+            ("staff_change", "password_changed") => staff(rest).map(|staff| Outcome::PasswordChanged { staff }),
             ("staff_change", "refused") => staff(rest).map(|staff| Outcome::StaffChangeRefused { staff }),
             (OTHER_CHAIN_BROKEN, "broken") => {
                 let (s, k) = rest?.split_once(':')?;
@@ -464,6 +468,7 @@ impl Outcome {
             Outcome::AccountDisabled { staff } => t("audit-outcome-account-disabled", &[("staff", staff.clone())]),
             Outcome::AccountEnabled { staff } => t("audit-outcome-account-enabled", &[("staff", staff.clone())]),
             Outcome::PasswordReset { staff } => t("audit-outcome-password-reset", &[("staff", staff.clone())]),
+            Outcome::PasswordChanged { staff } => t("audit-outcome-password-changed", &[("staff", staff.clone())]),
             Outcome::StaffChangeRefused { staff } => t("audit-outcome-staff-change-refused", &[("staff", staff.clone())]),
             Outcome::ChainBroken { seq, kind } => {
                 t("audit-outcome-chain-broken", &[("seq", seq.to_string()), ("kind", kind.code().to_string())])
@@ -480,6 +485,109 @@ impl Outcome {
             Outcome::HomeVisitReuse { first_visit } => t("audit-outcome-home-visit-reuse", &[("first", first_visit.to_string())]),
             Outcome::HomeVisitReuseRefused(r) => t("audit-outcome-home-visit-reuse-refused", &[("reason", r.code().to_string())]),
         }
+    }
+}
+
+code_enum! {
+    /// The audit viewer's choice of result, in words (`audit-result-<code>`
+    /// in `locales/*/audit.ftl`): the kinds of outcome an administrator
+    /// looks for. Each names exactly the entries [`ResultChoice::names`]
+    /// says, and [`ResultChoice::matches`] is the same as conditions on the
+    /// log (`OutcomeMatch`, each under its action: a staff change's
+    /// `refused:ID` is no consent refusal, nor is a look-up's `refused`).
+    ResultChoice {
+        /// 拒否（権限なし）: the role check refused, whatever was asked.
+        Denied = "denied",
+        /// Medical information viewed or printed: refused by `consent::decide`.
+        ConsentRefused = "consent_refused",
+        /// Medical information shown.
+        Allowed = "allowed",
+        /// A check's answer: eligible (valid, or valid and unregistered).
+        Eligible = "eligible",
+        /// A check's answer: not eligible, no qualification found, or several.
+        NotEligible = "not_eligible",
+        /// 災害時の照会: one person found.
+        Found = "found",
+        /// 災害時の照会: nobody found.
+        NotFound = "not_found",
+        /// 災害時の照会: several match, none identified.
+        Ambiguous = "ambiguous",
+        /// A failed sign-in, whatever the reason.
+        LoginFailed = "login_failed",
+        /// A password set: changed by its owner or reset by an administrator.
+        PasswordSet = "password_set",
+        /// A change to an account refused (own account, last administrator,
+        /// a wrong current password …; the reason column says which).
+        StaffChangeRefused = "staff_change_refused",
+        /// A home visit's identity not confirmed (PIN wrong, locked, refused).
+        IdentityFailed = "identity_failed",
+        /// Tampering with the audit log detected at start-up.
+        ChainBroken = "chain_broken",
+    }
+}
+
+impl ResultChoice {
+    /// Whether the entry of `action` with `outcome` is one this choice
+    /// names — the definition the log's conditions ([`ResultChoice::matches`])
+    /// are tested against.
+    pub fn names(self, action: &str, outcome: &Outcome) -> bool {
+        use ResultChoice as C;
+        match (self, outcome) {
+            (C::Denied, Outcome::Denied) => true,
+            (C::ConsentRefused, Outcome::ConsentRefused { .. }) => true,
+            (C::Allowed, Outcome::Allowed(_)) => true,
+            (C::Eligible, Outcome::Validity(v)) => v.is_valid(),
+            (C::NotEligible, Outcome::Validity(v)) => !v.is_valid(),
+            (C::Found, Outcome::Disaster(DisasterResult::Found)) => true,
+            (C::NotFound, Outcome::Disaster(DisasterResult::NotFound)) => true,
+            (C::Ambiguous, Outcome::Disaster(DisasterResult::Ambiguous)) => true,
+            (C::LoginFailed, Outcome::LoginFailed(_)) => action == "login_failed",
+            (C::PasswordSet, Outcome::PasswordChanged { .. } | Outcome::PasswordReset { .. }) => true,
+            (C::StaffChangeRefused, Outcome::StaffChangeRefused { .. }) => true,
+            (C::IdentityFailed, Outcome::PinFailed(_)) => true,
+            (C::ChainBroken, Outcome::ChainBroken { .. }) => true,
+            _ => false,
+        }
+    }
+
+    /// The conditions on the log's action and outcome columns, any of which
+    /// an entry meets (`AuditFilter::outcomes`).
+    pub fn matches(self) -> Vec<OutcomeMatch> {
+        use ResultChoice as C;
+        let exact = |action: &str, code: &str| OutcomeMatch::exact(Some(action), code);
+        let kind = |action: &str, kind: &str| OutcomeMatch::kind(Some(action), kind);
+        let validities = |valid: bool| {
+            Validity::ALL.iter().filter(|v| v.is_valid() == valid).map(|v| exact("eligibility_check", v.code())).collect()
+        };
+        match self {
+            C::Denied => vec![OutcomeMatch::exact(None, "denied")],
+            // Every code the desk writes for them, exactly (a future
+            // category or reason this version cannot read is not claimed).
+            C::ConsentRefused => ["medical_view", "print"]
+                .into_iter()
+                .flat_map(|a| {
+                    ConsentCategory::ALL.into_iter().flat_map(move |category| {
+                        ConsentRefusal::ALL.iter().map(move |r| exact(a, &Outcome::ConsentRefused { category, reason: *r }.code()))
+                    })
+                })
+                .collect(),
+            C::Allowed => ConsentCategory::ALL.into_iter().map(|c| exact("medical_view", &Outcome::Allowed(c).code())).collect(),
+            C::Eligible => validities(true),
+            C::NotEligible => validities(false),
+            C::Found => vec![exact("disaster_lookup", DisasterResult::Found.code())],
+            C::NotFound => vec![exact("disaster_lookup", DisasterResult::NotFound.code())],
+            C::Ambiguous => vec![exact("disaster_lookup", DisasterResult::Ambiguous.code())],
+            C::LoginFailed => LoginFailure::ALL.iter().map(|f| exact("login_failed", f.code())).collect(),
+            C::PasswordSet => vec![kind("staff_change", "password_changed"), kind("staff_change", "password_reset")],
+            C::StaffChangeRefused => vec![kind("staff_change", "refused")],
+            C::IdentityFailed => PinFailure::ALL.iter().map(|p| exact(OTHER_HOME_IDENTITY, p.code())).collect(),
+            C::ChainBroken => vec![kind(OTHER_CHAIN_BROKEN, "broken")],
+        }
+    }
+
+    /// The choice in words (`audit-result-<code>`).
+    pub fn words(self, lang: Lang) -> String {
+        tr(lang, &format!("audit-result-{}", self.code().replace('_', "-")), &[])
     }
 }
 
@@ -543,6 +651,7 @@ mod tests {
             Outcome::EmergencyDeclared | Outcome::EmergencyEnded | Outcome::LoginFailed(_) => {}
             Outcome::FirstAdministrator | Outcome::AccountCreated { .. } | Outcome::AccountDisabled { .. } => {}
             Outcome::AccountEnabled { .. } | Outcome::PasswordReset { .. } | Outcome::StaffChangeRefused { .. } => {}
+            Outcome::PasswordChanged { .. } => {}
             Outcome::ChainBroken { .. } | Outcome::ChangeAcknowledged { .. } => {}
             Outcome::ConsentRecorded(_) | Outcome::ConsentNoMatch => {}
             Outcome::Identity(_) | Outcome::PinFailed(_) => {}
@@ -595,6 +704,7 @@ mod tests {
         v.push(("staff_change", Outcome::AccountDisabled { staff: "uketsuke".into() }));
         v.push(("staff_change", Outcome::AccountEnabled { staff: "uketsuke".into() }));
         v.push(("staff_change", Outcome::PasswordReset { staff: "uke:1".into() }));
+        v.push(("staff_change", Outcome::PasswordChanged { staff: "uke:1".into() }));
         v.push(("staff_change", Outcome::StaffChangeRefused { staff: "admin".into() }));
         for k in ChainBreak::ALL {
             v.push((OTHER_CHAIN_BROKEN, Outcome::ChainBroken { seq: 3, kind: *k }));
@@ -644,6 +754,42 @@ mod tests {
         }
     }
 
+    /// Whether an entry meets `m` (the log's condition, in Rust).
+    fn meets(m: &OutcomeMatch, action: &str, code: &str) -> bool {
+        m.action.as_deref().is_none_or(|a| a == action)
+            && if m.kind { code.strip_prefix(m.outcome.as_str()).is_some_and(|r| r.starts_with(':')) } else { code == m.outcome }
+    }
+
+    #[test]
+    fn each_result_choice_names_exactly_what_its_conditions_find() {
+        let examples = examples();
+        for choice in ResultChoice::ALL {
+            let conditions = choice.matches();
+            let mut named = 0;
+            for (action, o) in &examples {
+                let found = conditions.iter().any(|m| meets(m, action, &o.code()));
+                assert_eq!(found, choice.names(action, o), "{choice:?}: {action} {}", o.code());
+                named += usize::from(found);
+            }
+            assert!(named > 0, "{choice:?} names nothing the desk writes");
+            for lang in [Lang::Ja, Lang::En] {
+                let w = choice.words(lang);
+                assert!(!w.is_empty() && !w.starts_with("audit-result"), "{choice:?} {lang:?}: {w}");
+            }
+        }
+        // The words tell the choices apart.
+        for lang in [Lang::Ja, Lang::En] {
+            let words: std::collections::HashSet<String> = ResultChoice::ALL.iter().map(|c| c.words(lang)).collect();
+            assert_eq!(words.len(), ResultChoice::ALL.len(), "{lang:?}");
+        }
+        // A code under another action is not caught: a staff change's or a
+        // look-up's `refused` is no consent refusal.
+        for (action, code) in [("staff_change", "refused:admin"), ("disaster_lookup", "refused"), ("consent", "refused:no_match"), ("eligibility_check", "denied")] {
+            assert!(!ResultChoice::ConsentRefused.matches().iter().any(|m| meets(m, action, code)), "{action} {code}");
+        }
+        assert!(ResultChoice::Denied.matches().iter().any(|m| meets(m, "eligibility_check", "denied")));
+    }
+
     /// The codes as earlier versions stored them, and what an administrator reads.
     #[test]
     fn stored_codes_in_words() {
@@ -667,6 +813,7 @@ mod tests {
             ("staff_change", "created:uketsuke:receptionist", "アカウントを作成：uketsuke（受付）", "Account created: uketsuke (Reception)"),
             ("staff_change", "disabled:uketsuke", "アカウントを無効化：uketsuke", "Account disabled: uketsuke"),
             ("staff_change", "password_reset:uketsuke", "パスワードを再設定：uketsuke", "Password reset: uketsuke"),
+            ("staff_change", "password_changed:uketsuke", "本人がパスワードを変更：uketsuke", "Password changed by its owner: uketsuke"),
             ("audit_chain_broken", "broken:3:edited", "改ざんを検出：3番目の記録（書き換え）", "Tampering detected at entry 3 (edited)"),
             ("replay_change_acknowledged", "12", "再照会での変更を確認済み（再照会 12番）", "Re-check change acknowledged (re-check no. 12)"),
             ("consent", "recorded:medication,checkups", "同意を記録（薬剤情報・特定健診等情報）", "Consent recorded (medication information, health checkup information)"),

@@ -9,6 +9,11 @@
 //! * Every answer carries the chain's state ([`ChainState`]): intact, or
 //!   broken at entry N and how — verified on every request, so what the
 //!   administrator reads is never shown as trustworthy when it is not.
+//! * The result is chosen in words ([`AuditQuery::result`], one of
+//!   [`result_options`]: `audit_outcome::ResultChoice`), each finding
+//!   exactly the entries it names, under their actions; the raw
+//!   [`AuditQuery::outcome`] (a code or its kind) stays for callers that
+//!   know the codes.
 //! * The filters are typed by a person: dates as `2026-11-20`, `20261120`,
 //!   `R8.11.20` (the core's `wareki::parse_date`), the period inclusive of
 //!   both days; a bad date or a period that ends before it starts is refused
@@ -33,7 +38,8 @@ use madoguchi_core::message::{ApiError, FormProblem, Msg};
 use madoguchi_core::staff::Action;
 use serde::{Deserialize, Serialize};
 
-use crate::audit_outcome::{self, Outcome, OutcomeWords, Who};
+use crate::audit_outcome::{self, Outcome, OutcomeWords, ResultChoice, Who};
+use madoguchi_i18n::Lang;
 use crate::desk::Desk;
 
 /// How many entries the viewer shows at most (the newest); the CSV has all.
@@ -58,10 +64,34 @@ pub struct AuditQuery {
     pub action: String,
     #[serde(default)]
     pub patient_key: String,
-    /// A result (`ok`, `denied`, `found`, `refused` …): the outcome, or its
-    /// kind before the first `:`.
+    /// A result as stored (`ok`, `denied`, `found`, `refused` …): the
+    /// outcome, or its kind before the first `:`, under any action. For
+    /// callers that know the codes; the window chooses [`AuditQuery::result`].
     #[serde(default)]
     pub outcome: String,
+    /// A result chosen in words: the code of an
+    /// `audit_outcome::ResultChoice` (`consent_refused`, `found` …), which
+    /// finds exactly the entries it names.
+    #[serde(default)]
+    pub result: String,
+}
+
+/// A result the viewer offers, with its words in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultOption {
+    pub code: String,
+    pub words: OutcomeWords,
+}
+
+/// Every result the viewer offers (`ResultChoice::ALL`, in its order).
+pub fn result_options() -> Vec<ResultOption> {
+    ResultChoice::ALL
+        .iter()
+        .map(|c| ResultOption {
+            code: c.code().to_string(),
+            words: OutcomeWords { ja: c.words(Lang::Ja), en: c.words(Lang::En) },
+        })
+        .collect()
 }
 
 /// Whether the log can be trusted.
@@ -128,6 +158,9 @@ pub struct AuditPage {
     pub total: u64,
     /// The action codes to filter by.
     pub actions: Vec<String>,
+    /// The results to choose from, in words.
+    #[serde(default)]
+    pub results: Vec<ResultOption>,
 }
 
 /// The CSV written.
@@ -172,10 +205,26 @@ pub fn parse_query(q: &AuditQuery) -> Result<AuditFilter, ApiError> {
             problems.push(FormProblem { field: "to".into(), message: Msg::new("audit-filter-period-reversed") });
         }
     }
+    let result = q.result.trim();
+    let outcomes = if result.is_empty() {
+        Vec::new()
+    } else {
+        match ResultChoice::from_code(result) {
+            Some(c) => c.matches(),
+            None => {
+                problems.push(FormProblem {
+                    field: "result".into(),
+                    message: Msg::new("audit-filter-result-unknown").arg("input", result),
+                });
+                Vec::new()
+            }
+        }
+    };
     if !problems.is_empty() {
         return Err(ApiError::form(Msg::new("audit-filter-invalid"), problems));
     }
     Ok(AuditFilter {
+        outcomes,
         from: from.and_then(|d| d.and_hms_opt(0, 0, 0)),
         to: to.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)),
         staff_id: optional(&q.staff_id),
@@ -226,6 +275,7 @@ impl Desk {
                 .chain(audit_outcome::OTHER_ACTIONS)
                 .map(str::to_string)
                 .collect(),
+            results: result_options(),
         })
     }
 

@@ -351,6 +351,13 @@ pub async fn reset_staff_password(desk: State<'_, DeskState>, form: crate::sessi
     blocking(move || desk.reset_staff_password(&form, now())).await
 }
 
+/// The signed-in person changes their own password (current one, new one twice).
+#[tauri::command]
+pub async fn change_own_password(desk: State<'_, DeskState>, form: crate::session::PasswordChangeForm) -> Result<crate::session::SignedIn, ApiError> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.change_own_password(&form, now())).await
+}
+
 /// The audit viewer's page (administrators only; `crate::audit_view`).
 #[tauri::command]
 pub async fn audit_page(desk: State<'_, DeskState>, query: crate::audit_view::AuditQuery) -> Result<crate::audit_view::AuditPage, ApiError> {

@@ -103,6 +103,7 @@ pub fn run_gui() -> std::process::ExitCode {
             commands::disable_staff,
             commands::enable_staff,
             commands::reset_staff_password,
+            commands::change_own_password,
             commands::audit_page,
             commands::audit_export_csv,
             commands::audit_chain,

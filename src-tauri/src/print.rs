@@ -185,7 +185,7 @@ impl Desk {
             staff_id: None,
             action: Some(AuditAction::MedicalView),
             patient_key: Some(patient_key.to_string()),
-            outcome: None,
+            ..AuditFilter::default()
         };
         let entries = self
             .store_handle()

@@ -32,6 +32,11 @@
 //!   account ([`password_problems`]) rather than generated and shown once —
 //!   the administrator tells it to the person. Every change and refusal is a
 //!   `staff_change` audit entry.
+//! * Everyone signed in with an account (not the trainee) changes their own
+//!   password ([`Desk::change_own_password`]): the current one, the new one
+//!   typed twice under the same rules ([`password_change_problems`]); a wrong
+//!   current password counts as a failed sign-in (the accounts module's
+//!   lock-out), and the failure that locks the account signs the person out.
 
 use chrono::NaiveDateTime;
 use madoguchi_adapters::audit::{AuditAction, NewAuditEntry};
@@ -94,6 +99,36 @@ pub struct PasswordResetForm {
     pub password: String,
     /// The password typed a second time.
     pub confirm: String,
+}
+
+/// A signed-in person changes their own password: the current one, and the
+/// new one typed twice.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChangeForm {
+    /// The password in use now.
+    pub current: String,
+    pub password: String,
+    /// The new password typed a second time.
+    pub confirm: String,
+}
+
+/// Every problem of a password change at once, by field (`current`,
+/// `password`, `confirm`): the current password typed, the new one under
+/// the rules of a new account ([`password_problems`]) and not the current
+/// one again. Whether the current password is right is the accounts
+/// module's to say, once the form is complete (a wrong one counts as a
+/// failed sign-in).
+pub fn password_change_problems(staff_id: &str, form: &PasswordChangeForm) -> Vec<FormProblem> {
+    let mut problems = Vec::new();
+    if form.current.is_empty() {
+        problems.push(FormProblem { field: "current".into(), message: Msg::new("staff-password-current-missing") });
+    }
+    let mut new = password_problems(staff_id, &form.password, &form.confirm);
+    if new.iter().all(|p| p.field != "password") && !form.current.is_empty() && form.password == form.current {
+        new.insert(0, FormProblem { field: "password".into(), message: Msg::new("staff-password-same-as-current") });
+    }
+    problems.extend(new);
+    problems
 }
 
 /// The fields of a new account as typed (the first administrator, or an
@@ -316,6 +351,52 @@ impl Desk {
         self.staff_entry(&conn, staff_id, &admin)
     }
 
+    /// The signed-in person changes their own password (any role; not the
+    /// training-mode trainee, which has none). Every problem of the form at
+    /// once, by field ([`password_change_problems`]); then the current
+    /// password is checked by `accounts::change_password`, where a wrong one
+    /// counts as a failed sign-in: refused under the field `current`, and
+    /// the failures that lock the account (or a lock already in force)
+    /// also sign the person out, since whoever is guessing may not be the
+    /// account's owner. A change and every refusal of a complete form are
+    /// `staff_change` entries (`password_changed:ID`, `refused:ID` with the
+    /// message id as the reason; never a password).
+    pub fn change_own_password(&self, form: &PasswordChangeForm, now: NaiveDateTime) -> Result<SignedIn, ApiError> {
+        let me = self.session_now(now)?;
+        if me.staff_id == TRAINEE_ID {
+            return Err(ApiError::new(Msg::new("staff-password-change-trainee")));
+        }
+        let problems = password_change_problems(&me.staff_id, form);
+        if !problems.is_empty() {
+            return Err(form_error(problems));
+        }
+        let conn = self.accounts()?;
+        match accounts::change_password(&conn, &me.staff_id, &form.current, &form.password, now) {
+            Ok(()) => {
+                let what = Outcome::PasswordChanged { staff: me.staff_id.clone() };
+                self.audit_as(&me, AuditAction::StaffChange, None, what, None, now);
+                Ok(signed_in(&me))
+            }
+            Err(e) => {
+                use accounts::AccountError as E;
+                let refused = |why: Msg| self.staff_change_refused(&me, &me.staff_id, why, now);
+                Err(match e {
+                    E::WrongCredentials => {
+                        let e = refused(Msg::new("staff-password-current-wrong"));
+                        form_error(vec![FormProblem { field: "current".into(), message: e.message }])
+                    }
+                    E::LockedOut { until } => {
+                        let e = refused(Msg::new("staff-password-change-locked-out").arg("until", until.format("%-H:%M")));
+                        self.sign_out(now);
+                        e
+                    }
+                    E::Password(_) => account_error(e),
+                    e => refused(e.message()),
+                })
+            }
+        }
+    }
+
     /// A change to `staff_id` refused for `why`: logged (the message id as
     /// the reason) and answered in words.
     fn staff_change_refused(&self, admin: &Session, staff_id: &str, why: Msg, now: NaiveDateTime) -> ApiError {
@@ -388,15 +469,7 @@ impl Desk {
         audit_action: Option<AuditAction>,
         now: NaiveDateTime,
     ) -> Result<Session, ApiError> {
-        let was_signed_in = self.session.lock().unwrap().is_some();
-        let Some(session) = self.current_session(now) else {
-            let refusal = if was_signed_in {
-                Refusal::Locked
-            } else {
-                Refusal::NotSignedIn
-            };
-            return Err(ApiError::new(refusal.message()));
-        };
+        let session = self.session_now(now)?;
         if let Err(refusal) = madoguchi_core::staff::check(session.role, action) {
             if let Some(a) = audit_action {
                 self.audit_as(&session, a, None, Outcome::Denied, Some(refusal.message_id()), now);
@@ -407,6 +480,16 @@ impl Desk {
             s.touch(now);
         }
         Ok(session)
+    }
+
+    /// Whoever is signed in now (any role), else why nobody is: not signed
+    /// in, or the session locked for inactivity.
+    fn session_now(&self, now: NaiveDateTime) -> Result<Session, ApiError> {
+        let was_signed_in = self.session.lock().unwrap().is_some();
+        self.current_session(now).ok_or_else(|| {
+            let refusal = if was_signed_in { Refusal::Locked } else { Refusal::NotSignedIn };
+            ApiError::new(refusal.message())
+        })
     }
 
     /// Who may change the settings now: an administrator — or, in training

@@ -1,6 +1,7 @@
 //! The audit viewer for administrators: the chain's state at the top
 //! (intact, or broken at entry N), filters (period, staff, kind of action,
-//! patient key, result), the entries newest first, and the CSV export. The
+//! patient key, result chosen in words from the backend's list), the entries
+//! newest first, and the CSV export. The
 //! role check, the date reading, the verification and the file are the
 //! backend's (`src-tauri/src/audit_view.rs`); a refusal is shown as it comes.
 
@@ -23,7 +24,15 @@ struct AuditQuery {
     staff_id: String,
     action: String,
     patient_key: String,
-    outcome: String,
+    /// A result chosen in words (`audit_outcome::ResultChoice` code).
+    result: String,
+}
+
+/// Mirrors `audit_view::ResultOption`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct ResultOption {
+    code: String,
+    words: OutcomeWords,
 }
 
 /// Mirrors `audit_view::ChainState`.
@@ -77,6 +86,8 @@ struct AuditPage {
     entries: Vec<AuditEntry>,
     total: u64,
     actions: Vec<String>,
+    #[serde(default)]
+    results: Vec<ResultOption>,
 }
 
 /// Mirrors `audit_view::AuditExport`.
@@ -127,8 +138,8 @@ pub fn AuditPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> 
     let to = NodeRef::<html::Input>::new();
     let staff = NodeRef::<html::Input>::new();
     let patient = NodeRef::<html::Input>::new();
-    let outcome = NodeRef::<html::Input>::new();
     let action = NodeRef::<html::Select>::new();
+    let result = NodeRef::<html::Select>::new();
     let read = move || {
         let v = |r: NodeRef<html::Input>| r.get().map(|e| e.value()).unwrap_or_default();
         AuditQuery {
@@ -137,7 +148,7 @@ pub fn AuditPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> 
             staff_id: v(staff),
             action: action.get().map(|e| e.value()).unwrap_or_default(),
             patient_key: v(patient),
-            outcome: v(outcome),
+            result: result.get().map(|e| e.value()).unwrap_or_default(),
         }
     };
     let load = move || {
@@ -168,6 +179,10 @@ pub fn AuditPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> 
             }
         });
     };
+    // The choices change only when the backend's lists do: redrawing the
+    // options at every search would drop what is selected.
+    let actions = Memo::new(move |_| page.get().map(|p| p.actions).unwrap_or_default());
+    let results = Memo::new(move |_| page.get().map(|p| p.results).unwrap_or_default());
     let problem = move |field: &str| {
         error.get().and_then(|e| e.form.into_iter().find(|p| p.field == field)).map(|p| say(lang.get(), &p.message))
     };
@@ -202,14 +217,24 @@ pub fn AuditPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> 
                         <span class="label">{move || t("audit-filter-action")}</span>
                         <select id="audit-action" node_ref=action>
                             <option value="">{move || t("audit-filter-any")}</option>
-                            {move || page.get().map(|p| p.actions).unwrap_or_default().into_iter().map(|code| {
+                            {move || actions.get().into_iter().map(|code| {
                                 let c = code.clone();
                                 view! { <option value=code>{move || action_label(lang.get(), &c)}</option> }
                             }).collect_view()}
                         </select>
                     </label>
                     {input("audit-patient", "patient_key", "audit-filter-patient", patient, "06139994:1:2:00")}
-                    {input("audit-outcome", "outcome", "audit-filter-outcome", outcome, "denied")}
+                    <label class="field result" class:invalid=move || problem("result").is_some()>
+                        <span class="label">{move || t("audit-filter-outcome")}</span>
+                        <select id="audit-result" node_ref=result>
+                            <option value="">{move || t("audit-filter-any")}</option>
+                            {move || results.get().into_iter().map(|r| {
+                                let words = r.words.clone();
+                                view! { <option value=r.code>{move || match lang.get() { Lang::Ja => words.ja.clone(), Lang::En => words.en.clone() }}</option> }
+                            }).collect_view()}
+                        </select>
+                        <span class="problem">{move || problem("result")}</span>
+                    </label>
                     <div class="actions">
                         <button id="audit-search" type="submit" class="primary" disabled=move || busy.get()>{move || t("audit-search")}</button>
                         <button id="audit-export" type="button" on:click=export>{move || t("audit-export")}</button>

@@ -76,6 +76,7 @@ fn App() -> impl IntoView {
     let (show_audit, set_show_audit) = signal(false);
     let (show_staff, set_show_staff) = signal(false);
     let (show_emergency, set_show_emergency) = signal(false);
+    let (show_password, set_show_password) = signal(false);
     // Who is at the desk, and what the window shows for it (first start,
     // sign-in, the desk): the backend's answer, asked again regularly so
     // that the idle lock shows.
@@ -180,6 +181,7 @@ fn App() -> impl IntoView {
         set_show_audit.set(false);
         set_show_staff.set(false);
         set_show_emergency.set(false);
+        set_show_password.set(false);
         set_today.set(Vec::new());
         set_outcome.set(None);
         spawn_local(async move {
@@ -237,6 +239,7 @@ fn App() -> impl IntoView {
                 <button id="open-sign-in" class="lang" on:click=move |_| set_want_sign_in.set(true)>{move || t("staff-other-account")}</button>
             </Show>
             <Show when=signed_in_account>
+                <button id="open-change-password" class="lang" on:click=move |_| set_show_password.set(true)>{move || t("staff-change-password")}</button>
                 <button id="sign-out" class="lang" on:click=sign_out>{move || t("staff-sign-out")}</button>
             </Show>
             <Show when=is_admin>
@@ -272,6 +275,13 @@ fn App() -> impl IntoView {
         </Show>
         <Show when=move || show_staff.get() && is_admin()>
             <staff::StaffPanel lang=lang close=move || set_show_staff.set(false) />
+        </Show>
+        <Show when=move || show_password.get()>
+            <staff::PasswordChangePanel
+                lang=lang
+                who=gate.get_untracked().and_then(|g| g.signed_in)
+                close=move || { set_show_password.set(false); refresh_gate() }
+            />
         </Show>
         <Show when=move || show_emergency.get() && is_admin()>
             <staff::EmergencyPanel lang=lang emergency=emergency on_change=refresh_gate close=move || set_show_emergency.set(false) />

@@ -78,6 +78,19 @@ struct PasswordResetForm {
     confirm: String,
 }
 
+/// Mirrors `session::PasswordChangeForm`.
+#[derive(Debug, Clone, Default, Serialize)]
+struct PasswordChangeForm {
+    current: String,
+    password: String,
+    confirm: String,
+}
+
+#[derive(Serialize)]
+struct ChangeArgs<'a> {
+    form: &'a PasswordChangeForm,
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct StaffIdArgs {
@@ -289,6 +302,89 @@ pub fn SignInScreen(
                     {cancel.map(|c| view! {
                         <button id="sign-in-cancel" type="button" on:click=move |_| c.run(())>{move || tr(lang.get(), "staff-back-to-trainee", &[])}</button>
                     })}
+                </div>
+            </form>
+        </div>
+    }
+}
+
+/// The signed-in person changes their own password: the current one, the
+/// new one twice. Every rule is the backend's (`Desk::change_own_password`):
+/// the problems come back by field; a wrong current password counts as a
+/// failed sign-in, and the one that locks the account signs the person out
+/// (said here; the sign-in screen follows when the dialog closes).
+#[component]
+pub fn PasswordChangePanel(
+    lang: ReadSignal<Lang>,
+    who: Option<SignedIn>,
+    close: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let (error, set_error) = signal(None::<ApiError>);
+    let (done, set_done) = signal(false);
+    let (busy, set_busy) = signal(false);
+    let current = NodeRef::<html::Input>::new();
+    let pw = NodeRef::<html::Input>::new();
+    let confirm = NodeRef::<html::Input>::new();
+    let submit = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        let form = PasswordChangeForm { current: value(current), password: value(pw), confirm: value(confirm) };
+        set_busy.set(true);
+        set_done.set(false);
+        spawn_local(async move {
+            match tauri::invoke::<SignedIn>("change_own_password", &ChangeArgs { form: &form }).await {
+                Ok(_) => {
+                    set_error.set(None);
+                    set_done.set(true);
+                    for n in [current, pw, confirm] {
+                        if let Some(el) = n.get() {
+                            el.set_value("");
+                        }
+                    }
+                }
+                Err(e) => {
+                    if let Some(el) = current.get() {
+                        if e.form.iter().any(|p| p.field == "current") {
+                            el.set_value("");
+                            let _ = el.focus();
+                        }
+                    }
+                    set_error.set(Some(e));
+                }
+            }
+            set_busy.set(false);
+        });
+    };
+    request_animation_frame(move || {
+        if let Some(el) = current.get_untracked() {
+            let _ = el.focus();
+        }
+    });
+    let name = who.map(|w| w.staff_id).unwrap_or_default();
+    let t = move |id: &str| tr(lang.get(), id, &[]);
+    view! {
+        <div class="overlay" on:keydown=move |ev: KeyboardEvent| if ev.key() == "Escape" { close() }>
+            <form id="change-password-form" class="dialog" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                <h2>{move || tr(lang.get(), "staff-change-password-heading", &[("staff", name.clone())])}</h2>
+                <p class="hint">{move || t("staff-change-password-explain")}</p>
+                <label class="field wide-row" class:invalid=move || field_problem(error.get(), "current").is_some()>
+                    <span class="label">{move || t("staff-field-current-password")}</span>
+                    <input id="change-current" node_ref=current type="password" autocomplete="current-password" />
+                    <span id="change-current-problem" class="problem" role="alert">{move || field_problem(error.get(), "current").map(|m| say(lang.get(), &m))}</span>
+                </label>
+                {form_field(lang, error, "change-new", "password", "staff-field-new-password", "password", pw)}
+                {form_field(lang, error, "change-confirm", "confirm", "staff-field-new-confirm", "password", confirm)}
+                <div id="change-password-message" class="message" class:error=move || error.get().is_some() class:done=move || done.get() role="alert">
+                    {move || match (error.get(), done.get()) {
+                        (Some(e), _) => say(lang.get(), &e.message),
+                        (None, true) => t("staff-change-password-done"),
+                        _ => String::new(),
+                    }}
+                </div>
+                <div class="actions">
+                    <button id="change-password-submit" type="submit" class="primary" disabled=move || busy.get()>{move || t("staff-change-password-submit")}</button>
+                    <button id="change-password-close" type="button" on:click=move |_| close()>{move || if done.get() { t("disaster-close") } else { t("staff-reset-cancel") }}</button>
                 </div>
             </form>
         </div>

@@ -901,6 +901,35 @@ pub struct AuditFilter {
     /// `refused:medication:no_consent` (outcomes are `kind:detail…`).
     #[serde(default)]
     pub outcome: Option<String>,
+    /// Kinds of outcome, any of which an entry must match (empty: any
+    /// outcome). How a viewer's named choice of result ("refused for lack of
+    /// consent", "one person found" …) reaches the log: each names the
+    /// action it belongs to, so that the same code under another action (a
+    /// staff change's `refused:ID`, a look-up's `refused`) is not caught.
+    #[serde(default)]
+    pub outcomes: Vec<OutcomeMatch>,
+}
+
+/// One kind of outcome for [`AuditFilter::outcomes`]: under `action` (any
+/// action when `None`), the outcome `outcome` exactly or, when `kind` is
+/// set, every outcome `outcome:…` of that kind (not `outcome` alone).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeMatch {
+    pub action: Option<String>,
+    pub outcome: String,
+    pub kind: bool,
+}
+
+impl OutcomeMatch {
+    /// `code` exactly, under `action` (any when `None`).
+    pub fn exact(action: Option<&str>, code: &str) -> OutcomeMatch {
+        OutcomeMatch { action: action.map(str::to_string), outcome: code.to_string(), kind: false }
+    }
+
+    /// Every `kind:…` outcome, under `action` (any when `None`).
+    pub fn kind(action: Option<&str>, kind: &str) -> OutcomeMatch {
+        OutcomeMatch { action: action.map(str::to_string), outcome: kind.to_string(), kind: true }
+    }
 }
 
 /// The entries matching `filter`, in seq order. Does not verify the chain:
@@ -962,6 +991,24 @@ fn filtered_sql(filter: &AuditFilter, what: &str) -> (String, Vec<String>) {
         args.push(o.clone());
         let n = args.len();
         sql.push_str(&format!(" AND (outcome = ?{n} OR substr(outcome, 1, length(?{n}) + 1) = ?{n} || ':')"));
+    }
+    if !filter.outcomes.is_empty() {
+        let mut any = Vec::new();
+        for m in &filter.outcomes {
+            args.push(m.outcome.clone());
+            let o = args.len();
+            let mut cond = if m.kind {
+                format!("substr(outcome, 1, length(?{o}) + 1) = ?{o} || ':'")
+            } else {
+                format!("outcome = ?{o}")
+            };
+            if let Some(a) = &m.action {
+                args.push(a.clone());
+                cond = format!("action = ?{} AND {cond}", args.len());
+            }
+            any.push(format!("({cond})"));
+        }
+        sql.push_str(&format!(" AND ({})", any.join(" OR ")));
     }
     (sql, args)
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use madoguchi_adapters::audit::{
-    self, AuditAction, AuditEntry, AuditError, AuditFilter, BreakKind, ChainBroken, NewAuditEntry,
+    self, AuditAction, AuditEntry, AuditError, AuditFilter, BreakKind, ChainBroken, NewAuditEntry, OutcomeMatch,
     Seal, GENESIS_HASH,
 };
 use madoguchi_core::staff::Role;
@@ -721,6 +721,43 @@ fn the_result_filter_takes_an_outcome_or_its_kind() {
     assert!(outcomes("o").is_empty());
     // `%` and `_` are not wildcards.
     assert!(outcomes("%").is_empty() && outcomes("refused_%").is_empty());
+}
+
+#[test]
+fn kinds_of_outcome_are_matched_under_their_action_any_of_them() {
+    let (_dir, _path, conn) = db();
+    let rows = [
+        ("medical_view", "refused:medication:no_consent"),
+        ("print", "refused:checkups:expired"),
+        ("staff_change", "refused:uketsuke"),
+        ("disaster_lookup", "refused"),
+        ("disaster_lookup", "found"),
+        ("medical_view", "denied"),
+        ("print", "denied"),
+        ("medical_view", "refused"),
+    ];
+    for (i, (action, outcome)) in rows.iter().enumerate() {
+        let mut e = entry(i as i64 + 1);
+        e.action = AuditAction::from_code(action);
+        e.outcome = outcome.to_string();
+        audit::append(&conn, &e).unwrap();
+    }
+    let seqs = |outcomes: Vec<OutcomeMatch>| -> Vec<i64> {
+        audit::query(&conn, &AuditFilter { outcomes, ..Default::default() }).unwrap().into_iter().map(|e| e.seq).collect()
+    };
+    // A kind under its actions: neither a staff change's nor a look-up's
+    // `refused`, nor the kind's name alone.
+    let consent = vec![OutcomeMatch::kind(Some("medical_view"), "refused"), OutcomeMatch::kind(Some("print"), "refused")];
+    assert_eq!(seqs(consent.clone()), [1, 2]);
+    // Exact, under one action or any.
+    assert_eq!(seqs(vec![OutcomeMatch::exact(Some("disaster_lookup"), "refused")]), [4]);
+    assert_eq!(seqs(vec![OutcomeMatch::exact(None, "denied")]), [6, 7]);
+    assert_eq!(seqs(vec![OutcomeMatch::exact(Some("print"), "found")]), Vec::<i64>::new());
+    // With the other filters: all of them hold.
+    let filter = AuditFilter { outcomes: consent, action: Some(AuditAction::Print), ..Default::default() };
+    assert_eq!(audit::query(&conn, &filter).unwrap().iter().map(|e| e.seq).collect::<Vec<_>>(), [2]);
+    let (page, total) = audit::query_newest(&conn, &AuditFilter { outcomes: vec![OutcomeMatch::exact(None, "denied")], ..Default::default() }, 1).unwrap();
+    assert_eq!((page.iter().map(|e| e.seq).collect::<Vec<_>>(), total), (vec![7], 2));
 }
 
 #[test]
