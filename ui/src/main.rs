@@ -263,7 +263,7 @@ fn App() -> impl IntoView {
         {move || emergency.get().map(|e| view! {
             <p id="emergency-banner" class="outage-banner emergency" role="status">{move || staff::emergency_text(lang.get(), &e)}</p>
         })}
-        <replay::FlaggedChanges lang=lang />
+        <replay::FlaggedChanges lang=lang signed_in=Signal::derive(move || gate.get().and_then(|g| g.signed_in).map(|s| s.staff_id)) />
         <Show when=move || show_home_visit.get()>
             <home_visit::HomeVisitPanel lang=lang close=move || { set_show_home_visit.set(false); refresh_today() } />
         </Show>

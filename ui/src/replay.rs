@@ -84,7 +84,7 @@ fn value(lang: Lang, field: &str, v: &Option<String>) -> String {
 
 /// Replayed checks that differ from what was shown, until acknowledged.
 #[component]
-pub fn FlaggedChanges(lang: ReadSignal<Lang>) -> impl IntoView {
+pub fn FlaggedChanges(lang: ReadSignal<Lang>, signed_in: Signal<Option<String>>) -> impl IntoView {
     let (changes, set_changes) = signal(Vec::<FlaggedChange>::new());
     let (error, set_error) = signal(None::<Msg>);
     let refresh = move || {
@@ -94,11 +94,21 @@ pub fn FlaggedChanges(lang: ReadSignal<Lang>) -> impl IntoView {
                     set_changes.set(list);
                     set_error.set(None);
                 }
+                // Nobody signed in (or the session locked): the sign-in
+                // screen says so; the list is asked again once someone is.
+                Err(e) if e.message.id.starts_with("staff-refused-") => {
+                    set_changes.set(Vec::new());
+                    set_error.set(None);
+                }
                 Err(e) => set_error.set(Some(e.message)),
             }
         })
     };
-    refresh();
+    // Asked at start and whenever the person signed in changes.
+    Effect::new(move |_| {
+        signed_in.track();
+        refresh();
+    });
     tauri::listen::<serde_json::Value>("checks-replayed", move |_| refresh());
     let acknowledge = move |id: i64| {
         spawn_local(async move {
