@@ -881,7 +881,17 @@ mod tests {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
-            if text.contains("NewAuditEntry {") || text.contains("audit_append(&NewAuditEntry") {
+            // A struct literal: `NewAuditEntry {` then a field (`at:`, a
+            // shorthand `at,`) — not a return type followed by a body.
+            let literal = text.match_indices("NewAuditEntry {").any(|(i, m)| {
+                let rest = text[i + m.len()..].trim_start();
+                let field: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                !field.is_empty() && {
+                    let after = rest[field.len()..].trim_start();
+                    (after.starts_with(':') && !after.starts_with("::")) || after.starts_with(',')
+                }
+            });
+            if literal || text.contains("audit_append(&NewAuditEntry") {
                 offenders.push(path.display().to_string());
             }
         }
