@@ -721,6 +721,7 @@ async fn a_real_desk_starts_by_registering_the_administrator_then_asks_to_sign_i
         // result in words: the own-account refusal and the wrong current
         // password, nothing else.
         c.find(Locator::Id("sign-out")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "sign-in", |t| t.contains("ログイン"), "the sign-in screen").await;
         type_into(&c, "sign-in-id", "admin").await;
         type_into(&c, "sign-in-password", "sakura-no-hana").await;
         c.find(Locator::Id("sign-in-submit")).await.unwrap().click().await.unwrap();
