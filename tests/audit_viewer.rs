@@ -36,25 +36,11 @@ fn at(day: u32, h: u32, m: u32) -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 11, day).unwrap().and_hms_opt(h, m, 0).unwrap()
 }
 
-/// A desk outside training mode (nothing listens on loopback's discard port).
-fn real_desk(data: &std::path::Path) -> std::sync::Arc<Desk> {
-    let settings = Settings {
-        data_dir: data.to_path_buf(),
-        service_url: Some("http://127.0.0.1:9".into()),
-        facility_code: "1312345678".into(),
-        timeout_secs: 1,
-        ..Settings::default()
-    };
-    let desk = Desk::open(settings).unwrap();
-    desk.connect();
-    assert!(!desk.status().training);
-    desk
-}
 
 #[test]
 fn first_start_answers_every_bad_input_then_signs_the_administrator_in() {
     let data = tempfile::tempdir().unwrap();
-    let desk = real_desk(data.path());
+    let desk = common::real_desk(data.path());
     let now = at(20, 8, 0);
     let gate = desk.staff_gate(now).unwrap();
     assert!(gate.needs_first_setup && gate.signed_in.is_none() && !gate.training && !gate.connecting);
@@ -137,7 +123,7 @@ fn first_start_answers_every_bad_input_then_signs_the_administrator_in() {
 #[test]
 fn only_an_administrator_reads_or_exports_the_audit_log() {
     let data = tempfile::tempdir().unwrap();
-    let desk = real_desk(data.path());
+    let desk = common::real_desk(data.path());
     let now = at(20, 9, 0);
     desk.first_start(&form("admin", "管理 太郎", PW, PW), now).unwrap();
     desk.add_staff(&form("uketsuke", "受付 花子", PW, PW), Role::Receptionist, now).unwrap();

@@ -28,17 +28,7 @@ fn query() -> DisasterQuery {
 #[test]
 fn outside_training_mode_staff_sign_in_and_roles_decide() {
     let data = common::data_dir();
-    // Nothing listens on the discard port of loopback.
-    let settings = Settings {
-        data_dir: data.path().to_path_buf(),
-        service_url: Some("http://127.0.0.1:9".into()),
-        facility_code: "1312345678".into(),
-        timeout_secs: 1,
-        ..Settings::default()
-    };
-    let desk = Desk::open(settings).unwrap();
-    desk.connect();
-    assert!(!desk.status().training);
+    let desk = common::real_desk(data.path());
 
     // Nobody is signed in: refused with a message, before anything else.
     assert!(desk.signed_in(now()).is_none());
@@ -158,16 +148,7 @@ fn leaving_training_mode_signs_the_trainee_out_and_the_change_is_logged() {
 #[test]
 fn only_an_administrator_changes_the_settings_of_a_real_desk() {
     let data = common::data_dir();
-    let settings = Settings {
-        data_dir: data.path().to_path_buf(),
-        service_url: Some("http://127.0.0.1:9".into()),
-        facility_code: "1312345678".into(),
-        timeout_secs: 1,
-        file: Some(data.path().join("settings.json")),
-        ..Settings::default()
-    };
-    let desk = Desk::open(settings).unwrap();
-    desk.connect();
+    let desk = common::real_desk(data.path());
     let pw = "sakura-no-hana-2026";
     desk.create_first_administrator("admin", "管理 太郎", pw, now()).unwrap();
     desk.sign_in("admin", pw, now()).unwrap();

@@ -32,20 +32,6 @@ fn problems(e: &madoguchi_core::message::ApiError) -> Vec<(String, String)> {
     e.form.iter().map(|p| (p.field.clone(), p.message.id.clone())).collect()
 }
 
-/// A desk outside training mode (nothing listens on loopback's discard port).
-fn real_desk(data: &std::path::Path) -> std::sync::Arc<Desk> {
-    let settings = Settings {
-        data_dir: data.to_path_buf(),
-        service_url: Some("http://127.0.0.1:9".into()),
-        facility_code: "1312345678".into(),
-        timeout_secs: 1,
-        ..Settings::default()
-    };
-    let desk = Desk::open(settings).unwrap();
-    desk.connect();
-    assert!(!desk.status().training);
-    desk
-}
 
 fn account(id: &str, name: &str) -> AccountForm {
     AccountForm { staff_id: id.into(), display_name: name.into(), password: PW.into(), confirm: PW.into() }
@@ -54,7 +40,7 @@ fn account(id: &str, name: &str) -> AccountForm {
 #[test]
 fn an_administrator_disables_enables_and_resets_accounts_and_nobody_else_can() {
     let data = tempfile::tempdir().unwrap();
-    let desk = real_desk(data.path());
+    let desk = common::real_desk(data.path());
     desk.first_start(&account("kanri", "管理 花子"), at(8, 0)).unwrap();
     desk.add_staff(&account("uketsuke", "受付 太郎"), Role::Receptionist, at(8, 1)).unwrap();
     desk.add_staff(&account("kanri2", "管理 次郎"), Role::Administrator, at(8, 2)).unwrap();
@@ -199,7 +185,7 @@ fn change(current: &str, pw: &str, confirm: &str) -> PasswordChangeForm {
 #[test]
 fn everyone_signed_in_changes_their_own_password_and_a_wrong_current_one_counts_as_a_failed_sign_in() {
     let data = tempfile::tempdir().unwrap();
-    let desk = real_desk(data.path());
+    let desk = common::real_desk(data.path());
     desk.first_start(&account("kanri", "管理 花子"), at(9, 0)).unwrap();
     desk.add_staff(&account("uketsuke", "受付 太郎"), Role::Receptionist, at(9, 1)).unwrap();
     desk.sign_out(at(9, 2));

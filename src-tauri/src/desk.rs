@@ -474,10 +474,7 @@ impl Desk {
     /// Writes one entry to the audit log. A failure to log is itself logged
     /// to the application log; it never hides the result from staff.
     pub(crate) fn audit(&self, action: AuditAction, patient_key: Option<String>, outcome: Outcome, now: NaiveDateTime) {
-        let entry = self.audit_entry_now(action, patient_key, outcome, now);
-        if let Err(e) = self.store.lock().unwrap().audit_append(&entry) {
-            tracing::error!("audit log: {e}");
-        }
+        self.audit_entry(self.audit_entry_now(action, patient_key, outcome, now));
     }
 
     /// The entry [`Desk::audit`] appends. Who: the signed-in person (not

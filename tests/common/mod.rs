@@ -180,3 +180,20 @@ pub fn desk_db(data: &Path) -> rusqlite::Connection {
     let keys = madoguchi_app::storage::key_store(&settings).expect("the keyring");
     madoguchi_adapters::store::raw_connection(&settings.database_path(), &keys).expect("the desk's database opens with its key")
 }
+
+/// A desk outside training mode: its service is loopback's discard port,
+/// where nothing listens. Its settings are saved in its own folder.
+pub fn real_desk(data: &Path) -> std::sync::Arc<madoguchi_app::desk::Desk> {
+    let settings = madoguchi_app::settings::Settings {
+        data_dir: data.to_path_buf(),
+        service_url: Some("http://127.0.0.1:9".into()),
+        facility_code: "1312345678".into(),
+        timeout_secs: 1,
+        file: Some(data.join("settings.json")),
+        ..Default::default()
+    };
+    let desk = madoguchi_app::desk::Desk::open(settings).unwrap();
+    desk.connect();
+    assert!(!desk.status().training);
+    desk
+}
