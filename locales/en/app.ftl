@@ -16,12 +16,15 @@ checking = Checking…
 
 # The result
 result-heading = Eligibility
+validity-0 = Validity not stated
 validity-1 = Valid
 validity-2 = Not valid
 validity-3 = Not valid (a newer qualification exists)
 validity-4 = No matching qualification
 validity-5 = Several qualifications match
 validity-6 = Valid (not registered)
+explain-validity-0 = This answer does not say whether the qualification is valid. Check it on the insurance card or certificate.
+result-missing = This answer leaves out: { $fields }. Check what is not shown on the patient's card or certificate.
 explain-validity-2 = This qualification has ended. Ask the patient for their current insurance card or certificate.
 explain-validity-3 = This qualification has ended, but a newer one exists. Check again with the details of the new card or certificate.
 explain-validity-4 = No qualification matches these details. Check the insurer number, symbol, number, branch and birth date.

@@ -16,12 +16,15 @@ checking = 確認しています…
 
 # The result
 result-heading = 資格確認結果
+validity-0 = 有効性の記載なし
 validity-1 = 有効
 validity-2 = 無効
 validity-3 = 無効（新しい資格あり）
 validity-4 = 該当資格なし
 validity-5 = 複数該当
 validity-6 = 有効（未登録）
+explain-validity-0 = この回答には資格の有効性が書かれていません。保険証・資格確認書で確認してください。
+result-missing = この回答には次の項目がありません: { $fields }。表示されていない項目は患者さんの保険証・資格確認書で確認してください。
 explain-validity-2 = この資格は失効しています。患者さんに現在の保険証・資格確認書をお持ちか確認してください。
 explain-validity-3 = この資格は失効していますが、新しい資格があります。新しい保険証・資格確認書の記載事項で確認してください。
 explain-validity-4 = 入力された記載事項に該当する資格がありません。保険者番号・記号・番号・枝番・生年月日を見直してください。

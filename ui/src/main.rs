@@ -543,6 +543,10 @@ fn ResultCard(lang: ReadSignal<Lang>, outcome: CheckOutcome) -> impl IntoView {
             })}
             {r.error.clone().and_then(|e| e.message).map(|m| view! { <p class="explain service-message">{m}</p> })}
             {warning.map(|w| view! { <p class="explain warning">{move || say(lang.get(), &w)}</p> })}
+            {(!r.missing.is_empty()).then(|| {
+                let fields = r.missing.join("、");
+                view! { <p id="result-missing" class="explain warning">{move || tr(lang.get(), "result-missing", &[("fields", fields.clone())])}</p> }
+            })}
             <dl class="facts">{facts(lang, &r)}</dl>
             {(!r.consents.is_empty()).then(|| consents_view(lang, &r))}
             {outcome.check_id.filter(|_| r.qualification.is_some()).map(|id| view! { <MedicalPanel lang=lang check_id=id /> })}

@@ -74,6 +74,7 @@ fn result(card: &CardDetails, at: NaiveDateTime) -> EligibilityResult {
         certificate_consents: CertificateConsents::default(),
         electronic_prescription: None,
         source: ResultSource::HttpService,
+        missing: Vec::new(),
     }
 }
 

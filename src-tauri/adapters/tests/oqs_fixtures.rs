@@ -58,7 +58,7 @@ fn every_fixture_file_parses() {
             }
         }
     }
-    assert_eq!(n, 7, "all seven sample files were read");
+    assert_eq!(n, 11, "all eleven sample files were read (six of ours, five of others)");
 }
 
 #[test]
@@ -514,4 +514,91 @@ fn documents_serialize_with_a_kind_tag() {
     assert_eq!(json["data"]["error"]["code"], "EOQS1234");
     let back: OqsDocument = serde_json::from_value(json).unwrap();
     assert_eq!(back, doc);
+}
+
+/// The MynaReception samples: minimal face results as that project's own
+/// parser reads them (no ProcessExecutionTime, no QualificationValidity). They
+/// parse; what they leave out is said on the result, never guessed.
+fn minimal(rel: &str) -> EligibilityResult {
+    let r = eligibility(rel);
+    for field in ["ProcessExecutionTime", "QualificationConfirmationDate", "QualificationValidity"] {
+        assert!(r.missing.iter().any(|m| m == field), "{rel}: {field} said missing: {:?}", r.missing);
+    }
+    // No time of its own: the placeholder until the desk stamps when it
+    // received the file; not valid, not "not found": not stated.
+    assert_eq!(r.confirmed_at, oqs::NO_TIME);
+    assert_eq!(r.validity, Validity::Unstated);
+    assert!(!r.validity.is_valid());
+    assert_eq!(r.error, None);
+    r
+}
+
+#[test]
+fn external_minimal_face_results_name_the_kana_and_birth_date_not_the_card_holder() {
+    for rel in ["external/mynareception_face_minimal_utf8.xml", "external/mynareception_face_minimal_sjis.xml"] {
+        let r = minimal(rel);
+        assert_eq!(r.missing, ["ProcessExecutionTime", "QualificationConfirmationDate", "QualificationValidity", "Name"], "{rel}");
+        let p = r.person.as_ref().unwrap_or_else(|| panic!("{rel}: a person from NameKana and Birthdate"));
+        // InsuredName (別人の保険名義) is the card holder, never the patient.
+        assert_eq!(p.name, "ﾃｽﾄ ﾀﾛｳ", "{rel}");
+        assert_eq!(p.name_kana.as_deref(), Some("ﾃｽﾄ ﾀﾛｳ"), "{rel}");
+        assert_eq!(p.birth_date, d("20241021"), "{rel}");
+        assert_eq!(p.sex, Sex::Unset, "{rel}");
+        assert_eq!(r.qualification, None, "{rel}");
+    }
+    // The Shift_JIS bytes and the UTF-8 text are the same document.
+    assert_eq!(
+        eligibility("external/mynareception_face_minimal_utf8.xml"),
+        eligibility("external/mynareception_face_minimal_sjis.xml")
+    );
+}
+
+#[test]
+fn external_capture_face_result_with_the_insurance_quartet() {
+    let r = minimal("external/mynareception_face_capture.xml");
+    assert_eq!(r.missing, ["ProcessExecutionTime", "QualificationConfirmationDate", "QualificationValidity"]);
+    let p = r.person.as_ref().unwrap();
+    assert_eq!(p.name, "試験太郎");
+    assert_eq!(p.name_kana.as_deref(), Some("ﾃｽﾄ ﾀﾛｳ"));
+    assert_eq!(p.birth_date, d("20241021"));
+    let q = r.qualification.as_ref().unwrap();
+    assert_eq!(q.insurer_number.as_str(), "00123456");
+    assert_eq!(q.symbol, "TEST");
+    assert_eq!(q.number, "001");
+    assert_eq!(q.branch.as_deref(), Some("01"));
+    assert_eq!(q.copay, None);
+    assert!(r.consents.is_empty());
+}
+
+#[test]
+fn external_face_result_without_a_declaration_is_utf8() {
+    let r = minimal("external/mynareception_face_insurance_nodecl.xml");
+    let q = r.qualification.as_ref().unwrap();
+    assert_eq!(q.symbol, "記号01");
+    assert_eq!(q.number, "000123", "leading zeros kept");
+    assert_eq!(q.branch.as_deref(), Some("02"));
+}
+
+#[test]
+fn a_result_without_a_time_is_dated_when_the_desk_received_it() {
+    let mut r = eligibility("external/mynareception_face_capture.xml");
+    let received = t("20261207101112");
+    oqs::stamp_received(&mut r, received);
+    assert_eq!(r.confirmed_at, received);
+    assert_eq!(r.confirmation_date, d("20261207"));
+    assert!(r.missing.iter().any(|m| m == "ProcessExecutionTime"), "still said: the answer had no time");
+    // A complete answer keeps its own time.
+    let mut full = eligibility("oqs/OQSsiquc01res_face_0001_20261120093012.xml");
+    assert!(full.missing.is_empty());
+    oqs::stamp_received(&mut full, received);
+    assert_eq!(full.confirmed_at, t("20261120093012"));
+}
+
+#[test]
+fn a_file_naming_no_person_no_validity_and_no_error_is_refused() {
+    let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><XmlMsg><MessageHeader><SegmentOfResult>1</SegmentOfResult></MessageHeader>\
+               <MessageBody><ProcessingResultStatus>1</ProcessingResultStatus><ResultList><ResultOfQualificationConfirmation>\
+               <Birthdate>20241021</Birthdate></ResultOfQualificationConfirmation></ResultList></MessageBody></XmlMsg>";
+    let e = oqs::parse_named("OQSsiquc01res_x.xml", xml.as_bytes()).unwrap_err();
+    assert!(e.to_string().contains("QualificationValidity"), "{e}");
 }

@@ -358,3 +358,29 @@ fn no_answer_is_a_timeout_and_the_request_is_withdrawn() {
     assert!(text.contains("encoding=\"Shift_JIS\""), "{text}");
     assert!(text.contains("<MedicalInstitutionCode>1312345678</MedicalInstitutionCode>"));
 }
+
+/// A face file written by other software without a time of its own (the
+/// MynaReception sample): taken in, dated when the desk received it, and
+/// still saying that the answer had no time.
+#[test]
+fn a_face_file_without_a_time_is_dated_when_it_arrived() {
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = OqsFolderLayout::new(tmp.path());
+    layout.prepare().unwrap();
+    let name = "OQSsiquc01res_face_0002_capture.xml";
+    fs::copy(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/external/mynareception_face_capture.xml"),
+        layout.face().join(name),
+    )
+    .unwrap();
+    let before = chrono::Local::now().naive_local();
+    let events = ingest_pending(tmp.path());
+    let after = chrono::Local::now().naive_local();
+    let [FaceEvent::Result(r, n)] = &events[..] else { panic!("{events:?}") };
+    assert_eq!(n, name);
+    // Received between the two readings of the same clock (full precision).
+    assert!(before <= r.confirmed_at && r.confirmed_at <= after, "{} not in {before}..{after}", r.confirmed_at);
+    assert_eq!(r.confirmation_date, r.confirmed_at.date());
+    assert!(r.missing.iter().any(|m| m == "ProcessExecutionTime"), "{:?}", r.missing);
+    assert_eq!(r.qualification.as_ref().unwrap().insurer_number.as_str(), "00123456");
+}

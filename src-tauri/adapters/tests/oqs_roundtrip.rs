@@ -329,7 +329,9 @@ fn eligibility() -> BoxedStrategy<EligibilityResult> {
             ReferenceClassification::Card,
             ReferenceClassification::CardDetails,
         ])),
-        code_of(Validity::ALL),
+        // `Unstated` is the desk's word for an answer without the element,
+        // not a code an answer carries.
+        code_of(Validity::ALL.split_last().expect("codes").1),
         prop::option::of(processing_error()),
         prop::option::of(card()),
     );
@@ -362,6 +364,7 @@ fn eligibility() -> BoxedStrategy<EligibilityResult> {
                 } else {
                     ResultSource::OqsFolder
                 },
+                missing: Vec::new(),
             },
         )
         .boxed()

@@ -567,13 +567,15 @@ pub struct Classified {
 /// * 無効 → Invalid; 無効（新しい資格あり） → NewQualification; 該当資格なし →
 ///   NotFound; 複数該当 → MultipleFound — whatever the differences.
 /// * A processing error with any other validity → NotChecked: the answer
-///   says nothing about the patient.
+///   says nothing about the patient; so does an answer that does not state
+///   the validity (`Validity::Unstated`).
 pub fn classify(a: &Appointment, result: &EligibilityResult) -> Classified {
     let differences = differences(a, result);
     let group = match result.validity {
         Validity::NotFound => Group::NotFound,
         Validity::MultipleFound => Group::MultipleFound,
         _ if result.error.is_some() => Group::NotChecked,
+        Validity::Unstated => Group::NotChecked,
         Validity::Invalid => Group::Invalid,
         Validity::InvalidNewQualification => Group::NewQualification,
         Validity::Valid | Validity::ValidUnregistered if differences.is_empty() => Group::Valid,

@@ -46,6 +46,10 @@ code_table! {
         MultipleFound = "5" => "複数該当",
         /// *unverified* code 6
         ValidUnregistered = "6" => "有効（未登録）",
+        /// Not an OQS code: the answer said nothing about validity (files
+        /// written by other software leave `QualificationValidity` out). Never
+        /// treated as valid; the desk says to confirm it on the card.
+        Unstated = "0" => "記載なし（要確認）",
     }
 }
 

@@ -320,6 +320,12 @@ pub struct EligibilityResult {
     /// 処方箋発行形態: electronic (true) or paper (false)
     pub electronic_prescription: Option<bool>,
     pub source: ResultSource,
+    /// Elements the answer left out that the desk normally shows
+    /// (`ProcessExecutionTime`, `QualificationValidity`, `Name`, …), in the
+    /// OQS names: the window says so as a warning on the result. Empty for a
+    /// complete answer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
 }
 
 impl EligibilityResult {

@@ -182,6 +182,7 @@ fn groups_from_the_table() {
             certificate_consents: CertificateConsents::default(),
             electronic_prescription: None,
             source: ResultSource::TrainingService,
+            missing: Vec::new(),
         };
         let got = classify(&a, &result);
         assert_eq!(got.group, Group::parse(c[11]).unwrap(), "{}", c[0]);

@@ -257,6 +257,7 @@ fn result_with(consents: Vec<ConsentFlag>) -> EligibilityResult {
         certificate_consents: CertificateConsents::default(),
         electronic_prescription: None,
         source: ResultSource::CardReader,
+        missing: Vec::new(),
     }
 }
 

@@ -266,6 +266,7 @@ pub fn lookup(
         certificate_consents: CertificateConsents::default(),
         electronic_prescription: None,
         source: ResultSource::TrainingService,
+        missing: Vec::new(),
     };
     Ok(Ok(DisasterAnswer {
         outcome: MatchOutcome::Found {

@@ -216,6 +216,7 @@ pub fn confirm(
         },
         electronic_prescription: None,
         source: ResultSource::TrainingService,
+        missing: Vec::new(),
     };
     match matches.len() {
         0 => {

@@ -551,6 +551,7 @@ fn error_result(now: NaiveDateTime, error: ProcessingError) -> EligibilityResult
         certificate_consents: CertificateConsents::default(),
         electronic_prescription: None,
         source: ResultSource::OqsFolder,
+        missing: Vec::new(),
     }
 }
 

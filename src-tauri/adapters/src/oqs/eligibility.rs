@@ -82,6 +82,11 @@ pub struct ResponseHeader {
 // ---------------------------------------------------------------------------
 // Reading
 
+/// The time of a result whose answer gave none (1970-01-01 00:00), until the
+/// desk stamps the time it received the file ([`super::stamp_received`]);
+/// `missing` then names `ProcessExecutionTime`.
+pub const NO_TIME: NaiveDateTime = chrono::DateTime::UNIX_EPOCH.naive_utc();
+
 static EMPTY: Element = Element {
     name: String::new(),
     text: String::new(),
@@ -288,9 +293,21 @@ fn qualification(r: &Element, body: &Element) -> Result<Option<Qualification>, O
     }))
 }
 
-fn person(r: &Element, asked: Option<&CardDetails>) -> Result<Option<Person>, OqsProblem> {
-    let Some(name) = r.get("Name") else {
-        return Ok(None);
+/// The patient of a result. `Name` may be missing in files written by other
+/// software: the person is then read from `NameKana` (and `Name` reported as
+/// missing). `InsuredName` is the card holder (世帯主), never the patient.
+fn person(
+    r: &Element,
+    asked: Option<&CardDetails>,
+    missing_fields: &mut Vec<String>,
+) -> Result<Option<Person>, OqsProblem> {
+    let name = match (r.get("Name"), r.get("NameKana")) {
+        (Some(name), _) => name,
+        (None, Some(kana)) => {
+            missing_fields.push("Name".into());
+            kana
+        }
+        (None, None) => return Ok(None),
     };
     let birth_date = match r.get("Birthdate") {
         Some(b) => parse_date("Birthdate", b)?,
@@ -344,11 +361,23 @@ fn result_from(
     let confirmation_date = hv("QualificationConfirmationDate")
         .map(|v| parse_date("QualificationConfirmationDate", v))
         .transpose()?;
+    // What the answer leaves out is said on the result (`missing`), not
+    // refused: other software writes face files without these. Without a
+    // time the result carries [`NO_TIME`] until the desk stamps the time it
+    // received the file ([`super::stamp_received`]).
+    let mut missing_fields = Vec::new();
     let (confirmed_at, confirmation_date) = match (confirmed_at, confirmation_date) {
         (Some(t), Some(d)) => (t, d),
         (Some(t), None) => (t, t.date()),
-        (None, Some(d)) => (d.and_hms_opt(0, 0, 0).unwrap_or_default(), d),
-        (None, None) => return Err(missing("ProcessExecutionTime")),
+        (None, Some(d)) => {
+            missing_fields.push("ProcessExecutionTime".to_string());
+            (d.and_hms_opt(0, 0, 0).unwrap_or_default(), d)
+        }
+        (None, None) => {
+            missing_fields.push("ProcessExecutionTime".to_string());
+            missing_fields.push("QualificationConfirmationDate".to_string());
+            (NO_TIME, NO_TIME.date())
+        }
     };
     let reference = code(
         "ReferenceClassification",
@@ -382,7 +411,11 @@ fn result_from(
         })?,
         // An error answer may leave the validity out: nothing was found.
         None if error.is_some() => Validity::NotFound,
-        None => return Err(missing("QualificationValidity")),
+        // Said as "not stated", never taken as valid.
+        None => {
+            missing_fields.push("QualificationValidity".to_string());
+            Validity::Unstated
+        }
     };
 
     let asked = body
@@ -405,7 +438,7 @@ fn result_from(
     }
     let (person, qualification, consents, certificate_consents) = match results.first() {
         Some(r) => (
-            person(r, asked.as_ref())?,
+            person(r, asked.as_ref(), &mut missing_fields)?,
             qualification(r, body)?,
             consents(r),
             CertificateConsents {
@@ -417,6 +450,11 @@ fn result_from(
         ),
         None => (None, None, Vec::new(), CertificateConsents::default()),
     };
+    // A file that names no person, no qualification, no validity and no
+    // error cannot be understood: refused.
+    if missing_fields.iter().any(|m| m == "QualificationValidity") && person.is_none() && qualification.is_none() {
+        return Err(missing("QualificationValidity"));
+    }
 
     let electronic_prescription = code(
         "PrescriptionIssueSelect",
@@ -445,6 +483,7 @@ fn result_from(
         certificate_consents,
         electronic_prescription,
         source,
+        missing: missing_fields,
     })
 }
 

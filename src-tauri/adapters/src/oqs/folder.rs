@@ -690,7 +690,10 @@ impl OqsFolderGateway {
                             ));
                         }
                         match parse_named(&file_name, &bytes) {
-                            Ok(document) => {
+                            Ok(mut document) => {
+                                if let OqsDocument::Eligibility(r) = &mut document {
+                                    super::stamp_received(r, now_local());
+                                }
                                 if let Err(e) = self.layout.archive_file(&path, false) {
                                     tracing::warn!(
                                         response = %file_name,

@@ -33,6 +33,7 @@ pub use eligibility::{
     write_eligibility_response, write_eligibility_response_with, BatchRequest, BatchResult,
     EligibilityRequest, ResponseHeader, SearchEntry,
 };
+pub use eligibility::NO_TIME;
 pub use error::{OqsError, OqsProblem};
 pub use medical::{
     write_checkup_response, write_medical_request, write_medication_response, FileCategory,
@@ -232,6 +233,19 @@ pub fn parse_file(path: impl AsRef<Path>) -> Result<OqsDocument, OqsError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     parse_inner(classify(&name), &bytes).map_err(|p| OqsError::new(label, p))
+}
+
+/// A result whose answer gave no `ProcessExecutionTime` is dated when the
+/// desk received the file (and its day, when the answer gave no
+/// `QualificationConfirmationDate` either); `missing` keeps saying that the
+/// answer had no time of its own. Complete results are left as they are.
+pub fn stamp_received(result: &mut EligibilityResult, received_at: NaiveDateTime) {
+    if result.missing.iter().any(|m| m == "ProcessExecutionTime") {
+        result.confirmed_at = received_at;
+        if result.missing.iter().any(|m| m == "QualificationConfirmationDate") {
+            result.confirmation_date = received_at.date();
+        }
+    }
 }
 
 /// Reads bytes named `file_name` (kind from the name, else from the content).

@@ -142,6 +142,7 @@ impl FaceTracker {
                 Ok(StableRead::Complete(bytes)) => match parse_named(&name, &bytes) {
                     Ok(OqsDocument::Eligibility(mut result)) => {
                         result.source = ResultSource::CardReader;
+                        super::stamp_received(&mut result, chrono::Local::now().naive_local());
                         self.pending.remove(&name);
                         if let Err(e) = layout.archive_file(&path, false) {
                             tracing::warn!(file = %name, "OQS face: cannot archive: {e}");

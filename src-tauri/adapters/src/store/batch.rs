@@ -285,6 +285,7 @@ mod tests {
             certificate_consents: CertificateConsents::default(),
             electronic_prescription: None,
             source: ResultSource::TrainingService,
+            missing: Vec::new(),
         }
     }
 

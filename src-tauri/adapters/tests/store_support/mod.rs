@@ -74,6 +74,7 @@ pub fn result_for(card: &CardDetails, confirmed_at: NaiveDateTime, copay: u8) ->
         certificate_consents: CertificateConsents::default(),
         electronic_prescription: None,
         source: ResultSource::TrainingService,
+        missing: Vec::new(),
     }
 }
 
