@@ -127,6 +127,8 @@ impl Desk {
             locked_staff: Mutex::new(None),
             home_visit: Default::default(),
         });
+        // An earlier version's plain accounts file: taken over once, removed.
+        desk.take_over_staff_file(chrono::Local::now().naive_local());
         Ok(desk)
     }
 

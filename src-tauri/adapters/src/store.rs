@@ -221,6 +221,9 @@ const MIGRATIONS: &[&str] = &[
         check_id INTEGER REFERENCES checks(id)
     );
     CREATE INDEX consents_by_patient ON consents(patient_key, valid_until);",
+    // 8: the staff accounts, inside the encrypted store (before: a plain
+    // `staff.sqlite` beside it, taken over by the app; see `accounts`)
+    crate::accounts::SCHEMA,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -646,6 +649,13 @@ impl Store {
         // database, so it is encrypted and backed up with everything else.
         crate::audit::ensure_schema(&store.conn).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         Ok(store)
+    }
+
+    /// The connection that [`crate::accounts`]' functions take: the staff
+    /// accounts are a table of this (encrypted) database, and their
+    /// functions append each change's audit entry in the same transaction.
+    pub fn staff_accounts(&self) -> &Connection {
+        &self.conn
     }
 
     /// Appends to the audit log (hash-chained; see [`crate::audit`]).
