@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const ROWS: usize = 400;
+const ROWS: usize = 1_000;
 const KILLS: usize = 3;
 
 fn madoguchi(data: &Path) -> Command {
