@@ -6,7 +6,7 @@
 //! lock-out; everyone with an account changes their own password (the
 //! current one checked, a wrong one counted like a failed sign-in) — and
 //! every change is in the audit log, in words. Real files: the
-//! desk's encrypted store and `staff.sqlite` in a temporary data folder.
+//! desk's encrypted store (which holds the accounts) in a temporary data folder.
 
 mod common;
 

@@ -64,10 +64,13 @@ audit-outcome-login-failed =
         [staff-login-locked-out] locked after failed sign-ins
         [staff-login-disabled] account disabled
         [staff-account-unknown] no such account
+        [staff-login-not-created] account with no creation entry in the audit log
+        [staff-login-altered] account differs from its audit log entries
        *[other] other error
     }
 audit-outcome-first-administrator = First administrator registered
 audit-outcome-account-created = Account created: { $staff } ({ $role })
+audit-outcome-account-migrated = Account of an earlier version moved into the encrypted store: { $staff } ({ $role })
 audit-outcome-account-disabled = Account disabled: { $staff }
 audit-outcome-account-enabled = Account enabled: { $staff }
 audit-outcome-password-reset = Password reset: { $staff }

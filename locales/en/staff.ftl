@@ -46,6 +46,9 @@ staff-refused =
 staff-login-wrong = Wrong staff ID or password.
 staff-login-locked-out = Too many failed sign-ins: this account is locked until { $until }. If it is urgent, ask an administrator to reset the password.
 staff-login-disabled = This account is disabled. Please contact an administrator.
+staff-login-not-created = The account “{ $staff }” cannot sign in: the audit log has no entry of its creation (it may have been written outside the desk). Please contact an administrator.
+staff-login-altered = The account “{ $staff }” cannot sign in: it differs from what the audit log recorded (it may have been changed outside the desk). Please contact an administrator.
+staff-migration-not-created = Staff accounts of an earlier version with no creation entry in the audit log were not moved.
 
 ## Accounts
 
@@ -59,6 +62,7 @@ staff-missing-display-name = Please enter a display name.
 staff-error-database = Error in the staff account storage ({ $detail }).
 staff-error-hash = The password could not be processed ({ $detail }).
 staff-error-corrupt = A stored staff account cannot be read ({ $detail }).
+staff-error-audit = The staff account was not changed: the audit log could not record it ({ $detail }).
 
 ## Passwords
 

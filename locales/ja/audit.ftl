@@ -81,10 +81,13 @@ audit-outcome-login-failed =
         [staff-login-locked-out] 連続失敗によるロック中
         [staff-login-disabled] 無効にされたアカウント
         [staff-account-unknown] 該当するアカウントなし
+        [staff-login-not-created] 監査ログに作成の記録がないアカウント
+        [staff-login-altered] 監査ログの記録と異なるアカウント
        *[other] その他のエラー
     }
 audit-outcome-first-administrator = 最初の管理者を登録
 audit-outcome-account-created = アカウントを作成：{ $staff }（{ $role }）
+audit-outcome-account-migrated = 旧版のアカウントを暗号化された保存先へ移行：{ $staff }（{ $role }）
 audit-outcome-account-disabled = アカウントを無効化：{ $staff }
 audit-outcome-account-enabled = アカウントを有効化：{ $staff }
 audit-outcome-password-reset = パスワードを再設定：{ $staff }

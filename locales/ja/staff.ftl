@@ -46,6 +46,9 @@ staff-refused =
 staff-login-wrong = 職員IDまたはパスワードが違います。
 staff-login-locked-out = ログインに続けて失敗したため、このアカウントは { $until } までロックされています。急ぎの場合は管理者にパスワードの再設定を依頼してください。
 staff-login-disabled = このアカウントは無効になっています。管理者に連絡してください。
+staff-login-not-created = アカウント「{ $staff }」は監査ログに作成の記録がないため、ログインできません（窓口の画面以外で書き込まれた可能性があります）。管理者に連絡してください。
+staff-login-altered = アカウント「{ $staff }」は監査ログの記録と一致しないため、ログインできません（窓口の画面以外で変更された可能性があります）。管理者に連絡してください。
+staff-migration-not-created = 旧版の職員アカウントのうち、監査ログに作成の記録がないものは移行しませんでした。
 
 ## Accounts
 
@@ -59,6 +62,7 @@ staff-missing-display-name = 表示名を入力してください。
 staff-error-database = 職員アカウントの保存先でエラーが起きました（{ $detail }）。
 staff-error-hash = パスワードを処理できませんでした（{ $detail }）。
 staff-error-corrupt = 保存されている職員アカウントを読み取れません（{ $detail }）。
+staff-error-audit = 監査ログに記録できないため、職員アカウントを変更しませんでした（{ $detail }）。
 
 ## Passwords
 

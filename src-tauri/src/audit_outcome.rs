@@ -149,6 +149,9 @@ code_enum! {
         PasswordTooLong = "staff-password-too-long",
         PasswordSameAsId = "staff-password-same-as-id",
         PasswordBlank = "staff-password-blank",
+        NotCreated = "staff-login-not-created",
+        Altered = "staff-login-altered",
+        Audit = "staff-error-audit",
     }
 }
 
@@ -172,6 +175,9 @@ impl From<&AccountError> for LoginFailure {
             AccountError::Password(P::TooLong { .. }) => LoginFailure::PasswordTooLong,
             AccountError::Password(P::SameAsStaffId) => LoginFailure::PasswordSameAsId,
             AccountError::Password(P::Blank) => LoginFailure::PasswordBlank,
+            AccountError::NotCreated(_) => LoginFailure::NotCreated,
+            AccountError::Altered(_) => LoginFailure::Altered,
+            AccountError::Audit(_) => LoginFailure::Audit,
         }
     }
 }
@@ -267,6 +273,9 @@ pub enum Outcome {
     LoginFailed(LoginFailure),
     FirstAdministrator,
     AccountCreated { staff: String, role: Role },
+    /// An account of an earlier version's plain `staff.sqlite`, with its
+    /// creation entry in the log, taken over into the encrypted store.
+    AccountMigrated { staff: String, role: Role },
     AccountDisabled { staff: String },
     AccountEnabled { staff: String },
     PasswordReset { staff: String },
@@ -353,6 +362,7 @@ impl Outcome {
             Outcome::LoginFailed(f) => f.code().into(),
             Outcome::FirstAdministrator => "first_administrator".into(),
             Outcome::AccountCreated { staff, role } => format!("created:{staff}:{}", role.code()),
+            Outcome::AccountMigrated { staff, role } => format!("migrated:{staff}:{}", role.code()),
             Outcome::AccountDisabled { staff } => format!("disabled:{staff}"),
             Outcome::AccountEnabled { staff } => format!("enabled:{staff}"),
             Outcome::PasswordReset { staff } => format!("password_reset:{staff}"),
@@ -408,6 +418,10 @@ impl Outcome {
             ("staff_change", "created") => {
                 let (s, r) = rest?.rsplit_once(':')?;
                 Some(Outcome::AccountCreated { staff: staff(Some(s))?, role: Role::from_code(r)? })
+            }
+            ("staff_change", "migrated") => {
+                let (s, r) = rest?.rsplit_once(':')?;
+                Some(Outcome::AccountMigrated { staff: staff(Some(s))?, role: Role::from_code(r)? })
             }
             ("staff_change", "disabled") => staff(rest).map(|staff| Outcome::AccountDisabled { staff }),
             ("staff_change", "enabled") => staff(rest).map(|staff| Outcome::AccountEnabled { staff }),
@@ -465,6 +479,7 @@ impl Outcome {
             Outcome::LoginFailed(f) => t("audit-outcome-login-failed", &[("why", f.code().to_string())]),
             Outcome::FirstAdministrator => t("audit-outcome-first-administrator", &[]),
             Outcome::AccountCreated { staff, role: r } => t("audit-outcome-account-created", &[("staff", staff.clone()), ("role", role(r))]),
+            Outcome::AccountMigrated { staff, role: r } => t("audit-outcome-account-migrated", &[("staff", staff.clone()), ("role", role(r))]),
             Outcome::AccountDisabled { staff } => t("audit-outcome-account-disabled", &[("staff", staff.clone())]),
             Outcome::AccountEnabled { staff } => t("audit-outcome-account-enabled", &[("staff", staff.clone())]),
             Outcome::PasswordReset { staff } => t("audit-outcome-password-reset", &[("staff", staff.clone())]),
@@ -651,7 +666,7 @@ mod tests {
             Outcome::EmergencyDeclared | Outcome::EmergencyEnded | Outcome::LoginFailed(_) => {}
             Outcome::FirstAdministrator | Outcome::AccountCreated { .. } | Outcome::AccountDisabled { .. } => {}
             Outcome::AccountEnabled { .. } | Outcome::PasswordReset { .. } | Outcome::StaffChangeRefused { .. } => {}
-            Outcome::PasswordChanged { .. } => {}
+            Outcome::PasswordChanged { .. } | Outcome::AccountMigrated { .. } => {}
             Outcome::ChainBroken { .. } | Outcome::ChangeAcknowledged { .. } => {}
             Outcome::ConsentRecorded(_) | Outcome::ConsentNoMatch => {}
             Outcome::Identity(_) | Outcome::PinFailed(_) => {}
@@ -700,6 +715,7 @@ mod tests {
         for role in [Role::Receptionist, Role::Qualified, Role::Administrator] {
             // A staff id may hold a colon.
             v.push(("staff_change", Outcome::AccountCreated { staff: "uke:1".into(), role }));
+            v.push(("staff_change", Outcome::AccountMigrated { staff: "uke:1".into(), role }));
         }
         v.push(("staff_change", Outcome::AccountDisabled { staff: "uketsuke".into() }));
         v.push(("staff_change", Outcome::AccountEnabled { staff: "uketsuke".into() }));
@@ -744,7 +760,7 @@ mod tests {
         for lang in [Lang::Ja, Lang::En] {
             let mut seen = std::collections::HashMap::new();
             for (action, o) in &examples {
-                if matches!(o, Outcome::LoginFailed(f) if !matches!(f, LoginFailure::Wrong | LoginFailure::LockedOut | LoginFailure::Disabled | LoginFailure::UnknownAccount)) {
+                if matches!(o, Outcome::LoginFailed(f) if !matches!(f, LoginFailure::Wrong | LoginFailure::LockedOut | LoginFailure::Disabled | LoginFailure::UnknownAccount | LoginFailure::NotCreated | LoginFailure::Altered)) {
                     continue; // the errors sign-in cannot give all read "other error"; the code is beside them
                 }
                 if let Some(other) = seen.insert((*action, o.words(lang)), o.code()) {

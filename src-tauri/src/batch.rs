@@ -21,7 +21,6 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use madoguchi_adapters::audit::AuditAction;
 use madoguchi_adapters::gateway::{Gateway, GatewayError};
 use madoguchi_adapters::store::{BatchAnswer, BatchInfo, BatchState, NewCheck};
 use madoguchi_core::appointments::{parse_appointments, write_record, Appointment, BadRow, BatchReport, Column, Group, ReportLine};
@@ -235,8 +234,9 @@ fn stops_the_run(e: &GatewayError) -> bool {
 }
 
 impl Run<'_> {
-    /// Records answers (one transaction) and their audit entries, then
-    /// reports progress.
+    /// Records answers, each check with its audit entry, in one
+    /// transaction (a crash loses none of the entries of the checks it
+    /// keeps), then reports progress.
     fn record(&self, answers: &[(Appointment, EligibilityResult)]) -> Result<(), ApiError> {
         if answers.is_empty() {
             return Ok(());
@@ -244,13 +244,16 @@ impl Run<'_> {
         let staff = self.desk.settings().staff;
         let batch: Vec<BatchAnswer<'_>> = answers
             .iter()
-            .map(|(a, r)| BatchAnswer { line: a.line, check: NewCheck { checked_at: self.now, staff: &staff, asked: Some(&a.card), result: r } })
-            .collect();
-        let ids = self.desk.store_handle().lock().unwrap().complete_batch_rows(self.batch_id, &batch, self.now).map_err(store_err)?;
-        for ((a, r), id) in answers.iter().zip(ids) {
-            if id.is_some() {
+            .map(|(a, r)| {
                 let key = r.qualification.as_ref().map(|q| q.person_key()).unwrap_or_else(|| a.card.person_key());
-                self.desk.audit(AuditAction::EligibilityCheck, Some(key), crate::audit_outcome::Outcome::Validity(r.validity), self.now);
+                let entry = self.desk.check_entry(Some(key), r.validity, self.now);
+                BatchAnswer { line: a.line, check: NewCheck { checked_at: self.now, staff: &staff, asked: Some(&a.card), result: r }, entry }
+            })
+            .collect();
+        let recorded = self.desk.store_handle().lock().unwrap().complete_batch_rows(self.batch_id, &batch, self.now).map_err(store_err)?;
+        for (_, audited) in recorded.into_iter().flatten() {
+            if let Err(e) = audited {
+                tracing::error!("audit log: {e}");
             }
         }
         self.advance(answers.len());

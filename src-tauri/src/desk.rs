@@ -109,7 +109,7 @@ impl Desk {
     pub fn open(settings: Settings) -> Result<Arc<Desk>, StoreError> {
         let (store, keys) = crate::storage::open_with_keys(&settings)?;
         let key_warning = (!keys.survives_reboot()).then(|| Msg::new("store-key-volatile"));
-        Ok(Arc::new_cyclic(|me| Desk {
+        let desk = Arc::new_cyclic(|me| Desk {
             me: me.clone(),
             settings: RwLock::new(settings),
             gateway: RwLock::new(None),
@@ -126,7 +126,10 @@ impl Desk {
             session: Mutex::new(None),
             locked_staff: Mutex::new(None),
             home_visit: Default::default(),
-        }))
+        });
+        // An earlier version's plain accounts file: taken over once, removed.
+        desk.take_over_staff_file(chrono::Local::now().naive_local());
+        Ok(desk)
     }
 
     pub fn settings(&self) -> Settings {
@@ -446,13 +449,7 @@ impl Desk {
                 Ok(result) => {
                     // The service answers again: the status line says so.
                     self.status.write().unwrap().problem = None;
-                    let outcome = self.record(Some(&q.card), result, now);
-                    let change = self
-                        .store
-                        .lock()
-                        .unwrap()
-                        .complete_queued(q.id, &outcome.result, now)
-                        .map_err(store_error)?;
+                    let change = self.record_replayed(q.id, &q.card, &result, now)?;
                     report.replayed += 1;
                     report.changes.extend(change.filter(|c| !c.differences.is_empty()));
                 }
@@ -555,12 +552,36 @@ impl Desk {
         self.store.lock().unwrap().pending_count().map_err(store_error)
     }
 
+    /// A replayed check: its answer recorded with its audit entry and the
+    /// queued check marked done, in one transaction (see
+    /// `Store::complete_queued_audited`); what differs from what was shown.
+    fn record_replayed(&self, queued: i64, card: &CardDetails, result: &EligibilityResult, now: NaiveDateTime) -> Result<Option<madoguchi_adapters::store::Change>, ApiError> {
+        let staff = self.settings.read().unwrap().staff.clone();
+        let key = result.qualification.as_ref().map(|q| q.person_key()).unwrap_or_else(|| card.person_key());
+        let entry = self.check_entry(Some(key), result.validity, now);
+        let check = NewCheck { checked_at: now, staff: &staff, asked: Some(card), result };
+        let done = self.store.lock().unwrap().complete_queued_audited(queued, &check, &entry, now).map_err(store_error)?;
+        Ok(done.and_then(|((_, audited), change)| {
+            if let Err(e) = audited {
+                tracing::error!("audit log: {e}");
+            }
+            change
+        }))
+    }
+
+    /// The audit entry of a check (`eligibility_check`, its validity), in
+    /// the name of whoever is at the desk; the store adds the check's id
+    /// when it records the two together.
+    pub(crate) fn check_entry(&self, patient_key: Option<String>, validity: madoguchi_core::codes::Validity, now: NaiveDateTime) -> madoguchi_adapters::audit::NewAuditEntry {
+        self.audit_entry_now(AuditAction::EligibilityCheck, patient_key, Outcome::Validity(validity), now)
+    }
+
     /// Records a result in today's checks. A failure to store is a warning on
     /// the outcome, never a lost result: staff still see the answer.
     pub(crate) fn record(&self, asked: Option<&CardDetails>, result: EligibilityResult, now: NaiveDateTime) -> CheckOutcome {
         let staff = self.settings.read().unwrap().staff.clone();
         let key = result.qualification.as_ref().map(|q| q.person_key()).or(asked.map(|a| a.person_key()));
-        let entry = self.audit_entry_now(AuditAction::EligibilityCheck, key, Outcome::Validity(result.validity), now);
+        let entry = self.check_entry(key, result.validity, now);
         let recorded = self.store.lock().unwrap().record_check_audited(
             &NewCheck {
                 checked_at: now,

@@ -7,9 +7,18 @@
 //!   [`TRAINEE_ID`] with the qualified role is signed in automatically, so the
 //!   desk works out of the box; the window shows who is signed in.
 //! * **Otherwise** nobody is signed in until someone signs in
-//!   ([`Desk::sign_in`] with an account of `<data dir>/staff.sqlite`; the
+//!   ([`Desk::sign_in`] with an account of the desk's encrypted store; the
 //!   first start creates the administrator, [`Desk::create_first_administrator`]);
 //!   a request that needs a role is refused with `staff-refused-not-signed-in`.
+//!   An account is signed in only when the audit log holds its creation
+//!   entry and its latest sealed state is its row (the accounts module's
+//!   rule, `staff-login-not-created` / `staff-login-altered` otherwise,
+//!   logged as failed sign-ins): a row written into the database by other
+//!   means never signs in. Every entry that creates an account or sets a
+//!   password is written in the same transaction as the account
+//!   (`staff_entry_for` makes it, the accounts module seals it).
+//!   The plain `staff.sqlite` of earlier versions is taken over once
+//!   ([`Desk::take_over_staff_file`]) and removed.
 //! * A session idle for [`madoguchi_core::staff::DEFAULT_IDLE_LIMIT_MINUTES`]
 //!   locks: it is dropped, logged (`session_locked`), and the next request is
 //!   refused with `staff-refused-locked` (in training mode the trainee is
@@ -249,16 +258,17 @@ impl Desk {
         if !problems.is_empty() {
             return Err(form_error(problems));
         }
-        let account = accounts::create_first_administrator(
-            &self.accounts()?,
+        let session = Session::new(form.staff_id.trim(), form.display_name.trim(), Role::Administrator, now);
+        let entry = staff_entry_for(&session, Outcome::FirstAdministrator, now);
+        accounts::create_first_administrator(
+            self.accounts()?.staff_accounts(),
             &form.staff_id,
             &form.display_name,
             &form.password,
             now,
+            &entry,
         )
         .map_err(account_error)?;
-        let session = Session::new(&account.staff_id, &account.display_name, account.role, now);
-        self.audit_as(&session, AuditAction::StaffChange, None, Outcome::FirstAdministrator, None, now);
         let who = signed_in(&session);
         self.sign_in_session(session, now);
         Ok(who)
@@ -277,14 +287,14 @@ impl Desk {
                 "staff-account-exists" | "staff-invalid-id" => form_error(vec![FormProblem { field: "staff_id".into(), message: e.message }]),
                 _ => e,
             })?;
-        let account = accounts::get(&self.accounts()?, form.staff_id.trim()).map_err(|e| ApiError::new(e.message()))?;
+        let account = accounts::get(self.accounts()?.staff_accounts(), form.staff_id.trim()).map_err(|e| ApiError::new(e.message()))?;
         Ok(list_entry(account))
     }
 
     /// The staff accounts (administrators only).
     pub fn staff_list(&self, now: NaiveDateTime) -> Result<Vec<StaffListEntry>, ApiError> {
         let admin = self.authorize(Action::ManageStaff, None, now)?;
-        let list = accounts::list(&self.accounts()?).map_err(|e| ApiError::new(e.message()))?;
+        let list = accounts::list(self.accounts()?.staff_accounts()).map_err(|e| ApiError::new(e.message()))?;
         Ok(list
             .into_iter()
             .map(list_entry)
@@ -305,26 +315,26 @@ impl Desk {
         if staff_id == admin.staff_id {
             return Err(self.staff_change_refused(&admin, staff_id, Msg::new("staff-cannot-disable-self"), now));
         }
-        let conn = self.accounts()?;
-        if let Err(e) = accounts::disable(&conn, staff_id) {
+        let disabled = accounts::disable(self.accounts()?.staff_accounts(), staff_id);
+        if let Err(e) = disabled {
             return Err(self.staff_change_refused(&admin, staff_id, e.message(), now));
         }
         let what = Outcome::AccountDisabled { staff: staff_id.to_string() };
         self.audit_as(&admin, AuditAction::StaffChange, None, what, None, now);
-        self.staff_entry(&conn, staff_id, &admin)
+        self.staff_entry(staff_id, &admin)
     }
 
     /// An administrator enables a disabled account again; logged.
     pub fn enable_staff(&self, staff_id: &str, now: NaiveDateTime) -> Result<StaffListEntry, ApiError> {
         let admin = self.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
         let staff_id = staff_id.trim();
-        let conn = self.accounts()?;
-        if let Err(e) = accounts::enable(&conn, staff_id) {
+        let enabled = accounts::enable(self.accounts()?.staff_accounts(), staff_id);
+        if let Err(e) = enabled {
             return Err(self.staff_change_refused(&admin, staff_id, e.message(), now));
         }
         let what = Outcome::AccountEnabled { staff: staff_id.to_string() };
         self.audit_as(&admin, AuditAction::StaffChange, None, what, None, now);
-        self.staff_entry(&conn, staff_id, &admin)
+        self.staff_entry(staff_id, &admin)
     }
 
     /// An administrator sets a new password for an account (a forgotten
@@ -339,16 +349,15 @@ impl Desk {
         if !problems.is_empty() {
             return Err(form_error(problems));
         }
-        let conn = self.accounts()?;
-        if let Err(e) = accounts::reset_password(&conn, staff_id, &form.password, now) {
+        let entry = staff_entry_for(&admin, Outcome::PasswordReset { staff: staff_id.to_string() }, now);
+        let reset = accounts::reset_password(self.accounts()?.staff_accounts(), staff_id, &form.password, now, &entry);
+        if let Err(e) = reset {
             return Err(match e {
                 accounts::AccountError::Password(_) => account_error(e),
                 e => self.staff_change_refused(&admin, staff_id, e.message(), now),
             });
         }
-        let what = Outcome::PasswordReset { staff: staff_id.to_string() };
-        self.audit_as(&admin, AuditAction::StaffChange, None, what, None, now);
-        self.staff_entry(&conn, staff_id, &admin)
+        self.staff_entry(staff_id, &admin)
     }
 
     /// The signed-in person changes their own password (any role; not the
@@ -370,13 +379,10 @@ impl Desk {
         if !problems.is_empty() {
             return Err(form_error(problems));
         }
-        let conn = self.accounts()?;
-        match accounts::change_password(&conn, &me.staff_id, &form.current, &form.password, now) {
-            Ok(()) => {
-                let what = Outcome::PasswordChanged { staff: me.staff_id.clone() };
-                self.audit_as(&me, AuditAction::StaffChange, None, what, None, now);
-                Ok(signed_in(&me))
-            }
+        let entry = staff_entry_for(&me, Outcome::PasswordChanged { staff: me.staff_id.clone() }, now);
+        let changed = accounts::change_password(self.accounts()?.staff_accounts(), &me.staff_id, &form.current, &form.password, now, &entry);
+        match changed {
+            Ok(()) => Ok(signed_in(&me)),
             Err(e) => {
                 use accounts::AccountError as E;
                 let refused = |why: Msg| self.staff_change_refused(&me, &me.staff_id, why, now);
@@ -405,8 +411,8 @@ impl Desk {
         ApiError::new(why)
     }
 
-    fn staff_entry(&self, conn: &rusqlite::Connection, staff_id: &str, admin: &Session) -> Result<StaffListEntry, ApiError> {
-        let account = accounts::get(conn, staff_id).map_err(|e| ApiError::new(e.message()))?;
+    fn staff_entry(&self, staff_id: &str, admin: &Session) -> Result<StaffListEntry, ApiError> {
+        let account = accounts::get(self.accounts()?.staff_accounts(), staff_id).map_err(|e| ApiError::new(e.message()))?;
         let mut entry = list_entry(account);
         entry.you = entry.staff_id == admin.staff_id;
         Ok(entry)
@@ -506,20 +512,90 @@ impl Desk {
         self.authorize(Action::ChangeSettings, Some(AuditAction::SettingChange), now)
     }
 
-    /// The staff accounts file (`<data dir>/staff.sqlite`, its own schema:
-    /// `madoguchi_adapters::accounts`), opened for one operation.
-    fn accounts(&self) -> Result<rusqlite::Connection, ApiError> {
-        let path = self.settings().data_dir.join("staff.sqlite");
-        let conn = rusqlite::Connection::open(&path)
-            .map_err(|e| ApiError::new(Msg::new("staff-error-database").arg("detail", e)))?;
-        accounts::ensure_schema(&conn).map_err(|e| ApiError::new(e.message()))?;
-        Ok(conn)
+    /// The store, whose tables hold the staff accounts
+    /// (`Store::staff_accounts`, for `madoguchi_adapters::accounts`). Hold
+    /// it for one call only: logging locks it too.
+    fn accounts(&self) -> Result<std::sync::MutexGuard<'_, madoguchi_adapters::store::Store>, ApiError> {
+        Ok(self.store_handle().lock().unwrap())
+    }
+
+    /// Takes over the accounts of an earlier version's plain
+    /// `<data dir>/staff.sqlite` (anyone who could write the folder could
+    /// edit it): once, while the store has no account yet. An account is
+    /// taken over only when the audit log holds its creation entry as the
+    /// desk wrote it — `first_administrator` by its own id, or
+    /// `created:ID:ROLE`, at the account's creation time —, with an entry
+    /// `migrated:ID:ROLE` that seals it; any other row is left out and
+    /// logged (`refused:ID`, `staff-migration-not-created`). Then the file
+    /// is removed (with its `-wal`/`-shm`) and never read again; a file
+    /// found once the store has accounts is removed unread. A file that
+    /// cannot be read stays where it is, said in the application log.
+    pub fn take_over_staff_file(&self, now: NaiveDateTime) {
+        let path = self.settings().data_dir.join(PLAIN_STAFF_FILE);
+        if !path.is_file() {
+            return;
+        }
+        let listed = self.accounts().map(|store| accounts::list(store.staff_accounts()));
+        let has_accounts = match listed {
+            Ok(Ok(list)) => !list.is_empty(),
+            Ok(Err(e)) => {
+                tracing::error!("staff accounts: {e}");
+                return;
+            }
+            Err(e) => {
+                tracing::error!("staff accounts: {:?}", e.message);
+                return;
+            }
+        };
+        if !has_accounts {
+            let plain = match accounts::read_plain_file(&path) {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::error!("{} cannot be read, left as it is: {e}", path.display());
+                    return;
+                }
+            };
+            let log = self.audit_entries().unwrap_or_default();
+            for p in &plain {
+                let a = &p.account;
+                let created = log.iter().any(|e| {
+                    e.action == AuditAction::StaffChange
+                        && e.at == a.created_at
+                        && match Outcome::parse(e.action.code(), &e.outcome) {
+                            Some(Outcome::FirstAdministrator) => e.staff_id == a.staff_id && a.role == Role::Administrator,
+                            Some(Outcome::AccountCreated { staff, role }) => staff == a.staff_id && role == a.role,
+                            _ => false,
+                        }
+                });
+                let who = Session::new(&a.staff_id, &a.display_name, a.role, now);
+                if !created {
+                    tracing::warn!("{}: the account {} has no creation entry in the audit log; not taken over", path.display(), a.staff_id);
+                    let why = Outcome::StaffChangeRefused { staff: a.staff_id.clone() };
+                    self.audit_entry(audit_outcome::entry(now, Who::Named(SYSTEM_ID.into(), None), AuditAction::StaffChange, None, &why, Some("staff-migration-not-created".into()), None));
+                    continue;
+                }
+                let entry = staff_entry_for(&who, Outcome::AccountMigrated { staff: a.staff_id.clone(), role: a.role }, now);
+                if let Ok(store) = self.accounts() {
+                    entry_error(accounts::import_account(store.staff_accounts(), p, &entry), &a.staff_id);
+                }
+            }
+        } else {
+            tracing::warn!("{} found although the accounts are in the store: removed unread", path.display());
+        }
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let f = self.settings().data_dir.join(format!("{PLAIN_STAFF_FILE}{suffix}"));
+            if let Err(e) = std::fs::remove_file(&f) {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    tracing::error!("{} cannot be removed: {e}", f.display());
+                }
+            }
+        }
     }
 
     /// True until the first administrator exists (first start outside
     /// training mode asks for one).
     pub fn needs_first_setup(&self) -> Result<bool, ApiError> {
-        accounts::needs_first_setup(&self.accounts()?).map_err(|e| ApiError::new(e.message()))
+        accounts::needs_first_setup(self.accounts()?.staff_accounts()).map_err(|e| ApiError::new(e.message()))
     }
 
     /// Creates the first administrator (refused once one exists); logged.
@@ -530,11 +606,10 @@ impl Desk {
         password: &str,
         now: NaiveDateTime,
     ) -> Result<SignedIn, ApiError> {
-        let account =
-            accounts::create_first_administrator(&self.accounts()?, staff_id, display_name, password, now)
-                .map_err(|e| ApiError::new(e.message()))?;
-        let session = Session::new(&account.staff_id, &account.display_name, account.role, now);
-        self.audit_as(&session, AuditAction::StaffChange, None, Outcome::FirstAdministrator, None, now);
+        let session = Session::new(staff_id.trim(), display_name.trim(), Role::Administrator, now);
+        let entry = staff_entry_for(&session, Outcome::FirstAdministrator, now);
+        accounts::create_first_administrator(self.accounts()?.staff_accounts(), staff_id, display_name, password, now, &entry)
+            .map_err(|e| ApiError::new(e.message()))?;
         Ok(signed_in(&session))
     }
 
@@ -549,16 +624,16 @@ impl Desk {
     ) -> Result<(), ApiError> {
         let admin = self.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
         let new = accounts::NewAccount { staff_id, display_name, role, password };
-        accounts::create_account(&self.accounts()?, &new, now).map_err(|e| ApiError::new(e.message()))?;
-        let what = Outcome::AccountCreated { staff: staff_id.trim().to_string(), role };
-        self.audit_as(&admin, AuditAction::StaffChange, None, what, None, now);
+        let entry = staff_entry_for(&admin, Outcome::AccountCreated { staff: staff_id.trim().to_string(), role }, now);
+        accounts::create_account(self.accounts()?.staff_accounts(), &new, now, &entry).map_err(|e| ApiError::new(e.message()))?;
         Ok(())
     }
 
     /// Signs in with an account's password (lock-out after failed tries is
     /// the accounts module's); success and failure are logged.
     pub fn sign_in(&self, staff_id: &str, password: &str, now: NaiveDateTime) -> Result<SignedIn, ApiError> {
-        match accounts::verify_login(&self.accounts()?, staff_id, password, now) {
+        let verified = accounts::verify_login(self.accounts()?.staff_accounts(), staff_id, password, now);
+        match verified {
             Ok(session) => {
                 let who = signed_in(&session);
                 self.sign_in_session(session, now);
@@ -605,6 +680,26 @@ impl Desk {
         if let Err(e) = self.store_handle().lock().unwrap().audit_append(&entry) {
             tracing::error!("audit log: {e}");
         }
+    }
+}
+
+/// The earlier versions' plain accounts file in the data folder.
+pub const PLAIN_STAFF_FILE: &str = "staff.sqlite";
+
+/// Who the audit log names for what the desk does by itself (taking over
+/// an earlier version's accounts).
+const SYSTEM_ID: &str = "madoguchi";
+
+/// The audit entry of a change to an account that the accounts module
+/// writes (and seals) in the change's own transaction.
+fn staff_entry_for(who: &Session, outcome: Outcome, now: NaiveDateTime) -> NewAuditEntry {
+    audit_outcome::entry(now, Who::Session(who), AuditAction::StaffChange, None, &outcome, None, None)
+}
+
+/// An account not taken over, said in the application log.
+fn entry_error<T>(r: Result<T, accounts::AccountError>, staff_id: &str) {
+    if let Err(e) = r {
+        tracing::error!("the account {staff_id} could not be taken over: {e}");
     }
 }
 

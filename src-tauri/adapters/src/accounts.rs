@@ -1,11 +1,37 @@
-//! Local staff accounts (職員アカウント) in SQLite: create, sign in, change or
-//! reset a password, disable, list.
+//! Local staff accounts (職員アカウント): create, sign in, change or reset a
+//! password, disable, list — the only code that writes an account row.
 //!
-//! Works on any `rusqlite::Connection` (the store's database, plain or
-//! SQLCipher): [`ensure_schema`] creates the table with `CREATE TABLE IF NOT
-//! EXISTS`. The store's migration list is meant to call it later; until then
-//! the caller calls it once after opening the database. It uses a savepoint,
-//! not `BEGIN`, so it may run inside the migration's transaction.
+//! # Where the accounts live, and what proves one
+//!
+//! The accounts are a table of the desk's encrypted store (`staff_accounts`,
+//! created by the store's migration 8 from [`SCHEMA`]): SQLCipher, keyed
+//! from the OS keyring, backed up and restored with the audit log that
+//! proves them. Our choice over a SQLCipher file of their own: one key, one
+//! opener (`storage`), and an account and the audit entry that created it
+//! commit in **one transaction** and travel together through a backup, so
+//! a restore can never bring back accounts without their entries (or the
+//! other way round).
+//!
+//! Every write of an account's credentials appends its audit entry inside
+//! the same transaction (the caller gives the entry — who, what — and this
+//! module adds `detail.account`): `staff_id`, `role`, `created` (for a
+//! creation: SHA-256 of staff id, role and creation time) and `seal`
+//! (SHA-256 of those and the password hash, for every entry that sets a
+//! password). [`verify_login`] refuses a right password unless the log
+//! holds a creation entry of exactly this account
+//! ([`AccountError::NotCreated`]: a row planted with SQL, with or without
+//! the key) and the account's latest seal is its current row
+//! ([`AccountError::Altered`]: a password hash, role or creation time
+//! changed behind the desk's back). The seals are plain digests: they bind
+//! the log to the rows, so that changing a row means forging the log too —
+//! which the audit chain and its anchor are there to show. Someone holding
+//! the OS account (the store's key *and* the code) can do both; see
+//! ARCHITECTURE.md for what the desk alone cannot prove.
+//!
+//! Accounts of an earlier version (a plain `staff.sqlite`, which anyone who
+//! can write the data folder could edit) are read once by
+//! [`read_plain_file`] and taken over with [`import_account`] only when
+//! the caller found their creation entry; the caller then removes the file.
 //!
 //! Passwords are never stored: only an argon2id hash in PHC string form
 //! (`$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`), with a random 16-byte
@@ -23,13 +49,12 @@
 //! account does tell, which is what staff need to hear.
 //!
 //! This module does not decide *who* may create or disable accounts: the
-//! caller checks `staff::may(role, Action::ManageStaff)` first. Nor does it
-//! write the audit log: the caller records `login`, `login_failed` … with
-//! `audit::append`.
+//! caller checks `staff::may(role, Action::ManageStaff)` first. Sign-ins,
+//! disabling and enabling are logged by the caller (`audit::append`); the
+//! entries that carry seals are appended here.
 //!
-//! Functions that read and then write (first setup, sign-in counting,
-//! disabling) run in a `BEGIN IMMEDIATE` transaction: do not call them while
-//! the connection has a transaction open.
+//! Functions that write run in a `BEGIN IMMEDIATE` transaction: do not call
+//! them while the connection has a transaction open.
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -37,8 +62,11 @@ use argon2::Argon2;
 use chrono::{Duration, NaiveDateTime};
 use madoguchi_core::message::Msg;
 use madoguchi_core::staff::{Role, Session};
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::audit::{self, AuditAction, AuditFilter, NewAuditEntry};
 
 /// Shortest password accepted, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -143,6 +171,18 @@ pub enum AccountError {
     MissingDisplayName,
     #[error("password not accepted: {0:?}")]
     Password(PasswordProblem),
+    /// The account has no creation entry in the audit log: it was not made
+    /// through the desk (a row written into the database directly).
+    #[error("the account {0} has no creation entry in the audit log")]
+    NotCreated(String),
+    /// The account's row is not what its latest audit entry sealed (its
+    /// password hash, role or creation time changed outside the desk).
+    #[error("the account {0} differs from what the audit log recorded")]
+    Altered(String),
+    /// The audit entry of an account change could not be written or read:
+    /// nothing was changed.
+    #[error("the audit log: {0}")]
+    Audit(String),
 }
 
 impl AccountError {
@@ -162,6 +202,9 @@ impl AccountError {
             AccountError::InvalidStaffId => "staff-invalid-id",
             AccountError::MissingDisplayName => "staff-missing-display-name",
             AccountError::Password(p) => p.message_id(),
+            AccountError::NotCreated(_) => "staff-login-not-created",
+            AccountError::Altered(_) => "staff-login-altered",
+            AccountError::Audit(_) => "staff-error-audit",
         }
     }
 
@@ -172,9 +215,12 @@ impl AccountError {
         let m = Msg::new(self.message_id());
         match self {
             AccountError::Sql(e) => m.arg("detail", e),
-            AccountError::Hash(d) | AccountError::Corrupt(d) => m.arg("detail", d),
+            AccountError::Hash(d) | AccountError::Corrupt(d) | AccountError::Audit(d) => m.arg("detail", d),
             AccountError::LockedOut { until } => m.arg("until", until.format("%-H:%M")),
-            AccountError::DuplicateId(s) | AccountError::UnknownStaff(s) => m.arg("staff", s),
+            AccountError::DuplicateId(s)
+            | AccountError::UnknownStaff(s)
+            | AccountError::NotCreated(s)
+            | AccountError::Altered(s) => m.arg("staff", s),
             AccountError::Password(p) => p.message(),
             _ => m,
         }
@@ -211,13 +257,9 @@ pub struct NewAccount<'a> {
     pub password: &'a str,
 }
 
-/// Creates the `staff_accounts` table if it is missing. Idempotent; safe
-/// inside an open transaction (uses a savepoint). The store's migration list
-/// will call this; until then, call it after opening the database.
-pub fn ensure_schema(conn: &Connection) -> Result<(), AccountError> {
-    conn.execute_batch(
-        "SAVEPOINT staff_accounts_schema;
-         CREATE TABLE IF NOT EXISTS staff_accounts (
+/// The `staff_accounts` table: the store's migration 8 creates it (once;
+/// a table gone later is an error, never silently made again).
+pub const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS staff_accounts (
             staff_id TEXT PRIMARY KEY NOT NULL,
             display_name TEXT NOT NULL,
             role TEXT NOT NULL CHECK (role IN ('receptionist', 'qualified', 'administrator')),
@@ -227,18 +269,34 @@ pub fn ensure_schema(conn: &Connection) -> Result<(), AccountError> {
             locked_until TEXT,
             created_at TEXT NOT NULL,
             password_changed_at TEXT NOT NULL
-         );
-         RELEASE staff_accounts_schema;",
-    )?;
+         );";
+
+/// Creates the `staff_accounts` table if it is missing (and the audit
+/// log's tables, which every credential write appends to), on a database
+/// other than the store (tests). Idempotent; safe inside an open
+/// transaction (uses a savepoint).
+pub fn ensure_schema(conn: &Connection) -> Result<(), AccountError> {
+    conn.execute_batch(&format!(
+        "SAVEPOINT staff_accounts_schema; {SCHEMA} RELEASE staff_accounts_schema;"
+    ))?;
+    audit::ensure_schema(conn).map_err(|e| AccountError::Audit(e.to_string()))?;
     Ok(())
 }
 
-/// True while no administrator account exists (enabled or disabled): the app
-/// then shows the first-setup screen. Once an administrator exists this stays
-/// false for good, since accounts are disabled, never deleted, and the last
-/// active administrator cannot be disabled.
+/// True while no administrator account exists (enabled or disabled) and
+/// the audit log has no administrator's creation entry: the app then shows
+/// the first-setup screen. Once an administrator exists this stays false for
+/// good, since accounts are disabled, never deleted, and the last active
+/// administrator cannot be disabled — and rows removed behind the desk's
+/// back do not reopen it (their creation entries are still in the log).
 pub fn needs_first_setup(conn: &Connection) -> Result<bool, AccountError> {
-    Ok(!administrator_exists(conn)?)
+    if administrator_exists(conn)? {
+        return Ok(false);
+    }
+    let created = account_entries(conn)?
+        .iter()
+        .any(|a| a.created.is_some() && a.role.as_deref() == Some(Role::Administrator.code()));
+    Ok(!created)
 }
 
 fn administrator_exists(conn: &Connection) -> Result<bool, AccountError> {
@@ -250,7 +308,8 @@ fn administrator_exists(conn: &Connection) -> Result<bool, AccountError> {
     Ok(n > 0)
 }
 
-/// Creates the first administrator; refused with [`AccountError::AlreadySetUp`]
+/// Creates the first administrator with its audit entry `entry` (sealed
+/// here, see the module docs); refused with [`AccountError::AlreadySetUp`]
 /// once any administrator exists (checked and inserted in one `BEGIN
 /// IMMEDIATE` transaction, so two windows racing cannot both succeed).
 pub fn create_first_administrator(
@@ -259,6 +318,7 @@ pub fn create_first_administrator(
     display_name: &str,
     password: &str,
     now: NaiveDateTime,
+    entry: &NewAuditEntry,
 ) -> Result<StaffAccount, AccountError> {
     let new = NewAccount {
         staff_id,
@@ -268,25 +328,173 @@ pub fn create_first_administrator(
     };
     let hash = validate_and_hash(&new)?;
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    if administrator_exists(&tx)? {
+    if !needs_first_setup(&tx)? {
         return Err(AccountError::AlreadySetUp);
     }
     insert(&tx, &new, &hash, now)?;
     let account = get(&tx, new.staff_id.trim())?;
+    append_sealed(&tx, entry, &account, &hash, true)?;
     tx.commit()?;
     Ok(account)
 }
 
-/// Creates an account of any role. The caller has checked that the person
+/// Creates an account of any role, with its audit entry `entry` (sealed
+/// here) in the same transaction. The caller has checked that the person
 /// asking may manage staff.
 pub fn create_account(
     conn: &Connection,
     new: &NewAccount,
     now: NaiveDateTime,
+    entry: &NewAuditEntry,
 ) -> Result<StaffAccount, AccountError> {
     let hash = validate_and_hash(new)?;
-    insert(conn, new, &hash, now)?;
-    get(conn, new.staff_id.trim())
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    insert(&tx, new, &hash, now)?;
+    let account = get(&tx, new.staff_id.trim())?;
+    append_sealed(&tx, entry, &account, &hash, true)?;
+    tx.commit()?;
+    Ok(account)
+}
+
+/// An account read from an earlier version's plain `staff.sqlite`.
+#[derive(Debug, Clone)]
+pub struct PlainAccount {
+    pub account: StaffAccount,
+    password_hash: String,
+}
+
+/// Reads every account of an earlier version's plain accounts file (read
+/// only; a file without the table has none). For the one-time take-over
+/// into the store ([`import_account`]); the caller removes the file after.
+pub fn read_plain_file(path: &std::path::Path) -> Result<Vec<PlainAccount>, AccountError> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    let exists: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'staff_accounts'",
+        [],
+        |r| r.get(0),
+    )?;
+    if exists == 0 {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS}, password_hash FROM staff_accounts ORDER BY staff_id"
+    ))?;
+    let raws = stmt
+        .query_map([], |r| Ok((row_to_account(r)?, r.get::<_, String>(8)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    raws.into_iter()
+        .map(|(raw, password_hash)| Ok(PlainAccount { account: account_from_raw(raw)?, password_hash }))
+        .collect()
+}
+
+/// Takes over an account of an earlier version, as it was (hash, state,
+/// times), with its audit entry `entry` (sealed here as a creation) in one
+/// transaction. The caller has found the account's creation entry in the
+/// log; an id already taken is [`AccountError::DuplicateId`].
+pub fn import_account(conn: &Connection, plain: &PlainAccount, entry: &NewAuditEntry) -> Result<StaffAccount, AccountError> {
+    let a = &plain.account;
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let r = tx.execute(
+        "INSERT INTO staff_accounts (staff_id, display_name, role, password_hash, disabled, failed_logins, locked_until, created_at, password_changed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            a.staff_id,
+            a.display_name,
+            a.role.code(),
+            plain.password_hash,
+            a.disabled,
+            a.failed_logins,
+            a.locked_until.map(|t| t.format(TIME_FORMAT).to_string()),
+            a.created_at.format(TIME_FORMAT).to_string(),
+            a.password_changed_at.format(TIME_FORMAT).to_string(),
+        ],
+    );
+    match r {
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
+            return Err(AccountError::DuplicateId(a.staff_id.clone()))
+        }
+        r => r?,
+    };
+    let account = get(&tx, &a.staff_id)?;
+    append_sealed(&tx, entry, &account, &plain.password_hash, true)?;
+    tx.commit()?;
+    Ok(account)
+}
+
+/// SHA-256 over length-prefixed parts, in hex.
+fn digest(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_be_bytes());
+        h.update(p.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// What a creation entry seals: the account's id, role and creation time.
+fn creation_seal(a: &StaffAccount) -> String {
+    digest(&["madoguchi-account-created", &a.staff_id, a.role.code(), &a.created_at.format(TIME_FORMAT).to_string()])
+}
+
+/// What every entry that sets a password seals: the row as it is then.
+fn state_seal(a: &StaffAccount, password_hash: &str) -> String {
+    digest(&["madoguchi-account", &a.staff_id, a.role.code(), &a.created_at.format(TIME_FORMAT).to_string(), password_hash])
+}
+
+/// Appends `entry` with `detail.account` (see the module docs) inside the
+/// caller's transaction: the change and its entry commit together.
+fn append_sealed(tx: &Connection, entry: &NewAuditEntry, a: &StaffAccount, password_hash: &str, created: bool) -> Result<(), AccountError> {
+    let mut sealed = serde_json::json!({
+        "staff_id": a.staff_id,
+        "role": a.role.code(),
+        "seal": state_seal(a, password_hash),
+    });
+    if created {
+        sealed["created"] = creation_seal(a).into();
+    }
+    let entry = entry.clone().with_detail("account", sealed);
+    audit::append_within(tx, &audit::Seal::Sha256, &entry).map_err(|e| AccountError::Audit(e.to_string()))?;
+    Ok(())
+}
+
+/// `detail.account` of an audit entry.
+#[derive(Debug, Deserialize)]
+struct SealedAccount {
+    staff_id: String,
+    role: Option<String>,
+    created: Option<String>,
+    seal: Option<String>,
+}
+
+/// Every `detail.account` in the log's staff changes, oldest first.
+fn account_entries(conn: &Connection) -> Result<Vec<SealedAccount>, AccountError> {
+    let filter = AuditFilter { action: Some(AuditAction::StaffChange), ..Default::default() };
+    let entries = audit::query(conn, &filter).map_err(|e| AccountError::Audit(e.to_string()))?;
+    #[derive(Deserialize)]
+    struct Detail {
+        account: Option<SealedAccount>,
+    }
+    Ok(entries
+        .iter()
+        .filter_map(|e| e.detail.as_deref())
+        .filter_map(|d| serde_json::from_str::<Detail>(d).ok())
+        .filter_map(|d| d.account)
+        .collect())
+}
+
+/// The rule of [`verify_login`]: the log holds this account's creation
+/// entry, and its latest seal is the row as it is.
+fn check_against_log(conn: &Connection, a: &StaffAccount, password_hash: &str) -> Result<(), AccountError> {
+    let mine: Vec<SealedAccount> = account_entries(conn)?.into_iter().filter(|s| s.staff_id == a.staff_id).collect();
+    let created = creation_seal(a);
+    if !mine.iter().any(|s| s.created.as_deref() == Some(created.as_str())) {
+        return Err(AccountError::NotCreated(a.staff_id.clone()));
+    }
+    let latest = mine.iter().rev().find_map(|s| s.seal.as_deref());
+    if latest != Some(state_seal(a, password_hash).as_str()) {
+        return Err(AccountError::Altered(a.staff_id.clone()));
+    }
+    Ok(())
 }
 
 /// The staff id rule: not empty, at most [`MAX_STAFF_ID_CHARS`] characters,
@@ -451,6 +659,8 @@ pub fn list(conn: &Connection) -> Result<Vec<StaffAccount>, AccountError> {
 ///   [`LOCKOUT_MINUTES`] and answers [`AccountError::LockedOut`]);
 /// - locked → [`AccountError::LockedOut`] without checking the password;
 /// - right password on a disabled account → [`AccountError::Disabled`];
+/// - right password on an account the audit log does not prove (see the
+///   module docs) → [`AccountError::NotCreated`] or [`AccountError::Altered`];
 /// - success resets the failure count.
 pub fn verify_login(
     conn: &Connection,
@@ -495,6 +705,7 @@ pub fn verify_login(
     if account.disabled {
         return Err(AccountError::Disabled);
     }
+    check_against_log(&tx, &account, &hash)?;
     tx.execute(
         "UPDATE staff_accounts SET failed_logins = 0, locked_until = NULL WHERE staff_id = ?1",
         [&account.staff_id],
@@ -526,31 +737,35 @@ fn get_with_hash(
 }
 
 /// A person changes their own password: the current one is checked first
-/// (a wrong one counts as a failed sign-in, as in [`verify_login`]).
+/// (a wrong one counts as a failed sign-in, as in [`verify_login`]); the
+/// new one is set with its audit entry `entry` (sealed here).
 pub fn change_password(
     conn: &Connection,
     staff_id: &str,
     current: &str,
     new_password: &str,
     now: NaiveDateTime,
+    entry: &NewAuditEntry,
 ) -> Result<(), AccountError> {
     let staff_id = staff_id.trim();
     check_password(staff_id, new_password).map_err(AccountError::Password)?;
     verify_login(conn, staff_id, current, now)?;
-    set_password(conn, staff_id, new_password, now)
+    set_password(conn, staff_id, new_password, now, entry)
 }
 
-/// An administrator sets a new password (forgotten password); also lifts a
-/// lockout. The caller has checked that the person asking may manage staff.
+/// An administrator sets a new password (forgotten password), with its
+/// audit entry `entry` (sealed here); also lifts a lockout. The caller has
+/// checked that the person asking may manage staff.
 pub fn reset_password(
     conn: &Connection,
     staff_id: &str,
     new_password: &str,
     now: NaiveDateTime,
+    entry: &NewAuditEntry,
 ) -> Result<(), AccountError> {
     let staff_id = staff_id.trim();
     check_password(staff_id, new_password).map_err(AccountError::Password)?;
-    set_password(conn, staff_id, new_password, now)
+    set_password(conn, staff_id, new_password, now, entry)
 }
 
 fn set_password(
@@ -558,9 +773,11 @@ fn set_password(
     staff_id: &str,
     new_password: &str,
     now: NaiveDateTime,
+    entry: &NewAuditEntry,
 ) -> Result<(), AccountError> {
     let hash = hash_password(new_password)?;
-    let n = conn.execute(
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let n = tx.execute(
         "UPDATE staff_accounts SET password_hash = ?2, password_changed_at = ?3, failed_logins = 0, locked_until = NULL
          WHERE staff_id = ?1",
         params![staff_id, hash, now.format(TIME_FORMAT).to_string()],
@@ -568,6 +785,9 @@ fn set_password(
     if n == 0 {
         return Err(AccountError::UnknownStaff(staff_id.to_string()));
     }
+    let account = get(&tx, staff_id)?;
+    append_sealed(&tx, entry, &account, &hash, false)?;
+    tx.commit()?;
     Ok(())
 }
 

@@ -193,6 +193,22 @@ pub struct NewAuditEntry {
     pub detail: Option<serde_json::Value>,
 }
 
+impl NewAuditEntry {
+    /// The entry with `key` set in its `detail` object (a detail that is
+    /// not an object is kept under `detail`): what a module that records
+    /// something adds about it (the check's id, an account's seal).
+    pub fn with_detail(mut self, key: &str, value: serde_json::Value) -> NewAuditEntry {
+        let mut detail = match self.detail.take() {
+            Some(serde_json::Value::Object(m)) => m,
+            Some(other) => serde_json::Map::from_iter([("detail".to_string(), other)]),
+            None => serde_json::Map::new(),
+        };
+        detail.insert(key.to_string(), value);
+        self.detail = Some(serde_json::Value::Object(detail));
+        self
+    }
+}
+
 /// An entry as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {

@@ -221,6 +221,9 @@ const MIGRATIONS: &[&str] = &[
         check_id INTEGER REFERENCES checks(id)
     );
     CREATE INDEX consents_by_patient ON consents(patient_key, valid_until);",
+    // 8: the staff accounts, inside the encrypted store (before: a plain
+    // `staff.sqlite` beside it, taken over by the app; see `accounts`)
+    crate::accounts::SCHEMA,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -648,6 +651,13 @@ impl Store {
         Ok(store)
     }
 
+    /// The connection that [`crate::accounts`]' functions take: the staff
+    /// accounts are a table of this (encrypted) database, and their
+    /// functions append each change's audit entry in the same transaction.
+    pub fn staff_accounts(&self) -> &Connection {
+        &self.conn
+    }
+
     /// Appends to the audit log (hash-chained; see [`crate::audit`]).
     pub fn audit_append(&self, entry: &crate::audit::NewAuditEntry) -> Result<crate::audit::AuditEntry, crate::audit::AuditError> {
         crate::audit::append(&self.conn, entry)
@@ -731,29 +741,22 @@ impl Store {
     }
 
     /// Records a check and its audit entry in one commit (one fsync, and no
-    /// check without its entry after a crash). Should the entry not append
-    /// (the log's head gone, sealed another way …), the check is still
-    /// recorded — a result is never lost for the log's sake — and the audit
-    /// error is answered beside its id.
+    /// check without its entry after a crash); the entry names the check
+    /// (`detail.check_id`). Should the entry not append (the log's head
+    /// gone, sealed another way …), the check is still recorded — a result
+    /// is never lost for the log's sake — and the audit error is answered
+    /// beside its id.
     pub fn record_check_audited(
         &mut self,
         check: &NewCheck<'_>,
         entry: &crate::audit::NewAuditEntry,
-    ) -> Result<(i64, Result<crate::audit::AuditEntry, crate::audit::AuditError>), StoreError> {
-        let mut tx = self
+    ) -> Result<(i64, Audited), StoreError> {
+        let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id = insert_check(&tx, check)?;
-        let audited = {
-            let sp = tx.savepoint()?;
-            let appended = crate::audit::append_within(&sp, &crate::audit::Seal::Sha256, entry);
-            if appended.is_ok() {
-                sp.commit()?;
-            }
-            appended
-        };
+        let recorded = insert_check_audited(&tx, check, entry)?;
         tx.commit()?;
-        Ok((id, audited))
+        Ok(recorded)
     }
 
     /// Records many checks in one transaction (batch results); returns their ids.
@@ -961,48 +964,32 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let row: Option<(String, String, Option<String>, Option<String>)> = tx
-            .query_row(
-                "SELECT person_key, visit_at, shown_result_json, done_at FROM queued_checks WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?;
-        let Some((person_key, visit_at, shown, done_at)) = row else {
-            return Err(StoreError::NoSuchRow {
-                table: "queued_checks",
-                id,
-            });
-        };
-        if done_at.is_some() {
-            return Ok(None);
-        }
-        let shown: Option<EligibilityResult> = shown
-            .map(|s| from_json(&s, &format!("queued_checks.{id}.shown_result_json")))
-            .transpose()?;
-        let differences = differences(shown.as_ref(), result);
-        let visit_at = parse_ts(&visit_at, &format!("queued_checks.{id}.visit_at"))?;
-        let change = (!differences.is_empty()).then(|| Change {
-            queued_id: id,
-            person_key,
-            visit_at,
-            completed_at: now,
-            nothing_shown: shown.is_none(),
-            differences,
-        });
-        tx.execute(
-            "UPDATE queued_checks SET done_at = ?2, replay_result_json = ?3, change_json = ?4,
-                    attempts = attempts + 1, last_error = NULL
-             WHERE id = ?1",
-            params![
-                id,
-                ts(now),
-                to_json(result)?,
-                change.as_ref().map(to_json).transpose()?
-            ],
-        )?;
+        let change = complete_queued_in(&tx, id, result, now)?.flatten();
         tx.commit()?;
         Ok(change)
+    }
+
+    /// A deferred check replayed: the answer recorded as a check with its
+    /// audit entry (see [`Store::record_check_audited`]) and the queued
+    /// check marked done — one transaction, so that a crash leaves it
+    /// either waiting (replayed again) or done with its one check and
+    /// entry. A queued check already done records nothing (`None`).
+    pub fn complete_queued_audited(
+        &mut self,
+        id: i64,
+        check: &NewCheck<'_>,
+        entry: &crate::audit::NewAuditEntry,
+        now: NaiveDateTime,
+    ) -> Result<Option<((i64, Audited), Option<Change>)>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(change) = complete_queued_in(&tx, id, check.result, now)? else {
+            return Ok(None);
+        };
+        let recorded = insert_check_audited(&tx, check, entry)?;
+        tx.commit()?;
+        Ok(Some((recorded, change)))
     }
 
     /// Records a failed replay; the check is due again at `next_attempt_at`.
@@ -1218,6 +1205,82 @@ pub(crate) fn integrity_check(conn: &Connection, encrypted: bool) -> Result<(), 
     } else {
         Err(StoreError::Corrupt(problems.join("; ")))
     }
+}
+
+/// Marks queued check `id` done inside `tx`: `None` when it was done
+/// already (nothing changed), else what differs from what was shown.
+fn complete_queued_in(
+    tx: &Connection,
+    id: i64,
+    result: &EligibilityResult,
+    now: NaiveDateTime,
+) -> Result<Option<Option<Change>>, StoreError> {
+    let row: Option<(String, String, Option<String>, Option<String>)> = tx
+        .query_row(
+            "SELECT person_key, visit_at, shown_result_json, done_at FROM queued_checks WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let Some((person_key, visit_at, shown, done_at)) = row else {
+        return Err(StoreError::NoSuchRow {
+            table: "queued_checks",
+            id,
+        });
+    };
+    if done_at.is_some() {
+        return Ok(None);
+    }
+    let shown: Option<EligibilityResult> = shown
+        .map(|s| from_json(&s, &format!("queued_checks.{id}.shown_result_json")))
+        .transpose()?;
+    let differences = differences(shown.as_ref(), result);
+    let visit_at = parse_ts(&visit_at, &format!("queued_checks.{id}.visit_at"))?;
+    let change = (!differences.is_empty()).then(|| Change {
+        queued_id: id,
+        person_key,
+        visit_at,
+        completed_at: now,
+        nothing_shown: shown.is_none(),
+        differences,
+    });
+    tx.execute(
+        "UPDATE queued_checks SET done_at = ?2, replay_result_json = ?3, change_json = ?4,
+                attempts = attempts + 1, last_error = NULL
+         WHERE id = ?1",
+        params![
+            id,
+            ts(now),
+            to_json(result)?,
+            change.as_ref().map(to_json).transpose()?
+        ],
+    )?;
+    Ok(Some(change))
+}
+
+/// Whether a check's audit entry was appended (beside the check's id).
+pub type Audited = Result<crate::audit::AuditEntry, crate::audit::AuditError>;
+
+/// Inserts a check and appends its audit entry, naming the check
+/// (`detail.check_id`), inside the caller's transaction: every path that
+/// records a check comes here, so that a check and its entry commit
+/// together or not at all. The entry is appended under a savepoint: should
+/// it fail, the check is still recorded and the error answered.
+fn insert_check_audited(
+    tx: &Connection,
+    check: &NewCheck<'_>,
+    entry: &crate::audit::NewAuditEntry,
+) -> Result<(i64, Audited), StoreError> {
+    let id = insert_check(tx, check)?;
+    let entry = entry.clone().with_detail("check_id", id.into());
+    tx.execute_batch("SAVEPOINT check_audit_entry")?;
+    let audited = crate::audit::append_within(tx, &crate::audit::Seal::Sha256, &entry);
+    if audited.is_ok() {
+        tx.execute_batch("RELEASE check_audit_entry")?;
+    } else {
+        tx.execute_batch("ROLLBACK TO check_audit_entry; RELEASE check_audit_entry")?;
+    }
+    Ok((id, audited))
 }
 
 fn insert_check(conn: &Connection, check: &NewCheck<'_>) -> Result<i64, StoreError> {

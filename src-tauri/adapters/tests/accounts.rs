@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use madoguchi_adapters::accounts::{self, AccountError, NewAccount, PasswordProblem};
+use madoguchi_adapters::audit::{AuditAction, NewAuditEntry};
 use madoguchi_core::staff::Role;
 use rusqlite::Connection;
 
@@ -28,6 +29,21 @@ fn db() -> (tempfile::TempDir, PathBuf, Connection) {
     (dir, path, conn)
 }
 
+/// The audit entry a change to an account goes with (the accounts module
+/// seals it and appends it in the change's transaction).
+fn entry() -> NewAuditEntry {
+    NewAuditEntry {
+        at: t(8, 0),
+        staff_id: "admin".into(),
+        role: Some(Role::Administrator),
+        action: AuditAction::StaffChange,
+        patient_key: None,
+        outcome: "ok".into(),
+        reason: None,
+        detail: None,
+    }
+}
+
 fn receptionist<'a>(id: &'a str, password: &'a str) -> NewAccount<'a> {
     NewAccount {
         staff_id: id,
@@ -42,14 +58,14 @@ fn first_setup_happens_once() {
     let (_dir, _path, conn) = db();
     assert!(accounts::needs_first_setup(&conn).unwrap());
     let admin =
-        accounts::create_first_administrator(&conn, "admin", "院長 山田", "correct horse", t(8, 0))
+        accounts::create_first_administrator(&conn, "admin", "院長 山田", "correct horse", t(8, 0), &entry())
             .unwrap();
     assert_eq!(admin.role, Role::Administrator);
     assert_eq!(admin.created_at, t(8, 0));
     assert!(!accounts::needs_first_setup(&conn).unwrap());
 
     let again =
-        accounts::create_first_administrator(&conn, "intruder", "誰か", "battery staple", t(8, 5));
+        accounts::create_first_administrator(&conn, "intruder", "誰か", "battery staple", t(8, 5), &entry());
     assert!(
         matches!(again, Err(AccountError::AlreadySetUp)),
         "{again:?}"
@@ -71,7 +87,7 @@ fn first_setup_happens_once() {
 fn first_setup_checks_the_password_too() {
     let (_dir, _path, conn) = db();
     let err =
-        accounts::create_first_administrator(&conn, "admin", "院長", "short", t(8, 0)).unwrap_err();
+        accounts::create_first_administrator(&conn, "admin", "院長", "short", t(8, 0), &entry()).unwrap_err();
     assert!(
         matches!(
             err,
@@ -88,7 +104,7 @@ fn first_setup_checks_the_password_too() {
 #[test]
 fn create_and_sign_in() {
     let (_dir, _path, conn) = db();
-    accounts::create_account(&conn, &receptionist("uketsuke1", "sakura-2025"), t(8, 0)).unwrap();
+    accounts::create_account(&conn, &receptionist("uketsuke1", "sakura-2025"), t(8, 0), &entry()).unwrap();
     let session = accounts::verify_login(&conn, "uketsuke1", "sakura-2025", t(9, 0)).unwrap();
     assert_eq!(session.staff_id, "uketsuke1");
     assert_eq!(session.display_name, "受付 花子");
@@ -105,7 +121,7 @@ fn create_and_sign_in() {
     );
     assert_eq!(wrong.message_id(), unknown.message_id());
 
-    let dup = accounts::create_account(&conn, &receptionist("uketsuke1", "another-pass"), t(9, 2))
+    let dup = accounts::create_account(&conn, &receptionist("uketsuke1", "another-pass"), t(9, 2), &entry())
         .unwrap_err();
     assert!(
         matches!(dup, AccountError::DuplicateId(ref id) if id == "uketsuke1"),
@@ -116,7 +132,7 @@ fn create_and_sign_in() {
 #[test]
 fn five_failures_lock_the_account_for_a_while() {
     let (_dir, _path, conn) = db();
-    accounts::create_account(&conn, &receptionist("uketsuke1", "sakura-2025"), t(8, 0)).unwrap();
+    accounts::create_account(&conn, &receptionist("uketsuke1", "sakura-2025"), t(8, 0), &entry()).unwrap();
     for i in 1..=4 {
         let e = accounts::verify_login(&conn, "uketsuke1", "wrong-pass", t(9, i)).unwrap_err();
         assert!(
@@ -160,7 +176,7 @@ fn five_failures_lock_the_account_for_a_while() {
 #[test]
 fn a_success_resets_the_failure_count() {
     let (_dir, _path, conn) = db();
-    accounts::create_account(&conn, &receptionist("uketsuke1", "sakura-2025"), t(8, 0)).unwrap();
+    accounts::create_account(&conn, &receptionist("uketsuke1", "sakura-2025"), t(8, 0), &entry()).unwrap();
     for i in 0..4 {
         accounts::verify_login(&conn, "uketsuke1", "wrong-pass", t(9, i)).unwrap_err();
     }
@@ -176,11 +192,11 @@ fn passwords_are_never_stored_as_typed() {
     let (dir, path, conn) = db();
     let ascii = "Tr0ub4dor&3-unique";
     let japanese = "窓口のひみつパスワード";
-    accounts::create_first_administrator(&conn, "admin", "院長", ascii, t(8, 0)).unwrap();
-    accounts::create_account(&conn, &receptionist("uketsuke1", japanese), t(8, 1)).unwrap();
+    accounts::create_first_administrator(&conn, "admin", "院長", ascii, t(8, 0), &entry()).unwrap();
+    accounts::create_account(&conn, &receptionist("uketsuke1", japanese), t(8, 1), &entry()).unwrap();
     accounts::verify_login(&conn, "uketsuke1", japanese, t(9, 0)).unwrap();
     let changed = "新しい合言葉-2025";
-    accounts::change_password(&conn, "admin", ascii, changed, t(9, 1)).unwrap();
+    accounts::change_password(&conn, "admin", ascii, changed, t(9, 1), &entry()).unwrap();
     drop(conn);
 
     // Every file SQLite left in the folder (database, journal, WAL).
@@ -200,7 +216,7 @@ fn passwords_are_never_stored_as_typed() {
 
     // The stored hashes are salted: the same password twice gives two hashes.
     let conn = open(&path);
-    accounts::create_account(&conn, &receptionist("uketsuke2", japanese), t(9, 2)).unwrap();
+    accounts::create_account(&conn, &receptionist("uketsuke2", japanese), t(9, 2), &entry()).unwrap();
     let hashes: Vec<String> = conn
         .prepare(
             "SELECT password_hash FROM staff_accounts WHERE staff_id IN ('uketsuke1', 'uketsuke2')",
@@ -245,7 +261,7 @@ fn password_rules() {
     );
 
     let (_dir, _path, conn) = db();
-    let e = accounts::create_account(&conn, &receptionist("bad id", "sakura-2025"), t(8, 0))
+    let e = accounts::create_account(&conn, &receptionist("bad id", "sakura-2025"), t(8, 0), &entry())
         .unwrap_err();
     assert!(matches!(e, AccountError::InvalidStaffId), "{e:?}");
     let e = accounts::create_account(
@@ -256,7 +272,7 @@ fn password_rules() {
             role: Role::Qualified,
             password: "sakura-2025",
         },
-        t(8, 0),
+        t(8, 0), &entry()
     )
     .unwrap_err();
     assert!(matches!(e, AccountError::MissingDisplayName), "{e:?}");
@@ -265,23 +281,23 @@ fn password_rules() {
 #[test]
 fn change_and_reset_password() {
     let (_dir, _path, conn) = db();
-    accounts::create_account(&conn, &receptionist("uketsuke1", "sakura-2025"), t(8, 0)).unwrap();
+    accounts::create_account(&conn, &receptionist("uketsuke1", "sakura-2025"), t(8, 0), &entry()).unwrap();
     let e = accounts::change_password(
         &conn,
         "uketsuke1",
         "not-the-password",
         "momiji-2025",
-        t(9, 0),
+        t(9, 0), &entry()
     )
     .unwrap_err();
     assert!(matches!(e, AccountError::WrongCredentials), "{e:?}");
     let e =
-        accounts::change_password(&conn, "uketsuke1", "sakura-2025", "short", t(9, 0)).unwrap_err();
+        accounts::change_password(&conn, "uketsuke1", "sakura-2025", "short", t(9, 0), &entry()).unwrap_err();
     assert!(
         matches!(e, AccountError::Password(PasswordProblem::TooShort { .. })),
         "{e:?}"
     );
-    accounts::change_password(&conn, "uketsuke1", "sakura-2025", "momiji-2025", t(9, 1)).unwrap();
+    accounts::change_password(&conn, "uketsuke1", "sakura-2025", "momiji-2025", t(9, 1), &entry()).unwrap();
     assert!(accounts::verify_login(&conn, "uketsuke1", "sakura-2025", t(9, 2)).is_err());
     accounts::verify_login(&conn, "uketsuke1", "momiji-2025", t(9, 3)).unwrap();
     assert_eq!(
@@ -298,16 +314,16 @@ fn change_and_reset_password() {
     assert!(accounts::get(&conn, "uketsuke1")
         .unwrap()
         .is_locked_out(t(10, 6)));
-    accounts::reset_password(&conn, "uketsuke1", "kaede-2025", t(10, 6)).unwrap();
+    accounts::reset_password(&conn, "uketsuke1", "kaede-2025", t(10, 6), &entry()).unwrap();
     accounts::verify_login(&conn, "uketsuke1", "kaede-2025", t(10, 7)).unwrap();
-    let e = accounts::reset_password(&conn, "nobody", "kaede-2025", t(10, 8)).unwrap_err();
+    let e = accounts::reset_password(&conn, "nobody", "kaede-2025", t(10, 8), &entry()).unwrap_err();
     assert!(matches!(e, AccountError::UnknownStaff(_)), "{e:?}");
 }
 
 #[test]
 fn disabling_accounts() {
     let (_dir, _path, conn) = db();
-    accounts::create_first_administrator(&conn, "admin", "院長", "correct horse", t(8, 0)).unwrap();
+    accounts::create_first_administrator(&conn, "admin", "院長", "correct horse", t(8, 0), &entry()).unwrap();
     accounts::create_account(
         &conn,
         &NewAccount {
@@ -316,7 +332,7 @@ fn disabling_accounts() {
             role: Role::Qualified,
             password: "sakura-2025",
         },
-        t(8, 1),
+        t(8, 1), &entry()
     )
     .unwrap();
     accounts::disable(&conn, "dr-sato").unwrap();
@@ -339,7 +355,7 @@ fn disabling_accounts() {
             role: Role::Administrator,
             password: "momiji-2025",
         },
-        t(9, 2),
+        t(9, 2), &entry()
     )
     .unwrap();
     accounts::disable(&conn, "admin").unwrap();
@@ -380,7 +396,7 @@ fn two_windows_racing_for_first_setup_make_one_administrator() {
                     &format!("admin{i}"),
                     "院長",
                     "correct horse",
-                    t(8, 0),
+                    t(8, 0), &entry()
                 )
                 .is_ok()
             })
@@ -428,4 +444,37 @@ fn every_message_id_is_in_both_languages() {
             );
         }
     }
+}
+
+#[test]
+fn a_row_written_past_the_module_does_not_sign_in() {
+    let (_dir, _path, conn) = db();
+    accounts::create_account(&conn, &receptionist("uketsuke1", "sakura-2025"), t(8, 0), &entry()).unwrap();
+    let hash: String = conn
+        .query_row("SELECT password_hash FROM staff_accounts WHERE staff_id = 'uketsuke1'", [], |r| r.get(0))
+        .unwrap();
+    // A row with a known password's hash, written with SQL: no creation entry.
+    conn.execute(
+        "INSERT INTO staff_accounts (staff_id, display_name, role, password_hash, created_at, password_changed_at)
+         VALUES ('mallory', '侵入者', 'administrator', ?1, '2025-01-06T08:00:00.000000000', '2025-01-06T08:00:00.000000000')",
+        [&hash],
+    )
+    .unwrap();
+    let e = accounts::verify_login(&conn, "mallory", "sakura-2025", t(9, 0)).unwrap_err();
+    assert!(matches!(e, AccountError::NotCreated(ref id) if id == "mallory"), "{e:?}");
+    // The account made through the module, its role changed with SQL.
+    conn.execute("UPDATE staff_accounts SET role = 'administrator' WHERE staff_id = 'uketsuke1'", []).unwrap();
+    let e = accounts::verify_login(&conn, "uketsuke1", "sakura-2025", t(9, 1)).unwrap_err();
+    assert!(matches!(e, AccountError::NotCreated(_)), "{e:?}");
+    conn.execute("UPDATE staff_accounts SET role = 'receptionist' WHERE staff_id = 'uketsuke1'", []).unwrap();
+    accounts::verify_login(&conn, "uketsuke1", "sakura-2025", t(9, 2)).unwrap();
+    // Its password hash replaced: the row is no longer what the log sealed.
+    accounts::create_account(&conn, &receptionist("other", "momiji-2025"), t(8, 1), &entry()).unwrap();
+    let other: String = conn.query_row("SELECT password_hash FROM staff_accounts WHERE staff_id = 'other'", [], |r| r.get(0)).unwrap();
+    conn.execute("UPDATE staff_accounts SET password_hash = ?1 WHERE staff_id = 'uketsuke1'", [&other]).unwrap();
+    let e = accounts::verify_login(&conn, "uketsuke1", "momiji-2025", t(9, 3)).unwrap_err();
+    assert!(matches!(e, AccountError::Altered(_)), "{e:?}");
+    // A password change through the module is sealed: it signs in.
+    accounts::reset_password(&conn, "uketsuke1", "kaede-2025", t(9, 4), &entry()).unwrap();
+    accounts::verify_login(&conn, "uketsuke1", "kaede-2025", t(9, 5)).unwrap();
 }

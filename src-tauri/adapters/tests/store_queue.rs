@@ -185,3 +185,39 @@ fn due_checks_come_oldest_first_and_unknown_ids_are_errors() {
         Err(StoreError::NoSuchRow { .. })
     ));
 }
+
+#[test]
+fn a_replayed_check_its_audit_entry_and_the_queue_commit_together_once() {
+    use madoguchi_adapters::audit::{AuditAction, AuditFilter, NewAuditEntry};
+    use madoguchi_adapters::store::NewCheck;
+    let dir = tempfile::tempdir().unwrap();
+    let keys = MemoryKeyStore::new();
+    let mut s = open(&dir, &keys);
+    let c = card(21);
+    let visit = at(2026, 11, 20, 9, 15, 0);
+    let id = s.queue_check(&c, visit, None).unwrap();
+    let replay = result_for(&c, at(2026, 11, 20, 9, 30, 0), 30);
+    let entry = NewAuditEntry {
+        at: at(2026, 11, 20, 9, 30, 0),
+        staff_id: "受付1".into(),
+        role: None,
+        action: AuditAction::EligibilityCheck,
+        patient_key: Some(c.person_key()),
+        outcome: "1".into(),
+        reason: None,
+        detail: None,
+    };
+    let check = NewCheck { checked_at: at(2026, 11, 20, 9, 30, 0), staff: "受付1", asked: Some(&c), result: &replay };
+    let ((check_id, audited), change) = s.complete_queued_audited(id, &check, &entry, at(2026, 11, 20, 9, 30, 1)).unwrap().expect("recorded");
+    audited.unwrap();
+    assert!(change.expect("nothing was shown: everything is to review").nothing_shown);
+    assert_eq!(s.pending_count().unwrap(), 0);
+    // Replayed again (a second window, a retry): nothing more recorded.
+    assert!(s.complete_queued_audited(id, &check, &entry, at(2026, 11, 20, 9, 31, 0)).unwrap().is_none());
+    let checks = s.checks_on(visit.date()).unwrap();
+    assert_eq!(checks.iter().map(|c| c.id).collect::<Vec<_>>(), vec![check_id]);
+    let log = s.audit_query(&AuditFilter { action: Some(AuditAction::EligibilityCheck), ..Default::default() }).unwrap();
+    assert_eq!(log.len(), 1);
+    let detail: serde_json::Value = serde_json::from_str(log[0].detail.as_deref().unwrap()).unwrap();
+    assert_eq!(detail["check_id"], check_id, "the entry names its check");
+}

@@ -14,7 +14,8 @@ use madoguchi_core::EligibilityResult;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
-use super::{from_json, insert_check, parse_ts, to_json, ts, NewCheck, Store, StoreError};
+use super::{from_json, insert_check_audited, parse_ts, to_json, ts, Audited, NewCheck, Store, StoreError};
+use crate::audit::NewAuditEntry;
 
 /// Where a batch stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,10 +75,11 @@ pub struct BatchRow {
     pub problem: Option<Msg>,
 }
 
-/// One answered row to record.
+/// One answered row to record, with the audit entry of its check.
 pub struct BatchAnswer<'a> {
     pub line: usize,
     pub check: NewCheck<'a>,
+    pub entry: NewAuditEntry,
 }
 
 impl Store {
@@ -118,12 +120,14 @@ impl Store {
         rows.map(|j| from_json(&j?, "batch row")).collect()
     }
 
-    /// Records answered rows: each answer as a check, and the row as done
-    /// with that check — all in one transaction, so that a crash leaves each
-    /// row either pending (asked again on resume) or done with its check.
-    /// A row that is not pending (already done) is left alone and its answer
-    /// not recorded again. Returns the check ids (None for such rows).
-    pub fn complete_batch_rows(&mut self, batch_id: i64, answers: &[BatchAnswer<'_>], at: NaiveDateTime) -> Result<Vec<Option<i64>>, StoreError> {
+    /// Records answered rows: each answer as a check with its audit entry
+    /// (naming the check, as at the desk), and the row as done with that
+    /// check — all in one transaction, so that a crash leaves each row
+    /// either pending (asked again on resume) or done with its check and
+    /// its entry. A row that is not pending (already done) is left alone
+    /// and its answer not recorded again. Returns the check ids, each with
+    /// whether its entry was appended (None for rows not recorded).
+    pub fn complete_batch_rows(&mut self, batch_id: i64, answers: &[BatchAnswer<'_>], at: NaiveDateTime) -> Result<Vec<Option<(i64, Audited)>>, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut ids = Vec::with_capacity(answers.len());
         for a in answers {
@@ -139,13 +143,13 @@ impl Store {
                 }
                 None => return Err(StoreError::NoSuchRow { table: "batch_rows", id: a.line as i64 }),
             }
-            let check_id = insert_check(&tx, &a.check)?;
+            let (check_id, audited) = insert_check_audited(&tx, &a.check, &a.entry)?;
             tx.prepare_cached(
                 "UPDATE batch_rows SET state = 'done', check_id = ?3, problem_json = NULL, done_at = ?4
                  WHERE batch_id = ?1 AND line = ?2",
             )?
             .execute(params![batch_id, a.line as i64, check_id, ts(at)])?;
-            ids.push(Some(check_id));
+            ids.push(Some((check_id, audited)));
         }
         tx.commit()?;
         Ok(ids)
@@ -294,9 +298,36 @@ mod tests {
         let answers: Vec<BatchAnswer<'_>> = rows
             .iter()
             .zip(&results)
-            .map(|(a, r)| BatchAnswer { line: a.line, check: NewCheck { checked_at: at(9), staff: "受付1", asked: Some(&a.card), result: r } })
+            .map(|(a, r)| BatchAnswer {
+                line: a.line,
+                check: NewCheck { checked_at: at(9), staff: "受付1", asked: Some(&a.card), result: r },
+                entry: NewAuditEntry {
+                    at: at(9),
+                    staff_id: "受付1".into(),
+                    role: None,
+                    action: crate::audit::AuditAction::EligibilityCheck,
+                    patient_key: Some(a.card.person_key()),
+                    outcome: "1".into(),
+                    reason: None,
+                    detail: None,
+                },
+            })
             .collect();
-        store.complete_batch_rows(id, &answers, at(9)).unwrap()
+        let recorded = store.complete_batch_rows(id, &answers, at(9)).unwrap();
+        recorded.into_iter().map(|r| r.map(|(id, audited)| {
+            audited.unwrap();
+            id
+        })).collect()
+    }
+
+    /// The check ids named by the log's `eligibility_check` entries.
+    fn audited_checks(store: &Store) -> Vec<i64> {
+        let entries = store.audit_query(&crate::audit::AuditFilter::default()).unwrap();
+        entries
+            .iter()
+            .filter(|e| e.action == crate::audit::AuditAction::EligibilityCheck)
+            .map(|e| serde_json::from_str::<serde_json::Value>(e.detail.as_deref().unwrap()).unwrap()["check_id"].as_i64().unwrap())
+            .collect()
     }
 
     #[test]
@@ -323,6 +354,11 @@ mod tests {
         assert!(store.batches(true).unwrap().is_empty());
         let info = store.batch_info(id).unwrap().unwrap();
         assert_eq!((info.pending, info.done, info.failed), (0, 2, 1));
+        // Each check recorded has exactly one entry in the log, naming it.
+        let (rows, _) = store.batch_rows(id).unwrap();
+        let mut checks: Vec<i64> = rows.iter().filter_map(|r| r.check_id).collect();
+        checks.sort();
+        assert_eq!(audited_checks(&store), checks);
         let (rows, bad) = store.batch_rows(id).unwrap();
         assert_eq!(bad.len(), 1);
         assert_eq!(bad[0].line, 3);
