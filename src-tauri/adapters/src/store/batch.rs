@@ -338,7 +338,7 @@ mod tests {
         let path = dir.path().join("v4.sqlite");
         {
             let conn = rusqlite::Connection::open(&path).unwrap();
-            let mut s = Store { conn, path: None, encrypted: false };
+            let mut s = Store { conn, path: None, encrypted: false, audit: None };
             s.migrate(4).unwrap();
             s.conn
                 .execute(
