@@ -336,6 +336,7 @@ fn restoring_an_older_backup_says_so_and_records_it() {
     let lines: Vec<&str> = csv.lines().collect();
     let last = lines.last().unwrap();
     assert!(last.contains(",restore,") && last.contains("rolled_back:8:6"), "{csv}");
+    assert!(last.contains("Restored from a backup that moved the audit log back (entries 8 → 6"), "{csv}");
     assert!(lines[lines.len() - 2].contains(",backup,") && lines[lines.len() - 2].contains(",written,"), "{csv}");
     let desk = Desk::open(Settings { data_dir: data.path().to_path_buf(), ..Settings::default() }).unwrap();
     assert!(desk.audit_check_at_start(chrono::Local::now().naive_local()).is_intact());
