@@ -69,17 +69,15 @@ fn person_key(p: &common::Sample) -> String {
 /// keyring, through rusqlite, the append-only triggers dropped.
 fn attacker(data: &Path) -> rusqlite::Connection {
     let conn = common::desk_db(data);
-    let triggers: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    for t in triggers {
-        conn.execute_batch(&format!("DROP TRIGGER \"{t}\"")).unwrap();
-    }
+    common::drop_triggers(&conn);
     conn
+}
+
+/// Back to the state of a new database: no entry, the head at its start.
+fn wipe_log(data: &Path) {
+    let conn = attacker(data);
+    conn.execute("DELETE FROM audit_log", []).unwrap();
+    conn.execute("UPDATE audit_head SET last_seq = 0, last_hash = ?1, seal = NULL, head_hash = NULL", [GENESIS_HASH]).unwrap();
 }
 
 fn entries(conn: &rusqlite::Connection) -> Vec<AuditEntry> {
@@ -245,13 +243,7 @@ fn a_forged_medical_view_entry_is_detected() {
 fn a_wiped_log_is_detected() {
     let data = common::data_dir();
     let _service = a_used_desk(data.path());
-    {
-        // Back to the state of a new database: no entry, the head at its start.
-        let conn = attacker(data.path());
-        conn.execute("DELETE FROM audit_log", []).unwrap();
-        conn.execute("UPDATE audit_head SET last_seq = 0, last_hash = ?1, seal = NULL, head_hash = NULL", [GENESIS_HASH])
-            .unwrap();
-    }
+    wipe_log(data.path());
     detected(data.path(), "rolled_back", "entry 1 and those after it are gone");
 }
 
@@ -259,12 +251,7 @@ fn a_wiped_log_is_detected() {
 fn a_wiped_log_with_its_anchor_removed_is_detected() {
     let data = common::data_dir();
     let _service = a_used_desk(data.path());
-    {
-        let conn = attacker(data.path());
-        conn.execute("DELETE FROM audit_log", []).unwrap();
-        conn.execute("UPDATE audit_head SET last_seq = 0, last_hash = ?1, seal = NULL, head_hash = NULL", [GENESIS_HASH])
-            .unwrap();
-    }
+    wipe_log(data.path());
     std::fs::remove_file(data.path().join(madoguchi_app::storage::ANCHOR_FILE)).unwrap();
     detected(data.path(), "anchor", "does not match the anchor outside the database");
 }
@@ -361,12 +348,7 @@ fn restoring_the_newest_backup_is_recorded_and_moves_nothing_back() {
 fn an_anchor_rewritten_without_its_key_is_detected() {
     let data = common::data_dir();
     let _service = a_used_desk(data.path());
-    {
-        let conn = attacker(data.path());
-        conn.execute("DELETE FROM audit_log", []).unwrap();
-        conn.execute("UPDATE audit_head SET last_seq = 0, last_hash = ?1, seal = NULL, head_hash = NULL", [GENESIS_HASH])
-            .unwrap();
-    }
+    wipe_log(data.path());
     // The anchor made to agree with the wiped log, its seal left as it was.
     let path = data.path().join(madoguchi_app::storage::ANCHOR_FILE);
     let mut anchor: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();

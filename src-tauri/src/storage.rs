@@ -78,11 +78,7 @@ pub fn restore(settings: &Settings, file: &Path, passphrase: &str, replace: bool
 
 /// The keyring entry of this data folder's audit anchor key (`audit-anchor:<id>`).
 pub fn anchor_key_store(settings: &Settings) -> Result<OsKeyStore, KeyStoreError> {
-    let id = key_id(&settings.data_dir).map_err(|e| KeyStoreError::Unavailable {
-        store: settings.data_dir.join(KEY_ID_FILE).display().to_string(),
-        detail: e.to_string(),
-    })?;
-    OsKeyStore::detect_for(&anchor_entry(&id))
+    folder_entry(settings, anchor_entry)
 }
 
 /// The audit log's anchor of this data folder (its key made on first use).
@@ -96,11 +92,16 @@ fn anchor_entry(id: &str) -> String {
 
 /// The keyring entry of this data folder (made on first use).
 pub fn key_store(settings: &Settings) -> Result<OsKeyStore, KeyStoreError> {
+    folder_entry(settings, entry)
+}
+
+/// The keyring entry `name(id)` of this data folder's id.
+fn folder_entry(settings: &Settings, name: fn(&str) -> String) -> Result<OsKeyStore, KeyStoreError> {
     let id = key_id(&settings.data_dir).map_err(|e| KeyStoreError::Unavailable {
         store: settings.data_dir.join(KEY_ID_FILE).display().to_string(),
         detail: e.to_string(),
     })?;
-    OsKeyStore::detect_for(&entry(&id))
+    OsKeyStore::detect_for(&name(&id))
 }
 
 /// The keyring entry named by a folder's id.

@@ -526,23 +526,13 @@ pub fn restore(
     keys: &dyn KeyStore,
     force: bool,
 ) -> Result<BackupInfo, BackupError> {
-    restore_to(backup, passphrase, target, keys, force).map(|(info, _)| info)
+    restore_with_anchor_key(backup, passphrase, target, keys, force).map(|(info, _)| info)
 }
 
 /// [`restore`], with the audit anchor's key the backup carries (None for a
 /// backup of a log that was not anchored): the caller puts it where the
 /// restored log's anchor is, so that the log verifies there.
 pub fn restore_with_anchor_key(
-    backup: &Path,
-    passphrase: &str,
-    target: &Path,
-    keys: &dyn KeyStore,
-    force: bool,
-) -> Result<(BackupInfo, Option<Key>), BackupError> {
-    restore_to(backup, passphrase, target, keys, force)
-}
-
-fn restore_to(
     backup: &Path,
     passphrase: &str,
     target: &Path,
