@@ -152,16 +152,23 @@ impl AuditAnchor {
             seal: state.seal.clone(),
             mac: self.mac(state.count, &state.head, &state.seal),
         };
+        // A name of this writer's own: the window and a command appending at
+        // once each rename a whole file (the last one wins; one that is
+        // behind is caught up by the next verify, see `verify_anchored`).
         let mut tmp = self.path.clone().into_os_string();
-        tmp.push(".tmp");
+        tmp.push(format!(".{}-{:016x}.tmp", std::process::id(), getrandom::u64().map_err(|e| std::io::Error::other(e.to_string()))?));
         let tmp = PathBuf::from(tmp);
-        {
+        let written = (|| {
             let mut f = std::fs::File::create(&tmp)?;
             f.write_all(serde_json::to_string(&file).map_err(std::io::Error::other)?.as_bytes())?;
             f.write_all(b"\n")?;
             f.sync_all()?;
+            std::fs::rename(&tmp, &self.path)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
         }
-        std::fs::rename(&tmp, &self.path)?;
+        written?;
         crate::store::sync_dir(&self.path);
         Ok(())
     }
