@@ -124,8 +124,19 @@ fn backup_wipe_restore_gives_the_same_data() {
     let restored = ok(&madoguchi(data.path(), Some(PASS), &["restore", file.to_str().unwrap()]));
     assert!(restored.contains("復元しました"), "{restored}");
     assert_eq!(stats(data.path()), before);
-    assert_eq!(rows(data.path(), "madoguchi.sqlite"), before_rows);
-    // The restored audit log's chain is whole.
+    // Everything as it was; the audit log as it was, then the backup's own
+    // entry (which the backup holds) and the restore's.
+    let after_rows = rows(data.path(), "madoguchi.sqlite");
+    let split = |rs: &[String]| -> (Vec<String>, Vec<String>) { rs.iter().cloned().partition(|r| r.starts_with("audit_log:")) };
+    let ((audit_before, rest_before), (audit_after, rest_after)) = (split(&before_rows), split(&after_rows));
+    assert_eq!(rest_after, rest_before);
+    assert_eq!(audit_after.len(), audit_before.len() + 2, "{audit_after:#?}");
+    assert_eq!(audit_after[..audit_before.len()], audit_before[..]);
+    let csv = ok(&madoguchi(data.path(), None, &["audit", "export"]));
+    let tail: Vec<&str> = csv.lines().rev().take(2).collect();
+    assert!(tail[1].contains(",backup,") && tail[1].contains(",written,"), "{csv}");
+    assert!(tail[0].contains(",restore,") && tail[0].contains(",restored:"), "{csv}");
+    // The restored audit log's chain is whole, here on the "new machine" too.
     ok(&madoguchi(data.path(), None, &["audit", "verify"]));
 }
 

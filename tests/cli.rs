@@ -178,16 +178,7 @@ fn audit_verify_detects_an_edited_entry() {
     // Someone edits the second entry directly in the database file.
     {
         let conn = common::desk_db(data.path());
-        let triggers: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        for t in triggers {
-            conn.execute_batch(&format!("DROP TRIGGER \"{t}\"")).unwrap();
-        }
+        common::drop_triggers(&conn);
         let n = conn.execute("UPDATE audit_log SET outcome = '2' WHERE seq = 2", []).unwrap();
         assert_eq!(n, 1);
     }

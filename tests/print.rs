@@ -99,6 +99,17 @@ fn print_with_consent_and_refuse_without() {
     let access = pdf_text(&access_pdf);
     assert!(access.contains("薬剤情報"), "{access}");
     assert!(!access.contains("特定健診等情報"), "checkups were never viewed:\n{access}");
+    // The audit log's head as it stood, in the footer: a copy of the anchor on paper.
+    // The slip was made just before its own `print` entry, the last one.
+    let (n, hash) = common::desk_db(data.path())
+        .query_row(
+            "SELECT seq, substr(hash, 1, 16) FROM audit_log WHERE seq = (SELECT last_seq - 1 FROM audit_head)",
+            [],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+        )
+        .unwrap();
+    let squashed: String = access.split_whitespace().collect();
+    assert!(squashed.contains(&format!("監査ログ照合：記録{n}件末尾{hash}")), "the audit log's head ({n}, {hash}) in the footer:\n{access}");
 
     // A patient this desk never checked, and a document that does not exist.
     let out = madoguchi(data.path(), &["print", "eligibility", "--patient", "06139999:1:1:", "--out", slip_pdf.to_str().unwrap()]);

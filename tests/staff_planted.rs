@@ -41,6 +41,15 @@ fn old_entry(at: NaiveDateTime, by: &str, outcome: &str) -> NewAuditEntry {
     }
 }
 
+/// Appends an entry to the folder's log as the desk seals it (with the
+/// audit anchor's key from the keyring): what the old desk wrote, or what
+/// someone holding the OS account can forge.
+fn append_as_the_desk(data: &Path, entry: &NewAuditEntry) {
+    let settings = madoguchi_app::settings::Settings { data_dir: data.to_path_buf(), ..Default::default() };
+    let store = madoguchi_app::storage::open(&settings).unwrap();
+    store.audit_append(entry).unwrap();
+}
+
 /// The entries of `action` whose outcome is `outcome`.
 fn entries<'a>(log: &'a [AuditEntry], action: AuditAction, outcome: &str) -> Vec<&'a AuditEntry> {
     log.iter().filter(|e| e.action == action && e.outcome == outcome).collect()
@@ -79,9 +88,8 @@ fn an_earlier_plain_staff_file_is_taken_over_once_and_a_row_planted_in_it_never_
     // accounts created at the desk, and the accounts in a plain file.
     drop(common::real_desk(data.path()));
     {
-        let log = common::desk_db(data.path());
-        audit::append(&log, &old_entry(at(8, 0), "kanri", "first_administrator")).unwrap();
-        audit::append(&log, &old_entry(at(8, 1), "kanri", "created:uketsuke:receptionist")).unwrap();
+        append_as_the_desk(data.path(), &old_entry(at(8, 0), "kanri", "first_administrator"));
+        append_as_the_desk(data.path(), &old_entry(at(8, 1), "kanri", "created:uketsuke:receptionist"));
     }
     let hash = hash_of(PW);
     {
@@ -146,7 +154,7 @@ fn rows_written_with_the_stores_key_past_the_accounts_module_never_sign_in() {
         // One with a creation entry forged as earlier versions wrote it
         // (the chain stays whole: appended like any entry).
         plant(&db, "eve", "administrator", &hash, "2026-11-20T08:06:00.000000000");
-        audit::append(&db, &old_entry(at(8, 6), "kanri", "created:eve:administrator")).unwrap();
+        append_as_the_desk(data.path(), &old_entry(at(8, 6), "kanri", "created:eve:administrator"));
         // A receptionist made administrator; another administrator's
         // password replaced by one the intruder knows.
         db.execute("UPDATE staff_accounts SET role = 'administrator' WHERE staff_id = 'uketsuke'", []).unwrap();

@@ -83,8 +83,15 @@ audit-outcome-chain-broken =
         [reordered] reordered
         [inserted] inserted
         [head] end of log does not match
+        [rolled_back] fewer entries than the anchor saw (rolled back or wiped)
+        [anchor] does not match the anchor outside the database
+        [tables_missing] the audit log's tables were removed
        *[seal_mismatch] sealed another way
     })
+audit-outcome-backup-written = Backup written (it holds the log up to this entry)
+audit-outcome-backup-failed = Backup could not be written (see the reason)
+audit-outcome-restored = Restored from a backup (entries { $from } → { $to })
+audit-outcome-restored-rolled-back = Restored from a backup that moved the audit log back (entries { $from } → { $to }; anchor re-based)
 audit-outcome-change-acknowledged = Re-check change acknowledged (re-check no. { $queued })
 audit-outcome-consent-recorded = Consent recorded ({ $categories })
 audit-outcome-consent-no-match = Refused: patient not found by a disaster look-up
@@ -133,3 +140,4 @@ audit-result-password-set = Password changed or reset
 audit-result-staff-change-refused = Staff account change refused
 audit-result-identity-failed = Home visit: identity not confirmed
 audit-result-chain-broken = Audit log tampering detected
+audit-result-rolled-back = Audit log rolled back by a restore

@@ -80,6 +80,9 @@ audit-chain-broken =
         [reordered] is out of order
         [inserted] was never recorded (inserted)
         [head] ends the log, but the log's stored end does not match
+        [rolled_back] and those after it are gone (fewer entries than the anchor outside the database saw: the log was wiped or an older copy put back)
+        [anchor] does not match the anchor outside the database (a rewritten log put in its place, or the anchor removed or forged)
+        [tables_missing] onwards: the audit log's tables themselves were removed (not made anew)
        *[seal_mismatch] ends the log, but the log was protected another way (key)
     }. Please contact an administrator and compare with the backups.
 audit-seal-mismatch = The audit log is protected differently (recorded: { $stored }, requested: { $given }). Please check the key settings.
@@ -202,5 +205,7 @@ audit-action-audit_export = Audit log exported
 audit-action-audit_chain_broken = Audit log tampering detected
 audit-action-replay_change_acknowledged = Re-check change acknowledged
 audit-action-consent = Consent recorded (disaster mode)
+audit-action-backup = Backup written
+audit-action-restore = Restored from a backup
 audit-action-home-visit-identity = Home visit: identity
 audit-action-home-visit-consent = Home visit: consent

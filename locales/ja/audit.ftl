@@ -100,8 +100,15 @@ audit-outcome-chain-broken =
         [reordered] 順序の入れ替え
         [inserted] 挿入
         [head] 末尾情報の不一致
+        [rolled_back] 記録数がアンカーより少ない（巻き戻し・全削除）
+        [anchor] データベース外のアンカーと不一致
+        [tables_missing] 監査ログの表の削除
        *[seal_mismatch] 保護方式の不一致
     }）
+audit-outcome-backup-written = バックアップを作成（この記録までがバックアップに含まれます）
+audit-outcome-backup-failed = バックアップを作成できませんでした（理由欄を参照）
+audit-outcome-restored = バックアップから復元（記録 { $from } 件 → { $to } 件）
+audit-outcome-restored-rolled-back = バックアップから復元し、監査ログが巻き戻りました（記録 { $from } 件 → { $to } 件、アンカーを付け替え）
 audit-outcome-change-acknowledged = 再照会での変更を確認済み（再照会 { $queued }番）
 audit-outcome-consent-recorded = 同意を記録（{ $categories }）
 audit-outcome-consent-no-match = 拒否：災害時の検索で該当していない患者
@@ -150,3 +157,4 @@ audit-result-password-set = パスワードの変更・再設定
 audit-result-staff-change-refused = 職員アカウントの変更を拒否
 audit-result-identity-failed = 訪問時の本人確認できず
 audit-result-chain-broken = 監査ログの改ざん検出
+audit-result-rolled-back = 復元による監査ログの巻き戻し

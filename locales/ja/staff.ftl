@@ -80,6 +80,9 @@ audit-chain-broken =
         [reordered] の順序が入れ替えられています
         [inserted] の位置に、記録していない項目が挿入されています
         [head] の後で、ログの末尾情報が一致しません
+        [rolled_back] 以降がありません（データベース外のアンカーが記録した件数より少なく、ログが消されたか古いコピーに戻されています）
+        [anchor] がデータベース外のアンカーと一致しません（書き換えたログが入れ替えられたか、アンカーが消された・偽造されています）
+        [tables_missing] の時点で、監査ログの表そのものが削除されています（作り直していません）
        *[seal_mismatch] の時点で、ログの保護方式（鍵）が一致しません
     }。管理者に連絡し、バックアップと照合してください。
 audit-seal-mismatch = 監査ログの保護方式が一致しません（記録: { $stored }、指定: { $given }）。鍵の設定を確認してください。
@@ -202,5 +205,7 @@ audit-action-audit_export = 監査ログの書き出し
 audit-action-audit_chain_broken = 監査ログの改ざん検出
 audit-action-replay_change_acknowledged = 再照会の変更を確認
 audit-action-consent = 同意の記録（災害時）
+audit-action-backup = バックアップ作成
+audit-action-restore = バックアップから復元
 audit-action-home-visit-identity = 訪問時の本人確認
 audit-action-home-visit-consent = 訪問時の同意

@@ -219,6 +219,9 @@ code_enum! {
         Inserted = "inserted",
         Head = "head",
         SealMismatch = "seal_mismatch",
+        RolledBack = "rolled_back",
+        Anchor = "anchor",
+        TablesMissing = "tables_missing",
     }
 }
 
@@ -231,6 +234,9 @@ impl From<BreakKind> for ChainBreak {
             BreakKind::Inserted => ChainBreak::Inserted,
             BreakKind::Head => ChainBreak::Head,
             BreakKind::SealMismatch => ChainBreak::SealMismatch,
+            BreakKind::RolledBack => ChainBreak::RolledBack,
+            BreakKind::Anchor => ChainBreak::Anchor,
+            BreakKind::TablesMissing => ChainBreak::TablesMissing,
         }
     }
 }
@@ -299,6 +305,18 @@ pub enum Outcome {
     /// A later home visit re-using the first visit's consent.
     HomeVisitReuse { first_visit: i64 },
     HomeVisitReuseRefused(ReuseRefused),
+    /// A backup written (the entry is the last one the backup holds).
+    BackupWritten,
+    /// A backup that could not be written after its entry was (the reason
+    /// column says why).
+    BackupFailed,
+    /// A backup restored; the log's anchor had seen `from` entries, the
+    /// restored log holds `to` (not fewer).
+    Restored { from: i64, to: i64 },
+    /// A backup restored that moved the log back: the anchor had seen
+    /// `from` entries, the restored log holds only `to`; the anchor was
+    /// re-based on purpose.
+    RestoredRolledBack { from: i64, to: i64 },
 }
 
 pub const OTHER_HOME_IDENTITY: &str = "home-visit-identity";
@@ -377,6 +395,10 @@ impl Outcome {
             Outcome::HomeVisitFirst { identity, categories } => format!("first:{}:{}", identity.code(), join_codes(categories)),
             Outcome::HomeVisitReuse { first_visit } => format!("reuse:{first_visit}"),
             Outcome::HomeVisitReuseRefused(r) => format!("reuse-refused:{}", r.code()),
+            Outcome::BackupWritten => "written".into(),
+            Outcome::BackupFailed => "failed".into(),
+            Outcome::Restored { from, to } => format!("restored:{from}:{to}"),
+            Outcome::RestoredRolledBack { from, to } => format!("rolled_back:{from}:{to}"),
         }
     }
 
@@ -444,6 +466,13 @@ impl Outcome {
             }
             (OTHER_HOME_CONSENT, "reuse") => number(rest).map(|first_visit| Outcome::HomeVisitReuse { first_visit }),
             (OTHER_HOME_CONSENT, "reuse-refused") => rest.and_then(ReuseRefused::from_code).map(Outcome::HomeVisitReuseRefused),
+            ("backup", "written") if rest.is_none() => Some(Outcome::BackupWritten),
+            ("backup", "failed") if rest.is_none() => Some(Outcome::BackupFailed),
+            ("restore", "restored" | "rolled_back") => {
+                let (f, t) = rest?.split_once(':')?;
+                let (from, to) = (f.parse().ok()?, t.parse().ok()?);
+                Some(if head == "restored" { Outcome::Restored { from, to } } else { Outcome::RestoredRolledBack { from, to } })
+            }
             _ => None,
         }
     }
@@ -499,6 +528,12 @@ impl Outcome {
             ),
             Outcome::HomeVisitReuse { first_visit } => t("audit-outcome-home-visit-reuse", &[("first", first_visit.to_string())]),
             Outcome::HomeVisitReuseRefused(r) => t("audit-outcome-home-visit-reuse-refused", &[("reason", r.code().to_string())]),
+            Outcome::BackupWritten => t("audit-outcome-backup-written", &[]),
+            Outcome::BackupFailed => t("audit-outcome-backup-failed", &[]),
+            Outcome::Restored { from, to } => t("audit-outcome-restored", &[("from", from.to_string()), ("to", to.to_string())]),
+            Outcome::RestoredRolledBack { from, to } => {
+                t("audit-outcome-restored-rolled-back", &[("from", from.to_string()), ("to", to.to_string())])
+            }
         }
     }
 }
@@ -538,6 +573,8 @@ code_enum! {
         IdentityFailed = "identity_failed",
         /// Tampering with the audit log detected at start-up.
         ChainBroken = "chain_broken",
+        /// A restore that moved the audit log back (entries no longer in it).
+        RolledBack = "rolled_back",
     }
 }
 
@@ -561,6 +598,7 @@ impl ResultChoice {
             (C::StaffChangeRefused, Outcome::StaffChangeRefused { .. }) => true,
             (C::IdentityFailed, Outcome::PinFailed(_)) => true,
             (C::ChainBroken, Outcome::ChainBroken { .. }) => true,
+            (C::RolledBack, Outcome::RestoredRolledBack { .. }) => true,
             _ => false,
         }
     }
@@ -597,6 +635,7 @@ impl ResultChoice {
             C::StaffChangeRefused => vec![kind("staff_change", "refused")],
             C::IdentityFailed => PinFailure::ALL.iter().map(|p| exact(OTHER_HOME_IDENTITY, p.code())).collect(),
             C::ChainBroken => vec![kind(OTHER_CHAIN_BROKEN, "broken")],
+            C::RolledBack => vec![kind("restore", "rolled_back")],
         }
     }
 
@@ -671,6 +710,8 @@ mod tests {
             Outcome::ConsentRecorded(_) | Outcome::ConsentNoMatch => {}
             Outcome::Identity(_) | Outcome::PinFailed(_) => {}
             Outcome::HomeVisitFirst { .. } | Outcome::HomeVisitReuse { .. } | Outcome::HomeVisitReuseRefused(_) => {}
+            Outcome::BackupWritten | Outcome::BackupFailed => {}
+            Outcome::Restored { .. } | Outcome::RestoredRolledBack { .. } => {}
         }
     }
 
@@ -726,6 +767,10 @@ mod tests {
             v.push((OTHER_CHAIN_BROKEN, Outcome::ChainBroken { seq: 3, kind: *k }));
         }
         v.push((OTHER_CHANGE_ACK, Outcome::ChangeAcknowledged { queued: 12 }));
+        v.push(("backup", Outcome::BackupWritten));
+        v.push(("backup", Outcome::BackupFailed));
+        v.push(("restore", Outcome::Restored { from: 10, to: 12 }));
+        v.push(("restore", Outcome::RestoredRolledBack { from: 30, to: 12 }));
         v.push(("consent", Outcome::ConsentRecorded(vec![ConsentCategory::Medication])));
         v.push(("consent", Outcome::ConsentRecorded(ConsentCategory::ALL.to_vec())));
         v.push(("consent", Outcome::ConsentNoMatch));
@@ -880,7 +925,17 @@ mod tests {
         for e in [AccountError::WrongCredentials, AccountError::Disabled, AccountError::LastAdministrator, AccountError::InvalidStaffId] {
             assert_eq!(LoginFailure::from(&e).code(), e.message_id());
         }
-        for k in [BreakKind::Edited, BreakKind::Deleted, BreakKind::Reordered, BreakKind::Inserted, BreakKind::Head, BreakKind::SealMismatch] {
+        for k in [
+            BreakKind::Edited,
+            BreakKind::Deleted,
+            BreakKind::Reordered,
+            BreakKind::Inserted,
+            BreakKind::Head,
+            BreakKind::SealMismatch,
+            BreakKind::RolledBack,
+            BreakKind::Anchor,
+            BreakKind::TablesMissing,
+        ] {
             assert_eq!(ChainBreak::from(k).code(), k.code());
         }
     }

@@ -5,17 +5,26 @@
 //! The recovery passphrase is asked for on the terminal (without echo; twice
 //! when a backup is written), or read from `MADOGUCHI_BACKUP_PASSPHRASE`
 //! for scripts. Without either, nothing is done.
+//!
+//! Both are audit entries: a backup's (`backup` `written`) is appended
+//! before the copy, so the backup holds it and its head (printed) is the
+//! head after it; a restore's (`restore`, [`restore_audited`]) says how many
+//! entries the log's anchor had seen and how many the restored log holds —
+//! when fewer (`rolled_back:FROM:TO`), the restore says so, and the anchor
+//! is re-based on purpose, after the entry.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use madoguchi_adapters::audit::AuditAction;
 use madoguchi_adapters::backup::{self, BackupError, BackupInfo};
 use madoguchi_adapters::store::CacheStats;
 use madoguchi_core::message::Msg;
 use madoguchi_i18n::Lang;
 
+use crate::audit_outcome::{self, Outcome, Who};
 use crate::cli::{EXIT_INPUT, EXIT_LOCAL};
 use crate::desk::{say, store_msg};
 use crate::settings::Settings;
@@ -96,6 +105,14 @@ fn passphrase(lang: Lang, twice: bool) -> Result<String, ExitCode> {
     Ok(first)
 }
 
+/// The audit log's head a backup holds (count and the last hash's first
+/// 16 digits), for a line under the counts; None for an older backup.
+fn head_msg(info: &BackupInfo) -> Option<Msg> {
+    info.audit_head
+        .as_ref()
+        .map(|h| Msg::new("backup-audit-head").arg("count", h.count).arg("head", &h.head[..h.head.len().min(16)]))
+}
+
 fn counts_msg(id: &str, info: &BackupInfo) -> Msg {
     Msg::new(id)
         .arg("created", info.created_at.format("%Y-%m-%d %H:%M"))
@@ -129,12 +146,39 @@ fn write_backup(settings: &Settings, out: &Path) -> ExitCode {
         Ok(p) => p,
         Err(code) => return code,
     };
+    // Logged before the copy, so that the backup holds its own entry.
+    let who = || Who::Named(settings.staff.clone(), None);
+    let detail = serde_json::json!({ "file": out.display().to_string() });
+    let now = chrono::Local::now().naive_local();
+    let entry = audit_outcome::entry(now, who(), AuditAction::Backup, None, &Outcome::BackupWritten, None, Some(detail.clone()));
+    if let Err(e) = store.audit_append(&entry) {
+        // A backup is never refused for the log's sake; the log's own state
+        // is what `audit verify` reports.
+        eprintln!("{}", say(lang, &e.message()));
+    }
     match backup::backup(&store, out, &pass) {
         Ok(info) => {
             println!("{}", say(lang, &counts_msg("backup-written", &info).arg("path", out.display())));
+            if let Some(m) = head_msg(&info) {
+                println!("{}", say(lang, &m));
+            }
             ExitCode::SUCCESS
         }
-        Err(e) => backup_failed(lang, &e),
+        Err(e) => {
+            let failed = audit_outcome::entry(
+                chrono::Local::now().naive_local(),
+                who(),
+                AuditAction::Backup,
+                None,
+                &Outcome::BackupFailed,
+                Some(e.to_string()),
+                Some(detail),
+            );
+            if let Err(a) = store.audit_append(&failed) {
+                eprintln!("{}", say(lang, &a.message()));
+            }
+            backup_failed(lang, &e)
+        }
     }
 }
 
@@ -146,6 +190,9 @@ fn verify(lang: Lang, file: &Path) -> ExitCode {
     match backup::verify_backup(file, &pass) {
         Ok(info) => {
             println!("{}", say(lang, &counts_msg("backup-verified", &info).arg("path", file.display())));
+            if let Some(m) = head_msg(&info) {
+                println!("{}", say(lang, &m));
+            }
             ExitCode::SUCCESS
         }
         Err(e) => backup_failed(lang, &e),
@@ -189,18 +236,86 @@ pub fn restore_cmd(settings: Settings, args: RestoreArgs) -> ExitCode {
         }
     }
     let replacing = storage::exists(&settings);
-    match storage::restore(&settings, &args.file, &pass, args.replace) {
-        Ok(info) => {
-            println!("{}", say(lang, &counts_msg("restore-done", &info).arg("path", db.display())));
+    match restore_audited(&settings, &args.file, &pass, args.replace) {
+        Ok(done) => {
+            println!("{}", say(lang, &counts_msg("restore-done", &done.info).arg("path", db.display())));
+            if let Some(m) = head_msg(&done.info) {
+                println!("{}", say(lang, &m));
+            }
             if replacing {
                 let mut kept = db.clone().into_os_string();
                 kept.push(".before-restore");
                 println!("{}", say(lang, &Msg::new("restore-kept").arg("path", PathBuf::from(kept).display())));
             }
-            ExitCode::SUCCESS
+            if done.to < done.from {
+                eprintln!(
+                    "{}",
+                    say(lang, &Msg::new("restore-rolled-back").arg("from", done.from).arg("to", done.to).arg("lost", done.from - done.to))
+                );
+            }
+            match done.recorded {
+                Ok(()) => {
+                    println!("{}", say(lang, &Msg::new("restore-recorded").arg("from", done.from).arg("to", done.to)));
+                    ExitCode::SUCCESS
+                }
+                Err(m) => fail(lang, Msg::new("restore-not-recorded").arg("detail", say(lang, &m)), EXIT_LOCAL),
+            }
         }
         Err(e) => backup_failed(lang, &e),
     }
+}
+
+/// What [`restore_audited`] did.
+pub struct RestoreDone {
+    pub info: BackupInfo,
+    /// How many entries the log's anchor had seen before (0: none).
+    pub from: i64,
+    /// How many entries the restored log holds.
+    pub to: i64,
+    /// The `restore` entry appended and the anchor re-based, or why not
+    /// (then the anchor is left as it was, and `audit verify` keeps saying
+    /// that the log went back).
+    pub recorded: Result<(), Msg>,
+}
+
+/// Restores `file` (see [`storage::restore`]) and records it in the
+/// restored log: `restore` `restored:FROM:TO`, or `rolled_back:FROM:TO`
+/// when the restored log holds fewer entries than the anchor had seen,
+/// with both heads in the detail; then re-bases the anchor on the log as it
+/// now is (the entry included).
+pub fn restore_audited(settings: &Settings, file: &Path, passphrase: &str, replace: bool) -> Result<RestoreDone, BackupError> {
+    // What the anchor had seen, read with this folder's key before anything
+    // changes — or, when that key does not open it (a folder whose keyring
+    // entry is new), with the key the backup brings.
+    let read = || storage::anchor(settings).ok().and_then(|a| a.read().ok().flatten());
+    let before = read();
+    let info = storage::restore(settings, file, passphrase, replace)?;
+    let before = before.or_else(read);
+    let from = before.as_ref().map_or(0, |s| s.count);
+    let to = info.audit_head.as_ref().map_or(0, |h| h.count);
+    let store = storage::open(settings)?;
+    let outcome = if to < from { Outcome::RestoredRolledBack { from, to } } else { Outcome::Restored { from, to } };
+    let detail = serde_json::json!({
+        "file": file.display().to_string(),
+        "backup_created": info.created_at,
+        "before": before.as_ref().map(|s| serde_json::json!({ "count": s.count, "head": s.head })),
+        "restored": info.audit_head.as_ref().map(|h| serde_json::json!({ "count": h.count, "head": h.head })),
+    });
+    let entry = audit_outcome::entry(
+        chrono::Local::now().naive_local(),
+        Who::Named(settings.staff.clone(), None),
+        AuditAction::Restore,
+        None,
+        &outcome,
+        None,
+        Some(detail),
+    );
+    let recorded = store
+        .audit_append(&entry)
+        .and_then(|_| store.audit_rebase_anchor())
+        .map(|_| ())
+        .map_err(|e| e.message());
+    Ok(RestoreDone { info, from, to, recorded })
 }
 
 fn oldest(lang: Lang, s: &CacheStats) -> String {

@@ -187,12 +187,11 @@ impl Desk {
             patient_key: Some(patient_key.to_string()),
             ..AuditFilter::default()
         };
-        let entries = self
-            .store_handle()
-            .lock()
-            .unwrap()
-            .audit_query(&filter)
-            .map_err(|e| ApiError::new(Msg::new("print-failed").arg("reason", e.to_string())))?;
+        let (entries, audit_head) = {
+            let store = self.store_handle().lock().unwrap();
+            let failed = |e: madoguchi_adapters::audit::AuditError| ApiError::new(Msg::new("print-failed").arg("reason", e.to_string()));
+            (store.audit_query(&filter).map_err(failed)?, store.audit_head().map_err(failed)?)
+        };
         let state = self.consent_state(result, patient_key, now);
         let mut out = Vec::new();
         for e in entries {
@@ -209,7 +208,7 @@ impl Desk {
             return Err(ApiError::new(Msg::new("print-nothing-viewed")));
         }
         let name = result.person.as_ref().map(|p| p.name.clone()).unwrap_or_default();
-        Ok(pdf::AccessSlip { patient_name: name, patient_key: patient_key.to_string(), visit_date: day, entries: out })
+        Ok(pdf::AccessSlip { patient_name: name, patient_key: patient_key.to_string(), visit_date: day, entries: out, audit_head })
     }
 }
 

@@ -261,7 +261,7 @@ impl Desk {
         let session = Session::new(form.staff_id.trim(), form.display_name.trim(), Role::Administrator, now);
         let entry = staff_entry_for(&session, Outcome::FirstAdministrator, now);
         accounts::create_first_administrator(
-            self.accounts()?.staff_accounts(),
+            self.accounts()?.staff_accounts_sealed(),
             &form.staff_id,
             &form.display_name,
             &form.password,
@@ -350,7 +350,7 @@ impl Desk {
             return Err(form_error(problems));
         }
         let entry = staff_entry_for(&admin, Outcome::PasswordReset { staff: staff_id.to_string() }, now);
-        let reset = accounts::reset_password(self.accounts()?.staff_accounts(), staff_id, &form.password, now, &entry);
+        let reset = accounts::reset_password(self.accounts()?.staff_accounts_sealed(), staff_id, &form.password, now, &entry);
         if let Err(e) = reset {
             return Err(match e {
                 accounts::AccountError::Password(_) => account_error(e),
@@ -380,7 +380,7 @@ impl Desk {
             return Err(form_error(problems));
         }
         let entry = staff_entry_for(&me, Outcome::PasswordChanged { staff: me.staff_id.clone() }, now);
-        let changed = accounts::change_password(self.accounts()?.staff_accounts(), &me.staff_id, &form.current, &form.password, now, &entry);
+        let changed = accounts::change_password(self.accounts()?.staff_accounts_sealed(), &me.staff_id, &form.current, &form.password, now, &entry);
         match changed {
             Ok(()) => Ok(signed_in(&me)),
             Err(e) => {
@@ -576,7 +576,7 @@ impl Desk {
                 }
                 let entry = staff_entry_for(&who, Outcome::AccountMigrated { staff: a.staff_id.clone(), role: a.role }, now);
                 if let Ok(store) = self.accounts() {
-                    entry_error(accounts::import_account(store.staff_accounts(), p, &entry), &a.staff_id);
+                    entry_error(accounts::import_account(store.staff_accounts_sealed(), p, &entry), &a.staff_id);
                 }
             }
         } else {
@@ -608,7 +608,7 @@ impl Desk {
     ) -> Result<SignedIn, ApiError> {
         let session = Session::new(staff_id.trim(), display_name.trim(), Role::Administrator, now);
         let entry = staff_entry_for(&session, Outcome::FirstAdministrator, now);
-        accounts::create_first_administrator(self.accounts()?.staff_accounts(), staff_id, display_name, password, now, &entry)
+        accounts::create_first_administrator(self.accounts()?.staff_accounts_sealed(), staff_id, display_name, password, now, &entry)
             .map_err(|e| ApiError::new(e.message()))?;
         Ok(signed_in(&session))
     }
@@ -625,7 +625,7 @@ impl Desk {
         let admin = self.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
         let new = accounts::NewAccount { staff_id, display_name, role, password };
         let entry = staff_entry_for(&admin, Outcome::AccountCreated { staff: staff_id.trim().to_string(), role }, now);
-        accounts::create_account(self.accounts()?.staff_accounts(), &new, now, &entry).map_err(|e| ApiError::new(e.message()))?;
+        accounts::create_account(self.accounts()?.staff_accounts_sealed(), &new, now, &entry).map_err(|e| ApiError::new(e.message()))?;
         Ok(())
     }
 

@@ -10,9 +10,15 @@
 //! message, the file untouched, no plaintext fallback). A database written
 //! unencrypted by an earlier version is encrypted in place at its first
 //! opening. Backups are encrypted with the recovery passphrase.
+//!
+//! The audit log is anchored outside the database ([`anchor`]): a second
+//! keyring entry, `audit-anchor:<id>`, holds the key that seals the chain and
+//! the file `audit-anchor` beside the database, which holds the log's count
+//! and head.
 
 use std::path::{Path, PathBuf};
 
+use madoguchi_adapters::audit::anchor::AuditAnchor;
 use madoguchi_adapters::backup::{self, BackupError, BackupInfo};
 use madoguchi_adapters::keystore::{Key, KeyStoreError, OsKeyStore};
 use madoguchi_adapters::store::{Store, StoreError};
@@ -21,6 +27,9 @@ use crate::settings::Settings;
 
 /// The file in the data folder that names the folder's keyring entry.
 const KEY_ID_FILE: &str = "key-id";
+
+/// The audit log's anchor file, beside the database.
+pub const ANCHOR_FILE: &str = "audit-anchor";
 
 /// Opens (creating if needed) the desk's database.
 pub fn open(settings: &Settings) -> Result<Store, StoreError> {
@@ -31,7 +40,7 @@ pub fn open(settings: &Settings) -> Result<Store, StoreError> {
 /// reboot is the window's business), so that nobody probes the keyring twice.
 pub fn open_with_keys(settings: &Settings) -> Result<(Store, OsKeyStore), StoreError> {
     let keys = key_store(settings)?;
-    let store = Store::open_encrypted(&settings.database_path(), &keys)?;
+    let store = Store::open_encrypted_anchored(&settings.database_path(), &keys, anchor(settings)?)?;
     Ok((store, keys))
 }
 
@@ -52,18 +61,47 @@ pub fn exists(settings: &Settings) -> bool {
 /// Restores `file` as the desk's database, encrypted with this machine's
 /// key. An existing database is replaced only with `replace` (and kept
 /// beside it as `madoguchi.sqlite.before-restore`).
+///
+/// The audit anchor's key the backup carries becomes this folder's (so that
+/// the restored log verifies); the anchor file is left as it was, for the
+/// caller to compare with the restored log and re-base, recorded
+/// (`cli_backup::restore_audited`).
 pub fn restore(settings: &Settings, file: &Path, passphrase: &str, replace: bool) -> Result<BackupInfo, BackupError> {
     let keys = key_store(settings).map_err(|e| BackupError::from(StoreError::from(e)))?;
-    backup::restore(file, passphrase, &settings.database_path(), &keys, replace)
+    let (info, anchor_key) = backup::restore_with_anchor_key(file, passphrase, &settings.database_path(), &keys, replace)?;
+    if let Some(k) = anchor_key {
+        let anchor_keys = anchor_key_store(settings).map_err(|e| BackupError::from(StoreError::from(e)))?;
+        madoguchi_adapters::keystore::KeyStore::set(&anchor_keys, &k).map_err(|e| BackupError::from(StoreError::from(e)))?;
+    }
+    Ok(info)
+}
+
+/// The keyring entry of this data folder's audit anchor key (`audit-anchor:<id>`).
+pub fn anchor_key_store(settings: &Settings) -> Result<OsKeyStore, KeyStoreError> {
+    folder_entry(settings, anchor_entry)
+}
+
+/// The audit log's anchor of this data folder (its key made on first use).
+pub fn anchor(settings: &Settings) -> Result<AuditAnchor, KeyStoreError> {
+    AuditAnchor::open(&settings.data_dir.join(ANCHOR_FILE), &anchor_key_store(settings)?)
+}
+
+fn anchor_entry(id: &str) -> String {
+    format!("audit-anchor:{id}")
 }
 
 /// The keyring entry of this data folder (made on first use).
 pub fn key_store(settings: &Settings) -> Result<OsKeyStore, KeyStoreError> {
+    folder_entry(settings, entry)
+}
+
+/// The keyring entry `name(id)` of this data folder's id.
+fn folder_entry(settings: &Settings, name: fn(&str) -> String) -> Result<OsKeyStore, KeyStoreError> {
     let id = key_id(&settings.data_dir).map_err(|e| KeyStoreError::Unavailable {
         store: settings.data_dir.join(KEY_ID_FILE).display().to_string(),
         detail: e.to_string(),
     })?;
-    OsKeyStore::detect_for(&entry(&id))
+    OsKeyStore::detect_for(&name(&id))
 }
 
 /// The keyring entry named by a folder's id.
@@ -75,8 +113,10 @@ fn entry(id: &str) -> String {
 /// is deleted with it (the tests' temporary folders).
 pub fn forget_key(data_dir: &Path) {
     if let Ok(id) = std::fs::read_to_string(data_dir.join(KEY_ID_FILE)) {
-        if let Ok(keys) = OsKeyStore::detect_for(&entry(id.trim())) {
-            let _ = keys.forget();
+        for name in [entry(id.trim()), anchor_entry(id.trim())] {
+            if let Ok(keys) = OsKeyStore::detect_for(&name) {
+                let _ = keys.forget();
+            }
         }
     }
 }

@@ -181,6 +181,22 @@ pub fn desk_db(data: &Path) -> rusqlite::Connection {
     madoguchi_adapters::store::raw_connection(&settings.database_path(), &keys).expect("the desk's database opens with its key")
 }
 
+/// Drops every trigger of a database, as someone editing it by hand would
+/// (the audit log's append-only triggers are a guard against mistakes, not
+/// against an attacker).
+pub fn drop_triggers(conn: &rusqlite::Connection) {
+    let triggers: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for t in triggers {
+        conn.execute_batch(&format!("DROP TRIGGER \"{t}\"")).unwrap();
+    }
+}
+
 /// A desk outside training mode: its service is loopback's discard port,
 /// where nothing listens. Its settings are saved in its own folder.
 pub fn real_desk(data: &Path) -> std::sync::Arc<madoguchi_app::desk::Desk> {

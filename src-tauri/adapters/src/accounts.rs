@@ -308,12 +308,46 @@ fn administrator_exists(conn: &Connection) -> Result<bool, AccountError> {
     Ok(n > 0)
 }
 
+/// Where the accounts are, and how the audit entries of their changes are
+/// sealed: the store's connection with its seal ([`StaffDb`], from
+/// `Store::staff_accounts_sealed`, HMAC when the log is anchored), or a bare
+/// connection (plain SHA-256: a log that is not anchored; an anchored log
+/// refuses such an entry rather than take it).
+pub trait AccountsDb {
+    fn conn(&self) -> &Connection;
+    fn seal(&self) -> audit::Seal;
+}
+
+impl AccountsDb for &Connection {
+    fn conn(&self) -> &Connection {
+        self
+    }
+    fn seal(&self) -> audit::Seal {
+        audit::Seal::Sha256
+    }
+}
+
+/// The store's connection and the seal its audit log takes.
+pub struct StaffDb<'a> {
+    pub conn: &'a Connection,
+    pub seal: audit::Seal,
+}
+
+impl AccountsDb for StaffDb<'_> {
+    fn conn(&self) -> &Connection {
+        self.conn
+    }
+    fn seal(&self) -> audit::Seal {
+        self.seal.clone()
+    }
+}
+
 /// Creates the first administrator with its audit entry `entry` (sealed
 /// here, see the module docs); refused with [`AccountError::AlreadySetUp`]
 /// once any administrator exists (checked and inserted in one `BEGIN
 /// IMMEDIATE` transaction, so two windows racing cannot both succeed).
 pub fn create_first_administrator(
-    conn: &Connection,
+    db: impl AccountsDb,
     staff_id: &str,
     display_name: &str,
     password: &str,
@@ -327,13 +361,13 @@ pub fn create_first_administrator(
         password,
     };
     let hash = validate_and_hash(&new)?;
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let tx = Transaction::new_unchecked(db.conn(), TransactionBehavior::Immediate)?;
     if !needs_first_setup(&tx)? {
         return Err(AccountError::AlreadySetUp);
     }
     insert(&tx, &new, &hash, now)?;
     let account = get(&tx, new.staff_id.trim())?;
-    append_sealed(&tx, entry, &account, &hash, true)?;
+    append_sealed(&tx, &db.seal(), entry, &account, &hash, true)?;
     tx.commit()?;
     Ok(account)
 }
@@ -342,16 +376,16 @@ pub fn create_first_administrator(
 /// here) in the same transaction. The caller has checked that the person
 /// asking may manage staff.
 pub fn create_account(
-    conn: &Connection,
+    db: impl AccountsDb,
     new: &NewAccount,
     now: NaiveDateTime,
     entry: &NewAuditEntry,
 ) -> Result<StaffAccount, AccountError> {
     let hash = validate_and_hash(new)?;
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let tx = Transaction::new_unchecked(db.conn(), TransactionBehavior::Immediate)?;
     insert(&tx, new, &hash, now)?;
     let account = get(&tx, new.staff_id.trim())?;
-    append_sealed(&tx, entry, &account, &hash, true)?;
+    append_sealed(&tx, &db.seal(), entry, &account, &hash, true)?;
     tx.commit()?;
     Ok(account)
 }
@@ -391,9 +425,9 @@ pub fn read_plain_file(path: &std::path::Path) -> Result<Vec<PlainAccount>, Acco
 /// times), with its audit entry `entry` (sealed here as a creation) in one
 /// transaction. The caller has found the account's creation entry in the
 /// log; an id already taken is [`AccountError::DuplicateId`].
-pub fn import_account(conn: &Connection, plain: &PlainAccount, entry: &NewAuditEntry) -> Result<StaffAccount, AccountError> {
+pub fn import_account(db: impl AccountsDb, plain: &PlainAccount, entry: &NewAuditEntry) -> Result<StaffAccount, AccountError> {
     let a = &plain.account;
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let tx = Transaction::new_unchecked(db.conn(), TransactionBehavior::Immediate)?;
     let r = tx.execute(
         "INSERT INTO staff_accounts (staff_id, display_name, role, password_hash, disabled, failed_logins, locked_until, created_at, password_changed_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -416,7 +450,7 @@ pub fn import_account(conn: &Connection, plain: &PlainAccount, entry: &NewAuditE
         r => r?,
     };
     let account = get(&tx, &a.staff_id)?;
-    append_sealed(&tx, entry, &account, &plain.password_hash, true)?;
+    append_sealed(&tx, &db.seal(), entry, &account, &plain.password_hash, true)?;
     tx.commit()?;
     Ok(account)
 }
@@ -443,7 +477,7 @@ fn state_seal(a: &StaffAccount, password_hash: &str) -> String {
 
 /// Appends `entry` with `detail.account` (see the module docs) inside the
 /// caller's transaction: the change and its entry commit together.
-fn append_sealed(tx: &Connection, entry: &NewAuditEntry, a: &StaffAccount, password_hash: &str, created: bool) -> Result<(), AccountError> {
+fn append_sealed(tx: &Connection, seal: &audit::Seal, entry: &NewAuditEntry, a: &StaffAccount, password_hash: &str, created: bool) -> Result<(), AccountError> {
     let mut sealed = serde_json::json!({
         "staff_id": a.staff_id,
         "role": a.role.code(),
@@ -453,7 +487,7 @@ fn append_sealed(tx: &Connection, entry: &NewAuditEntry, a: &StaffAccount, passw
         sealed["created"] = creation_seal(a).into();
     }
     let entry = entry.clone().with_detail("account", sealed);
-    audit::append_within(tx, &audit::Seal::Sha256, &entry).map_err(|e| AccountError::Audit(e.to_string()))?;
+    audit::append_within(tx, seal, &entry).map_err(|e| AccountError::Audit(e.to_string()))?;
     Ok(())
 }
 
@@ -740,7 +774,7 @@ fn get_with_hash(
 /// (a wrong one counts as a failed sign-in, as in [`verify_login`]); the
 /// new one is set with its audit entry `entry` (sealed here).
 pub fn change_password(
-    conn: &Connection,
+    db: impl AccountsDb,
     staff_id: &str,
     current: &str,
     new_password: &str,
@@ -749,15 +783,15 @@ pub fn change_password(
 ) -> Result<(), AccountError> {
     let staff_id = staff_id.trim();
     check_password(staff_id, new_password).map_err(AccountError::Password)?;
-    verify_login(conn, staff_id, current, now)?;
-    set_password(conn, staff_id, new_password, now, entry)
+    verify_login(db.conn(), staff_id, current, now)?;
+    set_password(db, staff_id, new_password, now, entry)
 }
 
 /// An administrator sets a new password (forgotten password), with its
 /// audit entry `entry` (sealed here); also lifts a lockout. The caller has
 /// checked that the person asking may manage staff.
 pub fn reset_password(
-    conn: &Connection,
+    db: impl AccountsDb,
     staff_id: &str,
     new_password: &str,
     now: NaiveDateTime,
@@ -765,18 +799,18 @@ pub fn reset_password(
 ) -> Result<(), AccountError> {
     let staff_id = staff_id.trim();
     check_password(staff_id, new_password).map_err(AccountError::Password)?;
-    set_password(conn, staff_id, new_password, now, entry)
+    set_password(db, staff_id, new_password, now, entry)
 }
 
 fn set_password(
-    conn: &Connection,
+    db: impl AccountsDb,
     staff_id: &str,
     new_password: &str,
     now: NaiveDateTime,
     entry: &NewAuditEntry,
 ) -> Result<(), AccountError> {
     let hash = hash_password(new_password)?;
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let tx = Transaction::new_unchecked(db.conn(), TransactionBehavior::Immediate)?;
     let n = tx.execute(
         "UPDATE staff_accounts SET password_hash = ?2, password_changed_at = ?3, failed_logins = 0, locked_until = NULL
          WHERE staff_id = ?1",
@@ -786,7 +820,7 @@ fn set_password(
         return Err(AccountError::UnknownStaff(staff_id.to_string()));
     }
     let account = get(&tx, staff_id)?;
-    append_sealed(&tx, entry, &account, &hash, false)?;
+    append_sealed(&tx, &db.seal(), entry, &account, &hash, false)?;
     tx.commit()?;
     Ok(())
 }

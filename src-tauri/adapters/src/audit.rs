@@ -57,9 +57,16 @@
 //!   re-seal the head after cutting the tail. Whoever holds the key (the
 //!   running app, an administrator with keyring access) still can.
 //! - **Deleting everything**, including the head, back to the state of a new
-//!   database is not detectable from the database alone. Keep the head
-//!   elsewhere: [`VerifyReport`] gives `last_seq` and `last_hash`, to be
-//!   written down with each backup or report and compared later.
+//!   database, or putting an older copy of the database back, is not
+//!   detectable from the database alone. [`anchor`] keeps the head outside
+//!   it (a file sealed with a key of its own in the keyring, which also
+//!   seals the chain: [`Store::open_encrypted_anchored`](crate::store::Store::open_encrypted_anchored)),
+//!   and [`verify_anchored`] checks the log against it: fewer entries than
+//!   the anchor saw ([`BreakKind::RolledBack`]), another entry at the
+//!   anchored place or an anchor missing or forged ([`BreakKind::Anchor`]),
+//!   the tables gone ([`BreakKind::TablesMissing`]). The head also goes into
+//!   every backup and onto every access slip ([`LogHead`]), copies that can
+//!   be compared later.
 //! - Triggers refuse `UPDATE` and `DELETE` on `audit_log`: a guard against
 //!   mistakes in our own code, not against an attacker (who drops them).
 //! - A wrong key looks exactly like an edit of entry 1.
@@ -85,6 +92,9 @@ use madoguchi_core::staff::Role;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+pub mod anchor;
+use anchor::{AnchorError, AnchorState, AuditAnchor};
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -114,6 +124,10 @@ pub enum AuditAction {
     AuditExport,
     /// A consent recorded at the desk (災害時モード: oral, or unconscious with a reason).
     Consent,
+    /// A backup of the store written (the entry is the last one it holds).
+    Backup,
+    /// A backup restored over the store (and the log's anchor re-based).
+    Restore,
     Other(String),
 }
 
@@ -133,6 +147,8 @@ impl AuditAction {
         AuditAction::AuditView,
         AuditAction::AuditExport,
         AuditAction::Consent,
+        AuditAction::Backup,
+        AuditAction::Restore,
     ];
 
     pub fn code(&self) -> &str {
@@ -151,6 +167,8 @@ impl AuditAction {
             AuditAction::AuditView => "audit_view",
             AuditAction::AuditExport => "audit_export",
             AuditAction::Consent => "consent",
+            AuditAction::Backup => "backup",
+            AuditAction::Restore => "restore",
             AuditAction::Other(s) => s,
         }
     }
@@ -288,6 +306,14 @@ pub enum BreakKind {
     Head,
     /// The log was sealed another way than asked (key missing, or added).
     SealMismatch,
+    /// The log holds fewer entries than its anchor saw: wiped, cut off, or
+    /// an older copy of the database put back.
+    RolledBack,
+    /// The log does not reach the anchor's head (the entry at the anchored
+    /// place was rewritten), or the anchor itself is missing or forged.
+    Anchor,
+    /// The log's tables are gone from a database that was used.
+    TablesMissing,
 }
 
 impl BreakKind {
@@ -299,6 +325,9 @@ impl BreakKind {
             BreakKind::Inserted => "inserted",
             BreakKind::Head => "head",
             BreakKind::SealMismatch => "seal_mismatch",
+            BreakKind::RolledBack => "rolled_back",
+            BreakKind::Anchor => "anchor",
+            BreakKind::TablesMissing => "tables_missing",
         }
     }
 }
@@ -363,6 +392,12 @@ impl AuditError {
             AuditError::NoHead => m,
         }
     }
+}
+
+/// Whether the log's table is there (a store that was used and has none
+/// lost it: [`BreakKind::TablesMissing`], never a new empty log).
+pub fn log_exists(conn: &Connection) -> Result<bool, AuditError> {
+    Ok(table_exists(conn, "audit_log")?)
 }
 
 fn table_exists(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
@@ -434,7 +469,7 @@ pub fn ensure_schema(conn: &Connection) -> Result<(), AuditError> {
     }
 }
 
-fn netstring(out: &mut Vec<u8>, field: Option<&str>) {
+pub(crate) fn netstring(out: &mut Vec<u8>, field: Option<&str>) {
     match field {
         Some(s) => {
             out.extend_from_slice(s.len().to_string().as_bytes());
@@ -538,6 +573,12 @@ fn raw_of(e: &AuditEntry) -> RawEntry {
         prev_hash: e.prev_hash.clone(),
         hash: e.hash.clone(),
     }
+}
+
+/// The head's seal as [`append_sealed`] writes it (`audit_head.head_hash`),
+/// for anyone checking a head by other means.
+pub fn compute_head_hash(last_seq: i64, last_hash: &str, seal: &Seal) -> String {
+    seal.digest(&head_canonical(last_seq, last_hash, seal.name()))
 }
 
 fn head_canonical(last_seq: i64, last_hash: &str, seal_name: &str) -> Vec<u8> {
@@ -901,6 +942,144 @@ fn implied_seqs(
         }
     }
     implied
+}
+
+/// The head of a log as stored: how many entries, the last hash
+/// ([`GENESIS_HASH`] for none) and the seal name (None before the first
+/// append). What a backup carries and what an access slip prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogHead {
+    pub count: i64,
+    pub head: String,
+    pub seal: Option<String>,
+}
+
+/// The stored head (None when the log's tables or its head row are gone).
+pub fn stored_head(conn: &Connection) -> Result<Option<LogHead>, AuditError> {
+    if !table_exists(conn, "audit_head")? {
+        return Ok(None);
+    }
+    Ok(read_head(conn)?.map(|h| LogHead { count: h.last_seq, head: h.last_hash, seal: h.seal }))
+}
+
+/// How a log anchored at `anchor` is sealed: as its anchor says; a log not
+/// anchored yet as its head says (a log of an earlier version, plain
+/// SHA-256, stays so); a new log with the anchor's key.
+pub fn anchored_seal(conn: &Connection, anchor: &AuditAnchor, state: Option<&AnchorState>) -> Result<Seal, AuditError> {
+    let name = match state {
+        Some(s) => Some(s.seal.clone()),
+        None => stored_head(conn)?.and_then(|h| h.seal),
+    };
+    Ok(match name.as_deref() {
+        Some(n) if n == Seal::Sha256.name() => Seal::Sha256,
+        _ => anchor.seal(),
+    })
+}
+
+/// The first anchoring: when the anchor's key was made by this opening and
+/// there is no anchor file yet, the log's head as it stands is written
+/// (trust on first use: a log of an earlier version is anchored as found).
+/// A missing file under a key that was already there is left missing, for
+/// [`verify_anchored`] to report.
+pub fn anchor_first(conn: &Connection, anchor: &AuditAnchor, seal: &Seal) -> Result<(), AuditError> {
+    if anchor.key_existed() || !matches!(anchor.read(), Ok(None)) {
+        return Ok(());
+    }
+    let head = stored_head(conn)?.unwrap_or(LogHead { count: 0, head: GENESIS_HASH.into(), seal: None });
+    anchor
+        .write(&AnchorState { count: head.count, head: head.head, seal: head.seal.unwrap_or_else(|| seal.name().into()) })
+        .map_err(|e| AuditError::Corrupt(format!("audit anchor {}: {e}", anchor.path().display())))
+}
+
+/// The stored hash of entry `seq` (GENESIS for 0; None when it is not there).
+fn hash_of(conn: &Connection, seq: i64) -> Result<Option<String>, AuditError> {
+    if seq == 0 {
+        return Ok(Some(GENESIS_HASH.into()));
+    }
+    Ok(conn.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [seq], |r| r.get(0)).optional()?)
+}
+
+/// Moves the anchor to `appended`, an entry that has just committed — only
+/// forwards, and only when the log still holds the anchor's head at its
+/// place: once the log disagrees with its anchor, appending more does not
+/// make the alarm go away (only [`rebase_anchor`], after a restore, does).
+pub fn advance_anchor(conn: &Connection, anchor: &AuditAnchor, seal: &Seal, appended: &AuditEntry) -> Result<(), AuditError> {
+    let reaches = match anchor.read() {
+        Ok(Some(state)) => state.count < appended.seq && hash_of(conn, state.count)?.as_deref() == Some(state.head.as_str()),
+        // The first anchoring could not be written at opening: now.
+        Ok(None) => !anchor.key_existed(),
+        Err(_) => false,
+    };
+    if reaches {
+        anchor
+            .write(&AnchorState { count: appended.seq, head: appended.hash.clone(), seal: seal.name().into() })
+            .map_err(|e| AuditError::Corrupt(format!("audit anchor {}: {e}", anchor.path().display())))?;
+    }
+    Ok(())
+}
+
+/// Deliberately moves the anchor to the log's head as it stands (a restore
+/// that the caller records, with what it was before, in the log itself).
+pub fn rebase_anchor(conn: &Connection, anchor: &AuditAnchor, seal: &Seal) -> Result<AnchorState, AuditError> {
+    let head = stored_head(conn)?.unwrap_or(LogHead { count: 0, head: GENESIS_HASH.into(), seal: None });
+    let state = AnchorState { count: head.count, head: head.head, seal: head.seal.unwrap_or_else(|| seal.name().into()) };
+    anchor
+        .write(&state)
+        .map_err(|e| AuditError::Corrupt(format!("audit anchor {}: {e}", anchor.path().display())))?;
+    Ok(state)
+}
+
+/// [`verify_sealed`], then the log against its anchor outside the database:
+///
+/// - the log's tables gone → [`BreakKind::TablesMissing`];
+/// - the anchor file unreadable or not sealed with the key, or missing
+///   while its key was already in the keyring → [`BreakKind::Anchor`];
+/// - fewer entries than the anchor saw (wiped, cut off, an older copy put
+///   back) → [`BreakKind::RolledBack`] at the first one missing;
+/// - the entry at the anchor's count is not the anchor's head (rewritten
+///   and re-chained) → [`BreakKind::Anchor`] at that entry;
+/// - entries after the anchor: a crash between an append's commit and the
+///   anchor's rewrite leaves them, and under HMAC they verified with the
+///   key, so the anchor catches up; a plain SHA-256 log (of an earlier
+///   version) cannot tell them from forged ones → [`BreakKind::Inserted`].
+///
+/// One more indexed read than [`verify_sealed`]: still linear in the log.
+pub fn verify_anchored(conn: &Connection, seal: &Seal, anchor: &AuditAnchor) -> Result<VerifyReport, AuditError> {
+    let state = anchor.read();
+    if !log_exists(conn)? {
+        let count = match &state {
+            Ok(Some(s)) => s.count,
+            _ => 0,
+        };
+        return Err(broken(count, BreakKind::TablesMissing));
+    }
+    let report = verify_sealed(conn, seal)?;
+    let state = match state {
+        Ok(Some(s)) => s,
+        Ok(None) if !anchor.key_existed() => return Ok(report),
+        Ok(None) | Err(AnchorError::Forged { .. } | AnchorError::Unreadable { .. }) => {
+            return Err(broken(report.last_seq, BreakKind::Anchor))
+        }
+    };
+    if state.seal != seal.name() {
+        return Err(broken(report.last_seq, BreakKind::SealMismatch));
+    }
+    if report.last_seq < state.count {
+        return Err(broken(report.last_seq + 1, BreakKind::RolledBack));
+    }
+    if hash_of(conn, state.count)?.as_deref() != Some(state.head.as_str()) {
+        return Err(broken(state.count.max(1), BreakKind::Anchor));
+    }
+    if report.last_seq > state.count {
+        if *seal == Seal::Sha256 {
+            return Err(broken(state.count + 1, BreakKind::Inserted));
+        }
+        let caught_up = AnchorState { count: report.last_seq, head: report.last_hash.clone(), seal: state.seal };
+        if let Err(e) = anchor.write(&caught_up) {
+            tracing::warn!("audit anchor {} not caught up: {e}", anchor.path().display());
+        }
+    }
+    Ok(report)
 }
 
 /// Which entries [`query`] returns; every field that is set must match.

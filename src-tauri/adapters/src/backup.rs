@@ -27,6 +27,14 @@
 //!
 //! A backup holds everything in the store, the consented medical cache
 //! included, always encrypted.
+//!
+//! The audit log's head (count, last hash, seal) is in the header
+//! (`audit_head`, also in [`BackupInfo`]) and must agree with the log the
+//! payload holds, or the backup is refused as damaged. When the store's log
+//! is anchored ([`crate::audit::anchor`]), the anchor's key travels in the
+//! payload (table `madoguchi_audit_anchor_key`, under the passphrase like
+//! everything else, dropped again on restore), so that a log restored on
+//! another machine still verifies there.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -36,6 +44,7 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::audit::LogHead;
 use crate::keystore::{to_hex, Key, KeyStore};
 use crate::store::{self, sibling, Store, StoreError, SCHEMA_VERSION};
 
@@ -151,6 +160,9 @@ struct BackupHeader {
     cipher: String,
     payload_len: u64,
     counts: Counts,
+    /// The audit log's head in the payload (None: a backup of an earlier version).
+    #[serde(default)]
+    audit_head: Option<LogHead>,
 }
 
 /// What a backup holds (from [`verify_backup`], [`backup`] and [`restore`]).
@@ -162,7 +174,13 @@ pub struct BackupInfo {
     pub counts: Counts,
     /// Size of the backup file in bytes.
     pub bytes: u64,
+    /// The audit log's head in the backup (None: a backup of an earlier version).
+    #[serde(default)]
+    pub audit_head: Option<LogHead>,
 }
+
+/// The table of the payload that carries the audit anchor's key.
+const ANCHOR_KEY_TABLE: &str = "madoguchi_audit_anchor_key";
 
 fn derive_key(passphrase: &str, salt: &[u8], p: &KdfParams) -> Result<Key, BackupError> {
     let folded = madoguchi_core::digits::to_halfwidth(passphrase);
@@ -278,20 +296,25 @@ pub fn backup_with(
         "ATTACH DATABASE ?1 AS bk KEY ?2",
         params![tmp_db.0.to_string_lossy(), format!("x'{}'", key.to_hex())],
     )?;
-    let exported = (|| -> Result<(i64, Counts), BackupError> {
+    let exported = (|| -> Result<(i64, Counts, Option<LogHead>), BackupError> {
         // One read transaction: the copy is one moment of the store.
         conn.execute_batch("BEGIN")?;
-        let copied = (|| -> Result<(i64, Counts), BackupError> {
+        let copied = (|| -> Result<(i64, Counts, Option<LogHead>), BackupError> {
             conn.query_row("SELECT sqlcipher_export('bk')", [], |_| Ok(()))?;
             let version: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
             conn.execute_batch(&format!("PRAGMA bk.user_version = {version}"))?;
-            Ok((version, count_rows(conn, "bk")?))
+            let head = crate::audit::stored_head(conn).map_err(audit_error)?;
+            if let Some(anchor) = store.audit_anchor() {
+                conn.execute_batch(&format!("CREATE TABLE bk.{ANCHOR_KEY_TABLE} (key TEXT NOT NULL)"))?;
+                conn.execute(&format!("INSERT INTO bk.{ANCHOR_KEY_TABLE} (key) VALUES (?1)"), [anchor.key().to_hex()])?;
+            }
+            Ok((version, count_rows(conn, "bk")?, head))
         })();
         conn.execute_batch(if copied.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
         copied
     })();
     conn.execute_batch("DETACH DATABASE bk")?;
-    let (schema_version, counts) = exported?;
+    let (schema_version, counts, audit_head) = exported?;
 
     let payload = std::fs::read(&tmp_db.0).map_err(io_error(&tmp_db.0))?;
     drop(tmp_db);
@@ -307,6 +330,7 @@ pub fn backup_with(
         cipher: "sqlcipher4-raw-key".into(),
         payload_len: payload.len() as u64,
         counts,
+        audit_head: audit_head.clone(),
     };
     let header_json = serde_json::to_vec(&header).map_err(|e| BackupError::Corrupt {
         path: out.display().to_string(),
@@ -337,7 +361,12 @@ pub fn backup_with(
         schema_version,
         counts,
         bytes: bytes.len() as u64,
+        audit_head,
     })
+}
+
+fn audit_error(e: crate::audit::AuditError) -> BackupError {
+    BackupError::Store(StoreError::Corrupt(e.to_string()))
 }
 
 /// A checked backup, decrypted into a temporary SQLCipher file keyed with `key`.
@@ -345,6 +374,8 @@ struct Opened {
     info: BackupInfo,
     db: TempDb,
     key: Key,
+    /// The audit anchor's key the backup carries.
+    anchor_key: Option<Key>,
 }
 
 fn open_backup(path: &Path, passphrase: &str, work_dir: &Path) -> Result<Opened, BackupError> {
@@ -431,6 +462,23 @@ fn open_backup_checked(path: &Path, passphrase: &str, work_dir: &Path) -> Result
         return Err(corrupt("the row counts differ from the header"));
     }
     let schema_version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let audit_head = crate::audit::stored_head(&conn).map_err(audit_error)?;
+    if header.audit_head.is_some() && header.audit_head != audit_head {
+        return Err(corrupt("the audit log's head differs from the header"));
+    }
+    let anchor_key = {
+        let has: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+            [ANCHOR_KEY_TABLE],
+            |r| r.get(0),
+        )?;
+        if has {
+            let hex: String = conn.query_row(&format!("SELECT key FROM {ANCHOR_KEY_TABLE}"), [], |r| r.get(0))?;
+            Some(Key::from_hex(&hex).ok_or_else(|| corrupt("the audit anchor's key"))?)
+        } else {
+            None
+        }
+    };
     drop(conn);
     Ok(Opened {
         info: BackupInfo {
@@ -438,9 +486,11 @@ fn open_backup_checked(path: &Path, passphrase: &str, work_dir: &Path) -> Result
             schema_version,
             counts,
             bytes: bytes.len() as u64,
+            audit_head,
         },
         db,
         key,
+        anchor_key,
     })
 }
 
@@ -476,16 +526,19 @@ pub fn restore(
     keys: &dyn KeyStore,
     force: bool,
 ) -> Result<BackupInfo, BackupError> {
-    restore_to(backup, passphrase, target, keys, force)
+    restore_with_anchor_key(backup, passphrase, target, keys, force).map(|(info, _)| info)
 }
 
-fn restore_to(
+/// [`restore`], with the audit anchor's key the backup carries (None for a
+/// backup of a log that was not anchored): the caller puts it where the
+/// restored log's anchor is, so that the log verifies there.
+pub fn restore_with_anchor_key(
     backup: &Path,
     passphrase: &str,
     target: &Path,
     keys: &dyn KeyStore,
     force: bool,
-) -> Result<BackupInfo, BackupError> {
+) -> Result<(BackupInfo, Option<Key>), BackupError> {
     let dir = target
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -521,7 +574,7 @@ fn restore_to(
         )?;
         conn.query_row("SELECT sqlcipher_export('target')", [], |_| Ok(()))?;
         conn.execute_batch(&format!(
-            "PRAGMA target.user_version = {}; DETACH DATABASE target;",
+            "DROP TABLE IF EXISTS target.{ANCHOR_KEY_TABLE}; PRAGMA target.user_version = {}; DETACH DATABASE target;",
             opened.info.schema_version
         ))?;
     }
@@ -541,5 +594,5 @@ fn restore_to(
     store::sync_dir(target);
     let restored = Store::open_encrypted(target, keys)?;
     restored.integrity_check()?;
-    Ok(opened.info)
+    Ok((opened.info, opened.anchor_key))
 }

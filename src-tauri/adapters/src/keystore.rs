@@ -55,6 +55,11 @@
 //! generated when the entry is empty. Nothing in this crate ever overwrites
 //! or deletes a key that is in the keyring, so a second database (a test
 //! instance, a moved data folder) can never orphan the first one.
+//!
+//! The same trait holds the audit log's anchor key ([`crate::audit::anchor`])
+//! under an entry of its own (the desk: `audit-anchor:<id>` beside
+//! `local-db:<id>`), so that the database key alone does not open it. That
+//! entry is the one a restore sets: to the key of the log it brings back.
 
 use std::sync::Mutex;
 

@@ -112,6 +112,17 @@ pub struct AccessSlip {
     pub patient_key: String,
     pub visit_date: NaiveDate,
     pub entries: Vec<AccessEntry>,
+    /// The audit log's head when the slip was made, printed in the footer
+    /// of every page: a copy of the anchor on paper, in the patient's hands,
+    /// to compare with the log later (`madoguchi audit verify`).
+    #[serde(default)]
+    pub audit_head: Option<crate::audit::LogHead>,
+}
+
+/// The footer line of an access slip for the audit log's head: its count
+/// and the first 16 hex digits of the last hash.
+pub fn audit_head_line(head: &crate::audit::LogHead) -> String {
+    format!("監査ログ照合：記録 {} 件　末尾 {}", head.count, &head.head[..head.head.len().min(16)])
 }
 
 /// One viewing of one category.
@@ -257,6 +268,7 @@ pub fn access_slip(
         printed_at,
         Some("この記録は患者さんにお渡しするものです。"),
     )?;
+    w.footer_line = slip.audit_head.as_ref().map(audit_head_line);
     draw_access_slip(&mut w, slip, facility);
     Ok(w.finish())
 }
@@ -482,6 +494,9 @@ struct Writer {
     facility: String,
     printed_at: NaiveDateTime,
     footer_note: Option<&'static str>,
+    /// A line at the right of the footer of every page (the access slip's
+    /// audit log head).
+    footer_line: Option<String>,
     /// Whose document this is, repeated at the top of every page after the
     /// first (pages of a long list may be separated).
     running_subject: Option<String>,
@@ -512,6 +527,7 @@ impl Writer {
             facility: facility.to_string(),
             printed_at,
             footer_note,
+            footer_line: None,
             running_subject: None,
             pages: Vec::new(),
             ops: Vec::new(),
@@ -787,6 +803,9 @@ impl Writer {
             self.text_with(LEFT, FOOTER_RULE - 15.0, 7.5, note, GREY, false);
             let doc = format!("{}（窓口 Madoguchi）", self.title);
             self.text_with(LEFT, FOOTER_RULE - 26.0, 7.0, &doc, GREY, false);
+            if let Some(line) = self.footer_line.clone() {
+                self.text_right(RIGHT, FOOTER_RULE - 26.0, 7.0, &line, GREY);
+            }
             pages.push(PdfPage::new(
                 Mm(210.0),
                 Mm(297.0),

@@ -236,6 +236,9 @@ pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
     encrypted: bool,
+    /// The audit log's anchor outside the database and the seal it implies
+    /// (None: plain SHA-256, nothing anchored — tests, the training service).
+    audit: Option<(crate::audit::anchor::AuditAnchor, crate::audit::Seal)>,
 }
 
 /// What to record for one check.
@@ -496,17 +499,38 @@ impl Store {
             std::fs::create_dir_all(dir).map_err(|e| open_error(path, e))?;
         }
         let conn = Connection::open(path).map_err(|e| open_error(path, e))?;
-        Self::init(conn, Some(path.to_path_buf()), false)
+        Self::init(conn, Some(path.to_path_buf()), false, None)
     }
 
     pub fn open_in_memory() -> Result<Store, StoreError> {
-        Self::init(Connection::open_in_memory()?, None, false)
+        Self::init(Connection::open_in_memory()?, None, false, None)
     }
 
     /// Opens (creating if needed) the SQLCipher-encrypted database at `path`
     /// with the key in `keys`; migrates a plaintext database of an earlier
     /// version. See the table in the module docs.
     pub fn open_encrypted(path: &Path, keys: &dyn KeyStore) -> Result<Store, StoreError> {
+        Self::open_encrypted_with(path, keys, None)
+    }
+
+    /// [`Store::open_encrypted`] with the audit log anchored outside the
+    /// database ([`crate::audit::anchor`]): appends are sealed with the
+    /// anchor's key and move the anchor; [`Store::audit_verify`] checks the
+    /// log against it; the log's tables are never made anew in a database
+    /// the anchor (or a check) says was used.
+    pub fn open_encrypted_anchored(
+        path: &Path,
+        keys: &dyn KeyStore,
+        anchor: crate::audit::anchor::AuditAnchor,
+    ) -> Result<Store, StoreError> {
+        Self::open_encrypted_with(path, keys, Some(anchor))
+    }
+
+    fn open_encrypted_with(
+        path: &Path,
+        keys: &dyn KeyStore,
+        anchor: Option<crate::audit::anchor::AuditAnchor>,
+    ) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| open_error(path, e))?;
         }
@@ -514,7 +538,7 @@ impl Store {
             let key = key_or_new(keys)?;
             // A stale WAL next to a missing/empty file belongs to nothing we can read.
             let conn = Connection::open(path).map_err(|e| open_error(path, e))?;
-            return Self::keyed(conn, path, &key, keys);
+            return Self::keyed(conn, path, &key, keys, anchor);
         }
         // Opened first, so that the header is read through SQLite's own
         // handle (see `file_kind`): closing a connection never drops the
@@ -524,14 +548,14 @@ impl Store {
             FileKind::Plain => {
                 drop(conn);
                 let key = key_or_new(keys)?;
-                Self::encrypt_plaintext(path, &key, keys)
+                Self::encrypt_plaintext(path, &key, keys, anchor)
             }
             FileKind::Encrypted => {
                 let key = keys.get()?.ok_or_else(|| StoreError::KeyMissing {
                     path: path.display().to_string(),
                     store: keys.describe(),
                 })?;
-                let store = Self::keyed(conn, path, &key, keys)?;
+                let store = Self::keyed(conn, path, &key, keys, anchor)?;
                 // A migration that stopped after its rename left the old
                 // plaintext copy: the encrypted file opened, so it can go.
                 let _ = remove_if_exists(&sibling(path, ".unencrypted.bak"));
@@ -546,6 +570,7 @@ impl Store {
         path: &Path,
         key: &Key,
         keys: &dyn KeyStore,
+        anchor: Option<crate::audit::anchor::AuditAnchor>,
     ) -> Result<Store, StoreError> {
         match apply_key(&conn, key) {
             Ok(()) => {}
@@ -557,13 +582,18 @@ impl Store {
             }
             Err(Some(e)) => return Err(e.into()),
         }
-        Self::init(conn, Some(path.to_path_buf()), true)
+        Self::init(conn, Some(path.to_path_buf()), true, anchor)
     }
 
     /// Plaintext → encrypted: export into `<db>.encrypting`, keep a copy as
     /// `<db>.unencrypted.bak`, rename over `<db>`, reopen; on failure put the
     /// plaintext back.
-    fn encrypt_plaintext(path: &Path, key: &Key, keys: &dyn KeyStore) -> Result<Store, StoreError> {
+    fn encrypt_plaintext(
+        path: &Path,
+        key: &Key,
+        keys: &dyn KeyStore,
+        anchor: Option<crate::audit::anchor::AuditAnchor>,
+    ) -> Result<Store, StoreError> {
         let tmp = sibling(path, ".encrypting");
         let bak = sibling(path, ".unencrypted.bak");
         remove_if_exists(&tmp).map_err(|e| open_error(&tmp, e))?;
@@ -617,7 +647,7 @@ impl Store {
         sync_dir(path);
         let reopened = Connection::open(path)
             .map_err(|e| open_error(path, e))
-            .and_then(|conn| Self::keyed(conn, path, key, keys));
+            .and_then(|conn| Self::keyed(conn, path, key, keys, anchor));
         match reopened {
             Ok(store) => {
                 remove_if_exists(&bak).map_err(io(&bak))?;
@@ -632,7 +662,12 @@ impl Store {
         }
     }
 
-    fn init(conn: Connection, path: Option<PathBuf>, encrypted: bool) -> Result<Store, StoreError> {
+    fn init(
+        conn: Connection,
+        path: Option<PathBuf>,
+        encrypted: bool,
+        anchor: Option<crate::audit::anchor::AuditAnchor>,
+    ) -> Result<Store, StoreError> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
@@ -643,11 +678,36 @@ impl Store {
             conn,
             path,
             encrypted,
+            audit: None,
         };
         store.migrate(SCHEMA_VERSION)?;
+        let corrupt = |e: crate::audit::AuditError| StoreError::Corrupt(e.to_string());
         // The audit log keeps its own tables (and triggers) in the same
         // database, so it is encrypted and backed up with everything else.
-        crate::audit::ensure_schema(&store.conn).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // In an anchored store they are made only when the anchor has never
+        // seen the log: its key new (a new data folder, or the first start
+        // of this version — a database of a version before the audit log has
+        // checks and no log, which is why checks alone do not say "used"),
+        // or an anchor that saw no entry. Otherwise their absence is
+        // reported by `audit_verify` (`tables_missing`), not hidden.
+        let anchored = anchor.as_ref().map(|a| a.read());
+        let used = anchor.as_ref().is_some_and(|a| a.key_existed())
+            || match &anchored {
+                Some(Ok(Some(state))) => state.count > 0,
+                Some(Err(_)) => true,
+                Some(Ok(None)) | None => false,
+            };
+        if crate::audit::log_exists(&store.conn).map_err(corrupt)? || !used {
+            crate::audit::ensure_schema(&store.conn).map_err(corrupt)?;
+        } else {
+            tracing::error!("the audit log's tables are missing from a database that was used; not made anew");
+        }
+        if let Some(anchor) = anchor {
+            let state = anchored.and_then(Result::ok).flatten();
+            let seal = crate::audit::anchored_seal(&store.conn, &anchor, state.as_ref()).map_err(corrupt)?;
+            crate::audit::anchor_first(&store.conn, &anchor, &seal).map_err(corrupt)?;
+            store.audit = Some((anchor, seal));
+        }
         Ok(store)
     }
 
@@ -658,14 +718,60 @@ impl Store {
         &self.conn
     }
 
-    /// Appends to the audit log (hash-chained; see [`crate::audit`]).
-    pub fn audit_append(&self, entry: &crate::audit::NewAuditEntry) -> Result<crate::audit::AuditEntry, crate::audit::AuditError> {
-        crate::audit::append(&self.conn, entry)
+    /// The staff accounts' connection with the seal their audit entries
+    /// take (HMAC with the anchor's key when anchored): for the
+    /// [`crate::accounts`] functions that append an entry.
+    pub fn staff_accounts_sealed(&self) -> crate::accounts::StaffDb<'_> {
+        crate::accounts::StaffDb { conn: &self.conn, seal: self.audit_seal() }
     }
 
-    /// Verifies the whole audit chain.
+    /// How the audit log is sealed (HMAC with the anchor's key when anchored).
+    pub fn audit_seal(&self) -> crate::audit::Seal {
+        self.audit.as_ref().map_or(crate::audit::Seal::Sha256, |(_, s)| s.clone())
+    }
+
+    /// The audit log's anchor, when the store was opened with one.
+    pub fn audit_anchor(&self) -> Option<&crate::audit::anchor::AuditAnchor> {
+        self.audit.as_ref().map(|(a, _)| a)
+    }
+
+    /// After an append committed: moves the anchor to it (see
+    /// [`crate::audit::advance_anchor`]); a failure is logged, the entry stays.
+    pub(crate) fn audit_appended(&self, entry: &crate::audit::AuditEntry) {
+        if let Some((anchor, seal)) = &self.audit {
+            if let Err(e) = crate::audit::advance_anchor(&self.conn, anchor, seal, entry) {
+                tracing::error!("audit anchor not moved: {e}");
+            }
+        }
+    }
+
+    /// Appends to the audit log (hash-chained; see [`crate::audit`]).
+    pub fn audit_append(&self, entry: &crate::audit::NewAuditEntry) -> Result<crate::audit::AuditEntry, crate::audit::AuditError> {
+        let appended = crate::audit::append_sealed(&self.conn, &self.audit_seal(), entry)?;
+        self.audit_appended(&appended);
+        Ok(appended)
+    }
+
+    /// Verifies the whole audit chain, and against its anchor when anchored.
     pub fn audit_verify(&self) -> Result<crate::audit::VerifyReport, crate::audit::AuditError> {
-        crate::audit::verify(&self.conn)
+        match &self.audit {
+            Some((anchor, seal)) => crate::audit::verify_anchored(&self.conn, seal, anchor),
+            None => crate::audit::verify(&self.conn),
+        }
+    }
+
+    /// The audit log's head as stored (None when its tables are gone).
+    pub fn audit_head(&self) -> Result<Option<crate::audit::LogHead>, crate::audit::AuditError> {
+        crate::audit::stored_head(&self.conn)
+    }
+
+    /// Deliberately moves the anchor to the log as it is now (after a
+    /// restore, which the caller records); returns the state written.
+    pub fn audit_rebase_anchor(&self) -> Result<Option<crate::audit::anchor::AnchorState>, crate::audit::AuditError> {
+        match &self.audit {
+            Some((anchor, seal)) => crate::audit::rebase_anchor(&self.conn, anchor, seal).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// The newest `limit` audit entries matching `filter`, newest first, and
@@ -751,11 +857,15 @@ impl Store {
         check: &NewCheck<'_>,
         entry: &crate::audit::NewAuditEntry,
     ) -> Result<(i64, Audited), StoreError> {
+        let seal = self.audit_seal();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let recorded = insert_check_audited(&tx, check, entry)?;
+        let recorded = insert_check_audited(&tx, &seal, check, entry)?;
         tx.commit()?;
+        if let Ok(e) = &recorded.1 {
+            self.audit_appended(e);
+        }
         Ok(recorded)
     }
 
@@ -981,14 +1091,18 @@ impl Store {
         entry: &crate::audit::NewAuditEntry,
         now: NaiveDateTime,
     ) -> Result<Option<((i64, Audited), Option<Change>)>, StoreError> {
+        let self_seal = self.audit_seal();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let Some(change) = complete_queued_in(&tx, id, check.result, now)? else {
             return Ok(None);
         };
-        let recorded = insert_check_audited(&tx, check, entry)?;
+        let recorded = insert_check_audited(&tx, &self_seal, check, entry)?;
         tx.commit()?;
+        if let Ok(e) = &recorded.1 {
+            self.audit_appended(e);
+        }
         Ok(Some((recorded, change)))
     }
 
@@ -1266,15 +1380,16 @@ pub type Audited = Result<crate::audit::AuditEntry, crate::audit::AuditError>;
 /// records a check comes here, so that a check and its entry commit
 /// together or not at all. The entry is appended under a savepoint: should
 /// it fail, the check is still recorded and the error answered.
-fn insert_check_audited(
+pub(crate) fn insert_check_audited(
     tx: &Connection,
+    seal: &crate::audit::Seal,
     check: &NewCheck<'_>,
     entry: &crate::audit::NewAuditEntry,
 ) -> Result<(i64, Audited), StoreError> {
     let id = insert_check(tx, check)?;
     let entry = entry.clone().with_detail("check_id", id.into());
     tx.execute_batch("SAVEPOINT check_audit_entry")?;
-    let audited = crate::audit::append_within(tx, &crate::audit::Seal::Sha256, &entry);
+    let audited = crate::audit::append_within(tx, seal, &entry);
     if audited.is_ok() {
         tx.execute_batch("RELEASE check_audit_entry")?;
     } else {
@@ -1473,6 +1588,7 @@ mod tests {
                     conn,
                     path: None,
                     encrypted: false,
+                    audit: None,
                 };
                 s.migrate(start).unwrap();
                 assert_eq!(s.schema_version().unwrap(), start);

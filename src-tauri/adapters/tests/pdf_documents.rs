@@ -578,6 +578,11 @@ fn sample_slip() -> AccessSlip {
                 consent_valid_until: at("2026-11-21 09:30"),
             },
         ],
+        audit_head: Some(madoguchi_adapters::audit::LogHead {
+            count: 42,
+            head: "3f2a9c0d5e6b7a8190ab1cd2ef345678c0ffee00deadbeef0123456789abcdef".into(),
+            seal: Some("hmac-sha256".into()),
+        }),
     }
 }
 
@@ -603,6 +608,8 @@ fn access_slip_lists_what_was_viewed_and_until_when() {
             "令和8年11月20日 9:45（2026-11-20 9:45）",
             "令和8年11月21日 9:30（2026-11-21 9:30） まで",
             "1 / 1 ページ",
+            // The audit log's head in the footer, to compare with the log later.
+            "監査ログ照合：記録 42 件　末尾 3f2a9c0d5e6b7a81",
         ],
     );
     assert!(!text.contains("診療情報を閲覧"), "{}", text.layout);

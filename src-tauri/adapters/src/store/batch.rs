@@ -128,6 +128,7 @@ impl Store {
     /// and its answer not recorded again. Returns the check ids, each with
     /// whether its entry was appended (None for rows not recorded).
     pub fn complete_batch_rows(&mut self, batch_id: i64, answers: &[BatchAnswer<'_>], at: NaiveDateTime) -> Result<Vec<Option<(i64, Audited)>>, StoreError> {
+        let seal = self.audit_seal();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut ids = Vec::with_capacity(answers.len());
         for a in answers {
@@ -143,7 +144,7 @@ impl Store {
                 }
                 None => return Err(StoreError::NoSuchRow { table: "batch_rows", id: a.line as i64 }),
             }
-            let (check_id, audited) = insert_check_audited(&tx, &a.check, &a.entry)?;
+            let (check_id, audited) = insert_check_audited(&tx, &seal, &a.check, &a.entry)?;
             tx.prepare_cached(
                 "UPDATE batch_rows SET state = 'done', check_id = ?3, problem_json = NULL, done_at = ?4
                  WHERE batch_id = ?1 AND line = ?2",
@@ -152,6 +153,10 @@ impl Store {
             ids.push(Some((check_id, audited)));
         }
         tx.commit()?;
+        // The anchor moves once, to the last entry appended (it only moves forwards).
+        if let Some(last) = ids.iter().rev().flatten().find_map(|(_, a)| a.as_ref().ok()) {
+            self.audit_appended(last);
+        }
         Ok(ids)
     }
 
@@ -375,7 +380,7 @@ mod tests {
         let path = dir.path().join("v4.sqlite");
         {
             let conn = rusqlite::Connection::open(&path).unwrap();
-            let mut s = Store { conn, path: None, encrypted: false };
+            let mut s = Store { conn, path: None, encrypted: false, audit: None };
             s.migrate(4).unwrap();
             s.conn
                 .execute(
