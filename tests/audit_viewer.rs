@@ -177,20 +177,25 @@ fn only_an_administrator_reads_or_exports_the_audit_log() {
 
 #[test]
 fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
-    let service = common::TrainingService::start(1_000, 37);
-    let people: Vec<_> = service.sample(6).into_iter().filter(|p| p.expected_validity == "valid").take(2).collect();
-    assert_eq!(people.len(), 2, "two valid people in the sample");
     let data = tempfile::tempdir().unwrap();
+    // The embedded training service: training mode is how the desk started.
     let settings = Settings {
         data_dir: data.path().to_path_buf(),
-        service_url: Some(service.url.clone()),
         facility_code: "1312345678".into(),
         timeout_secs: 2,
+        training_people: 1_000,
+        training_seed: 37,
         ..Settings::default()
     };
     let desk = Desk::open(settings).unwrap();
     desk.connect();
-    assert!(desk.status().training, "the training service says so");
+    assert!(desk.status().training, "{:?}", desk.status());
+    let people: Vec<_> = common::sample_people(&desk.settings().training_db_path(), 1_000, 37, 6)
+        .into_iter()
+        .filter(|p| p.expected_validity == "valid")
+        .take(2)
+        .collect();
+    assert_eq!(people.len(), 2, "two valid people in the sample");
     let card = |p: &common::Sample| CardInput {
         insurer_number: p.insurer_number.clone(),
         symbol: p.symbol.clone(),

@@ -126,9 +126,8 @@ impl Desk {
             return Ok(Vec::new());
         }
         let s = self.settings();
-        // The desk's own training population (the embedded service's file;
-        // with another training service, the same people and seed give the
-        // same population). Needs no network: the home may have none.
+        // The desk's own training population (the embedded service's file).
+        // Needs no network: the home may have none.
         let population = madoguchi_training::generate(&s.training_db_path(), s.training_people, s.training_seed)
             .map_err(|e| ApiError::new(Msg::new("training-start-failed").arg("detail", e)))?;
         let sample = population
