@@ -64,29 +64,38 @@ fn a_simulated_tap_reaches_the_desk_once_and_is_recorded() {
     desk.shutdown();
 }
 
-/// The desk set to an OQS folder, with the training terminal answering in it:
-/// a typed check goes through req/ and res/, and a card tap through face/.
-#[test]
-fn the_desk_works_through_an_oqs_folder() {
-    let data = common::data_dir();
-    let oqs = data.path().join("OQS");
-    std::fs::create_dir_all(&oqs).unwrap();
-    let population = madoguchi_training::generate(&data.path().join("pop.sqlite"), 1_000, 4).unwrap();
-    let today = chrono::Local::now().date_naive();
-    let person = population.sample_on(3, today).unwrap().into_iter().next().unwrap();
-    let _terminal = madoguchi_training::terminal::spawn(&oqs, population.clone()).unwrap();
+type Taps = Arc<Mutex<Vec<Result<madoguchi_app::desk::CheckOutcome, madoguchi_core::message::ApiError>>>>;
 
+/// A desk set to the OQS folder `<data>/OQS`, which the training terminal
+/// plays (`people` of seed 4): the desk, the folder, the population, the
+/// running terminal and what the window was told of card taps.
+fn oqs_desk(data: &std::path::Path, people: u64) -> (Arc<Desk>, std::path::PathBuf, madoguchi_training::Population, madoguchi_training::terminal::RunningTerminal, Taps) {
+    let oqs = data.join("OQS");
+    std::fs::create_dir_all(&oqs).unwrap();
+    let population = madoguchi_training::generate(&data.join("pop.sqlite"), people, 4).unwrap();
+    let terminal = madoguchi_training::terminal::spawn(&oqs, population.clone()).unwrap();
     let settings = Settings {
-        data_dir: data.path().join("desk"),
+        data_dir: data.join("desk"),
         oqs_dir: Some(oqs.clone()),
         facility_code: "1312345678".into(),
         ..Settings::default()
     };
     let desk = Desk::open(settings).unwrap();
-    let taps = Arc::new(Mutex::new(Vec::new()));
+    let taps: Taps = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&taps);
     desk.on_card_tap(move |o| sink.lock().unwrap().push(o));
     desk.connect();
+    (desk, oqs, population, terminal, taps)
+}
+
+/// The desk set to an OQS folder, with the training terminal answering in it:
+/// a typed check goes through req/ and res/, and a card tap through face/.
+#[test]
+fn the_desk_works_through_an_oqs_folder() {
+    let data = common::data_dir();
+    let (desk, oqs, population, _terminal, taps) = oqs_desk(data.path(), 1_000);
+    let today = chrono::Local::now().date_naive();
+    let person = population.sample_on(3, today).unwrap().into_iter().next().unwrap();
     let status = desk.status();
     // The training terminal's `TRAINING` file is the folder's word, not how
     // the desk was started: a real desk, a banner, and staff sign in.
@@ -126,21 +135,7 @@ fn the_desk_works_through_an_oqs_folder() {
 #[test]
 fn a_tap_while_nobody_is_signed_in_reaches_the_window_only_after_sign_in() {
     let data = common::data_dir();
-    let oqs = data.path().join("OQS");
-    std::fs::create_dir_all(&oqs).unwrap();
-    let population = madoguchi_training::generate(&data.path().join("pop.sqlite"), 300, 4).unwrap();
-    let _terminal = madoguchi_training::terminal::spawn(&oqs, population.clone()).unwrap();
-    let settings = Settings {
-        data_dir: data.path().join("desk"),
-        oqs_dir: Some(oqs.clone()),
-        facility_code: "1312345678".into(),
-        ..Settings::default()
-    };
-    let desk = Desk::open(settings).unwrap();
-    let emitted = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&emitted);
-    desk.on_card_tap(move |o| sink.lock().unwrap().push(o));
-    desk.connect();
+    let (desk, oqs, population, _terminal, emitted) = oqs_desk(data.path(), 300);
     desk.create_first_administrator("admin", "管理 太郎", PASSWORD, now()).unwrap();
     assert!(desk.signed_in(now()).is_none());
 

@@ -47,13 +47,14 @@ fn real_desk_with(data: &Path, mut settings: Settings) -> Arc<Desk> {
     desk
 }
 
-fn input(p: &common::Sample) -> CardInput {
+/// The card of a person of a synthetic population, as typed at the desk.
+fn typed(p: &madoguchi_training::SamplePerson) -> CardInput {
     CardInput {
         insurer_number: p.insurer_number.clone(),
         symbol: p.symbol.clone(),
         number: p.number.clone(),
         branch: p.branch.clone(),
-        birth_date: p.birth_date.clone(),
+        birth_date: p.birth_date.to_string(),
     }
 }
 
@@ -122,13 +123,7 @@ fn a_training_file_in_the_oqs_folder_is_a_banner_and_nobody_is_signed_in() {
     assert_eq!(status.training_claim.as_ref().map(|m| m.id.as_str()), Some("status-training-claimed"), "{status:?}");
     assert!(!desk.staff_gate(now()).unwrap().training);
 
-    let input = CardInput {
-        insurer_number: person.insurer_number.clone(),
-        symbol: person.symbol.clone(),
-        number: person.number.clone(),
-        branch: person.branch.clone(),
-        birth_date: person.birth_date.to_string(),
-    };
+    let input = typed(&person);
     let checked = desk.check(&input, now()).unwrap();
     let key = checked.result.qualification.as_ref().unwrap().person_key();
     every_path_is_refused_not_signed_in(&desk, checked.check_id.unwrap(), &key);
@@ -147,7 +142,7 @@ fn a_service_that_says_it_is_a_training_service_is_a_banner_and_nobody_is_signed
     assert!(status.training_claim.as_ref().unwrap().args.contains(&("target".to_string(), service.url.clone())));
 
     let person = service.sample(1).remove(0);
-    let checked = desk.check(&input(&person), now()).unwrap();
+    let checked = desk.check(&person.card_input(), now()).unwrap();
     let key = checked.result.qualification.as_ref().unwrap().person_key();
     every_path_is_refused_not_signed_in(&desk, checked.check_id.unwrap(), &key);
 
@@ -247,13 +242,7 @@ fn a_service_that_starts_saying_it_is_a_training_service_mid_session_changes_not
     desk.create_account("uketsuke", "受付 花子", Role::Receptionist, PW, now()).unwrap();
     desk.sign_out(now());
     desk.sign_in("uketsuke", PW, now()).unwrap();
-    let input = CardInput {
-        insurer_number: person.insurer_number.clone(),
-        symbol: person.symbol.clone(),
-        number: person.number.clone(),
-        branch: person.branch.clone(),
-        birth_date: person.birth_date.to_string(),
-    };
+    let input = typed(&person);
     let checked = desk.check(&input, now()).unwrap();
     let key = checked.result.qualification.as_ref().unwrap().person_key();
     desk.sign_out(now());
@@ -290,7 +279,7 @@ fn the_trainee_never_sees_a_check_that_came_from_elsewhere() {
     desk.sign_out(now());
     desk.sign_in("dr", PW, now()).unwrap();
     let real = service.sample(1).remove(0);
-    let checked = desk.check(&input(&real), now()).unwrap();
+    let checked = desk.check(&real.card_input(), now()).unwrap();
     let real_id = checked.check_id.unwrap();
     let real_key = checked.result.qualification.as_ref().unwrap().person_key();
     assert!(desk.print(PrintKind::Eligibility, &real_key, now()).is_ok(), "the qualified account prints it");
@@ -322,7 +311,7 @@ fn the_trainee_never_sees_a_check_that_came_from_elsewhere() {
     // The trainee's own check of a synthetic person is there, and printable.
     let db = data.path().join("training-population.sqlite");
     let synthetic = common::sample_people(&db, 300, 9, 1).remove(0);
-    let own = desk.check(&input(&synthetic), now()).unwrap();
+    let own = desk.check(&synthetic.card_input(), now()).unwrap();
     let own_id = own.check_id.unwrap();
     assert!(desk.check_result(own_id).unwrap().is_some());
     assert!(desk.checks_on(now().date()).unwrap().iter().any(|c| c.id == own_id));
