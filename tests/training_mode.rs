@@ -283,6 +283,20 @@ fn the_trainee_never_sees_a_check_that_came_from_elsewhere() {
     let real_id = checked.check_id.unwrap();
     let real_key = checked.result.qualification.as_ref().unwrap().person_key();
     assert!(desk.print(PrintKind::Eligibility, &real_key, now()).is_ok(), "the qualified account prints it");
+    // And an appointment list of real patients, kept as a batch.
+    let csv = format!(
+        "予約日時,患者番号,氏名,カナ氏名,生年月日,保険者番号,記号,番号,枝番\r\n{} 9:00,P0001,{},{},{},{},{},{},{}\r\n",
+        now().date(),
+        real.name,
+        real.name_kana,
+        real.birth_date,
+        real.insurer_number,
+        real.symbol,
+        real.number,
+        real.branch
+    );
+    let batch = desk.batch_import(csv.as_bytes(), Some("予約.csv"), now()).unwrap().batch.id;
+    assert!(desk.batch_report(batch).is_ok());
     desk.sign_out(now());
 
     // The administrator switches the desk to the embedded training service.
@@ -307,6 +321,10 @@ fn the_trainee_never_sees_a_check_that_came_from_elsewhere() {
     }
     let consent = DisasterConsentInput { categories: DESK_CATEGORIES.to_vec(), basis: DisasterBasis::Oral };
     assert!(desk.record_disaster_consent(real_id, &consent, now()).is_err());
+    assert!(!desk.batches(false).unwrap().iter().any(|b| b.id == batch), "the real list is not offered");
+    assert_eq!(desk.batch_report(batch).unwrap_err().message.id, "batch-not-found");
+    assert_eq!(desk.batch_export_csv(batch).unwrap_err().message.id, "batch-not-found");
+    assert_eq!(desk.batch_run(batch, &|_| {}, now()).unwrap_err().message.id, "batch-not-found");
 
     // The trainee's own check of a synthetic person is there, and printable.
     let db = data.path().join("training-population.sqlite");
@@ -325,5 +343,6 @@ fn the_trainee_never_sees_a_check_that_came_from_elsewhere() {
     desk.change_settings(real_again, now()).unwrap();
     assert!(!desk.status().training);
     assert!(desk.check_result(real_id).unwrap().is_some());
+    assert!(desk.batch_report(batch).is_ok());
     desk.shutdown();
 }

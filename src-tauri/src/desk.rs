@@ -100,6 +100,9 @@ pub struct Desk {
     /// run): the trainee's own, shown in training mode even when they found
     /// nobody of the population (see [`Desk::training_may_show`]).
     training_checks: Mutex<std::collections::HashSet<i64>>,
+    /// The batches imported while the embedded training service ran (this
+    /// run): the only ones training mode shows ([`Desk::training_may_show_batch`]).
+    training_batches: Mutex<std::collections::HashSet<i64>>,
     /// The training terminal answering medical requests in training mode.
     training_terminal: Mutex<Option<madoguchi_training::terminal::RunningTerminal>>,
     /// Told about every card tap taken in (the window shows it at once) —
@@ -143,6 +146,7 @@ impl Desk {
             medical: RwLock::new(None),
             training_terminal: Mutex::new(None),
             training_checks: Default::default(),
+            training_batches: Default::default(),
             on_card_tap: RwLock::new(None),
             held_taps: Mutex::new(Vec::new()),
             batches: Default::default(),
@@ -421,6 +425,7 @@ impl Desk {
 
     fn stop_background(&self) {
         self.training_checks.lock().unwrap().clear();
+        self.training_batches.lock().unwrap().clear();
         self.training_terminal.lock().unwrap().take();
         self.medical.write().unwrap().take();
         self.face_watcher.lock().unwrap().take();
@@ -592,13 +597,19 @@ impl Desk {
         let changes = store.changes_to_review().map_err(store_error)?;
         let mut days: std::collections::HashMap<NaiveDate, Vec<CheckSummary>> = Default::default();
         let mut out = Vec::with_capacity(changes.len());
+        drop(store);
+        let training = self.status().training;
         for change in changes {
             let day = change.completed_at.date();
             if !days.contains_key(&day) {
-                days.insert(day, store.checks_on(day).map_err(store_error)?);
+                // In training mode only the embedded population's lines.
+                days.insert(day, self.checks_on(day)?);
             }
-            let name = days[&day].iter().find(|c| c.person_key == change.person_key).and_then(|c| c.name.clone());
-            out.push(FlaggedChange { name, change });
+            let line = days[&day].iter().find(|c| c.person_key == change.person_key);
+            if training && line.is_none() {
+                continue;
+            }
+            out.push(FlaggedChange { name: line.and_then(|c| c.name.clone()), change });
         }
         Ok(out)
     }
@@ -696,11 +707,31 @@ impl Desk {
         if !self.status().training {
             return true;
         }
-        if self.training_checks.lock().unwrap().contains(&check_id) {
+        self.training_checks.lock().unwrap().contains(&check_id) || self.of_training_population(result)
+    }
+
+    /// Whether an answer may be shown now without knowing its check (the
+    /// offline disaster look-up's cache): on a real desk yes; in training
+    /// mode only one of the embedded population.
+    pub(crate) fn of_training_population(&self, result: &EligibilityResult) -> bool {
+        if !self.status().training {
             return true;
         }
         let population = self.training_population.read().unwrap();
         population.as_ref().is_some_and(|p| of_population(p, result))
+    }
+
+    /// Whether a batch (一括照会) may be shown or run now: on a real desk
+    /// yes; in training mode only one imported in this run of training mode
+    /// (an appointment list of real patients stays out of the trainee's reach).
+    pub(crate) fn training_may_show_batch(&self, batch_id: i64) -> bool {
+        !self.status().training || self.training_batches.lock().unwrap().contains(&batch_id)
+    }
+
+    pub(crate) fn note_training_batch(&self, batch_id: i64) {
+        if self.status().training {
+            self.training_batches.lock().unwrap().insert(batch_id);
+        }
     }
 
     pub(crate) fn running_batches(&self) -> &crate::batch::Running {
