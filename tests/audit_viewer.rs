@@ -177,20 +177,25 @@ fn only_an_administrator_reads_or_exports_the_audit_log() {
 
 #[test]
 fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
-    let service = common::TrainingService::start(1_000, 37);
-    let people: Vec<_> = service.sample(6).into_iter().filter(|p| p.expected_validity == "valid").take(2).collect();
-    assert_eq!(people.len(), 2, "two valid people in the sample");
     let data = tempfile::tempdir().unwrap();
+    // The embedded training service: training mode is how the desk started.
     let settings = Settings {
         data_dir: data.path().to_path_buf(),
-        service_url: Some(service.url.clone()),
         facility_code: "1312345678".into(),
         timeout_secs: 2,
+        training_people: 1_000,
+        training_seed: 37,
         ..Settings::default()
     };
     let desk = Desk::open(settings).unwrap();
     desk.connect();
-    assert!(desk.status().training, "the training service says so");
+    assert!(desk.status().training, "{:?}", desk.status());
+    let people: Vec<_> = common::sample_people(&desk.settings().training_db_path(), 1_000, 37, 6)
+        .into_iter()
+        .filter(|p| p.expected_validity == "valid")
+        .take(2)
+        .collect();
+    assert_eq!(people.len(), 2, "two valid people in the sample");
     let card = |p: &common::Sample| CardInput {
         insurer_number: p.insurer_number.clone(),
         symbol: p.symbol.clone(),
@@ -358,6 +363,11 @@ fn each_result_in_words_finds_exactly_the_entries_it_names_on_a_real_log() {
     desk.sign_out(now());
     assert!(desk.sign_in("kanri", PW, now()).is_err());
     desk.sign_in("kanri", "ume-no-hana-2026", now()).unwrap();
+    // Away from the desk too long: the session locks, and the next medical
+    // view is refused (`not_signed_in`, the lock as the reason).
+    let away = now() + chrono::Duration::minutes(madoguchi_core::staff::DEFAULT_IDLE_LIMIT_MINUTES + 1);
+    assert_eq!(desk.view_medical(found, ConsentCategory::Medication, away).unwrap_err().message.id, "staff-refused-locked");
+    desk.sign_in("kanri", "ume-no-hana-2026", now()).unwrap();
 
     let all = desk.audit_page(&AuditQuery::default(), now()).unwrap();
     assert!(all.total < 500, "the whole log is on the page");
@@ -400,6 +410,7 @@ fn each_result_in_words_finds_exactly_the_entries_it_names_on_a_real_log() {
     let not_found = codes(C::NotFound);
     assert!(!not_found.is_empty() && not_found.iter().all(|p| *p == pair("disaster_lookup", "not_found")), "{not_found:?}");
     assert_eq!(codes(C::Denied), [pair("audit_view", "denied")]);
+    assert_eq!(codes(C::NotSignedIn), [pair("medical_view", "not_signed_in")]);
     assert_eq!(codes(C::StaffChangeRefused), [pair("staff_change", "refused:kanri"), pair("staff_change", "refused:kanri")]);
     assert_eq!(codes(C::PasswordSet), [pair("staff_change", "password_changed:kanri")]);
     assert_eq!(codes(C::LoginFailed), [pair("login_failed", "staff-login-wrong")]);

@@ -157,6 +157,8 @@ struct Bench {
     store: std::sync::Mutex<Store>,
 }
 
+const STAFF_PASSWORD: &str = "sakura-no-hana-2026";
+
 fn bench() -> &'static Bench {
     static BENCH: OnceLock<Bench> = OnceLock::new();
     BENCH.get_or_init(|| {
@@ -165,6 +167,10 @@ fn bench() -> &'static Bench {
         let desk = Desk::open(settings.clone()).unwrap();
         desk.connect();
         assert!(desk.status().ready, "{:?}", desk.status());
+        // The account `madoguchi print --staff dr` signs in with.
+        desk.first_start(&madoguchi_app::session::AccountForm { staff_id: "admin".into(), display_name: "管理 太郎".into(), password: STAFF_PASSWORD.into(), confirm: STAFF_PASSWORD.into() }, chrono::Local::now().naive_local()).unwrap();
+        desk.create_account("dr", "医師 一郎", madoguchi_core::staff::Role::Qualified, STAFF_PASSWORD, chrono::Local::now().naive_local()).unwrap();
+        desk.sign_out(chrono::Local::now().naive_local());
         let service_url = desk.status().target.unwrap();
         // People with an operation in their clinical history (the generator
         // the training terminal answers from), so that a valid operations
@@ -466,8 +472,11 @@ fn cli_print(a: &Ask) -> Out {
         .arg(&out_file)
         .env("MADOGUCHI_DATA_DIR", &a.b.data)
         .env("MADOGUCHI_SETTINGS", a.b.data.join("none.json"))
-        // The desk's own embedded training service: training mode, the trainee.
+        // The desk's embedded training service, from another process: an
+        // outside service to the command, so a qualified account signs in.
         .env("MADOGUCHI_SERVICE_URL", &a.b.service_url)
+        .args(["--staff", "dr"])
+        .env("MADOGUCHI_STAFF_PASSWORD", STAFF_PASSWORD)
         .env_remove("MADOGUCHI_LANG")
         .output()
         .unwrap();

@@ -81,6 +81,8 @@ fn desk_for(service: &common::TrainingService, data: &std::path::Path, facility:
     desk
 }
 
+const PW: &str = "sakura-no-hana-2026";
+
 fn now() -> chrono::NaiveDateTime {
     chrono::Local::now().naive_local()
 }
@@ -95,6 +97,8 @@ fn online_lookup_answers_only_while_the_prefecture_has_a_window_and_is_logged() 
     let p = person(&service);
     let data = common::data_dir();
     let desk = desk_for(&service, data.path(), "1312345678");
+    // An outside service, training or not, is a real one: a doctor signs in.
+    desk.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
     let part: String = p.address.chars().skip(3).take(4).collect();
 
     // No window yet: "disaster mode is not open here".
@@ -130,7 +134,7 @@ fn online_lookup_answers_only_while_the_prefecture_has_a_window_and_is_logged() 
     let outcomes: Vec<&str> = entries.iter().map(|e| e.outcome.as_str()).collect();
     assert_eq!(outcomes, ["not_open", "not_open", "found", "refused", "not_open"]);
     let found = &entries[2];
-    assert_eq!(found.staff_id, "trainee");
+    assert_eq!(found.staff_id, "dr1");
     assert_eq!(found.role, Some(Role::Qualified));
     assert_eq!(found.patient_key.as_deref(), Some(p.key.as_str()));
     let detail: Value = serde_json::from_str(found.detail.as_deref().unwrap()).unwrap();
@@ -269,29 +273,32 @@ fn offline_lookup_needs_an_unreachable_service_and_a_declared_local_emergency() 
     );
 }
 
-fn madoguchi(data: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(common::madoguchi_bin())
-        .args(args)
-        .env("MADOGUCHI_DATA_DIR", data)
-        .env("MADOGUCHI_SETTINGS", data.join("none.json"))
-        .env("MADOGUCHI_FACILITY_CODE", "1312345678")
-        .env_remove("MADOGUCHI_SERVICE_URL")
-        .env_remove("MADOGUCHI_LANG")
-        .output()
-        .expect("madoguchi runs")
-}
-
 #[test]
 fn the_command_line_prints_one_json_object() {
     let service = common::TrainingService::start(1_000, 34);
     training_admin(&service, &["disaster", "open", "--prefecture", "13", "--days", "2"]);
     let p = person(&service);
     let data = common::data_dir();
+    {
+        // An outside service is a real one, training or not: a doctor's
+        // account signs in (`--staff`), made at the desk by the administrator.
+        let settings = Settings { data_dir: data.path().to_path_buf(), service_url: Some(service.url.clone()), ..Settings::default() };
+        let desk = Desk::open(settings).unwrap();
+        desk.create_first_administrator("admin", "管理 太郎", PW, now()).unwrap();
+        desk.sign_in("admin", PW, now()).unwrap();
+        desk.create_account("dr", "医師 一郎", Role::Qualified, PW, now()).unwrap();
+    }
     let run = |name: &str, hint: &str| {
-        madoguchi(
-            data.path(),
-            &["disaster", "lookup", "--service", &service.url, "--name", name, "--birth", &p.birth, "--sex", p.sex, "--hint", hint],
-        )
+        let mut c = Command::new(common::madoguchi_bin());
+        c.args(["disaster", "lookup", "--staff", "dr", "--service", &service.url, "--name", name, "--birth", &p.birth, "--sex", p.sex, "--hint", hint]);
+        c.env("MADOGUCHI_DATA_DIR", data.path())
+            .env("MADOGUCHI_SETTINGS", data.path().join("none.json"))
+            .env("MADOGUCHI_FACILITY_CODE", "1312345678")
+            .env("MADOGUCHI_STAFF_PASSWORD", PW)
+            .env_remove("MADOGUCHI_SERVICE_URL")
+            .env_remove("MADOGUCHI_LANG")
+            .output()
+            .expect("madoguchi runs")
     };
     let out = run(&p.name, &p.address);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -318,7 +325,6 @@ fn the_command_line_prints_one_json_object() {
 
 #[test]
 fn the_command_line_looks_up_offline_for_a_signed_in_doctor_during_a_local_emergency() {
-    const PW: &str = "sakura-no-hana-2026";
     let service = common::TrainingService::start(1_000, 35);
     let p = person(&service);
     let data = common::data_dir();

@@ -175,6 +175,33 @@ async fn wait_text(c: &Client, id: &str, ok: impl Fn(&str) -> bool, what: &str) 
     }
 }
 
+/// A real desk's first start in the window (a configured service is a real
+/// one, whatever it says about itself): the first administrator registered,
+/// and signed in.
+async fn register_administrator(c: &Client) {
+    wait_text(c, "first-start", |t| t.contains("初回設定"), "the first-start screen").await;
+    type_into(c, "first-name", "管理 太郎").await;
+    type_into(c, "first-id", "admin").await;
+    type_into(c, "first-password", "sakura-no-hana").await;
+    type_into(c, "first-confirm", "sakura-no-hana").await;
+    c.find(Locator::Id("first-start-submit")).await.unwrap().click().await.unwrap();
+    wait_text(c, "signed-in", |t| t.contains("管理 太郎"), "the administrator signed in").await;
+}
+
+/// Calls a command through the window's IPC, as the UI does.
+async fn invoke(c: &Client, command: &str, args: serde_json::Value) -> String {
+    let answer = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\n\
+             window.__TAURI__.core.invoke(arguments[0], arguments[1])\n\
+               .then(r => done('answered ' + JSON.stringify(r)), e => done('refused ' + JSON.stringify(e)));",
+            vec![serde_json::json!(command), args],
+        )
+        .await
+        .unwrap();
+    answer.as_str().unwrap_or_default().to_string()
+}
+
 async fn type_into(c: &Client, id: &str, text: &str) {
     let el = c.find(Locator::Id(id)).await.unwrap();
     el.clear().await.unwrap();
@@ -278,6 +305,11 @@ async fn settings_switch_the_desk_to_another_service() {
         type_into(&c, "settings-service-url", &other.url).await;
         c.find(Locator::Id("settings-save")).await.unwrap().click().await.unwrap();
         wait_text(&c, "service-status", |t| t.contains(&other.url), "the new address in the status line").await;
+        // It says it is a training service: a banner, and the desk is a real
+        // one from now on (issue 12: training mode is how the desk started).
+        wait_text(&c, "training-claim", |t| t.contains("研修用と名乗って"), "the banner of a training claim").await;
+        assert!(c.find(Locator::Id("training-badge")).await.is_err(), "not training mode");
+        register_administrator(&c).await;
 
         // A check now goes to the other service: its person is found.
         type_card(&c, &person).await;
@@ -665,16 +697,7 @@ async fn a_real_desk_starts_by_registering_the_administrator_then_asks_to_sign_i
             ("check_eligibility", serde_json::json!({"input": {"insurer_number": "06139996", "symbol": "1", "number": "2", "branch": "", "birth_date": "1986-04-12"}})),
             ("todays_checks", serde_json::json!({})),
         ] {
-            let answer = c
-                .execute_async(
-                    "const done = arguments[arguments.length - 1];\n\
-                     window.__TAURI__.core.invoke(arguments[0], arguments[1])\n\
-                       .then(r => done('answered ' + JSON.stringify(r)), e => done('refused ' + JSON.stringify(e)));",
-                    vec![serde_json::json!(command), args],
-                )
-                .await
-                .unwrap();
-            let answer = answer.as_str().unwrap_or_default().to_string();
+            let answer = invoke(&c, command, args).await;
             assert!(answer.starts_with("refused") && answer.contains("staff-refused-not-signed-in"), "{command} while signed out: {answer}");
         }
         type_into(&c, "sign-in-id", "uketsuke").await;
@@ -743,34 +766,29 @@ async fn a_real_desk_starts_by_registering_the_administrator_then_asks_to_sign_i
 /// 居宅同意取得型 on the laptop: the three steps with the service stopped (the
 /// screen says offline, a wrong PIN is refused with a message, the visit is
 /// recorded 未確認), then the service back on the same port: the queued check
-/// is sent and the visit reads 確認済み.
+/// is sent and the visit reads 確認済み. Training mode is the desk's own
+/// training service; the outage is training mode's outage practice
+/// (`training_outage`).
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a display and tauri-driver: run by `cargo xtask test` under Xvfb"]
 async fn a_home_visit_offline_is_confirmed_once_back_online() {
     bounded("a_home_visit_offline_is_confirmed_once_back_online", async {
         let data = common::data_dir();
-        // The same population as the desk's own training population (its
-        // default people and seed), so the simulator's cards exist there.
-        let service = common::TrainingService::start(10_000, 1);
-        let sample = service.sample(8);
+        let driver = start_driver(data.path());
+        let c = open_app(&driver).await;
+        wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
+        // The desk's own training population (default people and seed): the
+        // simulator's cards.
+        let sample = common::sample_people(&data.path().join("training-population.sqlite"), 10_000, 1, 8);
         let (index, person) = sample.iter().enumerate().find(|(_, p)| p.expected_validity == "valid").expect("a valid person");
         let person = person.clone();
         // The simulated card's PIN: the birth date's month and day.
         let pin: String = person.birth_date[5..7].to_string() + &person.birth_date[8..10];
         let wrong = if pin == "0000" { "1111" } else { "0000" };
 
-        let driver = start_driver(data.path());
-        let c = open_app(&driver).await;
-        wait_text(&c, "training-badge", |t| t.contains("研修モード"), "the training badge").await;
-        c.find(Locator::Id("open-settings")).await.unwrap().click().await.unwrap();
-        wait_text(&c, "settings", |t| t.contains("接続先"), "the settings dialog").await;
-        type_into(&c, "settings-service-url", &service.url).await;
-        c.find(Locator::Id("settings-save")).await.unwrap().click().await.unwrap();
-        wait_text(&c, "service-status", |t| t.contains(&service.url), "the service's address").await;
-
         // The patient's home has no connection.
-        let port = service.port();
-        drop(service);
+        let down = invoke(&c, "training_outage", serde_json::json!({"down": true})).await;
+        assert!(down.starts_with("answered"), "{down}");
         c.find(Locator::Id("open-home-visit")).await.unwrap().click().await.unwrap();
         wait_text(&c, "hv-network", |t| t.contains("オフライン"), "offline, said plainly").await;
         wait_text(&c, "hv-simulator", |t| t.contains("研修用シミュレーター"), "the simulator saying it is one").await;
@@ -805,7 +823,8 @@ async fn a_home_visit_offline_is_confirmed_once_back_online() {
         screenshot(&c, "home-visit-done-offline.png").await;
 
         // Back online on the same address: sent and confirmed without a click.
-        let _back = common::TrainingService::start_on(port, 10_000, 1);
+        let up = invoke(&c, "training_outage", serde_json::json!({"down": false})).await;
+        assert!(up.starts_with("answered"), "{up}");
         wait_text(&c, "hv-network", |t| t.contains("オンライン"), "online again").await;
         wait_text(&c, "hv-done-status", |t| t.contains("確認済み"), "the visit confirmed").await;
         assert!(c.find(Locator::Id("hv-done-warning")).await.is_err(), "no outage note once confirmed");
@@ -864,6 +883,7 @@ async fn a_batch_of_fifty_appointments_with_five_wrong_rows_shows_the_right_grou
         let driver = start_driver(data.path());
         let c = open_app(&driver).await;
         wait_text(&c, "service-status", |t| t.contains(&service.url), "the service's address").await;
+        register_administrator(&c).await;
         c.find(Locator::Id("open-batch")).await.unwrap().click().await.unwrap();
         wait_text(&c, "batch-title", |t| t.contains("一括照会"), "the batch screen").await;
         c.find(Locator::Id("batch-file")).await.unwrap().send_keys(&file.display().to_string()).await.unwrap();
@@ -913,6 +933,7 @@ async fn an_outage_shows_the_cached_result_and_the_replay_flags_a_changed_copay(
         let driver = start_driver(data.path());
         let c = open_app(&driver).await;
         wait_text(&c, "service-status", |t| t.contains(&service.url), "the service's address").await;
+        register_administrator(&c).await;
         type_card(&c, &person).await;
         wait_text(&c, "result-name", |t| t == person.name, "the person's name").await;
         wait_text(&c, "result-copay", |t| t.contains("3割"), "3割").await;

@@ -1,6 +1,7 @@
 //! Home visits (居宅同意取得型) through the desk, with a real SQLite file and the
-//! real training service on 127.0.0.1: the three steps online; offline (the
-//! service stopped) and then confirmed once it is back; a later visit
+//! desk's own training service on 127.0.0.1 (training mode is how the desk
+//! started): the three steps online; offline (the service stopped: the
+//! training mode's outage practice) and then confirmed once it is back; a later visit
 //! re-using the first visit's consent; a wrong PIN refused with a message;
 //! the steps kept in order by the backend. And the real reader source: a
 //! card read from the OQS `face/` folder.
@@ -21,10 +22,10 @@ use madoguchi_i18n::Lang;
 const PEOPLE: u64 = 1_000;
 const SEED: u64 = 31;
 
-fn desk_for(service: &common::TrainingService, data: &std::path::Path) -> Arc<Desk> {
+/// A desk in training mode: no service configured, its own training service.
+fn training_desk(data: &std::path::Path) -> Arc<Desk> {
     let settings = Settings {
         data_dir: data.to_path_buf(),
-        service_url: Some(service.url.clone()),
         timeout_secs: 2,
         training_people: PEOPLE,
         training_seed: SEED,
@@ -32,14 +33,13 @@ fn desk_for(service: &common::TrainingService, data: &std::path::Path) -> Arc<De
     };
     let desk = Desk::open(settings).unwrap();
     desk.connect();
-    assert!(desk.status().training, "a training service: {:?}", desk.status());
+    assert!(desk.status().training, "the embedded training service: {:?}", desk.status());
     desk
 }
 
 /// Keys of valid people of the served population, as the simulator names them.
-fn valid_keys(service: &common::TrainingService) -> Vec<String> {
-    service
-        .sample(8)
+fn valid_keys(desk: &Desk) -> Vec<String> {
+    common::sample_people(&desk.settings().training_db_path(), PEOPLE, SEED, 8)
         .into_iter()
         .filter(|p| p.expected_validity == "valid")
         .map(|p| format!("{}:{}:{}:{}", p.insurer_number, p.symbol, p.number, p.branch))
@@ -52,15 +52,14 @@ fn now() -> NaiveDateTime {
 
 #[test]
 fn three_steps_online_with_a_wrong_pin_refused_then_a_later_visit_reuses_the_consent() {
-    let service = common::TrainingService::start(PEOPLE, SEED);
     let data = common::data_dir();
-    let desk = desk_for(&service, data.path());
+    let desk = training_desk(data.path());
     let t0 = now();
 
     let start = desk.home_visit_start(t0).unwrap();
     assert!(start.online);
     assert!(!start.patients.is_empty(), "the simulator offers synthetic patients");
-    let key = valid_keys(&service).into_iter().find(|k| start.patients.iter().any(|p| &p.key == k)).expect("a valid person among the simulator's cards");
+    let key = valid_keys(&desk).into_iter().find(|k| start.patients.iter().any(|p| &p.key == k)).expect("a valid person among the simulator's cards");
     let patient = start.patients.iter().find(|p| p.key == key).unwrap().clone();
 
     // The card step refuses to run before consent and identity.
@@ -100,11 +99,11 @@ fn three_steps_online_with_a_wrong_pin_refused_then_a_later_visit_reuses_the_con
     assert!(desk.checks_on(t0.date()).unwrap().iter().any(|c| c.person_key == key));
 
     // The home visit's consent is what the medical view asks about: the
-    // consented category passes the consent gate (and then finds no OQS
-    // folder for medical requests with an HTTP service), the other is refused.
+    // consented category passes the consent gate (the training terminal
+    // answers it), the other is refused.
     let check_id = done.visit.check_id.unwrap();
-    let medication = desk.view_medical(check_id, ConsentCategory::Medication, t0).unwrap_err();
-    assert_eq!(medication.message.id, "medical-no-source", "past the consent gate: {medication:?}");
+    let medication = desk.view_medical(check_id, ConsentCategory::Medication, t0);
+    assert!(matches!(medication, Ok(madoguchi_app::desk::MedicalView::Medication(_))), "past the consent gate: {medication:?}");
     let clinical = desk.view_medical(check_id, ConsentCategory::Clinical, t0).unwrap_err();
     assert_eq!(clinical.message.id, "consent-refused-category-not-consented", "{clinical:?}");
 
@@ -136,14 +135,12 @@ fn three_steps_online_with_a_wrong_pin_refused_then_a_later_visit_reuses_the_con
 
 #[test]
 fn three_steps_offline_then_confirmed_when_the_service_is_back() {
-    let service = common::TrainingService::start(PEOPLE, SEED);
     let data = common::data_dir();
-    let desk = desk_for(&service, data.path());
-    let key = valid_keys(&service).remove(0);
+    let desk = training_desk(data.path());
+    let key = valid_keys(&desk).remove(0);
 
     // The home has no connection.
-    let port = service.port();
-    drop(service);
+    desk.training_outage(true).unwrap();
     let t0 = now();
     let start = desk.home_visit_start(t0).unwrap();
     assert!(!start.online, "the screen can say it is offline");
@@ -172,7 +169,7 @@ fn three_steps_offline_then_confirmed_when_the_service_is_back() {
     assert!(synced.today.iter().all(|v| v.confirmed_at.is_none()));
 
     // Back online: the queued check replays and the visit is confirmed.
-    let _back = common::TrainingService::start_on(port, PEOPLE, SEED);
+    desk.training_outage(false).unwrap();
     let t1 = t0 + Duration::hours(2);
     let synced = desk.home_visit_sync(t1).unwrap();
     assert!(synced.online);
@@ -188,10 +185,9 @@ fn three_steps_offline_then_confirmed_when_the_service_is_back() {
 
 #[test]
 fn a_new_first_visit_replaces_the_earlier_consent() {
-    let service = common::TrainingService::start(PEOPLE, SEED);
     let data = common::data_dir();
-    let desk = desk_for(&service, data.path());
-    let key = valid_keys(&service).remove(0);
+    let desk = training_desk(data.path());
+    let key = valid_keys(&desk).remove(0);
     let t0 = now();
     let first_visit = |cats: &[ConsentCategory], at: NaiveDateTime| {
         desk.home_visit_start(at).unwrap();

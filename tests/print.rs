@@ -123,6 +123,8 @@ fn print_with_consent_and_refuse_without() {
     let out = madoguchi(data.path(), &["audit", "export"]);
     let log = String::from_utf8_lossy(&out.stdout);
     assert!(log.contains("printed:medication-list") && log.contains("refused:checkups"), "{log}");
+    // The refusal that is not the consent's too: no such patient.
+    assert!(log.contains("not_printed:eligibility") && log.contains("print-no-patient"), "{log}");
 }
 
 /// `madoguchi print clinical`: with the clinical consent only, the PDF lists

@@ -100,12 +100,13 @@ fn outside_training_mode_staff_sign_in_and_roles_decide() {
 /// does not follow the desk into real operation: nobody is signed in then.
 #[test]
 fn leaving_training_mode_signs_the_trainee_out_and_the_change_is_logged() {
-    let service = common::TrainingService::start(200, 3);
     let data = common::data_dir();
+    // No service configured: the embedded training service.
     let settings = Settings {
         data_dir: data.path().to_path_buf(),
-        service_url: Some(service.url.clone()),
         timeout_secs: 1,
+        training_people: 200,
+        training_seed: 3,
         file: Some(data.path().join("settings.json")),
         ..Settings::default()
     };
@@ -132,7 +133,7 @@ fn leaving_training_mode_signs_the_trainee_out_and_the_change_is_logged() {
     let change = log.iter().find(|e| e.action == AuditAction::SettingChange).expect("the change is logged");
     assert_eq!((change.staff_id.as_str(), change.outcome.as_str()), ("trainee", "ok"));
     let detail: serde_json::Value = serde_json::from_str(change.detail.as_deref().unwrap()).unwrap();
-    assert_eq!(detail["service_url"]["from"], serde_json::json!(service.url));
+    assert_eq!(detail["service_url"]["from"], serde_json::Value::Null, "{detail}");
     assert_eq!(detail["service_url"]["to"], "http://127.0.0.1:9");
     assert_eq!(detail["facility_code"]["to"], "1312345678");
     assert!(detail.get("timeout_secs").is_none(), "only what changed: {detail}");

@@ -286,13 +286,14 @@ fn everyone_signed_in_changes_their_own_password_and_a_wrong_current_one_counts_
 
 #[test]
 fn the_trainee_has_no_password_to_change() {
-    let service = common::TrainingService::start(50, 7);
     let data = tempfile::tempdir().unwrap();
+    // The embedded training service (training mode is how the desk started).
     let settings = Settings {
         data_dir: data.path().to_path_buf(),
-        service_url: Some(service.url.clone()),
         facility_code: "1312345678".into(),
         timeout_secs: 2,
+        training_people: 50,
+        training_seed: 7,
         ..Settings::default()
     };
     let desk = Desk::open(settings).unwrap();

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_adapters::accounts;
-use madoguchi_adapters::audit::{self, AuditAction, AuditEntry, NewAuditEntry};
+use madoguchi_adapters::audit::{AuditAction, AuditEntry, NewAuditEntry};
 use madoguchi_app::session::AccountForm;
 use madoguchi_core::staff::Role;
 use rusqlite::{params, Connection};

@@ -3,6 +3,7 @@ app-subtitle = Online eligibility check
 training-badge = Training mode
 service-starting = Starting the training service…
 service-connected = Connected to: { $target }
+status-training-claimed = { $target } says it is a training system. This desk was not started in training mode: it treats it as a real one, and staff sign in as usual. If this is not the clinic's own terminal or service, tell the administrator.
 service-unavailable = Cannot reach the eligibility service
 lang-switch = 日本語
 
@@ -93,6 +94,7 @@ settings-staff = Desk / staff name
 settings-save = Save and connect
 settings-cancel = Cancel
 tap-training-only = Simulating a card tap is only available in training mode.
+training-outage-training-only = Practising an outage is only available in training mode.
 tap-failed = The card tap could not be simulated ({ $detail }).
 tap-button = Simulate a card tap (training)
 tap-heading = My Number card tap (training simulation)

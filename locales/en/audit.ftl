@@ -3,6 +3,7 @@
 
 audit-outcome-ok = Done
 audit-outcome-denied = Refused: role not permitted
+audit-outcome-not-signed-in = Refused: nobody signed in (or the session locked)
 audit-outcome-locked = Locked after inactivity
 audit-outcome-training-ended = Signed out: the desk left training mode
 audit-outcome-settings-unchanged = Nothing changed
@@ -38,6 +39,14 @@ audit-outcome-operations-withheld =
     })
 audit-outcome-printed =
     Printed: { $kind ->
+        [eligibility] eligibility result
+        [medication-list] medication information
+        [checkups] health checkup information
+        [clinical] clinical information
+       *[access-slip] access record
+    }
+audit-outcome-not-printed =
+    Not printed: { $kind ->
         [eligibility] eligibility result
         [medication-list] medication information
         [checkups] health checkup information
@@ -128,6 +137,7 @@ audit-outcome-home-visit-reuse-refused =
 # The audit viewer's choice of result (`audit_outcome::ResultChoice`); each
 # finds exactly the entries it names.
 audit-result-denied = Refused (role not permitted)
+audit-result-not-signed-in = Refused (nobody signed in)
 audit-result-consent-refused = Refused for consent (medical information viewed or printed)
 audit-result-allowed = Medical information shown
 audit-result-eligible = Check: eligible

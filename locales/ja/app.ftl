@@ -3,6 +3,7 @@ app-subtitle = オンライン資格確認
 training-badge = 研修モード
 service-starting = 研修用サービスを起動しています…
 service-connected = 接続先: { $target }
+status-training-claimed = 接続先（{ $target }）は研修用と名乗っていますが、この窓口は研修モードで起動していません。実運用の接続先として扱い、通常どおりログインが必要です。医療機関の端末・サービスでない場合は管理者に連絡してください。
 service-unavailable = 資格確認サービスに接続できません
 lang-switch = English
 
@@ -90,6 +91,7 @@ settings-staff = 端末・職員名
 settings-save = 保存して接続
 settings-cancel = キャンセル
 tap-training-only = カードタッチの再現は研修モードでのみ使えます。
+training-outage-training-only = 通信障害の練習は研修モードでのみ使えます。
 tap-failed = カードタッチを再現できませんでした（{ $detail }）。
 tap-button = カードタッチを再現（研修）
 tap-heading = マイナ保険証のカードタッチ（研修用の再現）

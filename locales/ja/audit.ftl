@@ -20,6 +20,7 @@
 
 audit-outcome-ok = 完了
 audit-outcome-denied = 拒否：権限なし
+audit-outcome-not-signed-in = 拒否：サインインなし（またはロック中）
 audit-outcome-locked = 無操作のためロック
 audit-outcome-training-ended = 研修モードの終了によりログアウト
 audit-outcome-settings-unchanged = 変更なし
@@ -55,6 +56,14 @@ audit-outcome-operations-withheld =
     }）
 audit-outcome-printed =
     印刷：{ $kind ->
+        [eligibility] 資格確認結果
+        [medication-list] 薬剤情報
+        [checkups] 特定健診等情報
+        [clinical] 診療情報
+       *[access-slip] 閲覧記録
+    }
+audit-outcome-not-printed =
+    印刷せず：{ $kind ->
         [eligibility] 資格確認結果
         [medication-list] 薬剤情報
         [checkups] 特定健診等情報
@@ -145,6 +154,7 @@ audit-outcome-home-visit-reuse-refused =
 # 監査ログの閲覧画面で「結果」を選ぶ言葉（`audit_outcome::ResultChoice`）。
 # それぞれ、名前のとおりの記録だけを探します。
 audit-result-denied = 拒否（権限なし）
+audit-result-not-signed-in = 拒否（サインインなし）
 audit-result-consent-refused = 同意なし等で拒否（医療情報の閲覧・印刷）
 audit-result-allowed = 医療情報の閲覧を許可
 audit-result-eligible = 資格確認：資格あり

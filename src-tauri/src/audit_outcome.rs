@@ -258,6 +258,10 @@ pub enum Outcome {
     /// Refused by the role check (`Desk::authorize`); the reason column has
     /// the refusal's message id.
     Denied,
+    /// Refused because nobody is signed in at the desk, or the session
+    /// locked (`Desk::authorize`); the staff id is [`NOBODY`], the reason
+    /// column `staff-refused-not-signed-in` or `staff-refused-locked`.
+    NotSignedIn,
     /// The session locked after inactivity.
     Locked,
     /// The trainee signed out because the desk left training mode.
@@ -273,6 +277,10 @@ pub enum Outcome {
     /// A clinical print without its 手術情報 (no operations consent to print).
     OperationsWithheld(ConsentRefusal),
     Printed(PrintKind),
+    /// A print refused for another reason than consent (nothing viewed
+    /// today for the access slip, nothing kept, no such patient); the
+    /// reason column has the message id.
+    NotPrinted(PrintKind),
     Disaster(DisasterResult),
     EmergencyDeclared,
     EmergencyEnded,
@@ -318,6 +326,9 @@ pub enum Outcome {
     /// re-based on purpose.
     RestoredRolledBack { from: i64, to: i64 },
 }
+
+/// The staff id of an entry made while nobody was signed in.
+pub const NOBODY: &str = "-";
 
 pub const OTHER_HOME_IDENTITY: &str = "home-visit-identity";
 pub const OTHER_HOME_CONSENT: &str = "home-visit-consent";
@@ -366,6 +377,7 @@ impl Outcome {
         match self {
             Outcome::Ok => "ok".into(),
             Outcome::Denied => "denied".into(),
+            Outcome::NotSignedIn => "not_signed_in".into(),
             Outcome::Locked => "locked".into(),
             Outcome::TrainingEnded => "training_ended".into(),
             Outcome::SettingsUnchanged => "unchanged".into(),
@@ -374,6 +386,7 @@ impl Outcome {
             Outcome::ConsentRefused { category, reason } => format!("refused:{}:{}", category.as_str(), reason.code()),
             Outcome::OperationsWithheld(r) => format!("withheld:operations:{}", r.code()),
             Outcome::Printed(k) => format!("printed:{}", k.code()),
+            Outcome::NotPrinted(k) => format!("not_printed:{}", k.code()),
             Outcome::Disaster(d) => d.code().into(),
             Outcome::EmergencyDeclared => "declared".into(),
             Outcome::EmergencyEnded => "ended".into(),
@@ -408,6 +421,9 @@ impl Outcome {
         if code == "denied" {
             return Some(Outcome::Denied);
         }
+        if code == "not_signed_in" {
+            return Some(Outcome::NotSignedIn);
+        }
         let (head, rest) = match code.split_once(':') {
             Some((h, r)) => (h, Some(r)),
             None => (code, None),
@@ -427,6 +443,7 @@ impl Outcome {
             ("medical_view", "allowed") => rest.and_then(category).map(Outcome::Allowed),
             ("medical_view" | "print", "refused") => consent_refused(rest),
             ("print", "printed") => rest.and_then(print_kind).map(Outcome::Printed),
+            ("print", "not_printed") => rest.and_then(print_kind).map(Outcome::NotPrinted),
             ("print", "withheld") => {
                 let (c, k) = rest?.split_once(':')?;
                 (c == "operations").then_some(())?;
@@ -492,6 +509,7 @@ impl Outcome {
         match self {
             Outcome::Ok => t("audit-outcome-ok", &[]),
             Outcome::Denied => t("audit-outcome-denied", &[]),
+            Outcome::NotSignedIn => t("audit-outcome-not-signed-in", &[]),
             Outcome::Locked => t("audit-outcome-locked", &[]),
             Outcome::TrainingEnded => t("audit-outcome-training-ended", &[]),
             Outcome::SettingsUnchanged => t("audit-outcome-settings-unchanged", &[]),
@@ -502,6 +520,7 @@ impl Outcome {
             }
             Outcome::OperationsWithheld(reason) => t("audit-outcome-operations-withheld", &[("reason", reason.code().to_string())]),
             Outcome::Printed(k) => t("audit-outcome-printed", &[("kind", k.code().to_string())]),
+            Outcome::NotPrinted(k) => t("audit-outcome-not-printed", &[("kind", k.code().to_string())]),
             Outcome::Disaster(d) => t("audit-outcome-disaster", &[("result", d.code().to_string())]),
             Outcome::EmergencyDeclared => t("audit-outcome-emergency-declared", &[]),
             Outcome::EmergencyEnded => t("audit-outcome-emergency-ended", &[]),
@@ -548,6 +567,8 @@ code_enum! {
     ResultChoice {
         /// 拒否（権限なし）: the role check refused, whatever was asked.
         Denied = "denied",
+        /// 拒否（サインインなし）: nobody signed in, or the session locked.
+        NotSignedIn = "not_signed_in",
         /// Medical information viewed or printed: refused by `consent::decide`.
         ConsentRefused = "consent_refused",
         /// Medical information shown.
@@ -586,6 +607,7 @@ impl ResultChoice {
         use ResultChoice as C;
         match (self, outcome) {
             (C::Denied, Outcome::Denied) => true,
+            (C::NotSignedIn, Outcome::NotSignedIn) => true,
             (C::ConsentRefused, Outcome::ConsentRefused { .. }) => true,
             (C::Allowed, Outcome::Allowed(_)) => true,
             (C::Eligible, Outcome::Validity(v)) => v.is_valid(),
@@ -614,6 +636,7 @@ impl ResultChoice {
         };
         match self {
             C::Denied => vec![OutcomeMatch::exact(None, "denied")],
+            C::NotSignedIn => vec![OutcomeMatch::exact(None, "not_signed_in")],
             // Every code the desk writes for them, exactly (a future
             // category or reason this version cannot read is not claimed).
             C::ConsentRefused => ["medical_view", "print"]
@@ -698,7 +721,7 @@ mod tests {
     #[allow(dead_code)]
     fn every_kind_has_examples(o: &Outcome) {
         match o {
-            Outcome::Ok | Outcome::Denied | Outcome::Locked => {}
+            Outcome::Ok | Outcome::Denied | Outcome::Locked | Outcome::NotSignedIn | Outcome::NotPrinted(_) => {}
             Outcome::TrainingEnded | Outcome::SettingsUnchanged => {}
             Outcome::Validity(_) | Outcome::Allowed(_) | Outcome::ConsentRefused { .. } => {}
             Outcome::OperationsWithheld(_) | Outcome::Printed(_) | Outcome::Disaster(_) => {}
@@ -726,6 +749,7 @@ mod tests {
         v.push(("setting_change", Outcome::SettingsUnchanged));
         for a in ["medical_view", "print", "disaster_lookup", "local_emergency", "staff_change", "audit_view", "audit_export", "consent", "setting_change"] {
             v.push((a, Outcome::Denied));
+            v.push((a, Outcome::NotSignedIn));
         }
         v.push(("session_locked", Outcome::Locked));
         for val in Validity::ALL {
@@ -743,6 +767,7 @@ mod tests {
         }
         for k in PrintKind::ALL {
             v.push(("print", Outcome::Printed(k)));
+            v.push(("print", Outcome::NotPrinted(k)));
         }
         for d in DisasterResult::ALL {
             v.push(("disaster_lookup", Outcome::Disaster(*d)));

@@ -113,17 +113,25 @@ impl Desk {
         let mut store = self.store_handle().lock().unwrap();
         let id = store.create_batch(now, &staff, source_name, &parsed).map_err(store_err)?;
         let batch = store.batch_info(id).map_err(store_err)?.expect("just created");
+        drop(store);
+        self.note_training_batch(id);
         Ok(BatchImport { batch, bad_rows: parsed.bad_rows, ignored_columns: parsed.ignored_columns })
     }
 
     /// Batches of this desk, newest first (`unfinished`: those with rows
     /// still pending, to resume).
+    /// In training mode only the batches imported in training mode
+    /// ([`Desk::training_may_show_batch`]).
     pub fn batches(&self, unfinished: bool) -> Result<Vec<BatchInfo>, ApiError> {
-        self.store_handle().lock().unwrap().batches(unfinished).map_err(store_err)
+        let list = self.store_handle().lock().unwrap().batches(unfinished).map_err(store_err)?;
+        Ok(list.into_iter().filter(|b| self.training_may_show_batch(b.id)).collect())
     }
 
     /// The report of a batch as it stands (pending rows are "not checked").
     pub fn batch_report(&self, batch_id: i64) -> Result<BatchReport, ApiError> {
+        if !self.training_may_show_batch(batch_id) {
+            return Err(ApiError::new(Msg::new("batch-not-found").arg("id", batch_id)));
+        }
         let (rows, bad) = self.store_handle().lock().unwrap().batch_rows(batch_id).map_err(|e| match e {
             madoguchi_adapters::store::StoreError::NoSuchRow { .. } => ApiError::new(Msg::new("batch-not-found").arg("id", batch_id)),
             e => store_err(e),
@@ -155,6 +163,9 @@ impl Desk {
     /// as a check (store and audit log), tells `progress` as rows finish.
     /// Blocking. A second run of a batch that is running is refused.
     pub fn batch_run(&self, batch_id: i64, progress: &(dyn Fn(BatchProgress) + Sync), now: NaiveDateTime) -> Result<BatchRun, ApiError> {
+        if !self.training_may_show_batch(batch_id) {
+            return Err(ApiError::new(Msg::new("batch-not-found").arg("id", batch_id)));
+        }
         let control = Arc::new(BatchControl::default());
         {
             let mut running = self.running_batches().0.lock().unwrap();

@@ -79,8 +79,8 @@ pub struct LookupArgs {
     pub staff: Option<String>,
 }
 
-/// Signs `staff` in, when given.
-fn sign_in(desk: &Desk, staff: Option<&str>, lang: madoguchi_i18n::Lang, now: chrono::NaiveDateTime) -> Result<(), ExitCode> {
+/// Signs `staff` in, when given (also `madoguchi print --staff`).
+pub(crate) fn sign_in(desk: &Desk, staff: Option<&str>, lang: madoguchi_i18n::Lang, now: chrono::NaiveDateTime) -> Result<(), ExitCode> {
     let Some(staff) = staff else { return Ok(()) };
     let password = match std::env::var("MADOGUCHI_STAFF_PASSWORD") {
         Ok(p) => p,

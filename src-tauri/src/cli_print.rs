@@ -23,6 +23,11 @@ pub struct PrintArgs {
     /// Where to write the PDF.
     #[arg(long)]
     pub out: PathBuf,
+    /// Sign in as this staff account first (outside training mode printing
+    /// needs one); the password from MADOGUCHI_STAFF_PASSWORD, else asked on
+    /// the terminal without echo.
+    #[arg(long)]
+    pub staff: Option<String>,
 }
 
 pub fn print_cmd(settings: Settings, args: PrintArgs) -> ExitCode {
@@ -35,10 +40,14 @@ pub fn print_cmd(settings: Settings, args: PrintArgs) -> ExitCode {
         Ok(d) => d,
         Err(code) => return code,
     };
-    // Who may print is decided by the signed-in role; in training mode the
-    // trainee is signed in once the desk knows it is training.
+    // Who may print is decided by the signed-in role: `--staff`, or in
+    // training mode (the embedded service) the trainee.
     desk.connect();
     let now = chrono::Local::now().naive_local();
+    if let Err(code) = crate::cli_disaster::sign_in(&desk, args.staff.as_deref(), lang, now) {
+        desk.shutdown();
+        return code;
+    }
     let result = desk.print(kind, &args.patient, now);
     desk.shutdown();
     let bytes = match result {

@@ -140,6 +140,13 @@ pub async fn simulate_card_tap(desk: State<'_, DeskState>, consents: Vec<String>
     .await
 }
 
+/// Training mode: practise an outage (`down`: the training service stops;
+/// else it starts again on the same address).
+#[tauri::command]
+pub async fn training_outage(desk: State<'_, DeskState>, down: bool) -> Result<(), ApiError> {
+    as_staff(&desk, Action::CheckEligibility, move |desk| desk.training_outage(down)).await
+}
+
 /// 薬剤情報 / 特定健診 for the patient of check `id`. The consent check is in
 /// the desk (backend); the window only shows what comes back.
 #[tauri::command]

@@ -30,8 +30,16 @@ use crate::settings::Settings;
 pub struct DeskStatus {
     /// A gateway is set up and can be asked.
     pub ready: bool,
-    /// The service says it is a training service (or the embedded one runs).
+    /// 研修モード: the embedded training service this desk started itself
+    /// (no service URL and no OQS folder configured) runs. Never what a
+    /// folder or a service says about itself (see `training_claim`).
     pub training: bool,
+    /// The configured OQS folder or service says it is a training one (a
+    /// `TRAINING` file, `"training": true`): the window says so in a banner
+    /// (`status-training-claimed`), and the desk stays a real one — nobody
+    /// is signed in automatically.
+    #[serde(default)]
+    pub training_claim: Option<Msg>,
     /// URL or folder of the gateway.
     pub target: Option<String>,
     /// Why the gateway is not ready, when it is not.
@@ -74,8 +82,12 @@ pub struct Desk {
     gateway: RwLock<Option<Arc<dyn Gateway>>>,
     status: RwLock<DeskStatus>,
     store: Mutex<Store>,
-    /// The embedded training service, stopped when the desk is dropped.
+    /// The embedded training service, stopped when the desk is dropped
+    /// (`None` while a trainee practises an outage: [`Desk::training_outage`]).
     training: Mutex<Option<madoguchi_training::RunningService>>,
+    /// The embedded training service's population while the desk is in
+    /// training mode (set only where the desk spawns that service).
+    training_population: RwLock<Option<madoguchi_training::Population>>,
     /// Watches the `face/` folder for card taps (the OQS folder, or in
     /// training mode a folder of the desk's own that the tap button fills).
     face_watcher: Mutex<Option<FaceWatcher>>,
@@ -84,10 +96,21 @@ pub struct Desk {
     /// The OQS folder medical information is requested through (the
     /// terminal's folder, or in training mode the training terminal's).
     medical: RwLock<Option<Arc<OqsFolderGateway>>>,
+    /// The checks recorded while the embedded training service ran (this
+    /// run): the trainee's own, shown in training mode even when they found
+    /// nobody of the population (see [`Desk::training_may_show`]).
+    training_checks: Mutex<std::collections::HashSet<i64>>,
+    /// The batches imported while the embedded training service ran (this
+    /// run): the only ones training mode shows ([`Desk::training_may_show_batch`]).
+    training_batches: Mutex<std::collections::HashSet<i64>>,
     /// The training terminal answering medical requests in training mode.
     training_terminal: Mutex<Option<madoguchi_training::terminal::RunningTerminal>>,
-    /// Told about every card tap taken in (the window shows it at once).
+    /// Told about every card tap taken in (the window shows it at once) —
+    /// only while someone is signed in: see [`Desk::deliver_card_tap`].
     on_card_tap: RwLock<Option<Arc<dyn Fn(Result<CheckOutcome, ApiError>) + Send + Sync>>>,
+    /// Card taps taken in while nobody was signed in (or the session
+    /// locked): held here, not told to the window, until someone signs in.
+    held_taps: Mutex<Vec<Result<CheckOutcome, ApiError>>>,
     /// The desk itself, for the watcher's callback (no cycle: weak).
     me: std::sync::Weak<Desk>,
     /// Batch checks running now (see `crate::batch`).
@@ -113,15 +136,19 @@ impl Desk {
             me: me.clone(),
             settings: RwLock::new(settings),
             gateway: RwLock::new(None),
-            status: RwLock::new(DeskStatus { ready: false, training: false, target: None, problem: None, key_warning: None }),
+            status: RwLock::new(DeskStatus { ready: false, training: false, training_claim: None, target: None, problem: None, key_warning: None }),
             key_warning,
             store: Mutex::new(store),
             training: Mutex::new(None),
+            training_population: RwLock::new(None),
             face_watcher: Mutex::new(None),
             face_root: RwLock::new(None),
             medical: RwLock::new(None),
             training_terminal: Mutex::new(None),
+            training_checks: Default::default(),
+            training_batches: Default::default(),
             on_card_tap: RwLock::new(None),
+            held_taps: Mutex::new(Vec::new()),
             batches: Default::default(),
             session: Mutex::new(None),
             locked_staff: Mutex::new(None),
@@ -196,9 +223,12 @@ impl Desk {
         let settings = self.settings();
         let status = match self.try_connect(&settings) {
             Ok(s) => s,
+            // Not connected: not training either (the trainee exists only
+            // while the embedded service runs).
             Err(e) => DeskStatus {
                 ready: false,
-                training: settings.service_url.is_none(),
+                training: false,
+                training_claim: None,
                 target: settings.service_url.clone(),
                 problem: Some(e),
                 key_warning: None,
@@ -217,16 +247,20 @@ impl Desk {
             *self.medical.write().unwrap() = Some(Arc::clone(&gateway));
             *self.gateway.write().unwrap() = Some(gateway);
             self.watch_card_taps(dir.clone());
+            // A `TRAINING` file in the clinic's folder is the folder's word,
+            // not how this desk was started: a banner, never training mode.
+            let claims = info.as_ref().is_ok_and(|i| i.training);
             return Ok(DeskStatus {
                 ready: true,
-                training: info.as_ref().map(|i| i.training).unwrap_or(false),
+                training: false,
+                training_claim: claims.then(|| training_claim(&dir.display().to_string())),
                 target: Some(dir.display().to_string()),
                 problem: info.err().map(gateway_msg),
                 key_warning: None,
             });
         }
-        let url = match &settings.service_url {
-            Some(url) => url.clone(),
+        let (url, embedded) = match &settings.service_url {
+            Some(url) => (url.clone(), false),
             None => {
                 let running = madoguchi_training::spawn_background(
                     &settings.training_db_path(),
@@ -236,6 +270,7 @@ impl Desk {
                 )
                 .map_err(|e| Msg::new("training-start-failed").arg("detail", e))?;
                 let url = running.url();
+                *self.training_population.write().unwrap() = Some(running.population().clone());
                 *self.training.lock().unwrap() = Some(running);
                 // Training: card taps are simulated into a folder of our own.
                 let dir = settings.training_oqs_dir();
@@ -243,28 +278,29 @@ impl Desk {
                     .and_then(|_| madoguchi_adapters::oqs::OqsFolderLayout::new(&dir).prepare())
                     .map_err(|e| Msg::new("training-start-failed").arg("detail", e))?;
                 // The training terminal answers medical requests in that folder.
-                let terminal = madoguchi_training::terminal::spawn(&dir, running_population(&self.training)?)
+                let population = self.training_population.read().unwrap().clone().ok_or_else(|| Msg::new("service-starting"))?;
+                let terminal = madoguchi_training::terminal::spawn(&dir, population)
                     .map_err(|e| Msg::new("training-start-failed").arg("detail", e))?;
                 *self.training_terminal.lock().unwrap() = Some(terminal);
                 let mut config = OqsFolderConfig::new(dir.clone(), TRAINING_FACILITY_CODE);
                 config.timeout = settings.oqs_timeout();
                 *self.medical.write().unwrap() = Some(Arc::new(OqsFolderGateway::new(config)));
                 self.watch_card_taps(dir);
-                url
+                (url, true)
             }
         };
         let gateway = HttpGateway::new(&url, settings.timeout()).map_err(gateway_msg)?;
-        // The service's own word decides the training badge; an unreachable
-        // service is reported now, and checks retry it later.
+        // Training mode is how this desk was started (the embedded service
+        // above), never the service's own word: a configured service that
+        // answers `"training": true` gets a banner and a sign-in like any
+        // other. An unreachable service is reported now; checks retry it.
         let info = gateway.info();
-        let training = match &info {
-            Ok(i) => i.training,
-            Err(_) => settings.service_url.is_none(),
-        };
+        let claims = !embedded && info.as_ref().is_ok_and(|i| i.training);
         *self.gateway.write().unwrap() = Some(Arc::new(gateway));
         Ok(DeskStatus {
             ready: true,
-            training,
+            training: embedded,
+            training_claim: claims.then(|| training_claim(&url)),
             target: Some(url),
             problem: info.err().map(gateway_msg),
             key_warning: None,
@@ -282,12 +318,46 @@ impl Desk {
         let watcher = FaceWatcher::start(root, move |event| {
             if let Some(desk) = weak.upgrade() {
                 let outcome = desk.take_card_tap(event, now_local());
-                if let Some(notify) = desk.on_card_tap.read().unwrap().clone() {
-                    notify(outcome);
-                }
+                desk.deliver_card_tap(outcome, now_local());
             }
         });
         *self.face_watcher.lock().unwrap() = Some(watcher);
+    }
+
+    /// Tells the window about a card tap taken in — only when someone is
+    /// signed in now (the trainee, in training mode). While nobody is (or the
+    /// session locked) the tap, which carries the patient's name, birth date,
+    /// address and consents, is held and told at the next sign-in
+    /// ([`Desk::release_held_taps`]); the check itself is in today's checks
+    /// either way.
+    pub fn deliver_card_tap(&self, outcome: Result<CheckOutcome, ApiError>, now: NaiveDateTime) {
+        let mut held = self.held_taps.lock().unwrap();
+        if self.signed_in(now).is_none() {
+            held.push(outcome);
+            return;
+        }
+        drop(held);
+        self.notify_card_tap(outcome);
+    }
+
+    /// How many card taps wait for someone to sign in.
+    pub fn held_card_taps(&self) -> usize {
+        self.held_taps.lock().unwrap().len()
+    }
+
+    /// Tells the window the taps held while nobody was signed in, oldest
+    /// first (called once someone has signed in).
+    pub(crate) fn release_held_taps(&self) {
+        let held = std::mem::take(&mut *self.held_taps.lock().unwrap());
+        for outcome in held {
+            self.notify_card_tap(outcome);
+        }
+    }
+
+    fn notify_card_tap(&self, outcome: Result<CheckOutcome, ApiError>) {
+        if let Some(notify) = self.on_card_tap.read().unwrap().clone() {
+            notify(outcome);
+        }
     }
 
     /// Takes one card-tap event into today's checks.
@@ -302,12 +372,11 @@ impl Desk {
     /// the given categories. The result arrives through the face watcher like
     /// a real tap.
     pub fn simulate_card_tap(&self, consents: &[madoguchi_core::ConsentCategory], now: NaiveDateTime) -> Result<(), ApiError> {
-        let training = self.training.lock().unwrap();
-        let Some(running) = training.as_ref() else {
+        let Some(population) = self.training_population.read().unwrap().clone() else {
             return Err(ApiError::new(Msg::new("tap-training-only")));
         };
         let root = self.face_root.read().unwrap().clone().ok_or_else(|| ApiError::new(Msg::new("service-starting")))?;
-        madoguchi_training::terminal::tap(&root, running.population(), None, consents, now)
+        madoguchi_training::terminal::tap(&root, &population, None, consents, now)
             .map(|_| ())
             .map_err(|e| ApiError::new(Msg::new("tap-failed").arg("detail", e)))
     }
@@ -358,16 +427,22 @@ impl Desk {
     }
 
     fn stop_background(&self) {
+        self.training_checks.lock().unwrap().clear();
+        self.training_batches.lock().unwrap().clear();
         self.training_terminal.lock().unwrap().take();
         self.medical.write().unwrap().take();
         self.face_watcher.lock().unwrap().take();
+        self.training_population.write().unwrap().take();
         if let Some(running) = self.training.lock().unwrap().take() {
             running.shutdown();
         }
     }
 
     pub fn status(&self) -> DeskStatus {
-        DeskStatus { key_warning: self.key_warning.clone(), ..self.status.read().unwrap().clone() }
+        let mut status = DeskStatus { key_warning: self.key_warning.clone(), ..self.status.read().unwrap().clone() };
+        // Training mode lasts exactly as long as the embedded service runs.
+        status.training = status.training && self.training_population.read().unwrap().is_some();
+        status
     }
 
     /// Validates what was typed, before anything leaves the desk.
@@ -474,6 +549,13 @@ impl Desk {
         self.audit_entry(self.audit_entry_now(action, patient_key, outcome, now));
     }
 
+    /// [`Desk::audit`] with the message id of a refusal in the reason column.
+    pub(crate) fn audit_because(&self, action: AuditAction, patient_key: Option<String>, outcome: Outcome, reason: &str, now: NaiveDateTime) {
+        let mut entry = self.audit_entry_now(action, patient_key, outcome, now);
+        entry.reason = Some(reason.to_string());
+        self.audit_entry(entry);
+    }
+
     /// The entry [`Desk::audit`] appends. Who: the signed-in person (not
     /// locked), else the desk's name from the settings (a check needs no role).
     fn audit_entry_now(&self, action: AuditAction, patient_key: Option<String>, outcome: Outcome, now: NaiveDateTime) -> madoguchi_adapters::audit::NewAuditEntry {
@@ -512,13 +594,19 @@ impl Desk {
         let changes = store.changes_to_review().map_err(store_error)?;
         let mut days: std::collections::HashMap<NaiveDate, Vec<CheckSummary>> = Default::default();
         let mut out = Vec::with_capacity(changes.len());
+        drop(store);
+        let training = self.status().training;
         for change in changes {
             let day = change.completed_at.date();
             if !days.contains_key(&day) {
-                days.insert(day, store.checks_on(day).map_err(store_error)?);
+                // In training mode only the embedded population's lines.
+                days.insert(day, self.checks_on(day)?);
             }
-            let name = days[&day].iter().find(|c| c.person_key == change.person_key).and_then(|c| c.name.clone());
-            out.push(FlaggedChange { name, change });
+            let line = days[&day].iter().find(|c| c.person_key == change.person_key);
+            if training && line.is_none() {
+                continue;
+            }
+            out.push(FlaggedChange { name: line.and_then(|c| c.name.clone()), change });
         }
         Ok(out)
     }
@@ -596,6 +684,9 @@ impl Desk {
                 if let Err(e) = audited {
                     tracing::error!("audit log: {e}");
                 }
+                if self.status().training {
+                    self.training_checks.lock().unwrap().insert(id);
+                }
                 (Some(id), None)
             }
             Err(e) => {
@@ -609,12 +700,59 @@ impl Desk {
         CheckOutcome { result, check_id, warning, as_of: None, queued: None }
     }
 
+    /// The checks of a day (in training mode only those of the embedded
+    /// population: [`Desk::training_may_show`]).
     pub fn checks_on(&self, date: NaiveDate) -> Result<Vec<CheckSummary>, ApiError> {
-        self.store.lock().unwrap().checks_on(date).map_err(store_error)
+        let list = self.store.lock().unwrap().checks_on(date).map_err(store_error)?;
+        if !self.status().training {
+            return Ok(list);
+        }
+        Ok(list.into_iter().filter(|c| matches!(self.check_result(c.id), Ok(Some(_)))).collect())
     }
 
+    /// A check's answer (in training mode only one of the embedded
+    /// population: else none, as if there were no such check).
     pub fn check_result(&self, id: i64) -> Result<Option<EligibilityResult>, ApiError> {
-        self.store.lock().unwrap().check_result(id).map_err(store_error)
+        let result = self.store.lock().unwrap().check_result(id).map_err(store_error)?;
+        Ok(result.filter(|r| self.training_may_show(id, r)))
+    }
+
+    /// Whether a stored check may be shown now. On a real desk, yes (the
+    /// role checks decide who sees it). In training mode (the embedded
+    /// service runs, the trainee signed in without a password) only a record
+    /// of the embedded synthetic population: a check recorded in this run
+    /// of training mode, or an answer whose person the population answers
+    /// the same (card, birth date and name) — never a real patient's check
+    /// kept from before the desk was switched to training mode.
+    pub(crate) fn training_may_show(&self, check_id: i64, result: &EligibilityResult) -> bool {
+        if !self.status().training {
+            return true;
+        }
+        self.training_checks.lock().unwrap().contains(&check_id) || self.of_training_population(result)
+    }
+
+    /// Whether an answer may be shown now without knowing its check (the
+    /// offline disaster look-up's cache): on a real desk yes; in training
+    /// mode only one of the embedded population.
+    pub(crate) fn of_training_population(&self, result: &EligibilityResult) -> bool {
+        if !self.status().training {
+            return true;
+        }
+        let population = self.training_population.read().unwrap();
+        population.as_ref().is_some_and(|p| of_population(p, result))
+    }
+
+    /// Whether a batch (一括照会) may be shown or run now: on a real desk
+    /// yes; in training mode only one imported in this run of training mode
+    /// (an appointment list of real patients stays out of the trainee's reach).
+    pub(crate) fn training_may_show_batch(&self, batch_id: i64) -> bool {
+        !self.status().training || self.training_batches.lock().unwrap().contains(&batch_id)
+    }
+
+    pub(crate) fn note_training_batch(&self, batch_id: i64) {
+        if self.status().training {
+            self.training_batches.lock().unwrap().insert(batch_id);
+        }
     }
 
     pub(crate) fn running_batches(&self) -> &crate::batch::Running {
@@ -632,6 +770,30 @@ impl Desk {
         })
     }
 
+    /// Training mode: practise an outage. `down` stops the embedded training
+    /// service (checks meet an unreachable service: cached answers, queued
+    /// re-checks, home visits recorded 未確認); `!down` starts it again on
+    /// the same port, and the queued checks go out as after a real outage.
+    /// Refused outside training mode (`training-outage-training-only`).
+    pub fn training_outage(&self, down: bool) -> Result<(), ApiError> {
+        let Some(population) = self.training_population.read().unwrap().clone() else {
+            return Err(ApiError::new(Msg::new("training-outage-training-only")));
+        };
+        let mut running = self.training.lock().unwrap();
+        let port = self.status().target.as_deref().and_then(|t| t.rsplit(':').next()?.parse::<u16>().ok());
+        match (down, running.take()) {
+            (true, Some(r)) => r.shutdown(),
+            (false, None) => {
+                let port = port.ok_or_else(|| ApiError::new(Msg::new("service-starting")))?;
+                let r = madoguchi_training::spawn_population(population, port)
+                    .map_err(|e| ApiError::new(Msg::new("training-start-failed").arg("detail", e)))?;
+                *running = Some(r);
+            }
+            (_, r) => *running = r,
+        }
+        Ok(())
+    }
+
     /// Stops the card-tap watcher and the embedded training service.
     pub fn shutdown(&self) {
         self.stop_background();
@@ -644,17 +806,41 @@ impl Drop for Desk {
     }
 }
 
+/// Whether `result` is of the synthetic `population`: it answers the same
+/// card and birth date with the same person (name, qualification).
+fn of_population(population: &madoguchi_training::Population, result: &EligibilityResult) -> bool {
+    let (Some(q), Some(person)) = (&result.qualification, &result.person) else {
+        return false;
+    };
+    let query = EligibilityQuery {
+        card: CardDetails {
+            insurer_number: q.insurer_number.clone(),
+            symbol: q.symbol.clone(),
+            number: q.number.clone(),
+            branch: q.branch.clone(),
+            birth_date: person.birth_date,
+        },
+        confirmation_date: Some(result.confirmation_date),
+        limit_certificate_consent: false,
+    };
+    match population.confirm(&query, result.confirmed_at) {
+        Ok(Ok(answer)) => {
+            answer.qualification.as_ref().map(|a| a.person_key()) == Some(q.person_key())
+                && answer.person.as_ref().is_some_and(|p| p.name == person.name)
+        }
+        _ => false,
+    }
+}
+
+/// The banner of a configured folder or service that says it is a training
+/// one (see [`DeskStatus::training_claim`]).
+fn training_claim(target: &str) -> Msg {
+    Msg::new("status-training-claimed").arg("target", target)
+}
+
 /// The facility code the training terminal is addressed with.
 pub(crate) const TRAINING_FACILITY_CODE: &str = "1399999999";
 
-fn running_population(training: &Mutex<Option<madoguchi_training::RunningService>>) -> Result<madoguchi_training::Population, Msg> {
-    training
-        .lock()
-        .unwrap()
-        .as_ref()
-        .map(|r| r.population().clone())
-        .ok_or_else(|| Msg::new("service-starting"))
-}
 
 /// A replayed check that differs from what was shown at the visit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

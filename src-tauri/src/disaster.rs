@@ -273,6 +273,8 @@ impl Desk {
             .map_err(|e| ApiError::new(store_msg(&e)))?;
         let candidates: Vec<(Candidate, &EligibilityResult)> = cached
             .iter()
+            // In training mode only the embedded population's people.
+            .filter(|r| self.of_training_population(r))
             .filter_map(|r| Candidate::from_result(r).map(|c| (c, r)))
             .collect();
         let outcome = prepared.outcome(candidates.iter().map(|(c, _)| c));

@@ -126,9 +126,8 @@ impl Desk {
             return Ok(Vec::new());
         }
         let s = self.settings();
-        // The desk's own training population (the embedded service's file;
-        // with another training service, the same people and seed give the
-        // same population). Needs no network: the home may have none.
+        // The desk's own training population (the embedded service's file).
+        // Needs no network: the home may have none.
         let population = madoguchi_training::generate(&s.training_db_path(), s.training_people, s.training_seed)
             .map_err(|e| ApiError::new(Msg::new("training-start-failed").arg("detail", e)))?;
         let sample = population
@@ -156,8 +155,9 @@ impl Desk {
                 .map_err(store_err)?;
             (today, recent)
         };
+        let today: Vec<HomeVisit> = today.into_iter().filter(|v| self.training_may_show_visit(v)).collect();
         let mut continuing: Vec<HomeVisit> = Vec::new();
-        for v in recent.into_iter().filter(|v| v.first_visit_id.is_none()) {
+        for v in recent.into_iter().filter(|v| v.first_visit_id.is_none() && self.training_may_show_visit(v)) {
             if continuing.iter().any(|c| c.person_key == v.person_key && c.card.birth_date == v.card.birth_date) {
                 continue;
             }
@@ -295,7 +295,7 @@ impl Desk {
             .unwrap()
             .home_visit(first_visit_id)
             .map_err(store_err)?
-            .filter(|v| v.first_visit_id.is_none())
+            .filter(|v| v.first_visit_id.is_none() && self.training_may_show_visit(v))
             .ok_or_else(|| err("home-visit-reuse-no-first-visit"))?;
         let firsts = self
             .store_handle()
@@ -339,7 +339,26 @@ impl Desk {
 
     /// One recorded visit, confirmed or not (as of now).
     pub fn home_visit_record(&self, id: i64) -> Result<Option<HomeVisit>, ApiError> {
-        self.store_handle().lock().unwrap().home_visit(id).map_err(store_err)
+        let visit = self.store_handle().lock().unwrap().home_visit(id).map_err(store_err)?;
+        Ok(visit.filter(|v| self.training_may_show_visit(v)))
+    }
+
+    /// In training mode only the visits made with the training simulator
+    /// (the reader the desk recorded; a later visit, that of its first
+    /// visit), never a real patient's visit kept from before the desk was
+    /// switched to training mode.
+    fn training_may_show_visit(&self, visit: &HomeVisit) -> bool {
+        if !self.status().training {
+            return true;
+        }
+        let first = match visit.first_visit_id {
+            Some(id) => match self.store_handle().lock().unwrap().home_visit(id) {
+                Ok(Some(first)) => first,
+                _ => return false,
+            },
+            None => visit.clone(),
+        };
+        first.reader == crate::reader::ReaderKind::TrainingSimulator.as_str()
     }
 
     /// Sends the deferred checks now (home visits' included) when the

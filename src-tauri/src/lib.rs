@@ -73,6 +73,7 @@ pub fn run_gui() -> std::process::ExitCode {
             commands::get_settings,
             commands::save_settings,
             commands::simulate_card_tap,
+            commands::training_outage,
             commands::home_visit_start,
             commands::home_visit_begin,
             commands::home_visit_consent,

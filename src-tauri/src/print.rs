@@ -66,6 +66,11 @@ impl PrintKind {
         })
     }
 
+    /// What the role must be allowed to print it.
+    fn action(self) -> Action {
+        if self.category().is_some() { Action::PrintMedical } else { Action::CheckEligibility }
+    }
+
     fn category(self) -> Option<ConsentCategory> {
         match self {
             PrintKind::MedicationList => Some(ConsentCategory::Medication),
@@ -85,14 +90,29 @@ impl Desk {
     /// The PDF of `kind` for the patient `patient_key`
     /// (`保険者番号:記号:番号:枝番`), printed at `now`.
     pub fn print(&self, kind: PrintKind, patient_key: &str, now: NaiveDateTime) -> Result<Vec<u8>, ApiError> {
-        let action = if kind.category().is_some() { Action::PrintMedical } else { Action::CheckEligibility };
-        self.authorize(action, Some(AuditAction::Print), now)?;
+        self.authorize(kind.action(), Some(AuditAction::Print), now)?;
+        let printed = self.print_authorized(kind, patient_key, now);
+        if let Err(e) = &printed {
+            // Refusals that are not the consent's (those are logged by
+            // `consent_grant`): nothing viewed for the access slip, nothing
+            // kept, no such patient — logged too.
+            if NOT_PRINTED.contains(&e.message.id.as_str()) {
+                let key = Some(patient_key.to_string());
+                self.audit_because(AuditAction::Print, key, Outcome::NotPrinted(kind), &e.message.id, now);
+            }
+        }
+        printed
+    }
+
+    fn print_authorized(&self, kind: PrintKind, patient_key: &str, now: NaiveDateTime) -> Result<Vec<u8>, ApiError> {
         let latest = self
             .store_handle()
             .lock()
             .unwrap()
             .latest_check_for(patient_key)
             .map_err(|e| ApiError::new(store_msg(&e)))?
+            // In training mode, only the embedded population's patients.
+            .filter(|l| self.training_may_show(l.id, &l.result))
             .ok_or_else(|| ApiError::new(Msg::new("print-no-patient").arg("key", patient_key)))?;
         let facility = facility_line(&self.settings().facility_code);
         let pdf_error = |e: pdf::PdfError| ApiError::new(e.message());
@@ -212,6 +232,10 @@ impl Desk {
     }
 }
 
+/// The refusals of a print that are logged as `not_printed:<kind>` (the
+/// consent's own refusals are logged where `decide` answers).
+const NOT_PRINTED: [&str; 3] = ["print-no-patient", "print-nothing-viewed", "print-nothing-kept"];
+
 fn category_of(s: &str) -> Option<ConsentCategory> {
     ConsentCategory::ALL.iter().copied().find(|c| c.as_str() == s)
 }
@@ -228,6 +252,9 @@ impl Desk {
     /// `prints/` folder (data directory) and opens it in the system's PDF
     /// viewer, from which staff print it. The file name says what and when.
     pub fn print_to_file(&self, check_id: i64, kind: PrintKind, now: NaiveDateTime) -> Result<PrintedFile, ApiError> {
+        // Who may print, before anything of the check is read (again in
+        // `print`); nobody signed in is refused and logged here.
+        self.authorize(kind.action(), Some(AuditAction::Print), now)?;
         let result = self.check_result(check_id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))?;
         let key = result
             .qualification

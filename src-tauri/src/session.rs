@@ -2,14 +2,21 @@
 //! live here, in the backend: every action that needs a role goes through
 //! [`Desk::authorize`], which refuses with a message in the staff's language.
 //!
-//! * **Training mode** (the embedded training service, or a service that says
-//!   it is a training service): when nobody is signed in, the trainee account
-//!   [`TRAINEE_ID`] with the qualified role is signed in automatically, so the
-//!   desk works out of the box; the window shows who is signed in.
+//! * **Training mode** is how this desk was started: the embedded training
+//!   service it spawned itself (no service URL, no OQS folder) runs. Then,
+//!   when nobody is signed in, the trainee account [`TRAINEE_ID`] with the
+//!   qualified role is signed in automatically, so the desk works out of the
+//!   box; the window shows who is signed in. A configured folder or service
+//!   that *says* it is a training one (a `TRAINING` file, `"training": true`)
+//!   gets a banner and nothing else: nobody is signed in automatically. The
+//!   trainee sees only records of the embedded population
+//!   (`Desk::training_may_show`).
 //! * **Otherwise** nobody is signed in until someone signs in
 //!   ([`Desk::sign_in`] with an account of the desk's encrypted store; the
 //!   first start creates the administrator, [`Desk::create_first_administrator`]);
-//!   a request that needs a role is refused with `staff-refused-not-signed-in`.
+//!   a request that needs a role is refused with `staff-refused-not-signed-in`
+//!   — logged (`not_signed_in`, staff id `-`) like every refusal of a medical,
+//!   print, disaster or settings request.
 //!   An account is signed in only when the audit log holds its creation
 //!   entry and its latest sealed state is its row (the accounts module's
 //!   rule, `staff-login-not-created` / `staff-login-altered` otherwise,
@@ -222,6 +229,8 @@ impl Desk {
         self.audit_as(&session, AuditAction::Login, None, Outcome::Ok, None, now);
         *self.session.lock().unwrap() = Some(session);
         *self.locked_staff.lock().unwrap() = None;
+        // Card taps taken in while nobody was signed in reach the window now.
+        self.release_held_taps();
     }
 
     /// What the window should show now (see [`StaffGate`]); locks an idle
@@ -371,7 +380,7 @@ impl Desk {
     /// `staff_change` entries (`password_changed:ID`, `refused:ID` with the
     /// message id as the reason; never a password).
     pub fn change_own_password(&self, form: &PasswordChangeForm, now: NaiveDateTime) -> Result<SignedIn, ApiError> {
-        let me = self.session_now(now)?;
+        let me = self.session_now(now).map_err(|(_, e)| e)?;
         if me.staff_id == TRAINEE_ID {
             return Err(ApiError::new(Msg::new("staff-password-change-trainee")));
         }
@@ -435,7 +444,8 @@ impl Desk {
     }
 
     /// The session, locking it when idle too long; the trainee in training
-    /// mode when nobody is signed in.
+    /// mode (the embedded service runs: `DeskStatus::training`, never a
+    /// folder's or a service's word) when nobody is signed in.
     fn current_session(&self, now: NaiveDateTime) -> Option<Session> {
         let training = self.status().training;
         let mut slot = self.session.lock().unwrap();
@@ -468,14 +478,31 @@ impl Desk {
     }
 
     /// The signed-in session if it may do `action` now (and marks activity),
-    /// else the refusal in words — logged with `audit_action` when given.
+    /// else the refusal in words — logged with `audit_action` when given,
+    /// nobody signed in (or a locked session) as much as a role refused.
     pub fn authorize(
         &self,
         action: Action,
         audit_action: Option<AuditAction>,
         now: NaiveDateTime,
     ) -> Result<Session, ApiError> {
-        let session = self.session_now(now)?;
+        let session = match self.session_now(now) {
+            Ok(s) => s,
+            Err((refusal, e)) => {
+                if let Some(a) = audit_action {
+                    self.audit_entry(audit_outcome::entry(
+                        now,
+                        Who::Named(audit_outcome::NOBODY.into(), None),
+                        a,
+                        None,
+                        &Outcome::NotSignedIn,
+                        Some(refusal.message_id().to_string()),
+                        None,
+                    ));
+                }
+                return Err(e);
+            }
+        };
         if let Err(refusal) = madoguchi_core::staff::check(session.role, action) {
             if let Some(a) = audit_action {
                 self.audit_as(&session, a, None, Outcome::Denied, Some(refusal.message_id()), now);
@@ -490,11 +517,12 @@ impl Desk {
 
     /// Whoever is signed in now (any role), else why nobody is: not signed
     /// in, or the session locked for inactivity.
-    fn session_now(&self, now: NaiveDateTime) -> Result<Session, ApiError> {
+    fn session_now(&self, now: NaiveDateTime) -> Result<Session, (Refusal, ApiError)> {
         let was_signed_in = self.session.lock().unwrap().is_some();
         self.current_session(now).ok_or_else(|| {
             let refusal = if was_signed_in { Refusal::Locked } else { Refusal::NotSignedIn };
-            ApiError::new(refusal.message())
+            let e = ApiError::new(refusal.message());
+            (refusal, e)
         })
     }
 

@@ -33,6 +33,19 @@ pub struct Sample {
     pub insurer_name: String,
 }
 
+impl Sample {
+    /// The card as staff type it at the desk.
+    pub fn card_input(&self) -> madoguchi_core::validation::CardInput {
+        madoguchi_core::validation::CardInput {
+            insurer_number: self.insurer_number.clone(),
+            symbol: self.symbol.clone(),
+            number: self.number.clone(),
+            branch: self.branch.clone(),
+            birth_date: self.birth_date.clone(),
+        }
+    }
+}
+
 /// Runs `madoguchi-training list` against a population file, as a person would.
 pub fn sample_people(db: &Path, people: u64, seed: u64, n: usize) -> Vec<Sample> {
     let out = Command::new(training_bin())

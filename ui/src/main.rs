@@ -34,6 +34,10 @@ use crate::format::*;
 struct DeskStatus {
     ready: bool,
     training: bool,
+    /// The configured folder or service says it is a training one: a
+    /// banner only (the desk is not in training mode for it).
+    #[serde(default)]
+    training_claim: Option<Msg>,
     target: Option<String>,
     problem: Option<Msg>,
     #[serde(default)]
@@ -163,8 +167,30 @@ fn App() -> impl IntoView {
     // Which staff screen covers the desk (a memo: the screen is not redrawn,
     // and what is typed into it not lost, when the answer did not change).
     let screen = Memo::new(move |_| gate_screen(gate.get().as_ref(), want_sign_in.get()));
+    // Every panel that shows a patient (or staff matters) closes when
+    // nobody is signed in any more: signing out, the idle lock, switching
+    // account. The next person at the sign-in screen finds nothing behind it.
+    let clear_panels = move || {
+        set_show_audit.set(false);
+        set_show_staff.set(false);
+        set_show_emergency.set(false);
+        set_show_password.set(false);
+        set_show_disaster.set(false);
+        set_show_home_visit.set(false);
+        set_show_batch.set(false);
+        set_show_settings.set(false);
+        set_today.set(Vec::new());
+        set_outcome.set(None);
+        set_tap_error.set(None);
+    };
+    Effect::new(move |_| {
+        if gate.get().is_some_and(|g| !g.connecting && g.signed_in.is_none()) {
+            clear_panels();
+        }
+    });
     let back_to_trainee = Callback::new(move |_: ()| {
         set_want_sign_in.set(false);
+        clear_panels();
         spawn_local(async move {
             let _ = tauri::invoke::<()>("sign_out", &()).await;
             refresh_gate();
@@ -178,12 +204,7 @@ fn App() -> impl IntoView {
         refresh_today();
     };
     let sign_out = move |_| {
-        set_show_audit.set(false);
-        set_show_staff.set(false);
-        set_show_emergency.set(false);
-        set_show_password.set(false);
-        set_today.set(Vec::new());
-        set_outcome.set(None);
+        clear_panels();
         spawn_local(async move {
             let _ = tauri::invoke::<()>("sign_out", &()).await;
             refresh_gate();
@@ -256,6 +277,9 @@ fn App() -> impl IntoView {
             }>{move || t("lang-switch")}</button>
         </header>
         <replay::OutageBanner lang=lang problem=Signal::derive(move || status.get().and_then(|s| s.problem)) />
+        {move || status.get().and_then(|s| s.training_claim).map(|w| view! {
+            <p id="training-claim" class="key-warning" role="status">{move || say(lang.get(), &w)}</p>
+        })}
         {move || status.get().and_then(|s| s.key_warning).map(|w| view! {
             <p id="key-warning" class="key-warning">{move || say(lang.get(), &w)}</p>
         })}
