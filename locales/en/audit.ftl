@@ -9,6 +9,7 @@ audit-outcome-training-ended = Signed out: the desk left training mode
 audit-outcome-settings-unchanged = Nothing changed
 audit-outcome-validity =
     { $code ->
+        [0] Validity not stated (check the card)
         [1] Eligible (valid)
         [2] Not eligible (invalid)
         [3] Not eligible (a newer qualification exists)

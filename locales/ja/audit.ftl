@@ -26,6 +26,7 @@ audit-outcome-training-ended = 研修モードの終了によりログアウト
 audit-outcome-settings-unchanged = 変更なし
 audit-outcome-validity =
     { $code ->
+        [0] 有効性の記載なし（要確認）
         [1] 資格あり（有効）
         [2] 資格なし（無効）
         [3] 資格なし（新しい資格あり）

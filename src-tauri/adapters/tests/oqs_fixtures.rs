@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use madoguchi_adapters::oqs::{self, OqsDocument, OqsKind};
+use madoguchi_adapters::oqs::{self, OqsDocument, OqsKind, OqsProblem};
 use madoguchi_core::codes::{
     CardClassification, LimitCategory, LimitCertificateClassification, LossReason, Relationship,
     Sex, Validity,
@@ -600,5 +600,9 @@ fn a_file_naming_no_person_no_validity_and_no_error_is_refused() {
                <MessageBody><ProcessingResultStatus>1</ProcessingResultStatus><ResultList><ResultOfQualificationConfirmation>\
                <Birthdate>20241021</Birthdate></ResultOfQualificationConfirmation></ResultList></MessageBody></XmlMsg>";
     let e = oqs::parse_named("OQSsiquc01res_x.xml", xml.as_bytes()).unwrap_err();
-    assert!(e.to_string().contains("QualificationValidity"), "{e}");
+    assert_eq!(e.problem, OqsProblem::MissingField { field: "ProcessExecutionTime".into() }, "{e}");
+    // With its time, still nobody and no validity: refused for the validity.
+    let timed = xml.replace("<SegmentOfResult>", "<ProcessExecutionTime>20261207101112</ProcessExecutionTime><SegmentOfResult>");
+    let e = oqs::parse_named("OQSsiquc01res_x.xml", timed.as_bytes()).unwrap_err();
+    assert_eq!(e.problem, OqsProblem::MissingField { field: "QualificationValidity".into() }, "{e}");
 }

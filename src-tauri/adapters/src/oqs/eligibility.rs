@@ -450,10 +450,14 @@ fn result_from(
         ),
         None => (None, None, Vec::new(), CertificateConsents::default()),
     };
-    // A file that names no person, no qualification, no validity and no
-    // error cannot be understood: refused.
-    if missing_fields.iter().any(|m| m == "QualificationValidity") && person.is_none() && qualification.is_none() {
-        return Err(missing("QualificationValidity"));
+    // A file that names nobody and no error, and lacks its time or its
+    // validity, cannot be understood: refused, naming the first missing.
+    if person.is_none() && qualification.is_none() && error.is_none() {
+        for field in ["ProcessExecutionTime", "QualificationValidity"] {
+            if missing_fields.iter().any(|m| m == field) {
+                return Err(missing(field));
+            }
+        }
     }
 
     let electronic_prescription = code(
