@@ -22,9 +22,10 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_adapters::audit::AuditAction;
+use madoguchi_adapters::csv_export::{self, CsvFile};
 use madoguchi_adapters::gateway::{Gateway, GatewayError};
 use madoguchi_adapters::store::{BatchAnswer, BatchInfo, BatchState, NewCheck};
-use madoguchi_core::appointments::{parse_appointments, write_record, Appointment, BadRow, BatchReport, Column, Group, ReportLine};
+use madoguchi_core::appointments::{parse_appointments, Appointment, BadRow, BatchReport, Column, Group, ReportLine};
 use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::{EligibilityQuery, EligibilityResult};
 use madoguchi_i18n::Lang;
@@ -374,9 +375,14 @@ impl Desk {
     /// language) into the Downloads folder (else the data folder), named
     /// after the batch; answers the file's path.
     pub fn batch_export_csv(&self, batch_id: i64) -> Result<std::path::PathBuf, ApiError> {
+        let dir = dirs::download_dir().filter(|d| d.is_dir()).unwrap_or(self.settings().data_dir);
+        self.batch_export_csv_to(batch_id, &dir)
+    }
+
+    /// [`Desk::batch_export_csv`] into `dir`.
+    pub fn batch_export_csv_to(&self, batch_id: i64, dir: &std::path::Path) -> Result<std::path::PathBuf, ApiError> {
         let report = self.batch_report(batch_id)?;
         let settings = self.settings();
-        let dir = dirs::download_dir().filter(|d| d.is_dir()).unwrap_or(settings.data_dir.clone());
         let path = dir.join(format!("madoguchi-batch-{batch_id}.csv"));
         std::fs::write(&path, report_csv(settings.lang, &report)).map_err(|e| {
             ApiError::new(Msg::new("batch-report-write-failed").arg("path", path.display()).arg("detail", e))
@@ -400,12 +406,15 @@ pub fn summary(lang: Lang, report: &BatchReport) -> String {
     say(lang, &msg)
 }
 
-/// The report as CSV for Excel (UTF-8 with BOM, CRLF): the list's columns,
+/// The report as CSV for Excel, by the desk's one CSV writer
+/// (`madoguchi_adapters::csv_export`: UTF-8 with BOM, CRLF, the formula
+/// guard on every cell — an imported `=HYPERLINK(…)` is written as text):
+/// the list's columns,
 /// then the result; the lines in the report's order, then the bad rows with
 /// their problems (their cells as they were, in the file's order).
 pub fn report_csv(lang: Lang, report: &BatchReport) -> String {
     let t = |id: &str| madoguchi_i18n::tr(lang, id, &[]);
-    let mut out = String::from("\u{feff}");
+    let mut out = CsvFile::new();
     let list_columns = [
         Column::Appointment,
         Column::PatientId,
@@ -432,7 +441,7 @@ pub fn report_csv(lang: Lang, report: &BatchReport) -> String {
         ]
         .map(t),
     );
-    write_record(&mut out, &head);
+    out.row(&head);
     for l in &report.lines {
         let a = &l.appointment;
         let at = match (a.date, a.time) {
@@ -471,7 +480,7 @@ pub fn report_csv(lang: Lang, report: &BatchReport) -> String {
             differences.join(" / "),
             l.problem.as_ref().map(|m| say(lang, m)).unwrap_or_default(),
         ];
-        write_record(&mut out, &row);
+        out.row(&row);
     }
     for b in &report.bad_rows {
         let problems: Vec<String> = b
@@ -483,12 +492,11 @@ pub fn report_csv(lang: Lang, report: &BatchReport) -> String {
             })
             .collect();
         // The row's cells as they were (its columns may not be ours), after the problems.
-        let mut original = String::new();
-        write_record(&mut original, &b.cells);
+        let original = csv_export::line(&b.cells);
         let mut row = vec![t("batch-csv-bad-row"), b.line.to_string()];
         row.extend(std::iter::repeat_n(String::new(), list_columns.len() + 7));
-        row.push(format!("{} — {}", problems.join(" / "), original.trim_end()));
-        write_record(&mut out, &row);
+        row.push(format!("{} — {}", problems.join(" / "), original));
+        out.row(&row);
     }
-    out
+    out.finish()
 }
