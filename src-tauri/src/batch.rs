@@ -24,8 +24,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_adapters::audit::AuditAction;
 use madoguchi_adapters::csv_export::{self, CsvFile};
 use madoguchi_adapters::gateway::{Gateway, GatewayError};
-use madoguchi_adapters::store::{BatchAnswer, BatchInfo, BatchState, NewCheck};
-use madoguchi_core::appointments::{parse_appointments, Appointment, BadRow, BatchReport, Column, Group, ReportLine};
+use madoguchi_adapters::store::{BatchAnswer, BatchInfo, BatchState, ImportError, NewCheck};
+use madoguchi_core::appointments::{AppointmentList, Appointment, BadRow, BatchReport, Column, Group, ReportLine};
 use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::{EligibilityQuery, EligibilityResult};
 use madoguchi_i18n::Lang;
@@ -88,16 +88,16 @@ impl BatchControl {
 pub struct Running(Mutex<HashMap<i64, Arc<BatchControl>>>);
 
 /// Reads the bytes of a list: UTF-8 (BOM or not), else Shift_JIS/CP932.
-pub fn decode(bytes: &[u8]) -> Result<String, Msg> {
+pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Msg> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(s.to_string());
+        return Ok(std::borrow::Cow::Borrowed(s));
     }
     let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
     if had_errors {
         return Err(Msg::new("batch-csv-unreadable"));
     }
-    Ok(text.into_owned())
+    Ok(text)
 }
 
 fn store_err(e: madoguchi_adapters::store::StoreError) -> ApiError {
@@ -108,14 +108,22 @@ impl Desk {
     /// Reads an appointment list and keeps it as a batch (nothing is asked
     /// yet). The whole file refused → an error; bad rows are kept with the
     /// batch and returned, the good rows wait as pending.
+    ///
+    /// Streamed: the rows go from the text into the store one at a time
+    /// (`AppointmentList`, `Store::create_batch_streamed`), in one
+    /// transaction, so memory does not grow with the list (`benches/batch_memory.rs`).
     pub fn batch_import(&self, bytes: &[u8], source_name: Option<&str>, now: NaiveDateTime) -> Result<BatchImport, ApiError> {
         let text = decode(bytes).map_err(ApiError::new)?;
-        let parsed = parse_appointments(&text, now.date()).map_err(|e| ApiError::new(e.message))?;
+        let list = AppointmentList::open(&text, now.date()).map_err(|e| ApiError::new(e.message))?;
+        let ignored_columns = list.ignored_columns().to_vec();
         let staff = self.settings().staff;
         let mut store = self.store_handle().lock().unwrap();
-        let id = store.create_batch(now, &staff, source_name, &parsed).map_err(store_err)?;
+        let (id, bad_rows) = store.create_batch_streamed(now, &staff, source_name, list).map_err(|e| match e {
+            ImportError::Input(e) => ApiError::new(e.message),
+            ImportError::Store(e) => store_err(e),
+        })?;
         let batch = store.batch_info(id).map_err(store_err)?.expect("just created");
-        Ok(BatchImport { batch, bad_rows: parsed.bad_rows, ignored_columns: parsed.ignored_columns })
+        Ok(BatchImport { batch, bad_rows, ignored_columns })
     }
 
     /// Batches of this desk, newest first (`unfinished`: those with rows

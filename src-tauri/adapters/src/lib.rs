@@ -18,4 +18,5 @@ pub mod backup;
 pub mod accounts;
 pub mod audit;
 pub mod csv_export;
+pub mod input_file;
 pub mod home_visit;
