@@ -98,8 +98,12 @@ mod tests {
         let fifo = dir.path().join("pipe.xml");
         let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-        let e = read(&fifo, None).unwrap_err();
-        assert_eq!(not_regular(&e), Some(NotRegularFile { kind: "named pipe" }), "{e}");
+        // On a thread: a reader that blocks on the pipe fails the test, not hangs it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let pipe = fifo.clone();
+        std::thread::spawn(move || tx.send(read(&pipe, None).map_err(|e| not_regular(&e))));
+        let got = rx.recv_timeout(std::time::Duration::from_secs(20)).expect("read answered: it did not block on the pipe");
+        assert_eq!(got.unwrap_err(), Some(NotRegularFile { kind: "named pipe" }));
         let e = read(dir.path(), None).unwrap_err();
         assert_eq!(not_regular(&e).map(|n| n.kind), Some("folder"));
         let file = dir.path().join("a.xml");
