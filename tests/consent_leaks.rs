@@ -66,7 +66,10 @@ impl Given {
     fn allows_at(&self, t: i64) -> bool {
         let within = |from: i64, until: i64| from <= t && t < until;
         match *self {
-            Given::CardReader { from, minutes } => within(from, from + minutes.min(24 * 60)),
+            // The terminal's clock may run ahead of the desk's by the
+            // settings' tolerance (default 5 minutes): such a consent counts
+            // as given now (`consent`, "Two clocks").
+            Given::CardReader { from, minutes } => within(from - CLOCK_TOLERANCE_MINUTES, from + minutes.min(24 * 60)),
             Given::HomeVisit { from, minutes, confirmed } => confirmed && within(from, from + minutes),
             Given::DisasterOral { from, minutes } => minutes <= 24 * 60 && within(from, from + minutes),
             Given::Unconscious { from, minutes, reason } => reason && minutes <= 24 * 60 && within(from, from + minutes),
@@ -113,6 +116,8 @@ impl State {
 }
 
 const DAY: i64 = 24 * 60;
+/// The desk's default `consent_clock_tolerance_secs`, in minutes.
+const CLOCK_TOLERANCE_MINUTES: i64 = 5;
 
 fn given() -> impl Strategy<Value = Given> {
     let from = -2 * DAY..2 * DAY;

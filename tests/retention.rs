@@ -138,3 +138,71 @@ fn the_running_desk_purges_at_start_up_and_after_each_day() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Writes `name` into `dir` (made when missing).
+fn file(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, "<XmlMsg>山田 太郎</XmlMsg>").unwrap();
+    path
+}
+
+#[test]
+fn prints_and_archived_oqs_files_fall_under_retention() {
+    let dir = common::data_dir();
+    let oqs = common::data_dir();
+    let s = Settings { oqs_dir: Some(oqs.path().to_path_buf()), ..settings(dir.path(), 30) };
+    let desk = Desk::open(s.clone()).unwrap();
+    let archive = oqs.path().join("archive");
+    let failed = archive.join("failed");
+    let training_archive = s.training_oqs_dir().join("archive");
+    let print = file(&s.prints_dir(), "20261120-093000_medication-list_1.pdf");
+    let answer = file(&archive, "YZK001res.xml");
+    let face = file(&training_archive, "face-1.xml");
+    let broken = file(&failed, "OQSsiquc01res_broken.xml");
+    // Not ours to judge: a folder and a link in the archive.
+    std::fs::create_dir_all(archive.join("kept-folder")).unwrap();
+    std::os::unix::fs::symlink(&broken, archive.join("link.xml")).unwrap();
+    // The clock, taken after the files were written.
+    let t0 = chrono::Local::now().naive_local() + TimeDelta::seconds(1);
+    let schedule = PurgeSchedule::default();
+
+    // Start-up: the print of an earlier run goes; the archive is younger than a day.
+    schedule.run_if_due(&desk, t0).unwrap().expect("due at start-up");
+    assert!(!print.exists(), "a print does not outlive the desk's run");
+    assert!(answer.exists() && face.exists() && broken.exists());
+
+    // A print of this run stays until the daily purge a day later, which also
+    // takes the archived answers of both OQS folders; failed files stay.
+    let print = file(&s.prints_dir(), "20261120-100000_eligibility_2.pdf");
+    assert_eq!(schedule.run_if_due(&desk, t0 + TimeDelta::hours(23)).unwrap(), None);
+    assert!(print.exists() && answer.exists());
+    schedule.run_if_due(&desk, t0 + TimeDelta::days(1)).unwrap().expect("due after a day");
+    assert!(!print.exists(), "a print is kept a day at most");
+    assert!(!answer.exists() && !face.exists(), "handled OQS files are kept a day");
+    assert!(broken.exists(), "a failed file stays for staff to look at");
+
+    // The failed file goes after medical_retention_days.
+    schedule.run_if_due(&desk, t0 + TimeDelta::days(29) + TimeDelta::hours(23)).unwrap().expect("due");
+    assert!(broken.exists());
+    schedule.run_if_due(&desk, t0 + TimeDelta::days(31)).unwrap().expect("due");
+    assert!(!broken.exists(), "failed files are not kept forever");
+    assert!(archive.join("kept-folder").is_dir());
+    assert!(archive.join("link.xml").symlink_metadata().is_ok(), "a link is left alone");
+}
+
+#[test]
+fn the_purge_of_files_says_what_it_deleted() {
+    let dir = common::data_dir();
+    let s = settings(dir.path(), 2);
+    let desk = Desk::open(s.clone()).unwrap();
+    file(&s.prints_dir(), "a.pdf");
+    file(&s.prints_dir(), "b.pdf");
+    file(&s.training_oqs_dir().join("archive"), "YZK.xml");
+    file(&s.training_oqs_dir().join("archive/failed"), "bad.xml");
+    let now = chrono::Local::now().naive_local();
+    // Not at start-up: a print younger than a day stays.
+    assert_eq!(desk.purge_files(now, false).unwrap(), retention::FilesPurge::default());
+    let later = now + TimeDelta::days(2) + TimeDelta::seconds(1);
+    assert_eq!(desk.purge_files(later, false).unwrap(), retention::FilesPurge { prints: 2, archived: 1, failed: 1 });
+}

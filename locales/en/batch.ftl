@@ -21,13 +21,17 @@ batch-column-branch = Branch number (edaban)
 batch-csv-empty = The file is empty. Put a header in line 1 (name, birth date, insurer number, symbol, number …).
 batch-csv-missing-columns = The header in line { $line } lacks required columns ({ $columns }). Name, birth date, insurer number and number are required.
 batch-csv-duplicate-column = The header names the same column ({ $column }) twice. Keep only one.
+batch-csv-header-too-long = A header cell on line { $line } is too long ({ $length } characters, at most { $max }). Check that line 1 is the header.
 batch-csv-open-quote = The quote (") opened in line { $line } is never closed, so the rest of the file would read as one cell.
 batch-csv-unreadable = The file cannot be read as text (neither UTF-8 nor Shift_JIS).
 batch-file-unreadable = Cannot open { $path }: { $detail }
+batch-file-not-regular = { $path } is not a regular file (a named pipe, a device, a folder …). Give the appointment list file.
 
 ## Problems with a row (the row is not checked and stays in the list)
 
 batch-row-cell-count = The row has { $got } columns but the header has { $expected }.
+batch-row-cell-too-long = Line { $line }, cell { $cell } is too long ({ $length } characters, at most { $max }). The row is not checked.
+batch-row-control-character = Line { $line }, cell { $cell } holds a control character ({ $code }). Check that the file is not damaged. The row is not checked.
 batch-row-name-required = The name is missing.
 batch-row-bad-appointment-date = The appointment "{ $value }" is not a readable date. Write it like "2026-11-23 9:30" or "R8.11.23 9時30分".
 batch-row-bad-appointment-time = The appointment time "{ $value }" is not a readable time. Write it like "9:30".

@@ -5,7 +5,9 @@
 #   $category  medication | checkups | clinical | operations
 #   $purpose   view | fetch | cache | print
 #   $granted   (a purpose) the purpose a grant was given for
-#   $month, $day (numbers), $time ("9:30")  for expired / not-yet-valid
+#   $month, $day (numbers), $time ("9:30", "9:30:15" when the seconds matter)  for expired / not-yet-valid
+#   $consent-month, $consent-day, $consent-time, $desk-month, $desk-day, $desk-time ("9:30:15"),
+#   $ahead-min, $ahead-sec (numbers)  for clock-ahead: the consent's clock and this PC's
 #   $max-hours (number)  for a consent recorded for too long
 
 consent-category =
@@ -70,6 +72,19 @@ consent-refused-not-yet-valid =
         [cache] kept
        *[print] printed
     } yet. Please check this computer's date and time.
+
+consent-refused-clock-ahead =
+    The consent for { $category ->
+        [medication] medication information
+        [checkups] health checkup information
+        [clinical] clinical information
+       *[operations] surgery information
+    } was given at { $consent-month }/{ $consent-day } { $consent-time } by the qualification terminal's clock, { $ahead-min } min { $ahead-sec } s ahead of this computer's clock ({ $desk-month }/{ $desk-day } { $desk-time }), so it cannot be { $purpose ->
+        [view] shown
+        [fetch] fetched
+        [cache] kept
+       *[print] printed
+    } yet. One of the two clocks is wrong: set the terminal's and this computer's date and time right (the difference allowed is the setting "clock tolerance").
 
 consent-refused-wrong-patient =
     This consent belongs to another patient: { $category ->

@@ -24,3 +24,5 @@ backup-wrong-passphrase = The recovery passphrase is not right. Please type it a
 backup-weak-passphrase = The recovery passphrase is too short: use at least 8 characters ({ $detail }).
 backup-target-exists = There is already a database on this computer. To restore over it, ask for it explicitly ({ $detail }).
 backup-too-new = This backup was made by a newer Madoguchi. Please update Madoguchi, then restore ({ $detail }).
+
+retention-purge-failed = Files past their retention could not be deleted from { $path } ({ $detail }).

@@ -21,13 +21,17 @@ batch-column-branch = 枝番
 batch-csv-empty = ファイルが空です。1行目に見出し（氏名,生年月日,保険者番号,記号,番号 …）を入れてください。
 batch-csv-missing-columns = { $line }行目の見出しに必要な列がありません（{ $columns }）。氏名・生年月日・保険者番号・番号の列が必要です。
 batch-csv-duplicate-column = 同じ列（{ $column }）が見出しに2回あります。どちらか一方にしてください。
+batch-csv-header-too-long = { $line }行目の見出しに長すぎるセルがあります（{ $length }文字、上限{ $max }文字）。1行目が見出しになっているか確認してください。
 batch-csv-open-quote = { $line }行目で始まる「"」が閉じられていません。ファイルの終わりまで1つのセルとして読めてしまいます。
 batch-csv-unreadable = ファイルを文字として読めません（UTF-8 でも Shift_JIS でもありません）。
 batch-file-unreadable = ファイル { $path } を開けません: { $detail }
+batch-file-not-regular = { $path } は通常のファイルではありません（名前付きパイプ、デバイス、フォルダなど）。予約リストのファイルを指定してください。
 
 ## 行の誤り（その行は照会せず、一覧に残します）
 
 batch-row-cell-count = 列の数が見出しと合いません（見出し { $expected } 列、この行 { $got } 列）。
+batch-row-cell-too-long = { $line }行目の{ $cell }列目が長すぎます（{ $length }文字、上限{ $max }文字）。この行は照会しません。
+batch-row-control-character = { $line }行目の{ $cell }列目に制御文字（{ $code }）が含まれています。ファイルが壊れていないか確認してください。この行は照会しません。
 batch-row-name-required = 氏名が入っていません。
 batch-row-bad-appointment-date = 予約日時「{ $value }」を日付として読めません。「2026-11-23 9:30」「R8.11.23 9時30分」のように書いてください。
 batch-row-bad-appointment-time = 予約時刻「{ $value }」を時刻として読めません。「9:30」「9時30分」のように書いてください。

@@ -5,7 +5,9 @@
 #   $category  medication | checkups | clinical | operations
 #   $purpose   view | fetch | cache | print
 #   $granted   (a purpose) the purpose a grant was given for
-#   $month, $day (numbers), $time ("9:30")  for expired / not-yet-valid
+#   $month, $day (numbers), $time ("9:30", "9:30:15" when the seconds matter)  for expired / not-yet-valid
+#   $consent-month, $consent-day, $consent-time, $desk-month, $desk-day, $desk-time ("9:30:15"),
+#   $ahead-min, $ahead-sec (numbers)  for clock-ahead: the consent's clock and this PC's
 #   $max-hours (number)  for a consent recorded for too long
 
 consent-category =
@@ -70,6 +72,19 @@ consent-refused-not-yet-valid =
         [cache] 保存
        *[print] 印刷
     }できません。端末の日時が正しいか確認してください。
+
+consent-refused-clock-ahead =
+    { $category ->
+        [medication] 薬剤情報
+        [checkups] 特定健診等情報
+        [clinical] 診療情報
+       *[operations] 手術情報
+    }の同意の時刻（資格確認端末の時計で{ $consent-month }月{ $consent-day }日 { $consent-time }）が、このパソコンの時計（{ $desk-month }月{ $desk-day }日 { $desk-time }）より{ $ahead-min }分{ $ahead-sec }秒先のため、まだ{ $purpose ->
+        [view] 表示
+        [fetch] 取得
+        [cache] 保存
+       *[print] 印刷
+    }できません。どちらかの時計がずれています。端末とこのパソコンの日時を合わせてください（許容できる差は設定の「時計の差の許容」です）。
 
 consent-refused-wrong-patient =
     この同意は別の患者さんのものです。{ $category ->

@@ -24,3 +24,5 @@ backup-wrong-passphrase = 復元用パスフレーズが違います。もう一
 backup-weak-passphrase = 復元用パスフレーズが短すぎます。8文字以上にしてください（{ $detail }）。
 backup-target-exists = この端末にはすでにデータベースがあります。上書きして復元する場合は、上書きを指定してください（{ $detail }）。
 backup-too-new = 新しい版の窓口で作られたバックアップです。窓口を更新してから復元してください（{ $detail }）。
+
+retention-purge-failed = 保存期間を過ぎたファイルを { $path } から削除できませんでした（{ $detail }）。

@@ -21,9 +21,10 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveDateTime};
+use madoguchi_adapters::csv_export::{self, CsvFile};
 use madoguchi_adapters::gateway::{Gateway, GatewayError};
-use madoguchi_adapters::store::{BatchAnswer, BatchInfo, BatchState, NewCheck};
-use madoguchi_core::appointments::{parse_appointments, write_record, Appointment, BadRow, BatchReport, Column, Group, ReportLine};
+use madoguchi_adapters::store::{BatchAnswer, BatchInfo, BatchState, ImportError, NewCheck};
+use madoguchi_core::appointments::{AppointmentList, Appointment, BadRow, BatchReport, Column, Group, ReportLine};
 use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::{EligibilityQuery, EligibilityResult};
 use madoguchi_i18n::Lang;
@@ -86,16 +87,16 @@ impl BatchControl {
 pub struct Running(Mutex<HashMap<i64, Arc<BatchControl>>>);
 
 /// Reads the bytes of a list: UTF-8 (BOM or not), else Shift_JIS/CP932.
-pub fn decode(bytes: &[u8]) -> Result<String, Msg> {
+pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Msg> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(s.to_string());
+        return Ok(std::borrow::Cow::Borrowed(s));
     }
     let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
     if had_errors {
         return Err(Msg::new("batch-csv-unreadable"));
     }
-    Ok(text.into_owned())
+    Ok(text)
 }
 
 fn store_err(e: madoguchi_adapters::store::StoreError) -> ApiError {
@@ -106,16 +107,24 @@ impl Desk {
     /// Reads an appointment list and keeps it as a batch (nothing is asked
     /// yet). The whole file refused → an error; bad rows are kept with the
     /// batch and returned, the good rows wait as pending.
+    ///
+    /// Streamed: the rows go from the text into the store one at a time
+    /// (`AppointmentList`, `Store::create_batch_streamed`), in one
+    /// transaction, so memory does not grow with the list (`benches/batch_memory.rs`).
     pub fn batch_import(&self, bytes: &[u8], source_name: Option<&str>, now: NaiveDateTime) -> Result<BatchImport, ApiError> {
         let text = decode(bytes).map_err(ApiError::new)?;
-        let parsed = parse_appointments(&text, now.date()).map_err(|e| ApiError::new(e.message))?;
+        let list = AppointmentList::open(&text, now.date()).map_err(|e| ApiError::new(e.message))?;
+        let ignored_columns = list.ignored_columns().to_vec();
         let staff = self.settings().staff;
         let mut store = self.store_handle().lock().unwrap();
-        let id = store.create_batch(now, &staff, source_name, &parsed).map_err(store_err)?;
+        let (id, bad_rows) = store.create_batch_streamed(now, &staff, source_name, list).map_err(|e| match e {
+            ImportError::Input(e) => ApiError::new(e.message),
+            ImportError::Store(e) => store_err(e),
+        })?;
         let batch = store.batch_info(id).map_err(store_err)?.expect("just created");
         drop(store);
         self.note_training_batch(id);
-        Ok(BatchImport { batch, bad_rows: parsed.bad_rows, ignored_columns: parsed.ignored_columns })
+        Ok(BatchImport { batch, bad_rows, ignored_columns })
     }
 
     /// Batches of this desk, newest first (`unfinished`: those with rows
@@ -388,9 +397,14 @@ impl Desk {
     /// language) into the Downloads folder (else the data folder), named
     /// after the batch; answers the file's path.
     pub fn batch_export_csv(&self, batch_id: i64) -> Result<std::path::PathBuf, ApiError> {
+        let dir = dirs::download_dir().filter(|d| d.is_dir()).unwrap_or(self.settings().data_dir);
+        self.batch_export_csv_to(batch_id, &dir)
+    }
+
+    /// [`Desk::batch_export_csv`] into `dir`.
+    pub fn batch_export_csv_to(&self, batch_id: i64, dir: &std::path::Path) -> Result<std::path::PathBuf, ApiError> {
         let report = self.batch_report(batch_id)?;
         let settings = self.settings();
-        let dir = dirs::download_dir().filter(|d| d.is_dir()).unwrap_or(settings.data_dir.clone());
         let path = dir.join(format!("madoguchi-batch-{batch_id}.csv"));
         std::fs::write(&path, report_csv(settings.lang, &report)).map_err(|e| {
             ApiError::new(Msg::new("batch-report-write-failed").arg("path", path.display()).arg("detail", e))
@@ -414,12 +428,15 @@ pub fn summary(lang: Lang, report: &BatchReport) -> String {
     say(lang, &msg)
 }
 
-/// The report as CSV for Excel (UTF-8 with BOM, CRLF): the list's columns,
+/// The report as CSV for Excel, by the desk's one CSV writer
+/// (`madoguchi_adapters::csv_export`: UTF-8 with BOM, CRLF, the formula
+/// guard on every cell — an imported `=HYPERLINK(…)` is written as text):
+/// the list's columns,
 /// then the result; the lines in the report's order, then the bad rows with
 /// their problems (their cells as they were, in the file's order).
 pub fn report_csv(lang: Lang, report: &BatchReport) -> String {
     let t = |id: &str| madoguchi_i18n::tr(lang, id, &[]);
-    let mut out = String::from("\u{feff}");
+    let mut out = CsvFile::new();
     let list_columns = [
         Column::Appointment,
         Column::PatientId,
@@ -446,7 +463,7 @@ pub fn report_csv(lang: Lang, report: &BatchReport) -> String {
         ]
         .map(t),
     );
-    write_record(&mut out, &head);
+    out.row(&head);
     for l in &report.lines {
         let a = &l.appointment;
         let at = match (a.date, a.time) {
@@ -485,7 +502,7 @@ pub fn report_csv(lang: Lang, report: &BatchReport) -> String {
             differences.join(" / "),
             l.problem.as_ref().map(|m| say(lang, m)).unwrap_or_default(),
         ];
-        write_record(&mut out, &row);
+        out.row(&row);
     }
     for b in &report.bad_rows {
         let problems: Vec<String> = b
@@ -497,12 +514,11 @@ pub fn report_csv(lang: Lang, report: &BatchReport) -> String {
             })
             .collect();
         // The row's cells as they were (its columns may not be ours), after the problems.
-        let mut original = String::new();
-        write_record(&mut original, &b.cells);
+        let original = csv_export::line(&b.cells);
         let mut row = vec![t("batch-csv-bad-row"), b.line.to_string()];
         row.extend(std::iter::repeat_n(String::new(), list_columns.len() + 7));
-        row.push(format!("{} — {}", problems.join(" / "), original.trim_end()));
-        write_record(&mut out, &row);
+        row.push(format!("{} — {}", problems.join(" / "), original));
+        out.row(&row);
     }
-    out
+    out.finish()
 }

@@ -53,8 +53,13 @@ pub fn batch_cmd(mut settings: Settings, args: BatchArgs) -> ExitCode {
     let batch_id = match (&args.csv, args.resume) {
         (_, Some(id)) => id,
         (Some(path), None) => {
-            let bytes = match std::fs::read(path) {
+            // A regular file only: a named pipe would wait here forever.
+            let bytes = match madoguchi_adapters::input_file::read(path, None) {
                 Ok(b) => b,
+                Err(e) if madoguchi_adapters::input_file::not_regular(&e).is_some() => {
+                    eprintln!("{}", say(lang, &Msg::new("batch-file-not-regular").arg("path", path.display())));
+                    return ExitCode::from(EXIT_INPUT);
+                }
                 Err(e) => {
                     eprintln!("{}", say(lang, &Msg::new("batch-file-unreadable").arg("path", path.display()).arg("detail", e)));
                     return ExitCode::from(EXIT_INPUT);

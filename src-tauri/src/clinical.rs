@@ -81,9 +81,9 @@ impl Desk {
         let fetched = gateway
             .clinical(&request, clinical.as_ref().map(|g| &g.1), operations.as_ref().map(|g| &g.1))
             .map_err(medical_fetch_error)?;
-        for (category, allowed) in [(ConsentCategory::Clinical, clinical.is_some()), (ConsentCategory::Operations, operations.is_some())] {
-            if allowed {
-                self.audit(AuditAction::MedicalView, Some(key.clone()), Outcome::Allowed(category), now);
+        for (category, grants) in [(ConsentCategory::Clinical, &clinical), (ConsentCategory::Operations, &operations)] {
+            if let Some((_, fetch)) = grants {
+                self.audit_allowed(category, &key, fetch, now);
             }
         }
         let view = permitted(

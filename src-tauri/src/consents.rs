@@ -68,7 +68,9 @@ impl Desk {
         };
         let mut all = state.consents().to_vec();
         all.extend(recorded);
-        ConsentState::from_stored(patient_key, all)
+        // The terminal's clock may run ahead of this PC's (settings).
+        let tolerance = self.settings().consent_clock_tolerance();
+        ConsentState::from_stored(patient_key, all).with_clock_tolerance(tolerance)
     }
 
     /// Records the consent of the patient of check `check_id` (the check a
@@ -154,7 +156,8 @@ impl Desk {
         } else {
             ConsentRemedy::CardReader
         };
-        let m = refusal.message_for(remedy);
+        // A consent "in the future" beyond the tolerance: both clocks, to the second.
+        let m = refusal.message_at(remedy, now);
         Msg::with_args(m.id, m.string_args())
     }
 

@@ -416,7 +416,7 @@ impl Desk {
             _ => MedicalRequestKind::Medication,
         });
         let map = medical_fetch_error;
-        self.audit(AuditAction::MedicalView, Some(key.clone()), Outcome::Allowed(category), now);
+        self.audit_allowed(category, &key, &fetch, now);
         let view = match category {
             ConsentCategory::Medication => gateway.medication(&request, &fetch).map(MedicalView::Medication).map_err(map),
             _ => gateway.checkups(&request, &fetch).map(MedicalView::Checkups).map_err(map),
@@ -553,6 +553,20 @@ impl Desk {
     pub(crate) fn audit_because(&self, action: AuditAction, patient_key: Option<String>, outcome: Outcome, reason: &str, now: NaiveDateTime) {
         let mut entry = self.audit_entry_now(action, patient_key, outcome, now);
         entry.reason = Some(reason.to_string());
+        self.audit_entry(entry);
+    }
+
+    /// A medical view allowed under `grant`: `allowed:CATEGORY`, with the
+    /// clock skew in the detail when the consent started after `now` (the
+    /// terminal's clock ahead, within the tolerance:
+    /// `{"clock_skew_secs": 95}`), so the log says the view came before the
+    /// terminal's consent time and by how much.
+    pub(crate) fn audit_allowed(&self, category: ConsentCategory, key: &str, grant: &madoguchi_core::consent::ConsentGrant, now: NaiveDateTime) {
+        let mut entry = self.audit_entry_now(AuditAction::MedicalView, Some(key.to_string()), Outcome::Allowed(category), now);
+        if let Some(skew) = grant.clock_skew() {
+            tracing::warn!("consent for {} starts {} s after this PC's clock: taken as given now", category.as_str(), skew.num_seconds());
+            entry.detail = Some(serde_json::json!({ "clock_skew_secs": skew.num_seconds() }));
+        }
         self.audit_entry(entry);
     }
 

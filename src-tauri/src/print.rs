@@ -262,7 +262,8 @@ impl Desk {
             .map(|q| q.person_key())
             .ok_or_else(|| ApiError::new(Msg::new("medical-no-patient")))?;
         let bytes = self.print(kind, &key, now)?;
-        let dir = self.settings().data_dir.join("prints");
+        // Deleted by `crate::retention` (at the next start, at most a day on).
+        let dir = self.settings().prints_dir();
         let path = dir.join(format!("{}_{}_{}.pdf", now.format("%Y%m%d-%H%M%S"), kind.code(), check_id));
         let tmp = path.with_extension("pdf.tmp");
         std::fs::create_dir_all(&dir)

@@ -34,6 +34,11 @@ pub struct Settings {
     /// Days cached medical information (薬剤情報, 特定健診) is kept after it
     /// was fetched; purged at start-up and daily ([`crate::retention`]).
     pub medical_retention_days: u32,
+    /// Seconds the qualification terminal's clock may run ahead of this
+    /// PC's: a card-reader consent that starts up to this far "in the
+    /// future" counts as given now (logged with the difference); beyond it
+    /// the refusal names both clocks. `madoguchi_core::consent`, "Two clocks".
+    pub consent_clock_tolerance_secs: u32,
     /// Where the local database and the training population live.
     #[serde(skip)]
     pub data_dir: PathBuf,
@@ -55,6 +60,7 @@ impl Default for Settings {
             training_people: 10_000,
             training_seed: 1,
             medical_retention_days: 30,
+            consent_clock_tolerance_secs: madoguchi_core::consent::DEFAULT_CLOCK_TOLERANCE.num_seconds() as u32,
             data_dir: default_data_dir(),
             file: None,
         }
@@ -75,6 +81,11 @@ pub struct SettingsError {
 }
 
 impl Settings {
+    /// [`Settings::consent_clock_tolerance_secs`] as a duration.
+    pub fn consent_clock_tolerance(&self) -> chrono::TimeDelta {
+        chrono::TimeDelta::seconds(self.consent_clock_tolerance_secs.into())
+    }
+
     pub fn settings_file() -> PathBuf {
         match std::env::var_os("MADOGUCHI_SETTINGS") {
             Some(p) => PathBuf::from(p),
@@ -142,6 +153,10 @@ impl Settings {
     /// Training mode's own OQS folder, where simulated card taps land.
     pub fn training_oqs_dir(&self) -> PathBuf {
         self.data_dir.join("training-oqs")
+    }
+    /// PDFs printed from the window (deleted by `crate::retention`).
+    pub fn prints_dir(&self) -> PathBuf {
+        self.data_dir.join("prints")
     }
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("madoguchi.sqlite")

@@ -1223,21 +1223,17 @@ pub const CSV_HEADER: &[&str] = &[
     "hash",
 ];
 
-/// Writes entries as CSV for auditors and Excel:
+/// Writes entries as CSV for auditors and Excel, with the desk's one CSV
+/// writer ([`crate::csv_export`]: UTF-8 with a BOM, RFC 4180, CRLF, and the
+/// formula guard — a field that begins with `=`, `+`, `-`, `@`, tab or CR
+/// gets a leading `'`, so it differs from the log by that first character;
+/// none of the fields the app itself fills begin so, only free text from
+/// staff):
 ///
-/// - UTF-8 **with a byte order mark** (U+FEFF) first: without it, Excel in a
-///   Japanese Windows reads a CSV as Shift_JIS and garbles the kanji. Strip
-///   it if a tool minds.
-/// - RFC 4180: a header row ([`CSV_HEADER`]), CRLF line ends, every field
-///   that holds a comma, a double quote, CR or LF enclosed in double quotes
-///   with quotes doubled. A line break inside a field stays as it is.
+/// - a header row ([`CSV_HEADER`]);
 /// - `at` exactly as stored and hashed (`2025-01-06T09:30:00.000000000`),
 ///   absent fields empty, `detail` as its JSON text: the export carries what
 ///   is needed to recompute each hash.
-/// - Against formula injection when opened in Excel, a field that begins
-///   with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` (OWASP's advice).
-///   Such a field then differs from the log by that first character; none of
-///   the fields the app itself fills begin so, only free text from staff.
 pub fn export_csv(entries: &[AuditEntry]) -> String {
     write_csv(entries, None::<fn(&AuditEntry) -> String>)
 }
@@ -1250,13 +1246,13 @@ pub fn export_csv_with_words(entries: &[AuditEntry], words: impl Fn(&AuditEntry)
 }
 
 fn write_csv(entries: &[AuditEntry], words: Option<impl Fn(&AuditEntry) -> String>) -> String {
-    let mut out = String::from("\u{FEFF}");
+    let mut out = crate::csv_export::CsvFile::new();
     let mut header: Vec<String> = CSV_HEADER.iter().map(|s| s.to_string()).collect();
     if words.is_some() {
         let at = header.iter().position(|h| h == "outcome").map_or(header.len(), |i| i + 1);
         header.insert(at, "outcome_words".into());
     }
-    push_row(&mut out, header.into_iter());
+    out.row(header);
     for e in entries {
         let at = e.at.format(TIME_FORMAT).to_string();
         let mut row = vec![
@@ -1275,30 +1271,8 @@ fn write_csv(entries: &[AuditEntry], words: Option<impl Fn(&AuditEntry) -> Strin
         if let Some(w) = &words {
             row.insert(7, w(e));
         }
-        push_row(&mut out, row.into_iter());
+        out.row(row);
     }
-    out
+    out.finish()
 }
 
-fn push_row(out: &mut String, fields: impl Iterator<Item = String>) {
-    for (i, f) in fields.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&csv_field(&f));
-    }
-    out.push_str("\r\n");
-}
-
-fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if value.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}

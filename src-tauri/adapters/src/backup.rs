@@ -393,7 +393,8 @@ fn open_backup_checked(path: &Path, passphrase: &str, work_dir: &Path) -> Result
         path: shown.clone(),
         detail: detail.to_string(),
     };
-    let bytes = std::fs::read(path).map_err(io_error(path))?;
+    // A regular file only (`crate::input_file`): a named pipe would block.
+    let bytes = crate::input_file::read(path, None).map_err(io_error(path))?;
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return Err(BackupError::NotABackup { path: shown });
     }

@@ -3,7 +3,8 @@
 //! One module per outside format, each the only place that knows it:
 //! - [`http`]: the JSON API of the training service (and any compatible service),
 //! - [`store`]: the SQLite schema and queries,
-//! - [`oqs`]: the XML files of the OQS folder.
+//! - [`oqs`]: the XML files of the OQS folder,
+//! - [`csv_export`]: every CSV file the desk writes (with the formula guard).
 //!
 //! Above these modules everything speaks `madoguchi_core` types only.
 
@@ -16,4 +17,6 @@ pub mod keystore;
 pub mod backup;
 pub mod accounts;
 pub mod audit;
+pub mod csv_export;
+pub mod input_file;
 pub mod home_visit;

@@ -61,7 +61,7 @@ mod patient;
 pub use patient::LatestCheck;
 
 mod batch;
-pub use batch::{BatchAnswer, BatchInfo, BatchRow, BatchState};
+pub use batch::{BatchAnswer, BatchInfo, BatchRow, BatchState, ImportError};
 
 mod consents;
 pub use consents::RecordedConsent;

@@ -267,6 +267,9 @@ fn every_problem_has_a_message_with_its_arguments() {
             offset: 1,
         },
         OqsProblem::TooDeep { limit: 1 },
+        OqsProblem::TooManyElements { limit: 1 },
+        OqsProblem::NotRegularFile { kind: "named pipe".into() },
+        OqsProblem::ControlCharacter { element: "Name".into(), code: 0 },
         OqsProblem::UnexpectedRoot { found: "x".into() },
         OqsProblem::MissingField { field: "x".into() },
         OqsProblem::BadValue {

@@ -155,83 +155,100 @@ pub struct Record {
 
 /// Reads CSV text (RFC 4180; `delimiter` ',' or '\t') into records. A BOM at
 /// the start is dropped. A quote left open at the end is an error naming the
-/// line where the quoted cell began.
+/// line where the quoted cell began. (All of [`Records`] at once.)
 pub fn read_records(text: &str, delimiter: char) -> Result<Vec<Record>, CsvError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut records = Vec::new();
-    let mut cells: Vec<String> = Vec::new();
-    let mut cell = String::new();
-    let mut line = 1usize;
-    let mut record_line = 1usize;
-    let mut quoted_from: Option<usize> = None;
-    let mut chars = text.chars().peekable();
-    // Whether the current cell started with a quote and its closing quote was seen.
-    let mut was_quoted = false;
-    while let Some(c) = chars.next() {
-        if quoted_from.is_some() {
+    Records::new(text, delimiter).collect()
+}
+
+/// The records of CSV text one by one (RFC 4180; `delimiter` ',' or '\t'),
+/// so that a long list is never held as cells all at once. A BOM at the start
+/// is dropped; blank lines are not records. A quote left open at the end is
+/// an error naming the line where the quoted cell began.
+pub struct Records<'a> {
+    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    delimiter: char,
+    line: usize,
+    done: bool,
+}
+
+impl<'a> Records<'a> {
+    pub fn new(text: &'a str, delimiter: char) -> Records<'a> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        Records { chars: text.chars().peekable(), delimiter, line: 1, done: false }
+    }
+
+    /// The next record, blank lines included (`None` at the end).
+    fn next_record(&mut self) -> Option<Result<Record, CsvError>> {
+        if self.done {
+            return None;
+        }
+        let record_line = self.line;
+        let mut cells: Vec<String> = Vec::new();
+        let mut cell = String::new();
+        let mut quoted_from: Option<usize> = None;
+        // Whether the current cell started with a quote and its closing quote was seen.
+        let mut was_quoted = false;
+        let mut any = false;
+        while let Some(c) = self.chars.next() {
+            any = true;
+            if quoted_from.is_some() {
+                match c {
+                    '"' if self.chars.peek() == Some(&'"') => {
+                        self.chars.next();
+                        cell.push('"');
+                    }
+                    '"' => {
+                        quoted_from = None;
+                        was_quoted = true;
+                    }
+                    '\r' if self.chars.peek() == Some(&'\n') => {}
+                    '\n' => {
+                        self.line += 1;
+                        cell.push('\n');
+                    }
+                    _ => cell.push(c),
+                }
+                continue;
+            }
             match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    cell.push('"');
+                '"' if cell.is_empty() && !was_quoted => quoted_from = Some(self.line),
+                c if c == self.delimiter => {
+                    cells.push(std::mem::take(&mut cell));
+                    was_quoted = false;
                 }
-                '"' => {
-                    quoted_from = None;
-                    was_quoted = true;
-                }
-                '\r' if chars.peek() == Some(&'\n') => {}
-                '\n' => {
-                    line += 1;
-                    cell.push('\n');
+                '\r' if self.chars.peek() == Some(&'\n') => {}
+                '\r' | '\n' => {
+                    cells.push(std::mem::take(&mut cell));
+                    self.line += 1;
+                    return Some(Ok(Record { line: record_line, cells }));
                 }
                 _ => cell.push(c),
             }
-            continue;
         }
-        match c {
-            '"' if cell.is_empty() && !was_quoted => quoted_from = Some(line),
-            c if c == delimiter => {
-                cells.push(std::mem::take(&mut cell));
-                was_quoted = false;
-            }
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\r' | '\n' => {
-                cells.push(std::mem::take(&mut cell));
-                was_quoted = false;
-                records.push(Record { line: record_line, cells: std::mem::take(&mut cells) });
-                line += 1;
-                record_line = line;
-            }
-            _ => cell.push(c),
+        self.done = true;
+        if let Some(from) = quoted_from {
+            return Some(Err(CsvError::new(Msg::new("batch-csv-open-quote").arg("line", from))));
         }
+        if any && (!cell.is_empty() || !cells.is_empty() || was_quoted) {
+            cells.push(cell);
+            return Some(Ok(Record { line: record_line, cells }));
+        }
+        None
     }
-    if let Some(from) = quoted_from {
-        return Err(CsvError::new(Msg::new("batch-csv-open-quote").arg("line", from)));
-    }
-    if !cell.is_empty() || !cells.is_empty() || was_quoted {
-        cells.push(cell);
-        records.push(Record { line: record_line, cells });
-    }
-    // Blank lines are not records.
-    records.retain(|r| !(r.cells.len() == 1 && r.cells[0].trim().is_empty()));
-    Ok(records)
 }
 
-/// Writes one CSV record (comma-separated, cells quoted when they need it,
-/// CRLF at the end), for exports.
-pub fn write_record(out: &mut String, cells: &[String]) {
-    for (i, c) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        if c.contains([',', '"', '\n', '\r']) || c.starts_with(' ') || c.ends_with(' ') {
-            out.push('"');
-            out.push_str(&c.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(c);
+impl Iterator for Records<'_> {
+    type Item = Result<Record, CsvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            match self.next_record()? {
+                // Blank lines are not records.
+                Ok(r) if r.cells.len() == 1 && r.cells[0].trim().is_empty() => continue,
+                other => return Some(other),
+            }
         }
     }
-    out.push_str("\r\n");
 }
 
 /// The whole file cannot be read (no header, required columns missing …).
@@ -298,52 +315,185 @@ pub const MESSAGE_IDS: &[&str] = &[
     "batch-csv-empty",
     "batch-csv-missing-columns",
     "batch-csv-duplicate-column",
+    "batch-csv-header-too-long",
     "batch-row-cell-count",
+    "batch-row-cell-too-long",
+    "batch-row-control-character",
     "batch-row-name-required",
     "batch-row-bad-appointment-date",
     "batch-row-bad-appointment-time",
 ];
 
 /// Reads an appointment list. `today` is the day validation measures birth
-/// dates against (not in the future, not over 130 years ago).
+/// dates against (not in the future, not over 130 years ago). All of
+/// [`AppointmentList`] at once (for short lists and tests; the desk streams).
 pub fn parse_appointments(text: &str, today: NaiveDate) -> Result<ParsedAppointments, CsvError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let delimiter = if first_line.contains('\t') && !first_line.contains(',') { '\t' } else { ',' };
-    let records = read_records(text, delimiter)?;
-    let Some((header, body)) = records.split_first() else {
-        return Err(CsvError::new(Msg::new("batch-csv-empty")));
+    let mut list = AppointmentList::open(text, today)?;
+    let mut parsed = ParsedAppointments {
+        columns: list.columns().to_vec(),
+        ignored_columns: list.ignored_columns().to_vec(),
+        rows: Vec::new(),
+        bad_rows: Vec::new(),
     };
-    let columns: Vec<Option<Column>> = header.cells.iter().map(|c| Column::from_header(c)).collect();
-    for c in Column::ALL {
-        if columns.iter().filter(|x| **x == Some(c)).count() > 1 {
-            return Err(CsvError::new(Msg::new("batch-csv-duplicate-column").arg("column", c.code())));
-        }
-    }
-    let missing: Vec<&str> = Column::REQUIRED.iter().filter(|c| !columns.contains(&Some(**c))).map(|c| c.code()).collect();
-    if !missing.is_empty() {
-        return Err(CsvError::new(
-            Msg::new("batch-csv-missing-columns").arg("columns", missing.join(",")).arg("line", header.line),
-        ));
-    }
-    let ignored_columns = header
-        .cells
-        .iter()
-        .zip(&columns)
-        .filter(|(cell, c)| c.is_none() && !cell.trim().is_empty())
-        .map(|(cell, _)| cell.trim().to_string())
-        .collect();
-    let mut parsed = ParsedAppointments { columns: columns.clone(), ignored_columns, rows: Vec::new(), bad_rows: Vec::new() };
-    for r in body {
-        match parse_row(r, &columns, today) {
+    for row in &mut list {
+        match row? {
             Ok(a) => parsed.rows.push(a),
-            Err(problems) => parsed.bad_rows.push(BadRow { line: r.line, cells: r.cells.clone(), problems }),
+            Err(bad) => parsed.bad_rows.push(bad),
         }
     }
     Ok(parsed)
 }
 
+/// An appointment list read row by row: [`AppointmentList::open`] reads the
+/// header (and refuses the file when it must), then each item is a good row
+/// or a bad row — or the error that refuses the whole file (a quote never
+/// closed), after which there is nothing more. Memory does not grow with the
+/// list: only the row at hand is held (and the text, which the caller has).
+pub struct AppointmentList<'a> {
+    records: Records<'a>,
+    columns: Vec<Option<Column>>,
+    ignored_columns: Vec<String>,
+    today: NaiveDate,
+    failed: bool,
+}
+
+impl<'a> AppointmentList<'a> {
+    pub fn open(text: &'a str, today: NaiveDate) -> Result<AppointmentList<'a>, CsvError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let delimiter = if first_line.contains('\t') && !first_line.contains(',') { '\t' } else { ',' };
+        let mut records = Records::new(text, delimiter);
+        let Some(header) = records.next().transpose()? else {
+            return Err(CsvError::new(Msg::new("batch-csv-empty")));
+        };
+        if let Some(cell) = header.cells.iter().find(|c| c.chars().count() > MAX_HEADER_CHARS) {
+            return Err(CsvError::new(
+                Msg::new("batch-csv-header-too-long").arg("line", header.line).arg("max", MAX_HEADER_CHARS).arg("length", cell.chars().count()),
+            ));
+        }
+        let columns: Vec<Option<Column>> = header.cells.iter().map(|c| Column::from_header(c)).collect();
+        for c in Column::ALL {
+            if columns.iter().filter(|x| **x == Some(c)).count() > 1 {
+                return Err(CsvError::new(Msg::new("batch-csv-duplicate-column").arg("column", c.code())));
+            }
+        }
+        let missing: Vec<&str> = Column::REQUIRED.iter().filter(|c| !columns.contains(&Some(**c))).map(|c| c.code()).collect();
+        if !missing.is_empty() {
+            return Err(CsvError::new(
+                Msg::new("batch-csv-missing-columns").arg("columns", missing.join(",")).arg("line", header.line),
+            ));
+        }
+        let ignored_columns = header
+            .cells
+            .iter()
+            .zip(&columns)
+            .filter(|(cell, c)| c.is_none() && !cell.trim().is_empty())
+            .map(|(cell, _)| cell.trim().to_string())
+            .collect();
+        Ok(AppointmentList { records, columns, ignored_columns, today, failed: false })
+    }
+
+    /// The columns found, in the file's order (None for a column not used).
+    pub fn columns(&self) -> &[Option<Column>] {
+        &self.columns
+    }
+
+    /// Header cells that name no known column (ignored; shown to staff).
+    pub fn ignored_columns(&self) -> &[String] {
+        &self.ignored_columns
+    }
+}
+
+impl Iterator for AppointmentList<'_> {
+    /// A good row, or a bad row; `Err` refuses the whole file.
+    type Item = Result<Result<Appointment, BadRow>, CsvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let r = match self.records.next()? {
+            Ok(r) => r,
+            Err(e) => {
+                self.failed = true;
+                return Some(Err(e));
+            }
+        };
+        Some(Ok(parse_row(&r, &self.columns, self.today).map_err(|problems| BadRow { line: r.line, cells: kept_cells(r.cells), problems })))
+    }
+}
+
+/// The longest cell a bad row keeps as it was; a longer one (refused by
+/// [`MAX_CELL_CHARS`]) is kept cut, with `…`, so that a hostile list cannot
+/// make the kept rows huge.
+const KEPT_CELL_CHARS: usize = 1_000;
+
+fn kept_cells(cells: Vec<String>) -> Vec<String> {
+    cells
+        .into_iter()
+        .map(|c| match c.char_indices().nth(KEPT_CELL_CHARS) {
+            Some((cut, _)) => format!("{}…", &c[..cut]),
+            None => c,
+        })
+        .collect()
+}
+
+/// The longest header cell (characters): a header is a few words.
+pub const MAX_HEADER_CHARS: usize = 100;
+
+/// The longest cell of a column, in characters (after trimming spaces).
+/// 氏名 and カナ氏名: 100 (the longest names, foreign ones included, are
+/// well under 50); the clinic's patient number: 40; the card details and
+/// dates: 40 (their validation wants far fewer; the limit only keeps huge
+/// cells out of the messages); an ignored column (notes): [`MAX_CELL_CHARS`].
+pub fn max_chars(column: Option<Column>) -> usize {
+    match column {
+        Some(Column::Name | Column::NameKana) => 100,
+        Some(_) => 40,
+        None => MAX_CELL_CHARS,
+    }
+}
+
+/// The longest cell of a column the desk does not use (a notes column).
+pub const MAX_CELL_CHARS: usize = 1_000;
+
+/// Control characters a cell must not hold: all but tab and line breaks
+/// (which a quoted cell may hold). A NUL or an escape in a name is never
+/// typed; it is a damaged or hostile file.
+fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Cells too long or holding control characters: one problem per cell.
+fn cell_problems(r: &Record, columns: &[Option<Column>]) -> Vec<RowProblem> {
+    let mut problems = Vec::new();
+    for (i, cell) in r.cells.iter().enumerate() {
+        let column = columns.get(i).copied().flatten();
+        let length = cell.trim().chars().count();
+        let max = max_chars(column);
+        if length > max {
+            problems.push(RowProblem {
+                column,
+                message: Msg::new("batch-row-cell-too-long").arg("line", r.line).arg("cell", i + 1).arg("max", max).arg("length", length),
+            });
+        }
+        if let Some(c) = cell.chars().find(|c| is_forbidden_control(*c)) {
+            problems.push(RowProblem {
+                column,
+                message: Msg::new("batch-row-control-character").arg("line", r.line).arg("cell", i + 1).arg("code", format!("U+{:04X}", c as u32)),
+            });
+        }
+    }
+    problems
+}
+
 fn parse_row(r: &Record, columns: &[Option<Column>], today: NaiveDate) -> Result<Appointment, Vec<RowProblem>> {
+    // Too long or with control characters: nothing else is looked at (a
+    // 1 MB cell is not validated, nor repeated in a message).
+    let problems = cell_problems(r, columns);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     let mut problems = Vec::new();
     // Trailing empty cells (spreadsheets pad rows) are fine; missing or extra
     // filled cells are not.
@@ -756,14 +906,6 @@ mod tests {
         assert_eq!((r[0].line, r[1].line, r[2].line), (1, 2, 5));
         assert_eq!(r[1].cells, vec!["x\ny".to_string(), "say \"hi\"".to_string()]);
         assert!(read_records("a,\"b\n", ',').is_err());
-    }
-
-    #[test]
-    fn written_records_read_back() {
-        let cells = vec!["a,b".to_string(), "q\"".to_string(), "改\n行".to_string(), " s".to_string(), String::new()];
-        let mut out = String::new();
-        write_record(&mut out, &cells);
-        assert_eq!(read_records(&out, ',').unwrap()[0].cells, cells);
     }
 
     #[test]

@@ -30,6 +30,19 @@
 //! expired. `now` is always an argument (local time of the facility, like the
 //! OQS `…ConsTime` / `…AvailableTime` values); the core reads no clock.
 //!
+//! **Two clocks.** A card-reader consent's `given_at` is the qualification
+//! terminal's clock, `now` the desk PC's; they differ in the real world.
+//! A [`ConsentState`] carries a clock tolerance
+//! ([`ConsentState::with_clock_tolerance`]; the desk passes its setting,
+//! [`DEFAULT_CLOCK_TOLERANCE`] = 5 minutes by default; zero unless set):
+//! a card-reader consent that starts at most that far after `now` is
+//! treated as given now, and its grant says by how much the terminal ran
+//! ahead ([`ConsentGrant::clock_skew`], for the log). Beyond it the refusal
+//! is [`RefusalReason::NotYetValid`], whose message
+//! ([`Refusal::message_at`]) names both clocks, to the second. Consents
+//! recorded at the desk (home visit, 災害時モード) are on the desk's own
+//! clock and get no tolerance. The end of a consent is not moved.
+//!
 //! # Validity per source
 //!
 //! | source | maximum validity | why |
@@ -58,6 +71,12 @@ use chrono::{NaiveDateTime, TimeDelta, Timelike};
 use serde::{Deserialize, Serialize};
 
 use crate::eligibility::{ConsentCategory, EligibilityResult};
+
+/// How far ahead of the desk's clock a card-reader consent may start and
+/// still count as given now (the desk's default setting): 5 minutes, **our
+/// choice** — more than the drift of an unsynchronised PC over weeks, less
+/// than the shortest real wait at the counter.
+pub const DEFAULT_CLOCK_TOLERANCE: TimeDelta = TimeDelta::minutes(5);
 
 /// `recorded_by` for consents that come from the card reader.
 pub const CARD_READER_RECORDER: &str = "card-reader";
@@ -205,6 +224,16 @@ impl Consent {
     pub fn covers(&self, now: NaiveDateTime) -> bool {
         self.given_at <= now && now < self.valid_until
     }
+
+    /// As [`Consent::covers`], a card-reader consent starting up to
+    /// `tolerance` after `now` counting as started.
+    fn covers_within(&self, now: NaiveDateTime, tolerance: TimeDelta) -> bool {
+        let earliest = match self.source {
+            ConsentSource::CardReader => self.given_at.checked_sub_signed(tolerance).unwrap_or(self.given_at),
+            _ => self.given_at,
+        };
+        earliest <= now && now < self.valid_until
+    }
 }
 
 /// All consents known for one patient.
@@ -217,6 +246,10 @@ impl Consent {
 pub struct ConsentState {
     patient_key: String,
     consents: Vec<Consent>,
+    /// How far a card-reader consent may start after `now` (the terminal's
+    /// clock ahead of the desk's); see the module documentation, "Two clocks".
+    #[serde(skip)]
+    clock_tolerance: TimeDelta,
 }
 
 impl ConsentState {
@@ -225,6 +258,7 @@ impl ConsentState {
         ConsentState {
             patient_key: patient_key.into(),
             consents: Vec::new(),
+            clock_tolerance: TimeDelta::zero(),
         }
     }
 
@@ -284,7 +318,20 @@ impl ConsentState {
         ConsentState {
             patient_key: patient_key.into(),
             consents,
+            clock_tolerance: TimeDelta::zero(),
         }
+    }
+
+    /// The same consents, with card-reader consents counted as given now
+    /// when they start at most `tolerance` after `now` (a negative
+    /// tolerance counts as zero). See the module documentation, "Two clocks".
+    pub fn with_clock_tolerance(mut self, tolerance: TimeDelta) -> Self {
+        self.clock_tolerance = tolerance.max(TimeDelta::zero());
+        self
+    }
+
+    pub fn clock_tolerance(&self) -> TimeDelta {
+        self.clock_tolerance
     }
 
     /// Records a consent (home visit, disaster, vital interest, or a card
@@ -372,9 +419,16 @@ pub struct ConsentGrant {
     purpose: Purpose,
     valid_until: NaiveDateTime,
     source: ConsentSource,
+    clock_skew: Option<TimeDelta>,
 }
 
 impl ConsentGrant {
+    /// How far the consent it rests on started after `now` (the terminal's
+    /// clock ahead of the desk's, within the tolerance); `None` when it had
+    /// started.
+    pub fn clock_skew(&self) -> Option<TimeDelta> {
+        self.clock_skew
+    }
     pub fn patient_key(&self) -> &str {
         &self.patient_key
     }
@@ -580,7 +634,8 @@ impl Refusal {
     /// Arguments: `category` (`medication` | `checkups` | `clinical` |
     /// `operations`), `purpose` (`view` | `fetch` | `cache` | `print`); for
     /// `Expired` and `NotYetValid` also `month`, `day` (numbers) and `time`
-    /// (`9:30`); for `PurposeNotGranted` also `granted` (a purpose).
+    /// (`9:30`; for `NotYetValid` `9:30:15` when the seconds are not zero:
+    /// [`clock_time`]); for `PurposeNotGranted` also `granted` (a purpose).
     pub fn message_for(&self, remedy: ConsentRemedy) -> Message {
         let disaster = remedy == ConsentRemedy::DisasterRecord;
         let id = match &self.reason {
@@ -610,10 +665,12 @@ impl Refusal {
                 use chrono::Datelike;
                 args.push(("month", MessageArg::Number(t.month() as i64)));
                 args.push(("day", MessageArg::Number(t.day() as i64)));
-                args.push((
-                    "time",
-                    MessageArg::Text(format!("{}:{:02}", t.hour(), t.minute())),
-                ));
+                let time = match self.reason {
+                    // A start still to come: to the second when it has seconds.
+                    RefusalReason::NotYetValid { .. } => clock_time(*t),
+                    _ => format!("{}:{:02}", t.hour(), t.minute()),
+                };
+                args.push(("time", MessageArg::Text(time)));
             }
             RefusalReason::PurposeNotGranted { granted } => {
                 args.push(("granted", MessageArg::Text(granted.as_str().to_string())));
@@ -621,6 +678,58 @@ impl Refusal {
             _ => {}
         }
         Message { id, args }
+    }
+}
+
+impl Refusal {
+    /// [`Refusal::message_for`], knowing the desk's time `now` (what the
+    /// desk shows): an expiry within the minute of `now` is said to the
+    /// second; a consent that starts after `now` beyond the tolerance
+    /// is said with both clocks — `consent-refused-clock-ahead`: the
+    /// consent's time (`consent-time`, the terminal's clock for a card
+    /// reader), this PC's time (`desk-time`), both `M月D日 H:MM:SS`-ready
+    /// (`month`, `day`, [`clock_time`] with seconds), and how far ahead
+    /// (`ahead-min`, `ahead-sec`).
+    pub fn message_at(&self, remedy: ConsentRemedy, now: NaiveDateTime) -> Message {
+        let mut m = self.message_for(remedy);
+        if let RefusalReason::Expired { at } = self.reason {
+            // Ended within the minute shown: the seconds say it has.
+            if (at.date(), at.hour(), at.minute()) == (now.date(), now.hour(), now.minute()) {
+                for (k, v) in m.args.iter_mut() {
+                    if *k == "time" {
+                        *v = MessageArg::Text(format!("{}:{:02}:{:02}", at.hour(), at.minute(), at.second()));
+                    }
+                }
+            }
+        }
+        if let RefusalReason::NotYetValid { from } = self.reason {
+            use chrono::Datelike;
+            let ahead = (from - now).num_seconds().max(0);
+            m.id = "consent-refused-clock-ahead";
+            m.args.retain(|(k, _)| matches!(*k, "category" | "purpose"));
+            let hms = |t: NaiveDateTime| format!("{}:{:02}:{:02}", t.hour(), t.minute(), t.second());
+            m.args.extend([
+                ("consent-month", MessageArg::Number(from.month() as i64)),
+                ("consent-day", MessageArg::Number(from.day() as i64)),
+                ("consent-time", MessageArg::Text(hms(from))),
+                ("desk-month", MessageArg::Number(now.month() as i64)),
+                ("desk-day", MessageArg::Number(now.day() as i64)),
+                ("desk-time", MessageArg::Text(hms(now))),
+                ("ahead-min", MessageArg::Number(ahead / 60)),
+                ("ahead-sec", MessageArg::Number(ahead % 60)),
+            ]);
+        }
+        m
+    }
+}
+
+/// A time of day for a message: `9:30`, or `9:30:15` when the seconds are
+/// not zero (a consent from 1:09:40 at 1:09:10 is not "from 1:09").
+pub fn clock_time(t: NaiveDateTime) -> String {
+    if t.second() == 0 {
+        format!("{}:{:02}", t.hour(), t.minute())
+    } else {
+        format!("{}:{:02}:{:02}", t.hour(), t.minute(), t.second())
     }
 }
 
@@ -655,7 +764,9 @@ impl Decision {
 ///
 /// Allowed only when `state` belongs to `patient_key` and holds a consent
 /// that is for exactly that patient and category, passes
-/// [`Consent::validate`], and covers `now` (`given_at <= now < valid_until`).
+/// [`Consent::validate`], and covers `now` (`given_at <= now < valid_until`;
+/// for a card-reader consent `given_at - tolerance <= now`, the state's
+/// clock tolerance).
 /// Among several, the grant rests on the one that lasts longest.
 ///
 /// Refusals, checked in this order:
@@ -665,7 +776,7 @@ impl Decision {
 /// 3. [`RefusalReason::CategoryNotConsented`]: consents, but none for this category.
 /// 4. [`RefusalReason::InvalidRecord`]: consents for this category, all broken.
 /// 5. [`RefusalReason::NotYetValid`]: every valid one starts after `now`
-///    (`from` = the earliest start).
+///    (beyond the tolerance; `from` = the earliest start).
 /// 6. [`RefusalReason::Expired`]: otherwise (`at` = the latest end).
 ///
 /// Consents in the state that name another patient than the state's are
@@ -719,8 +830,8 @@ pub fn decide(
     }
     if let Some(best) = valid
         .iter()
-        .filter(|c| c.covers(now))
-        .max_by_key(|c| c.valid_until)
+        .filter(|c| c.covers_within(now, state.clock_tolerance))
+        .max_by_key(|c| (c.valid_until, std::cmp::Reverse(c.given_at)))
     {
         return Decision::Allowed(ConsentGrant {
             patient_key: patient_key.to_string(),
@@ -728,6 +839,7 @@ pub fn decide(
             purpose,
             valid_until: best.valid_until,
             source: best.source.clone(),
+            clock_skew: (best.given_at > now).then(|| best.given_at - now),
         });
     }
     let last_end = valid

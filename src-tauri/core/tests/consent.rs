@@ -700,6 +700,8 @@ fn every_message_is_in_both_locales_with_its_arguments() {
         .iter()
         .map(Refusal::message)
         .chain(all_refusals().iter().map(|r| r.message_for(ConsentRemedy::DisasterRecord)))
+        // As the desk says them, knowing its clock (the clock-ahead message).
+        .chain(all_refusals().iter().map(|r| r.message_at(ConsentRemedy::CardReader, at((2026, 11, 20), 9, 0, 0))))
         .chain(all_problems().iter().map(ConsentProblem::message))
         .collect();
     for locale in ["ja", "en"] {

@@ -16,6 +16,17 @@ pub enum OqsProblem {
     /// The file could not be opened or read (still locked, gone, no permission).
     #[error("cannot read the file: {detail}")]
     Io { detail: String },
+    /// A named pipe, a device, a socket or a folder: never read
+    /// ([`crate::input_file`]).
+    #[error("not a regular file (a {kind})")]
+    NotRegularFile { kind: String },
+    /// More elements than any OQS file has ([`super::xml::MAX_ELEMENTS`]).
+    #[error("more than {limit} elements")]
+    TooManyElements { limit: usize },
+    /// A control character (other than tab, line feed, carriage return) in
+    /// the text of an element, raw or as a character reference.
+    #[error("control character U+{code:04X} in element {element}")]
+    ControlCharacter { element: String, code: u32 },
     /// Zero bytes, or nothing but white space.
     #[error("the file is empty")]
     Empty,
@@ -54,6 +65,17 @@ pub enum OqsProblem {
     BadValue { field: String, value: String },
 }
 
+impl OqsProblem {
+    /// The problem for an I/O error: [`OqsProblem::NotRegularFile`] when
+    /// [`crate::input_file`] refused the file, else [`OqsProblem::Io`].
+    pub fn from_io(e: &std::io::Error) -> OqsProblem {
+        match crate::input_file::not_regular(e) {
+            Some(n) => OqsProblem::NotRegularFile { kind: n.kind.to_string() },
+            None => OqsProblem::Io { detail: e.to_string() },
+        }
+    }
+}
+
 impl OqsError {
     pub fn new(file: impl Into<String>, problem: OqsProblem) -> Self {
         OqsError {
@@ -66,6 +88,9 @@ impl OqsError {
     pub fn message_id(&self) -> &'static str {
         match &self.problem {
             OqsProblem::Io { .. } => "oqs-io",
+            OqsProblem::NotRegularFile { .. } => "oqs-not-regular-file",
+            OqsProblem::TooManyElements { .. } => "oqs-too-many-elements",
+            OqsProblem::ControlCharacter { .. } => "oqs-control-character",
             OqsProblem::Empty => "oqs-empty",
             OqsProblem::TooLarge { .. } => "oqs-too-large",
             OqsProblem::UnknownKind => "oqs-unknown-kind",
@@ -94,7 +119,8 @@ impl OqsError {
             OqsProblem::Io { detail } | OqsProblem::Truncated { detail } => {
                 args.push(("detail", detail.clone()))
             }
-            OqsProblem::Empty | OqsProblem::UnknownKind => {}
+            // The kind is in the log (Display); the message names the file.
+            OqsProblem::Empty | OqsProblem::UnknownKind | OqsProblem::NotRegularFile { .. } => {}
             OqsProblem::TooLarge { size, limit } => {
                 args.push(("size", size.to_string()));
                 args.push(("limit", limit.to_string()));
@@ -111,7 +137,11 @@ impl OqsError {
                 args.push(("detail", detail.clone()));
                 args.push(("offset", offset.to_string()));
             }
-            OqsProblem::TooDeep { limit } => args.push(("limit", limit.to_string())),
+            OqsProblem::TooDeep { limit } | OqsProblem::TooManyElements { limit } => args.push(("limit", limit.to_string())),
+            OqsProblem::ControlCharacter { element, code } => {
+                args.push(("element", element.clone()));
+                args.push(("code", format!("U+{code:04X}")));
+            }
             OqsProblem::UnexpectedRoot { found } => args.push(("found", found.clone())),
             OqsProblem::MissingField { field } => args.push(("field", field.clone())),
             OqsProblem::BadValue { field, value } => {

@@ -379,7 +379,8 @@ pub fn read_stable(path: &Path, previous: Option<FileStamp>) -> io::Result<Stabl
         return Ok(StableRead::Changed(before));
     }
     let mut bytes = Vec::with_capacity(before.len.min(MAX_FILE_SIZE) as usize);
-    match fs::File::open(path).and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)) {
+    // A regular file only (`crate::input_file`): a named pipe would block.
+    match crate::input_file::open_regular(path).and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)) {
         Ok(_) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(StableRead::Missing),
         Err(e) => return Err(e),

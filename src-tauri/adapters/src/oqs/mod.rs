@@ -41,7 +41,7 @@ pub use medical::{
 };
 pub use folder::{OqsFolderConfig, OqsFolderGateway, OqsFolderLayout};
 pub use watch::{ingest_pending, FaceEvent, FaceWatcher};
-pub use xml::{Encoding, MAX_DEPTH};
+pub use xml::{Encoding, MAX_DEPTH, MAX_ELEMENTS};
 
 /// Files larger than this are refused unread (the largest real responses,
 /// years of medication history, are well below 1 MiB).
@@ -206,15 +206,10 @@ impl OqsDocument {
 pub fn parse_file(path: impl AsRef<Path>) -> Result<OqsDocument, OqsError> {
     let path = path.as_ref();
     let label = path.display().to_string();
-    let io = |e: std::io::Error| {
-        OqsError::new(
-            &label,
-            OqsProblem::Io {
-                detail: e.to_string(),
-            },
-        )
-    };
-    let meta = std::fs::metadata(path).map_err(io)?;
+    let io = |e: std::io::Error| OqsError::new(&label, OqsProblem::from_io(&e));
+    // A regular file only: a named pipe would block here forever.
+    let file = crate::input_file::open_regular(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
     if meta.len() > MAX_FILE_SIZE {
         return Err(OqsError::new(
             &label,
@@ -225,9 +220,7 @@ pub fn parse_file(path: impl AsRef<Path>) -> Result<OqsDocument, OqsError> {
         ));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes))
-        .map_err(io)?;
+    file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes).map_err(io)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

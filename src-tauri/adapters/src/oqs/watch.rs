@@ -105,17 +105,30 @@ impl FaceTracker {
                 return events;
             }
         };
-        let mut names: Vec<String> = entries
-            .flatten()
-            .take(10_000)
-            .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| is_face_file_name(n))
-            .collect();
+        let mut names: Vec<String> = Vec::new();
+        // Named pipes, devices, sockets, folders named like a card tap: never
+        // read (a pipe would block the watcher), reported once while they stay.
+        let mut not_regular: Vec<(String, std::io::Error)> = Vec::new();
+        for e in entries.flatten().take(10_000) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !is_face_file_name(&name) {
+                continue;
+            }
+            match crate::input_file::open_regular(&e.path()) {
+                Err(io) if crate::input_file::not_regular(&io).is_some() => not_regular.push((name, io)),
+                _ => names.push(name),
+            }
+        }
         names.sort();
-        let seen: HashSet<String> = names.iter().cloned().collect();
+        let seen: HashSet<String> = names.iter().chain(not_regular.iter().map(|(n, _)| n)).cloned().collect();
         self.pending.retain(|n, _| seen.contains(n));
         self.done.retain(|n| seen.contains(n));
+        for (name, io) in not_regular {
+            if self.done.insert(name.clone()) {
+                tracing::warn!(file = %name, "OQS face: {io}");
+                events.push(FaceEvent::Error(OqsError::new(name, OqsProblem::from_io(&io))));
+            }
+        }
         for name in names {
             if self.done.contains(&name) {
                 continue;

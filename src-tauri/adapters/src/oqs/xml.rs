@@ -14,6 +14,21 @@ use super::error::OqsProblem;
 /// Deeper than any OQS file nests (the medication file goes to 6 levels).
 pub const MAX_DEPTH: usize = 64;
 
+/// More elements than any OQS file holds: the size limit is for bytes, not
+/// for work — 8 MiB of `<a/>` are two million elements (472 MB and 5 s to
+/// build the tree). The largest real answer, five years of 薬剤情報 with
+/// 診療情報, is some tens of thousands of elements (a dispensing is about 25);
+/// 200,000 leaves room for ten times that, and a tree of that many small
+/// elements stays within some tens of MB.
+pub const MAX_ELEMENTS: usize = 200_000;
+
+/// A character XML text must not hold: the C0 controls but tab, line feed
+/// and carriage return (XML 1.0 forbids them, raw or as `&#…;`), DEL and
+/// the C1 controls (never in a name, nor in any OQS value).
+pub(crate) fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
 /// The character encoding of a written file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -292,12 +307,25 @@ fn map_xml_error(e: XmlError, offset: u64) -> OqsProblem {
 }
 
 /// Parses decoded text into a tree. Errors: malformed XML, a file that ends
-/// early (open elements, an unclosed tag), nesting deeper than [`MAX_DEPTH`].
+/// early (open elements, an unclosed tag), nesting deeper than [`MAX_DEPTH`],
+/// more than [`MAX_ELEMENTS`] elements, a control character in an element's
+/// text ([`is_forbidden_control`], named with the element).
 pub(crate) fn parse_tree(text: &str) -> Result<Element, OqsProblem> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
+    let mut elements = 0usize;
+    // Text for the innermost open element, refused with its name when it
+    // holds a control character.
+    fn push_text(stack: &mut [Element], s: &str) -> Result<bool, OqsProblem> {
+        let Some(el) = stack.last_mut() else { return Ok(false) };
+        if let Some(c) = s.chars().find(|c| is_forbidden_control(*c)) {
+            return Err(OqsProblem::ControlCharacter { element: el.name.clone(), code: c as u32 });
+        }
+        el.text.push_str(s);
+        Ok(true)
+    }
 
     fn attach(stack: &mut [Element], root: &mut Option<Element>, el: Element) {
         match stack.last_mut() {
@@ -320,7 +348,11 @@ pub(crate) fn parse_tree(text: &str) -> Result<Element, OqsProblem> {
                 let _ = s;
                 return Err(malformed("a second root element"));
             }
+            Event::Start(_) | Event::Empty(_) if elements >= MAX_ELEMENTS => {
+                return Err(OqsProblem::TooManyElements { limit: MAX_ELEMENTS });
+            }
             Event::Start(s) => {
+                elements += 1;
                 if stack.len() >= MAX_DEPTH {
                     return Err(OqsProblem::TooDeep { limit: MAX_DEPTH });
                 }
@@ -329,6 +361,7 @@ pub(crate) fn parse_tree(text: &str) -> Result<Element, OqsProblem> {
                 ));
             }
             Event::Empty(s) => {
+                elements += 1;
                 if stack.len() >= MAX_DEPTH {
                     return Err(OqsProblem::TooDeep { limit: MAX_DEPTH });
                 }
@@ -344,17 +377,14 @@ pub(crate) fn parse_tree(text: &str) -> Result<Element, OqsProblem> {
             }
             Event::Text(t) => {
                 let s = t.xml10_content().map_err(|e| malformed(&e.to_string()))?;
-                match stack.last_mut() {
-                    Some(el) => el.text.push_str(&s),
-                    None if s.trim().is_empty() => {}
-                    None => return Err(malformed("text outside the root element")),
+                if !push_text(&mut stack, &s)? && !s.trim().is_empty() {
+                    return Err(malformed("text outside the root element"));
                 }
             }
             Event::CData(c) => {
                 let s = c.xml10_content().map_err(|e| malformed(&e.to_string()))?;
-                match stack.last_mut() {
-                    Some(el) => el.text.push_str(&s),
-                    None => return Err(malformed("CDATA outside the root element")),
+                if !push_text(&mut stack, &s)? {
+                    return Err(malformed("CDATA outside the root element"));
                 }
             }
             Event::GeneralRef(r) => {
@@ -371,9 +401,8 @@ pub(crate) fn parse_tree(text: &str) -> Result<Element, OqsProblem> {
                         None => return Err(malformed(&format!("unknown entity &{name};"))),
                     }
                 };
-                match stack.last_mut() {
-                    Some(el) => el.text.push_str(&resolved),
-                    None => return Err(malformed("a reference outside the root element")),
+                if !push_text(&mut stack, &resolved)? {
+                    return Err(malformed("a reference outside the root element"));
                 }
             }
             Event::Eof => break,

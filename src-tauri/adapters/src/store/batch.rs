@@ -75,6 +75,26 @@ pub struct BatchRow {
     pub problem: Option<Msg>,
 }
 
+/// Why [`Store::create_batch_streamed`] kept nothing.
+#[derive(Debug)]
+pub enum ImportError<E> {
+    Store(StoreError),
+    /// The rows' source refused the list (the error it gave).
+    Input(E),
+}
+
+impl<E> From<StoreError> for ImportError<E> {
+    fn from(e: StoreError) -> Self {
+        ImportError::Store(e)
+    }
+}
+
+impl<E> From<rusqlite::Error> for ImportError<E> {
+    fn from(e: rusqlite::Error) -> Self {
+        ImportError::Store(e.into())
+    }
+}
+
 /// One answered row to record, with the audit entry of its check.
 pub struct BatchAnswer<'a> {
     pub line: usize,
@@ -92,23 +112,48 @@ impl Store {
         source_name: Option<&str>,
         parsed: &ParsedAppointments,
     ) -> Result<i64, StoreError> {
+        let rows = parsed.rows.iter().cloned().map(Ok).chain(parsed.bad_rows.iter().cloned().map(Err)).map(Ok::<_, StoreError>);
+        self.create_batch_streamed(created_at, staff, source_name, rows).map(|(id, _)| id).map_err(|e| match e {
+            ImportError::Store(e) | ImportError::Input(e) => e,
+        })
+    }
+
+    /// [`Store::create_batch`] from rows read one at a time (the desk's
+    /// import of a long list: memory does not grow with it). All in one
+    /// transaction: an `Err` item (the list refused as a whole) leaves no
+    /// batch. Returns the batch id and the bad rows, in the file's order.
+    pub fn create_batch_streamed<E>(
+        &mut self,
+        created_at: NaiveDateTime,
+        staff: &str,
+        source_name: Option<&str>,
+        rows: impl IntoIterator<Item = Result<Result<Appointment, BadRow>, E>>,
+    ) -> Result<(i64, Vec<BadRow>), ImportError<E>> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO batches (created_at, staff, source_name, state, bad_rows_json)
-             VALUES (?1, ?2, ?3, 'open', ?4)",
-            params![ts(created_at), staff, source_name, to_json(&parsed.bad_rows)?],
+             VALUES (?1, ?2, ?3, 'open', '[]')",
+            params![ts(created_at), staff, source_name],
         )?;
         let id = tx.last_insert_rowid();
+        let mut bad_rows = Vec::new();
         {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO batch_rows (batch_id, line, appointment_json, state) VALUES (?1, ?2, ?3, 'pending')",
             )?;
-            for a in &parsed.rows {
-                insert.execute(params![id, a.line as i64, to_json(a)?])?;
+            for row in rows {
+                match row.map_err(ImportError::Input)? {
+                    Ok(a) => {
+                        insert.execute(params![id, a.line as i64, to_json(&a)?])?;
+                    }
+                    Err(bad) => bad_rows.push(bad),
+                }
             }
         }
+        bad_rows.sort_by_key(|b| b.line);
+        tx.execute("UPDATE batches SET bad_rows_json = ?2 WHERE id = ?1", params![id, to_json(&bad_rows)?])?;
         tx.commit()?;
-        Ok(id)
+        Ok((id, bad_rows))
     }
 
     /// The rows still to check, in file order.
