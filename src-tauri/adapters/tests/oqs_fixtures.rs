@@ -515,3 +515,19 @@ fn documents_serialize_with_a_kind_tag() {
     let back: OqsDocument = serde_json::from_value(json).unwrap();
     assert_eq!(back, doc);
 }
+
+/// The core's timeline tests read `core/tests/data/medication_history.json`
+/// (the core knows no XML): it must be what this parser makes of the
+/// medication fixture, so that they run on a real OQS file's content.
+#[test]
+fn the_core_medication_data_file_is_the_fixtures_parse() {
+    let path = fixtures().join("oqs/YZKsiquc01res_20261120093500.xml");
+    let OqsDocument::Medication(h) = oqs::parse_file(&path).unwrap() else {
+        panic!("not medication")
+    };
+    let core: MedicationHistory = serde_json::from_str(
+        &std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests/data/medication_history.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(core, h, "regenerate with `madoguchi oqs parse {}`", path.display());
+}
