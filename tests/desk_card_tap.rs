@@ -4,8 +4,7 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use madoguchi_app::desk::Desk;
 use madoguchi_app::settings::Settings;
@@ -16,31 +15,33 @@ fn a_simulated_tap_reaches_the_desk_once_and_is_recorded() {
     let data = common::data_dir();
     let settings = Settings { data_dir: data.path().to_path_buf(), training_people: 2_000, ..Settings::default() };
     let desk = Desk::open(settings).unwrap();
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&seen);
-    desk.on_card_tap(move |o| sink.lock().unwrap().push(o));
+    let taps = common::Taps::of(&desk);
     desk.connect();
     assert!(desk.status().ready, "{:?}", desk.status());
 
-    let now = chrono::Local::now().naive_local();
     let started = Instant::now();
-    desk.simulate_card_tap(&[ConsentCategory::Medication], now).unwrap();
-    while seen.lock().unwrap().is_empty() && started.elapsed() < Duration::from_secs(5) {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    desk.simulate_card_tap(&[ConsentCategory::Medication], chrono::Local::now().naive_local()).unwrap();
+    let outcome = taps.next();
     let latency = started.elapsed();
-    // Give a runaway watcher the chance to show itself.
-    std::thread::sleep(Duration::from_millis(1500));
-    let seen = seen.lock().unwrap();
-    assert_eq!(seen.len(), 1, "one tap, one event: {seen:?}");
-    let outcome = seen[0].as_ref().expect("the tap parses");
     assert!(outcome.result.validity.is_valid());
     let medication = outcome.result.consent(ConsentCategory::Medication).unwrap();
     assert!(medication.given);
     assert!(!outcome.result.consent(ConsentCategory::Clinical).unwrap().given);
-    let today = desk.checks_on(now.date()).unwrap();
-    assert_eq!(today.len(), 1);
-    assert_eq!(today[0].source, madoguchi_core::ResultSource::CardReader);
+    // Once: a second tap is the event that says the watcher has taken every
+    // look at the first file it would take (it works through the folder in
+    // order, on one thread). A watcher that reported a file twice would have
+    // done so by then; no sleep needed to give it the chance.
+    desk.simulate_card_tap(&[ConsentCategory::Checkups], chrono::Local::now().naive_local()).unwrap();
+    let second = taps.next();
+    assert!(second.result.consent(ConsentCategory::Checkups).unwrap().given, "the second event is the second tap: {second:?}");
+    assert!(taps.pending().is_empty(), "two taps, two events: {:?}", taps.pending());
+    let first = desk.check_result(outcome.check_id.unwrap()).unwrap().expect("the first tap is recorded");
+    assert_eq!(first.source, madoguchi_core::ResultSource::CardReader);
+    // In today's list (the day the desk recorded it, not a day read before).
+    let day = chrono::Local::now().date_naive();
+    let mut listed: Vec<i64> = [day.pred_opt().unwrap(), day].iter().flat_map(|d| desk.checks_on(*d).unwrap()).map(|c| c.id).collect();
+    listed.sort();
+    assert_eq!(listed, vec![outcome.check_id.unwrap(), second.check_id.unwrap()], "both taps listed, each once");
     eprintln!("the tap reached the desk after {latency:?} (target < 1 s: see the card_tap benchmark)");
     desk.shutdown();
 }
@@ -64,9 +65,7 @@ fn the_desk_works_through_an_oqs_folder() {
         ..Settings::default()
     };
     let desk = Desk::open(settings).unwrap();
-    let taps = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&taps);
-    desk.on_card_tap(move |o| sink.lock().unwrap().push(o));
+    let taps = common::Taps::of(&desk);
     desk.connect();
     let status = desk.status();
     assert!(status.ready && status.training, "{status:?}");
@@ -84,13 +83,12 @@ fn the_desk_works_through_an_oqs_folder() {
     assert!(std::fs::read_dir(oqs.join("req")).unwrap().next().is_none(), "req/ is empty again");
 
     madoguchi_training::terminal::tap(&oqs, &population, None, &[ConsentCategory::Checkups], chrono::Local::now().naive_local()).unwrap();
-    let started = Instant::now();
-    while taps.lock().unwrap().is_empty() && started.elapsed() < Duration::from_secs(5) {
-        std::thread::sleep(Duration::from_millis(20));
+    let tapped = taps.next();
+    assert!(tapped.result.consent(ConsentCategory::Checkups).unwrap().given);
+    assert!(taps.pending().is_empty(), "one tap, one event: {:?}", taps.pending());
+    // Both recorded (by their ids: a "today" read before one of them may be yesterday).
+    for id in [outcome.check_id.unwrap(), tapped.check_id.unwrap()] {
+        assert!(desk.check_result(id).unwrap().is_some(), "check {id} recorded");
     }
-    let taps = taps.lock().unwrap();
-    assert_eq!(taps.len(), 1);
-    assert!(taps[0].as_ref().unwrap().result.consent(ConsentCategory::Checkups).unwrap().given);
-    assert_eq!(desk.checks_on(today).unwrap().len(), 2);
     desk.shutdown();
 }
