@@ -39,7 +39,7 @@ fn at(day: u32, h: u32, m: u32) -> NaiveDateTime {
 
 #[test]
 fn first_start_answers_every_bad_input_then_signs_the_administrator_in() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let desk = common::real_desk(data.path());
     let now = at(20, 8, 0);
     let gate = desk.staff_gate(now).unwrap();
@@ -122,7 +122,7 @@ fn first_start_answers_every_bad_input_then_signs_the_administrator_in() {
 
 #[test]
 fn only_an_administrator_reads_or_exports_the_audit_log() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let desk = common::real_desk(data.path());
     let now = at(20, 9, 0);
     desk.first_start(&form("admin", "管理 太郎", PW, PW), now).unwrap();
@@ -177,7 +177,7 @@ fn only_an_administrator_reads_or_exports_the_audit_log() {
 
 #[test]
 fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     // The embedded training service: training mode is how the desk started.
     let settings = Settings {
         data_dir: data.path().to_path_buf(),
@@ -300,7 +300,7 @@ fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
 #[test]
 fn each_result_in_words_finds_exactly_the_entries_it_names_on_a_real_log() {
     let now = || chrono::Local::now().naive_local();
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let settings = Settings { data_dir: data.path().to_path_buf(), training_people: 1_000, ..Settings::default() };
     let desk = Desk::open(settings).unwrap();
     desk.connect();
@@ -342,7 +342,9 @@ fn each_result_in_words_finds_exactly_the_entries_it_names_on_a_real_log() {
     let nobody = DisasterQuery { name: "該当 なしこ".into(), ..query(not_eligible) };
     assert!(matches!(desk.disaster_lookup(&nobody, LookupRoute::Auto, now()).unwrap().outcome, MatchOutcome::NotFound { .. }));
     let missing = DisasterQuery { name: String::new(), ..query(not_eligible) };
-    let _ = desk.disaster_lookup(&missing, LookupRoute::Auto, now());
+    // A missing name: refused before any search (logged `refused`, below).
+    let refused = desk.disaster_lookup(&missing, LookupRoute::Auto, now()).unwrap().outcome;
+    assert_eq!(refused, MatchOutcome::Refused { problems: vec![madoguchi_core::matching::QueryProblem::Missing { field: madoguchi_core::matching::QueryField::Name }] });
     // Medical information: refused without consent, then shown after the oral consent.
     assert!(desk.view_medical(found, ConsentCategory::Medication, now()).is_err());
     let oral = DisasterConsentInput { categories: vec![ConsentCategory::Medication], basis: DisasterBasis::Oral };

@@ -88,8 +88,8 @@ fn a_day_at_the_desk(data: &Path) -> common::TrainingService {
     let people = service.sample(2);
     ok(&check(data, &service.url, &people[0]));
     ok(&check(data, &service.url, &people[1]));
-    // Nothing listens on port 9: the cached answer is shown, a re-check queued.
-    let offline = check(data, "http://127.0.0.1:9", &people[0]);
+    // A service that refuses connections: the cached answer is shown, a re-check queued.
+    let offline = check(data, &common::refused_url(), &people[0]);
     ok(&offline);
     assert!(stderr(&offline).contains("本日は未確認"), "{}", stderr(&offline));
     service
@@ -99,7 +99,7 @@ fn a_day_at_the_desk(data: &Path) -> common::TrainingService {
 fn backup_wipe_restore_gives_the_same_data() {
     let data = common::data_dir();
     let media = common::data_dir();
-    let _service = a_day_at_the_desk(data.path());
+    let service = a_day_at_the_desk(data.path());
     let before = stats(data.path());
     assert_eq!(before["checks"], 2, "{before}");
     assert_eq!(before["queue_length"], 1, "{before}");
@@ -110,9 +110,19 @@ fn backup_wipe_restore_gives_the_same_data() {
     let file = media.path().join("madoguchi.backup");
     let written = ok(&madoguchi(data.path(), Some(PASS), &["backup", "--out", file.to_str().unwrap()]));
     assert!(written.contains("バックアップを書き込みました"), "{written}");
-    // The backup is encrypted: no name or card number in it as text.
+    // The backup is encrypted: no name or card number in it as text, nor
+    // anything of an SQLite file (its header, its schema).
     let bytes = std::fs::read(&file).unwrap();
-    assert!(!bytes.windows(b"checks".len()).any(|w| w == b"CREATE TABLE checks"));
+    let holds = |text: &str| bytes.windows(text.len()).any(|w| w == text.as_bytes());
+    // The two people of the day (the same sample `a_day_at_the_desk` checked).
+    for p in &service.sample(2) {
+        for text in [p.name.as_str(), p.name_kana.as_str(), p.insurer_number.as_str()] {
+            assert!(!holds(text), "{text:?} is in the backup as text");
+        }
+    }
+    for text in ["SQLite format 3", "CREATE TABLE"] {
+        assert!(!holds(text), "{text:?} is in the backup as text");
+    }
     let verified = ok(&madoguchi(data.path(), Some(PASS), &["backup", "verify", file.to_str().unwrap()]));
     assert!(verified.contains("確認記録 2 件"), "{verified}");
 

@@ -236,12 +236,11 @@ fn the_service_going_away_stops_the_batch_which_goes_on_when_it_is_back() {
     let desk = desk_for(&service.url, data.path());
     let rows: Vec<Row> = people.iter().map(Row::of).collect();
     let import = desk.batch_import(csv(&rows, now().date()).as_bytes(), None, now()).unwrap();
-    let port = service.port();
-    drop(service);
+    let stopped = service.stop();
     let run = desk.batch_run(import.batch.id, &|_| {}, now()).unwrap();
     assert_eq!(run.stopped.as_ref().map(|m| m.id.as_str()), Some("gateway-unreachable"));
     assert_eq!(run.batch.pending, 20, "nothing is lost or marked failed");
-    let _back = common::TrainingService::start_on(port, 2_000, 9);
+    let _back = stopped.resume();
     let run = desk.batch_run(import.batch.id, &|_| {}, now()).unwrap();
     assert_eq!(run.stopped, None);
     assert_eq!(run.report.count(Group::Valid) + run.report.count(Group::Invalid) + run.report.count(Group::NewQualification), 20);

@@ -46,17 +46,23 @@ fn check_prints_the_result_as_json() {
     assert_eq!(json["qualification"]["insurer_number"], p.insurer_number.as_str());
     assert_eq!(json["source"], "training_service");
     // The check is in the desk's local store, like a check made in the window.
-    assert!(data.path().join("madoguchi.sqlite").exists());
+    let (person_key, name, validity): (String, Option<String>, String) = common::desk_db(data.path())
+        .query_row("SELECT person_key, name, validity FROM checks", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("one check in the desk's store");
+    assert_eq!(person_key, format!("{}:{}:{}:{}", p.insurer_number, p.symbol, p.number, p.branch));
+    assert_eq!(name.as_deref(), Some(p.name.as_str()));
+    assert_eq!(madoguchi_core::codes::Validity::from_code(&validity), Some(madoguchi_core::codes::Validity::Valid), "{validity}");
 }
 
 #[test]
 fn a_check_digit_typo_is_refused_before_any_request() {
     let data = common::data_dir();
-    // Nothing listens on port 9 of loopback: if a request were made, the
+    // The service refuses every connection: if a request were made, the
     // answer would be "unreachable" (exit 3), not the input message (exit 2).
+    let refused = common::refused_url();
     let out = madoguchi(
         data.path(),
-        &["check", "--service", "http://127.0.0.1:9", "--insurer", "33120016", "--number", "1", "--birth", "S61.4.12"],
+        &["check", "--service", &refused, "--insurer", "33120016", "--number", "1", "--birth", "S61.4.12"],
     );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -68,9 +74,10 @@ fn a_check_digit_typo_is_refused_before_any_request() {
 #[test]
 fn every_field_problem_is_reported_at_once_in_english_too() {
     let data = common::data_dir();
+    let refused = common::refused_url();
     let out = madoguchi(
         data.path(),
-        &["--lang", "en", "check", "--service", "http://127.0.0.1:9", "--insurer", "12", "--number", "", "--birth", "昭和65年1月1日"],
+        &["--lang", "en", "check", "--service", &refused, "--insurer", "12", "--number", "", "--birth", "昭和65年1月1日"],
     );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -82,8 +89,8 @@ fn every_field_problem_is_reported_at_once_in_english_too() {
 #[test]
 fn an_unreachable_service_is_said_plainly() {
     let data = common::data_dir();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let url = format!("http://127.0.0.1:{port}");
+    let refused = common::RefusedPort::hold();
+    let url = refused.url();
     let out = madoguchi(
         data.path(),
         &["check", "--service", &url, "--insurer", "33120015", "--number", "1", "--birth", "1986-04-12"],
@@ -184,6 +191,8 @@ fn audit_verify_detects_an_edited_entry() {
     }
     let broken = madoguchi(data.path(), &["audit", "verify"]);
     assert_eq!(broken.status.code(), Some(4));
-    let err = String::from_utf8_lossy(&broken.stderr);
-    assert!(err.contains('2'), "{err}");
+    // Named in words: which entry and what happened to it (Fluent's
+    // isolation marks around the number taken out).
+    let err: String = String::from_utf8_lossy(&broken.stderr).chars().filter(|c| !matches!(c, '\u{2068}' | '\u{2069}')).collect();
+    assert!(err.contains("2番目の記録が書き換えられています"), "{err}");
 }

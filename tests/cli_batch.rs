@@ -70,7 +70,8 @@ fn an_unreadable_list_exits_2_and_an_unreachable_service_exits_3_resumably() {
     let data = common::data_dir();
     let bad = data.path().join("bad.csv");
     std::fs::write(&bad, "氏名,番号\n山田,1\n").unwrap();
-    let out = madoguchi(data.path(), &["batch", "--csv", bad.to_str().unwrap(), "--service", "http://127.0.0.1:9"]);
+    let refused = common::refused_url();
+    let out = madoguchi(data.path(), &["batch", "--csv", bad.to_str().unwrap(), "--service", &refused]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("必要な列がありません"));
 
@@ -78,8 +79,8 @@ fn an_unreadable_list_exits_2_and_an_unreachable_service_exits_3_resumably() {
     let people = service.sample(4);
     let good = data.path().join("good.csv");
     std::fs::write(&good, list(&people)).unwrap();
-    // Nothing listens on port 9: the batch stops, nothing is lost.
-    let out = madoguchi(data.path(), &["batch", "--csv", good.to_str().unwrap(), "--service", "http://127.0.0.1:9"]);
+    // A service that refuses connections: the batch stops, nothing is lost.
+    let out = madoguchi(data.path(), &["batch", "--csv", good.to_str().unwrap(), "--service", &refused]);
     assert_eq!(out.status.code(), Some(3), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let id = stdout.trim_start_matches('#').split_whitespace().next().unwrap().to_string();

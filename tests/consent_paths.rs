@@ -4,34 +4,27 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use madoguchi_app::desk::{Desk, MedicalView};
 use madoguchi_app::settings::Settings;
 use madoguchi_core::ConsentCategory;
 
-fn training_desk(dir: &std::path::Path) -> std::sync::Arc<Desk> {
+fn training_desk(dir: &std::path::Path) -> (std::sync::Arc<Desk>, common::Taps) {
     let settings = Settings { data_dir: dir.to_path_buf(), training_people: 1_000, ..Settings::default() };
     let desk = Desk::open(settings).unwrap();
+    let taps = common::Taps::of(&desk);
     desk.connect();
     assert!(desk.status().ready, "{:?}", desk.status());
-    desk
+    (desk, taps)
+}
+
+fn now() -> chrono::NaiveDateTime {
+    chrono::Local::now().naive_local()
 }
 
 /// Taps a card with `consents` and waits for the desk to record it.
-fn tap(desk: &Desk, consents: &[ConsentCategory]) -> i64 {
-    let now = chrono::Local::now().naive_local();
-    let before = desk.checks_on(now.date()).unwrap().len();
-    desk.simulate_card_tap(consents, now).unwrap();
-    let started = Instant::now();
-    loop {
-        let list = desk.checks_on(now.date()).unwrap();
-        if list.len() > before {
-            return list[0].id;
-        }
-        assert!(started.elapsed() < Duration::from_secs(5), "the tap never arrived");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+fn tap(desk: &Desk, taps: &common::Taps, consents: &[ConsentCategory]) -> i64 {
+    desk.simulate_card_tap(consents, now()).unwrap();
+    taps.next().check_id.unwrap()
 }
 
 fn medical_requests_written(dir: &std::path::Path) -> usize {
@@ -49,9 +42,10 @@ fn medical_requests_written(dir: &std::path::Path) -> usize {
 #[test]
 fn without_consent_medication_is_refused_and_never_requested() {
     let data = common::data_dir();
-    let desk = training_desk(data.path());
-    let id = tap(&desk, &[ConsentCategory::Checkups]);
-    let now = chrono::Local::now().naive_local();
+    let (desk, taps) = training_desk(data.path());
+    let id = tap(&desk, &taps, &[ConsentCategory::Checkups]);
+    // Taken after the tap: the consent the tap carries has begun by then.
+    let now = now();
 
     let refused = desk.view_medical(id, ConsentCategory::Medication, now).unwrap_err();
     assert!(refused.message.id.starts_with("consent-refused"), "{refused:?}");
@@ -64,7 +58,8 @@ fn without_consent_medication_is_refused_and_never_requested() {
 
     // The consented category is shown.
     match desk.view_medical(id, ConsentCategory::Checkups, now).unwrap() {
-        MedicalView::Checkups(c) => assert!(c.error.is_some() || !c.checkups.is_empty(), "{c:?}"),
+        // Shown: the training terminal's checkups for this person, not an error.
+        MedicalView::Checkups(c) => assert!(c.error.is_none() && !c.checkups.is_empty(), "{c:?}"),
         other => panic!("checkups expected, got {other:?}"),
     }
     assert!(medical_requests_written(data.path()) >= 1);
@@ -74,11 +69,11 @@ fn without_consent_medication_is_refused_and_never_requested() {
 #[test]
 fn consent_runs_out_after_its_time() {
     let data = common::data_dir();
-    let desk = training_desk(data.path());
-    let id = tap(&desk, &[ConsentCategory::Medication]);
-    let now = chrono::Local::now().naive_local();
+    let (desk, taps) = training_desk(data.path());
+    let id = tap(&desk, &taps, &[ConsentCategory::Medication]);
+    let now = now();
     match desk.view_medical(id, ConsentCategory::Medication, now).unwrap() {
-        MedicalView::Medication(h) => assert!(h.error.is_some() || !h.months.is_empty(), "{h:?}"),
+        MedicalView::Medication(h) => assert!(h.error.is_none() && !h.months.is_empty(), "{h:?}"),
         other => panic!("medication expected, got {other:?}"),
     }
     // The card reader's consent lasts 24 hours; a day and a minute later it is refused.
@@ -91,7 +86,7 @@ fn consent_runs_out_after_its_time() {
 #[test]
 fn a_typed_check_carries_no_consent() {
     let data = common::data_dir();
-    let desk = training_desk(data.path());
+    let (desk, _taps) = training_desk(data.path());
     let db = data.path().join("training-population.sqlite");
     let p = madoguchi_training::sample(&db, 1).unwrap().remove(0);
     let input = madoguchi_core::validation::CardInput {
@@ -101,7 +96,7 @@ fn a_typed_check_carries_no_consent() {
         branch: p.branch,
         birth_date: p.birth_date.to_string(),
     };
-    let now = chrono::Local::now().naive_local();
+    let now = now();
     let outcome = desk.check(&input, now).unwrap();
     for category in ConsentCategory::ALL {
         let e = desk.view_medical(outcome.check_id.unwrap(), category, now).unwrap_err();
@@ -114,42 +109,33 @@ fn a_typed_check_carries_no_consent() {
 /// A person of the training population whose synthetic clinical history
 /// holds an operation (decided by the same generator the terminal answers
 /// from), tapped with `consents`. Returns the check and the person key.
-fn tap_someone_with_an_operation(desk: &Desk, dir: &std::path::Path, consents: &[ConsentCategory]) -> (i64, String) {
+fn tap_someone_with_an_operation(taps: &common::Taps, dir: &std::path::Path, consents: &[ConsentCategory]) -> (i64, String) {
     let db = dir.join("training-population.sqlite");
-    let now = chrono::Local::now().naive_local();
+    let today = now().date();
     let people = madoguchi_training::sample(&db, 200).unwrap();
     let p = people
         .into_iter()
         .filter(|p| p.expected_validity == madoguchi_core::codes::Validity::Valid)
         .find(|p| {
             let key = format!("{}:{}:{}:{}", p.insurer_number, p.symbol, p.number, p.branch);
-            madoguchi_training::clinical::clinical_months(&key, p.birth_date, 0, now.date())
+            madoguchi_training::clinical::clinical_months(&key, p.birth_date, 0, today)
                 .iter()
                 .flat_map(|m| &m.clinical)
                 .any(|e| e.category.as_deref() == Some("50"))
         })
         .expect("someone among 200 had an operation");
     let key = format!("{}:{}:{}:{}", p.insurer_number, p.symbol, p.number, p.branch);
-    let before = desk.checks_on(now.date()).unwrap().len();
     let population = madoguchi_training::Population::open(&db).unwrap();
-    madoguchi_training::terminal::tap(&dir.join("training-oqs"), &population, Some(&key), consents, now).unwrap();
-    let started = Instant::now();
-    loop {
-        let list = desk.checks_on(now.date()).unwrap();
-        if list.len() > before {
-            return (list[0].id, key);
-        }
-        assert!(started.elapsed() < Duration::from_secs(5), "the tap never arrived");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    madoguchi_training::terminal::tap(&dir.join("training-oqs"), &population, Some(&key), consents, now()).unwrap();
+    (taps.next().check_id.unwrap(), key)
 }
 
 #[test]
 fn clinical_history_without_consent_is_refused_and_never_requested() {
-    let data = tempfile::tempdir().unwrap();
-    let desk = training_desk(data.path());
-    let (id, _) = tap_someone_with_an_operation(&desk, data.path(), &[ConsentCategory::Medication]);
-    let now = chrono::Local::now().naive_local();
+    let data = common::data_dir();
+    let (desk, taps) = training_desk(data.path());
+    let (id, _) = tap_someone_with_an_operation(&taps, data.path(), &[ConsentCategory::Medication]);
+    let now = now();
     for asked in [ConsentCategory::Clinical, ConsentCategory::Operations] {
         let e = desk.view_medical(id, asked, now).unwrap_err();
         assert_eq!(e.message.id, "consent-refused-category-not-consented", "{e:?}");
@@ -164,10 +150,10 @@ fn clinical_history_without_consent_is_refused_and_never_requested() {
 
 #[test]
 fn clinical_consent_without_operations_shows_no_operation_anywhere() {
-    let data = tempfile::tempdir().unwrap();
-    let desk = training_desk(data.path());
-    let (id, _) = tap_someone_with_an_operation(&desk, data.path(), &[ConsentCategory::Clinical]);
-    let now = chrono::Local::now().naive_local();
+    let data = common::data_dir();
+    let (desk, taps) = training_desk(data.path());
+    let (id, _) = tap_someone_with_an_operation(&taps, data.path(), &[ConsentCategory::Clinical]);
+    let now = now();
     let view = desk.view_medical(id, ConsentCategory::Clinical, now).unwrap();
     let MedicalView::Clinical(h) = &view else { panic!("clinical expected, got {view:?}") };
     assert!(h.clinical_shown && !h.operations_shown);
@@ -183,8 +169,10 @@ fn clinical_consent_without_operations_shows_no_operation_anywhere() {
     assert!(!json.contains("DrugN") && !json.contains("錠"), "{json}");
 
     // With the operations consent as well, the operation is there.
-    let (id2, _) = tap_someone_with_an_operation(&desk, data.path(), &[ConsentCategory::Clinical, ConsentCategory::Operations]);
-    let MedicalView::Clinical(both) = desk.view_medical(id2, ConsentCategory::Clinical, now).unwrap() else { panic!() };
+    let (id2, _) = tap_someone_with_an_operation(&taps, data.path(), &[ConsentCategory::Clinical, ConsentCategory::Operations]);
+    // A `now` taken after this second tap: the one above is older than the
+    // consent this tap carries (to the second), which would not have begun.
+    let MedicalView::Clinical(both) = desk.view_medical(id2, ConsentCategory::Clinical, self::now()).unwrap() else { panic!() };
     assert!(both.operations_shown);
     assert!(both.procedures().any(|p| p.kind == madoguchi_core::clinical::ProcedureKind::Surgery), "{both:?}");
     let log = desk.audit_entries().unwrap();

@@ -148,9 +148,9 @@ fn a_database_from_an_earlier_unencrypted_version_is_encrypted_at_first_opening(
 
 /// The window's desk keeps its database open; a command run meanwhile (a
 /// script, `madoguchi print`) reads what the desk has just written, and the
-/// desk goes on writing after it.
+/// desk reads what the command has just written.
 #[test]
-fn a_command_reads_what_the_open_desk_just_wrote() {
+fn a_command_reads_what_the_open_desk_just_wrote_and_the_desk_what_the_command_wrote() {
     let service = common::TrainingService::start(1_000, 44);
     let people = service.sample(2);
     let data = common::data_dir();
@@ -161,13 +161,40 @@ fn a_command_reads_what_the_open_desk_just_wrote() {
     };
     let desk = madoguchi_app::desk::Desk::open(settings).unwrap();
     desk.connect();
-    for (i, p) in people.iter().enumerate() {
-        let out = check(data.path(), &service, p);
-        assert!(out.status.success(), "{}", stderr(&out));
+    let checks_by_command = || {
         let stats = madoguchi(data.path(), &["cache", "stats", "--json"]);
         assert!(stats.status.success(), "{}", stderr(&stats));
-        let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
-        assert_eq!(stats["checks"], i as i64 + 1, "{stats}");
-        assert_eq!(desk.checks_on(chrono::Local::now().date_naive()).unwrap().len(), i + 1, "the open desk sees the command's check");
+        serde_json::from_slice::<serde_json::Value>(&stats.stdout).unwrap()["checks"].as_i64().unwrap()
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, p) in people.iter().enumerate() {
+        let key = format!("{}:{}:{}:{}", p.insurer_number, p.symbol, p.number, p.branch);
+        // The desk writes; the command reads it.
+        let input = madoguchi_core::validation::CardInput {
+            insurer_number: p.insurer_number.clone(),
+            symbol: p.symbol.clone(),
+            number: p.number.clone(),
+            branch: p.branch.clone(),
+            birth_date: p.birth_date.clone(),
+        };
+        let by_desk = desk.check(&input, chrono::Local::now().naive_local()).unwrap();
+        assert!(by_desk.warning.is_none(), "{by_desk:?}");
+        seen.insert(by_desk.check_id.unwrap());
+        assert_eq!(checks_by_command(), 2 * i as i64 + 1, "the command sees the open desk's check");
+
+        // The command writes; the open desk reads it (on the day the
+        // command ran: one of the days of the clock before and after it).
+        let before = chrono::Local::now().date_naive();
+        let out = check(data.path(), &service, p);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let after = chrono::Local::now().date_naive();
+        let mut days = vec![before];
+        days.push(after);
+        days.dedup();
+        let new: Vec<_> = days.iter().flat_map(|d| desk.checks_on(*d).unwrap()).filter(|c| !seen.contains(&c.id)).collect();
+        assert_eq!(new.len(), 1, "the open desk sees the command's check: {new:?}");
+        assert_eq!(new[0].person_key, key, "{new:?}");
+        seen.insert(new[0].id);
+        assert_eq!(checks_by_command(), 2 * i as i64 + 2);
     }
 }

@@ -69,9 +69,9 @@ fn a_wrong_birth_date_is_not_found() {
 
 #[test]
 fn nothing_listening_is_unreachable() {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    // The listener is dropped: the port refuses connections.
-    let gw = HttpGateway::new(&format!("http://127.0.0.1:{port}"), Duration::from_secs(2)).unwrap();
+    // A port this test holds, with no listener on it: it refuses connections.
+    let refused = common::RefusedPort::hold();
+    let gw = HttpGateway::new(&refused.url(), Duration::from_secs(2)).unwrap();
     let p = CardInput {
         insurer_number: "33120015".into(),
         symbol: "1".into(),

@@ -34,8 +34,7 @@ fn an_outage_shows_the_cached_result_queues_and_replays() {
     assert!(first.result.validity.is_valid());
 
     // The service goes down.
-    let port = service.port();
-    drop(service);
+    let stopped = service.stop();
     let later = now + chrono::Duration::minutes(5);
     let offline = desk.check(&input(known), later).unwrap();
     assert_eq!(offline.as_of, Some(first.result.confirmed_at), "marked with when it was confirmed");
@@ -55,7 +54,7 @@ fn an_outage_shows_the_cached_result_queues_and_replays() {
 
     // The service comes back on the same address, with another population:
     // the known person's card no longer answers the same.
-    let _back = common::TrainingService::start_on(port, 1_000, 99);
+    let _back = stopped.resume_with(1_000, 99);
     let much_later = later + chrono::Duration::hours(2);
     let report = desk.replay_due(much_later).unwrap();
     assert_eq!(report.replayed, 2, "{report:?}");

@@ -9,7 +9,6 @@ mod common;
 
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 
 use madoguchi_app::desk::{Desk, MedicalView};
 use madoguchi_app::settings::Settings;
@@ -39,21 +38,16 @@ fn print_with_consent_and_refuse_without() {
     let data = common::data_dir();
     let settings = Settings { data_dir: data.path().to_path_buf(), training_people: PEOPLE.parse().unwrap(), ..Settings::default() };
     let desk = Desk::open(settings).unwrap();
+    let taps = common::Taps::of(&desk);
     desk.connect();
+    desk.simulate_card_tap(&[ConsentCategory::Medication], chrono::Local::now().naive_local()).unwrap();
+    let check_id = taps.next().check_id.unwrap();
+    // After the tap: its consent has begun by then.
     let now = chrono::Local::now().naive_local();
-    desk.simulate_card_tap(&[ConsentCategory::Medication], now).unwrap();
-    let started = Instant::now();
-    let check = loop {
-        if let Some(c) = desk.checks_on(now.date()).unwrap().into_iter().next() {
-            break c;
-        }
-        assert!(started.elapsed() < Duration::from_secs(10), "the tap never reached the desk");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let result = desk.check_result(check.id).unwrap().unwrap();
+    let result = desk.check_result(check_id).unwrap().unwrap();
     let q = result.qualification.clone().unwrap();
     let key = q.person_key();
-    let MedicalView::Medication(history) = desk.view_medical(check.id, ConsentCategory::Medication, now).unwrap() else {
+    let MedicalView::Medication(history) = desk.view_medical(check_id, ConsentCategory::Medication, now).unwrap() else {
         panic!("medication asked, medication answered")
     };
     let drug = history
@@ -63,7 +57,7 @@ fn print_with_consent_and_refuse_without() {
         .flat_map(|d| d.drugs.iter())
         .find_map(|d| d.name.clone())
         .expect("a drug with a name");
-    assert!(desk.view_medical(check.id, ConsentCategory::Checkups, now).is_err(), "no consent for checkups");
+    assert!(desk.view_medical(check_id, ConsentCategory::Checkups, now).is_err(), "no consent for checkups");
     desk.shutdown();
     drop(desk);
 
@@ -133,9 +127,10 @@ fn print_with_consent_and_refuse_without() {
 /// the reason, and the refusal in the audit log.
 #[test]
 fn print_clinical_through_the_same_consent_check() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let settings = Settings { data_dir: data.path().to_path_buf(), training_people: PEOPLE.parse().unwrap(), ..Settings::default() };
     let desk = Desk::open(settings).unwrap();
+    let taps = common::Taps::of(&desk);
     desk.connect();
     let now = chrono::Local::now().naive_local();
     // Someone with an operation in their synthetic history.
@@ -155,15 +150,8 @@ fn print_clinical_through_the_same_consent_check() {
     let key = format!("{}:{}:{}:{}", p.insurer_number, p.symbol, p.number, p.branch);
     let population = madoguchi_training::Population::open(&db).unwrap();
     madoguchi_training::terminal::tap(&data.path().join("training-oqs"), &population, Some(&key), &[ConsentCategory::Clinical], now).unwrap();
-    let started = Instant::now();
-    let check = loop {
-        if let Some(c) = desk.checks_on(now.date()).unwrap().into_iter().next() {
-            break c;
-        }
-        assert!(started.elapsed() < Duration::from_secs(10), "the tap never reached the desk");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let MedicalView::Clinical(h) = desk.view_medical(check.id, ConsentCategory::Clinical, now).unwrap() else {
+    let check_id = taps.next().check_id.unwrap();
+    let MedicalView::Clinical(h) = desk.view_medical(check_id, ConsentCategory::Clinical, chrono::Local::now().naive_local()).unwrap() else {
         panic!("clinical asked, clinical answered")
     };
     let facility = h.facilities[0].facility.name.clone().unwrap();

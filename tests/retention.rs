@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -109,9 +109,25 @@ fn the_running_desk_purges_at_start_up_and_after_each_day() {
     let desk = Desk::open(s.clone()).unwrap();
     // The test's clock: minutes since the 20th, 09:00.
     let minutes = Arc::new(AtomicI64::new(0));
-    let clock_minutes = Arc::clone(&minutes);
-    let clock: retention::Clock = Arc::new(move || at(20, 9) + TimeDelta::minutes(clock_minutes.load(Ordering::SeqCst)));
+    // How often the thread has read the clock: it reads it once at the start
+    // of each pass, so the second read after a change of the clock says the
+    // pass that saw the change is over (the event to wait for, not a sleep).
+    let reads = Arc::new(AtomicU64::new(0));
+    let (clock_minutes, clock_reads) = (Arc::clone(&minutes), Arc::clone(&reads));
+    let clock: retention::Clock = Arc::new(move || {
+        clock_reads.fetch_add(1, Ordering::SeqCst);
+        at(20, 9) + TimeDelta::minutes(clock_minutes.load(Ordering::SeqCst))
+    });
     let thread = retention::spawn(Arc::downgrade(&desk), clock, Duration::from_millis(20));
+    let a_pass_at = |m: i64| {
+        minutes.store(m, Ordering::SeqCst);
+        let seen = reads.load(Ordering::SeqCst);
+        let start = Instant::now();
+        while reads.load(Ordering::SeqCst) < seen + 2 {
+            assert!(start.elapsed() < Duration::from_secs(10), "the retention thread stopped reading its clock");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    };
 
     let wait_for = |rows: i64| {
         let start = Instant::now();
@@ -123,8 +139,7 @@ fn the_running_desk_purges_at_start_up_and_after_each_day() {
     // Start-up: the row of the 1st goes at once; the 17th is kept (2 days 21 h).
     wait_for(1);
     // 23 hours later the 17th is past 3 days, but a day has not passed: kept.
-    minutes.store(23 * 60, Ordering::SeqCst);
-    std::thread::sleep(Duration::from_millis(200));
+    a_pass_at(23 * 60);
     assert_eq!(medical_rows(&s), 1);
     // A day after start-up, the daily purge takes it.
     minutes.store(24 * 60, Ordering::SeqCst);

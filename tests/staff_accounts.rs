@@ -39,7 +39,7 @@ fn account(id: &str, name: &str) -> AccountForm {
 
 #[test]
 fn an_administrator_disables_enables_and_resets_accounts_and_nobody_else_can() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let desk = common::real_desk(data.path());
     desk.first_start(&account("kanri", "管理 花子"), at(8, 0)).unwrap();
     desk.add_staff(&account("uketsuke", "受付 太郎"), Role::Receptionist, at(8, 1)).unwrap();
@@ -184,7 +184,7 @@ fn change(current: &str, pw: &str, confirm: &str) -> PasswordChangeForm {
 
 #[test]
 fn everyone_signed_in_changes_their_own_password_and_a_wrong_current_one_counts_as_a_failed_sign_in() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let desk = common::real_desk(data.path());
     desk.first_start(&account("kanri", "管理 花子"), at(9, 0)).unwrap();
     desk.add_staff(&account("uketsuke", "受付 太郎"), Role::Receptionist, at(9, 1)).unwrap();
@@ -286,7 +286,7 @@ fn everyone_signed_in_changes_their_own_password_and_a_wrong_current_one_counts_
 
 #[test]
 fn the_trainee_has_no_password_to_change() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     // The embedded training service (training mode is how the desk started).
     let settings = Settings {
         data_dir: data.path().to_path_buf(),

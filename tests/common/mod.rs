@@ -70,42 +70,43 @@ pub fn mistype_check_digit(insurer: &str) -> String {
     digits.into_iter().collect()
 }
 
-/// `madoguchi-training serve` as a child process on a free loopback port;
-/// killed on drop.
+/// `madoguchi-training serve` as a child process on a free loopback port
+/// (it binds port 0 and says which), behind a [`Front`] whose address never
+/// changes hands while the test runs: `url` is the front's. Killed on drop.
 pub struct TrainingService {
     child: std::process::Child,
     pub url: String,
     pub db: PathBuf,
     pub people: u64,
     pub seed: u64,
+    front: Front,
     _dir: tempfile::TempDir,
 }
 
 impl TrainingService {
     pub fn start(people: u64, seed: u64) -> TrainingService {
-        Self::start_on(0, people, seed)
+        Self::start_in(tempfile::tempdir().unwrap(), Front::open(), people, seed)
     }
 
-    /// On a given port (0 = any free one), e.g. to bring a service back where it was.
-    pub fn start_on(port: u16, people: u64, seed: u64) -> TrainingService {
-        Self::start_in(tempfile::tempdir().unwrap(), port, people, seed)
-    }
-
-    /// Stops the service and keeps its population file, so that a test can
-    /// change a person there and [`StoppedService::resume`] on the same port.
+    /// The service goes away: its process is killed and its address stops
+    /// answering (every connection is closed at once), but the address stays
+    /// held by the test, so no other service can take it meanwhile. The
+    /// population file is kept, so that a test can change a person there and
+    /// [`StoppedService::resume`] behind the same address.
     pub fn stop(mut self) -> StoppedService {
+        self.front.go_away();
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let port = self.port();
         let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().unwrap());
-        StoppedService { db: self.db.clone(), port, people: self.people, seed: self.seed, dir }
+        let front = std::mem::replace(&mut self.front, Front::closed());
+        StoppedService { db: self.db.clone(), people: self.people, seed: self.seed, front, dir }
     }
 
-    fn start_in(dir: tempfile::TempDir, port: u16, people: u64, seed: u64) -> TrainingService {
+    fn start_in(dir: tempfile::TempDir, front: Front, people: u64, seed: u64) -> TrainingService {
         use std::io::BufRead;
         let db = dir.path().join("population.sqlite");
         let mut child = Command::new(training_bin())
-            .args(["serve", "--port", &port.to_string(), "--people", &people.to_string(), "--seed", &seed.to_string(), "--db"])
+            .args(["serve", "--port", "0", "--people", &people.to_string(), "--seed", &seed.to_string(), "--db"])
             .arg(&db)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::inherit())
@@ -114,13 +115,15 @@ impl TrainingService {
         let stdout = child.stdout.take().unwrap();
         let mut first = String::new();
         std::io::BufReader::new(stdout).read_line(&mut first).unwrap();
-        let url = first
+        let own = first
             .trim()
-            .strip_prefix("listening on ")
+            .strip_prefix("listening on http://")
             .unwrap_or_else(|| panic!("unexpected first line: {first:?}"))
             .to_string();
-        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-        TrainingService { child, url, db, people, seed, _dir: dir }
+        let own: std::net::SocketAddr = own.parse().unwrap_or_else(|e| panic!("{e}: {first:?}"));
+        assert!(own.ip().is_loopback(), "{own}");
+        front.forward_to(own);
+        TrainingService { child, url: front.url(), db, people, seed, front, _dir: dir }
     }
 
     /// People from the served population (`list` reuses the same file).
@@ -129,34 +132,163 @@ impl TrainingService {
     }
 }
 
-impl TrainingService {
-    pub fn port(&self) -> u16 {
-        self.url.rsplit(':').next().unwrap().parse().unwrap()
-    }
-}
-
-/// A training service that was stopped; its population file is kept.
+/// A training service that was stopped; its population file and its address
+/// are kept.
 pub struct StoppedService {
     pub db: PathBuf,
-    pub port: u16,
     pub people: u64,
     pub seed: u64,
+    front: Front,
     dir: tempfile::TempDir,
 }
 
 impl StoppedService {
-    /// Starts the service again on the same port with the same (possibly
-    /// changed) population file.
+    /// Starts the service again behind the same address with the same
+    /// (possibly changed) population file.
     pub fn resume(self) -> TrainingService {
-        TrainingService::start_in(self.dir, self.port, self.people, self.seed)
+        TrainingService::start_in(self.dir, self.front, self.people, self.seed)
+    }
+
+    /// Starts another population behind the same address.
+    pub fn resume_with(self, people: u64, seed: u64) -> TrainingService {
+        TrainingService::start_in(tempfile::tempdir().unwrap(), self.front, people, seed)
     }
 }
 
 impl Drop for TrainingService {
     fn drop(&mut self) {
+        self.front.go_away();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A loopback address the test process holds for as long as it wants it,
+/// in front of a service: it forwards every connection to the service, or,
+/// while the service is away, keeps listening and closes each connection at
+/// once (a client sees the service unreachable, at once, not after a
+/// timeout). A service restarted on "the same port" could find that port
+/// taken by another test's service meanwhile; this address is never free.
+///
+/// Hand-written (a small copy loop per connection) because no crate in the
+/// tree does "forward or refuse, switchable"; the tests need only loopback.
+pub struct Front {
+    addr: Option<std::net::SocketAddr>,
+    shared: std::sync::Arc<FrontShared>,
+}
+
+#[derive(Default)]
+struct FrontShared {
+    backend: std::sync::Mutex<Option<std::net::SocketAddr>>,
+    open: std::sync::Mutex<Vec<std::net::TcpStream>>,
+    closing: std::sync::atomic::AtomicBool,
+}
+
+impl Front {
+    pub fn open() -> Front {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let shared = std::sync::Arc::new(FrontShared::default());
+        let accepting = std::sync::Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name(format!("front-{}", addr.port()))
+            .spawn(move || {
+                for client in listener.incoming() {
+                    if accepting.closing.load(std::sync::atomic::Ordering::SeqCst) {
+                        return;
+                    }
+                    let Ok(client) = client else { continue };
+                    let backend = *accepting.backend.lock().unwrap();
+                    // Away: the connection is dropped (closed) unanswered.
+                    let Some(backend) = backend else { continue };
+                    let Ok(server) = std::net::TcpStream::connect(backend) else { continue };
+                    let mut open = accepting.open.lock().unwrap();
+                    open.retain(|s| s.peer_addr().is_ok());
+                    open.push(client.try_clone().unwrap());
+                    open.push(server.try_clone().unwrap());
+                    drop(open);
+                    pipe(client.try_clone().unwrap(), server.try_clone().unwrap());
+                    pipe(server, client);
+                }
+            })
+            .unwrap();
+        Front { addr: Some(addr), shared }
+    }
+
+    /// A front that holds nothing (what a stopped service leaves behind).
+    fn closed() -> Front {
+        Front { addr: None, shared: Default::default() }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr.expect("an open front"))
+    }
+
+    fn forward_to(&self, backend: std::net::SocketAddr) {
+        *self.shared.backend.lock().unwrap() = Some(backend);
+    }
+
+    /// Stops answering: new connections are closed at once, open ones cut.
+    fn go_away(&self) {
+        *self.shared.backend.lock().unwrap() = None;
+        for s in self.shared.open.lock().unwrap().drain(..) {
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
+
+impl Drop for Front {
+    fn drop(&mut self) {
+        let Some(addr) = self.addr else { return };
+        self.go_away();
+        self.shared.closing.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wakes the accepting thread so it sees `closing` and ends.
+        let _ = std::net::TcpStream::connect(addr);
+    }
+}
+
+fn pipe(mut from: std::net::TcpStream, mut to: std::net::TcpStream) {
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut from, &mut to);
+        let _ = to.shutdown(std::net::Shutdown::Write);
+    });
+}
+
+/// A loopback port that refuses every connection, held by this test process
+/// for as long as the value lives: no listener is on it, and nobody else can
+/// bind it (it is the local end of a connection the value keeps open). Not
+/// "bind, note the port, close": another test could get that port meanwhile.
+/// (std has no bind-without-listen; a connected socket holds its port as well.)
+pub struct RefusedPort {
+    port: u16,
+    _ends: (std::net::TcpStream, std::net::TcpStream),
+    _listener: std::net::TcpListener,
+}
+
+impl RefusedPort {
+    pub fn hold() -> RefusedPort {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let ours = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (theirs, _) = listener.accept().unwrap();
+        let port = ours.local_addr().unwrap().port();
+        let held = RefusedPort { port, _ends: (ours, theirs), _listener: listener };
+        assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "port {port} refuses connections");
+        held
+    }
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+/// The address of a clinic's service that refuses every connection, held
+/// for the whole test process (unlike loopback's port 9, which something on
+/// the machine may serve).
+pub fn refused_url() -> String {
+    static HELD: std::sync::OnceLock<RefusedPort> = std::sync::OnceLock::new();
+    HELD.get_or_init(RefusedPort::hold).url()
 }
 
 /// A data folder for one test: a temporary directory whose database key
@@ -210,12 +342,12 @@ pub fn drop_triggers(conn: &rusqlite::Connection) {
     }
 }
 
-/// A desk outside training mode: its service is loopback's discard port,
-/// where nothing listens. Its settings are saved in its own folder.
+/// A desk outside training mode: its service is [`refused_url`], a port
+/// that refuses every connection. Its settings are saved in its own folder.
 pub fn real_desk(data: &Path) -> std::sync::Arc<madoguchi_app::desk::Desk> {
     let settings = madoguchi_app::settings::Settings {
         data_dir: data.to_path_buf(),
-        service_url: Some("http://127.0.0.1:9".into()),
+        service_url: Some(refused_url()),
         facility_code: "1312345678".into(),
         timeout_secs: 1,
         file: Some(data.join("settings.json")),
@@ -225,4 +357,38 @@ pub fn real_desk(data: &Path) -> std::sync::Arc<madoguchi_app::desk::Desk> {
     desk.connect();
     assert!(!desk.status().training);
     desk
+}
+
+/// What a desk reports of card taps (its `on_card_tap`, the window's event),
+/// in order: a test waits for the event, not for a list to grow, and never
+/// sleeps to see that "nothing more" came.
+pub struct Taps(std::sync::mpsc::Receiver<Result<madoguchi_app::desk::CheckOutcome, madoguchi_core::message::ApiError>>);
+
+impl Taps {
+    /// Listens to `desk`'s card taps (replaces any other listener).
+    pub fn of(desk: &madoguchi_app::desk::Desk) -> Taps {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let tx = std::sync::Mutex::new(tx);
+        desk.on_card_tap(move |o| {
+            let _ = tx.lock().unwrap().send(o);
+        });
+        Taps(rx)
+    }
+
+    /// The next tap the desk took (within 10 s), or what it said of it.
+    pub fn next_event(&self) -> Result<madoguchi_app::desk::CheckOutcome, madoguchi_core::message::ApiError> {
+        self.0.recv_timeout(std::time::Duration::from_secs(10)).expect("the tap reached the desk within 10 s")
+    }
+
+    /// The next tap, recorded: its outcome (with the check's id).
+    pub fn next(&self) -> madoguchi_app::desk::CheckOutcome {
+        let o = self.next_event().expect("the tap was read");
+        assert!(o.check_id.is_some(), "the tap was recorded: {o:?}");
+        o
+    }
+
+    /// The events that came so far and were not taken (without waiting).
+    pub fn pending(&self) -> Vec<Result<madoguchi_app::desk::CheckOutcome, madoguchi_core::message::ApiError>> {
+        self.0.try_iter().collect()
+    }
 }

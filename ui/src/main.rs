@@ -10,13 +10,11 @@ mod batch;
 mod checkup;
 mod clinical;
 mod disaster;
-mod format;
 mod home_visit;
 mod replay;
 mod staff;
 mod tauri;
 
-use chrono::NaiveDate;
 use leptos::ev::KeyboardEvent;
 use leptos::html;
 use leptos::prelude::*;
@@ -26,6 +24,10 @@ use madoguchi_core::validation::{CardInput, Field};
 use madoguchi_core::{CheckSummary, EligibilityResult};
 use madoguchi_i18n::Lang;
 use serde::{Deserialize, Serialize};
+
+// The pure parts live in `ui/logic` (tested natively); `crate::format` is theirs.
+use madoguchi_ui_logic::entry::{self, first_error_field, KeyAction, FIELDS};
+use madoguchi_ui_logic::format;
 
 use crate::format::*;
 
@@ -64,9 +66,6 @@ fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
 }
-
-/// The order of the entry fields: Enter moves along it, and submits on the last.
-const FIELDS: [Field; 5] = [Field::InsurerNumber, Field::Symbol, Field::Number, Field::Branch, Field::BirthDate];
 
 #[component]
 fn App() -> impl IntoView {
@@ -222,10 +221,15 @@ fn App() -> impl IntoView {
     tauri::listen::<ApiError>("card-tap-failed", move |e| set_tap_error.set(Some(e)));
     // Deferred checks replayed after an outage: today's list has new lines.
     tauri::listen::<serde_json::Value>("checks-replayed", move |_| refresh_today());
-    // Tell the backend the first frame is up (cold-start benchmark).
+    // Tell the backend the first frame is up (cold-start benchmark). A
+    // requestAnimationFrame callback runs *before* the frame it belongs to is
+    // painted; the one it schedules runs at the next frame, after the first
+    // was painted: that is the moment reported.
     request_animation_frame(move || {
-        spawn_local(async move {
-            let _ = tauri::invoke::<()>("ui_ready", &()).await;
+        request_animation_frame(move || {
+            spawn_local(async move {
+                let _ = tauri::invoke::<()>("ui_ready", &()).await;
+            })
         })
     });
 
@@ -439,18 +443,20 @@ fn CheckPanel(
     };
 
     let on_key = move |i: usize, ev: KeyboardEvent| {
-        if ev.key() == "Enter" {
-            ev.prevent_default();
-            if i + 1 < FIELDS.len() && !ev.ctrl_key() {
-                if let Some(next) = refs[i + 1].get() {
+        match entry::on_key(i, &ev.key(), ev.ctrl_key()) {
+            KeyAction::Focus(n) => {
+                ev.prevent_default();
+                if let Some(next) = refs[n].get() {
                     let _ = next.focus();
                     next.select();
                 }
-            } else {
+            }
+            KeyAction::Check => {
+                ev.prevent_default();
                 submit();
             }
-        } else if ev.key() == "Escape" {
-            clear();
+            KeyAction::Clear => clear(),
+            KeyAction::Type => {}
         }
     };
 
@@ -520,11 +526,6 @@ fn CheckPanel(
             {move || outcome.get().map(|o| view! { <ResultCard lang=lang outcome=o /> })}
         </section>
     }
-}
-
-/// The index of the first field with a problem.
-fn first_error_field(e: &ApiError) -> Option<usize> {
-    FIELDS.iter().position(|f| e.fields.iter().any(|fm| fm.field == *f))
 }
 
 #[component]
@@ -684,17 +685,6 @@ fn facts(lang: ReadSignal<Lang>, r: &EligibilityResult) -> impl IntoView {
             }
         })
         .collect_view()
-}
-
-fn dash(s: &str) -> String {
-    if s.is_empty() { "—".into() } else { s.to_string() }
-}
-
-fn period(l: Lang, from: Option<NaiveDate>, until: Option<NaiveDate>) -> String {
-    match (from, until) {
-        (None, None) => String::new(),
-        _ => format!("{} 〜 {}", from.map(|d| format_date(l, d)).unwrap_or_default(), until.map(|d| format_date(l, d)).unwrap_or_default()),
-    }
 }
 
 #[component]

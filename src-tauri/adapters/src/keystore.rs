@@ -512,18 +512,26 @@ mod tests {
     fn a_key_outlives_the_process_that_stored_it() {
         let user = format!("test-outlives-{}", std::process::id());
         let k = Key::generate().unwrap();
-        std::thread::scope(|s| {
+        // SAFETY: keyctl(2) KEYCTL_GET_KEYRING_ID (0) of KEY_SPEC_SESSION_KEYRING (-3), integers only.
+        let session = || unsafe { libc::syscall(libc::SYS_keyctl, 0 as libc::c_long, -3 as libc::c_long, 0 as libc::c_long) };
+        let stored_in = std::thread::scope(|s| {
             s.spawn(|| {
                 let store = OsKeyStore::with_backend(Backend::KernelKeyutils, &user).unwrap();
                 store.set(&k).unwrap();
-            });
+                session()
+            })
+            .join()
+            .unwrap()
         });
         // Another thread joins another anonymous session keyring of its own.
         let found = std::thread::scope(|s| {
             s.spawn(|| {
                 let _ = ensure_session_keyring();
                 // SAFETY: as in ensure_session_keyring: a fresh anonymous session.
-                unsafe { libc::syscall(libc::SYS_keyctl, 1 as libc::c_long, std::ptr::null::<libc::c_char>()) };
+                let joined = unsafe { libc::syscall(libc::SYS_keyctl, 1 as libc::c_long, std::ptr::null::<libc::c_char>()) };
+                // Else both threads share one session keyring and this tests nothing.
+                assert!(joined > 0, "joining a new session keyring: {}", std::io::Error::last_os_error());
+                assert_ne!(session(), stored_in, "not the session keyring the key was stored from");
                 let store = OsKeyStore::with_backend(Backend::KernelKeyutils, &user).unwrap();
                 let got = store.get().unwrap();
                 store.forget().unwrap();

@@ -935,16 +935,18 @@ impl Store {
         .transpose()
     }
 
+    /// The query of [`Store::cached_result`] (its plan is tested: it uses
+    /// the `checks_by_card` index).
+    const CACHED_RESULT_SQL: &'static str = "SELECT id, checked_at, result_json FROM checks
+         WHERE person_key = ?1 AND birth_date = ?2 AND cacheable = 1
+         ORDER BY checked_at DESC, id DESC LIMIT 1";
+
     /// The latest cacheable result recorded for this card (person key and
     /// birth date), with when and by whom it was confirmed. One index seek.
     pub fn cached_result(&self, card: &CardDetails) -> Result<Option<CachedResult>, StoreError> {
         let row: Option<(i64, String, String)> = self
             .conn
-            .prepare_cached(
-                "SELECT id, checked_at, result_json FROM checks
-                 WHERE person_key = ?1 AND birth_date = ?2 AND cacheable = 1
-                 ORDER BY checked_at DESC, id DESC LIMIT 1",
-            )?
+            .prepare_cached(Self::CACHED_RESULT_SQL)?
             .query_row(
                 params![card.person_key(), card.birth_date.to_string()],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -1630,13 +1632,10 @@ mod tests {
     #[test]
     fn the_cache_lookup_uses_the_index() {
         let s = Store::open_in_memory().unwrap();
+        // The very query `cached_result` runs, not a copy of it.
         let plan: Vec<String> = s
             .conn
-            .prepare(
-                "EXPLAIN QUERY PLAN SELECT id, checked_at, result_json FROM checks
-                 WHERE person_key = ?1 AND birth_date = ?2 AND cacheable = 1
-                 ORDER BY checked_at DESC, id DESC LIMIT 1",
-            )
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", Store::CACHED_RESULT_SQL))
             .unwrap()
             .query_map(["a", "b"], |r| r.get::<_, String>(3))
             .unwrap()

@@ -606,3 +606,19 @@ fn a_file_naming_no_person_no_validity_and_no_error_is_refused() {
     let e = oqs::parse_named("OQSsiquc01res_x.xml", timed.as_bytes()).unwrap_err();
     assert_eq!(e.problem, OqsProblem::MissingField { field: "QualificationValidity".into() }, "{e}");
 }
+
+/// The core's timeline tests read `core/tests/data/medication_history.json`
+/// (the core knows no XML): it must be what this parser makes of the
+/// medication fixture, so that they run on a real OQS file's content.
+#[test]
+fn the_core_medication_data_file_is_the_fixtures_parse() {
+    let path = fixtures().join("oqs/YZKsiquc01res_20261120093500.xml");
+    let OqsDocument::Medication(h) = oqs::parse_file(&path).unwrap() else {
+        panic!("not medication")
+    };
+    let core: MedicationHistory = serde_json::from_str(
+        &std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests/data/medication_history.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(core, h, "regenerate with `madoguchi oqs parse {}`", path.display());
+}

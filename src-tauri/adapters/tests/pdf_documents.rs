@@ -764,14 +764,25 @@ fn error_messages_exist_in_both_locales() {
     }
 }
 
-/// Writes page 1 of the eligibility, medication, access slips and 診療情報 to
-/// `docs/pdf-*.png` (run with `--ignored` to refresh the pictures in the
-/// repository); the checkup report and a long medication list go to
-/// `$TMPDIR/madoguchi-pdf-previews/` for a look.
+/// The width and height of a PNG (its IHDR chunk).
+fn png_size(png: &Path) -> (u32, u32) {
+    let b = std::fs::read(png).unwrap_or_else(|e| panic!("{}: {e}", png.display()));
+    assert_eq!(&b[..8], b"\x89PNG\r\n\x1a\n", "{} is a PNG", png.display());
+    let be = |i: usize| u32::from_be_bytes(b[i..i + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+/// Renders page 1 of the eligibility, medication, access slips and 診療情報
+/// as the pictures in `docs/pdf-*.png` are made, and checks each came out a
+/// page like the docs' one (same size in pixels, not blank); the checkup
+/// report and a long medication list (page 2 too) are rendered as well. Run
+/// in every test run (it takes about a second); `MADOGUCHI_REFRESH_DOCS=1`
+/// writes the pictures into `docs/` and keeps the others in
+/// `$TMPDIR/madoguchi-pdf-previews-PID/` for a look.
 #[test]
-#[ignore]
 fn render_previews_for_the_docs() {
     let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs");
+    let refresh = std::env::var_os("MADOGUCHI_REFRESH_DOCS").is_some();
     let dir = tempfile::tempdir().unwrap();
     let now = at("2026-11-20 09:40");
     let grant = card_reader_grant(ConsentCategory::Medication, Purpose::Print, now);
@@ -803,15 +814,11 @@ fn render_previews_for_the_docs() {
             clinical_history(&h, c.as_ref(), o.as_ref(), FACILITY, now).unwrap()
         }),
     ];
-    let scratch = std::env::temp_dir().join("madoguchi-pdf-previews");
+    let scratch = std::env::temp_dir().join(format!("madoguchi-pdf-previews-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).unwrap();
     for (name, bytes) in docs_list {
-        let target = match name {
-            "pdf-eligibility" | "pdf-medication" | "pdf-access-slip" | "pdf-clinical" => {
-                docs.join(name)
-            }
-            _ => scratch.join(name),
-        };
+        let in_docs = matches!(name, "pdf-eligibility" | "pdf-medication" | "pdf-access-slip" | "pdf-clinical");
+        let target = if in_docs && refresh { docs.join(name) } else { scratch.join(name) };
         let pdf = dir.path().join(format!("{name}.pdf"));
         std::fs::write(&pdf, &bytes).unwrap();
         let status = Command::new("pdftoppm")
@@ -819,8 +826,15 @@ fn render_previews_for_the_docs() {
             .arg(&pdf)
             .arg(&target)
             .status()
-            .unwrap();
-        assert!(status.success());
+            .expect("pdftoppm (poppler-utils) runs");
+        assert!(status.success(), "{name}: pdftoppm failed");
+        let png = target.with_extension("png");
+        // A page with something on it: a blank A4 page at 90 dpi is a few KB.
+        let bytes = std::fs::metadata(&png).unwrap().len();
+        assert!(bytes > 20_000, "{name}: {bytes} bytes, a blank page?");
+        if in_docs {
+            assert_eq!(png_size(&png), png_size(&docs.join(format!("{name}.png"))), "{name}: the page is the size of the docs' picture");
+        }
         std::fs::copy(&pdf, scratch.join(format!("{name}.pdf"))).unwrap();
     }
     // Page 2 of the long list: the continued month and day headers.
@@ -830,5 +844,11 @@ fn render_previews_for_the_docs() {
         .arg(scratch.join("pdf-medication-long-p2"))
         .status()
         .unwrap();
-    assert!(status.success());
+    assert!(status.success(), "page 2 of the long list");
+    assert!(std::fs::metadata(scratch.join("pdf-medication-long-p2.png")).unwrap().len() > 20_000, "page 2 has something on it");
+    if refresh {
+        eprintln!("the other previews are in {}", scratch.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
 }

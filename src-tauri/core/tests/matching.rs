@@ -784,7 +784,18 @@ proptest! {
         let q = own_query(target, &pr);
         match match_disaster(&q, &cands) {
             MatchOutcome::Found { key, .. } => prop_assert_eq!(&key, &target.key, "{:?}", q),
-            MatchOutcome::Ambiguous { count } => prop_assert!(count >= 2),
+            MatchOutcome::Ambiguous { count } => {
+                // Really several: each one of them, asked alone, is found by
+                // this query — the target among them — and no one else is.
+                let alone: Vec<&str> = cands
+                    .iter()
+                    .filter(|c| matches!(match_disaster(&q, std::slice::from_ref(*c)), MatchOutcome::Found { .. }))
+                    .map(|c| c.key.as_str())
+                    .collect();
+                prop_assert!(count >= 2, "{:?}", q);
+                prop_assert_eq!(alone.len(), count, "{:?}: {:?}", q, alone);
+                prop_assert!(alone.contains(&target.key.as_str()), "{:?}: {:?}", q, alone);
+            }
             MatchOutcome::NotFound { .. } => prop_assert!(false, "own fields not found: {:?} for {:?}", q, target),
             MatchOutcome::Refused { problems } => {
                 // Only a part of the hint that is too short or too generic may be

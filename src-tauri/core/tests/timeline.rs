@@ -6,7 +6,8 @@ use madoguchi_core::timeline::{courses, lines};
 #[test]
 fn the_fixture_history_becomes_courses() {
     // The fixture parsed by the OQS adapter, as JSON the core can read
-    // without knowing XML.
+    // without knowing XML (that it is that parse is checked in
+    // adapters/tests/oqs_fixtures.rs, `the_core_medication_data_file_is_the_fixtures_parse`).
     let json = include_str!("data/medication_history.json");
     let history: madoguchi_core::medical::MedicationHistory = serde_json::from_str(json).unwrap();
     let ls = lines(&history);

@@ -377,18 +377,4 @@ fn sample_puts_valid_people_first() {
     assert!(matches!(json["sex"].as_str(), Some("male" | "female")));
 }
 
-/// `cargo test -p madoguchi-training --release -- --ignored million`
-#[test]
-#[ignore]
-fn million_people() {
-    let dir = tempfile::tempdir().unwrap();
-    let started = Instant::now();
-    let p = generate(&dir.path().join("m.sqlite"), 1_000_000, 3).unwrap();
-    eprintln!("1,000,000 people in {:?}", started.elapsed());
-    let n: i64 = p
-        .connect()
-        .unwrap()
-        .query_row("SELECT count(*) FROM persons", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(n, 1_000_000);
-}
+// 1,000,000 people: the `population` benchmark (`cargo bench -p madoguchi-training --bench population`).

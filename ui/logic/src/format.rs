@@ -29,3 +29,16 @@ pub fn age_on(birth: NaiveDate, day: NaiveDate) -> i32 {
     }
     age
 }
+
+/// An empty value as a dash, so that a blank is not mistaken for a missing line.
+pub fn dash(s: &str) -> String {
+    if s.is_empty() { "—".into() } else { s.to_string() }
+}
+
+/// A validity period, either end open.
+pub fn period(l: Lang, from: Option<NaiveDate>, until: Option<NaiveDate>) -> String {
+    match (from, until) {
+        (None, None) => String::new(),
+        _ => format!("{} 〜 {}", from.map(|d| format_date(l, d)).unwrap_or_default(), until.map(|d| format_date(l, d)).unwrap_or_default()),
+    }
+}
