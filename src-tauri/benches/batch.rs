@@ -7,6 +7,9 @@
 
 use std::time::Instant;
 
+mod appointment_list;
+
+use appointment_list::appointment_list;
 use madoguchi_app::desk::Desk;
 use madoguchi_app::settings::Settings;
 
@@ -19,22 +22,7 @@ fn main() {
     let people = madoguchi_training::sample(&dir.path().join("pop.sqlite"), ROWS).unwrap();
     println!("training service with 10,000 people, {} sampled: {:.2} s (not counted)", people.len(), t.elapsed().as_secs_f64());
     let now = chrono::Local::now().naive_local();
-    let mut csv = String::from("予約日時,患者番号,氏名,カナ氏名,生年月日,保険者番号,記号,番号,枝番\n");
-    for (i, p) in people.iter().cycle().take(ROWS).enumerate() {
-        csv.push_str(&format!(
-            "{} {}:{:02},P{i:05},{},{},{},{},{},{},{}\n",
-            now.date(),
-            8 + (i / 60) % 10,
-            i % 60,
-            p.name,
-            p.name_kana,
-            p.birth_date,
-            p.insurer_number,
-            p.symbol,
-            p.number,
-            p.branch
-        ));
-    }
+    let csv = appointment_list(&people, ROWS, now.date());
     let settings = Settings { service_url: Some(service.url()), data_dir: dir.path().join("desk"), ..Settings::default() };
     let desk = Desk::open(settings).unwrap();
     desk.connect();

@@ -13,6 +13,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
+mod appointment_list;
+
+use appointment_list::appointment_list;
 use madoguchi_app::desk::Desk;
 use madoguchi_app::settings::Settings;
 
@@ -50,21 +53,7 @@ fn main() {
     let people = madoguchi_training::sample(&pop, 1_000).unwrap();
     service.shutdown();
     let today = chrono::Local::now().date_naive();
-    let mut csv = String::from("予約日時,患者番号,氏名,カナ氏名,生年月日,保険者番号,記号,番号,枝番\n");
-    for (i, p) in people.iter().cycle().take(ROWS).enumerate() {
-        csv.push_str(&format!(
-            "{today} {}:{:02},P{i:06},{},{},{},{},{},{},{}\n",
-            8 + (i / 60) % 10,
-            i % 60,
-            p.name,
-            p.name_kana,
-            p.birth_date,
-            p.insurer_number,
-            p.symbol,
-            p.number,
-            p.branch
-        ));
-    }
+    let csv = appointment_list(&people, ROWS, today);
     let list = dir.path().join("appointments.csv");
     std::fs::write(&list, &csv).unwrap();
     let data = dir.path().join("desk");

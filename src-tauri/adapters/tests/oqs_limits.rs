@@ -11,9 +11,13 @@ use std::time::Duration;
 
 use madoguchi_adapters::oqs::{self, FaceEvent, OqsDocument, OqsProblem, MAX_FILE_SIZE};
 
-fn fixture(rel: &str) -> String {
+fn fixture_bytes(rel: &str) -> Vec<u8> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures").join(rel);
-    std::fs::read_to_string(p).unwrap()
+    std::fs::read(p).unwrap()
+}
+
+fn fixture(rel: &str) -> String {
+    String::from_utf8(fixture_bytes(rel)).unwrap()
 }
 
 const NAME: &str = "OQSsiquc01res_20261120120000001.xml";
@@ -51,9 +55,9 @@ fn a_file_of_millions_of_small_elements_is_refused_by_count() {
     let e = parse(dir.path(), NAME, &xml).unwrap_err();
     assert_eq!(e.problem, OqsProblem::TooManyElements { limit: oqs::MAX_ELEMENTS }, "{e}");
     assert_eq!(e.message().id, "oqs-too-many-elements");
-    // A real answer is far below the limit.
-    let real = fixture("oqs/YZKsiquc01res_20261120093500.xml");
-    assert!(parse(dir.path(), "YZKsiquc01res_20261120093500.xml", real.as_bytes()).is_ok());
+    // A real answer (Shift_JIS) is far below the limit.
+    let real = fixture_bytes("oqs/YZKsiquc01res_20261120093500.xml");
+    assert!(parse(dir.path(), "YZKsiquc01res_20261120093500.xml", &real).is_ok());
 }
 
 #[test]
