@@ -1093,14 +1093,14 @@ impl Store {
         entry: &crate::audit::NewAuditEntry,
         now: NaiveDateTime,
     ) -> Result<Option<((i64, Audited), Option<Change>)>, StoreError> {
-        let self_seal = self.audit_seal();
+        let seal = self.audit_seal();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let Some(change) = complete_queued_in(&tx, id, check.result, now)? else {
             return Ok(None);
         };
-        let recorded = insert_check_audited(&tx, &self_seal, check, entry)?;
+        let recorded = insert_check_audited(&tx, &seal, check, entry)?;
         tx.commit()?;
         if let Ok(e) = &recorded.1 {
             self.audit_appended(e);
