@@ -37,7 +37,7 @@ macro_rules! code_enum {
         $vis enum $name { $($(#[$vmeta])* $variant),+ }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn code(self) -> &'static str {
+            pub const fn code(self) -> &'static str {
                 match self { $($name::$variant => $code),+ }
             }
             pub fn from_code(code: &str) -> Option<$name> {
