@@ -340,7 +340,7 @@ impl Desk {
                     action: Some(AuditAction::ChainBroken),
                     ..AuditFilter::default()
                 })
-                .map(|es| es.last().is_some_and(|e| e.outcome == code))
+                .map(|es| es.last().is_some_and(|e| e.read_outcome().as_ref() == Some(&outcome)))
                 .unwrap_or(false);
             if !reported {
                 self.audit_entry(audit_outcome::entry(
