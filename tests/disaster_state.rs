@@ -80,7 +80,7 @@ fn the_local_emergency_in_force_is_its_row_not_an_entry_of_the_log() {
     // A row in force, and no entry of the log says so (nor any other text).
     let conn = common::desk_db(data.path());
     conn.execute(
-        "INSERT INTO local_emergencies (declared_at, declared_by, reason, in_force) VALUES (?1, 'kanri', '地震', 1)",
+        "INSERT INTO local_emergencies (declared_at, declared_by, reason) VALUES (?1, 'kanri', '地震')",
         [stored(now() - Duration::hours(1))],
     )
     .unwrap();

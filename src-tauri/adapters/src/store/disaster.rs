@@ -3,10 +3,12 @@
 //! force, and which patients a disaster look-up found — read as state, never
 //! derived from the audit log's texts.
 //!
-//! * A local emergency is a row from its declaration to its end; at most one
-//!   is in force (`in_force = 1`, unique; `NULL` once ended). Declaring and
-//!   ending write the row and the audit entry in one transaction: both or
-//!   neither.
+//! * A local emergency is a row from its declaration to its end
+//!   (`ended_at`); at most one is in force (a trigger refuses a second).
+//!   Declaring and ending write the row and the audit entry in one
+//!   transaction: both or neither.
+//! * No index: both tables stay small (a row per declaration, per disaster
+//!   look-up that found someone), and the schema's pages count on a full disk.
 //! * A disaster match is a row per patient a look-up found (exactly one
 //!   person), written in the same transaction as the look-up's audit entry
 //!   (its `audit_seq`). A disaster consent may be recorded only for a patient
@@ -33,10 +35,11 @@ pub(super) const LOCAL_STATE: &str = "CREATE TABLE local_emergencies (
         declared_by TEXT NOT NULL,
         reason TEXT,
         ended_at TEXT,
-        ended_by TEXT,
-        in_force INTEGER UNIQUE CHECK (in_force = 1),
-        CHECK ((in_force IS NULL) = (ended_at IS NOT NULL))
+        ended_by TEXT
     );
+    CREATE TRIGGER local_emergency_one_in_force BEFORE INSERT ON local_emergencies
+    WHEN NEW.ended_at IS NULL AND EXISTS (SELECT 1 FROM local_emergencies WHERE ended_at IS NULL)
+    BEGIN SELECT RAISE(ABORT, 'a local emergency is in force already'); END;
     CREATE TABLE disaster_matches (
         id INTEGER PRIMARY KEY,
         patient_key TEXT NOT NULL,
@@ -44,16 +47,15 @@ pub(super) const LOCAL_STATE: &str = "CREATE TABLE local_emergencies (
         staff_id TEXT NOT NULL,
         mode TEXT,
         audit_seq INTEGER
-    );
-    CREATE INDEX disaster_matches_by_patient ON disaster_matches(patient_key, matched_at);";
+    );";
 
 /// Run with [`LOCAL_STATE`] when the database has an audit log (one of an
 /// earlier version): the state its log kept. The codes are those earlier
 /// versions wrote (`AuditAction::LocalEmergency`, `Outcome::EmergencyDeclared`
 /// / `EmergencyEnded`, `AuditAction::DisasterLookup` with
 /// `DisasterResult::Found`); a test checks them against the core's.
-pub(super) const LOCAL_STATE_BACKFILL: &str = "INSERT INTO local_emergencies (declared_at, declared_by, reason, in_force)
-        SELECT at, staff_id, reason, 1 FROM audit_log
+pub(super) const LOCAL_STATE_BACKFILL: &str = "INSERT INTO local_emergencies (declared_at, declared_by, reason)
+        SELECT at, staff_id, reason FROM audit_log
         WHERE seq = (SELECT MAX(seq) FROM audit_log
                      WHERE action = 'local_emergency' AND outcome IN ('declared', 'ended'))
           AND outcome = 'declared';
@@ -88,7 +90,7 @@ pub struct NewDisasterMatch<'a> {
 fn in_force(conn: &Connection) -> Result<Option<EmergencyRow>, StoreError> {
     let row = conn
         .query_row(
-            "SELECT id, declared_at, declared_by, reason FROM local_emergencies WHERE in_force = 1",
+            "SELECT id, declared_at, declared_by, reason FROM local_emergencies WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1",
             [],
             |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?)),
         )
@@ -130,7 +132,7 @@ impl Store {
             return Ok((e, false));
         }
         tx.execute(
-            "INSERT INTO local_emergencies (declared_at, declared_by, reason, in_force) VALUES (?1, ?2, ?3, 1)",
+            "INSERT INTO local_emergencies (declared_at, declared_by, reason) VALUES (?1, ?2, ?3)",
             params![time(at), by, reason],
         )?;
         let id = tx.last_insert_rowid();
@@ -147,7 +149,7 @@ impl Store {
         let seal = self.audit_seal();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let ended = tx.execute(
-            "UPDATE local_emergencies SET ended_at = ?1, ended_by = ?2, in_force = NULL WHERE in_force = 1",
+            "UPDATE local_emergencies SET ended_at = ?1, ended_by = ?2 WHERE ended_at IS NULL",
             params![time(at), by],
         )?;
         if ended == 0 {
@@ -294,6 +296,8 @@ mod tests {
         let (e, new) = s.declare_local_emergency("kanri", "停電", at(8, 0), &entry(at(8, 0), L, Outcome::EmergencyDeclared, None)).unwrap();
         assert!(new);
         assert_eq!(s.local_emergency().unwrap(), Some(e.clone()));
+        // A second one in force is refused by the table itself.
+        assert!(s.conn.execute("INSERT INTO local_emergencies (declared_at, declared_by) VALUES ('2026-12-07T08:01:00.000000000', 'x')", []).is_err());
         // Declared again: the one in force, nothing written.
         let (again, new) = s.declare_local_emergency("other", "x", at(8, 5), &entry(at(8, 5), L, Outcome::EmergencyDeclared, None)).unwrap();
         assert_eq!((again, new), (e, false));
