@@ -190,11 +190,11 @@ impl ResultChoice {
     pub fn matches(self) -> Vec<OutcomeMatch> {
         use ResultChoice as C;
         use AuditAction as A;
-        let exact = |action: AuditAction, code: &str| OutcomeMatch::exact(Some(action.code()), code);
+        let exact = |action: AuditAction, code: &str| OutcomeMatch::exact(Some(action), code);
         // Every outcome `kind:…` of the kind `example`'s code begins with.
         let kind = |action: AuditAction, example: Outcome| {
             let code = example.code();
-            OutcomeMatch::kind(Some(action.code()), code.split_once(':').map_or(code.as_str(), |(k, _)| k))
+            OutcomeMatch::kind(Some(action), code.split_once(':').map_or(code.as_str(), |(k, _)| k))
         };
         let validities = |valid: bool| {
             Validity::ALL.iter().filter(|v| v.is_valid() == valid).map(|v| exact(A::EligibilityCheck, &Outcome::Validity(*v).code())).collect()
@@ -324,7 +324,7 @@ mod tests {
 
     /// Whether an entry meets `m` (the log's condition, in Rust).
     fn meets(m: &OutcomeMatch, action: &str, code: &str) -> bool {
-        m.action.as_deref().is_none_or(|a| a == action)
+        m.action.is_none_or(|a| a.code() == action)
             && if m.kind { code.strip_prefix(m.outcome.as_str()).is_some_and(|r| r.starts_with(':')) } else { code == m.outcome }
     }
 

@@ -1070,20 +1070,20 @@ pub struct AuditFilter {
 /// set, every outcome `outcome:…` of that kind (not `outcome` alone).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutcomeMatch {
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     pub outcome: String,
     pub kind: bool,
 }
 
 impl OutcomeMatch {
     /// `code` exactly, under `action` (any when `None`).
-    pub fn exact(action: Option<&str>, code: &str) -> OutcomeMatch {
-        OutcomeMatch { action: action.map(str::to_string), outcome: code.to_string(), kind: false }
+    pub fn exact(action: Option<AuditAction>, code: &str) -> OutcomeMatch {
+        OutcomeMatch { action, outcome: code.to_string(), kind: false }
     }
 
     /// Every `kind:…` outcome, under `action` (any when `None`).
-    pub fn kind(action: Option<&str>, kind: &str) -> OutcomeMatch {
-        OutcomeMatch { action: action.map(str::to_string), outcome: kind.to_string(), kind: true }
+    pub fn kind(action: Option<AuditAction>, kind: &str) -> OutcomeMatch {
+        OutcomeMatch { action, outcome: kind.to_string(), kind: true }
     }
 }
 
@@ -1158,7 +1158,7 @@ fn filtered_sql(filter: &AuditFilter, what: &str) -> (String, Vec<String>) {
                 format!("outcome = ?{o}")
             };
             if let Some(a) = &m.action {
-                args.push(a.clone());
+                args.push(a.code().to_string());
                 cond = format!("action = ?{} AND {cond}", args.len());
             }
             any.push(format!("({cond})"));

@@ -811,12 +811,12 @@ fn kinds_of_outcome_are_matched_under_their_action_any_of_them() {
     };
     // A kind under its actions: neither a staff change's nor a look-up's
     // `refused`, nor the kind's name alone.
-    let consent = vec![OutcomeMatch::kind(Some("medical_view"), "refused"), OutcomeMatch::kind(Some("print"), "refused")];
+    let consent = vec![OutcomeMatch::kind(Some(AuditAction::MedicalView), "refused"), OutcomeMatch::kind(Some(AuditAction::Print), "refused")];
     assert_eq!(seqs(consent.clone()), [1, 2]);
     // Exact, under one action or any.
-    assert_eq!(seqs(vec![OutcomeMatch::exact(Some("disaster_lookup"), "refused")]), [4]);
+    assert_eq!(seqs(vec![OutcomeMatch::exact(Some(AuditAction::DisasterLookup), "refused")]), [4]);
     assert_eq!(seqs(vec![OutcomeMatch::exact(None, "denied")]), [6, 7]);
-    assert_eq!(seqs(vec![OutcomeMatch::exact(Some("print"), "found")]), Vec::<i64>::new());
+    assert_eq!(seqs(vec![OutcomeMatch::exact(Some(AuditAction::Print), "found")]), Vec::<i64>::new());
     // With the other filters: all of them hold.
     let filter = AuditFilter { outcomes: consent, action: Some(AuditAction::Print), ..Default::default() };
     assert_eq!(audit::query(&conn, &filter).unwrap().iter().map(|e| e.seq).collect::<Vec<_>>(), [2]);
