@@ -227,7 +227,7 @@ fn a_forged_medical_view_entry_is_detected() {
         let last = entries(&conn).pop().unwrap();
         let mut forged = last.clone();
         forged.seq = 6;
-        forged.action = audit::AuditAction::MedicalView;
+        forged.action = audit::AuditAction::MedicalView.into();
         forged.outcome = "allowed:medication".into();
         forged.staff_id = "dr-sato".into();
         forged.patient_key = Some(person_key(&people[0]));

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_adapters::accounts;
-use madoguchi_adapters::audit::{AuditAction, AuditEntry, NewAuditEntry};
+use madoguchi_adapters::audit::{AuditAction, AuditEntry, NewAuditEntry, Outcome};
 use madoguchi_app::session::AccountForm;
 use madoguchi_core::staff::Role;
 use rusqlite::{params, Connection};
@@ -35,7 +35,8 @@ fn old_entry(at: NaiveDateTime, by: &str, outcome: &str) -> NewAuditEntry {
         role: Some(Role::Administrator),
         action: AuditAction::StaffChange,
         patient_key: None,
-        outcome: outcome.into(),
+        // The code as the earlier version stored it, read with today's vocabulary.
+        outcome: Outcome::read(AuditAction::StaffChange, outcome).unwrap_or_else(|| panic!("a staff change's code: {outcome}")),
         reason: None,
         detail: None,
     }
@@ -61,7 +62,7 @@ fn hash_of(password: &str) -> String {
     let conn = Connection::open_in_memory().unwrap();
     accounts::ensure_schema(&conn).unwrap();
     let new = accounts::NewAccount { staff_id: "scratch", display_name: "x", role: Role::Receptionist, password };
-    accounts::create_account(&conn, &new, at(0, 0), &old_entry(at(0, 0), "scratch", "ok")).unwrap();
+    accounts::create_account(&conn, &new, at(0, 0), &old_entry(at(0, 0), "scratch", "first_administrator")).unwrap();
     conn.query_row("SELECT password_hash FROM staff_accounts", [], |r| r.get(0)).unwrap()
 }
 

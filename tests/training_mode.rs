@@ -157,7 +157,7 @@ fn a_service_that_says_it_is_a_training_service_is_a_banner_and_nobody_is_signed
     let last = desk.audit_entries().unwrap().pop().unwrap();
     assert_eq!(
         (last.staff_id.as_str(), last.action, last.outcome.as_str(), last.reason.as_deref(), last.patient_key.as_deref()),
-        ("dr", AuditAction::Print, "not_printed:access-slip", Some("print-nothing-viewed"), Some(key.as_str()))
+        ("dr", AuditAction::Print.into(), "not_printed:access-slip", Some("print-nothing-viewed"), Some(key.as_str()))
     );
     desk.shutdown();
 }

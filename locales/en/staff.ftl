@@ -111,6 +111,7 @@ audit-filter-invalid = Please check the filters.
 audit-filter-date-invalid = “{ $input }” is not a date. Type it like 2026-11-20, 20261120 or R8.11.20.
 audit-filter-period-reversed = The period ends before it starts.
 audit-filter-result-unknown = There is no kind of result “{ $input }”. Choose one from the list.
+audit-filter-action-unknown = There is no action “{ $input }”. Choose one from the list.
 audit-export-failed = The audit log CSV could not be written ({ $path }: { $detail }).
 
 ## Screens (ui/src/staff.rs)

@@ -111,6 +111,7 @@ audit-filter-invalid = 絞り込みの条件を確認してください。
 audit-filter-date-invalid = 「{ $input }」は日付として読めません。2026-11-20、20261120、R8.11.20 のように入力してください。
 audit-filter-period-reversed = 期間の終わりが始まりより前になっています。
 audit-filter-result-unknown = 「{ $input }」という結果の種類はありません。一覧から選んでください。
+audit-filter-action-unknown = 「{ $input }」という操作はありません。一覧から選んでください。
 audit-export-failed = 監査ログのCSVを書き込めませんでした（{ $path }：{ $detail }）。
 
 ## Screens (ui/src/staff.rs)

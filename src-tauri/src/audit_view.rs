@@ -46,7 +46,7 @@ use crate::desk::Desk;
 pub const PAGE: usize = 500;
 
 /// The audit action of the start-up report of a broken chain.
-pub const CHAIN_BROKEN_ACTION: &str = audit_outcome::OTHER_CHAIN_BROKEN;
+pub const CHAIN_BROKEN_ACTION: &str = AuditAction::ChainBroken.code();
 
 /// The viewer's filters as typed; empty = any.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,6 +205,20 @@ pub fn parse_query(q: &AuditQuery) -> Result<AuditFilter, ApiError> {
             problems.push(FormProblem { field: "to".into(), message: Msg::new("audit-filter-period-reversed") });
         }
     }
+    // An action this version writes (the viewer lists them: `AuditPage::actions`).
+    let action_code = q.action.trim();
+    let action = if action_code.is_empty() {
+        None
+    } else {
+        let a = AuditAction::parse(action_code);
+        if a.is_none() {
+            problems.push(FormProblem {
+                field: "action".into(),
+                message: Msg::new("audit-filter-action-unknown").arg("input", action_code),
+            });
+        }
+        a
+    };
     let result = q.result.trim();
     let outcomes = if result.is_empty() {
         Vec::new()
@@ -228,7 +242,7 @@ pub fn parse_query(q: &AuditQuery) -> Result<AuditFilter, ApiError> {
         from: from.and_then(|d| d.and_hms_opt(0, 0, 0)),
         to: to.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)),
         staff_id: optional(&q.staff_id),
-        action: optional(&q.action).map(|a| AuditAction::from_code(&a)),
+        action,
         patient_key: optional(&q.patient_key).map(|k| madoguchi_core::digits::to_halfwidth(&k)),
         outcome: optional(&q.outcome),
     })
@@ -269,12 +283,7 @@ impl Desk {
             chain,
             entries: entries.into_iter().map(AuditRow::from).collect(),
             total,
-            actions: AuditAction::KNOWN
-                .iter()
-                .map(|a| a.code())
-                .chain(audit_outcome::OTHER_ACTIONS)
-                .map(str::to_string)
-                .collect(),
+            actions: AuditAction::ALL.iter().map(|a| a.code().to_string()).collect(),
             results: result_options(),
         })
     }
@@ -328,16 +337,16 @@ impl Desk {
                 .lock()
                 .unwrap()
                 .audit_query(&AuditFilter {
-                    action: Some(audit_outcome::chain_broken()),
+                    action: Some(AuditAction::ChainBroken),
                     ..AuditFilter::default()
                 })
-                .map(|es| es.last().is_some_and(|e| e.outcome == code))
+                .map(|es| es.last().is_some_and(|e| e.read_outcome().as_ref() == Some(&outcome)))
                 .unwrap_or(false);
             if !reported {
                 self.audit_entry(audit_outcome::entry(
                     now,
                     Who::Named("madoguchi".into(), None),
-                    audit_outcome::chain_broken(),
+                    AuditAction::ChainBroken,
                     None,
                     &outcome,
                     None,

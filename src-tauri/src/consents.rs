@@ -23,11 +23,11 @@
 //!   consent that ran out, a missing, not consented or expired consent is
 //!   "record the disaster consent (口頭同意 / 意識不明等)", not "on the card
 //!   reader" (`consent::ConsentRemedy::for_refusal`). The backend knows from
-//!   the audit log and the recorded consents; the window passes no context
+//!   the disaster matches and the recorded consents; the window passes no context
 //!   and cannot pass a wrong one.
 
 use chrono::{NaiveDateTime, TimeDelta};
-use madoguchi_adapters::audit::{AuditAction, AuditFilter};
+use madoguchi_adapters::audit::AuditAction;
 use madoguchi_adapters::store::RecordedConsent;
 use madoguchi_core::consent::{disaster_consents, ConsentRemedy, ConsentSource, ConsentState, DisasterBasis, Refusal};
 use madoguchi_core::message::{ApiError, Msg};
@@ -35,7 +35,7 @@ use madoguchi_core::staff::Action;
 use madoguchi_core::{ConsentCategory, EligibilityResult};
 use serde::{Deserialize, Serialize};
 
-use crate::audit_outcome::{self, DisasterResult, Outcome, Who};
+use crate::audit_outcome::{self, Outcome, Who};
 use crate::desk::{store_msg, Desk};
 
 /// A consent is recorded only for a patient a disaster look-up found within
@@ -145,7 +145,7 @@ impl Desk {
     /// what to do for this patient: `ConsentRemedy::for_refusal`, with
     /// whether a disaster look-up found the patient within [`MATCH_HOURS`]
     /// (the condition [`Desk::record_disaster_consent`] asks). An unreadable
-    /// audit log counts as no match: this is advice, never a permission.
+    /// store counts as no match: this is advice, never a permission.
     pub(crate) fn refusal_msg(&self, state: &ConsentState, refusal: &Refusal, patient_key: &str, now: NaiveDateTime) -> Msg {
         let remedy = if refusal.depends_on_remedy() {
             let matched = self.found_by_disaster_lookup(patient_key, now).unwrap_or_else(|e| {
@@ -162,21 +162,13 @@ impl Desk {
     }
 
     /// Did a disaster look-up find `patient_key` within [`MATCH_HOURS`]
-    /// before `now`? (From the audit log, where every look-up is.)
+    /// before `now`? (The store's disaster matches, kept with each look-up
+    /// that found exactly one person.)
     fn found_by_disaster_lookup(&self, patient_key: &str, now: NaiveDateTime) -> Result<bool, ApiError> {
-        let entries = self
-            .store_handle()
+        self.store_handle()
             .lock()
             .unwrap()
-            .audit_query(&AuditFilter {
-                from: Some(now - TimeDelta::hours(MATCH_HOURS)),
-                to: Some(now + TimeDelta::seconds(1)),
-                action: Some(AuditAction::DisasterLookup),
-                patient_key: Some(patient_key.to_string()),
-                ..AuditFilter::default()
-            })
-            .map_err(|e| ApiError::new(Msg::new("store-sql").arg("detail", e)))?;
-        let found = Outcome::Disaster(DisasterResult::Found).code();
-        Ok(entries.iter().any(|e| e.outcome == found && e.at <= now))
+            .disaster_match_between(patient_key, now - TimeDelta::hours(MATCH_HOURS), now)
+            .map_err(|e| ApiError::new(store_msg(&e)))
     }
 }

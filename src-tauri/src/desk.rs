@@ -638,7 +638,7 @@ impl Desk {
             .find(|c| c.queued_id == queued_id)
             .map(|c| c.person_key);
         self.store.lock().unwrap().mark_reviewed(queued_id, now).map_err(store_error)?;
-        self.audit(audit_outcome::change_acknowledged(), key, Outcome::ChangeAcknowledged { queued: queued_id }, now);
+        self.audit(AuditAction::ChangeAcknowledged, key, Outcome::ChangeAcknowledged { queued: queued_id }, now);
         Ok(())
     }
 

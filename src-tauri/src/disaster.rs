@@ -13,9 +13,12 @@
 //! * **Offline**: the same core matcher over the latest cached eligibility
 //!   result of everyone born on the queried day — only when the gateway
 //!   cannot be reached **and** the facility has declared a local emergency.
-//! * The local emergency is kept in the audit log itself: the last
-//!   `local_emergency` entry (`declared` / `ended`) is the state, so declaring
-//!   is logged by construction and survives a restart.
+//! * The local emergency is state in the store (`local_emergencies`), written
+//!   with its audit entry in one transaction: declared means logged, and it
+//!   survives a restart. The log is not read for it.
+//! * A look-up that found exactly one person keeps a match
+//!   (`disaster_matches`) with its audit entry: what permits recording that
+//!   person's disaster consent (`crate::consents`).
 //! * Every look-up, refused or not, is an audit entry: who, role, when, the
 //!   four fields as typed, the outcome, online or offline.
 //! * The person found is a line in today's checks (online: the answer is
@@ -24,7 +27,8 @@
 //!   is asked for on it through `Desk::view_medical`, like any check.
 
 use chrono::NaiveDateTime;
-use madoguchi_adapters::audit::{AuditAction, AuditFilter};
+use madoguchi_adapters::audit::AuditAction;
+use madoguchi_adapters::store::{EmergencyRow, NewDisasterMatch};
 use madoguchi_adapters::gateway::GatewayError;
 use madoguchi_core::disaster::{
     prefecture_of_facility, DisasterAnswer, DisasterRequest, NOT_OPEN_CODE, UNAVAILABLE_CODE,
@@ -88,39 +92,22 @@ pub struct LocalEmergency {
 }
 
 
+impl From<EmergencyRow> for LocalEmergency {
+    fn from(e: EmergencyRow) -> LocalEmergency {
+        LocalEmergency { declared_at: e.declared_at, declared_by: e.declared_by, reason: e.reason }
+    }
+}
+
 impl Desk {
-    /// The local emergency in force, from the audit log.
+    /// The local emergency in force (the store's `local_emergencies`).
     pub fn local_emergency(&self) -> Result<Option<LocalEmergency>, ApiError> {
-        let entries = self
-            .store_handle()
-            .lock()
-            .unwrap()
-            .audit_query(&AuditFilter {
-                action: Some(AuditAction::LocalEmergency),
-                ..AuditFilter::default()
-            })
-            .map_err(|e| ApiError::new(Msg::new("store-sql").arg("detail", e)))?;
-        // Only declarations and ends count: a refused attempt (`denied`) is
-        // logged under the same action and changes nothing.
-        Ok(entries
-            .into_iter()
-            .filter_map(|e| match Outcome::parse(e.action.code(), &e.outcome) {
-                Some(o @ (Outcome::EmergencyDeclared | Outcome::EmergencyEnded)) => Some((o, e)),
-                _ => None,
-            })
-            .next_back()
-            .filter(|(o, _)| *o == Outcome::EmergencyDeclared)
-            .map(|(_, e)| e)
-            .map(|e| LocalEmergency {
-                declared_at: e.at,
-                declared_by: e.staff_id,
-                reason: e.reason,
-            }))
+        let row = self.store_handle().lock().unwrap().local_emergency().map_err(|e| ApiError::new(store_msg(&e)))?;
+        Ok(row.map(LocalEmergency::from))
     }
 
     /// Declares the facility's local emergency (administrators only, with a
-    /// reason; logged): the offline look-up becomes possible while the service
-    /// cannot be reached.
+    /// reason; the state and its audit entry in one transaction): the
+    /// offline look-up becomes possible while the service cannot be reached.
     pub fn declare_local_emergency(
         &self,
         reason: &str,
@@ -135,29 +122,38 @@ impl Desk {
         if reason.is_empty() {
             return Err(ApiError::new(Msg::new("disaster-emergency-reason-missing")));
         }
-        if let Some(e) = self.local_emergency()? {
-            return Ok(e);
-        }
-        self.audit_as(&session, AuditAction::LocalEmergency, None, Outcome::EmergencyDeclared, Some(reason), now);
-        Ok(LocalEmergency {
-            declared_at: now,
-            declared_by: session.staff_id,
-            reason: Some(reason.to_string()),
-        })
+        let entry = audit_outcome::entry(
+            now,
+            Who::Session(&session),
+            AuditAction::LocalEmergency,
+            None,
+            &Outcome::EmergencyDeclared,
+            Some(reason.to_string()),
+            None,
+        );
+        let (row, _) = self
+            .store_handle()
+            .lock()
+            .unwrap()
+            .declare_local_emergency(&session.staff_id, reason, now, &entry)
+            .map_err(|e| ApiError::new(store_msg(&e)))?;
+        Ok(row.into())
     }
 
-    /// Ends the local emergency (logged); true when one was in force.
+    /// Ends the local emergency (the state and its audit entry in one
+    /// transaction); true when one was in force.
     pub fn end_local_emergency(&self, now: NaiveDateTime) -> Result<bool, ApiError> {
         let session = self.authorize(
             Action::DeclareLocalEmergency,
             Some(AuditAction::LocalEmergency),
             now,
         )?;
-        if self.local_emergency()?.is_none() {
-            return Ok(false);
-        }
-        self.audit_as(&session, AuditAction::LocalEmergency, None, Outcome::EmergencyEnded, None, now);
-        Ok(true)
+        let entry = audit_outcome::entry(now, Who::Session(&session), AuditAction::LocalEmergency, None, &Outcome::EmergencyEnded, None, None);
+        self.store_handle()
+            .lock()
+            .unwrap()
+            .end_local_emergency(&session.staff_id, now, &entry)
+            .map_err(|e| ApiError::new(store_msg(&e)))
     }
 
     /// The facility code the look-up is made for.
@@ -316,18 +312,33 @@ impl Desk {
         patient_key: Option<String>,
         now: NaiveDateTime,
     ) {
-        self.audit_entry(audit_outcome::entry(
+        let entry = audit_outcome::entry(
             now,
             Who::Session(session),
             AuditAction::DisasterLookup,
-            patient_key,
+            patient_key.clone(),
             &Outcome::Disaster(outcome),
             None,
             Some(serde_json::json!({
                 "query": query,
                 "mode": mode,
             })),
-        ));
+        );
+        // The person found is a match a disaster consent may follow: kept
+        // with the look-up's entry.
+        let mode = mode.map(|m| match m {
+            LookupMode::Online => "online",
+            LookupMode::Offline => "offline",
+        });
+        let found = match (outcome, &patient_key) {
+            (DisasterResult::Found, Some(key)) => Some(NewDisasterMatch { patient_key: key, mode }),
+            _ => None,
+        };
+        match self.store_handle().lock().unwrap().record_disaster_lookup(&entry, found.as_ref()) {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::error!("audit log: {e}"),
+            Err(e) => tracing::error!("disaster look-up not recorded: {e}"),
+        }
     }
 }
 

@@ -36,7 +36,7 @@ use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::{ConsentCategory, EligibilityResult};
 use serde::{Deserialize, Serialize};
 
-use crate::audit_outcome::{self, Outcome, PinFailure};
+use crate::audit_outcome::{AuditAction, Outcome, PinFailure};
 use crate::desk::Desk;
 use crate::reader::{CardReader, ReaderError, ReaderInfo, SimulatedPatient, SimulatedReader};
 
@@ -225,7 +225,7 @@ impl Desk {
                         ReaderError::PinLocked => PinFailure::Locked,
                         _ => PinFailure::Refused,
                     };
-                    self.audit(audit_outcome::home_visit_identity(), key, Outcome::PinFailed(outcome), now);
+                    self.audit(AuditAction::HomeVisitIdentity, key, Outcome::PinFailed(outcome), now);
                     return Err(reader_err(e));
                 }
             },
@@ -240,7 +240,7 @@ impl Desk {
                 check
             }
         };
-        self.audit(audit_outcome::home_visit_identity(), key, Outcome::Identity((&identity).into()), now);
+        self.audit(AuditAction::HomeVisitIdentity, key, Outcome::Identity((&identity).into()), now);
         visit.identity = Some(identity);
         Ok(state_of(visit))
     }
@@ -277,7 +277,7 @@ impl Desk {
             })
             .map_err(store_err)?;
         self.audit(
-            audit_outcome::home_visit_consent(),
+            AuditAction::HomeVisitConsent,
             Some(reading.card.person_key()),
             Outcome::HomeVisitFirst { identity: (&identity).into(), categories: categories.clone() },
             now,
@@ -306,7 +306,7 @@ impl Desk {
         let rests_on = match may_reuse(&firsts, &first.person_key, first.card.birth_date, now) {
             Ok(f) => f.clone(),
             Err(r) => {
-                self.audit(audit_outcome::home_visit_consent(), Some(first.person_key.clone()), Outcome::HomeVisitReuseRefused((&r).into()), now);
+                self.audit(AuditAction::HomeVisitConsent, Some(first.person_key.clone()), Outcome::HomeVisitReuseRefused((&r).into()), now);
                 return Err(err(r.message_id()));
             }
         };
@@ -333,7 +333,7 @@ impl Desk {
                 queued_id: outcome.queued,
             })
             .map_err(store_err)?;
-        self.audit(audit_outcome::home_visit_consent(), Some(first.person_key.clone()), Outcome::HomeVisitReuse { first_visit: first.id }, now);
+        self.audit(AuditAction::HomeVisitConsent, Some(first.person_key.clone()), Outcome::HomeVisitReuse { first_visit: first.id }, now);
         self.visit_done(id, outcome)
     }
 

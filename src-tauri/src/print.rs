@@ -15,71 +15,15 @@ use madoguchi_adapters::pdf;
 use madoguchi_core::consent::{decide, ConsentGrant, Decision, Purpose};
 use madoguchi_core::medical::{CheckupResults, MedicationHistory};
 use madoguchi_core::message::{ApiError, Msg};
-use madoguchi_core::staff::Action;
 use madoguchi_core::{ConsentCategory, EligibilityResult};
 use serde::{Deserialize, Serialize};
 
 use crate::audit_outcome::Outcome;
 use crate::desk::{store_msg, Desk, MedicalView};
 
-/// What can be printed for a patient.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PrintKind {
-    /// 資格確認結果 of the latest check.
-    Eligibility,
-    /// 薬剤情報 kept from this visit's viewing.
-    MedicationList,
-    /// 特定健診等情報 kept from this visit's viewing.
-    Checkups,
-    /// 診療情報 kept from this visit's viewing; its operations (手術情報) only
-    /// under their own consent.
-    Clinical,
-    /// 閲覧記録: what was viewed today, by which role, until when the consent runs.
-    AccessSlip,
-}
-
-impl PrintKind {
-    /// Every document, in the order of the enum.
-    pub const ALL: [PrintKind; 5] =
-        [PrintKind::Eligibility, PrintKind::MedicationList, PrintKind::Checkups, PrintKind::Clinical, PrintKind::AccessSlip];
-
-    /// The document's name in file names and in the audit log (`printed:<code>`).
-    pub fn code(self) -> &'static str {
-        match self {
-            PrintKind::Eligibility => "eligibility",
-            PrintKind::MedicationList => "medication-list",
-            PrintKind::Checkups => "checkups",
-            PrintKind::Clinical => "clinical",
-            PrintKind::AccessSlip => "access-slip",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<PrintKind> {
-        Some(match s {
-            "eligibility" => PrintKind::Eligibility,
-            "medication-list" | "medication" => PrintKind::MedicationList,
-            "checkups" => PrintKind::Checkups,
-            "clinical" => PrintKind::Clinical,
-            "access-slip" => PrintKind::AccessSlip,
-            _ => return None,
-        })
-    }
-
-    /// What the role must be allowed to print it.
-    fn action(self) -> Action {
-        if self.category().is_some() { Action::PrintMedical } else { Action::CheckEligibility }
-    }
-
-    fn category(self) -> Option<ConsentCategory> {
-        match self {
-            PrintKind::MedicationList => Some(ConsentCategory::Medication),
-            PrintKind::Checkups => Some(ConsentCategory::Checkups),
-            PrintKind::Clinical => Some(ConsentCategory::Clinical),
-            PrintKind::Eligibility | PrintKind::AccessSlip => None,
-        }
-    }
-}
+/// What can be printed for a patient: the core's vocabulary (its code is
+/// the file name's and the audit log's `printed:<code>`).
+pub use madoguchi_core::audit::PrintKind;
 
 /// The facility as printed in the header of every page.
 fn facility_line(code: &str) -> String {

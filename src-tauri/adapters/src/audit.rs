@@ -103,101 +103,15 @@ const ENTRY_TAG: &str = "MADOGUCHI-AUDIT-1";
 const HEAD_TAG: &str = "MADOGUCHI-AUDIT-HEAD-1";
 const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.9f";
 
-/// What was done. Stored and hashed as [`AuditAction::code`]; codes written
-/// by a newer version read back as [`AuditAction::Other`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(into = "String", from = "String")]
-pub enum AuditAction {
-    EligibilityCheck,
-    MedicalView,
-    Print,
-    DisasterLookup,
-    Login,
-    LoginFailed,
-    Logout,
-    SessionLocked,
-    SettingChange,
-    LocalEmergency,
-    /// An account created, disabled, enabled, its password reset.
-    StaffChange,
-    AuditView,
-    AuditExport,
-    /// A consent recorded at the desk (災害時モード: oral, or unconscious with a reason).
-    Consent,
-    /// A backup of the store written (the entry is the last one it holds).
-    Backup,
-    /// A backup restored over the store (and the log's anchor re-based).
-    Restore,
-    Other(String),
-}
+// The vocabulary (what was done, what it came to) is the core's; an entry
+// is written only from it.
+pub use madoguchi_core::audit::{AuditAction, Outcome, StoredAction};
+use madoguchi_core::audit::{ChainBreak, LoginFailure};
 
-impl AuditAction {
-    pub const KNOWN: &'static [AuditAction] = &[
-        AuditAction::EligibilityCheck,
-        AuditAction::MedicalView,
-        AuditAction::Print,
-        AuditAction::DisasterLookup,
-        AuditAction::Login,
-        AuditAction::LoginFailed,
-        AuditAction::Logout,
-        AuditAction::SessionLocked,
-        AuditAction::SettingChange,
-        AuditAction::LocalEmergency,
-        AuditAction::StaffChange,
-        AuditAction::AuditView,
-        AuditAction::AuditExport,
-        AuditAction::Consent,
-        AuditAction::Backup,
-        AuditAction::Restore,
-    ];
-
-    pub fn code(&self) -> &str {
-        match self {
-            AuditAction::EligibilityCheck => "eligibility_check",
-            AuditAction::MedicalView => "medical_view",
-            AuditAction::Print => "print",
-            AuditAction::DisasterLookup => "disaster_lookup",
-            AuditAction::Login => "login",
-            AuditAction::LoginFailed => "login_failed",
-            AuditAction::Logout => "logout",
-            AuditAction::SessionLocked => "session_locked",
-            AuditAction::SettingChange => "setting_change",
-            AuditAction::LocalEmergency => "local_emergency",
-            AuditAction::StaffChange => "staff_change",
-            AuditAction::AuditView => "audit_view",
-            AuditAction::AuditExport => "audit_export",
-            AuditAction::Consent => "consent",
-            AuditAction::Backup => "backup",
-            AuditAction::Restore => "restore",
-            AuditAction::Other(s) => s,
-        }
-    }
-
-    pub fn from_code(code: &str) -> AuditAction {
-        AuditAction::KNOWN
-            .iter()
-            .find(|a| a.code() == code)
-            .cloned()
-            .unwrap_or_else(|| AuditAction::Other(code.to_string()))
-    }
-}
-
-impl From<AuditAction> for String {
-    fn from(a: AuditAction) -> String {
-        a.code().to_string()
-    }
-}
-
-impl From<String> for AuditAction {
-    fn from(s: String) -> AuditAction {
-        AuditAction::from_code(&s)
-    }
-}
-
-/// What to record. `outcome` is short text such as `ok`, `refused`,
-/// `not_found`, `error`; `reason` is what staff typed (e.g. why a disaster
+/// What to record: an [`AuditAction`] and its [`Outcome`] (stored as
+/// [`Outcome::code`]); `reason` is what staff typed (e.g. why a disaster
 /// look-up without consent); `detail` any JSON the caller wants kept.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewAuditEntry {
     pub at: NaiveDateTime,
     pub staff_id: String,
@@ -206,7 +120,7 @@ pub struct NewAuditEntry {
     pub action: AuditAction,
     /// `CardDetails::person_key` of the patient concerned, if any.
     pub patient_key: Option<String>,
-    pub outcome: String,
+    pub outcome: Outcome,
     pub reason: Option<String>,
     pub detail: Option<serde_json::Value>,
 }
@@ -227,21 +141,31 @@ impl NewAuditEntry {
     }
 }
 
-/// An entry as stored.
+/// An entry as stored: its action and outcome as their stored texts (any
+/// code ever written, known to this version or not; [`AuditEntry::read_outcome`]
+/// reads the outcome with the types).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub seq: i64,
     pub at: NaiveDateTime,
     pub staff_id: String,
     pub role: Option<Role>,
-    pub action: AuditAction,
+    pub action: StoredAction,
     pub patient_key: Option<String>,
+    /// [`Outcome::code`] as stored (and hashed).
     pub outcome: String,
     pub reason: Option<String>,
     /// The JSON text exactly as stored (and hashed).
     pub detail: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+}
+
+impl AuditEntry {
+    /// The outcome, when this version knows the action and the code.
+    pub fn read_outcome(&self) -> Option<Outcome> {
+        Outcome::parse(self.action.code(), &self.outcome)
+    }
 }
 
 /// How entries are sealed. The key is a secret kept outside the database (32
@@ -317,17 +241,53 @@ pub enum BreakKind {
 }
 
 impl BreakKind {
+    /// Its code (in the log's `broken:<seq>:<kind>` outcome): the core's
+    /// [`ChainBreak`] code.
     pub fn code(self) -> &'static str {
-        match self {
-            BreakKind::Edited => "edited",
-            BreakKind::Deleted => "deleted",
-            BreakKind::Reordered => "reordered",
-            BreakKind::Inserted => "inserted",
-            BreakKind::Head => "head",
-            BreakKind::SealMismatch => "seal_mismatch",
-            BreakKind::RolledBack => "rolled_back",
-            BreakKind::Anchor => "anchor",
-            BreakKind::TablesMissing => "tables_missing",
+        ChainBreak::from(self).code()
+    }
+}
+
+impl From<BreakKind> for ChainBreak {
+    fn from(k: BreakKind) -> Self {
+        match k {
+            BreakKind::Edited => ChainBreak::Edited,
+            BreakKind::Deleted => ChainBreak::Deleted,
+            BreakKind::Reordered => ChainBreak::Reordered,
+            BreakKind::Inserted => ChainBreak::Inserted,
+            BreakKind::Head => ChainBreak::Head,
+            BreakKind::SealMismatch => ChainBreak::SealMismatch,
+            BreakKind::RolledBack => ChainBreak::RolledBack,
+            BreakKind::Anchor => ChainBreak::Anchor,
+            BreakKind::TablesMissing => ChainBreak::TablesMissing,
+        }
+    }
+}
+
+/// A failed sign-in is stored as the message id the person was shown.
+impl From<&crate::accounts::AccountError> for LoginFailure {
+    fn from(e: &crate::accounts::AccountError) -> Self {
+        use crate::accounts::{AccountError, PasswordProblem as P};
+        match e {
+            AccountError::Sql(_) => LoginFailure::Database,
+            AccountError::Hash(_) => LoginFailure::Hash,
+            AccountError::Corrupt(_) => LoginFailure::Corrupt,
+            AccountError::WrongCredentials => LoginFailure::Wrong,
+            AccountError::LockedOut { .. } => LoginFailure::LockedOut,
+            AccountError::Disabled => LoginFailure::Disabled,
+            AccountError::AlreadySetUp => LoginFailure::FirstSetupDone,
+            AccountError::DuplicateId(_) => LoginFailure::AccountExists,
+            AccountError::UnknownStaff(_) => LoginFailure::UnknownAccount,
+            AccountError::LastAdministrator => LoginFailure::LastAdministrator,
+            AccountError::InvalidStaffId => LoginFailure::InvalidId,
+            AccountError::MissingDisplayName => LoginFailure::MissingName,
+            AccountError::Password(P::TooShort { .. }) => LoginFailure::PasswordTooShort,
+            AccountError::Password(P::TooLong { .. }) => LoginFailure::PasswordTooLong,
+            AccountError::Password(P::SameAsStaffId) => LoginFailure::PasswordSameAsId,
+            AccountError::Password(P::Blank) => LoginFailure::PasswordBlank,
+            AccountError::NotCreated(_) => LoginFailure::NotCreated,
+            AccountError::Altered(_) => LoginFailure::Altered,
+            AccountError::Audit(_) => LoginFailure::Audit,
         }
     }
 }
@@ -537,7 +497,7 @@ impl RawEntry {
                 .map_err(|e| AuditError::Corrupt(format!("time {:?}: {e}", self.at)))?,
             staff_id: self.staff_id,
             role,
-            action: AuditAction::from_code(&self.action),
+            action: StoredAction::from_stored(self.action),
             patient_key: self.patient_key,
             outcome: self.outcome,
             reason: self.reason,
@@ -661,7 +621,7 @@ pub fn append_within(
         role: entry.role.map(|r| r.code().to_string()),
         action: entry.action.code().to_string(),
         patient_key: entry.patient_key.clone(),
-        outcome: entry.outcome.clone(),
+        outcome: entry.outcome.code(),
         reason: entry.reason.clone(),
         detail,
         prev_hash: head.last_hash.clone(),
@@ -1110,20 +1070,20 @@ pub struct AuditFilter {
 /// set, every outcome `outcome:…` of that kind (not `outcome` alone).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutcomeMatch {
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     pub outcome: String,
     pub kind: bool,
 }
 
 impl OutcomeMatch {
     /// `code` exactly, under `action` (any when `None`).
-    pub fn exact(action: Option<&str>, code: &str) -> OutcomeMatch {
-        OutcomeMatch { action: action.map(str::to_string), outcome: code.to_string(), kind: false }
+    pub fn exact(action: Option<AuditAction>, code: &str) -> OutcomeMatch {
+        OutcomeMatch { action, outcome: code.to_string(), kind: false }
     }
 
     /// Every `kind:…` outcome, under `action` (any when `None`).
-    pub fn kind(action: Option<&str>, kind: &str) -> OutcomeMatch {
-        OutcomeMatch { action: action.map(str::to_string), outcome: kind.to_string(), kind: true }
+    pub fn kind(action: Option<AuditAction>, kind: &str) -> OutcomeMatch {
+        OutcomeMatch { action, outcome: kind.to_string(), kind: true }
     }
 }
 
@@ -1198,7 +1158,7 @@ fn filtered_sql(filter: &AuditFilter, what: &str) -> (String, Vec<String>) {
                 format!("outcome = ?{o}")
             };
             if let Some(a) = &m.action {
-                args.push(a.clone());
+                args.push(a.code().to_string());
                 cond = format!("action = ?{} AND {cond}", args.len());
             }
             any.push(format!("({cond})"));

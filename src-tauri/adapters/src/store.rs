@@ -66,6 +66,9 @@ pub use batch::{BatchAnswer, BatchInfo, BatchRow, BatchState, ImportError};
 mod consents;
 pub use consents::RecordedConsent;
 
+mod disaster;
+pub use disaster::{EmergencyRow, NewDisasterMatch};
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("the local database {path} cannot be opened: {detail}")]
@@ -224,6 +227,11 @@ const MIGRATIONS: &[&str] = &[
     // 8: the staff accounts, inside the encrypted store (before: a plain
     // `staff.sqlite` beside it, taken over by the app; see `accounts`)
     crate::accounts::SCHEMA,
+    // 9: 災害時モード state: the local emergency in force and the patients a
+    // disaster look-up found, as tables (before: read from the audit log's
+    // texts), with what an earlier version's log kept taken over (see
+    // `store::disaster`)
+    disaster::LOCAL_STATE,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -798,7 +806,13 @@ impl Store {
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute_batch(MIGRATIONS[(version - 1) as usize])?;
+            let migration = MIGRATIONS[(version - 1) as usize];
+            tx.execute_batch(migration)?;
+            // What an earlier version kept only in its audit log (absent
+            // from a new database, whose log is made after the migrations).
+            if migration == disaster::LOCAL_STATE && crate::audit::log_exists(&tx).map_err(|e| StoreError::Corrupt(e.to_string()))? {
+                tx.execute_batch(disaster::LOCAL_STATE_BACKFILL)?;
+            }
             tx.pragma_update(None, "user_version", version)?;
             tx.commit()?;
         }

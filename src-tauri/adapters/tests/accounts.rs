@@ -38,7 +38,7 @@ fn entry() -> NewAuditEntry {
         role: Some(Role::Administrator),
         action: AuditAction::StaffChange,
         patient_key: None,
-        outcome: "ok".into(),
+        outcome: madoguchi_adapters::audit::Outcome::Ok,
         reason: None,
         detail: None,
     }

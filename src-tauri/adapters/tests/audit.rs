@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use madoguchi_adapters::audit::{
-    self, AuditAction, AuditEntry, AuditError, AuditFilter, BreakKind, ChainBroken, NewAuditEntry, OutcomeMatch,
-    Seal, GENESIS_HASH,
+    self, AuditAction, AuditEntry, AuditError, AuditFilter, BreakKind, ChainBroken, NewAuditEntry, Outcome, OutcomeMatch,
+    Seal, StoredAction, GENESIS_HASH,
 };
+use madoguchi_core::audit::{ConsentRefusal, DisasterResult, LoginFailure};
+use madoguchi_core::ConsentCategory;
 use madoguchi_core::staff::Role;
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
@@ -54,7 +56,7 @@ fn entry(i: i64) -> NewAuditEntry {
         }),
         action: actions[(i % 4) as usize].clone(),
         patient_key: (i % 2 == 0).then(|| format!("06139998:12:{i}:00")),
-        outcome: "ok".into(),
+        outcome: Outcome::Ok,
         reason: (i % 5 == 0).then(|| "定期受診".to_string()),
         detail: (i % 7 == 0)
             .then(|| serde_json::json!({ "copay": 3, "source": "training", "n": i })),
@@ -136,7 +138,7 @@ fn the_documented_canonical_form_is_what_is_hashed() {
             role: Some(Role::Qualified),
             action: AuditAction::MedicalView,
             patient_key: Some("06139998:12:34:00".into()),
-            outcome: "ok".into(),
+            outcome: Outcome::Ok,
             reason: None,
             detail: Some(serde_json::json!({"category": "medication"})),
         },
@@ -151,6 +153,51 @@ fn the_documented_canonical_form_is_what_is_hashed() {
     assert_eq!(audit::canonical_bytes(&e), canonical.as_bytes());
     assert_eq!(e.hash, hex::encode(Sha256::digest(canonical.as_bytes())));
     assert_eq!(e.detail.as_deref(), Some(detail));
+}
+
+/// An entry written with the typed vocabulary hashes exactly as the same
+/// entry did when earlier versions wrote its action and outcome as text:
+/// the canonical form is rebuilt by hand from the old strings, and logs
+/// written before verify after.
+#[test]
+fn typed_entries_hash_as_their_old_text_did() {
+    use madoguchi_core::audit::{ChainBreak, Identity, PinFailure};
+    let (_dir, _path, conn) = db();
+    let cases: Vec<(AuditAction, Outcome, &str, &str)> = vec![
+        (AuditAction::MedicalView, Outcome::ConsentRefused { category: ConsentCategory::Medication, reason: ConsentRefusal::NoConsent }, "medical_view", "refused:medication:no_consent"),
+        (AuditAction::HomeVisitConsent, Outcome::HomeVisitFirst { identity: Identity::Pin, categories: vec![ConsentCategory::Medication, ConsentCategory::Checkups] }, "home-visit-consent", "first:pin:medication,checkups"),
+        (AuditAction::HomeVisitIdentity, Outcome::PinFailed(PinFailure::Wrong), "home-visit-identity", "pin-wrong"),
+        (AuditAction::ChainBroken, Outcome::ChainBroken { seq: 3, kind: ChainBreak::Edited }, "audit_chain_broken", "broken:3:edited"),
+        (AuditAction::ChangeAcknowledged, Outcome::ChangeAcknowledged { queued: 12 }, "replay_change_acknowledged", "12"),
+        (AuditAction::LocalEmergency, Outcome::EmergencyDeclared, "local_emergency", "declared"),
+        (AuditAction::StaffChange, Outcome::AccountCreated { staff: "uke:1".into(), role: Role::Receptionist }, "staff_change", "created:uke:1:receptionist"),
+    ];
+    let mut prev = GENESIS_HASH.to_string();
+    for (i, (action, outcome, old_action, old_outcome)) in cases.into_iter().enumerate() {
+        let seq = i as i64 + 1;
+        let at = t0() + Duration::seconds(seq);
+        let e = audit::append(
+            &conn,
+            &NewAuditEntry { at, staff_id: "sato".into(), role: None, action, patient_key: None, outcome, reason: None, detail: None },
+        )
+        .unwrap();
+        let at = at.format("%Y-%m-%dT%H:%M:%S%.9f").to_string();
+        let n = |s: &str| format!("{}:{s},", s.len());
+        let canonical = format!(
+            "MADOGUCHI-AUDIT-1{}{}{}-,{}-,{}-,-,{}",
+            n(&seq.to_string()),
+            n(&at),
+            n("sato"),
+            n(old_action),
+            n(old_outcome),
+            n(&prev)
+        );
+        assert_eq!(String::from_utf8(audit::canonical_bytes(&e)).unwrap(), canonical);
+        assert_eq!(e.hash, hex::encode(Sha256::digest(canonical.as_bytes())), "{old_action} {old_outcome}");
+        assert_eq!((e.action.code(), e.outcome.as_str()), (old_action, old_outcome));
+        prev = e.hash.clone();
+    }
+    audit::verify(&conn).unwrap();
 }
 
 #[test]
@@ -698,12 +745,20 @@ fn query_filters() {
 #[test]
 fn the_result_filter_takes_an_outcome_or_its_kind() {
     let (_dir, _path, conn) = db();
-    for (i, outcome) in ["refused:medication:no_consent", "refused", "refused_online", "ok", "allowed:medication"]
-        .iter()
-        .enumerate()
+    let medication_refused = Outcome::ConsentRefused { category: ConsentCategory::Medication, reason: ConsentRefusal::NoConsent };
+    for (i, (action, outcome)) in [
+        (AuditAction::MedicalView, medication_refused),
+        (AuditAction::DisasterLookup, Outcome::Disaster(DisasterResult::Refused)),
+        (AuditAction::DisasterLookup, Outcome::Disaster(DisasterResult::RefusedOnline)),
+        (AuditAction::Login, Outcome::Ok),
+        (AuditAction::MedicalView, Outcome::Allowed(ConsentCategory::Medication)),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let mut e = entry(i as i64 + 1);
-        e.outcome = outcome.to_string();
+        e.action = action;
+        e.outcome = outcome;
         audit::append(&conn, &e).unwrap();
     }
     let outcomes = |o: &str| -> Vec<String> {
@@ -727,32 +782,41 @@ fn the_result_filter_takes_an_outcome_or_its_kind() {
 fn kinds_of_outcome_are_matched_under_their_action_any_of_them() {
     let (_dir, _path, conn) = db();
     let rows = [
-        ("medical_view", "refused:medication:no_consent"),
-        ("print", "refused:checkups:expired"),
-        ("staff_change", "refused:uketsuke"),
-        ("disaster_lookup", "refused"),
-        ("disaster_lookup", "found"),
-        ("medical_view", "denied"),
-        ("print", "denied"),
-        ("medical_view", "refused"),
+        (AuditAction::MedicalView, Outcome::ConsentRefused { category: ConsentCategory::Medication, reason: ConsentRefusal::NoConsent }),
+        (AuditAction::Print, Outcome::ConsentRefused { category: ConsentCategory::Checkups, reason: ConsentRefusal::Expired }),
+        (AuditAction::StaffChange, Outcome::StaffChangeRefused { staff: "uketsuke".into() }),
+        (AuditAction::DisasterLookup, Outcome::Disaster(DisasterResult::Refused)),
+        (AuditAction::DisasterLookup, Outcome::Disaster(DisasterResult::Found)),
+        (AuditAction::MedicalView, Outcome::Denied),
+        (AuditAction::Print, Outcome::Denied),
     ];
-    for (i, (action, outcome)) in rows.iter().enumerate() {
+    let mut written = Vec::new();
+    for (i, (action, outcome)) in rows.into_iter().enumerate() {
         let mut e = entry(i as i64 + 1);
-        e.action = AuditAction::from_code(action);
-        e.outcome = outcome.to_string();
-        audit::append(&conn, &e).unwrap();
+        e.action = action;
+        e.outcome = outcome;
+        written.push(audit::append(&conn, &e).unwrap());
     }
+    // The kind's name alone under a consent action, which this version never
+    // writes (no outcome's code is it): put there as another program would.
+    let mut bare = written[6].clone();
+    bare.seq = 8;
+    bare.action = AuditAction::MedicalView.into();
+    bare.outcome = "refused".into();
+    bare.prev_hash = written[6].hash.clone();
+    bare.hash = audit::compute_hash(&bare, &Seal::Sha256);
+    tamper(&conn, &insert_sql(&bare));
     let seqs = |outcomes: Vec<OutcomeMatch>| -> Vec<i64> {
         audit::query(&conn, &AuditFilter { outcomes, ..Default::default() }).unwrap().into_iter().map(|e| e.seq).collect()
     };
     // A kind under its actions: neither a staff change's nor a look-up's
     // `refused`, nor the kind's name alone.
-    let consent = vec![OutcomeMatch::kind(Some("medical_view"), "refused"), OutcomeMatch::kind(Some("print"), "refused")];
+    let consent = vec![OutcomeMatch::kind(Some(AuditAction::MedicalView), "refused"), OutcomeMatch::kind(Some(AuditAction::Print), "refused")];
     assert_eq!(seqs(consent.clone()), [1, 2]);
     // Exact, under one action or any.
-    assert_eq!(seqs(vec![OutcomeMatch::exact(Some("disaster_lookup"), "refused")]), [4]);
+    assert_eq!(seqs(vec![OutcomeMatch::exact(Some(AuditAction::DisasterLookup), "refused")]), [4]);
     assert_eq!(seqs(vec![OutcomeMatch::exact(None, "denied")]), [6, 7]);
-    assert_eq!(seqs(vec![OutcomeMatch::exact(Some("print"), "found")]), Vec::<i64>::new());
+    assert_eq!(seqs(vec![OutcomeMatch::exact(Some(AuditAction::Print), "found")]), Vec::<i64>::new());
     // With the other filters: all of them hold.
     let filter = AuditFilter { outcomes: consent, action: Some(AuditAction::Print), ..Default::default() };
     assert_eq!(audit::query(&conn, &filter).unwrap().iter().map(|e| e.seq).collect::<Vec<_>>(), [2]);
@@ -774,21 +838,30 @@ fn query_newest_pages_newest_first_with_the_total() {
 }
 
 #[test]
-fn unknown_actions_read_back_as_other() {
+fn unknown_actions_read_back_as_stored() {
+    // An entry of an action this version does not know (a newer version's),
+    // chained and sealed as that version would: it reads back with its code
+    // as stored, and the chain verifies.
     let (_dir, _path, conn) = db();
     let mut e = entry(1);
-    e.action = AuditAction::Other("future_thing".into());
     e.role = None;
-    let written = audit::append(&conn, &e).unwrap();
-    assert_eq!(written.action, AuditAction::Other("future_thing".into()));
-    assert_eq!(
-        audit::query(&conn, &AuditFilter::default()).unwrap(),
-        vec![written]
+    let mut written = audit::append(&conn, &e).unwrap();
+    written.action = StoredAction::from_stored("future_thing");
+    written.hash = audit::compute_hash(&written, &Seal::Sha256);
+    tamper(
+        &conn,
+        &format!(
+            "UPDATE audit_log SET action = 'future_thing', hash = '{h}' WHERE seq = 1;
+             UPDATE audit_head SET last_hash = '{h}', head_hash = '{hh}' WHERE id = 1;",
+            h = written.hash,
+            hh = audit::compute_head_hash(1, &written.hash, &Seal::Sha256)
+        ),
     );
-    assert_eq!(
-        AuditAction::from_code("login_failed"),
-        AuditAction::LoginFailed
-    );
+    let read = audit::query(&conn, &AuditFilter::default()).unwrap();
+    assert_eq!(read, vec![written]);
+    assert_eq!((read[0].action.code(), read[0].action.known()), ("future_thing", None));
+    assert_eq!(read[0].read_outcome(), None);
+    assert_eq!(AuditAction::parse("login_failed"), Some(AuditAction::LoginFailed));
     audit::verify(&conn).unwrap();
 }
 
@@ -803,7 +876,7 @@ fn csv_export_quotes_as_rfc_4180_with_a_bom() {
             role: Some(Role::Qualified),
             action: AuditAction::DisasterLookup,
             patient_key: None,
-            outcome: "ok".into(),
+            outcome: Outcome::Disaster(DisasterResult::Found),
             reason: Some("意識がない, 救急搬送\n\"生命保護\"のため".into()),
             detail: Some(serde_json::json!({"fields": ["氏名", "生年月日"]})),
         },
@@ -813,11 +886,12 @@ fn csv_export_quotes_as_rfc_4180_with_a_bom() {
         &conn,
         &NewAuditEntry {
             at: t0() + Duration::seconds(1),
-            staff_id: "uketsuke1".into(),
+            // The id typed at a failed sign-in is free text.
+            staff_id: "=HYPERLINK(\"http://example.invalid\")".into(),
             role: None,
             action: AuditAction::LoginFailed,
             patient_key: None,
-            outcome: "=HYPERLINK(\"http://example.invalid\")".into(),
+            outcome: Outcome::LoginFailed(LoginFailure::Wrong),
             reason: None,
             detail: None,
         },
@@ -831,13 +905,13 @@ fn csv_export_quotes_as_rfc_4180_with_a_bom() {
         "seq,at,staff_id,role,action,patient_key,outcome,reason,detail,prev_hash,hash"
     );
     let expected_first = format!(
-        "1,2025-01-06T09:00:00.000000000,dr-sato,qualified,disaster_lookup,,ok,\
+        "1,2025-01-06T09:00:00.000000000,dr-sato,qualified,disaster_lookup,,found,\
          \"意識がない, 救急搬送\n\"\"生命保護\"\"のため\",\"{{\"\"fields\"\":[\"\"氏名\"\",\"\"生年月日\"\"]}}\",{},{}",
         GENESIS_HASH, e.hash
     );
     assert_eq!(lines[1], expected_first);
     let expected_second = format!(
-        "2,2025-01-06T09:00:01.000000000,uketsuke1,,login_failed,,\"'=HYPERLINK(\"\"http://example.invalid\"\")\",,,{},{}",
+        "2,2025-01-06T09:00:01.000000000,\"'=HYPERLINK(\"\"http://example.invalid\"\")\",,login_failed,,staff-login-wrong,,,{},{}",
         e.hash, f.hash
     );
     assert_eq!(lines[2], expected_second);

@@ -19,7 +19,7 @@ fn entry(i: u32) -> NewAuditEntry {
         role: None,
         action: AuditAction::EligibilityCheck,
         patient_key: Some(format!("06139998:12:{i}:00")),
-        outcome: "1".into(),
+        outcome: madoguchi_adapters::audit::Outcome::Validity(madoguchi_core::codes::Validity::Valid),
         reason: None,
         detail: None,
     }

@@ -104,7 +104,7 @@ fn a_check_and_its_audit_entry_are_recorded_together() {
         role: None,
         action: AuditAction::EligibilityCheck,
         patient_key: Some(card(n).person_key()),
-        outcome: "1".into(),
+        outcome: madoguchi_adapters::audit::Outcome::Validity(madoguchi_core::codes::Validity::Valid),
         reason: None,
         detail: None,
     };

@@ -203,7 +203,7 @@ fn a_replayed_check_its_audit_entry_and_the_queue_commit_together_once() {
         role: None,
         action: AuditAction::EligibilityCheck,
         patient_key: Some(c.person_key()),
-        outcome: "1".into(),
+        outcome: madoguchi_adapters::audit::Outcome::Validity(madoguchi_core::codes::Validity::Valid),
         reason: None,
         detail: None,
     };

@@ -22,6 +22,7 @@ pub mod validation;
 pub mod wareki;
 
 pub use eligibility::*;
+pub mod audit;
 pub mod consent;
 pub mod disaster;
 pub mod matching;

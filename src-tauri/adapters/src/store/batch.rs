@@ -357,7 +357,7 @@ mod tests {
                     role: None,
                     action: crate::audit::AuditAction::EligibilityCheck,
                     patient_key: Some(a.card.person_key()),
-                    outcome: "1".into(),
+                    outcome: crate::audit::Outcome::Validity(madoguchi_core::codes::Validity::Valid),
                     reason: None,
                     detail: None,
                 },
