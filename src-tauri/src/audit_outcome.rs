@@ -30,9 +30,9 @@ use madoguchi_core::home_visit::{IdentityCheck, ReuseRefusal};
 use madoguchi_core::matching::MatchOutcome;
 use madoguchi_core::staff::{Role, Session};
 use madoguchi_i18n::{tr, Lang};
-use serde::{Deserialize, Serialize};
 
 use crate::print::PrintKind;
+pub use madoguchi_api::audit::OutcomeWords;
 
 /// A small table of codes: the enum, its stored code, and the list of all.
 macro_rules! code_enum {
@@ -666,14 +666,6 @@ impl ResultChoice {
     pub fn words(self, lang: Lang) -> String {
         tr(lang, &format!("audit-result-{}", self.code().replace('_', "-")), &[])
     }
-}
-
-/// A stored outcome in both languages, for the viewer (the window switches
-/// language without asking again).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutcomeWords {
-    pub ja: String,
-    pub en: String,
 }
 
 /// The words for a stored outcome of an entry of `action`, or `None` when

@@ -37,16 +37,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit_outcome::{self, DisasterResult, Outcome, Who};
 use crate::desk::{gateway_msg, store_msg, Desk, TRAINING_FACILITY_CODE};
-
-/// Where the answer came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LookupMode {
-    /// The service (the national system, or the training service).
-    Online,
-    /// The local cache, during a declared local emergency.
-    Offline,
-}
+pub use madoguchi_api::disaster::{DisasterLookup, LocalEmergency, LookupMode};
 
 /// How a look-up should be made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -59,32 +50,6 @@ pub enum LookupRoute {
     /// Only the local cache (still only when the service cannot be reached
     /// and a local emergency is declared).
     Offline,
-}
-
-/// The answer at the desk.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DisasterLookup {
-    pub outcome: MatchOutcome,
-    /// Only when exactly one person was found.
-    pub result: Option<EligibilityResult>,
-    pub mode: LookupMode,
-    /// The headline (`matching-found`, `matching-ambiguous` …).
-    pub message: Msg,
-    /// Offline: when the cached answer was confirmed.
-    pub as_of: Option<NaiveDateTime>,
-    /// The check the found person's result is recorded as (online: a new
-    /// line in today's checks; offline: the cached check), on which consent
-    /// is recorded and medical information asked for (`Desk::view_medical`).
-    #[serde(default)]
-    pub check_id: Option<i64>,
-}
-
-/// The facility's local emergency, when declared.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LocalEmergency {
-    pub declared_at: NaiveDateTime,
-    pub declared_by: String,
-    pub reason: Option<String>,
 }
 
 

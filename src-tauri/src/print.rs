@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit_outcome::Outcome;
 use crate::desk::{store_msg, Desk, MedicalView};
+pub use madoguchi_api::desk::PrintedFile;
 
 /// What can be printed for a patient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -238,13 +239,6 @@ const NOT_PRINTED: [&str; 3] = ["print-no-patient", "print-nothing-viewed", "pri
 
 fn category_of(s: &str) -> Option<ConsentCategory> {
     ConsentCategory::ALL.iter().copied().find(|c| c.as_str() == s)
-}
-
-/// A PDF written for the window.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PrintedFile {
-    pub path: String,
-    pub bytes: usize,
 }
 
 impl Desk {

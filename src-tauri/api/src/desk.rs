@@ -58,11 +58,11 @@ pub struct ReplayReport {
     pub changes: Vec<Change>,
 }
 
-/// A fact of the answer that the replay of a deferred check can change.
+/// A fact of the qualification that can differ between what was shown at the
+/// visit and what the replayed check answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangedField {
-    Name,
     Validity,
     InsurerNumber,
     InsurerName,
