@@ -225,7 +225,7 @@ mod tests {
     use super::*;
 
     fn patient() -> SimulatedPatient {
-        let birth = NaiveDate::from_ymd_opt(1950, 4, 12).unwrap();
+        let birth = chrono::NaiveDate::from_ymd_opt(1950, 4, 12).unwrap();
         let card = CardDetails {
             insurer_number: InsurerNumber::from_trusted("06139999"),
             symbol: "12".into(),
