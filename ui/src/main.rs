@@ -19,11 +19,10 @@ use leptos::ev::KeyboardEvent;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use madoguchi_core::message::{ApiError, Msg};
+use madoguchi_core::message::ApiError;
 use madoguchi_core::validation::{CardInput, Field};
 use madoguchi_core::{CheckSummary, EligibilityResult};
 use madoguchi_i18n::Lang;
-use serde::{Deserialize, Serialize};
 
 // The pure parts live in `ui/logic` (tested natively); `crate::format` is theirs.
 use madoguchi_ui_logic::entry::{self, first_error_field, KeyAction, FIELDS};
@@ -31,36 +30,8 @@ use madoguchi_ui_logic::format;
 
 use crate::format::*;
 
-/// Mirrors `desk::DeskStatus` in the backend.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct DeskStatus {
-    ready: bool,
-    training: bool,
-    /// The configured folder or service says it is a training one: a
-    /// banner only (the desk is not in training mode for it).
-    #[serde(default)]
-    training_claim: Option<Msg>,
-    target: Option<String>,
-    problem: Option<Msg>,
-    #[serde(default)]
-    key_warning: Option<Msg>,
-}
-
-/// Mirrors `desk::CheckOutcome` in the backend.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct CheckOutcome {
-    result: EligibilityResult,
-    check_id: Option<i64>,
-    warning: Option<Msg>,
-    /// A cached answer shown during an outage: when it was confirmed.
-    #[serde(default)]
-    as_of: Option<chrono::NaiveDateTime>,
-}
-
-#[derive(Serialize)]
-struct CheckArgs<'a> {
-    input: &'a CardInput,
-}
+use madoguchi_api as api;
+use madoguchi_api::desk::{CheckOutcome, DeskStatus, MedicalView, PrintedFile, SettingsForm};
 
 fn main() {
     console_error_panic_hook::set_once();
@@ -93,7 +64,7 @@ fn App() -> impl IntoView {
 
     // The language the desk is set to.
     spawn_local(async move {
-        if let Ok(code) = tauri::invoke::<String>("desk_language", &()).await {
+        if let Ok(code) = tauri::invoke::<api::DeskLanguage>(&api::args::DeskLanguage {}).await {
             if let Some(l) = Lang::parse(&code) {
                 set_lang.set(l);
             }
@@ -106,10 +77,10 @@ fn App() -> impl IntoView {
     // there until a check goes through again).
     let refresh_today = move || {
         spawn_local(async move {
-            if let Ok(list) = tauri::invoke::<Vec<CheckSummary>>("todays_checks", &()).await {
+            if let Ok(list) = tauri::invoke::<api::TodaysChecks>(&api::args::TodaysChecks {}).await {
                 set_today.set(list);
             }
-            if let Ok(s) = tauri::invoke::<DeskStatus>("desk_status", &()).await {
+            if let Ok(s) = tauri::invoke::<api::DeskStatus>(&api::args::DeskStatus {}).await {
                 if s.ready {
                     set_status.set(Some(s));
                 }
@@ -118,7 +89,7 @@ fn App() -> impl IntoView {
     };
     spawn_local(async move {
         loop {
-            if let Ok(s) = tauri::invoke::<DeskStatus>("desk_status", &()).await {
+            if let Ok(s) = tauri::invoke::<api::DeskStatus>(&api::args::DeskStatus {}).await {
                 let done = s.ready;
                 set_status.set(Some(s));
                 if done {
@@ -157,7 +128,7 @@ fn App() -> impl IntoView {
         if now - last_touch.get_value() > 30_000.0 {
             last_touch.set_value(now);
             spawn_local(async move {
-                let _ = tauri::invoke::<Option<staff::SignedIn>>("touch_session", &()).await;
+                let _ = tauri::invoke::<api::TouchSession>(&api::args::TouchSession {}).await;
             });
         }
     };
@@ -191,7 +162,7 @@ fn App() -> impl IntoView {
         set_want_sign_in.set(false);
         clear_panels();
         spawn_local(async move {
-            let _ = tauri::invoke::<()>("sign_out", &()).await;
+            let _ = tauri::invoke::<api::SignOut>(&api::args::SignOut {}).await;
             refresh_gate();
         });
     });
@@ -205,22 +176,22 @@ fn App() -> impl IntoView {
     let sign_out = move |_| {
         clear_panels();
         spawn_local(async move {
-            let _ = tauri::invoke::<()>("sign_out", &()).await;
+            let _ = tauri::invoke::<api::SignOut>(&api::args::SignOut {}).await;
             refresh_gate();
         });
     };
-    let is_admin = move || gate.get().is_some_and(|g| g.is_admin());
+    let is_admin = move || gate.get().is_some_and(|g| staff::is_admin(&g));
     let signed_in_account = move || gate.get().and_then(|g| g.signed_in).is_some_and(|s| !s.trainee);
     let training_trainee = move || gate.get().is_some_and(|g| g.training && g.signed_in.as_ref().is_none_or(|s| s.trainee));
     // Card taps arrive as events from the backend's face watcher.
-    tauri::listen::<CheckOutcome>("card-tapped", move |o| {
+    tauri::listen::<api::CardTapped>(move |o| {
         set_tap_error.set(None);
         set_outcome.set(Some(o));
         refresh_today();
     });
-    tauri::listen::<ApiError>("card-tap-failed", move |e| set_tap_error.set(Some(e)));
+    tauri::listen::<api::CardTapFailed>(move |e| set_tap_error.set(Some(e)));
     // Deferred checks replayed after an outage: today's list has new lines.
-    tauri::listen::<serde_json::Value>("checks-replayed", move |_| refresh_today());
+    tauri::listen::<api::ChecksReplayed>(move |_| refresh_today());
     // Tell the backend the first frame is up (cold-start benchmark). A
     // requestAnimationFrame callback runs *before* the frame it belongs to is
     // painted; the one it schedules runs at the next frame, after the first
@@ -228,7 +199,7 @@ fn App() -> impl IntoView {
     request_animation_frame(move || {
         request_animation_frame(move || {
             spawn_local(async move {
-                let _ = tauri::invoke::<()>("ui_ready", &()).await;
+                let _ = tauri::invoke::<api::UiReady>(&api::args::UiReady {}).await;
             })
         })
     });
@@ -405,7 +376,7 @@ fn CheckPanel(
         set_busy.set(true);
         set_error.set(None);
         spawn_local(async move {
-            match tauri::invoke::<CheckOutcome>("check_eligibility", &CheckArgs { input: &input }).await {
+            match tauri::invoke::<api::CheckEligibility>(&api::args::CheckEligibility { input }).await {
                 Ok(o) => {
                     set_outcome.set(Some(o));
                     on_checked();
@@ -754,22 +725,6 @@ fn consents_view(lang: ReadSignal<Lang>, r: &EligibilityResult) -> impl IntoView
     }
 }
 
-/// Mirrors `commands::SettingsForm`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct SettingsForm {
-    service_url: String,
-    timeout_secs: u64,
-    oqs_dir: String,
-    facility_code: String,
-    staff: String,
-    lang: String,
-}
-
-#[derive(Serialize)]
-struct SaveSettingsArgs<'a> {
-    form: &'a SettingsForm,
-}
-
 #[component]
 fn SettingsPanel(
     lang: ReadSignal<Lang>,
@@ -785,7 +740,7 @@ fn SettingsPanel(
     let (error, set_error) = signal(None::<ApiError>);
     let (form, set_form) = signal(None::<SettingsForm>);
     spawn_local(async move {
-        if let Ok(f) = tauri::invoke::<SettingsForm>("get_settings", &()).await {
+        if let Ok(f) = tauri::invoke::<api::GetSettings>(&api::args::GetSettings {}).await {
             set_form.set(Some(f));
         }
     });
@@ -800,9 +755,10 @@ fn SettingsPanel(
             lang: lang.get_untracked().code().to_string(),
         };
         spawn_local(async move {
-            match tauri::invoke::<DeskStatus>("save_settings", &SaveSettingsArgs { form: &form }).await {
+            let chosen = form.lang.clone();
+            match tauri::invoke::<api::SaveSettings>(&api::args::SaveSettings { form }).await {
                 Ok(status) => {
-                    if let Some(l) = Lang::parse(&form.lang) {
+                    if let Some(l) = Lang::parse(&chosen) {
                         set_lang.set(l);
                     }
                     set_status.set(Some(status));
@@ -850,11 +806,6 @@ fn SettingsPanel(
     }
 }
 
-#[derive(Serialize)]
-struct TapArgs {
-    consents: Vec<&'static str>,
-}
-
 /// Training mode: play the patient at the card reader.
 #[component]
 fn TapPanel(lang: ReadSignal<Lang>) -> impl IntoView {
@@ -864,13 +815,13 @@ fn TapPanel(lang: ReadSignal<Lang>) -> impl IntoView {
     let (error, set_error) = signal(None::<ApiError>);
     let boxes2 = boxes.clone();
     let tap = move |_| {
-        let consents: Vec<&'static str> = boxes2
+        let consents: Vec<String> = boxes2
             .iter()
             .filter(|(_, r)| r.get().is_some_and(|e| e.checked()))
-            .map(|(c, _)| c.as_str())
+            .map(|(c, _)| c.as_str().to_string())
             .collect();
         spawn_local(async move {
-            set_error.set(tauri::invoke::<()>("simulate_card_tap", &TapArgs { consents }).await.err());
+            set_error.set(tauri::invoke::<api::SimulateCardTap>(&api::args::SimulateCardTap { consents }).await.err());
         });
     };
     view! {
@@ -894,33 +845,6 @@ fn TapPanel(lang: ReadSignal<Lang>) -> impl IntoView {
     }
 }
 
-/// Mirrors `desk::MedicalView`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
-enum MedicalView {
-    Medication(madoguchi_core::medical::MedicationHistory),
-    Checkups(madoguchi_core::medical::CheckupResults),
-    Clinical(madoguchi_core::clinical::ClinicalHistory),
-}
-
-#[derive(Serialize)]
-struct PrintArgs {
-    id: i64,
-    kind: &'static str,
-}
-
-/// Mirrors `print::PrintedFile`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct PrintedFile {
-    path: String,
-}
-
-#[derive(Serialize)]
-struct MedicalArgs {
-    id: i64,
-    category: &'static str,
-}
-
 /// 薬剤情報 / 特定健診 / 診療情報 of the patient on screen. The backend decides whether
 /// the patient's consent allows it; this panel shows the answer or the
 /// refusal, and never holds anything it was not given.
@@ -934,7 +858,7 @@ fn MedicalPanel(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
         set_view.set(None);
         set_refusal.set(None);
         spawn_local(async move {
-            match tauri::invoke::<MedicalView>("view_medical", &MedicalArgs { id: check_id, category }).await {
+            match tauri::invoke::<api::ViewMedical>(&api::args::ViewMedical { id: check_id, category: category.to_string() }).await {
                 Ok(v) => set_view.set(Some(v)),
                 Err(e) => set_refusal.set(Some(e)),
             }
@@ -947,7 +871,7 @@ fn MedicalPanel(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
     let print = move |kind: &'static str| {
         set_printed.set(None);
         spawn_local(async move {
-            let r = tauri::invoke::<PrintedFile>("print_document", &PrintArgs { id: check_id, kind }).await;
+            let r = tauri::invoke::<api::PrintDocument>(&api::args::PrintDocument { id: check_id, kind: kind.to_string() }).await;
             set_printed.set(Some(r));
         });
     };

@@ -72,6 +72,20 @@ pub enum ChangedField {
     ValidUntil,
 }
 
+impl ChangedField {
+    /// Its code on the wire (`copay`, `valid_from` …).
+    pub fn code(self) -> &'static str {
+        match self {
+            ChangedField::Validity => "validity",
+            ChangedField::InsurerNumber => "insurer_number",
+            ChangedField::InsurerName => "insurer_name",
+            ChangedField::Copay => "copay",
+            ChangedField::ValidFrom => "valid_from",
+            ChangedField::ValidUntil => "valid_until",
+        }
+    }
+}
+
 /// One fact as shown at the visit and as the replay answered it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Difference {

@@ -272,6 +272,10 @@ mod tests {
         assert_eq!(json["queued_id"], 7);
         assert_eq!(json["differences"][0]["field"], "copay");
         let back: desk::FlaggedChange = serde_json::from_value(json).unwrap();
+        use desk::ChangedField as F;
+        for f in [F::Validity, F::InsurerNumber, F::InsurerName, F::Copay, F::ValidFrom, F::ValidUntil] {
+            assert_eq!(serde_json::to_value(f).unwrap(), f.code(), "the code is the wire's");
+        }
         assert_eq!(back, change);
     }
 }
