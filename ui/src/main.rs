@@ -33,6 +33,19 @@ use crate::format::*;
 use madoguchi_api as api;
 use madoguchi_api::desk::{CheckOutcome, DeskStatus, MedicalView, PrintedFile, SettingsForm};
 
+/// The panel open over the desk (one at a time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Panel {
+    Settings,
+    Batch,
+    Disaster,
+    HomeVisit,
+    Audit,
+    Staff,
+    Emergency,
+    Password,
+}
+
 fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
@@ -43,14 +56,11 @@ fn App() -> impl IntoView {
     let (lang, set_lang) = signal(Lang::Ja);
     let (status, set_status) = signal(None::<DeskStatus>);
     let (today, set_today) = signal(Vec::<CheckSummary>::new());
-    let (show_settings, set_show_settings) = signal(false);
-    let (show_batch, set_show_batch) = signal(false);
-    let (show_disaster, set_show_disaster) = signal(false);
-    let (show_home_visit, set_show_home_visit) = signal(false);
-    let (show_audit, set_show_audit) = signal(false);
-    let (show_staff, set_show_staff) = signal(false);
-    let (show_emergency, set_show_emergency) = signal(false);
-    let (show_password, set_show_password) = signal(false);
+    // The one panel open over the desk, if any.
+    let (panel, set_panel) = signal(None::<Panel>);
+    let is_open = move |p: Panel| panel.get() == Some(p);
+    let open = move |p: Panel| set_panel.set(Some(p));
+    let close_panel = move || set_panel.set(None);
     // Who is at the desk, and what the window shows for it (first start,
     // sign-in, the desk): the backend's answer, asked again regularly so
     // that the idle lock shows.
@@ -141,14 +151,7 @@ fn App() -> impl IntoView {
     // nobody is signed in any more: signing out, the idle lock, switching
     // account. The next person at the sign-in screen finds nothing behind it.
     let clear_panels = move || {
-        set_show_audit.set(false);
-        set_show_staff.set(false);
-        set_show_emergency.set(false);
-        set_show_password.set(false);
-        set_show_disaster.set(false);
-        set_show_home_visit.set(false);
-        set_show_batch.set(false);
-        set_show_settings.set(false);
+        set_panel.set(None);
         set_today.set(Vec::new());
         set_outcome.set(None);
         set_tap_error.set(None);
@@ -235,18 +238,18 @@ fn App() -> impl IntoView {
                 <button id="open-sign-in" class="lang" on:click=move |_| set_want_sign_in.set(true)>{move || t("staff-other-account")}</button>
             </Show>
             <Show when=signed_in_account>
-                <button id="open-change-password" class="lang" on:click=move |_| set_show_password.set(true)>{move || t("staff-change-password")}</button>
+                <button id="open-change-password" class="lang" on:click=move |_| open(Panel::Password)>{move || t("staff-change-password")}</button>
                 <button id="sign-out" class="lang" on:click=sign_out>{move || t("staff-sign-out")}</button>
             </Show>
             <Show when=is_admin>
-                <button id="open-audit" class="lang" on:click=move |_| set_show_audit.set(true)>{move || t("audit-open")}</button>
-                <button id="open-staff" class="lang" on:click=move |_| set_show_staff.set(true)>{move || t("staff-open")}</button>
-                <button id="open-emergency" class="lang" on:click=move |_| set_show_emergency.set(true)>{move || t("emergency-open")}</button>
+                <button id="open-audit" class="lang" on:click=move |_| open(Panel::Audit)>{move || t("audit-open")}</button>
+                <button id="open-staff" class="lang" on:click=move |_| open(Panel::Staff)>{move || t("staff-open")}</button>
+                <button id="open-emergency" class="lang" on:click=move |_| open(Panel::Emergency)>{move || t("emergency-open")}</button>
             </Show>
-            <button id="open-disaster" class="lang" on:click=move |_| set_show_disaster.set(true)>{move || t("disaster-open")}</button>
-            <button id="open-home-visit" class="lang" on:click=move |_| set_show_home_visit.set(true)>{move || t("home-visit-open")}</button>
-            <button id="open-batch" class="lang" on:click=move |_| set_show_batch.set(true)>{move || t("batch-open")}</button>
-            <button id="open-settings" class="lang" on:click=move |_| set_show_settings.set(true)>{move || t("settings-open")}</button>
+            <button id="open-disaster" class="lang" on:click=move |_| open(Panel::Disaster)>{move || t("disaster-open")}</button>
+            <button id="open-home-visit" class="lang" on:click=move |_| open(Panel::HomeVisit)>{move || t("home-visit-open")}</button>
+            <button id="open-batch" class="lang" on:click=move |_| open(Panel::Batch)>{move || t("batch-open")}</button>
+            <button id="open-settings" class="lang" on:click=move |_| open(Panel::Settings)>{move || t("settings-open")}</button>
             <button id="lang-switch" class="lang" on:click=move |_| {
                 set_lang.update(|l| *l = if *l == Lang::Ja { Lang::En } else { Lang::Ja })
             }>{move || t("lang-switch")}</button>
@@ -263,27 +266,27 @@ fn App() -> impl IntoView {
             <p id="emergency-banner" class="outage-banner emergency" role="status">{move || staff::emergency_text(lang.get(), &e)}</p>
         })}
         <replay::FlaggedChanges lang=lang signed_in=Signal::derive(move || gate.get().and_then(|g| g.signed_in).map(|s| s.staff_id)) />
-        <Show when=move || show_home_visit.get()>
-            <home_visit::HomeVisitPanel lang=lang close=move || { set_show_home_visit.set(false); refresh_today() } />
+        <Show when=move || is_open(Panel::HomeVisit)>
+            <home_visit::HomeVisitPanel lang=lang close=move || { close_panel(); refresh_today() } />
         </Show>
-        <Show when=move || show_disaster.get()>
-            <disaster::DisasterPanel lang=lang emergency=emergency close=move || set_show_disaster.set(false) />
+        <Show when=move || is_open(Panel::Disaster)>
+            <disaster::DisasterPanel lang=lang emergency=emergency close=move || close_panel() />
         </Show>
-        <Show when=move || show_audit.get() && is_admin()>
-            <audit::AuditPanel lang=lang close=move || set_show_audit.set(false) />
+        <Show when=move || is_open(Panel::Audit) && is_admin()>
+            <audit::AuditPanel lang=lang close=move || close_panel() />
         </Show>
-        <Show when=move || show_staff.get() && is_admin()>
-            <staff::StaffPanel lang=lang close=move || set_show_staff.set(false) />
+        <Show when=move || is_open(Panel::Staff) && is_admin()>
+            <staff::StaffPanel lang=lang close=move || close_panel() />
         </Show>
-        <Show when=move || show_password.get()>
+        <Show when=move || is_open(Panel::Password)>
             <staff::PasswordChangePanel
                 lang=lang
                 who=gate.get_untracked().and_then(|g| g.signed_in)
-                close=move || { set_show_password.set(false); refresh_gate() }
+                close=move || { close_panel(); refresh_gate() }
             />
         </Show>
-        <Show when=move || show_emergency.get() && is_admin()>
-            <staff::EmergencyPanel lang=lang emergency=emergency on_change=refresh_gate close=move || set_show_emergency.set(false) />
+        <Show when=move || is_open(Panel::Emergency) && is_admin()>
+            <staff::EmergencyPanel lang=lang emergency=emergency on_change=refresh_gate close=move || close_panel() />
         </Show>
         {move || match screen.get() {
             GateScreen::Desk => ().into_any(),
@@ -294,11 +297,11 @@ fn App() -> impl IntoView {
                 <staff::SignInScreen lang=lang locked=locked on_done=signed_in_done cancel=cancel.then_some(back_to_trainee) />
             }.into_any(),
         }}
-        <Show when=move || show_batch.get()>
-            <batch::BatchPanel lang=lang close=move || { set_show_batch.set(false); refresh_today() } />
+        <Show when=move || is_open(Panel::Batch)>
+            <batch::BatchPanel lang=lang close=move || { close_panel(); refresh_today() } />
         </Show>
-        <Show when=move || show_settings.get()>
-            <SettingsPanel lang=lang set_lang=set_lang set_status=set_status close=move || set_show_settings.set(false) />
+        <Show when=move || is_open(Panel::Settings)>
+            <SettingsPanel lang=lang set_lang=set_lang set_status=set_status close=move || close_panel() />
         </Show>
         <main class="desk">
             <div class="left">
