@@ -361,9 +361,9 @@ fn DisasterMedical(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
             </div>
             <div id="disaster-medical-message" class="message error" role="alert">{move || refusal.get().map(|e| say(lang.get(), &e.message))}</div>
             {move || shown.get().map(|v| match v {
-                crate::MedicalView::Medication(h) => crate::medication_table(lang, h).into_any(),
-                crate::MedicalView::Checkups(c) => crate::checkup::checkup_view(lang, c).into_any(),
-                crate::MedicalView::Clinical(h) => crate::clinical::clinical_view(lang, h).into_any(),
+                api::desk::MedicalView::Medication(h) => crate::medical::medication_table(lang, h).into_any(),
+                api::desk::MedicalView::Checkups(c) => crate::checkup::checkup_view(lang, c).into_any(),
+                api::desk::MedicalView::Clinical(h) => crate::clinical::clinical_view(lang, h).into_any(),
             })}
         </section>
     }
