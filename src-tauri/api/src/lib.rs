@@ -239,6 +239,15 @@ mod tests {
         let args = args::SignIn { staff_id: "uketsuke".into(), password: "pw".into() };
         let v = serde_json::to_value(&args).unwrap();
         assert_eq!(v, serde_json::json!({"staffId": "uketsuke", "password": "pw"}));
+        let v = serde_json::to_value(args::DisableStaff { staff_id: "x".into() }).unwrap();
+        assert_eq!(v, serde_json::json!({"staffId": "x"}));
+        let v = serde_json::to_value(args::RecordDisasterConsent {
+            id: 3,
+            input: disaster::DisasterConsentInput { categories: vec![], basis: madoguchi_core::consent::DisasterBasis::Oral },
+        })
+        .unwrap();
+        assert_eq!(v["id"], 3);
+        assert!(v["input"]["categories"].is_array());
         // A command without arguments reads `{}` (what `invoke(name)` sends).
         let _: args::TodaysChecks = serde_json::from_value(serde_json::json!({})).unwrap();
     }
