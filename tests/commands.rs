@@ -84,3 +84,58 @@ fn a_name_outside_the_contract_is_refused() {
     assert_eq!(err.message.id, "error-internal");
     assert!(!table().contains("drop_everything"));
 }
+
+#[test]
+fn a_batch_run_through_the_dispatcher_tells_its_progress_as_the_contract_event() {
+    let service = common::TrainingService::start(500, 11);
+    let people = service.sample(3);
+    let data = common::data_dir();
+    let settings = madoguchi_app::settings::Settings {
+        data_dir: data.path().to_path_buf(),
+        service_url: Some(service.url.clone()),
+        timeout_secs: 5,
+        ..Default::default()
+    };
+    let desk = madoguchi_app::desk::Desk::open(settings).unwrap();
+    desk.connect();
+    let pw = "sakura-no-hana-2026";
+    desk.create_first_administrator("admin", "管理 太郎", pw, now()).unwrap();
+    desk.sign_in("admin", pw, now()).unwrap();
+    desk.create_account("uketsuke", "受付 花子", Role::Receptionist, pw, now()).unwrap();
+    desk.sign_out(now());
+    desk.sign_in("uketsuke", pw, now()).unwrap();
+
+    let events: Mutex<Vec<(&'static str, Value)>> = Mutex::new(Vec::new());
+    let emit = |name: &'static str, payload: Value| events.lock().unwrap().push((name, payload));
+    let call = |name: &str, args: Value| dispatch(&desk, &emit, name, args, now());
+
+    let today = now().date();
+    let mut csv = String::from("予約日時,患者番号,氏名,カナ氏名,生年月日,保険者番号,記号,番号,枝番\r\n");
+    for (i, p) in people.iter().enumerate() {
+        csv.push_str(&format!(
+            "{today} 9:{:02},P{:04},{},{},{},{},{},{},{}\r\n",
+            i * 5,
+            i + 1,
+            p.name,
+            p.name_kana,
+            p.birth_date,
+            p.insurer_number,
+            p.symbol,
+            p.number,
+            p.branch
+        ));
+    }
+    let import = call(api::BatchImport::NAME, json!({"bytes": csv.as_bytes(), "name": "予約.csv"})).unwrap();
+    let import: api::batch::BatchImport = serde_json::from_value(import).unwrap();
+    assert_eq!(import.batch.total, 3, "{import:?}");
+    let run: api::batch::BatchRun = serde_json::from_value(call(api::BatchRun::NAME, json!({"id": import.batch.id})).unwrap()).unwrap();
+    assert_eq!(run.batch.done + run.batch.failed, 3);
+
+    let events = events.lock().unwrap();
+    assert!(!events.is_empty(), "no progress told");
+    for (name, payload) in events.iter() {
+        assert_eq!(*name, <api::BatchProgress as api::Event>::NAME);
+        let p: api::batch::BatchProgress = serde_json::from_value(payload.clone()).unwrap();
+        assert_eq!((p.batch_id, p.total), (import.batch.id, 3));
+    }
+}

@@ -2,7 +2,9 @@
 //!
 //! - [`desk`]: the application service (validate → gateway → store), shared by
 //!   the window and the command line;
-//! - [`commands`]: the thin Tauri commands over it;
+//! - [`commands`]: every command of the contract (`madoguchi_api`), one
+//!   dispatcher that checks its permission, thin handlers over the desk;
+//! - [`wire`]: storage rows as the contract's reply types;
 //! - [`cli`]: `madoguchi <subcommand>` for scripts;
 //! - [`settings`]: where data lives and which service to use.
 
