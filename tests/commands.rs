@@ -46,6 +46,12 @@ fn a_staff_command_is_refused_until_someone_signs_in() {
         assert_eq!(err.message.id, "staff-refused-not-signed-in", "{name}");
     }
     assert!(desk.checks_on(now().date()).unwrap().is_empty());
+    // The commands the desk checks itself are let through to it, and it
+    // refuses them too.
+    for (name, args) in [(api::StaffList::NAME, json!({})), (api::AuditPage::NAME, json!({"query": {}}))] {
+        let err = call(name, args).unwrap_err();
+        assert!(err.message.id.starts_with("staff-refused"), "{name}: {err:?}");
+    }
     // Open commands answer anyone.
     let status: api::desk::DeskStatus = serde_json::from_value(call(api::DeskStatus::NAME, json!({})).unwrap()).unwrap();
     assert_eq!(status, desk.status());
@@ -138,4 +144,26 @@ fn a_batch_run_through_the_dispatcher_tells_its_progress_as_the_contract_event()
         let p: api::batch::BatchProgress = serde_json::from_value(payload.clone()).unwrap();
         assert_eq!((p.batch_id, p.total), (import.batch.id, 3));
     }
+}
+
+#[test]
+fn the_window_names_no_command_as_a_string_literal() {
+    // It calls `tauri::invoke::<api::…>`: the name is the contract's.
+    let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src");
+    let mut files = vec![ui];
+    let mut found = Vec::new();
+    while let Some(p) = files.pop() {
+        if p.is_dir() {
+            files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            for name in api::ALL {
+                if text.contains(&format!("\"{name}\"")) {
+                    found.push(format!("{}: {name}", p.display()));
+                }
+            }
+            assert!(!text.contains("Mirrors"), "{}: a hand-copied mirror type", p.display());
+        }
+    }
+    assert!(found.is_empty(), "{found:?}");
 }
