@@ -71,9 +71,17 @@ fn invoke_handler(desk: Arc<desk::Desk>) -> impl Fn(tauri::ipc::Invoke) -> bool 
         let app = invoke.message.webview().app_handle().clone();
         let resolver = invoke.resolver;
         let desk = Arc::clone(&desk);
-        tauri::async_runtime::spawn_blocking(move || {
-            let emit = emitter(&app);
-            match commands::dispatch(&desk, &emit, &name, args, chrono::Local::now().naive_local()) {
+        tauri::async_runtime::spawn(async move {
+            let answer = tauri::async_runtime::spawn_blocking(move || {
+                let emit = emitter(&app);
+                commands::dispatch(&desk, &emit, &name, args, chrono::Local::now().naive_local())
+            })
+            .await
+            // A handler that panicked still answers (as before: `error-internal`).
+            .unwrap_or_else(|e| {
+                Err(madoguchi_core::message::ApiError::new(madoguchi_core::message::Msg::new("error-internal").arg("detail", e)))
+            });
+            match answer {
                 Ok(reply) => resolver.resolve(reply),
                 Err(e) => resolver.reject(e),
             }
