@@ -153,7 +153,7 @@ fn only_an_administrator_reads_or_exports_the_audit_log() {
     desk.sign_in("admin", PW, now).unwrap();
     let page = desk.audit_page(&AuditQuery { outcome: "denied".into(), ..AuditQuery::default() }, now).unwrap();
     assert!(matches!(page.chain, ChainState::Intact { .. }), "{:?}", page.chain);
-    let denied: Vec<(&str, &str)> = page.entries.iter().map(|e| (e.staff_id.as_str(), e.action.code())).collect();
+    let denied: Vec<(&str, &str)> = page.entries.iter().map(|e| (e.staff_id.as_str(), e.action.as_str())).collect();
     assert_eq!(
         denied,
         [
@@ -224,14 +224,14 @@ fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
     let mut sorted = seqs.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(seqs, sorted, "newest first");
-    assert_eq!(all.entries[0].action, AuditAction::AuditView, "the view itself is logged first");
+    assert_eq!(all.entries[0].action, AuditAction::AuditView.code(), "the view itself is logged first");
     // The checks were logged in the trainee's name, with the patient.
-    let checks: Vec<_> = all.entries.iter().filter(|e| e.action == AuditAction::EligibilityCheck).collect();
+    let checks: Vec<_> = all.entries.iter().filter(|e| e.action == AuditAction::EligibilityCheck.code()).collect();
     assert_eq!(checks.len(), 3);
     assert!(checks.iter().all(|e| e.staff_id == "trainee" && e.role == Some(Role::Qualified)), "{checks:?}");
     // Every outcome in words, in both languages; the code kept beside them.
     for e in &all.entries {
-        let words = e.outcome_words.as_ref().unwrap_or_else(|| panic!("no words for {} {}", e.action.code(), e.outcome));
+        let words = e.outcome_words.as_ref().unwrap_or_else(|| panic!("no words for {} {}", e.action.as_str(), e.outcome));
         assert!(!words.ja.is_empty() && !words.en.is_empty() && words.ja != e.outcome, "{e:?}");
     }
     assert_eq!(checks[0].outcome_words.as_ref().unwrap().en, "Eligible (valid)");
@@ -248,7 +248,7 @@ fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
     // Staff and result.
     let failed = page(AuditQuery { staff_id: "kanri".into(), outcome: "staff-login-wrong".into(), ..AuditQuery::default() });
     assert_eq!(failed.entries.len(), 1);
-    assert_eq!(failed.entries[0].action, AuditAction::LoginFailed);
+    assert_eq!(failed.entries[0].action, AuditAction::LoginFailed.code());
     let valid = page(AuditQuery { outcome: "1".into(), ..AuditQuery::default() });
     assert_eq!(valid.total, 3, "a check's result is its validity code (1 = 有効)");
     let nobody = page(AuditQuery { staff_id: "trainee".into(), action: "login_failed".into(), ..AuditQuery::default() });
@@ -384,7 +384,7 @@ fn each_result_in_words_finds_exactly_the_entries_it_names_on_a_real_log() {
         let named: Vec<i64> = all
             .entries
             .iter()
-            .filter(|e| Outcome::parse(e.action.code(), &e.outcome).is_some_and(|o| choice.names(e.action.code(), &o)))
+            .filter(|e| Outcome::parse(e.action.as_str(), &e.outcome).is_some_and(|o| choice.names(e.action.as_str(), &o)))
             .map(|e| e.seq)
             .collect();
         assert_eq!(got, named, "{choice:?}");
@@ -403,7 +403,7 @@ fn each_result_in_words_finds_exactly_the_entries_it_names_on_a_real_log() {
 
     // What each names, by hand.
     let codes = |choice: ResultChoice| -> Vec<(String, String)> {
-        result(choice).entries.iter().rev().map(|e| (e.action.code().to_string(), e.outcome.clone())).collect()
+        result(choice).entries.iter().rev().map(|e| (e.action.as_str().to_string(), e.outcome.clone())).collect()
     };
     let pair = |a: &str, o: &str| (a.to_string(), o.to_string());
     assert_eq!(codes(C::ConsentRefused), [pair("medical_view", "refused:medication:no_consent")]);
@@ -420,7 +420,7 @@ fn each_result_in_words_finds_exactly_the_entries_it_names_on_a_real_log() {
     assert!(checks >= 2, "two typed checks: {checks}");
     // The raw code would have mixed them up: `refused` under any action.
     let raw = desk.audit_page(&AuditQuery { outcome: "refused".into(), ..AuditQuery::default() }, now()).unwrap();
-    let actions: std::collections::BTreeSet<&str> = raw.entries.iter().map(|e| e.action.code()).collect();
+    let actions: std::collections::BTreeSet<&str> = raw.entries.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions.into_iter().collect::<Vec<_>>(), ["consent", "disaster_lookup", "medical_view", "staff_change"]);
 
     // A result the viewer does not offer: said under the field, nothing searched.

@@ -60,7 +60,7 @@ fn an_outage_shows_the_cached_result_queues_and_replays() {
     assert_eq!(report.replayed, 2, "{report:?}");
     assert_eq!(desk.pending_checks().unwrap(), 0);
     let change = report.changes.iter().find(|c| !c.nothing_shown).expect("what was shown differs from the replay");
-    assert!(change.differences.iter().any(|d| d.field == madoguchi_adapters::store::ChangedField::Validity), "{change:?}");
+    assert!(change.differences.iter().any(|d| d.field == madoguchi_api::desk::ChangedField::Validity), "{change:?}");
     // A check that goes through clears the outage from the status line.
     desk.check(&input(known), much_later).unwrap();
     assert!(desk.status().problem.is_none());

@@ -5,7 +5,7 @@
 
 mod common;
 
-use madoguchi_adapters::store::ChangedField;
+use madoguchi_api::desk::ChangedField;
 use madoguchi_app::desk::Desk;
 use madoguchi_app::settings::Settings;
 use madoguchi_core::validation::CardInput;

@@ -20,12 +20,12 @@ use madoguchi_core::codes::Validity;
 use madoguchi_core::eligibility::ConsentCategory;
 use madoguchi_core::staff::{Role, Session};
 use madoguchi_i18n::{tr, Lang};
-use serde::{Deserialize, Serialize};
 
 pub use madoguchi_core::audit::{
     AuditAction, ChainBreak, ConsentRefusal, DisasterResult, Identity, LoginFailure, Outcome, PinFailure, PrintKind,
     ReuseRefused,
 };
+pub use madoguchi_api::audit::OutcomeWords;
 
 /// A small table of codes: the enum, its stored code, and the list of all.
 macro_rules! code_enum {
@@ -235,14 +235,6 @@ impl ResultChoice {
     pub fn words(self, lang: Lang) -> String {
         tr(lang, &format!("audit-result-{}", self.code().replace('_', "-")), &[])
     }
-}
-
-/// A stored outcome in both languages, for the viewer (the window switches
-/// language without asking again).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutcomeWords {
-    pub ja: String,
-    pub en: String,
 }
 
 /// The words for a stored outcome of an entry of `action`, or `None` when

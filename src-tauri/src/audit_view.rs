@@ -36,52 +36,17 @@ use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_adapters::audit::{self, AuditAction, AuditEntry, AuditError, AuditFilter};
 use madoguchi_core::message::{ApiError, FormProblem, Msg};
 use madoguchi_core::staff::Action;
-use serde::{Deserialize, Serialize};
 
 use crate::audit_outcome::{self, Outcome, OutcomeWords, ResultChoice, Who};
 use madoguchi_i18n::Lang;
 use crate::desk::Desk;
+pub use madoguchi_api::audit::{AuditExport, AuditPage, AuditQuery, AuditRow, ChainState, ResultOption};
 
 /// How many entries the viewer shows at most (the newest); the CSV has all.
 pub const PAGE: usize = 500;
 
 /// The audit action of the start-up report of a broken chain.
 pub const CHAIN_BROKEN_ACTION: &str = AuditAction::ChainBroken.code();
-
-/// The viewer's filters as typed; empty = any.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditQuery {
-    /// First day of the period (inclusive).
-    #[serde(default)]
-    pub from: String,
-    /// Last day of the period (inclusive).
-    #[serde(default)]
-    pub to: String,
-    #[serde(default)]
-    pub staff_id: String,
-    /// An action code (`disaster_lookup`, `medical_view` …).
-    #[serde(default)]
-    pub action: String,
-    #[serde(default)]
-    pub patient_key: String,
-    /// A result as stored (`ok`, `denied`, `found`, `refused` …): the
-    /// outcome, or its kind before the first `:`, under any action. For
-    /// callers that know the codes; the window chooses [`AuditQuery::result`].
-    #[serde(default)]
-    pub outcome: String,
-    /// A result chosen in words: the code of an
-    /// `audit_outcome::ResultChoice` (`consent_refused`, `found` …), which
-    /// finds exactly the entries it names.
-    #[serde(default)]
-    pub result: String,
-}
-
-/// A result the viewer offers, with its words in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResultOption {
-    pub code: String,
-    pub words: OutcomeWords,
-}
 
 /// Every result the viewer offers (`ResultChoice::ALL`, in its order).
 pub fn result_options() -> Vec<ResultOption> {
@@ -94,80 +59,23 @@ pub fn result_options() -> Vec<ResultOption> {
         .collect()
 }
 
-/// Whether the log can be trusted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum ChainState {
-    /// Every entry verified.
-    Intact { entries: u64, last_seq: i64 },
-    /// Broken at `first_bad_seq`; `message` says where and how.
-    Broken { first_bad_seq: i64, kind: String, message: Msg },
-    /// The log could not be read to the end (`message` says why).
-    Unreadable { message: Msg },
-}
-
-impl ChainState {
-    fn of(result: Result<audit::VerifyReport, AuditError>) -> ChainState {
-        match result {
-            Ok(r) => ChainState::Intact { entries: r.entries, last_seq: r.last_seq },
-            Err(e @ AuditError::Broken(b)) => ChainState::Broken {
-                first_bad_seq: b.first_bad_seq,
-                kind: b.kind.code().to_string(),
-                message: e.message(),
-            },
-            Err(e) => ChainState::Unreadable { message: e.message() },
-        }
-    }
-
-    pub fn is_intact(&self) -> bool {
-        matches!(self, ChainState::Intact { .. })
+/// The chain's state as the window shows it.
+fn chain_state(result: Result<audit::VerifyReport, AuditError>) -> ChainState {
+    match result {
+        Ok(r) => ChainState::Intact { entries: r.entries, last_seq: r.last_seq },
+        Err(e @ AuditError::Broken(b)) => ChainState::Broken {
+            first_bad_seq: b.first_bad_seq,
+            kind: b.kind.code().to_string(),
+            message: e.message(),
+        },
+        Err(e) => ChainState::Unreadable { message: e.message() },
     }
 }
 
-/// An entry as the viewer shows it: as stored, with its outcome in words.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuditRow {
-    #[serde(flatten)]
-    pub entry: AuditEntry,
-    /// The outcome in Japanese and English (`audit_outcome::label`); `None`
-    /// for a code this version does not know: the window shows the code.
-    pub outcome_words: Option<OutcomeWords>,
-}
-
-impl std::ops::Deref for AuditRow {
-    type Target = AuditEntry;
-    fn deref(&self) -> &AuditEntry {
-        &self.entry
-    }
-}
-
-impl From<AuditEntry> for AuditRow {
-    fn from(entry: AuditEntry) -> Self {
-        let outcome_words = audit_outcome::label(entry.action.code(), &entry.outcome);
-        AuditRow { entry, outcome_words }
-    }
-}
-
-/// One page of the viewer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuditPage {
-    pub chain: ChainState,
-    /// Newest first, at most [`PAGE`].
-    pub entries: Vec<AuditRow>,
-    /// How many entries match the filters.
-    pub total: u64,
-    /// The action codes to filter by.
-    pub actions: Vec<String>,
-    /// The results to choose from, in words.
-    #[serde(default)]
-    pub results: Vec<ResultOption>,
-}
-
-/// The CSV written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditExport {
-    pub path: String,
-    pub entries: usize,
+/// An entry as the viewer shows it: the wire's copy, with its outcome in words.
+pub fn audit_row(entry: AuditEntry) -> AuditRow {
+    let outcome_words = audit_outcome::label(entry.action.code(), &entry.outcome);
+    AuditRow { entry: crate::wire::audit_entry(entry), outcome_words }
 }
 
 fn date_problem(field: &str, input: &str) -> FormProblem {
@@ -255,7 +163,7 @@ fn audit_err(e: AuditError) -> ApiError {
 impl Desk {
     /// The chain's state now (no role needed: it shows no one's data).
     pub fn audit_chain(&self) -> ChainState {
-        ChainState::of(self.audit_verify())
+        chain_state(self.audit_verify())
     }
 
     /// The viewer's page for `query` (administrators only; logged).
@@ -281,7 +189,7 @@ impl Desk {
             .map_err(audit_err)?;
         Ok(AuditPage {
             chain,
-            entries: entries.into_iter().map(AuditRow::from).collect(),
+            entries: entries.into_iter().map(audit_row).collect(),
             total,
             actions: AuditAction::ALL.iter().map(|a| a.code().to_string()).collect(),
             results: result_options(),
@@ -327,7 +235,7 @@ impl Desk {
             Err(AuditError::Broken(b)) => Some(*b),
             _ => None,
         };
-        let state = ChainState::of(result);
+        let state = chain_state(result);
         if let Some(b) = broken {
             let outcome = Outcome::ChainBroken { seq: b.first_bad_seq, kind: b.kind.into() };
             let code = outcome.code();

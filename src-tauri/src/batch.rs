@@ -24,13 +24,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_adapters::csv_export::{self, CsvFile};
 use madoguchi_adapters::gateway::{Gateway, GatewayError};
 use madoguchi_adapters::store::{BatchAnswer, BatchInfo, BatchState, ImportError, NewCheck};
-use madoguchi_core::appointments::{AppointmentList, Appointment, BadRow, BatchReport, Column, Group, ReportLine};
+use madoguchi_core::appointments::{AppointmentList, Appointment, BatchReport, Column, Group, ReportLine};
 use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::{EligibilityQuery, EligibilityResult};
 use madoguchi_i18n::Lang;
-use serde::{Deserialize, Serialize};
 
 use crate::desk::{gateway_msg, say, store_msg, Desk};
+pub use madoguchi_api::batch::{BatchImport, BatchProgress, BatchRun};
 
 /// HTTP checks in flight at once.
 pub const WORKERS: usize = 4;
@@ -38,34 +38,6 @@ pub const WORKERS: usize = 4;
 pub const OQS_CHUNK: usize = 100;
 /// Answers recorded per transaction (HTTP), and so how often progress is told.
 const RECORD_EVERY: usize = 10;
-
-/// What an import answers: the batch, and the rows that will not be checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BatchImport {
-    pub batch: BatchInfo,
-    pub bad_rows: Vec<BadRow>,
-    /// Header cells that name no known column (ignored).
-    pub ignored_columns: Vec<String>,
-}
-
-/// Progress of a running batch (the window's progress bar).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BatchProgress {
-    pub batch_id: i64,
-    /// Rows answered or refused so far (this run and earlier ones).
-    pub done: usize,
-    pub total: usize,
-}
-
-/// How a run ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BatchRun {
-    pub batch: BatchInfo,
-    pub report: BatchReport,
-    /// Why the run stopped before the end (cancelled, service unreachable);
-    /// None when every row is done.
-    pub stopped: Option<Msg>,
-}
 
 /// The stop switch of a running batch.
 #[derive(Debug, Default)]
@@ -124,7 +96,7 @@ impl Desk {
         let batch = store.batch_info(id).map_err(store_err)?.expect("just created");
         drop(store);
         self.note_training_batch(id);
-        Ok(BatchImport { batch, bad_rows, ignored_columns })
+        Ok(BatchImport { batch: crate::wire::batch_info(batch), bad_rows, ignored_columns })
     }
 
     /// Batches of this desk, newest first (`unfinished`: those with rows
@@ -222,7 +194,7 @@ impl Desk {
             Some(Stop::Service(e)) => Some(gateway_msg(e)),
             None => None,
         };
-        Ok(BatchRun { report: self.batch_report(batch_id)?, batch, stopped })
+        Ok(BatchRun { report: self.batch_report(batch_id)?, batch: crate::wire::batch_info(batch), stopped })
     }
 }
 

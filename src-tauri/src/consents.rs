@@ -29,26 +29,18 @@
 use chrono::{NaiveDateTime, TimeDelta};
 use madoguchi_adapters::audit::AuditAction;
 use madoguchi_adapters::store::RecordedConsent;
-use madoguchi_core::consent::{disaster_consents, ConsentRemedy, ConsentSource, ConsentState, DisasterBasis, Refusal};
+use madoguchi_core::consent::{disaster_consents, ConsentRemedy, ConsentSource, ConsentState, Refusal};
 use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::staff::Action;
-use madoguchi_core::{ConsentCategory, EligibilityResult};
-use serde::{Deserialize, Serialize};
+use madoguchi_core::EligibilityResult;
 
 use crate::audit_outcome::{self, Outcome, Who};
 use crate::desk::{store_msg, Desk};
+pub use madoguchi_api::disaster::DisasterConsentInput;
 
 /// A consent is recorded only for a patient a disaster look-up found within
 /// this many hours (the look-up and the consent are one visit).
 pub const MATCH_HOURS: i64 = 24;
-
-/// What staff enter in the consent panel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DisasterConsentInput {
-    /// The categories the patient consented to (or that are needed to protect life).
-    pub categories: Vec<ConsentCategory>,
-    pub basis: DisasterBasis,
-}
 
 impl Desk {
     /// Every consent the desk knows for `patient_key`, the patient of

@@ -20,62 +20,10 @@ use madoguchi_core::message::{ApiError, FieldMsg, Msg};
 use madoguchi_core::ConsentCategory;
 use madoguchi_core::validation::{validate_card, CardInput, FieldError};
 use madoguchi_core::{CardDetails, CheckSummary, EligibilityQuery, EligibilityResult};
-use serde::{Deserialize, Serialize};
 
 use crate::audit_outcome::{self, Outcome, Who};
 use crate::settings::Settings;
-
-/// What the status line and the 研修モード badge show.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeskStatus {
-    /// A gateway is set up and can be asked.
-    pub ready: bool,
-    /// 研修モード: the embedded training service this desk started itself
-    /// (no service URL and no OQS folder configured) runs. Never what a
-    /// folder or a service says about itself (see `training_claim`).
-    pub training: bool,
-    /// The configured OQS folder or service says it is a training one (a
-    /// `TRAINING` file, `"training": true`): the window says so in a banner
-    /// (`status-training-claimed`), and the desk stays a real one — nobody
-    /// is signed in automatically.
-    #[serde(default)]
-    pub training_claim: Option<Msg>,
-    /// URL or folder of the gateway.
-    pub target: Option<String>,
-    /// Why the gateway is not ready, when it is not.
-    pub problem: Option<Msg>,
-    /// The database key will not survive a reboot (kernel keyutils): the
-    /// window says so until a backup is the way back (`store-key-volatile`).
-    #[serde(default)]
-    pub key_warning: Option<Msg>,
-}
-
-/// The answer to one check at the desk.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CheckOutcome {
-    pub result: EligibilityResult,
-    /// The check's line in today's list (None when it could not be stored).
-    pub check_id: Option<i64>,
-    /// Set when the result is shown but could not be saved, or when it is a
-    /// cached answer shown during an outage.
-    pub warning: Option<Msg>,
-    /// Set when the service could not be reached and this is the last
-    /// answer the desk had: when that answer was confirmed. Not confirmed today.
-    #[serde(default)]
-    pub as_of: Option<NaiveDateTime>,
-    /// The deferred re-check queued for this visit, when there is one.
-    #[serde(default)]
-    pub queued: Option<i64>,
-}
-
-/// What one replay pass over the deferred checks did.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ReplayReport {
-    pub replayed: usize,
-    pub still_failing: usize,
-    /// Replayed results that differ from what staff were shown at the visit.
-    pub changes: Vec<madoguchi_adapters::store::Change>,
-}
+pub use madoguchi_api::desk::{CheckOutcome, DeskStatus, FlaggedChange, MedicalView, ReplayReport};
 
 pub struct Desk {
     settings: RwLock<Settings>,
@@ -526,7 +474,7 @@ impl Desk {
                     self.status.write().unwrap().problem = None;
                     let change = self.record_replayed(q.id, &q.card, &result, now)?;
                     report.replayed += 1;
-                    report.changes.extend(change.filter(|c| !c.differences.is_empty()));
+                    report.changes.extend(change.filter(|c| !c.differences.is_empty()).map(crate::wire::change));
                 }
                 Err(e) => {
                     let minutes = 1i64 << q.attempts.clamp(0, 6);
@@ -620,7 +568,7 @@ impl Desk {
             if training && line.is_none() {
                 continue;
             }
-            out.push(FlaggedChange { name: line.and_then(|c| c.name.clone()), change });
+            out.push(FlaggedChange { name: line.and_then(|c| c.name.clone()), change: crate::wire::change(change) });
         }
         Ok(out)
     }
@@ -855,25 +803,6 @@ fn training_claim(target: &str) -> Msg {
 /// The facility code the training terminal is addressed with.
 pub(crate) const TRAINING_FACILITY_CODE: &str = "1399999999";
 
-
-/// A replayed check that differs from what was shown at the visit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FlaggedChange {
-    /// The patient's name as the replay answered it, when known.
-    pub name: Option<String>,
-    #[serde(flatten)]
-    pub change: madoguchi_adapters::store::Change,
-}
-
-/// Medical information shown at the desk, after the consent check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
-pub enum MedicalView {
-    Medication(madoguchi_core::medical::MedicationHistory),
-    Checkups(madoguchi_core::medical::CheckupResults),
-    /// 診療情報, with 手術情報 only under the operations consent.
-    Clinical(madoguchi_core::clinical::ClinicalHistory),
-}
 
 impl Desk {
     /// The OQS folder medical information is requested through.

@@ -28,7 +28,7 @@
 
 use chrono::NaiveDateTime;
 use madoguchi_adapters::audit::AuditAction;
-use madoguchi_adapters::store::{EmergencyRow, NewDisasterMatch};
+use madoguchi_adapters::store::NewDisasterMatch;
 use madoguchi_adapters::gateway::GatewayError;
 use madoguchi_core::disaster::{
     prefecture_of_facility, DisasterAnswer, DisasterRequest, NOT_OPEN_CODE, UNAVAILABLE_CODE,
@@ -41,16 +41,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit_outcome::{self, DisasterResult, Outcome, Who};
 use crate::desk::{gateway_msg, store_msg, Desk, TRAINING_FACILITY_CODE};
-
-/// Where the answer came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LookupMode {
-    /// The service (the national system, or the training service).
-    Online,
-    /// The local cache, during a declared local emergency.
-    Offline,
-}
+pub use madoguchi_api::disaster::{DisasterLookup, LocalEmergency, LookupMode};
 
 /// How a look-up should be made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -65,44 +56,12 @@ pub enum LookupRoute {
     Offline,
 }
 
-/// The answer at the desk.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DisasterLookup {
-    pub outcome: MatchOutcome,
-    /// Only when exactly one person was found.
-    pub result: Option<EligibilityResult>,
-    pub mode: LookupMode,
-    /// The headline (`matching-found`, `matching-ambiguous` …).
-    pub message: Msg,
-    /// Offline: when the cached answer was confirmed.
-    pub as_of: Option<NaiveDateTime>,
-    /// The check the found person's result is recorded as (online: a new
-    /// line in today's checks; offline: the cached check), on which consent
-    /// is recorded and medical information asked for (`Desk::view_medical`).
-    #[serde(default)]
-    pub check_id: Option<i64>,
-}
-
-/// The facility's local emergency, when declared.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LocalEmergency {
-    pub declared_at: NaiveDateTime,
-    pub declared_by: String,
-    pub reason: Option<String>,
-}
-
-
-impl From<EmergencyRow> for LocalEmergency {
-    fn from(e: EmergencyRow) -> LocalEmergency {
-        LocalEmergency { declared_at: e.declared_at, declared_by: e.declared_by, reason: e.reason }
-    }
-}
 
 impl Desk {
     /// The local emergency in force (the store's `local_emergencies`).
     pub fn local_emergency(&self) -> Result<Option<LocalEmergency>, ApiError> {
         let row = self.store_handle().lock().unwrap().local_emergency().map_err(|e| ApiError::new(store_msg(&e)))?;
-        Ok(row.map(LocalEmergency::from))
+        Ok(row.map(crate::wire::local_emergency))
     }
 
     /// Declares the facility's local emergency (administrators only, with a
@@ -137,7 +96,7 @@ impl Desk {
             .unwrap()
             .declare_local_emergency(&session.staff_id, reason, now, &entry)
             .map_err(|e| ApiError::new(store_msg(&e)))?;
-        Ok(row.into())
+        Ok(crate::wire::local_emergency(row))
     }
 
     /// Ends the local emergency (the state and its audit entry in one

@@ -34,11 +34,11 @@ use madoguchi_core::consent::ConsentState;
 use madoguchi_core::home_visit::{consent_valid_until, may_reuse, IdentityCheck};
 use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::{ConsentCategory, EligibilityResult};
-use serde::{Deserialize, Serialize};
 
 use crate::audit_outcome::{AuditAction, Outcome, PinFailure};
 use crate::desk::Desk;
-use crate::reader::{CardReader, ReaderError, ReaderInfo, SimulatedPatient, SimulatedReader};
+use crate::reader::{CardReader, ReaderError, SimulatedPatient, SimulatedReader};
+pub use madoguchi_api::home_visit::{HomeVisitStart, IdentityInput, Step, VisitDone, VisitState};
 
 /// Where the visit on this laptop stands (one at a time).
 #[derive(Default)]
@@ -49,62 +49,6 @@ pub struct Visit {
     patient: Option<SimulatedPatient>,
     categories: Option<Vec<ConsentCategory>>,
     identity: Option<IdentityCheck>,
-}
-
-/// The step the window shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Step {
-    Consent,
-    Identity,
-    Card,
-}
-
-/// The visit as the window draws it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct VisitState {
-    pub step: Step,
-    pub reader: ReaderInfo,
-    /// The synthetic patient whose card is on the simulator (training).
-    pub patient: Option<SimulatedPatient>,
-    pub categories: Option<Vec<ConsentCategory>>,
-    pub identity: Option<IdentityCheck>,
-}
-
-/// What the home-visit screen needs to begin.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HomeVisitStart {
-    /// The training simulator's synthetic patients (empty when not training).
-    pub patients: Vec<SimulatedPatient>,
-    /// Patients whose first visit's consent may be re-used now.
-    pub continuing: Vec<HomeVisit>,
-    /// Today's visits, newest first, with whether each is confirmed.
-    pub today: Vec<HomeVisit>,
-    /// The service answered just now.
-    pub online: bool,
-    /// Deferred checks waiting for the service.
-    pub pending: i64,
-}
-
-/// A finished visit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct VisitDone {
-    pub visit: HomeVisit,
-    /// The answer, when there is one (online, or a cached answer offline).
-    pub result: Option<EligibilityResult>,
-    /// The check was queued: the home has no connection.
-    pub offline: bool,
-    /// When the shown answer is a cached one: when it was confirmed.
-    pub as_of: Option<NaiveDateTime>,
-    pub warning: Option<Msg>,
-}
-
-/// Step 2 as typed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "method")]
-pub enum IdentityInput {
-    Pin { pin: String },
-    Visual { name: String },
 }
 
 fn err(id: &str) -> ApiError {
@@ -133,7 +77,7 @@ impl Desk {
         let sample = population
             .sample_on(8, now.date())
             .map_err(|e| ApiError::new(Msg::new("training-start-failed").arg("detail", e)))?;
-        Ok(sample.iter().map(SimulatedPatient::from_sample).collect())
+        Ok(sample.iter().map(crate::reader::simulated_patient).collect())
     }
 
     /// What the home-visit screen starts with. Asks the service whether it
@@ -168,6 +112,7 @@ impl Desk {
                 }
             }
         }
+        let (continuing, today) = (continuing.into_iter().map(crate::wire::home_visit).collect(), today.into_iter().map(crate::wire::home_visit).collect());
         Ok(HomeVisitStart { patients, continuing, today, online, pending: self.pending_checks()? })
     }
 
@@ -421,7 +366,7 @@ impl Desk {
 
     fn visit_done(&self, id: i64, outcome: VisitCheck) -> Result<VisitDone, ApiError> {
         let visit = self.home_visit_record(id)?.ok_or_else(|| err("error-internal"))?;
-        Ok(VisitDone { visit, offline: outcome.queued.is_some(), result: outcome.result, as_of: outcome.as_of, warning: outcome.warning })
+        Ok(VisitDone { visit: crate::wire::home_visit(visit), offline: outcome.queued.is_some(), result: outcome.result, as_of: outcome.as_of, warning: outcome.warning })
     }
 }
 

@@ -2,7 +2,9 @@
 //!
 //! - [`desk`]: the application service (validate → gateway → store), shared by
 //!   the window and the command line;
-//! - [`commands`]: the thin Tauri commands over it;
+//! - [`commands`]: every command of the contract (`madoguchi_api`), one
+//!   dispatcher that checks its permission, thin handlers over the desk;
+//! - [`wire`]: storage rows as the contract's reply types;
 //! - [`cli`]: `madoguchi <subcommand>` for scripts;
 //! - [`settings`]: where data lives and which service to use.
 
@@ -26,6 +28,7 @@ pub mod retention;
 pub mod session;
 pub mod settings;
 pub mod storage;
+pub mod wire;
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -37,6 +40,54 @@ static STARTED: OnceLock<Instant> = OnceLock::new();
 /// When the process started (set first thing in `main`).
 pub fn started() -> Instant {
     *STARTED.get_or_init(Instant::now)
+}
+
+/// Events to the window, through the app.
+fn emitter(app: &tauri::AppHandle) -> impl Fn(&'static str, serde_json::Value) + Sync + '_ {
+    move |name, payload| {
+        use tauri::Emitter;
+        let _ = app.emit(name, payload);
+    }
+}
+
+/// The window's calls: every command of the contract, by name, through
+/// [`commands::dispatch`] on a blocking thread (HTTP, SQLite). A name the
+/// contract does not have is left to Tauri (`false`), which refuses it.
+fn invoke_handler(desk: Arc<desk::Desk>) -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    move |invoke| {
+        let name = invoke.message.command().to_string();
+        if !commands::table().contains(&name) {
+            return false;
+        }
+        let args = match invoke.message.payload() {
+            tauri::ipc::InvokeBody::Json(v) => v.clone(),
+            tauri::ipc::InvokeBody::Raw(_) => {
+                invoke.resolver.reject(madoguchi_core::message::ApiError::new(
+                    madoguchi_core::message::Msg::new("error-internal").arg("detail", format!("raw arguments for `{name}`")),
+                ));
+                return true;
+            }
+        };
+        let app = invoke.message.webview().app_handle().clone();
+        let resolver = invoke.resolver;
+        let desk = Arc::clone(&desk);
+        tauri::async_runtime::spawn(async move {
+            let answer = tauri::async_runtime::spawn_blocking(move || {
+                let emit = emitter(&app);
+                commands::dispatch(&desk, &emit, &name, args, chrono::Local::now().naive_local())
+            })
+            .await
+            // A handler that panicked still answers (as before: `error-internal`).
+            .unwrap_or_else(|e| {
+                Err(madoguchi_core::message::ApiError::new(madoguchi_core::message::Msg::new("error-internal").arg("detail", e)))
+            });
+            match answer {
+                Ok(reply) => resolver.resolve(reply),
+                Err(e) => resolver.reject(e),
+            }
+        });
+        true
+    }
 }
 
 /// Opens the desk window. Returns the process exit code.
@@ -63,55 +114,7 @@ pub fn run_gui() -> std::process::ExitCode {
     std::thread::spawn(move || connecting.connect());
     let app = tauri::Builder::default()
         .manage(Arc::clone(&desk))
-        .invoke_handler(tauri::generate_handler![
-            commands::desk_status,
-            commands::desk_language,
-            commands::check_eligibility,
-            commands::todays_checks,
-            commands::check_detail,
-            commands::ui_ready,
-            commands::get_settings,
-            commands::save_settings,
-            commands::simulate_card_tap,
-            commands::training_outage,
-            commands::home_visit_start,
-            commands::home_visit_begin,
-            commands::home_visit_consent,
-            commands::home_visit_identity,
-            commands::home_visit_card,
-            commands::home_visit_reuse,
-            commands::home_visit_sync,
-            commands::view_medical,
-            commands::print_document,
-            commands::changes_to_review,
-            commands::acknowledge_change,
-            commands::pending_checks,
-            commands::batch_import,
-            commands::batch_run,
-            commands::batch_cancel,
-            commands::batches_unfinished,
-            commands::batch_export_csv,
-            commands::disaster_lookup,
-            commands::record_disaster_consent,
-            commands::signed_in,
-            commands::sign_in,
-            commands::sign_out,
-            commands::staff_gate,
-            commands::touch_session,
-            commands::first_start,
-            commands::add_staff,
-            commands::staff_list,
-            commands::disable_staff,
-            commands::enable_staff,
-            commands::reset_staff_password,
-            commands::change_own_password,
-            commands::audit_page,
-            commands::audit_export_csv,
-            commands::audit_chain,
-            commands::local_emergency,
-            commands::declare_local_emergency,
-            commands::end_local_emergency,
-        ])
+        .invoke_handler(invoke_handler(Arc::clone(&desk)))
         .setup(|app| {
             // Card taps reach the window as an event, without typing.
             let handle = app.handle().clone();
@@ -123,8 +126,7 @@ pub fn run_gui() -> std::process::ExitCode {
                 std::thread::sleep(std::time::Duration::from_secs(15));
                 match replaying.replay_due(chrono::Local::now().naive_local()) {
                     Ok(report) if report.replayed > 0 => {
-                        use tauri::Emitter;
-                        let _ = replay_handle.emit("checks-replayed", report);
+                        commands::emit::<madoguchi_api::ChecksReplayed>(&emitter(&replay_handle), &report);
                     }
                     Ok(_) => {}
                     Err(e) => tracing::warn!("replaying deferred checks: {e:?}"),
@@ -137,11 +139,11 @@ pub fn run_gui() -> std::process::ExitCode {
                 std::time::Duration::from_secs(3600),
             );
             app.state::<commands::DeskState>().on_card_tap(move |outcome| {
-                use tauri::Emitter;
-                let _ = match outcome {
-                    Ok(o) => handle.emit("card-tapped", o),
-                    Err(e) => handle.emit("card-tap-failed", e),
-                };
+                let emit = emitter(&handle);
+                match outcome {
+                    Ok(o) => commands::emit::<madoguchi_api::CardTapped>(&emit, &o),
+                    Err(e) => commands::emit::<madoguchi_api::CardTapFailed>(&emit, &e),
+                }
             });
             Ok(())
         })

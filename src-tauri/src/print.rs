@@ -16,10 +16,10 @@ use madoguchi_core::consent::{decide, ConsentGrant, Decision, Purpose};
 use madoguchi_core::medical::{CheckupResults, MedicationHistory};
 use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::{ConsentCategory, EligibilityResult};
-use serde::{Deserialize, Serialize};
 
 use crate::audit_outcome::Outcome;
 use crate::desk::{store_msg, Desk, MedicalView};
+pub use madoguchi_api::desk::PrintedFile;
 
 /// What can be printed for a patient: the core's vocabulary (its code is
 /// the file name's and the audit log's `printed:<code>`).
@@ -182,13 +182,6 @@ const NOT_PRINTED: [&str; 3] = ["print-no-patient", "print-nothing-viewed", "pri
 
 fn category_of(s: &str) -> Option<ConsentCategory> {
     ConsentCategory::ALL.iter().copied().find(|c| c.as_str() == s)
-}
-
-/// A PDF written for the window.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PrintedFile {
-    pub path: String,
-    pub bytes: usize,
 }
 
 impl Desk {

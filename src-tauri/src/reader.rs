@@ -22,41 +22,12 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use chrono::NaiveDate;
 use madoguchi_adapters::oqs::{ingest_pending, FaceEvent};
 use madoguchi_core::home_visit::{normalize_pin, IdentityCheck, PinProblem, PIN_ATTEMPTS};
 use madoguchi_core::message::Msg;
 use madoguchi_core::{CardDetails, ConsentCategory, EligibilityResult, InsurerNumber};
 use serde::{Deserialize, Serialize};
-
-/// Which kind of reader: shown on screen, kept with every visit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReaderKind {
-    /// 研修用シミュレーター: no card, no reader; synthetic patients.
-    TrainingSimulator,
-    /// The qualification terminal's face-recognition reader (OQS `face/`).
-    OqsFaceFolder,
-}
-
-impl ReaderKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReaderKind::TrainingSimulator => "training_simulator",
-            ReaderKind::OqsFaceFolder => "oqs_face_folder",
-        }
-    }
-}
-
-/// What the window shows about the reader.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReaderInfo {
-    pub kind: ReaderKind,
-    /// True for the simulator: the window says so plainly.
-    pub simulated: bool,
-    /// The reader can check the card's 4-digit PIN.
-    pub pin_check: bool,
-}
+pub use madoguchi_api::home_visit::{ReaderInfo, ReaderKind, SimulatedPatient};
 
 /// One card read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -112,40 +83,21 @@ pub trait CardReader: Send + Sync {
     fn read_card(&self) -> Result<CardReading, ReaderError>;
 }
 
-/// A synthetic patient the simulator can put on its reader.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SimulatedPatient {
-    /// `保険者番号:記号:番号:枝番`.
-    pub key: String,
-    pub name: String,
-    pub birth_date: NaiveDate,
-    /// The simulated card's PIN, shown on the simulator panel.
-    pub pin: String,
-    pub card: CardDetails,
-}
-
-impl SimulatedPatient {
-    /// The simulated card's PIN: the birth date's month and day (`MMDD`), so
-    /// that a trainer can tell it without a list.
-    pub fn pin_of(birth: NaiveDate) -> String {
-        birth.format("%m%d").to_string()
-    }
-
-    pub fn from_sample(p: &madoguchi_training::SamplePerson) -> SimulatedPatient {
-        let card = CardDetails {
-            insurer_number: InsurerNumber::from_trusted(p.insurer_number.clone()),
-            symbol: p.symbol.clone(),
-            number: p.number.clone(),
-            branch: (!p.branch.is_empty()).then(|| p.branch.clone()),
-            birth_date: p.birth_date,
-        };
-        SimulatedPatient {
-            key: card.person_key(),
-            name: p.name.clone(),
-            birth_date: p.birth_date,
-            pin: Self::pin_of(p.birth_date),
-            card,
-        }
+/// The simulator's patient for a person of the training population.
+pub fn simulated_patient(p: &madoguchi_training::SamplePerson) -> SimulatedPatient {
+    let card = CardDetails {
+        insurer_number: InsurerNumber::from_trusted(p.insurer_number.clone()),
+        symbol: p.symbol.clone(),
+        number: p.number.clone(),
+        branch: (!p.branch.is_empty()).then(|| p.branch.clone()),
+        birth_date: p.birth_date,
+    };
+    SimulatedPatient {
+        key: card.person_key(),
+        name: p.name.clone(),
+        birth_date: p.birth_date,
+        pin: SimulatedPatient::pin_of(p.birth_date),
+        card,
     }
 }
 
@@ -273,7 +225,7 @@ mod tests {
     use super::*;
 
     fn patient() -> SimulatedPatient {
-        let birth = NaiveDate::from_ymd_opt(1950, 4, 12).unwrap();
+        let birth = chrono::NaiveDate::from_ymd_opt(1950, 4, 12).unwrap();
         let card = CardDetails {
             insurer_number: InsurerNumber::from_trusted("06139999"),
             symbol: "12".into(),

@@ -9,97 +9,22 @@ use leptos::ev::KeyboardEvent;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use madoguchi_core::message::{ApiError, Msg};
+use madoguchi_core::message::ApiError;
 use madoguchi_i18n::Lang;
-use serde::{Deserialize, Serialize};
 
 use crate::format::*;
 use crate::tauri;
 
-/// Mirrors `audit_view::AuditQuery`.
-#[derive(Debug, Clone, Default, Serialize)]
-struct AuditQuery {
-    from: String,
-    to: String,
-    staff_id: String,
-    action: String,
-    patient_key: String,
-    /// A result chosen in words (`audit_outcome::ResultChoice` code).
-    result: String,
-}
+use madoguchi_api as api;
+use madoguchi_api::audit::{AuditExport, AuditPage, AuditQuery, AuditRow, ChainState};
 
-/// Mirrors `audit_view::ResultOption`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct ResultOption {
-    code: String,
-    words: OutcomeWords,
-}
-
-/// Mirrors `audit_view::ChainState`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-enum ChainState {
-    Intact { entries: u64, last_seq: i64 },
-    Broken { first_bad_seq: i64, kind: String, message: Msg },
-    Unreadable { message: Msg },
-}
-
-/// Mirrors `audit::AuditEntry` (what the viewer shows of it).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct AuditEntry {
-    seq: i64,
-    at: chrono::NaiveDateTime,
-    staff_id: String,
-    role: Option<String>,
-    action: String,
-    patient_key: Option<String>,
-    outcome: String,
-    reason: Option<String>,
-    /// The outcome in words (`audit_outcome::label`); `None` for a code
-    /// the backend does not know, shown as it is.
-    #[serde(default)]
-    outcome_words: Option<OutcomeWords>,
-}
-
-/// Mirrors `audit_outcome::OutcomeWords`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct OutcomeWords {
-    ja: String,
-    en: String,
-}
-
-impl AuditEntry {
-    /// The outcome in the window's language, else the stored code.
-    fn outcome_in(&self, lang: Lang) -> String {
-        match (&self.outcome_words, lang) {
-            (Some(w), Lang::Ja) => w.ja.clone(),
-            (Some(w), Lang::En) => w.en.clone(),
-            (None, _) => self.outcome.clone(),
-        }
+/// The outcome in the window's language, else the stored code.
+fn outcome_in(row: &AuditRow, lang: Lang) -> String {
+    match (&row.outcome_words, lang) {
+        (Some(w), Lang::Ja) => w.ja.clone(),
+        (Some(w), Lang::En) => w.en.clone(),
+        (None, _) => row.outcome.clone(),
     }
-}
-
-/// Mirrors `audit_view::AuditPage`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct AuditPage {
-    chain: ChainState,
-    entries: Vec<AuditEntry>,
-    total: u64,
-    actions: Vec<String>,
-    #[serde(default)]
-    results: Vec<ResultOption>,
-}
-
-/// Mirrors `audit_view::AuditExport`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct AuditExport {
-    path: String,
-    entries: usize,
-}
-
-#[derive(Serialize)]
-struct QueryArgs<'a> {
-    query: &'a AuditQuery,
 }
 
 /// The chain's state for everyone: a banner under the top bar when the audit
@@ -108,7 +33,7 @@ struct QueryArgs<'a> {
 pub fn ChainBanner(lang: ReadSignal<Lang>) -> impl IntoView {
     let (state, set_state) = signal(None::<ChainState>);
     spawn_local(async move {
-        if let Ok(s) = tauri::invoke::<ChainState>("audit_chain", &()).await {
+        if let Ok(s) = tauri::invoke::<api::AuditChain>(&api::args::AuditChain {}).await {
             set_state.set(Some(s));
         }
     });
@@ -149,13 +74,14 @@ pub fn AuditPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> 
             action: action.get().map(|e| e.value()).unwrap_or_default(),
             patient_key: v(patient),
             result: result.get().map(|e| e.value()).unwrap_or_default(),
+            ..AuditQuery::default()
         }
     };
     let load = move || {
         let q = read();
         set_busy.set(true);
         spawn_local(async move {
-            match tauri::invoke::<AuditPage>("audit_page", &QueryArgs { query: &q }).await {
+            match tauri::invoke::<api::AuditPage>(&api::args::AuditPage { query: q }).await {
                 Ok(p) => {
                     set_error.set(None);
                     set_page.set(Some(p));
@@ -170,7 +96,7 @@ pub fn AuditPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> 
         let q = read();
         set_exported.set(None);
         spawn_local(async move {
-            match tauri::invoke::<AuditExport>("audit_export_csv", &QueryArgs { query: &q }).await {
+            match tauri::invoke::<api::AuditExportCsv>(&api::args::AuditExportCsv { query: q }).await {
                 Ok(x) => {
                     set_error.set(None);
                     set_exported.set(Some(x));
@@ -255,7 +181,7 @@ pub fn AuditPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> 
                     </tr></thead>
                     <tbody>
                         {move || page.get().map(|p| p.entries).unwrap_or_default().into_iter().map(|e| {
-                            let role = e.role.clone();
+                            let role = e.role;
                             let action = e.action.clone();
                             let code = e.outcome.clone();
                             let known = e.outcome_words.is_some();
@@ -265,11 +191,11 @@ pub fn AuditPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> 
                                 <tr id=format!("audit-entry-{}", e.seq) class:denied=denied>
                                     <td class="seq">{e.seq}</td>
                                     <td class="at">{e.at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
-                                    <td>{e.staff_id.clone()}<br/><small>{move || role.clone().map(|r| tr(lang.get(), &format!("staff-role-{r}"), &[]))}</small></td>
+                                    <td>{e.staff_id.clone()}<br/><small>{move || role.map(|r| tr(lang.get(), &format!("staff-role-{}", r.code()), &[]))}</small></td>
                                     <td>{move || action_label(lang.get(), &action)}</td>
                                     <td class="key">{e.patient_key.clone().unwrap_or_default()}</td>
                                     <td class="outcome" title=code.clone()>
-                                        {move || entry.outcome_in(lang.get())}
+                                        {move || outcome_in(&entry, lang.get())}
                                         {known.then(|| view! { <br/><small class="code">{code.clone()}</small> })}
                                     </td>
                                     <td>{e.reason.clone().unwrap_or_default()}</td>

@@ -6,60 +6,15 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use madoguchi_core::appointments::{BadRow, BatchReport, Group, ReportLine};
-use madoguchi_core::message::{ApiError, Msg};
+use madoguchi_core::message::ApiError;
 use madoguchi_i18n::Lang;
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
 use crate::format::*;
 use crate::tauri;
 
-/// Mirrors `store::BatchInfo`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct BatchInfo {
-    id: i64,
-    source_name: Option<String>,
-    total: usize,
-    pending: usize,
-    done: usize,
-    failed: usize,
-    bad_rows: usize,
-}
-
-/// Mirrors `batch::BatchImport`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct BatchImport {
-    batch: BatchInfo,
-    bad_rows: Vec<BadRow>,
-    ignored_columns: Vec<String>,
-}
-
-/// Mirrors `batch::BatchRun`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct BatchRun {
-    batch: BatchInfo,
-    report: BatchReport,
-    stopped: Option<Msg>,
-}
-
-/// Mirrors `batch::BatchProgress`.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-struct BatchProgress {
-    batch_id: i64,
-    done: usize,
-    total: usize,
-}
-
-#[derive(Serialize)]
-struct ImportArgs {
-    bytes: Vec<u8>,
-    name: Option<String>,
-}
-
-#[derive(Serialize)]
-struct IdArgs {
-    id: i64,
-}
+use madoguchi_api as api;
+use madoguchi_api::batch::{BatchImport, BatchInfo, BatchProgress, BatchRun};
 
 /// The file chosen in `<input type="file">`: its name and bytes.
 async fn read_file(input: web_sys::HtmlInputElement) -> Option<(String, Vec<u8>)> {
@@ -80,11 +35,11 @@ pub fn BatchPanel(lang: ReadSignal<Lang>, close: impl Fn() + Clone + Send + Sync
     let (unfinished, set_unfinished) = signal(Vec::<BatchInfo>::new());
 
     spawn_local(async move {
-        if let Ok(list) = tauri::invoke::<Vec<BatchInfo>>("batches_unfinished", &()).await {
+        if let Ok(list) = tauri::invoke::<api::BatchesUnfinished>(&api::args::BatchesUnfinished {}).await {
             set_unfinished.set(list);
         }
     });
-    tauri::listen::<BatchProgress>("batch-progress", move |p| {
+    tauri::listen::<api::BatchProgress>(move |p| {
         let _ = set_progress.try_set(Some(p));
     });
 
@@ -94,7 +49,7 @@ pub fn BatchPanel(lang: ReadSignal<Lang>, close: impl Fn() + Clone + Send + Sync
         set_exported.set(None);
         set_error.set(None);
         spawn_local(async move {
-            match tauri::invoke::<BatchRun>("batch_run", &IdArgs { id }).await {
+            match tauri::invoke::<api::BatchRun>(&api::args::BatchRun { id }).await {
                 Ok(r) => {
                     let _ = set_progress.try_set(Some(BatchProgress { batch_id: id, done: r.batch.done + r.batch.failed, total: r.batch.total }));
                     let _ = set_run.try_set(Some(r));
@@ -115,7 +70,7 @@ pub fn BatchPanel(lang: ReadSignal<Lang>, close: impl Fn() + Clone + Send + Sync
         set_error.set(None);
         spawn_local(async move {
             let Some((name, bytes)) = read_file(input).await else { return };
-            match tauri::invoke::<BatchImport>("batch_import", &ImportArgs { bytes, name: Some(name) }).await {
+            match tauri::invoke::<api::BatchImport>(&api::args::BatchImport { bytes, name: Some(name) }).await {
                 Ok(i) => set_import.set(Some(i)),
                 Err(e) => set_error.set(Some(e)),
             }
@@ -174,7 +129,7 @@ pub fn BatchPanel(lang: ReadSignal<Lang>, close: impl Fn() + Clone + Send + Sync
                     <button id="batch-cancel" class="secondary" disabled=move || !running.get()
                         on:click=move |_| {
                             if let Some(id) = current_id().or(progress.get().map(|p| p.batch_id)) {
-                                spawn_local(async move { let _ = tauri::invoke::<bool>("batch_cancel", &IdArgs { id }).await; });
+                                spawn_local(async move { let _ = tauri::invoke::<api::BatchCancel>(&api::args::BatchCancel { id }).await; });
                             }
                         }>{move || t("batch-cancel")}</button>
                 </div>
@@ -193,7 +148,7 @@ pub fn BatchPanel(lang: ReadSignal<Lang>, close: impl Fn() + Clone + Send + Sync
                             <div class="batch-actions">
                                 <button id="batch-export" class="secondary" on:click=move |_| {
                                     spawn_local(async move {
-                                        match tauri::invoke::<String>("batch_export_csv", &IdArgs { id }).await {
+                                        match tauri::invoke::<api::BatchExportCsv>(&api::args::BatchExportCsv { id }).await {
                                             Ok(path) => set_exported.set(Some(path)),
                                             Err(e) => set_error.set(Some(e)),
                                         }

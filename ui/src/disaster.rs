@@ -24,29 +24,14 @@ use leptos::task::spawn_local;
 use madoguchi_core::matching::{prepare, DisasterQuery, MatchOutcome};
 use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::consent::{Consent, ConsentSource, DisasterBasis, DESK_CATEGORIES, DESK_VIEWS};
-use madoguchi_core::{ConsentCategory, EligibilityResult};
+use madoguchi_core::ConsentCategory;
 use madoguchi_i18n::Lang;
-use serde::{Deserialize, Serialize};
 
 use crate::format::*;
 use crate::tauri;
 
-/// Mirrors `disaster::DisasterLookup`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct DisasterLookup {
-    outcome: MatchOutcome,
-    result: Option<EligibilityResult>,
-    mode: String,
-    message: Msg,
-    as_of: Option<chrono::NaiveDateTime>,
-    #[serde(default)]
-    check_id: Option<i64>,
-}
-
-#[derive(Serialize)]
-struct LookupArgs<'a> {
-    query: &'a DisasterQuery,
-}
+use madoguchi_api as api;
+use madoguchi_api::disaster::{DisasterConsentInput, DisasterLookup};
 
 /// The disaster-mode panel.
 #[component]
@@ -91,7 +76,7 @@ pub fn DisasterPanel(
         set_problems.set(Vec::new());
         set_busy.set(true);
         spawn_local(async move {
-            match tauri::invoke::<DisasterLookup>("disaster_lookup", &LookupArgs { query: &query }).await {
+            match tauri::invoke::<api::DisasterLookup>(&api::args::DisasterLookup { query }).await {
                 Ok(a) => set_answer.set(Some(a)),
                 Err(e) => set_error.set(Some(e)),
             }
@@ -147,7 +132,7 @@ pub fn DisasterPanel(
 #[component]
 fn Answer(lang: ReadSignal<Lang>, answer: DisasterLookup) -> impl IntoView {
     let headline = answer.message.clone();
-    let offline = (answer.mode == "offline").then_some(answer.as_of).flatten();
+    let offline = (answer.mode == madoguchi_api::disaster::LookupMode::Offline).then_some(answer.as_of).flatten();
     let details = match (&answer.outcome, answer.result.clone()) {
         (MatchOutcome::Found { key, matched }, Some(r)) => {
             let p = r.person.clone();
@@ -208,30 +193,6 @@ fn Answer(lang: ReadSignal<Lang>, answer: DisasterLookup) -> impl IntoView {
     }
 }
 
-/// Mirrors `store::RecordedConsent` (what the panel shows of it).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct RecordedConsent {
-    consent: Consent,
-}
-
-#[derive(Serialize)]
-struct ConsentInput {
-    categories: Vec<ConsentCategory>,
-    basis: DisasterBasis,
-}
-
-#[derive(Serialize)]
-struct ConsentArgs {
-    id: i64,
-    input: ConsentInput,
-}
-
-#[derive(Serialize)]
-struct MedicalArgs {
-    id: i64,
-    category: &'static str,
-}
-
 /// The person found: record their consent, per category, then view the
 /// consented medical information. Nothing is decided here: the backend
 /// refuses a missing category or reason, and every category without a
@@ -264,8 +225,8 @@ fn ConsentPanel(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
         set_busy.set(true);
         let boxes_to_clear = boxes_to_clear.clone();
         spawn_local(async move {
-            let args = ConsentArgs { id: check_id, input: ConsentInput { categories, basis } };
-            match tauri::invoke::<Vec<RecordedConsent>>("record_disaster_consent", &args).await {
+            let args = api::args::RecordDisasterConsent { id: check_id, input: DisasterConsentInput { categories, basis } };
+            match tauri::invoke::<api::RecordDisasterConsent>(&args).await {
                 Ok(r) => {
                     // Recorded: the boxes are free for the next category.
                     for (_, b) in &boxes_to_clear {
@@ -369,7 +330,7 @@ fn ConsentPanel(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
 /// same command, and the same consent decision, as at the counter).
 #[component]
 fn DisasterMedical(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
-    let (shown, set_shown) = signal(None::<crate::MedicalView>);
+    let (shown, set_shown) = signal(None::<api::desk::MedicalView>);
     let (refusal, set_refusal) = signal(None::<ApiError>);
     let (busy, set_busy) = signal(false);
     let ask = move |category: &'static str| {
@@ -377,7 +338,7 @@ fn DisasterMedical(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
         set_shown.set(None);
         set_refusal.set(None);
         spawn_local(async move {
-            match tauri::invoke::<crate::MedicalView>("view_medical", &MedicalArgs { id: check_id, category }).await {
+            match tauri::invoke::<api::ViewMedical>(&api::args::ViewMedical { id: check_id, category: category.to_string() }).await {
                 Ok(v) => set_shown.set(Some(v)),
                 Err(e) => set_refusal.set(Some(e)),
             }
@@ -400,9 +361,9 @@ fn DisasterMedical(lang: ReadSignal<Lang>, check_id: i64) -> impl IntoView {
             </div>
             <div id="disaster-medical-message" class="message error" role="alert">{move || refusal.get().map(|e| say(lang.get(), &e.message))}</div>
             {move || shown.get().map(|v| match v {
-                crate::MedicalView::Medication(h) => crate::medication_table(lang, h).into_any(),
-                crate::MedicalView::Checkups(c) => crate::checkup::checkup_view(lang, c).into_any(),
-                crate::MedicalView::Clinical(h) => crate::clinical::clinical_view(lang, h).into_any(),
+                api::desk::MedicalView::Medication(h) => crate::medical::medication_table(lang, h).into_any(),
+                api::desk::MedicalView::Checkups(c) => crate::checkup::checkup_view(lang, c).into_any(),
+                api::desk::MedicalView::Clinical(h) => crate::clinical::clinical_view(lang, h).into_any(),
             })}
         </section>
     }

@@ -5,107 +5,19 @@
 //! the consent rules and the offline queue are the backend's
 //! (`src-tauri/src/home_visit.rs`); this shows what comes back.
 
-use chrono::{NaiveDate, NaiveDateTime};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use madoguchi_core::message::{ApiError, Msg};
-use madoguchi_core::{ConsentCategory, EligibilityResult};
+use madoguchi_core::message::ApiError;
+use madoguchi_core::ConsentCategory;
 use madoguchi_i18n::Lang;
-use serde::{Deserialize, Serialize};
 
 use crate::format::*;
 use crate::tauri;
 
-/// Mirrors `reader::ReaderInfo`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct ReaderInfo {
-    kind: String,
-    simulated: bool,
-    pin_check: bool,
-}
-
-/// Mirrors `reader::SimulatedPatient`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct SimulatedPatient {
-    key: String,
-    name: String,
-    birth_date: NaiveDate,
-    pin: String,
-}
-
-/// Mirrors `core::home_visit::IdentityCheck`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "method")]
-enum IdentityCheck {
-    Pin,
-    Visual { confirmed_by: String, role: Option<String> },
-    Terminal,
-    FirstVisit,
-}
-
-/// Mirrors `adapters::home_visit::HomeVisit` (the fields shown).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct HomeVisit {
-    id: i64,
-    person_key: String,
-    visited_at: NaiveDateTime,
-    first_visit_id: Option<i64>,
-    categories: Vec<ConsentCategory>,
-    valid_until: NaiveDateTime,
-    identity: IdentityCheck,
-    confirmed_at: Option<NaiveDateTime>,
-}
-
-/// Mirrors `home_visit::HomeVisitStart`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Start {
-    patients: Vec<SimulatedPatient>,
-    continuing: Vec<HomeVisit>,
-    today: Vec<HomeVisit>,
-    online: bool,
-    pending: i64,
-}
-
-/// Mirrors `home_visit::VisitState`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct VisitState {
-    step: String,
-    reader: ReaderInfo,
-    patient: Option<SimulatedPatient>,
-}
-
-/// Mirrors `home_visit::VisitDone`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct VisitDone {
-    visit: HomeVisit,
-    result: Option<EligibilityResult>,
-    offline: bool,
-    warning: Option<Msg>,
-}
-
-#[derive(Serialize)]
-struct BeginArgs {
-    key: Option<String>,
-}
-#[derive(Serialize)]
-struct ConsentArgs {
-    categories: Vec<ConsentCategory>,
-}
-#[derive(Serialize)]
-#[serde(rename_all = "snake_case", tag = "method")]
-enum IdentityInput {
-    Pin { pin: String },
-    Visual { name: String },
-}
-#[derive(Serialize)]
-struct IdentityArgs {
-    input: IdentityInput,
-}
-#[derive(Serialize)]
-struct ReuseArgs {
-    first: i64,
-}
+use madoguchi_api as api;
+use madoguchi_api::home_visit::{HomeVisitStart as Start, IdentityInput, Step, VisitDone, VisitState};
+use madoguchi_core::home_visit::IdentityCheck;
 
 /// A step's call to the backend.
 enum Call {
@@ -153,7 +65,7 @@ pub fn HomeVisitPanel(lang: ReadSignal<Lang>, close: impl Fn() + Clone + Send + 
     let visual_name = NodeRef::<html::Input>::new();
 
     spawn_local(async move {
-        match tauri::invoke::<Start>("home_visit_start", &()).await {
+        match tauri::invoke::<api::HomeVisitStart>(&api::args::HomeVisitStart {}).await {
             Ok(s) => set_start.set(Some(s)),
             Err(e) => set_error.set(Some(e)),
         }
@@ -166,7 +78,7 @@ pub fn HomeVisitPanel(lang: ReadSignal<Lang>, close: impl Fn() + Clone + Send + 
             if !open.get_untracked() {
                 break;
             }
-            if let Ok(s) = tauri::invoke::<Start>("home_visit_sync", &()).await {
+            if let Ok(s) = tauri::invoke::<api::HomeVisitSync>(&api::args::HomeVisitSync {}).await {
                 set_start.set(Some(s));
             }
         }
@@ -174,7 +86,7 @@ pub fn HomeVisitPanel(lang: ReadSignal<Lang>, close: impl Fn() + Clone + Send + 
 
     let sync = move || {
         spawn_local(async move {
-            match tauri::invoke::<Start>("home_visit_sync", &()).await {
+            match tauri::invoke::<api::HomeVisitSync>(&api::args::HomeVisitSync {}).await {
                 Ok(s) => set_start.set(Some(s)),
                 Err(e) => set_error.set(Some(e)),
             }
@@ -185,7 +97,7 @@ pub fn HomeVisitPanel(lang: ReadSignal<Lang>, close: impl Fn() + Clone + Send + 
         set_chosen.set(Vec::new());
         set_screen.set(Screen::Start);
         spawn_local(async move {
-            if let Ok(s) = tauri::invoke::<Start>("home_visit_start", &()).await {
+            if let Ok(s) = tauri::invoke::<api::HomeVisitStart>(&api::args::HomeVisitStart {}).await {
                 set_start.set(Some(s));
             }
         });
@@ -196,19 +108,19 @@ pub fn HomeVisitPanel(lang: ReadSignal<Lang>, close: impl Fn() + Clone + Send + 
         set_busy.set(true);
         spawn_local(async move {
             let state = match call {
-                Call::Begin(key) => Some(tauri::invoke::<VisitState>("home_visit_begin", &BeginArgs { key: Some(key) }).await),
-                Call::Consent(categories) => Some(tauri::invoke::<VisitState>("home_visit_consent", &ConsentArgs { categories }).await),
-                Call::Identity(input) => Some(tauri::invoke::<VisitState>("home_visit_identity", &IdentityArgs { input }).await),
+                Call::Begin(key) => Some(tauri::invoke::<api::HomeVisitBegin>(&api::args::HomeVisitBegin { key: Some(key) }).await),
+                Call::Consent(categories) => Some(tauri::invoke::<api::HomeVisitConsent>(&api::args::HomeVisitConsent { categories }).await),
+                Call::Identity(input) => Some(tauri::invoke::<api::HomeVisitIdentity>(&api::args::HomeVisitIdentity { input }).await),
                 Call::Card | Call::Reuse(_) => {
                     let done = match call {
-                        Call::Reuse(first) => tauri::invoke::<VisitDone>("home_visit_reuse", &ReuseArgs { first }).await,
-                        _ => tauri::invoke::<VisitDone>("home_visit_card", &()).await,
+                        Call::Reuse(first) => tauri::invoke::<api::HomeVisitReuse>(&api::args::HomeVisitReuse { first }).await,
+                        _ => tauri::invoke::<api::HomeVisitCard>(&api::args::HomeVisitCard {}).await,
                     };
                     match done {
                         Ok(d) => set_screen.set(Screen::Done(d)),
                         Err(e) => set_error.set(Some(e)),
                     }
-                    if let Ok(s) = tauri::invoke::<Start>("home_visit_sync", &()).await {
+                    if let Ok(s) = tauri::invoke::<api::HomeVisitSync>(&api::args::HomeVisitSync {}).await {
                         set_start.set(Some(s));
                     }
                     None
@@ -233,10 +145,10 @@ pub fn HomeVisitPanel(lang: ReadSignal<Lang>, close: impl Fn() + Clone + Send + 
 
     let step_no = move || match screen.get() {
         Screen::Start => 0,
-        Screen::Step(v) => match v.step.as_str() {
-            "consent" => 1,
-            "identity" => 2,
-            _ => 3,
+        Screen::Step(v) => match v.step {
+            Step::Consent => 1,
+            Step::Identity => 2,
+            Step::Card => 3,
         },
         Screen::Done(_) => 4,
     };
@@ -315,7 +227,7 @@ pub fn HomeVisitPanel(lang: ReadSignal<Lang>, close: impl Fn() + Clone + Send + 
                         <TodayVisits lang=lang start=start />
                     </div>
                 }.into_any(),
-                Screen::Step(v) if v.step == "consent" => view! {
+                Screen::Step(v) if v.step == Step::Consent => view! {
                     <div class="hv-step">
                         {v.patient.clone().map(|p| view! { <p id="hv-patient" class="hv-name">{p.name}</p> })}
                         <h3>{move || t("home-visit-consent-question")}</h3>
@@ -342,7 +254,7 @@ pub fn HomeVisitPanel(lang: ReadSignal<Lang>, close: impl Fn() + Clone + Send + 
                         </div>
                     </div>
                 }.into_any(),
-                Screen::Step(v) if v.step == "identity" => {
+                Screen::Step(v) if v.step == Step::Identity => {
                     let pin_ok = v.reader.pin_check;
                     view! {
                         <div class="hv-step">

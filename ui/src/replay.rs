@@ -7,34 +7,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use madoguchi_core::message::Msg;
 use madoguchi_i18n::Lang;
-use serde::{Deserialize, Serialize};
 
 use crate::format::*;
 use crate::tauri;
 
-/// Mirrors `store::Difference`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Difference {
-    field: String,
-    shown: Option<String>,
-    replayed: Option<String>,
-}
-
-/// Mirrors `desk::FlaggedChange` (a `store::Change` with the patient's name).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct FlaggedChange {
-    name: Option<String>,
-    queued_id: i64,
-    person_key: String,
-    visit_at: chrono::NaiveDateTime,
-    nothing_shown: bool,
-    differences: Vec<Difference>,
-}
-
-#[derive(Serialize)]
-struct IdArgs {
-    id: i64,
-}
+use madoguchi_api as api;
+use madoguchi_api::desk::FlaggedChange;
 
 /// Whether the status line's problem is the service being out of reach.
 fn is_outage(problem: Option<&Msg>) -> bool {
@@ -49,7 +27,7 @@ pub fn OutageBanner(lang: ReadSignal<Lang>, problem: Signal<Option<Msg>>) -> imp
     Effect::new(move |_| {
         if is_outage(problem.get().as_ref()) {
             spawn_local(async move {
-                if let Ok(n) = tauri::invoke::<i64>("pending_checks", &()).await {
+                if let Ok(n) = tauri::invoke::<api::PendingChecks>(&api::args::PendingChecks {}).await {
                     set_pending.set(n);
                 }
             });
@@ -89,7 +67,7 @@ pub fn FlaggedChanges(lang: ReadSignal<Lang>, signed_in: Signal<Option<String>>)
     let (error, set_error) = signal(None::<Msg>);
     let refresh = move || {
         spawn_local(async move {
-            match tauri::invoke::<Vec<FlaggedChange>>("changes_to_review", &()).await {
+            match tauri::invoke::<api::ChangesToReview>(&api::args::ChangesToReview {}).await {
                 Ok(list) => {
                     set_changes.set(list);
                     set_error.set(None);
@@ -109,10 +87,10 @@ pub fn FlaggedChanges(lang: ReadSignal<Lang>, signed_in: Signal<Option<String>>)
         signed_in.track();
         refresh();
     });
-    tauri::listen::<serde_json::Value>("checks-replayed", move |_| refresh());
+    tauri::listen::<api::ChecksReplayed>(move |_| refresh());
     let acknowledge = move |id: i64| {
         spawn_local(async move {
-            match tauri::invoke::<()>("acknowledge_change", &IdArgs { id }).await {
+            match tauri::invoke::<api::AcknowledgeChange>(&api::args::AcknowledgeChange { id }).await {
                 Ok(()) => refresh(),
                 Err(e) => set_error.set(Some(e.message)),
             }
@@ -124,13 +102,13 @@ pub fn FlaggedChanges(lang: ReadSignal<Lang>, signed_in: Signal<Option<String>>)
                 <h2>{move || tr(lang.get(), "changes-heading", &[])}</h2>
                 <p class="hint">{move || tr(lang.get(), "changes-explain", &[])}</p>
                 <div class="message error">{move || error.get().map(|m| say(lang.get(), &m))}</div>
-                <For each=move || changes.get() key=|c| c.queued_id let:c>
+                <For each=move || changes.get() key=|c| c.change.queued_id let:c>
                     {
-                        let id = c.queued_id;
-                        let who = c.name.clone().unwrap_or_else(|| c.person_key.clone());
-                        let visit = c.visit_at;
-                        let nothing_shown = c.nothing_shown;
-                        let diffs = c.differences.clone();
+                        let id = c.change.queued_id;
+                        let who = c.name.clone().unwrap_or_else(|| c.change.person_key.clone());
+                        let visit = c.change.visit_at;
+                        let nothing_shown = c.change.nothing_shown;
+                        let diffs = c.change.differences.clone();
                         view! {
                             <article class="change" id=format!("change-{id}")>
                                 <div class="change-head">
@@ -147,18 +125,18 @@ pub fn FlaggedChanges(lang: ReadSignal<Lang>, signed_in: Signal<Option<String>>)
                                 </Show>
                                 <ul class="differences">
                                     {diffs.into_iter().map(|d| {
-                                        let field = d.field.clone();
+                                        let field = d.field.code();
                                         view! {
-                                            <li class=format!("difference diff-{}", d.field)>
+                                            <li class=format!("difference diff-{}", d.field.code())>
                                                 <span class="diff-field">{move || tr(lang.get(), &format!("change-field-{field}"), &[])}</span>
                                                 <span class="before">{
-                                                    let (f, v) = (d.field.clone(), d.shown.clone());
-                                                    move || value(lang.get(), &f, &v)
+                                                    let (f, v) = (d.field.code(), d.shown.clone());
+                                                    move || value(lang.get(), f, &v)
                                                 }</span>
                                                 " → "
                                                 <span class="after">{
-                                                    let (f, v) = (d.field.clone(), d.replayed.clone());
-                                                    move || value(lang.get(), &f, &v)
+                                                    let (f, v) = (d.field.code(), d.replayed.clone());
+                                                    move || value(lang.get(), f, &v)
                                                 }</span>
                                             </li>
                                         }

@@ -12,117 +12,19 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_i18n::Lang;
-use serde::{Deserialize, Serialize};
 
 use crate::format::*;
 use crate::tauri;
 
-/// Mirrors `session::SignedIn`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct SignedIn {
-    pub staff_id: String,
-    pub display_name: String,
-    pub role: String,
-    pub trainee: bool,
-}
+use madoguchi_api as api;
+pub use madoguchi_api::disaster::LocalEmergency;
+use madoguchi_api::session::{AccountForm, PasswordChangeForm, PasswordResetForm, StaffListEntry};
+pub use madoguchi_api::session::{SignedIn, StaffGate};
+use madoguchi_core::staff::Role;
 
-/// Mirrors `session::StaffGate`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct StaffGate {
-    pub connecting: bool,
-    pub training: bool,
-    pub needs_first_setup: bool,
-    pub signed_in: Option<SignedIn>,
-    pub locked: Option<String>,
-}
-
-impl StaffGate {
-    pub fn is_admin(&self) -> bool {
-        self.signed_in.as_ref().is_some_and(|s| s.role == "administrator")
-    }
-}
-
-/// Mirrors `disaster::LocalEmergency`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct LocalEmergency {
-    pub declared_at: chrono::NaiveDateTime,
-    pub declared_by: String,
-    pub reason: Option<String>,
-}
-
-/// Mirrors `session::AccountForm`.
-#[derive(Debug, Clone, Default, Serialize)]
-struct AccountForm {
-    staff_id: String,
-    display_name: String,
-    password: String,
-    confirm: String,
-}
-
-/// Mirrors `session::StaffListEntry`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct StaffListEntry {
-    staff_id: String,
-    display_name: String,
-    role: String,
-    disabled: bool,
-    #[serde(default)]
-    you: bool,
-}
-
-/// Mirrors `session::PasswordResetForm`.
-#[derive(Debug, Clone, Default, Serialize)]
-struct PasswordResetForm {
-    staff_id: String,
-    password: String,
-    confirm: String,
-}
-
-/// Mirrors `session::PasswordChangeForm`.
-#[derive(Debug, Clone, Default, Serialize)]
-struct PasswordChangeForm {
-    current: String,
-    password: String,
-    confirm: String,
-}
-
-#[derive(Serialize)]
-struct ChangeArgs<'a> {
-    form: &'a PasswordChangeForm,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct StaffIdArgs {
-    staff_id: String,
-}
-
-#[derive(Serialize)]
-struct ResetArgs<'a> {
-    form: &'a PasswordResetForm,
-}
-
-#[derive(Serialize)]
-struct FormArgs<'a> {
-    form: &'a AccountForm,
-}
-
-#[derive(Serialize)]
-struct AddArgs<'a> {
-    form: &'a AccountForm,
-    role: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SignInArgs {
-    staff_id: String,
-    password: String,
-}
-
-#[derive(Serialize)]
-struct ReasonArgs {
-    reason: String,
+/// An administrator is signed in.
+pub fn is_admin(gate: &StaffGate) -> bool {
+    gate.signed_in.as_ref().is_some_and(|s| s.role == Role::Administrator)
 }
 
 /// The message of a form's field, from the backend's answer.
@@ -132,12 +34,12 @@ fn field_problem(error: Option<ApiError>, field: &str) -> Option<Msg> {
 
 /// Asks the backend what to show (first start, sign-in, desk).
 pub async fn fetch_gate() -> Option<StaffGate> {
-    tauri::invoke::<StaffGate>("staff_gate", &()).await.ok()
+    tauri::invoke::<api::StaffGate>(&api::args::StaffGate {}).await.ok()
 }
 
 /// The local emergency in force, if any.
 pub async fn fetch_emergency() -> Option<LocalEmergency> {
-    tauri::invoke::<Option<LocalEmergency>>("local_emergency", &()).await.ok().flatten()
+    tauri::invoke::<api::LocalEmergency>(&api::args::LocalEmergency {}).await.ok().flatten()
 }
 
 /// Who is signed in, for the top bar: the name (name and role on hover).
@@ -146,7 +48,7 @@ pub fn SignedInBadge(lang: ReadSignal<Lang>, gate: ReadSignal<Option<StaffGate>>
     let who = move || gate.get().and_then(|g| g.signed_in);
     let full = move || {
         who().map(|s| {
-            let role = tr(lang.get(), &format!("staff-role-{}", s.role), &[]);
+            let role = tr(lang.get(), &format!("staff-role-{}", s.role.code()), &[]);
             tr(lang.get(), "disaster-signed-in", &[("name", s.display_name.clone()), ("role", role)])
         })
     };
@@ -203,7 +105,7 @@ pub fn FirstStartScreen(
         let form = AccountForm { staff_id: value(id), display_name: value(name), password: value(pw), confirm: value(confirm) };
         set_busy.set(true);
         spawn_local(async move {
-            match tauri::invoke::<SignedIn>("first_start", &FormArgs { form: &form }).await {
+            match tauri::invoke::<api::FirstStart>(&api::args::FirstStart { form }).await {
                 Ok(_) => {
                     set_error.set(None);
                     on_done();
@@ -257,10 +159,10 @@ pub fn SignInScreen(
         if busy.get_untracked() {
             return;
         }
-        let args = SignInArgs { staff_id: value(id), password: value(pw) };
+        let args = api::args::SignIn { staff_id: value(id), password: value(pw) };
         set_busy.set(true);
         spawn_local(async move {
-            match tauri::invoke::<SignedIn>("sign_in", &args).await {
+            match tauri::invoke::<api::SignIn>(&args).await {
                 Ok(_) => {
                     set_error.set(None);
                     on_done();
@@ -333,7 +235,7 @@ pub fn PasswordChangePanel(
         set_busy.set(true);
         set_done.set(false);
         spawn_local(async move {
-            match tauri::invoke::<SignedIn>("change_own_password", &ChangeArgs { form: &form }).await {
+            match tauri::invoke::<api::ChangeOwnPassword>(&api::args::ChangeOwnPassword { form }).await {
                 Ok(_) => {
                     set_error.set(None);
                     set_done.set(true);
@@ -422,7 +324,7 @@ pub fn StaffPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> 
     let reset_confirm = NodeRef::<html::Input>::new();
     let reload = move || {
         spawn_local(async move {
-            match tauri::invoke::<Vec<StaffListEntry>>("staff_list", &()).await {
+            match tauri::invoke::<api::StaffList>(&api::args::StaffList {}).await {
                 Ok(l) => set_list.set(l),
                 Err(e) => set_list_error.set(Some(e)),
             }
@@ -432,10 +334,11 @@ pub fn StaffPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> 
     let submit = move || {
         let form = AccountForm { staff_id: value(id), display_name: value(name), password: value(pw), confirm: value(confirm) };
         let r = role.get().map(|e| e.value()).unwrap_or_default();
+        let Some(r) = Role::from_code(&r) else { return };
         set_done.set(None);
         set_list_error.set(None);
         spawn_local(async move {
-            match tauri::invoke::<StaffListEntry>("add_staff", &AddArgs { form: &form, role: &r }).await {
+            match tauri::invoke::<api::AddStaff>(&api::args::AddStaff { form, role: r }).await {
                 Ok(a) => {
                     set_error.set(None);
                     set_done.set(Some(StaffDone::Added(a.staff_id)));
@@ -454,8 +357,12 @@ pub fn StaffPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> 
     let switch = move |staff_id: String, enable: bool| {
         set_done.set(None);
         spawn_local(async move {
-            let command = if enable { "enable_staff" } else { "disable_staff" };
-            match tauri::invoke::<StaffListEntry>(command, &StaffIdArgs { staff_id }).await {
+            let answer = if enable {
+                tauri::invoke::<api::EnableStaff>(&api::args::EnableStaff { staff_id }).await
+            } else {
+                tauri::invoke::<api::DisableStaff>(&api::args::DisableStaff { staff_id }).await
+            };
+            match answer {
                 Ok(a) => {
                     set_list_error.set(None);
                     set_done.set(Some(if enable { StaffDone::Enabled(a.staff_id) } else { StaffDone::Disabled(a.staff_id) }));
@@ -469,7 +376,7 @@ pub fn StaffPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> 
         let Some(staff_id) = resetting.get_untracked() else { return };
         let form = PasswordResetForm { staff_id, password: value(reset_pw), confirm: value(reset_confirm) };
         spawn_local(async move {
-            match tauri::invoke::<StaffListEntry>("reset_staff_password", &ResetArgs { form: &form }).await {
+            match tauri::invoke::<api::ResetStaffPassword>(&api::args::ResetStaffPassword { form }).await {
                 Ok(a) => {
                     set_reset_error.set(None);
                     set_list_error.set(None);
@@ -507,7 +414,7 @@ pub fn StaffPanel(lang: ReadSignal<Lang>, close: impl Fn() + Copy + 'static) -> 
                     </tr></thead>
                     <tbody>
                         {move || list.get().into_iter().map(|a| {
-                            let role = a.role.clone();
+                            let role = a.role.code();
                             let sid = a.staff_id.clone();
                             let (s1, s2) = (sid.clone(), sid.clone());
                             let disabled = a.disabled;
@@ -598,7 +505,7 @@ pub fn EmergencyPanel(
     let declare = move || {
         let r = value(reason);
         spawn_local(async move {
-            match tauri::invoke::<LocalEmergency>("declare_local_emergency", &ReasonArgs { reason: r }).await {
+            match tauri::invoke::<api::DeclareLocalEmergency>(&api::args::DeclareLocalEmergency { reason: r }).await {
                 Ok(_) => {
                     set_error.set(None);
                     on_change();
@@ -609,7 +516,7 @@ pub fn EmergencyPanel(
     };
     let end = move |_| {
         spawn_local(async move {
-            match tauri::invoke::<bool>("end_local_emergency", &()).await {
+            match tauri::invoke::<api::EndLocalEmergency>(&api::args::EndLocalEmergency {}).await {
                 Ok(_) => {
                     set_error.set(None);
                     on_change();

@@ -1,8 +1,8 @@
 //! The bridge to the backend: `window.__TAURI__.core.invoke` (enabled by
 //! `withGlobalTauri` in tauri.conf.json).
 
+use madoguchi_api::{Command, Event};
 use madoguchi_core::message::{ApiError, Msg};
-use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -14,29 +14,32 @@ extern "C" {
     fn tauri_listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>) -> js_sys::Promise;
 }
 
-/// Calls `handler` with the payload of every `event` the backend emits, for
-/// the life of the page.
-pub fn listen<T: DeserializeOwned + 'static>(event: &str, handler: impl Fn(T) + 'static) {
+/// Calls `handler` with the payload of every event `E` of the contract the
+/// backend emits, for the life of the page.
+pub fn listen<E: Event>(handler: impl Fn(E::Payload) + 'static)
+where
+    E::Payload: 'static,
+{
     #[derive(serde::Deserialize)]
-    struct Event<T> {
+    struct Emitted<T> {
         payload: T,
     }
     let closure = Closure::<dyn FnMut(JsValue)>::new(move |v: JsValue| {
-        if let Ok(e) = serde_wasm_bindgen::from_value::<Event<T>>(v) {
+        if let Ok(e) = serde_wasm_bindgen::from_value::<Emitted<E::Payload>>(v) {
             handler(e.payload);
         }
     });
-    let _ = tauri_listen(event, &closure);
+    let _ = tauri_listen(E::NAME, &closure);
     // The listener lives as long as the page.
     closure.forget();
 }
 
-/// Calls a backend command. Any failure comes back as an [`ApiError`] so the
-/// UI always has a message to show.
-pub async fn invoke<T: DeserializeOwned>(cmd: &str, args: &impl Serialize) -> Result<T, ApiError> {
+/// Calls command `C` of the contract. Any failure comes back as an
+/// [`ApiError`] so the UI always has a message to show.
+pub async fn invoke<C: Command>(args: &C::Args) -> Result<C::Reply, ApiError> {
     let args = serde_wasm_bindgen::to_value(args)
         .map_err(|e| ApiError::new(Msg::new("error-internal").arg("detail", e)))?;
-    match tauri_invoke(cmd, args).await {
+    match tauri_invoke(C::NAME, args).await {
         Ok(v) => serde_wasm_bindgen::from_value(v)
             .map_err(|e| ApiError::new(Msg::new("error-internal").arg("detail", e))),
         Err(e) => Err(serde_wasm_bindgen::from_value::<ApiError>(e.clone()).unwrap_or_else(|_| {

@@ -6,7 +6,7 @@
 //!
 //! - a 5-year medication timeline of 2,000 dispensing lines:
 //!   `timeline::lines` → `courses` → `since` (the 5-year filter), as
-//!   `ui/src/main.rs` `medication_table` does;
+//!   `ui/src/medical.rs` `medication_table` does;
 //! - the checkup charts of five yearly checkups: `checkup::trends`,
 //!   `judgements`, `year_table` and `chart_geometry` for every trend (the
 //!   SVG's numbers and path), as `ui/src/checkup.rs` does;

@@ -1,0 +1,195 @@
+//! The result card: validity, the facts of the qualification, the consent flags, and the medical panel under it.
+
+use leptos::prelude::*;
+use madoguchi_api::desk::CheckOutcome;
+use madoguchi_core::EligibilityResult;
+use madoguchi_i18n::Lang;
+
+use crate::format::*;
+
+#[component]
+pub fn ResultCard(lang: ReadSignal<Lang>, outcome: CheckOutcome) -> impl IntoView {
+    let r = outcome.result.clone();
+    let warning = outcome.warning.clone();
+    let validity = r.validity;
+    let stale = outcome.as_of.is_some();
+    let class = match (stale, validity.is_valid()) {
+        (true, _) => "validity stale",
+        (false, true) => "validity valid",
+        (false, false) => "validity invalid",
+    };
+    let today = r.confirmation_date;
+    let expired_on = r
+        .qualification
+        .as_ref()
+        .and_then(|q| q.valid_until)
+        .filter(|d| *d < today);
+    let r2 = r.clone();
+    view! {
+        <article id="result" class="result">
+            <div id="result-validity" class=class data-code=validity.code()>
+                <span class="validity-label">
+                    {move || tr(lang.get(), &format!("validity-{}", validity.code()), &[])}
+                    {stale.then(|| view! { <span id="result-stale" class="stale-badge">{move || tr(lang.get(), "offline-badge", &[])}</span> })}
+                </span>
+                {move || r2.effective_copay().map(|c| view! {
+                    <span id="result-copay" class="copay" title=tr(lang.get(), "label-copay", &[])>
+                        <small>{tr(lang.get(), "label-copay", &[])}</small>
+                        {tr(lang.get(), "copay-wari", &[("wari", c.wari().to_string())])}
+                    </span>
+                })}
+            </div>
+            {(!validity.is_valid()).then(|| view! {
+                <p class="explain">{move || tr(lang.get(), &format!("explain-validity-{}", validity.code()), &[])}</p>
+            })}
+            {expired_on.map(|d| view! {
+                <p class="explain">{move || tr(lang.get(), "explain-expired", &[("date", format_date(lang.get(), d))])}</p>
+            })}
+            {r.error.clone().and_then(|e| e.message).map(|m| view! { <p class="explain service-message">{m}</p> })}
+            {warning.map(|w| view! { <p class="explain warning">{move || say(lang.get(), &w)}</p> })}
+            {(!r.missing.is_empty()).then(|| {
+                let fields = r.missing.join("、");
+                view! { <p id="result-missing" class="explain warning">{move || tr(lang.get(), "result-missing", &[("fields", fields.clone())])}</p> }
+            })}
+            <dl class="facts">{facts(lang, &r)}</dl>
+            {(!r.consents.is_empty()).then(|| consents_view(lang, &r))}
+            {outcome.check_id.filter(|_| r.qualification.is_some()).map(|id| view! { <crate::medical::MedicalPanel lang=lang check_id=id /> })}
+        </article>
+    }
+}
+
+/// The facts of a result as label/value rows; only what the result holds.
+pub fn facts(lang: ReadSignal<Lang>, r: &EligibilityResult) -> impl IntoView {
+    let mut rows: Vec<(&'static str, &'static str, Box<dyn Fn(Lang) -> String + Send + Sync>)> = Vec::new();
+    let today = r.confirmation_date;
+    if let Some(p) = r.person.clone() {
+        let name = p.name.clone();
+        rows.push(("result-name", "label-name", Box::new(move |_| name.clone())));
+        if let Some(kana) = p.name_kana.clone() {
+            rows.push(("result-kana", "label-kana", Box::new(move |_| kana.clone())));
+        }
+        let birth = p.birth_date;
+        rows.push((
+            "result-birth",
+            "label-birth",
+            Box::new(move |l| format!("{}（{}）", format_date(l, birth), tr(l, "label-age", &[("age", age_on(birth, today).to_string())]))),
+        ));
+        let sex = p.sex;
+        rows.push(("result-sex", "label-sex", Box::new(move |l| tr(l, &format!("sex-{}", sex.code()), &[]))));
+        if let Some(addr) = p.address.clone() {
+            rows.push(("result-address", "label-address", Box::new(move |_| addr.clone())));
+        }
+    }
+    if let Some(q) = r.qualification.clone() {
+        let insurer = format!("{}　{}", q.insurer_name.clone().unwrap_or_default(), q.insurer_number);
+        rows.push(("result-insurer", "label-insurer", Box::new(move |_| insurer.clone())));
+        let card = format!("{} ・ {} ・ {}", dash(&q.symbol), dash(&q.number), q.branch.clone().unwrap_or_else(|| "—".into()));
+        rows.push(("result-card", "label-card", Box::new(move |_| card.clone())));
+        if let Some(rel) = q.relationship {
+            rows.push(("result-relationship", "label-relationship", Box::new(move |_| rel.label_ja().to_string())));
+        }
+        let (from, until) = (q.valid_from, q.valid_until);
+        if from.is_some() || until.is_some() {
+            rows.push((
+                "result-valid-period",
+                "label-valid-period",
+                Box::new(move |l| format!("{} 〜 {}", from.map(|d| format_date(l, d)).unwrap_or_default(), until.map(|d| format_date(l, d)).unwrap_or_default())),
+            ));
+        }
+        if q.preschool {
+            rows.push(("result-preschool", "label-preschool", Box::new(move |l| tr(l, "label-preschool", &[]))));
+        }
+        if let Some(e) = q.elderly.clone() {
+            rows.push((
+                "result-elderly",
+                "label-elderly",
+                Box::new(move |l| {
+                    let ratio = e.copay.map(|c| tr(l, "copay-wari", &[("wari", c.wari().to_string())])).unwrap_or_default();
+                    format!("{ratio}　{}", period(l, e.valid_from, e.valid_until))
+                }),
+            ));
+        }
+        if let Some(lim) = q.limit.clone() {
+            rows.push((
+                "result-limit",
+                "label-limit",
+                Box::new(move |l| {
+                    let cat = lim.category.map(|c| format!("{}（{}）", c.label_ja(), c.code())).unwrap_or_default();
+                    format!("{cat}　{}", period(l, lim.valid_from, lim.valid_until))
+                }),
+            ));
+        }
+        if !q.specific_diseases.is_empty() {
+            let ds = q.specific_diseases.clone();
+            rows.push((
+                "result-diseases",
+                "label-diseases",
+                Box::new(move |_| ds.iter().map(|d| d.disease.label_ja()).collect::<Vec<_>>().join("、")),
+            ));
+        }
+        if !q.public_expenses.is_empty() {
+            let ps = q.public_expenses.clone();
+            rows.push((
+                "result-public",
+                "label-public",
+                Box::new(move |_| {
+                    ps.iter()
+                        .map(|p| format!("{} {}", p.payer_number, p.recipient_number.clone().unwrap_or_default()))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                }),
+            ));
+        }
+        if let Some(loss) = q.loss_reason {
+            rows.push(("result-loss", "label-loss", Box::new(move |_| loss.label_ja().to_string())));
+        }
+    }
+    let at = r.confirmed_at;
+    let source = r.source;
+    rows.push((
+        "result-confirmed-at",
+        "label-confirmed-at",
+        Box::new(move |l| {
+            let src = serde_json::to_value(source).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            format!("{} {}（{}）", format_date(l, at.date()), at.format("%H:%M:%S"), tr(l, &format!("source-{src}"), &[]))
+        }),
+    ));
+    rows.into_iter()
+        .map(|(id, label, value)| {
+            view! {
+                <div class="fact">
+                    <dt>{move || tr(lang.get(), label, &[])}</dt>
+                    <dd id=id>{move || value(lang.get())}</dd>
+                </div>
+            }
+        })
+        .collect_view()
+}
+
+/// The card reader's consent flags: which categories, until when. Showing the
+/// flags is not showing medical information; that goes through the backend's
+/// consent check.
+pub fn consents_view(lang: ReadSignal<Lang>, r: &EligibilityResult) -> impl IntoView {
+    let flags = r.consents.clone();
+    view! {
+        <section class="consents">
+            <h3>{move || tr(lang.get(), "label-consents", &[])}</h3>
+            <ul>
+                {flags.into_iter().map(|f| {
+                    let cat = f.category.as_str();
+                    let class = if f.given { "consent given" } else { "consent not-given" };
+                    view! {
+                        <li class=class id=format!("consent-{cat}")>
+                            <span class="consent-category">{move || tr(lang.get(), "consent-category", &[("category", cat.to_string())])}</span>
+                            <span class="consent-state">{move || match (f.given, f.available_until) {
+                                (true, Some(until)) => tr(lang.get(), "consent-given-until", &[("until", format!("{} {}", format_date(lang.get(), until.date()), until.format("%H:%M")))]),
+                                (true, None) => tr(lang.get(), "consent-given", &[]),
+                                (false, _) => tr(lang.get(), "consent-not-given", &[]),
+                            }}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
