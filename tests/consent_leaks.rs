@@ -461,7 +461,12 @@ fn view(a: &Ask) -> Out {
 fn store_read(a: &Ask) -> Out {
     // The strongest grant the patient's consents give at that time, through the
     // one gate; without one the store cannot even be asked.
-    let state = ConsentState::from_stored(a.patient.key.clone(), a.consents.to_vec());
+    // With the desk's clock tolerance, as every desk path builds it (a
+    // card-reader consent up to 5 minutes "ahead" counts as given now; the
+    // model allows it, so must this path — without it a case falling in
+    // those minutes failed by chance).
+    let state = ConsentState::from_stored(a.patient.key.clone(), a.consents.to_vec())
+        .with_clock_tolerance(Duration::minutes(CLOCK_TOLERANCE_MINUTES));
     let Ok(grant) = decide(&state, &a.patient.key, a.category, Purpose::View, a.at).into_result() else {
         return Out::Nothing;
     };
