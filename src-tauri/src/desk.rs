@@ -3,14 +3,12 @@
 //! in the store and turns every failure into a message for the person at the
 //! counter. No Tauri here, so the CLI and tests use exactly the same path.
 
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_adapters::keystore::KeyStore as _;
 use madoguchi_adapters::gateway::{Gateway, GatewayError};
-use madoguchi_adapters::http::HttpGateway;
-use madoguchi_adapters::oqs::{FaceEvent, FaceWatcher, OqsFolderConfig, OqsFolderGateway};
+use madoguchi_adapters::oqs::{FaceEvent, OqsFolderGateway};
 use madoguchi_adapters::store::{NewCheck, Store, StoreError};
 use madoguchi_adapters::audit::AuditAction;
 use madoguchi_adapters::oqs::folder::MedicalFetchError;
@@ -22,28 +20,17 @@ use madoguchi_core::validation::{validate_card, CardInput, FieldError};
 use madoguchi_core::{CardDetails, CheckSummary, EligibilityQuery, EligibilityResult};
 
 use crate::audit_outcome::{self, Outcome, Who};
+use crate::connection::Connection;
 use crate::settings::Settings;
 pub use madoguchi_api::desk::{CheckOutcome, DeskStatus, FlaggedChange, MedicalView, ReplayReport};
 
 pub struct Desk {
     settings: RwLock<Settings>,
-    gateway: RwLock<Option<Arc<dyn Gateway>>>,
+    /// The current connection, built whole and swapped whole
+    /// (`crate::connection`); `None` until connected or when stopped.
+    connection: RwLock<Option<Connection>>,
     status: RwLock<DeskStatus>,
     store: Mutex<Store>,
-    /// The embedded training service, stopped when the desk is dropped
-    /// (`None` while a trainee practises an outage: [`Desk::training_outage`]).
-    training: Mutex<Option<madoguchi_training::RunningService>>,
-    /// The embedded training service's population while the desk is in
-    /// training mode (set only where the desk spawns that service).
-    training_population: RwLock<Option<madoguchi_training::Population>>,
-    /// Watches the `face/` folder for card taps (the OQS folder, or in
-    /// training mode a folder of the desk's own that the tap button fills).
-    face_watcher: Mutex<Option<FaceWatcher>>,
-    /// Where card taps arrive; `None` until connected.
-    face_root: RwLock<Option<PathBuf>>,
-    /// The OQS folder medical information is requested through (the
-    /// terminal's folder, or in training mode the training terminal's).
-    medical: RwLock<Option<Arc<OqsFolderGateway>>>,
     /// The checks recorded while the embedded training service ran (this
     /// run): the trainee's own, shown in training mode even when they found
     /// nobody of the population (see [`Desk::training_may_show`]).
@@ -51,8 +38,6 @@ pub struct Desk {
     /// The batches imported while the embedded training service ran (this
     /// run): the only ones training mode shows ([`Desk::training_may_show_batch`]).
     training_batches: Mutex<std::collections::HashSet<i64>>,
-    /// The training terminal answering medical requests in training mode.
-    training_terminal: Mutex<Option<madoguchi_training::terminal::RunningTerminal>>,
     /// Told about every card tap taken in (the window shows it at once) —
     /// only while someone is signed in: see [`Desk::deliver_card_tap`].
     on_card_tap: RwLock<Option<Arc<dyn Fn(Result<CheckOutcome, ApiError>) + Send + Sync>>>,
@@ -83,16 +68,10 @@ impl Desk {
         let desk = Arc::new_cyclic(|me| Desk {
             me: me.clone(),
             settings: RwLock::new(settings),
-            gateway: RwLock::new(None),
+            connection: RwLock::new(None),
             status: RwLock::new(DeskStatus { ready: false, training: false, training_claim: None, target: None, problem: None, key_warning: None }),
             key_warning,
             store: Mutex::new(store),
-            training: Mutex::new(None),
-            training_population: RwLock::new(None),
-            face_watcher: Mutex::new(None),
-            face_root: RwLock::new(None),
-            medical: RwLock::new(None),
-            training_terminal: Mutex::new(None),
             training_checks: Default::default(),
             training_batches: Default::default(),
             on_card_tap: RwLock::new(None),
@@ -157,7 +136,6 @@ impl Desk {
         }
         new.save().map_err(|e| ApiError::new(Msg::new("settings-save-failed").arg("detail", e)))?;
         // Stop what the old settings started, then connect anew.
-        *self.gateway.write().unwrap() = None;
         self.stop_background();
         *self.settings.write().unwrap() = new;
         self.connect();
@@ -169,8 +147,20 @@ impl Desk {
     /// population on first start).
     pub fn connect(&self) {
         let settings = self.settings();
-        let status = match self.try_connect(&settings) {
-            Ok(s) => s,
+        let weak = self.me.clone();
+        let on_tap = move |event| {
+            if let Some(desk) = weak.upgrade() {
+                let outcome = desk.take_card_tap(event, now_local());
+                desk.deliver_card_tap(outcome, now_local());
+            }
+        };
+        let status = match Connection::open(&settings, on_tap) {
+            Ok((connection, status)) => {
+                // Swapped whole; the old one (if any) stops outside the lock.
+                let old = self.connection.write().unwrap().replace(connection);
+                drop(old);
+                status
+            }
             // Not connected: not training either (the trainee exists only
             // while the embedded service runs).
             Err(e) => DeskStatus {
@@ -185,91 +175,9 @@ impl Desk {
         *self.status.write().unwrap() = status;
     }
 
-    fn try_connect(&self, settings: &Settings) -> Result<DeskStatus, Msg> {
-        // The OQS folder of the qualification terminal, when configured.
-        if let Some(dir) = &settings.oqs_dir {
-            let mut config = OqsFolderConfig::new(dir.clone(), settings.facility_code.clone());
-            config.timeout = settings.oqs_timeout();
-            let gateway = Arc::new(OqsFolderGateway::new(config));
-            let info = gateway.info();
-            *self.medical.write().unwrap() = Some(Arc::clone(&gateway));
-            *self.gateway.write().unwrap() = Some(gateway);
-            self.watch_card_taps(dir.clone());
-            // A `TRAINING` file in the clinic's folder is the folder's word,
-            // not how this desk was started: a banner, never training mode.
-            let claims = info.as_ref().is_ok_and(|i| i.training);
-            return Ok(DeskStatus {
-                ready: true,
-                training: false,
-                training_claim: claims.then(|| training_claim(&dir.display().to_string())),
-                target: Some(dir.display().to_string()),
-                problem: info.err().map(gateway_msg),
-                key_warning: None,
-            });
-        }
-        let (url, embedded) = match &settings.service_url {
-            Some(url) => (url.clone(), false),
-            None => {
-                let running = madoguchi_training::spawn_background(
-                    &settings.training_db_path(),
-                    settings.training_people,
-                    settings.training_seed,
-                    0,
-                )
-                .map_err(|e| Msg::new("training-start-failed").arg("detail", e))?;
-                let url = running.url();
-                *self.training_population.write().unwrap() = Some(running.population().clone());
-                *self.training.lock().unwrap() = Some(running);
-                // Training: card taps are simulated into a folder of our own.
-                let dir = settings.training_oqs_dir();
-                std::fs::create_dir_all(&dir)
-                    .and_then(|_| madoguchi_adapters::oqs::OqsFolderLayout::new(&dir).prepare())
-                    .map_err(|e| Msg::new("training-start-failed").arg("detail", e))?;
-                // The training terminal answers medical requests in that folder.
-                let population = self.training_population.read().unwrap().clone().ok_or_else(|| Msg::new("service-starting"))?;
-                let terminal = madoguchi_training::terminal::spawn(&dir, population)
-                    .map_err(|e| Msg::new("training-start-failed").arg("detail", e))?;
-                *self.training_terminal.lock().unwrap() = Some(terminal);
-                let mut config = OqsFolderConfig::new(dir.clone(), TRAINING_FACILITY_CODE);
-                config.timeout = settings.oqs_timeout();
-                *self.medical.write().unwrap() = Some(Arc::new(OqsFolderGateway::new(config)));
-                self.watch_card_taps(dir);
-                (url, true)
-            }
-        };
-        let gateway = HttpGateway::new(&url, settings.timeout()).map_err(gateway_msg)?;
-        // Training mode is how this desk was started (the embedded service
-        // above), never the service's own word: a configured service that
-        // answers `"training": true` gets a banner and a sign-in like any
-        // other. An unreachable service is reported now; checks retry it.
-        let info = gateway.info();
-        let claims = !embedded && info.as_ref().is_ok_and(|i| i.training);
-        *self.gateway.write().unwrap() = Some(Arc::new(gateway));
-        Ok(DeskStatus {
-            ready: true,
-            training: embedded,
-            training_claim: claims.then(|| training_claim(&url)),
-            target: Some(url),
-            problem: info.err().map(gateway_msg),
-            key_warning: None,
-        })
-    }
-
     /// Sets who is told about card taps (the window).
     pub fn on_card_tap(&self, f: impl Fn(Result<CheckOutcome, ApiError>) + Send + Sync + 'static) {
         *self.on_card_tap.write().unwrap() = Some(Arc::new(f));
-    }
-
-    fn watch_card_taps(&self, root: PathBuf) {
-        let weak = self.me.clone();
-        *self.face_root.write().unwrap() = Some(root.clone());
-        let watcher = FaceWatcher::start(root, move |event| {
-            if let Some(desk) = weak.upgrade() {
-                let outcome = desk.take_card_tap(event, now_local());
-                desk.deliver_card_tap(outcome, now_local());
-            }
-        });
-        *self.face_watcher.lock().unwrap() = Some(watcher);
     }
 
     /// Tells the window about a card tap taken in — only when someone is
@@ -320,11 +228,12 @@ impl Desk {
     /// the given categories. The result arrives through the face watcher like
     /// a real tap.
     pub fn simulate_card_tap(&self, consents: &[madoguchi_core::ConsentCategory], now: NaiveDateTime) -> Result<(), ApiError> {
-        let Some(population) = self.training_population.read().unwrap().clone() else {
+        let connection = self.connection.read().unwrap();
+        let Some(population) = connection.as_ref().and_then(|c| c.training_population()) else {
             return Err(ApiError::new(Msg::new("tap-training-only")));
         };
-        let root = self.face_root.read().unwrap().clone().ok_or_else(|| ApiError::new(Msg::new("service-starting")))?;
-        madoguchi_training::terminal::tap(&root, &population, None, consents, now)
+        let root = connection.as_ref().and_then(|c| c.face_root()).ok_or_else(|| ApiError::new(Msg::new("service-starting")))?;
+        madoguchi_training::terminal::tap(root, population, None, consents, now)
             .map(|_| ())
             .map_err(|e| ApiError::new(Msg::new("tap-failed").arg("detail", e)))
     }
@@ -377,19 +286,15 @@ impl Desk {
     fn stop_background(&self) {
         self.training_checks.lock().unwrap().clear();
         self.training_batches.lock().unwrap().clear();
-        self.training_terminal.lock().unwrap().take();
-        self.medical.write().unwrap().take();
-        self.face_watcher.lock().unwrap().take();
-        self.training_population.write().unwrap().take();
-        if let Some(running) = self.training.lock().unwrap().take() {
-            running.shutdown();
-        }
+        // Dropped whole, outside the lock (the watcher waits for its thread).
+        let old = self.connection.write().unwrap().take();
+        drop(old);
     }
 
     pub fn status(&self) -> DeskStatus {
         let mut status = DeskStatus { key_warning: self.key_warning.clone(), ..self.status.read().unwrap().clone() };
         // Training mode lasts exactly as long as the embedded service runs.
-        status.training = status.training && self.training_population.read().unwrap().is_some();
+        status.training = status.training && self.connection.read().unwrap().as_ref().is_some_and(|c| c.training_population().is_some());
         status
     }
 
@@ -406,10 +311,7 @@ impl Desk {
 
     /// 資格確認 for already validated card details.
     pub fn check_card(&self, card: &CardDetails, now: NaiveDateTime) -> Result<CheckOutcome, ApiError> {
-        let gateway = self.gateway.read().unwrap().clone().ok_or_else(|| {
-            let status = self.status();
-            ApiError::new(status.problem.unwrap_or_else(|| Msg::new("service-starting")))
-        })?;
+        let gateway = self.gateway_handle()?;
         let query = EligibilityQuery {
             card: card.clone(),
             confirmation_date: Some(now.date()),
@@ -457,7 +359,7 @@ impl Desk {
     /// Each replayed result is recorded and compared with what was shown at
     /// the visit. Failures back off (1, 2, 4 … minutes, at most an hour).
     pub fn replay_due(&self, now: NaiveDateTime) -> Result<ReplayReport, ApiError> {
-        let Some(gateway) = self.gateway.read().unwrap().clone() else {
+        let Some(gateway) = self.connection.read().unwrap().as_ref().map(|c| Arc::clone(&c.gateway)) else {
             return Ok(ReplayReport::default());
         };
         let due = self.store.lock().unwrap().due_checks(now).map_err(store_error)?;
@@ -700,8 +602,8 @@ impl Desk {
         if !self.status().training {
             return true;
         }
-        let population = self.training_population.read().unwrap();
-        population.as_ref().is_some_and(|p| of_population(p, result))
+        let connection = self.connection.read().unwrap();
+        connection.as_ref().and_then(|c| c.training_population()).is_some_and(|p| of_population(p, result))
     }
 
     /// Whether a batch (一括照会) may be shown or run now: on a real desk
@@ -727,7 +629,7 @@ impl Desk {
 
     /// The connected gateway, or why there is none.
     pub(crate) fn gateway_handle(&self) -> Result<Arc<dyn Gateway>, ApiError> {
-        self.gateway.read().unwrap().clone().ok_or_else(|| {
+        self.connection.read().unwrap().as_ref().map(|c| Arc::clone(&c.gateway)).ok_or_else(|| {
             ApiError::new(self.status().problem.unwrap_or_else(|| Msg::new("service-starting")))
         })
     }
@@ -738,16 +640,20 @@ impl Desk {
     /// the same port, and the queued checks go out as after a real outage.
     /// Refused outside training mode (`training-outage-training-only`).
     pub fn training_outage(&self, down: bool) -> Result<(), ApiError> {
-        let Some(population) = self.training_population.read().unwrap().clone() else {
+        let connection = self.connection.read().unwrap();
+        let (Some(population), Some(service)) = (
+            connection.as_ref().and_then(|c| c.training_population()),
+            connection.as_ref().and_then(|c| c.training_service()),
+        ) else {
             return Err(ApiError::new(Msg::new("training-outage-training-only")));
         };
-        let mut running = self.training.lock().unwrap();
+        let mut running = service.lock().unwrap();
         let port = self.status().target.as_deref().and_then(|t| t.rsplit(':').next()?.parse::<u16>().ok());
         match (down, running.take()) {
             (true, Some(r)) => r.shutdown(),
             (false, None) => {
                 let port = port.ok_or_else(|| ApiError::new(Msg::new("service-starting")))?;
-                let r = madoguchi_training::spawn_population(population, port)
+                let r = madoguchi_training::spawn_population(population.clone(), port)
                     .map_err(|e| ApiError::new(Msg::new("training-start-failed").arg("detail", e)))?;
                 *running = Some(r);
             }
@@ -794,20 +700,13 @@ fn of_population(population: &madoguchi_training::Population, result: &Eligibili
     }
 }
 
-/// The banner of a configured folder or service that says it is a training
-/// one (see [`DeskStatus::training_claim`]).
-fn training_claim(target: &str) -> Msg {
-    Msg::new("status-training-claimed").arg("target", target)
-}
-
 /// The facility code the training terminal is addressed with.
-pub(crate) const TRAINING_FACILITY_CODE: &str = "1399999999";
-
+pub(crate) use crate::connection::TRAINING_FACILITY_CODE;
 
 impl Desk {
     /// The OQS folder medical information is requested through.
     pub(crate) fn medical_gateway(&self) -> Result<Arc<OqsFolderGateway>, ApiError> {
-        self.medical.read().unwrap().clone().ok_or_else(|| ApiError::new(Msg::new("medical-no-source")))
+        self.connection.read().unwrap().as_ref().and_then(|c| c.medical().cloned()).ok_or_else(|| ApiError::new(Msg::new("medical-no-source")))
     }
 }
 
@@ -844,15 +743,7 @@ fn now_local() -> NaiveDateTime {
     chrono::Local::now().naive_local()
 }
 
-pub fn gateway_msg(e: GatewayError) -> Msg {
-    let id = e.message_id();
-    match e {
-        GatewayError::Unreachable { target, detail } => Msg::new(id).arg("target", target).arg("detail", detail),
-        GatewayError::Timeout { target, seconds } => Msg::new(id).arg("target", target).arg("seconds", seconds),
-        GatewayError::BadResponse { target, detail } => Msg::new(id).arg("target", target).arg("detail", detail),
-        GatewayError::Service { code, message } => Msg::new(id).arg("code", code).arg("message", message),
-    }
-}
+pub use crate::connection::gateway_msg;
 
 /// A store problem in words for the person at the counter.
 pub fn store_msg(e: &StoreError) -> Msg {

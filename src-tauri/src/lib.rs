@@ -18,6 +18,7 @@ pub mod cli_backup;
 pub mod cli_print;
 pub mod clinical;
 pub mod commands;
+pub mod connection;
 pub mod consents;
 pub mod desk;
 pub mod print;
