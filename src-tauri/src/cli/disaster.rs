@@ -22,7 +22,7 @@ use madoguchi_core::matching::{DisasterQuery, MatchOutcome};
 use madoguchi_core::message::Msg;
 use serde_json::json;
 
-use crate::cli::{EXIT_INPUT, EXIT_LOCAL, EXIT_SERVICE};
+use crate::cli::exit::{EXIT_INPUT, EXIT_LOCAL, EXIT_SERVICE};
 use crate::desk::{say, say_error, Desk};
 use crate::disaster::{outcome_code, LookupRoute};
 use crate::settings::Settings;
