@@ -6,10 +6,9 @@
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{NaiveDate, NaiveDateTime};
-use madoguchi_adapters::keystore::KeyStore as _;
-use madoguchi_adapters::gateway::{Gateway, GatewayError};
-use madoguchi_adapters::oqs::{FaceEvent, OqsFolderGateway};
-use madoguchi_adapters::store::{NewCheck, Store, StoreError};
+use madoguchi_adapters::gateway::GatewayError;
+use madoguchi_adapters::oqs::FaceEvent;
+use madoguchi_adapters::store::{NewCheck, StoreError};
 use madoguchi_adapters::audit::AuditAction;
 use madoguchi_adapters::oqs::folder::MedicalFetchError;
 use madoguchi_adapters::oqs::{FileCategory, MedicalRequest, MedicalRequestKind, TreatmentSetting};
@@ -21,23 +20,15 @@ use madoguchi_core::{CardDetails, CheckSummary, EligibilityQuery, EligibilityRes
 
 use crate::audit_outcome::{self, Outcome, Who};
 use crate::connection::Connection;
+use crate::context::Context;
 use crate::settings::Settings;
 pub use madoguchi_api::desk::{CheckOutcome, DeskStatus, FlaggedChange, MedicalView, ReplayReport};
 
+/// The window's and the command line's handle: the context (`crate::context`)
+/// and what only the desk as a whole holds (the card-tap callback, the taps
+/// held while nobody is signed in, the running batches, the home visit).
 pub struct Desk {
-    settings: RwLock<Settings>,
-    /// The current connection, built whole and swapped whole
-    /// (`crate::connection`); `None` until connected or when stopped.
-    connection: RwLock<Option<Connection>>,
-    status: RwLock<DeskStatus>,
-    store: Mutex<Store>,
-    /// The checks recorded while the embedded training service ran (this
-    /// run): the trainee's own, shown in training mode even when they found
-    /// nobody of the population (see [`Desk::training_may_show`]).
-    training_checks: Mutex<std::collections::HashSet<i64>>,
-    /// The batches imported while the embedded training service ran (this
-    /// run): the only ones training mode shows ([`Desk::training_may_show_batch`]).
-    training_batches: Mutex<std::collections::HashSet<i64>>,
+    ctx: Arc<Context>,
     /// Told about every card tap taken in (the window shows it at once) —
     /// only while someone is signed in: see [`Desk::deliver_card_tap`].
     on_card_tap: RwLock<Option<Arc<dyn Fn(Result<CheckOutcome, ApiError>) + Send + Sync>>>,
@@ -48,14 +39,15 @@ pub struct Desk {
     me: std::sync::Weak<Desk>,
     /// Batch checks running now (see `crate::batch`).
     batches: crate::batch::Running,
-    /// Set when the database key does not survive a reboot.
-    key_warning: Option<Msg>,
-    /// Who is signed in (see `crate::session`).
-    pub(crate) session: Mutex<Option<madoguchi_core::staff::Session>>,
-    /// The staff id of a session locked for inactivity, until someone signs in.
-    pub(crate) locked_staff: Mutex<Option<String>>,
     /// The home visit in progress (see `crate::home_visit`).
     pub(crate) home_visit: crate::home_visit::Slot,
+}
+
+impl std::ops::Deref for Desk {
+    type Target = Context;
+    fn deref(&self) -> &Context {
+        &self.ctx
+    }
 }
 
 impl Desk {
@@ -63,22 +55,13 @@ impl Desk {
     /// ([`Desk::connect`]) so that the window can paint before a training
     /// population is generated.
     pub fn open(settings: Settings) -> Result<Arc<Desk>, StoreError> {
-        let (store, keys) = crate::storage::open_with_keys(&settings)?;
-        let key_warning = (!keys.survives_reboot()).then(|| Msg::new("store-key-volatile"));
+        let ctx = Arc::new(Context::open(settings)?);
         let desk = Arc::new_cyclic(|me| Desk {
             me: me.clone(),
-            settings: RwLock::new(settings),
-            connection: RwLock::new(None),
-            status: RwLock::new(DeskStatus { ready: false, training: false, training_claim: None, target: None, problem: None, key_warning: None }),
-            key_warning,
-            store: Mutex::new(store),
-            training_checks: Default::default(),
-            training_batches: Default::default(),
+            ctx,
             on_card_tap: RwLock::new(None),
             held_taps: Mutex::new(Vec::new()),
             batches: Default::default(),
-            session: Mutex::new(None),
-            locked_staff: Mutex::new(None),
             home_visit: Default::default(),
         });
         // An earlier version's plain accounts file: taken over once, removed.
@@ -86,8 +69,13 @@ impl Desk {
         Ok(desk)
     }
 
-    pub fn settings(&self) -> Settings {
-        self.settings.read().unwrap().clone()
+    pub(crate) fn running_batches(&self) -> &crate::batch::Running {
+        &self.batches
+    }
+
+    /// The context every service works over.
+    pub fn context(&self) -> &Arc<Context> {
+        &self.ctx
     }
 
     /// The settings screen's 保存: who may change settings
@@ -136,7 +124,7 @@ impl Desk {
         }
         new.save().map_err(|e| ApiError::new(Msg::new("settings-save-failed").arg("detail", e)))?;
         // Stop what the old settings started, then connect anew.
-        self.stop_background();
+        self.disconnect();
         *self.settings.write().unwrap() = new;
         self.connect();
         Ok(self.status())
@@ -157,8 +145,7 @@ impl Desk {
         let status = match Connection::open(&settings, on_tap) {
             Ok((connection, status)) => {
                 // Swapped whole; the old one (if any) stops outside the lock.
-                let old = self.connection.write().unwrap().replace(connection);
-                drop(old);
+                self.install(connection);
                 status
             }
             // Not connected: not training either (the trainee exists only
@@ -228,7 +215,7 @@ impl Desk {
     /// the given categories. The result arrives through the face watcher like
     /// a real tap.
     pub fn simulate_card_tap(&self, consents: &[madoguchi_core::ConsentCategory], now: NaiveDateTime) -> Result<(), ApiError> {
-        let connection = self.connection.read().unwrap();
+        let connection = self.connection();
         let Some(population) = connection.as_ref().and_then(|c| c.training_population()) else {
             return Err(ApiError::new(Msg::new("tap-training-only")));
         };
@@ -281,21 +268,6 @@ impl Desk {
         // Kept for printing when the consent allows keeping it (`crate::print`).
         self.keep_medical(&result, &key, &view, now);
         Ok(view)
-    }
-
-    fn stop_background(&self) {
-        self.training_checks.lock().unwrap().clear();
-        self.training_batches.lock().unwrap().clear();
-        // Dropped whole, outside the lock (the watcher waits for its thread).
-        let old = self.connection.write().unwrap().take();
-        drop(old);
-    }
-
-    pub fn status(&self) -> DeskStatus {
-        let mut status = DeskStatus { key_warning: self.key_warning.clone(), ..self.status.read().unwrap().clone() };
-        // Training mode lasts exactly as long as the embedded service runs.
-        status.training = status.training && self.connection.read().unwrap().as_ref().is_some_and(|c| c.training_population().is_some());
-        status
     }
 
     /// Validates what was typed, before anything leaves the desk.
@@ -359,7 +331,7 @@ impl Desk {
     /// Each replayed result is recorded and compared with what was shown at
     /// the visit. Failures back off (1, 2, 4 … minutes, at most an hour).
     pub fn replay_due(&self, now: NaiveDateTime) -> Result<ReplayReport, ApiError> {
-        let Some(gateway) = self.connection.read().unwrap().as_ref().map(|c| Arc::clone(&c.gateway)) else {
+        let Some(gateway) = self.connection().as_ref().map(|c| Arc::clone(&c.gateway)) else {
             return Ok(ReplayReport::default());
         };
         let due = self.store.lock().unwrap().due_checks(now).map_err(store_error)?;
@@ -391,49 +363,6 @@ impl Desk {
             }
         }
         Ok(report)
-    }
-
-    /// Writes one entry to the audit log. A failure to log is itself logged
-    /// to the application log; it never hides the result from staff.
-    pub(crate) fn audit(&self, action: AuditAction, patient_key: Option<String>, outcome: Outcome, now: NaiveDateTime) {
-        self.audit_entry(self.audit_entry_now(action, patient_key, outcome, now));
-    }
-
-    /// [`Desk::audit`] with the message id of a refusal in the reason column.
-    pub(crate) fn audit_because(&self, action: AuditAction, patient_key: Option<String>, outcome: Outcome, reason: &str, now: NaiveDateTime) {
-        let mut entry = self.audit_entry_now(action, patient_key, outcome, now);
-        entry.reason = Some(reason.to_string());
-        self.audit_entry(entry);
-    }
-
-    /// A medical view allowed under `grant`: `allowed:CATEGORY`, with the
-    /// clock skew in the detail when the consent started after `now` (the
-    /// terminal's clock ahead, within the tolerance:
-    /// `{"clock_skew_secs": 95}`), so the log says the view came before the
-    /// terminal's consent time and by how much.
-    pub(crate) fn audit_allowed(&self, category: ConsentCategory, key: &str, grant: &madoguchi_core::consent::ConsentGrant, now: NaiveDateTime) {
-        let mut entry = self.audit_entry_now(AuditAction::MedicalView, Some(key.to_string()), Outcome::Allowed(category), now);
-        if let Some(skew) = grant.clock_skew() {
-            tracing::warn!("consent for {} starts {} s after this PC's clock: taken as given now", category.as_str(), skew.num_seconds());
-            entry.detail = Some(serde_json::json!({ "clock_skew_secs": skew.num_seconds() }));
-        }
-        self.audit_entry(entry);
-    }
-
-    /// The entry [`Desk::audit`] appends. Who: the signed-in person (not
-    /// locked), else the desk's name from the settings (a check needs no role).
-    fn audit_entry_now(&self, action: AuditAction, patient_key: Option<String>, outcome: Outcome, now: NaiveDateTime) -> madoguchi_adapters::audit::NewAuditEntry {
-        let session = self
-            .session
-            .lock()
-            .unwrap()
-            .clone()
-            .filter(|s| s.staff_id == crate::session::TRAINEE_ID || !s.is_locked(now, madoguchi_core::staff::default_idle_limit()));
-        let who = match &session {
-            Some(s) => Who::Session(s),
-            None => Who::Named(self.settings.read().unwrap().staff.clone(), None),
-        };
-        audit_outcome::entry(now, who, action, patient_key, &outcome, None, None)
     }
 
     /// Verifies the audit chain (start-up and `madoguchi audit verify`).
@@ -581,66 +510,13 @@ impl Desk {
         Ok(result.filter(|r| self.training_may_show(id, r)))
     }
 
-    /// Whether a stored check may be shown now. On a real desk, yes (the
-    /// role checks decide who sees it). In training mode (the embedded
-    /// service runs, the trainee signed in without a password) only a record
-    /// of the embedded synthetic population: a check recorded in this run
-    /// of training mode, or an answer whose person the population answers
-    /// the same (card, birth date and name) — never a real patient's check
-    /// kept from before the desk was switched to training mode.
-    pub(crate) fn training_may_show(&self, check_id: i64, result: &EligibilityResult) -> bool {
-        if !self.status().training {
-            return true;
-        }
-        self.training_checks.lock().unwrap().contains(&check_id) || self.of_training_population(result)
-    }
-
-    /// Whether an answer may be shown now without knowing its check (the
-    /// offline disaster look-up's cache): on a real desk yes; in training
-    /// mode only one of the embedded population.
-    pub(crate) fn of_training_population(&self, result: &EligibilityResult) -> bool {
-        if !self.status().training {
-            return true;
-        }
-        let connection = self.connection.read().unwrap();
-        connection.as_ref().and_then(|c| c.training_population()).is_some_and(|p| of_population(p, result))
-    }
-
-    /// Whether a batch (一括照会) may be shown or run now: on a real desk
-    /// yes; in training mode only one imported in this run of training mode
-    /// (an appointment list of real patients stays out of the trainee's reach).
-    pub(crate) fn training_may_show_batch(&self, batch_id: i64) -> bool {
-        !self.status().training || self.training_batches.lock().unwrap().contains(&batch_id)
-    }
-
-    pub(crate) fn note_training_batch(&self, batch_id: i64) {
-        if self.status().training {
-            self.training_batches.lock().unwrap().insert(batch_id);
-        }
-    }
-
-    pub(crate) fn running_batches(&self) -> &crate::batch::Running {
-        &self.batches
-    }
-
-    pub(crate) fn store_handle(&self) -> &Mutex<Store> {
-        &self.store
-    }
-
-    /// The connected gateway, or why there is none.
-    pub(crate) fn gateway_handle(&self) -> Result<Arc<dyn Gateway>, ApiError> {
-        self.connection.read().unwrap().as_ref().map(|c| Arc::clone(&c.gateway)).ok_or_else(|| {
-            ApiError::new(self.status().problem.unwrap_or_else(|| Msg::new("service-starting")))
-        })
-    }
-
     /// Training mode: practise an outage. `down` stops the embedded training
     /// service (checks meet an unreachable service: cached answers, queued
     /// re-checks, home visits recorded 未確認); `!down` starts it again on
     /// the same port, and the queued checks go out as after a real outage.
     /// Refused outside training mode (`training-outage-training-only`).
     pub fn training_outage(&self, down: bool) -> Result<(), ApiError> {
-        let connection = self.connection.read().unwrap();
+        let connection = self.connection();
         let (Some(population), Some(service)) = (
             connection.as_ref().and_then(|c| c.training_population()),
             connection.as_ref().and_then(|c| c.training_service()),
@@ -664,7 +540,7 @@ impl Desk {
 
     /// Stops the card-tap watcher and the embedded training service.
     pub fn shutdown(&self) {
-        self.stop_background();
+        self.disconnect();
     }
 }
 
@@ -674,41 +550,8 @@ impl Drop for Desk {
     }
 }
 
-/// Whether `result` is of the synthetic `population`: it answers the same
-/// card and birth date with the same person (name, qualification).
-fn of_population(population: &madoguchi_training::Population, result: &EligibilityResult) -> bool {
-    let (Some(q), Some(person)) = (&result.qualification, &result.person) else {
-        return false;
-    };
-    let query = EligibilityQuery {
-        card: CardDetails {
-            insurer_number: q.insurer_number.clone(),
-            symbol: q.symbol.clone(),
-            number: q.number.clone(),
-            branch: q.branch.clone(),
-            birth_date: person.birth_date,
-        },
-        confirmation_date: Some(result.confirmation_date),
-        limit_certificate_consent: false,
-    };
-    match population.confirm(&query, result.confirmed_at) {
-        Ok(Ok(answer)) => {
-            answer.qualification.as_ref().map(|a| a.person_key()) == Some(q.person_key())
-                && answer.person.as_ref().is_some_and(|p| p.name == person.name)
-        }
-        _ => false,
-    }
-}
-
 /// The facility code the training terminal is addressed with.
 pub(crate) use crate::connection::TRAINING_FACILITY_CODE;
-
-impl Desk {
-    /// The OQS folder medical information is requested through.
-    pub(crate) fn medical_gateway(&self) -> Result<Arc<OqsFolderGateway>, ApiError> {
-        self.connection.read().unwrap().as_ref().and_then(|c| c.medical().cloned()).ok_or_else(|| ApiError::new(Msg::new("medical-no-source")))
-    }
-}
 
 /// The medical request for the patient of a qualification (the gateway sets
 /// the facility code, the file category and the file id).

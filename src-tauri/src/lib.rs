@@ -15,6 +15,7 @@ pub mod cli;
 pub mod clinical;
 pub mod commands;
 pub mod connection;
+pub mod context;
 pub mod consents;
 pub mod desk;
 pub mod print;

@@ -631,13 +631,6 @@ impl Desk {
             None,
         ));
     }
-
-    /// Appends an entry; a failure to log is logged, never hides a result.
-    pub(crate) fn audit_entry(&self, entry: NewAuditEntry) {
-        if let Err(e) = self.store_handle().lock().unwrap().audit_append(&entry) {
-            tracing::error!("audit log: {e}");
-        }
-    }
 }
 
 /// The earlier versions' plain accounts file in the data folder.
