@@ -129,7 +129,7 @@ fn the_audit_export_writes_staff_free_text_as_text() {
     let now: NaiveDateTime = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap().and_hms_opt(8, 0, 0).unwrap();
     let pw = "sakura-no-hana-2026";
     let form = AccountForm { staff_id: "admin".into(), display_name: "管理者".into(), password: pw.into(), confirm: pw.into() };
-    desk.first_start(&form, now).unwrap();
+    desk.staff.first_start(&form, now).unwrap();
     for (cell, _) in CELLS {
         desk.declare_local_emergency(cell, now).unwrap();
         desk.end_local_emergency(now).unwrap();

@@ -111,6 +111,20 @@ impl Context {
         }
     }
 
+    /// Verifies the audit chain (start-up and `madoguchi audit verify`).
+    pub fn audit_verify(&self) -> Result<madoguchi_adapters::audit::VerifyReport, madoguchi_adapters::audit::AuditError> {
+        self.store.lock().unwrap().audit_verify()
+    }
+
+    /// Audit entries (newest last).
+    pub fn audit_entries(&self) -> Result<Vec<madoguchi_adapters::audit::AuditEntry>, ApiError> {
+        self.store
+            .lock()
+            .unwrap()
+            .audit_query(&madoguchi_adapters::audit::AuditFilter::default())
+            .map_err(|e| ApiError::new(Msg::new("store-sql").arg("detail", e)))
+    }
+
     /// Writes one entry to the audit log. A failure to log is itself logged
     /// to the application log; it never hides the result from staff.
     pub(crate) fn audit(&self, action: AuditAction, patient_key: Option<String>, outcome: Outcome, now: NaiveDateTime) {

@@ -3,7 +3,7 @@
 //! in the store and turns every failure into a message for the person at the
 //! counter. No Tauri here, so the CLI and tests use exactly the same path.
 
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_adapters::gateway::GatewayError;
@@ -20,7 +20,9 @@ use madoguchi_core::{CardDetails, CheckSummary, EligibilityQuery, EligibilityRes
 
 use crate::audit_outcome::{self, Outcome, Who};
 use crate::connection::Connection;
+use crate::card_taps::CardTaps;
 use crate::context::Context;
+use crate::session::Staff;
 use crate::settings::Settings;
 pub use madoguchi_api::desk::{CheckOutcome, DeskStatus, FlaggedChange, MedicalView, ReplayReport};
 
@@ -29,12 +31,10 @@ pub use madoguchi_api::desk::{CheckOutcome, DeskStatus, FlaggedChange, MedicalVi
 /// held while nobody is signed in, the running batches, the home visit).
 pub struct Desk {
     ctx: Arc<Context>,
-    /// Told about every card tap taken in (the window shows it at once) —
-    /// only while someone is signed in: see [`Desk::deliver_card_tap`].
-    on_card_tap: RwLock<Option<Arc<dyn Fn(Result<CheckOutcome, ApiError>) + Send + Sync>>>,
-    /// Card taps taken in while nobody was signed in (or the session
-    /// locked): held here, not told to the window, until someone signs in.
-    held_taps: Mutex<Vec<Result<CheckOutcome, ApiError>>>,
+    /// Card taps on their way to the window (`crate::card_taps`).
+    pub(crate) taps: Arc<CardTaps>,
+    /// Sign-in, sessions and staff accounts (`crate::session`).
+    pub staff: Staff,
     /// The desk itself, for the watcher's callback (no cycle: weak).
     me: std::sync::Weak<Desk>,
     /// Batch checks running now (see `crate::batch`).
@@ -56,16 +56,17 @@ impl Desk {
     /// population is generated.
     pub fn open(settings: Settings) -> Result<Arc<Desk>, StoreError> {
         let ctx = Arc::new(Context::open(settings)?);
+        let taps = Arc::new(CardTaps::default());
         let desk = Arc::new_cyclic(|me| Desk {
             me: me.clone(),
+            staff: Staff::new(Arc::clone(&ctx), Arc::clone(&taps)),
+            taps,
             ctx,
-            on_card_tap: RwLock::new(None),
-            held_taps: Mutex::new(Vec::new()),
             batches: Default::default(),
             home_visit: Default::default(),
         });
         // An earlier version's plain accounts file: taken over once, removed.
-        desk.take_over_staff_file(chrono::Local::now().naive_local());
+        desk.staff.take_over_staff_file(chrono::Local::now().naive_local());
         Ok(desk)
     }
 
@@ -164,43 +165,18 @@ impl Desk {
 
     /// Sets who is told about card taps (the window).
     pub fn on_card_tap(&self, f: impl Fn(Result<CheckOutcome, ApiError>) + Send + Sync + 'static) {
-        *self.on_card_tap.write().unwrap() = Some(Arc::new(f));
+        self.taps.on_card_tap(f);
     }
 
-    /// Tells the window about a card tap taken in — only when someone is
-    /// signed in now (the trainee, in training mode). While nobody is (or the
-    /// session locked) the tap, which carries the patient's name, birth date,
-    /// address and consents, is held and told at the next sign-in
-    /// ([`Desk::release_held_taps`]); the check itself is in today's checks
-    /// either way.
+    /// Tells the window about a card tap taken in, or holds it while nobody
+    /// is signed in ([`CardTaps::deliver`]).
     pub fn deliver_card_tap(&self, outcome: Result<CheckOutcome, ApiError>, now: NaiveDateTime) {
-        let mut held = self.held_taps.lock().unwrap();
-        if self.signed_in(now).is_none() {
-            held.push(outcome);
-            return;
-        }
-        drop(held);
-        self.notify_card_tap(outcome);
+        self.taps.deliver(&self.ctx, outcome, now);
     }
 
     /// How many card taps wait for someone to sign in.
     pub fn held_card_taps(&self) -> usize {
-        self.held_taps.lock().unwrap().len()
-    }
-
-    /// Tells the window the taps held while nobody was signed in, oldest
-    /// first (called once someone has signed in).
-    pub(crate) fn release_held_taps(&self) {
-        let held = std::mem::take(&mut *self.held_taps.lock().unwrap());
-        for outcome in held {
-            self.notify_card_tap(outcome);
-        }
-    }
-
-    fn notify_card_tap(&self, outcome: Result<CheckOutcome, ApiError>) {
-        if let Some(notify) = self.on_card_tap.read().unwrap().clone() {
-            notify(outcome);
-        }
+        self.taps.held()
     }
 
     /// Takes one card-tap event into today's checks.
@@ -363,20 +339,6 @@ impl Desk {
             }
         }
         Ok(report)
-    }
-
-    /// Verifies the audit chain (start-up and `madoguchi audit verify`).
-    pub fn audit_verify(&self) -> Result<madoguchi_adapters::audit::VerifyReport, madoguchi_adapters::audit::AuditError> {
-        self.store.lock().unwrap().audit_verify()
-    }
-
-    /// Audit entries (newest last).
-    pub fn audit_entries(&self) -> Result<Vec<madoguchi_adapters::audit::AuditEntry>, ApiError> {
-        self.store
-            .lock()
-            .unwrap()
-            .audit_query(&madoguchi_adapters::audit::AuditFilter::default())
-            .map_err(|e| ApiError::new(Msg::new("store-sql").arg("detail", e)))
     }
 
     /// Replayed checks whose answer differs from what staff were shown at

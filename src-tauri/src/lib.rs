@@ -11,6 +11,7 @@
 pub mod audit_outcome;
 pub mod audit_view;
 pub mod batch;
+pub mod card_taps;
 pub mod cli;
 pub mod clinical;
 pub mod commands;
