@@ -131,16 +131,16 @@ fn only_an_administrator_reads_or_exports_the_audit_log() {
     desk.staff.sign_out(now);
 
     // Nobody signed in.
-    let e = desk.audit_page(&AuditQuery::default(), now).unwrap_err();
+    let e = desk.audit_view.audit_page(&AuditQuery::default(), now).unwrap_err();
     assert_eq!(e.message.id, "staff-refused-not-signed-in");
 
     for (id, role) in [("uketsuke", "receptionist"), ("dr", "qualified")] {
         desk.staff.sign_in(id, PW, now).unwrap();
-        let e = desk.audit_page(&AuditQuery::default(), now).unwrap_err();
+        let e = desk.audit_view.audit_page(&AuditQuery::default(), now).unwrap_err();
         assert_eq!(e.message.id, "staff-refused");
         assert!(e.message.args.contains(&("action".into(), "view_audit".into())), "{e:?}");
         assert!(e.message.args.contains(&("role".into(), role.into())), "{e:?}");
-        let e = desk.audit_export_csv_to(&AuditQuery::default(), data.path(), now).unwrap_err();
+        let e = desk.audit_view.audit_export_csv_to(&AuditQuery::default(), data.path(), now).unwrap_err();
         assert_eq!(e.message.id, "staff-refused");
         assert!(e.message.args.contains(&("action".into(), "export_audit".into())), "{e:?}");
         // Nor may they declare the local emergency.
@@ -151,7 +151,7 @@ fn only_an_administrator_reads_or_exports_the_audit_log() {
 
     // The administrator sees the refusals, newest first, the chain intact.
     desk.staff.sign_in("admin", PW, now).unwrap();
-    let page = desk.audit_page(&AuditQuery { outcome: "denied".into(), ..AuditQuery::default() }, now).unwrap();
+    let page = desk.audit_view.audit_page(&AuditQuery { outcome: "denied".into(), ..AuditQuery::default() }, now).unwrap();
     assert!(matches!(page.chain, ChainState::Intact { .. }), "{:?}", page.chain);
     let denied: Vec<(&str, &str)> = page.entries.iter().map(|e| (e.staff_id.as_str(), e.action.as_str())).collect();
     assert_eq!(
@@ -217,7 +217,7 @@ fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
     assert_eq!(wrong.message.id, "staff-login-wrong");
     desk.staff.sign_in("kanri", PW, at(20, 10, 0)).unwrap();
 
-    let page = |q: AuditQuery| desk.audit_page(&q, at(20, 10, 5)).unwrap();
+    let page = |q: AuditQuery| desk.audit_view.audit_page(&q, at(20, 10, 5)).unwrap();
     let all = page(AuditQuery::default());
     assert!(matches!(all.chain, ChainState::Intact { .. }));
     let seqs: Vec<i64> = all.entries.iter().map(|e| e.seq).collect();
@@ -255,15 +255,15 @@ fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
     assert!(nobody.entries.is_empty() && nobody.total == 0);
 
     // Bad filters: every problem said, nothing searched.
-    let e = desk.audit_page(&AuditQuery { from: "11/40".into(), to: "2026-11-18".into(), ..AuditQuery::default() }, at(20, 10, 6)).unwrap_err();
+    let e = desk.audit_view.audit_page(&AuditQuery { from: "11/40".into(), to: "2026-11-18".into(), ..AuditQuery::default() }, at(20, 10, 6)).unwrap_err();
     assert_eq!(problems(&e), [("from".into(), "audit-filter-date-invalid".into())]);
-    let e = desk.audit_page(&AuditQuery { from: "2026-11-20".into(), to: "2026-11-18".into(), ..AuditQuery::default() }, at(20, 10, 6)).unwrap_err();
+    let e = desk.audit_view.audit_page(&AuditQuery { from: "2026-11-20".into(), to: "2026-11-18".into(), ..AuditQuery::default() }, at(20, 10, 6)).unwrap_err();
     assert_eq!(problems(&e), [("to".into(), "audit-filter-period-reversed".into())]);
 
     // The CSV of one patient: BOM, header, CRLF, the entries in order, and
     // the export itself logged.
     let x = desk
-        .audit_export_csv_to(&AuditQuery { patient_key: key(&people[0]), ..AuditQuery::default() }, data.path(), at(20, 10, 7))
+        .audit_view.audit_export_csv_to(&AuditQuery { patient_key: key(&people[0]), ..AuditQuery::default() }, data.path(), at(20, 10, 7))
         .unwrap();
     assert_eq!(x.entries, 3, "two checks and the filtered view");
     assert!(x.path.ends_with("madoguchi-audit-20261120-100700.csv"), "{}", x.path);
@@ -285,7 +285,7 @@ fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
 
     // Signing out returns the training desk to the trainee, who may not look.
     desk.staff.sign_out(at(20, 10, 8));
-    let e = desk.audit_page(&AuditQuery::default(), at(20, 10, 9)).unwrap_err();
+    let e = desk.audit_view.audit_page(&AuditQuery::default(), at(20, 10, 9)).unwrap_err();
     assert_eq!(e.message.id, "staff-refused");
     assert!(e.message.args.contains(&("role".into(), "qualified".into())));
 }
@@ -353,7 +353,7 @@ fn each_result_in_words_finds_exactly_the_entries_it_names_on_a_real_log() {
     // A disaster consent for a patient no look-up found: `consent` `refused:no_match`.
     assert!(desk.record_disaster_consent(typed, &oral, now()).is_err());
     // The trainee may not read the audit log: `denied`.
-    assert_eq!(desk.audit_page(&AuditQuery::default(), now()).unwrap_err().message.id, "staff-refused");
+    assert_eq!(desk.audit_view.audit_page(&AuditQuery::default(), now()).unwrap_err().message.id, "staff-refused");
 
     // An administrator: a refused staff change, a password changed after a
     // wrong current one, a failed sign-in.
@@ -371,12 +371,12 @@ fn each_result_in_words_finds_exactly_the_entries_it_names_on_a_real_log() {
     assert_eq!(desk.view_medical(found, ConsentCategory::Medication, away).unwrap_err().message.id, "staff-refused-locked");
     desk.staff.sign_in("kanri", "ume-no-hana-2026", now()).unwrap();
 
-    let all = desk.audit_page(&AuditQuery::default(), now()).unwrap();
+    let all = desk.audit_view.audit_page(&AuditQuery::default(), now()).unwrap();
     assert!(all.total < 500, "the whole log is on the page");
     // The choices the window offers, in words.
     assert_eq!(all.results.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(), ResultChoice::ALL.iter().map(|c| c.code()).collect::<Vec<_>>());
     assert!(all.results.iter().all(|r| !r.words.ja.is_empty() && !r.words.en.is_empty()));
-    let result = |choice: ResultChoice| desk.audit_page(&AuditQuery { result: choice.code().into(), ..AuditQuery::default() }, now()).unwrap();
+    let result = |choice: ResultChoice| desk.audit_view.audit_page(&AuditQuery { result: choice.code().into(), ..AuditQuery::default() }, now()).unwrap();
     let mut covered = Vec::new();
     for choice in ResultChoice::ALL {
         let page = result(*choice);
@@ -419,14 +419,14 @@ fn each_result_in_words_finds_exactly_the_entries_it_names_on_a_real_log() {
     let checks = codes(C::Eligible).len() + codes(C::NotEligible).len();
     assert!(checks >= 2, "two typed checks: {checks}");
     // The raw code would have mixed them up: `refused` under any action.
-    let raw = desk.audit_page(&AuditQuery { outcome: "refused".into(), ..AuditQuery::default() }, now()).unwrap();
+    let raw = desk.audit_view.audit_page(&AuditQuery { outcome: "refused".into(), ..AuditQuery::default() }, now()).unwrap();
     let actions: std::collections::BTreeSet<&str> = raw.entries.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions.into_iter().collect::<Vec<_>>(), ["consent", "disaster_lookup", "medical_view", "staff_change"]);
 
     // A result the viewer does not offer: said under the field, nothing searched.
-    let e = desk.audit_page(&AuditQuery { result: "refused".into(), ..AuditQuery::default() }, now()).unwrap_err();
+    let e = desk.audit_view.audit_page(&AuditQuery { result: "refused".into(), ..AuditQuery::default() }, now()).unwrap_err();
     assert_eq!(problems(&e), [("result".into(), "audit-filter-result-unknown".into())]);
     // With the other filters: all hold.
-    let mine = desk.audit_page(&AuditQuery { result: "staff_change_refused".into(), staff_id: "trainee".into(), ..AuditQuery::default() }, now()).unwrap();
+    let mine = desk.audit_view.audit_page(&AuditQuery { result: "staff_change_refused".into(), staff_id: "trainee".into(), ..AuditQuery::default() }, now()).unwrap();
     assert_eq!(mine.total, 0);
 }

@@ -135,7 +135,7 @@ fn the_audit_export_writes_staff_free_text_as_text() {
         desk.end_local_emergency(now).unwrap();
     }
     let out = common::data_dir();
-    let export = desk.audit_export_csv_to(&AuditQuery::default(), out.path(), now).unwrap();
+    let export = desk.audit_view.audit_export_csv_to(&AuditQuery::default(), out.path(), now).unwrap();
     let csv = std::fs::read_to_string(&export.path).unwrap();
     assert_guarded(&csv, CELLS.iter().map(|c| c.1));
 }

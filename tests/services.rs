@@ -53,3 +53,22 @@ fn staff_signs_in_over_a_context_and_releases_held_taps() {
     // Everything went to the context's audit log, and the chain holds.
     assert!(ctx.audit_verify().unwrap().entries >= 4);
 }
+
+#[test]
+fn the_audit_viewer_over_a_context_refuses_nobody_and_shows_an_administrator() {
+    use madoguchi_app::audit_view::{AuditQuery, AuditView};
+    let data = common::data_dir();
+    let ctx = context(data.path());
+    let viewer = AuditView::new(Arc::clone(&ctx));
+    let before = ctx.audit_verify().unwrap().entries;
+    // Nobody signed in: refused, and the refusal is logged.
+    assert!(viewer.audit_page(&AuditQuery::default(), now()).is_err());
+    assert_eq!(ctx.audit_verify().unwrap().entries, before + 1);
+
+    let staff = Staff::new(Arc::clone(&ctx), Arc::new(CardTaps::default()));
+    let form = AccountForm { staff_id: "admin".into(), display_name: "管理 太郎".into(), password: PW.into(), confirm: PW.into() };
+    staff.first_start(&form, now()).unwrap();
+    let page = viewer.audit_page(&AuditQuery::default(), now()).expect("an administrator sees the log");
+    // The administrator's own view is in the page (logged before reading).
+    assert!(page.entries.iter().any(|e| e.entry.action == "audit_view"), "{:?}", page.entries.iter().map(|e| &e.entry.action).collect::<Vec<_>>());
+}

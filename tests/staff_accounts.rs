@@ -121,7 +121,7 @@ fn an_administrator_disables_enables_and_resets_accounts_and_nobody_else_can() {
     // All of it in the audit log, in the administrator's words.
     desk.staff.sign_in("kanri2", PW, at(8, 28)).unwrap();
     let page = desk
-        .audit_page(&AuditQuery { action: "staff_change".into(), ..AuditQuery::default() }, at(8, 29))
+        .audit_view.audit_page(&AuditQuery { action: "staff_change".into(), ..AuditQuery::default() }, at(8, 29))
         .unwrap();
     let said: Vec<(String, String, String, Option<String>)> = page
         .entries
@@ -155,7 +155,7 @@ fn an_administrator_disables_enables_and_resets_accounts_and_nobody_else_can() {
     );
     // The failed sign-ins, said as what happened.
     let failed = desk
-        .audit_page(&AuditQuery { action: "login_failed".into(), ..AuditQuery::default() }, at(8, 30))
+        .audit_view.audit_page(&AuditQuery { action: "login_failed".into(), ..AuditQuery::default() }, at(8, 30))
         .unwrap();
     let mut words: Vec<String> = failed.entries.iter().map(|e| e.outcome_words.clone().expect("words").ja).collect();
     words.dedup();
@@ -171,7 +171,7 @@ fn an_administrator_disables_enables_and_resets_accounts_and_nobody_else_can() {
         ]
     );
     // Every entry this desk wrote has words: no raw code for the administrator.
-    let all = desk.audit_page(&AuditQuery::default(), at(8, 31)).unwrap();
+    let all = desk.audit_view.audit_page(&AuditQuery::default(), at(8, 31)).unwrap();
     let bare: Vec<_> = all.entries.iter().filter(|e| e.outcome_words.is_none()).map(|e| (e.action.clone(), e.outcome.clone())).collect();
     assert!(bare.is_empty(), "outcomes without words: {bare:?}");
     assert!(all.entries.iter().any(|e| e.action == AuditAction::StaffChange.code()));
@@ -259,7 +259,7 @@ fn everyone_signed_in_changes_their_own_password_and_a_wrong_current_one_counts_
 
     // In the audit log: each change and each refused attempt (never a password).
     let page = desk
-        .audit_page(&AuditQuery { action: "staff_change".into(), from: "2026-11-20".into(), ..AuditQuery::default() }, at(9, 34))
+        .audit_view.audit_page(&AuditQuery { action: "staff_change".into(), from: "2026-11-20".into(), ..AuditQuery::default() }, at(9, 34))
         .unwrap();
     let said: Vec<(String, String, String, Option<String>)> = page
         .entries
@@ -278,7 +278,7 @@ fn everyone_signed_in_changes_their_own_password_and_a_wrong_current_one_counts_
     expected.push(row("uketsuke", "refused:uketsuke", "変更できず：uketsuke（理由欄を参照）", "staff-password-change-locked-out"));
     expected.push(row("kanri", "password_changed:kanri", "本人がパスワードを変更：kanri", ""));
     assert_eq!(said, expected);
-    let text = serde_json::to_string(&desk.audit_page(&AuditQuery::default(), at(9, 35)).unwrap()).unwrap();
+    let text = serde_json::to_string(&desk.audit_view.audit_page(&AuditQuery::default(), at(9, 35)).unwrap()).unwrap();
     for pw in ["ume-no-hana-2026", "kiku-no-hana-2026", "matsu-no-ki-2026", "guess-guess", "not-my-password"] {
         assert!(!text.contains(pw), "a password in the audit log: {pw}");
     }

@@ -216,9 +216,9 @@ fn build() -> Table {
         .on::<api::ResetStaffPassword>(|c, a| c.desk.staff.reset_staff_password(&a.form, c.now))
         .on::<api::ChangeOwnPassword>(|c, a| c.desk.staff.change_own_password(&a.form, c.now))
         // ---- the audit log (`crate::audit_view`) ----
-        .on::<api::AuditPage>(|c, a| c.desk.audit_page(&a.query, c.now))
-        .on::<api::AuditExportCsv>(|c, a| c.desk.audit_export_csv(&a.query, c.now))
-        .on::<api::AuditChain>(|c, _| Ok(c.desk.audit_chain()));
+        .on::<api::AuditPage>(|c, a| c.desk.audit_view.audit_page(&a.query, c.now))
+        .on::<api::AuditExportCsv>(|c, a| c.desk.audit_view.audit_export_csv(&a.query, c.now))
+        .on::<api::AuditChain>(|c, _| Ok(c.desk.audit_view.audit_chain()));
     t
 }
 

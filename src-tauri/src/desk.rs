@@ -35,6 +35,8 @@ pub struct Desk {
     pub(crate) taps: Arc<CardTaps>,
     /// Sign-in, sessions and staff accounts (`crate::session`).
     pub staff: Staff,
+    /// The audit viewer (`crate::audit_view`).
+    pub audit_view: crate::audit_view::AuditView,
     /// The desk itself, for the watcher's callback (no cycle: weak).
     me: std::sync::Weak<Desk>,
     /// Batch checks running now (see `crate::batch`).
@@ -60,6 +62,7 @@ impl Desk {
         let desk = Arc::new_cyclic(|me| Desk {
             me: me.clone(),
             staff: Staff::new(Arc::clone(&ctx), Arc::clone(&taps)),
+            audit_view: crate::audit_view::AuditView::new(Arc::clone(&ctx)),
             taps,
             ctx,
             batches: Default::default(),

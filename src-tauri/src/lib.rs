@@ -107,7 +107,7 @@ pub fn run_gui() -> std::process::ExitCode {
         }
     };
     // A broken audit chain is reported at start-up (and shown in the window).
-    let _ = desk.audit_check_at_start(chrono::Local::now().naive_local());
+    let _ = desk.audit_view.audit_check_at_start(chrono::Local::now().naive_local());
     let connecting = Arc::clone(&desk);
     // Connect (or generate the training population) while the window paints.
     std::thread::spawn(move || connecting.connect());
