@@ -1,7 +1,13 @@
 //! # madoguchi (the desktop app)
 //!
-//! - [`desk`]: the application service (validate → gateway → store), shared by
-//!   the window and the command line;
+//! - [`desk`]: the window's and the command line's handle; still the checks
+//!   (validate → gateway → store) and the features not yet moved to services;
+//! - [`context`]: settings, store and audit log, session, status and the
+//!   current [`connection`] (HTTP, OQS folder or training, one value); its
+//!   module doc states the lock order;
+//! - services over the context: [`session::Staff`] (`desk.staff`),
+//!   [`audit_view::AuditView`] (`desk.audit_view`); [`card_taps`] holds taps
+//!   for the window while nobody is signed in;
 //! - [`commands`]: every command of the contract (`madoguchi_api`), one
 //!   dispatcher that checks its permission, thin handlers over the desk;
 //! - [`wire`]: storage rows as the contract's reply types;
