@@ -144,7 +144,7 @@ fn detected(data: &Path, kind: &str, words: &str) {
     assert!(err.contains("may have been tampered with") && err.contains(words), "{kind}: {err}");
 
     let desk = Desk::open(Settings { data_dir: data.to_path_buf(), ..Settings::default() }).unwrap();
-    let state = desk.audit_check_at_start(chrono::Local::now().naive_local());
+    let state = desk.audit_view.audit_check_at_start(chrono::Local::now().naive_local());
     match &state {
         ChainState::Broken { kind: k, .. } => assert_eq!(k, kind, "{state:?}"),
         other => panic!("start-up did not see the {kind}: {other:?}"),
@@ -168,7 +168,7 @@ fn an_untouched_log_keeps_passing_and_is_keyed() {
     assert!(log.iter().all(|e| audit::compute_hash(e, &Seal::Sha256) != e.hash));
 
     let desk = Desk::open(Settings { data_dir: data.path().to_path_buf(), ..Settings::default() }).unwrap();
-    let state = desk.audit_check_at_start(chrono::Local::now().naive_local());
+    let state = desk.audit_view.audit_check_at_start(chrono::Local::now().naive_local());
     assert!(matches!(state, ChainState::Intact { entries: 5, last_seq: 5 }), "{state:?}");
     desk.shutdown();
     drop(desk);
@@ -326,7 +326,7 @@ fn restoring_an_older_backup_says_so_and_records_it() {
     assert!(last.contains("Restored from a backup that moved the audit log back (entries 8 → 6"), "{csv}");
     assert!(lines[lines.len() - 2].contains(",backup,") && lines[lines.len() - 2].contains(",written,"), "{csv}");
     let desk = Desk::open(Settings { data_dir: data.path().to_path_buf(), ..Settings::default() }).unwrap();
-    assert!(desk.audit_check_at_start(chrono::Local::now().naive_local()).is_intact());
+    assert!(desk.audit_view.audit_check_at_start(chrono::Local::now().naive_local()).is_intact());
     desk.shutdown();
 }
 

@@ -42,11 +42,11 @@ fn first_start_answers_every_bad_input_then_signs_the_administrator_in() {
     let data = common::data_dir();
     let desk = common::real_desk(data.path());
     let now = at(20, 8, 0);
-    let gate = desk.staff_gate(now).unwrap();
+    let gate = desk.staff.staff_gate(now).unwrap();
     assert!(gate.needs_first_setup && gate.signed_in.is_none() && !gate.training && !gate.connecting);
 
     // Everything wrong at once: each field says what.
-    let e = desk.first_start(&form("a b", " ", "short", "other"), now).unwrap_err();
+    let e = desk.staff.first_start(&form("a b", " ", "short", "other"), now).unwrap_err();
     assert_eq!(e.message.id, "staff-form-invalid");
     assert_eq!(
         problems(&e),
@@ -58,7 +58,7 @@ fn first_start_answers_every_bad_input_then_signs_the_administrator_in() {
         ]
     );
     // Nothing typed at all.
-    let e = desk.first_start(&form("", "", "", ""), now).unwrap_err();
+    let e = desk.staff.first_start(&form("", "", "", ""), now).unwrap_err();
     assert_eq!(
         problems(&e),
         [
@@ -68,32 +68,32 @@ fn first_start_answers_every_bad_input_then_signs_the_administrator_in() {
         ]
     );
     // The second typing missing, or different.
-    let e = desk.first_start(&form("admin", "管理 太郎", PW, ""), now).unwrap_err();
+    let e = desk.staff.first_start(&form("admin", "管理 太郎", PW, ""), now).unwrap_err();
     assert_eq!(problems(&e), [("confirm".into(), "staff-password-confirm-missing".into())]);
-    let e = desk.first_start(&form("admin", "管理 太郎", PW, "sakura-no-hana-2025"), now).unwrap_err();
+    let e = desk.staff.first_start(&form("admin", "管理 太郎", PW, "sakura-no-hana-2025"), now).unwrap_err();
     assert_eq!(problems(&e), [("confirm".into(), "staff-password-mismatch".into())]);
     // The password may not be the id.
-    let e = desk.first_start(&form("admin-tanaka", "管理 太郎", "admin-tanaka", "admin-tanaka"), now).unwrap_err();
+    let e = desk.staff.first_start(&form("admin-tanaka", "管理 太郎", "admin-tanaka", "admin-tanaka"), now).unwrap_err();
     assert_eq!(problems(&e), [("password".into(), "staff-password-same-as-id".into())]);
-    assert!(desk.needs_first_setup().unwrap(), "nothing was created");
+    assert!(desk.staff.needs_first_setup().unwrap(), "nothing was created");
 
-    let who = desk.first_start(&form(" admin ", "管理 太郎", PW, PW), now).unwrap();
+    let who = desk.staff.first_start(&form(" admin ", "管理 太郎", PW, PW), now).unwrap();
     assert_eq!((who.staff_id.as_str(), who.role), ("admin", Role::Administrator));
-    let gate = desk.staff_gate(now).unwrap();
+    let gate = desk.staff.staff_gate(now).unwrap();
     assert!(!gate.needs_first_setup);
     assert_eq!(gate.signed_in.unwrap().staff_id, "admin");
     // Only once.
-    let e = desk.first_start(&form("admin2", "管理 次郎", PW, PW), now).unwrap_err();
+    let e = desk.staff.first_start(&form("admin2", "管理 次郎", PW, PW), now).unwrap_err();
     assert_eq!(e.message.id, "staff-first-setup-done");
 
     // The administrator adds staff; the same checks, and a taken id is said
     // under the id.
-    let e = desk.add_staff(&form("uketsuke", "受付 花子", PW, "x"), Role::Receptionist, now).unwrap_err();
+    let e = desk.staff.add_staff(&form("uketsuke", "受付 花子", PW, "x"), Role::Receptionist, now).unwrap_err();
     assert_eq!(problems(&e), [("confirm".into(), "staff-password-mismatch".into())]);
-    desk.add_staff(&form("uketsuke", "受付 花子", PW, PW), Role::Receptionist, now).unwrap();
-    let e = desk.add_staff(&form("uketsuke", "受付 次郎", PW, PW), Role::Receptionist, now).unwrap_err();
+    desk.staff.add_staff(&form("uketsuke", "受付 花子", PW, PW), Role::Receptionist, now).unwrap();
+    let e = desk.staff.add_staff(&form("uketsuke", "受付 次郎", PW, PW), Role::Receptionist, now).unwrap_err();
     assert_eq!(problems(&e), [("staff_id".into(), "staff-account-exists".into())]);
-    let list = desk.staff_list(now).unwrap();
+    let list = desk.staff.staff_list(now).unwrap();
     assert_eq!(
         list.iter().map(|a| (a.staff_id.as_str(), a.role)).collect::<Vec<_>>(),
         [("admin", Role::Administrator), ("uketsuke", Role::Receptionist)]
@@ -101,23 +101,23 @@ fn first_start_answers_every_bad_input_then_signs_the_administrator_in() {
 
     // Signed out: the sign-in screen (nobody signed in); a receptionist may
     // neither list nor add staff.
-    desk.sign_out(now);
-    assert!(desk.staff_gate(now).unwrap().signed_in.is_none());
-    desk.sign_in("uketsuke", PW, now).unwrap();
-    assert_eq!(desk.staff_list(now).unwrap_err().message.id, "staff-refused");
-    assert_eq!(desk.add_staff(&form("x", "x", PW, PW), Role::Administrator, now).unwrap_err().message.id, "staff-refused");
+    desk.staff.sign_out(now);
+    assert!(desk.staff.staff_gate(now).unwrap().signed_in.is_none());
+    desk.staff.sign_in("uketsuke", PW, now).unwrap();
+    assert_eq!(desk.staff.staff_list(now).unwrap_err().message.id, "staff-refused");
+    assert_eq!(desk.staff.add_staff(&form("x", "x", PW, PW), Role::Administrator, now).unwrap_err().message.id, "staff-refused");
 
     // The idle lock: the sign-in screen comes back for the same person.
     let later = now + chrono::Duration::minutes(11);
-    let gate = desk.staff_gate(later).unwrap();
+    let gate = desk.staff.staff_gate(later).unwrap();
     assert!(gate.signed_in.is_none());
     assert_eq!(gate.locked.as_deref(), Some("uketsuke"));
     // Activity in the window keeps a session open.
-    desk.sign_in("uketsuke", PW, later).unwrap();
-    assert!(desk.staff_gate(later).unwrap().locked.is_none());
+    desk.staff.sign_in("uketsuke", PW, later).unwrap();
+    assert!(desk.staff.staff_gate(later).unwrap().locked.is_none());
     let busy = later + chrono::Duration::minutes(8);
-    assert!(desk.touch_session(busy).is_some());
-    assert!(desk.staff_gate(busy + chrono::Duration::minutes(8)).unwrap().signed_in.is_some());
+    assert!(desk.staff.touch_session(busy).is_some());
+    assert!(desk.staff.staff_gate(busy + chrono::Duration::minutes(8)).unwrap().signed_in.is_some());
 }
 
 #[test]
@@ -125,33 +125,33 @@ fn only_an_administrator_reads_or_exports_the_audit_log() {
     let data = common::data_dir();
     let desk = common::real_desk(data.path());
     let now = at(20, 9, 0);
-    desk.first_start(&form("admin", "管理 太郎", PW, PW), now).unwrap();
-    desk.add_staff(&form("uketsuke", "受付 花子", PW, PW), Role::Receptionist, now).unwrap();
-    desk.add_staff(&form("dr", "医師 一郎", PW, PW), Role::Qualified, now).unwrap();
-    desk.sign_out(now);
+    desk.staff.first_start(&form("admin", "管理 太郎", PW, PW), now).unwrap();
+    desk.staff.add_staff(&form("uketsuke", "受付 花子", PW, PW), Role::Receptionist, now).unwrap();
+    desk.staff.add_staff(&form("dr", "医師 一郎", PW, PW), Role::Qualified, now).unwrap();
+    desk.staff.sign_out(now);
 
     // Nobody signed in.
-    let e = desk.audit_page(&AuditQuery::default(), now).unwrap_err();
+    let e = desk.audit_view.audit_page(&AuditQuery::default(), now).unwrap_err();
     assert_eq!(e.message.id, "staff-refused-not-signed-in");
 
     for (id, role) in [("uketsuke", "receptionist"), ("dr", "qualified")] {
-        desk.sign_in(id, PW, now).unwrap();
-        let e = desk.audit_page(&AuditQuery::default(), now).unwrap_err();
+        desk.staff.sign_in(id, PW, now).unwrap();
+        let e = desk.audit_view.audit_page(&AuditQuery::default(), now).unwrap_err();
         assert_eq!(e.message.id, "staff-refused");
         assert!(e.message.args.contains(&("action".into(), "view_audit".into())), "{e:?}");
         assert!(e.message.args.contains(&("role".into(), role.into())), "{e:?}");
-        let e = desk.audit_export_csv_to(&AuditQuery::default(), data.path(), now).unwrap_err();
+        let e = desk.audit_view.audit_export_csv_to(&AuditQuery::default(), data.path(), now).unwrap_err();
         assert_eq!(e.message.id, "staff-refused");
         assert!(e.message.args.contains(&("action".into(), "export_audit".into())), "{e:?}");
         // Nor may they declare the local emergency.
         assert_eq!(desk.declare_local_emergency("回線断", now).unwrap_err().message.id, "staff-refused");
-        desk.sign_out(now);
+        desk.staff.sign_out(now);
     }
     assert!(!std::fs::read_dir(data.path()).unwrap().any(|f| f.unwrap().file_name().to_string_lossy().ends_with(".csv")), "no file for a refusal");
 
     // The administrator sees the refusals, newest first, the chain intact.
-    desk.sign_in("admin", PW, now).unwrap();
-    let page = desk.audit_page(&AuditQuery { outcome: "denied".into(), ..AuditQuery::default() }, now).unwrap();
+    desk.staff.sign_in("admin", PW, now).unwrap();
+    let page = desk.audit_view.audit_page(&AuditQuery { outcome: "denied".into(), ..AuditQuery::default() }, now).unwrap();
     assert!(matches!(page.chain, ChainState::Intact { .. }), "{:?}", page.chain);
     let denied: Vec<(&str, &str)> = page.entries.iter().map(|e| (e.staff_id.as_str(), e.action.as_str())).collect();
     assert_eq!(
@@ -207,17 +207,17 @@ fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
 
     // Three days of work: the trainee checks patients; an administrator
     // (an account, signed in from the top bar in training mode too) looks.
-    desk.first_start(&form("kanri", "管理 花子", PW, PW), at(18, 8, 0)).unwrap();
-    desk.sign_out(at(18, 8, 1));
+    desk.staff.first_start(&form("kanri", "管理 花子", PW, PW), at(18, 8, 0)).unwrap();
+    desk.staff.sign_out(at(18, 8, 1));
     assert_eq!(desk.signed_in(at(18, 8, 2)).unwrap().staff_id, "trainee", "back to the trainee");
     desk.check(&card(&people[0]), at(18, 9, 0)).unwrap();
     desk.check(&card(&people[1]), at(19, 9, 0)).unwrap();
     desk.check(&card(&people[0]), at(20, 9, 0)).unwrap();
-    let wrong = desk.sign_in("kanri", "not-the-password", at(20, 9, 30)).unwrap_err();
+    let wrong = desk.staff.sign_in("kanri", "not-the-password", at(20, 9, 30)).unwrap_err();
     assert_eq!(wrong.message.id, "staff-login-wrong");
-    desk.sign_in("kanri", PW, at(20, 10, 0)).unwrap();
+    desk.staff.sign_in("kanri", PW, at(20, 10, 0)).unwrap();
 
-    let page = |q: AuditQuery| desk.audit_page(&q, at(20, 10, 5)).unwrap();
+    let page = |q: AuditQuery| desk.audit_view.audit_page(&q, at(20, 10, 5)).unwrap();
     let all = page(AuditQuery::default());
     assert!(matches!(all.chain, ChainState::Intact { .. }));
     let seqs: Vec<i64> = all.entries.iter().map(|e| e.seq).collect();
@@ -255,15 +255,15 @@ fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
     assert!(nobody.entries.is_empty() && nobody.total == 0);
 
     // Bad filters: every problem said, nothing searched.
-    let e = desk.audit_page(&AuditQuery { from: "11/40".into(), to: "2026-11-18".into(), ..AuditQuery::default() }, at(20, 10, 6)).unwrap_err();
+    let e = desk.audit_view.audit_page(&AuditQuery { from: "11/40".into(), to: "2026-11-18".into(), ..AuditQuery::default() }, at(20, 10, 6)).unwrap_err();
     assert_eq!(problems(&e), [("from".into(), "audit-filter-date-invalid".into())]);
-    let e = desk.audit_page(&AuditQuery { from: "2026-11-20".into(), to: "2026-11-18".into(), ..AuditQuery::default() }, at(20, 10, 6)).unwrap_err();
+    let e = desk.audit_view.audit_page(&AuditQuery { from: "2026-11-20".into(), to: "2026-11-18".into(), ..AuditQuery::default() }, at(20, 10, 6)).unwrap_err();
     assert_eq!(problems(&e), [("to".into(), "audit-filter-period-reversed".into())]);
 
     // The CSV of one patient: BOM, header, CRLF, the entries in order, and
     // the export itself logged.
     let x = desk
-        .audit_export_csv_to(&AuditQuery { patient_key: key(&people[0]), ..AuditQuery::default() }, data.path(), at(20, 10, 7))
+        .audit_view.audit_export_csv_to(&AuditQuery { patient_key: key(&people[0]), ..AuditQuery::default() }, data.path(), at(20, 10, 7))
         .unwrap();
     assert_eq!(x.entries, 3, "two checks and the filtered view");
     assert!(x.path.ends_with("madoguchi-audit-20261120-100700.csv"), "{}", x.path);
@@ -284,8 +284,8 @@ fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
     assert_eq!(exports.entries[0].staff_id, "kanri");
 
     // Signing out returns the training desk to the trainee, who may not look.
-    desk.sign_out(at(20, 10, 8));
-    let e = desk.audit_page(&AuditQuery::default(), at(20, 10, 9)).unwrap_err();
+    desk.staff.sign_out(at(20, 10, 8));
+    let e = desk.audit_view.audit_page(&AuditQuery::default(), at(20, 10, 9)).unwrap_err();
     assert_eq!(e.message.id, "staff-refused");
     assert!(e.message.args.contains(&("role".into(), "qualified".into())));
 }
@@ -353,30 +353,30 @@ fn each_result_in_words_finds_exactly_the_entries_it_names_on_a_real_log() {
     // A disaster consent for a patient no look-up found: `consent` `refused:no_match`.
     assert!(desk.record_disaster_consent(typed, &oral, now()).is_err());
     // The trainee may not read the audit log: `denied`.
-    assert_eq!(desk.audit_page(&AuditQuery::default(), now()).unwrap_err().message.id, "staff-refused");
+    assert_eq!(desk.audit_view.audit_page(&AuditQuery::default(), now()).unwrap_err().message.id, "staff-refused");
 
     // An administrator: a refused staff change, a password changed after a
     // wrong current one, a failed sign-in.
-    desk.first_start(&form("kanri", "管理 花子", PW, PW), now()).unwrap();
-    assert!(desk.disable_staff("kanri", now()).is_err());
+    desk.staff.first_start(&form("kanri", "管理 花子", PW, PW), now()).unwrap();
+    assert!(desk.staff.disable_staff("kanri", now()).is_err());
     let change = |current: &str| PasswordChangeForm { current: current.into(), password: "ume-no-hana-2026".into(), confirm: "ume-no-hana-2026".into() };
-    assert!(desk.change_own_password(&change("not-the-password"), now()).is_err());
-    desk.change_own_password(&change(PW), now()).unwrap();
-    desk.sign_out(now());
-    assert!(desk.sign_in("kanri", PW, now()).is_err());
-    desk.sign_in("kanri", "ume-no-hana-2026", now()).unwrap();
+    assert!(desk.staff.change_own_password(&change("not-the-password"), now()).is_err());
+    desk.staff.change_own_password(&change(PW), now()).unwrap();
+    desk.staff.sign_out(now());
+    assert!(desk.staff.sign_in("kanri", PW, now()).is_err());
+    desk.staff.sign_in("kanri", "ume-no-hana-2026", now()).unwrap();
     // Away from the desk too long: the session locks, and the next medical
     // view is refused (`not_signed_in`, the lock as the reason).
     let away = now() + chrono::Duration::minutes(madoguchi_core::staff::DEFAULT_IDLE_LIMIT_MINUTES + 1);
     assert_eq!(desk.view_medical(found, ConsentCategory::Medication, away).unwrap_err().message.id, "staff-refused-locked");
-    desk.sign_in("kanri", "ume-no-hana-2026", now()).unwrap();
+    desk.staff.sign_in("kanri", "ume-no-hana-2026", now()).unwrap();
 
-    let all = desk.audit_page(&AuditQuery::default(), now()).unwrap();
+    let all = desk.audit_view.audit_page(&AuditQuery::default(), now()).unwrap();
     assert!(all.total < 500, "the whole log is on the page");
     // The choices the window offers, in words.
     assert_eq!(all.results.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(), ResultChoice::ALL.iter().map(|c| c.code()).collect::<Vec<_>>());
     assert!(all.results.iter().all(|r| !r.words.ja.is_empty() && !r.words.en.is_empty()));
-    let result = |choice: ResultChoice| desk.audit_page(&AuditQuery { result: choice.code().into(), ..AuditQuery::default() }, now()).unwrap();
+    let result = |choice: ResultChoice| desk.audit_view.audit_page(&AuditQuery { result: choice.code().into(), ..AuditQuery::default() }, now()).unwrap();
     let mut covered = Vec::new();
     for choice in ResultChoice::ALL {
         let page = result(*choice);
@@ -419,14 +419,14 @@ fn each_result_in_words_finds_exactly_the_entries_it_names_on_a_real_log() {
     let checks = codes(C::Eligible).len() + codes(C::NotEligible).len();
     assert!(checks >= 2, "two typed checks: {checks}");
     // The raw code would have mixed them up: `refused` under any action.
-    let raw = desk.audit_page(&AuditQuery { outcome: "refused".into(), ..AuditQuery::default() }, now()).unwrap();
+    let raw = desk.audit_view.audit_page(&AuditQuery { outcome: "refused".into(), ..AuditQuery::default() }, now()).unwrap();
     let actions: std::collections::BTreeSet<&str> = raw.entries.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions.into_iter().collect::<Vec<_>>(), ["consent", "disaster_lookup", "medical_view", "staff_change"]);
 
     // A result the viewer does not offer: said under the field, nothing searched.
-    let e = desk.audit_page(&AuditQuery { result: "refused".into(), ..AuditQuery::default() }, now()).unwrap_err();
+    let e = desk.audit_view.audit_page(&AuditQuery { result: "refused".into(), ..AuditQuery::default() }, now()).unwrap_err();
     assert_eq!(problems(&e), [("result".into(), "audit-filter-result-unknown".into())]);
     // With the other filters: all hold.
-    let mine = desk.audit_page(&AuditQuery { result: "staff_change_refused".into(), staff_id: "trainee".into(), ..AuditQuery::default() }, now()).unwrap();
+    let mine = desk.audit_view.audit_page(&AuditQuery { result: "staff_change_refused".into(), staff_id: "trainee".into(), ..AuditQuery::default() }, now()).unwrap();
     assert_eq!(mine.total, 0);
 }

@@ -59,10 +59,10 @@ fn a_staff_command_is_refused_until_someone_signs_in() {
 
     // Signed in (the keys the window sends: `staffId`), the same call passes.
     let pw = "sakura-no-hana-2026";
-    desk.create_first_administrator("admin", "管理 太郎", pw, now()).unwrap();
-    desk.sign_in("admin", pw, now()).unwrap();
-    desk.create_account("uketsuke", "受付 花子", Role::Receptionist, pw, now()).unwrap();
-    desk.sign_out(now());
+    desk.staff.create_first_administrator("admin", "管理 太郎", pw, now()).unwrap();
+    desk.staff.sign_in("admin", pw, now()).unwrap();
+    desk.staff.create_account("uketsuke", "受付 花子", Role::Receptionist, pw, now()).unwrap();
+    desk.staff.sign_out(now());
     let err = call(api::SignIn::NAME, json!({"staff_id": "uketsuke", "password": pw})).unwrap_err();
     assert_eq!(err.message.id, "error-internal", "the snake_case key is not the wire's");
     let who: api::session::SignedIn =
@@ -105,11 +105,11 @@ fn a_batch_run_through_the_dispatcher_tells_its_progress_as_the_contract_event()
     let desk = madoguchi_app::desk::Desk::open(settings).unwrap();
     desk.connect();
     let pw = "sakura-no-hana-2026";
-    desk.create_first_administrator("admin", "管理 太郎", pw, now()).unwrap();
-    desk.sign_in("admin", pw, now()).unwrap();
-    desk.create_account("uketsuke", "受付 花子", Role::Receptionist, pw, now()).unwrap();
-    desk.sign_out(now());
-    desk.sign_in("uketsuke", pw, now()).unwrap();
+    desk.staff.create_first_administrator("admin", "管理 太郎", pw, now()).unwrap();
+    desk.staff.sign_in("admin", pw, now()).unwrap();
+    desk.staff.create_account("uketsuke", "受付 花子", Role::Receptionist, pw, now()).unwrap();
+    desk.staff.sign_out(now());
+    desk.staff.sign_in("uketsuke", pw, now()).unwrap();
 
     let events: Mutex<Vec<(&'static str, Value)>> = Mutex::new(Vec::new());
     let emit = |name: &'static str, payload: Value| events.lock().unwrap().push((name, payload));

@@ -173,9 +173,9 @@ fn bench() -> &'static Bench {
         desk.connect();
         assert!(desk.status().ready, "{:?}", desk.status());
         // The account `madoguchi print --staff dr` signs in with.
-        desk.first_start(&madoguchi_app::session::AccountForm { staff_id: "admin".into(), display_name: "管理 太郎".into(), password: STAFF_PASSWORD.into(), confirm: STAFF_PASSWORD.into() }, chrono::Local::now().naive_local()).unwrap();
-        desk.create_account("dr", "医師 一郎", madoguchi_core::staff::Role::Qualified, STAFF_PASSWORD, chrono::Local::now().naive_local()).unwrap();
-        desk.sign_out(chrono::Local::now().naive_local());
+        desk.staff.first_start(&madoguchi_app::session::AccountForm { staff_id: "admin".into(), display_name: "管理 太郎".into(), password: STAFF_PASSWORD.into(), confirm: STAFF_PASSWORD.into() }, chrono::Local::now().naive_local()).unwrap();
+        desk.staff.create_account("dr", "医師 一郎", madoguchi_core::staff::Role::Qualified, STAFF_PASSWORD, chrono::Local::now().naive_local()).unwrap();
+        desk.staff.sign_out(chrono::Local::now().naive_local());
         let service_url = desk.status().target.unwrap();
         // People with an operation in their clinical history (the generator
         // the training terminal answers from), so that a valid operations

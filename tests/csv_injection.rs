@@ -129,13 +129,13 @@ fn the_audit_export_writes_staff_free_text_as_text() {
     let now: NaiveDateTime = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap().and_hms_opt(8, 0, 0).unwrap();
     let pw = "sakura-no-hana-2026";
     let form = AccountForm { staff_id: "admin".into(), display_name: "管理者".into(), password: pw.into(), confirm: pw.into() };
-    desk.first_start(&form, now).unwrap();
+    desk.staff.first_start(&form, now).unwrap();
     for (cell, _) in CELLS {
         desk.declare_local_emergency(cell, now).unwrap();
         desk.end_local_emergency(now).unwrap();
     }
     let out = common::data_dir();
-    let export = desk.audit_export_csv_to(&AuditQuery::default(), out.path(), now).unwrap();
+    let export = desk.audit_view.audit_export_csv_to(&AuditQuery::default(), out.path(), now).unwrap();
     let csv = std::fs::read_to_string(&export.path).unwrap();
     assert_guarded(&csv, CELLS.iter().map(|c| c.1));
 }

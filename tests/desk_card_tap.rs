@@ -97,8 +97,8 @@ fn the_desk_works_through_an_oqs_folder() {
     // The training terminal's `TRAINING` file is the folder's word, not how
     // the desk was started: a real desk, a banner, and staff sign in.
     assert!(status.ready && !status.training && status.training_claim.is_some(), "{status:?}");
-    desk.create_first_administrator("admin", "管理 太郎", PASSWORD, now()).unwrap();
-    desk.sign_in("admin", PASSWORD, now()).unwrap();
+    desk.staff.create_first_administrator("admin", "管理 太郎", PASSWORD, now()).unwrap();
+    desk.staff.sign_in("admin", PASSWORD, now()).unwrap();
 
     let input = madoguchi_core::validation::CardInput {
         insurer_number: person.insurer_number.clone(),
@@ -132,7 +132,7 @@ fn the_desk_works_through_an_oqs_folder() {
 fn a_tap_while_nobody_is_signed_in_reaches_the_window_only_after_sign_in() {
     let data = common::data_dir();
     let (desk, oqs, population, _terminal, emitted) = oqs_desk(data.path(), 300);
-    desk.create_first_administrator("admin", "管理 太郎", PASSWORD, now()).unwrap();
+    desk.staff.create_first_administrator("admin", "管理 太郎", PASSWORD, now()).unwrap();
     assert!(desk.signed_in(now()).is_none());
 
     // Signed out: the tap is taken in and held, nothing goes to the window.
@@ -142,7 +142,7 @@ fn a_tap_while_nobody_is_signed_in_reaches_the_window_only_after_sign_in() {
     assert_eq!(desk.checks_on(now().date()).unwrap().len(), 1, "the check is recorded all the same");
 
     // Signing in tells the window, once.
-    desk.sign_in("admin", PASSWORD, now()).unwrap();
+    desk.staff.sign_in("admin", PASSWORD, now()).unwrap();
     assert_eq!(desk.held_card_taps(), 0);
     {
         // Told within sign_in itself: there, without waiting.
@@ -163,7 +163,7 @@ fn a_tap_while_nobody_is_signed_in_reaches_the_window_only_after_sign_in() {
     madoguchi_training::terminal::tap(&oqs, &population, None, &[], now()).unwrap();
     assert!(wait_for(|| desk.held_card_taps() == 1), "the tap was taken in");
     assert!(emitted.pending().is_empty(), "nothing emitted while locked");
-    desk.sign_in("admin", PASSWORD, now()).unwrap();
+    desk.staff.sign_in("admin", PASSWORD, now()).unwrap();
     assert_eq!(emitted.pending().len(), 1, "the held tap told at sign-in");
     assert_eq!(desk.checks_on(now().date()).unwrap().len(), 3);
     desk.shutdown();

@@ -98,7 +98,7 @@ fn online_lookup_answers_only_while_the_prefecture_has_a_window_and_is_logged() 
     let data = common::data_dir();
     let desk = desk_for(&service, data.path(), "1312345678");
     // An outside service, training or not, is a real one: a doctor signs in.
-    desk.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
+    desk.staff.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
     let part: String = p.address.chars().skip(3).take(4).collect();
 
     // No window yet: "disaster mode is not open here".
@@ -152,7 +152,7 @@ fn a_receptionist_is_refused_a_disaster_lookup_and_a_medical_view() {
     let data = common::data_dir();
     let desk = desk_for(&service, data.path(), "1312345678");
     let checked = desk.check(&p.card, now()).unwrap();
-    desk.sign_in_session(Session::new("uketsuke1", "受付 花子", Role::Receptionist, now()), now());
+    desk.staff.sign_in_session(Session::new("uketsuke1", "受付 花子", Role::Receptionist, now()), now());
 
     let err = desk.disaster_lookup(&query(&p, &p.name, &p.address), LookupRoute::Auto, now()).unwrap_err();
     assert_eq!(err.message.id, "staff-refused");
@@ -167,8 +167,8 @@ fn a_receptionist_is_refused_a_disaster_lookup_and_a_medical_view() {
     assert!(denied.iter().all(|e| e.staff_id == "uketsuke1" && e.role == Some(Role::Receptionist)));
 
     // The qualified role may.
-    desk.sign_out(now());
-    desk.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
+    desk.staff.sign_out(now());
+    desk.staff.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
     let l = desk.disaster_lookup(&query(&p, &p.name, &p.address), LookupRoute::Auto, now()).unwrap();
     assert!(matches!(l.outcome, MatchOutcome::Found { .. }), "{:?}", l.outcome);
 
@@ -187,7 +187,7 @@ fn offline_lookup_needs_an_unreachable_service_and_a_declared_local_emergency() 
     let desk = desk_for(&service, data.path(), "1312345678");
     // The desk has seen this patient before (the cache).
     desk.check(&p.card, now()).unwrap();
-    desk.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
+    desk.staff.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
 
     // While the service answers, the offline route is refused.
     let err = desk.disaster_lookup(&query(&p, &p.name, &p.address), LookupRoute::Offline, now()).unwrap_err();
@@ -201,15 +201,15 @@ fn offline_lookup_needs_an_unreachable_service_and_a_declared_local_emergency() 
 
     // Only an administrator declares: the doctor is refused (and logged).
     assert_eq!(desk.declare_local_emergency("回線断", now()).unwrap_err().message.id, "staff-refused");
-    desk.sign_out(now());
-    desk.sign_in_session(Session::new("admin1", "管理 太郎", Role::Administrator, now()), now());
+    desk.staff.sign_out(now());
+    desk.staff.sign_in_session(Session::new("admin1", "管理 太郎", Role::Administrator, now()), now());
     // A reason is required; then the declaration is logged and in force.
     assert_eq!(desk.declare_local_emergency("  ", now()).unwrap_err().message.id, "disaster-emergency-reason-missing");
     let e = desk.declare_local_emergency("回線断", now()).unwrap();
     assert_eq!(e.declared_by, "admin1");
     assert!(desk.local_emergency().unwrap().is_some());
-    desk.sign_out(now());
-    desk.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
+    desk.staff.sign_out(now());
+    desk.staff.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
     // A refused attempt to end it (logged as denied) leaves it in force.
     assert_eq!(desk.end_local_emergency(now()).unwrap_err().message.id, "staff-refused");
     assert!(desk.local_emergency().unwrap().is_some());
@@ -229,11 +229,11 @@ fn offline_lookup_needs_an_unreachable_service_and_a_declared_local_emergency() 
     let l = desk.disaster_lookup(&wrong, LookupRoute::Offline, now()).unwrap();
     assert!(matches!(l.outcome, MatchOutcome::NotFound { .. }), "{:?}", l.outcome);
 
-    desk.sign_out(now());
-    desk.sign_in_session(Session::new("admin1", "管理 太郎", Role::Administrator, now()), now());
+    desk.staff.sign_out(now());
+    desk.staff.sign_in_session(Session::new("admin1", "管理 太郎", Role::Administrator, now()), now());
     assert!(desk.end_local_emergency(now()).unwrap());
-    desk.sign_out(now());
-    desk.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
+    desk.staff.sign_out(now());
+    desk.staff.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
     let err = desk.disaster_lookup(&query(&p, &p.name, &part), LookupRoute::Auto, now()).unwrap_err();
     assert_eq!(err.message.id, "disaster-offline-needs-emergency");
 
@@ -284,9 +284,9 @@ fn the_command_line_prints_one_json_object() {
         // account signs in (`--staff`), made at the desk by the administrator.
         let settings = Settings { data_dir: data.path().to_path_buf(), service_url: Some(service.url.clone()), ..Settings::default() };
         let desk = Desk::open(settings).unwrap();
-        desk.create_first_administrator("admin", "管理 太郎", PW, now()).unwrap();
-        desk.sign_in("admin", PW, now()).unwrap();
-        desk.create_account("dr", "医師 一郎", Role::Qualified, PW, now()).unwrap();
+        desk.staff.create_first_administrator("admin", "管理 太郎", PW, now()).unwrap();
+        desk.staff.sign_in("admin", PW, now()).unwrap();
+        desk.staff.create_account("dr", "医師 一郎", Role::Qualified, PW, now()).unwrap();
     }
     let run = |name: &str, hint: &str| {
         let mut c = Command::new(common::madoguchi_bin());
@@ -332,9 +332,9 @@ fn the_command_line_looks_up_offline_for_a_signed_in_doctor_during_a_local_emerg
         // The accounts, as the administrator makes them at the desk.
         let settings = Settings { data_dir: data.path().to_path_buf(), service_url: Some(service.url.clone()), ..Settings::default() };
         let desk = Desk::open(settings).unwrap();
-        desk.create_first_administrator("admin", "管理 太郎", PW, now()).unwrap();
-        desk.sign_in("admin", PW, now()).unwrap();
-        desk.create_account("dr", "医師 一郎", Role::Qualified, PW, now()).unwrap();
+        desk.staff.create_first_administrator("admin", "管理 太郎", PW, now()).unwrap();
+        desk.staff.sign_in("admin", PW, now()).unwrap();
+        desk.staff.create_account("dr", "医師 一郎", Role::Qualified, PW, now()).unwrap();
     }
     let url = service.url.clone();
     let run = |args: &[&str]| {

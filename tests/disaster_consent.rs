@@ -249,7 +249,7 @@ fn consent_needs_a_disaster_match_and_the_qualified_role() {
     assert_eq!(e.message.id, "disaster-consent-no-match");
 
     // A receptionist may not record one (logged as denied).
-    desk.sign_in_session(Session::new("uketsuke1", "受付 花子", Role::Receptionist, now()), now());
+    desk.staff.sign_in_session(Session::new("uketsuke1", "受付 花子", Role::Receptionist, now()), now());
     let e = desk.record_disaster_consent(check, &oral(&[Medication]), now()).unwrap_err();
     assert_eq!(e.message.id, "staff-refused");
     assert!(desk
@@ -258,8 +258,8 @@ fn consent_needs_a_disaster_match_and_the_qualified_role() {
         .iter()
         .any(|e| e.action == AuditAction::Consent && e.outcome == "denied" && e.staff_id == "uketsuke1"));
     // Nothing was recorded by any of these: still no consent.
-    desk.sign_out(now());
-    desk.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
+    desk.staff.sign_out(now());
+    desk.staff.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
     assert_eq!(desk.view_medical(check, Medication, now()).unwrap_err().message.id, "consent-refused-no-consent-disaster");
     // The qualified doctor may; recorded in the doctor's name.
     let r = desk.record_disaster_consent(check, &oral(&[Medication, Checkups]), now()).unwrap();

@@ -53,7 +53,7 @@ fn forged(action: AuditAction, outcome: Outcome, staff: &str, role: Role, key: O
 }
 
 fn doctor(desk: &Desk) {
-    desk.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
+    desk.staff.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
 }
 
 fn query() -> DisasterQuery {
@@ -93,7 +93,7 @@ fn the_local_emergency_in_force_is_its_row_not_an_entry_of_the_log() {
     assert_eq!(l.mode, LookupMode::Offline);
 
     // Ending it ends the row, with its entry.
-    desk.sign_in_session(Session::new("admin1", "管理 太郎", Role::Administrator, now()), now());
+    desk.staff.sign_in_session(Session::new("admin1", "管理 太郎", Role::Administrator, now()), now());
     assert!(desk.end_local_emergency(now()).unwrap());
     assert_eq!(desk.local_emergency().unwrap(), None);
     assert!(!desk.end_local_emergency(now()).unwrap(), "nothing more to end");

@@ -36,38 +36,38 @@ fn outside_training_mode_staff_sign_in_and_roles_decide() {
     assert_eq!(err.message.id, "staff-refused-not-signed-in");
 
     // First start: the administrator is created once.
-    assert!(desk.needs_first_setup().unwrap());
+    assert!(desk.staff.needs_first_setup().unwrap());
     let pw = "sakura-no-hana-2026";
-    desk.create_first_administrator("admin", "管理 太郎", pw, now()).unwrap();
-    assert!(!desk.needs_first_setup().unwrap());
-    let again = desk.create_first_administrator("admin2", "管理 次郎", pw, now()).unwrap_err();
+    desk.staff.create_first_administrator("admin", "管理 太郎", pw, now()).unwrap();
+    assert!(!desk.staff.needs_first_setup().unwrap());
+    let again = desk.staff.create_first_administrator("admin2", "管理 次郎", pw, now()).unwrap_err();
     assert_eq!(again.message.id, "staff-first-setup-done");
 
     // A wrong password is refused and logged.
-    let wrong = desk.sign_in("admin", "not-the-password", now()).unwrap_err();
+    let wrong = desk.staff.sign_in("admin", "not-the-password", now()).unwrap_err();
     assert_eq!(wrong.message.id, "staff-login-wrong");
-    let who = desk.sign_in("admin", pw, now()).unwrap();
+    let who = desk.staff.sign_in("admin", pw, now()).unwrap();
     assert_eq!(who.role, Role::Administrator);
     assert_eq!(desk.signed_in(now()).unwrap().staff_id, "admin");
 
     // The administrator manages staff but may not look patients up.
-    desk.create_account("uketsuke", "受付 花子", Role::Receptionist, pw, now()).unwrap();
-    desk.create_account("dr", "医師 一郎", Role::Qualified, pw, now()).unwrap();
+    desk.staff.create_account("uketsuke", "受付 花子", Role::Receptionist, pw, now()).unwrap();
+    desk.staff.create_account("dr", "医師 一郎", Role::Qualified, pw, now()).unwrap();
     let err = desk.disaster_lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
     assert_eq!(err.message.id, "staff-refused");
 
     // A receptionist may not look up, nor create accounts.
-    desk.sign_out(now());
-    desk.sign_in("uketsuke", pw, now()).unwrap();
+    desk.staff.sign_out(now());
+    desk.staff.sign_in("uketsuke", pw, now()).unwrap();
     let err = desk.disaster_lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
     assert_eq!(err.message.id, "staff-refused");
-    let err = desk.create_account("x", "x", Role::Administrator, pw, now()).unwrap_err();
+    let err = desk.staff.create_account("x", "x", Role::Administrator, pw, now()).unwrap_err();
     assert_eq!(err.message.id, "staff-refused");
 
     // The qualified role passes the role check; the look-up then meets the
     // unreachable service without a local emergency.
-    desk.sign_out(now());
-    desk.sign_in("dr", pw, now()).unwrap();
+    desk.staff.sign_out(now());
+    desk.staff.sign_in("dr", pw, now()).unwrap();
     let err = desk.disaster_lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
     assert_eq!(err.message.id, "disaster-offline-needs-emergency");
 
@@ -151,20 +151,20 @@ fn only_an_administrator_changes_the_settings_of_a_real_desk() {
     let data = common::data_dir();
     let desk = common::real_desk(data.path());
     let pw = "sakura-no-hana-2026";
-    desk.create_first_administrator("admin", "管理 太郎", pw, now()).unwrap();
-    desk.sign_in("admin", pw, now()).unwrap();
-    desk.create_account("uketsuke", "受付 花子", Role::Receptionist, pw, now()).unwrap();
-    desk.sign_out(now());
+    desk.staff.create_first_administrator("admin", "管理 太郎", pw, now()).unwrap();
+    desk.staff.sign_in("admin", pw, now()).unwrap();
+    desk.staff.create_account("uketsuke", "受付 花子", Role::Receptionist, pw, now()).unwrap();
+    desk.staff.sign_out(now());
 
-    desk.sign_in("uketsuke", pw, now()).unwrap();
+    desk.staff.sign_in("uketsuke", pw, now()).unwrap();
     let mut slower = desk.settings();
     slower.timeout_secs = 30;
     let err = desk.change_settings(slower.clone(), now()).unwrap_err();
     assert_eq!(err.message.id, "staff-refused");
     assert_eq!(desk.settings().timeout_secs, 1, "nothing changed");
 
-    desk.sign_out(now());
-    desk.sign_in("admin", pw, now()).unwrap();
+    desk.staff.sign_out(now());
+    desk.staff.sign_in("admin", pw, now()).unwrap();
     desk.change_settings(slower, now()).unwrap();
     assert_eq!(desk.settings().timeout_secs, 30);
 

@@ -41,87 +41,87 @@ fn account(id: &str, name: &str) -> AccountForm {
 fn an_administrator_disables_enables_and_resets_accounts_and_nobody_else_can() {
     let data = common::data_dir();
     let desk = common::real_desk(data.path());
-    desk.first_start(&account("kanri", "管理 花子"), at(8, 0)).unwrap();
-    desk.add_staff(&account("uketsuke", "受付 太郎"), Role::Receptionist, at(8, 1)).unwrap();
-    desk.add_staff(&account("kanri2", "管理 次郎"), Role::Administrator, at(8, 2)).unwrap();
+    desk.staff.first_start(&account("kanri", "管理 花子"), at(8, 0)).unwrap();
+    desk.staff.add_staff(&account("uketsuke", "受付 太郎"), Role::Receptionist, at(8, 1)).unwrap();
+    desk.staff.add_staff(&account("kanri2", "管理 次郎"), Role::Administrator, at(8, 2)).unwrap();
 
     // The list says whose account is the administrator's own.
-    let list = desk.staff_list(at(8, 3)).unwrap();
+    let list = desk.staff.staff_list(at(8, 3)).unwrap();
     let you: Vec<_> = list.iter().filter(|e| e.you).map(|e| e.staff_id.as_str()).collect();
     assert_eq!(you, ["kanri"]);
 
     // An administrator cannot lock themselves out: refused, logged, unchanged.
-    let e = desk.disable_staff("kanri", at(8, 4)).unwrap_err();
+    let e = desk.staff.disable_staff("kanri", at(8, 4)).unwrap_err();
     assert_eq!(e.message.id, "staff-cannot-disable-self");
-    assert!(desk.staff_list(at(8, 4)).unwrap().iter().all(|a| !a.disabled));
+    assert!(desk.staff.staff_list(at(8, 4)).unwrap().iter().all(|a| !a.disabled));
 
     // Disabled: listed so, and the person cannot sign in — told why.
-    let entry = desk.disable_staff(" uketsuke ", at(8, 5)).unwrap();
+    let entry = desk.staff.disable_staff(" uketsuke ", at(8, 5)).unwrap();
     assert!(entry.disabled && entry.staff_id == "uketsuke" && !entry.you);
-    desk.sign_out(at(8, 6));
-    let e = desk.sign_in("uketsuke", PW, at(8, 7)).unwrap_err();
+    desk.staff.sign_out(at(8, 6));
+    let e = desk.staff.sign_in("uketsuke", PW, at(8, 7)).unwrap_err();
     assert_eq!(e.message.id, "staff-login-disabled");
     // A wrong password on a disabled account says no more than for anyone.
-    let e = desk.sign_in("uketsuke", "not-the-password", at(8, 7)).unwrap_err();
+    let e = desk.staff.sign_in("uketsuke", "not-the-password", at(8, 7)).unwrap_err();
     assert_eq!(e.message.id, "staff-login-wrong");
 
     // Enabled again: signs in, and as a receptionist may change nothing —
     // each attempt refused in the backend and logged.
-    desk.sign_in("kanri", PW, at(8, 8)).unwrap();
-    assert!(!desk.enable_staff("uketsuke", at(8, 9)).unwrap().disabled);
-    desk.sign_out(at(8, 10));
-    desk.sign_in("uketsuke", PW, at(8, 11)).unwrap();
+    desk.staff.sign_in("kanri", PW, at(8, 8)).unwrap();
+    assert!(!desk.staff.enable_staff("uketsuke", at(8, 9)).unwrap().disabled);
+    desk.staff.sign_out(at(8, 10));
+    desk.staff.sign_in("uketsuke", PW, at(8, 11)).unwrap();
     for e in [
-        desk.disable_staff("kanri", at(8, 12)).unwrap_err(),
-        desk.enable_staff("uketsuke", at(8, 12)).unwrap_err(),
-        desk.reset_staff_password(&reset("kanri", "a-new-password-1", "a-new-password-1"), at(8, 12)).unwrap_err(),
-        desk.staff_list(at(8, 12)).unwrap_err(),
+        desk.staff.disable_staff("kanri", at(8, 12)).unwrap_err(),
+        desk.staff.enable_staff("uketsuke", at(8, 12)).unwrap_err(),
+        desk.staff.reset_staff_password(&reset("kanri", "a-new-password-1", "a-new-password-1"), at(8, 12)).unwrap_err(),
+        desk.staff.staff_list(at(8, 12)).unwrap_err(),
     ] {
         assert_eq!(e.message.id, "staff-refused");
     }
-    desk.sign_out(at(8, 13));
-    desk.sign_in("kanri", PW, at(8, 14)).expect("the administrator's password is unchanged");
+    desk.staff.sign_out(at(8, 13));
+    desk.staff.sign_in("kanri", PW, at(8, 14)).expect("the administrator's password is unchanged");
 
     // A reset password: the new-account rules, every problem by field, and
     // nothing changed while any remains.
-    let e = desk.reset_staff_password(&reset("uketsuke", "short", "other"), at(8, 15)).unwrap_err();
+    let e = desk.staff.reset_staff_password(&reset("uketsuke", "short", "other"), at(8, 15)).unwrap_err();
     assert_eq!(e.message.id, "staff-form-invalid");
     assert_eq!(
         problems(&e),
         [("password".into(), "staff-password-too-short".into()), ("confirm".into(), "staff-password-mismatch".into())]
     );
-    let e = desk.reset_staff_password(&reset("uketsuke", "uketsuke", "uketsuke"), at(8, 15)).unwrap_err();
+    let e = desk.staff.reset_staff_password(&reset("uketsuke", "uketsuke", "uketsuke"), at(8, 15)).unwrap_err();
     assert_eq!(problems(&e), [("password".into(), "staff-password-same-as-id".into())]);
-    let e = desk.reset_staff_password(&reset("uketsuke", "ume-no-hana-2026", ""), at(8, 15)).unwrap_err();
+    let e = desk.staff.reset_staff_password(&reset("uketsuke", "ume-no-hana-2026", ""), at(8, 15)).unwrap_err();
     assert_eq!(problems(&e), [("confirm".into(), "staff-password-confirm-missing".into())]);
-    let e = desk.reset_staff_password(&reset("nobody", "ume-no-hana-2026", "ume-no-hana-2026"), at(8, 15)).unwrap_err();
+    let e = desk.staff.reset_staff_password(&reset("nobody", "ume-no-hana-2026", "ume-no-hana-2026"), at(8, 15)).unwrap_err();
     assert_eq!(e.message.id, "staff-account-unknown");
 
     // The receptionist forgot the password and locked the account.
-    desk.sign_out(at(8, 16));
+    desk.staff.sign_out(at(8, 16));
     let mut last = None;
     for _ in 0..5 {
-        last = Some(desk.sign_in("uketsuke", "forgotten-password", at(8, 17)).unwrap_err());
+        last = Some(desk.staff.sign_in("uketsuke", "forgotten-password", at(8, 17)).unwrap_err());
     }
     assert_eq!(last.unwrap().message.id, "staff-login-locked-out");
-    desk.sign_in("kanri", PW, at(8, 18)).unwrap();
-    desk.reset_staff_password(&reset("uketsuke", "ume-no-hana-2026", "ume-no-hana-2026"), at(8, 19)).unwrap();
-    desk.sign_out(at(8, 20));
-    assert_eq!(desk.sign_in("uketsuke", PW, at(8, 21)).unwrap_err().message.id, "staff-login-wrong", "the old password is gone");
-    desk.sign_in("uketsuke", "ume-no-hana-2026", at(8, 21)).expect("the new password, the lock lifted");
-    desk.sign_out(at(8, 22));
+    desk.staff.sign_in("kanri", PW, at(8, 18)).unwrap();
+    desk.staff.reset_staff_password(&reset("uketsuke", "ume-no-hana-2026", "ume-no-hana-2026"), at(8, 19)).unwrap();
+    desk.staff.sign_out(at(8, 20));
+    assert_eq!(desk.staff.sign_in("uketsuke", PW, at(8, 21)).unwrap_err().message.id, "staff-login-wrong", "the old password is gone");
+    desk.staff.sign_in("uketsuke", "ume-no-hana-2026", at(8, 21)).expect("the new password, the lock lifted");
+    desk.staff.sign_out(at(8, 22));
 
     // The second administrator may disable the first; then the first cannot sign in.
-    desk.sign_in("kanri2", PW, at(8, 23)).unwrap();
-    desk.disable_staff("kanri", at(8, 24)).unwrap();
-    assert_eq!(desk.disable_staff("kanri2", at(8, 25)).unwrap_err().message.id, "staff-cannot-disable-self");
-    desk.sign_out(at(8, 26));
-    assert_eq!(desk.sign_in("kanri", PW, at(8, 27)).unwrap_err().message.id, "staff-login-disabled");
+    desk.staff.sign_in("kanri2", PW, at(8, 23)).unwrap();
+    desk.staff.disable_staff("kanri", at(8, 24)).unwrap();
+    assert_eq!(desk.staff.disable_staff("kanri2", at(8, 25)).unwrap_err().message.id, "staff-cannot-disable-self");
+    desk.staff.sign_out(at(8, 26));
+    assert_eq!(desk.staff.sign_in("kanri", PW, at(8, 27)).unwrap_err().message.id, "staff-login-disabled");
 
     // All of it in the audit log, in the administrator's words.
-    desk.sign_in("kanri2", PW, at(8, 28)).unwrap();
+    desk.staff.sign_in("kanri2", PW, at(8, 28)).unwrap();
     let page = desk
-        .audit_page(&AuditQuery { action: "staff_change".into(), ..AuditQuery::default() }, at(8, 29))
+        .audit_view.audit_page(&AuditQuery { action: "staff_change".into(), ..AuditQuery::default() }, at(8, 29))
         .unwrap();
     let said: Vec<(String, String, String, Option<String>)> = page
         .entries
@@ -155,7 +155,7 @@ fn an_administrator_disables_enables_and_resets_accounts_and_nobody_else_can() {
     );
     // The failed sign-ins, said as what happened.
     let failed = desk
-        .audit_page(&AuditQuery { action: "login_failed".into(), ..AuditQuery::default() }, at(8, 30))
+        .audit_view.audit_page(&AuditQuery { action: "login_failed".into(), ..AuditQuery::default() }, at(8, 30))
         .unwrap();
     let mut words: Vec<String> = failed.entries.iter().map(|e| e.outcome_words.clone().expect("words").ja).collect();
     words.dedup();
@@ -171,7 +171,7 @@ fn an_administrator_disables_enables_and_resets_accounts_and_nobody_else_can() {
         ]
     );
     // Every entry this desk wrote has words: no raw code for the administrator.
-    let all = desk.audit_page(&AuditQuery::default(), at(8, 31)).unwrap();
+    let all = desk.audit_view.audit_page(&AuditQuery::default(), at(8, 31)).unwrap();
     let bare: Vec<_> = all.entries.iter().filter(|e| e.outcome_words.is_none()).map(|e| (e.action.clone(), e.outcome.clone())).collect();
     assert!(bare.is_empty(), "outcomes without words: {bare:?}");
     assert!(all.entries.iter().any(|e| e.action == AuditAction::StaffChange.code()));
@@ -186,18 +186,18 @@ fn change(current: &str, pw: &str, confirm: &str) -> PasswordChangeForm {
 fn everyone_signed_in_changes_their_own_password_and_a_wrong_current_one_counts_as_a_failed_sign_in() {
     let data = common::data_dir();
     let desk = common::real_desk(data.path());
-    desk.first_start(&account("kanri", "管理 花子"), at(9, 0)).unwrap();
-    desk.add_staff(&account("uketsuke", "受付 太郎"), Role::Receptionist, at(9, 1)).unwrap();
-    desk.sign_out(at(9, 2));
+    desk.staff.first_start(&account("kanri", "管理 花子"), at(9, 0)).unwrap();
+    desk.staff.add_staff(&account("uketsuke", "受付 太郎"), Role::Receptionist, at(9, 1)).unwrap();
+    desk.staff.sign_out(at(9, 2));
 
     // Nobody signed in: refused, nothing changed.
-    let e = desk.change_own_password(&change(PW, "ume-no-hana-2026", "ume-no-hana-2026"), at(9, 3)).unwrap_err();
+    let e = desk.staff.change_own_password(&change(PW, "ume-no-hana-2026", "ume-no-hana-2026"), at(9, 3)).unwrap_err();
     assert_eq!(e.message.id, "staff-refused-not-signed-in");
 
     // A receptionist (any role) may; every problem at once, by field, with
     // the rules of a new account — and nothing checked or counted yet.
-    desk.sign_in("uketsuke", PW, at(9, 4)).unwrap();
-    let e = desk.change_own_password(&change("", "short", "other"), at(9, 5)).unwrap_err();
+    desk.staff.sign_in("uketsuke", PW, at(9, 4)).unwrap();
+    let e = desk.staff.change_own_password(&change("", "short", "other"), at(9, 5)).unwrap_err();
     assert_eq!(e.message.id, "staff-form-invalid");
     assert_eq!(
         problems(&e),
@@ -207,59 +207,59 @@ fn everyone_signed_in_changes_their_own_password_and_a_wrong_current_one_counts_
             ("confirm".into(), "staff-password-mismatch".into()),
         ]
     );
-    let e = desk.change_own_password(&change(PW, "", ""), at(9, 5)).unwrap_err();
+    let e = desk.staff.change_own_password(&change(PW, "", ""), at(9, 5)).unwrap_err();
     assert_eq!(problems(&e), [("password".into(), "staff-password-missing".into())]);
-    let e = desk.change_own_password(&change(PW, "uketsuke", "uketsuke"), at(9, 5)).unwrap_err();
+    let e = desk.staff.change_own_password(&change(PW, "uketsuke", "uketsuke"), at(9, 5)).unwrap_err();
     assert_eq!(problems(&e), [("password".into(), "staff-password-same-as-id".into())]);
-    let e = desk.change_own_password(&change(PW, PW, PW), at(9, 5)).unwrap_err();
+    let e = desk.staff.change_own_password(&change(PW, PW, PW), at(9, 5)).unwrap_err();
     assert_eq!(problems(&e), [("password".into(), "staff-password-same-as-current".into())]);
-    let e = desk.change_own_password(&change(PW, "ume-no-hana-2026", ""), at(9, 5)).unwrap_err();
+    let e = desk.staff.change_own_password(&change(PW, "ume-no-hana-2026", ""), at(9, 5)).unwrap_err();
     assert_eq!(problems(&e), [("confirm".into(), "staff-password-confirm-missing".into())]);
 
     // A wrong current password: said under its field, and counted like a
     // failed sign-in (four here and one at the sign-in screen lock the account).
     for _ in 0..4 {
-        let e = desk.change_own_password(&change("not-my-password", "ume-no-hana-2026", "ume-no-hana-2026"), at(9, 6)).unwrap_err();
+        let e = desk.staff.change_own_password(&change("not-my-password", "ume-no-hana-2026", "ume-no-hana-2026"), at(9, 6)).unwrap_err();
         assert_eq!(problems(&e), [("current".into(), "staff-password-current-wrong".into())]);
     }
     assert!(desk.signed_in(at(9, 6)).is_some(), "still signed in");
-    desk.sign_out(at(9, 7));
-    assert_eq!(desk.sign_in("uketsuke", "not-my-password", at(9, 7)).unwrap_err().message.id, "staff-login-locked-out");
+    desk.staff.sign_out(at(9, 7));
+    assert_eq!(desk.staff.sign_in("uketsuke", "not-my-password", at(9, 7)).unwrap_err().message.id, "staff-login-locked-out");
     // The administrator lifts the lock; a right password resets the count.
-    desk.sign_in("kanri", PW, at(9, 8)).unwrap();
-    desk.reset_staff_password(&reset("uketsuke", PW, PW), at(9, 8)).unwrap();
-    desk.sign_out(at(9, 9));
+    desk.staff.sign_in("kanri", PW, at(9, 8)).unwrap();
+    desk.staff.reset_staff_password(&reset("uketsuke", PW, PW), at(9, 8)).unwrap();
+    desk.staff.sign_out(at(9, 9));
 
     // Changed: the old password no longer signs in, the new one does.
-    desk.sign_in("uketsuke", PW, at(9, 10)).unwrap();
-    let who = desk.change_own_password(&change(PW, "ume-no-hana-2026", "ume-no-hana-2026"), at(9, 11)).unwrap();
+    desk.staff.sign_in("uketsuke", PW, at(9, 10)).unwrap();
+    let who = desk.staff.change_own_password(&change(PW, "ume-no-hana-2026", "ume-no-hana-2026"), at(9, 11)).unwrap();
     assert_eq!(who.staff_id, "uketsuke");
     assert!(desk.signed_in(at(9, 11)).is_some(), "still signed in after the change");
-    desk.sign_out(at(9, 12));
-    assert_eq!(desk.sign_in("uketsuke", PW, at(9, 13)).unwrap_err().message.id, "staff-login-wrong");
-    desk.sign_in("uketsuke", "ume-no-hana-2026", at(9, 13)).expect("the new password");
+    desk.staff.sign_out(at(9, 12));
+    assert_eq!(desk.staff.sign_in("uketsuke", PW, at(9, 13)).unwrap_err().message.id, "staff-login-wrong");
+    desk.staff.sign_in("uketsuke", "ume-no-hana-2026", at(9, 13)).expect("the new password");
 
     // Guessing the current password at an open desk: the failure that locks
     // the account also signs whoever is there out.
     let mut last = None;
     for _ in 0..5 {
-        last = Some(desk.change_own_password(&change("guess-guess", "kiku-no-hana-2026", "kiku-no-hana-2026"), at(9, 14)).unwrap_err());
+        last = Some(desk.staff.change_own_password(&change("guess-guess", "kiku-no-hana-2026", "kiku-no-hana-2026"), at(9, 14)).unwrap_err());
     }
     let last = last.unwrap();
     assert_eq!(last.message.id, "staff-password-change-locked-out");
     assert!(last.message.args.contains(&("until".into(), "9:29".into())), "{last:?}");
     assert!(desk.signed_in(at(9, 14)).is_none(), "signed out");
-    assert_eq!(desk.sign_in("uketsuke", "ume-no-hana-2026", at(9, 15)).unwrap_err().message.id, "staff-login-locked-out");
-    desk.sign_in("uketsuke", "ume-no-hana-2026", at(9, 30)).expect("the lock ran out; the password is unchanged");
-    desk.sign_out(at(9, 31));
+    assert_eq!(desk.staff.sign_in("uketsuke", "ume-no-hana-2026", at(9, 15)).unwrap_err().message.id, "staff-login-locked-out");
+    desk.staff.sign_in("uketsuke", "ume-no-hana-2026", at(9, 30)).expect("the lock ran out; the password is unchanged");
+    desk.staff.sign_out(at(9, 31));
 
     // The administrator changes their own password too.
-    desk.sign_in("kanri", PW, at(9, 32)).unwrap();
-    desk.change_own_password(&change(PW, "matsu-no-ki-2026", "matsu-no-ki-2026"), at(9, 33)).unwrap();
+    desk.staff.sign_in("kanri", PW, at(9, 32)).unwrap();
+    desk.staff.change_own_password(&change(PW, "matsu-no-ki-2026", "matsu-no-ki-2026"), at(9, 33)).unwrap();
 
     // In the audit log: each change and each refused attempt (never a password).
     let page = desk
-        .audit_page(&AuditQuery { action: "staff_change".into(), from: "2026-11-20".into(), ..AuditQuery::default() }, at(9, 34))
+        .audit_view.audit_page(&AuditQuery { action: "staff_change".into(), from: "2026-11-20".into(), ..AuditQuery::default() }, at(9, 34))
         .unwrap();
     let said: Vec<(String, String, String, Option<String>)> = page
         .entries
@@ -278,7 +278,7 @@ fn everyone_signed_in_changes_their_own_password_and_a_wrong_current_one_counts_
     expected.push(row("uketsuke", "refused:uketsuke", "変更できず：uketsuke（理由欄を参照）", "staff-password-change-locked-out"));
     expected.push(row("kanri", "password_changed:kanri", "本人がパスワードを変更：kanri", ""));
     assert_eq!(said, expected);
-    let text = serde_json::to_string(&desk.audit_page(&AuditQuery::default(), at(9, 35)).unwrap()).unwrap();
+    let text = serde_json::to_string(&desk.audit_view.audit_page(&AuditQuery::default(), at(9, 35)).unwrap()).unwrap();
     for pw in ["ume-no-hana-2026", "kiku-no-hana-2026", "matsu-no-ki-2026", "guess-guess", "not-my-password"] {
         assert!(!text.contains(pw), "a password in the audit log: {pw}");
     }
@@ -300,9 +300,9 @@ fn the_trainee_has_no_password_to_change() {
     desk.connect();
     assert!(desk.status().training);
     assert_eq!(desk.signed_in(at(10, 0)).unwrap().staff_id, "trainee");
-    let e = desk.change_own_password(&change("", "ume-no-hana-2026", "ume-no-hana-2026"), at(10, 1)).unwrap_err();
+    let e = desk.staff.change_own_password(&change("", "ume-no-hana-2026", "ume-no-hana-2026"), at(10, 1)).unwrap_err();
     assert_eq!(e.message.id, "staff-password-change-trainee");
     // An account signed in over the trainee may.
-    desk.first_start(&account("kanri", "管理 花子"), at(10, 2)).unwrap();
-    desk.change_own_password(&change(PW, "ume-no-hana-2026", "ume-no-hana-2026"), at(10, 3)).unwrap();
+    desk.staff.first_start(&account("kanri", "管理 花子"), at(10, 2)).unwrap();
+    desk.staff.change_own_password(&change(PW, "ume-no-hana-2026", "ume-no-hana-2026"), at(10, 3)).unwrap();
 }

@@ -108,13 +108,13 @@ fn an_earlier_plain_staff_file_is_taken_over_once_and_a_row_planted_in_it_never_
     assert!(!data.path().join("staff.sqlite").exists(), "the plaintext file is gone");
     let store = std::fs::read(data.path().join("madoguchi.sqlite")).unwrap();
     assert!(!store.windows(9).any(|w| w == b"$argon2id"), "no password hash in clear on disk");
-    assert!(!desk.needs_first_setup().unwrap());
-    desk.sign_in("kanri", PW, at(9, 0)).unwrap();
-    desk.sign_out(at(9, 1));
-    desk.sign_in("uketsuke", PW, at(9, 2)).unwrap();
-    desk.sign_out(at(9, 3));
+    assert!(!desk.staff.needs_first_setup().unwrap());
+    desk.staff.sign_in("kanri", PW, at(9, 0)).unwrap();
+    desk.staff.sign_out(at(9, 1));
+    desk.staff.sign_in("uketsuke", PW, at(9, 2)).unwrap();
+    desk.staff.sign_out(at(9, 3));
     for planted in ["mallory", "uketsuke2"] {
-        let e = desk.sign_in(planted, PW, at(9, 4)).unwrap_err();
+        let e = desk.staff.sign_in(planted, PW, at(9, 4)).unwrap_err();
         assert_eq!(e.message.id, "staff-login-wrong", "{planted} was not taken over");
     }
     let log = desk.audit_entries().unwrap();
@@ -131,9 +131,9 @@ fn an_earlier_plain_staff_file_is_taken_over_once_and_a_row_planted_in_it_never_
     plant(&plain_staff_file(data.path()), "mallory", "administrator", &hash, "2026-11-20T08:00:00.000000000");
     let desk = common::real_desk(data.path());
     assert!(!data.path().join("staff.sqlite").exists());
-    assert_eq!(desk.sign_in("mallory", PW, at(10, 0)).unwrap_err().message.id, "staff-login-wrong");
-    desk.sign_in("kanri", PW, at(10, 1)).unwrap();
-    let ids: Vec<String> = desk.staff_list(at(10, 2)).unwrap().into_iter().map(|e| e.staff_id).collect();
+    assert_eq!(desk.staff.sign_in("mallory", PW, at(10, 0)).unwrap_err().message.id, "staff-login-wrong");
+    desk.staff.sign_in("kanri", PW, at(10, 1)).unwrap();
+    let ids: Vec<String> = desk.staff.staff_list(at(10, 2)).unwrap().into_iter().map(|e| e.staff_id).collect();
     assert_eq!(ids, ["kanri", "uketsuke"]);
 }
 
@@ -141,10 +141,10 @@ fn an_earlier_plain_staff_file_is_taken_over_once_and_a_row_planted_in_it_never_
 fn rows_written_with_the_stores_key_past_the_accounts_module_never_sign_in() {
     let data = common::data_dir();
     let desk = common::real_desk(data.path());
-    desk.first_start(&account("kanri", "管理 花子"), at(8, 0)).unwrap();
-    desk.add_staff(&account("uketsuke", "受付 太郎"), Role::Receptionist, at(8, 1)).unwrap();
-    desk.add_staff(&account("kanri2", "管理 次郎"), Role::Administrator, at(8, 2)).unwrap();
-    desk.sign_out(at(8, 3));
+    desk.staff.first_start(&account("kanri", "管理 花子"), at(8, 0)).unwrap();
+    desk.staff.add_staff(&account("uketsuke", "受付 太郎"), Role::Receptionist, at(8, 1)).unwrap();
+    desk.staff.add_staff(&account("kanri2", "管理 次郎"), Role::Administrator, at(8, 2)).unwrap();
+    desk.staff.sign_out(at(8, 3));
     drop(desk);
     {
         // Someone with the key from the keyring opens the encrypted store.
@@ -169,7 +169,7 @@ fn rows_written_with_the_stores_key_past_the_accounts_module_never_sign_in() {
         ("uketsuke", PW, "staff-login-not-created"),
         ("kanri2", "intruders-own-password", "staff-login-altered"),
     ] {
-        let e = desk.sign_in(id, pw, at(9, 0)).unwrap_err();
+        let e = desk.staff.sign_in(id, pw, at(9, 0)).unwrap_err();
         assert_eq!(e.message.id, why, "{id}");
         assert!(desk.signed_in(at(9, 0)).is_none(), "{id}");
         // Said in both languages, naming the account.
@@ -187,11 +187,11 @@ fn rows_written_with_the_stores_key_past_the_accounts_module_never_sign_in() {
     }
     // The accounts made at the desk still sign in; an administrator's
     // reset of the altered password makes it the desk's again.
-    desk.sign_in("kanri", PW, at(9, 1)).unwrap();
+    desk.staff.sign_in("kanri", PW, at(9, 1)).unwrap();
     let reset = madoguchi_app::session::PasswordResetForm { staff_id: "kanri2".into(), password: "a-new-password-26".into(), confirm: "a-new-password-26".into() };
-    desk.reset_staff_password(&reset, at(9, 2)).unwrap();
-    desk.sign_out(at(9, 3));
-    desk.sign_in("kanri2", "a-new-password-26", at(9, 4)).unwrap();
+    desk.staff.reset_staff_password(&reset, at(9, 2)).unwrap();
+    desk.staff.sign_out(at(9, 3));
+    desk.staff.sign_in("kanri2", "a-new-password-26", at(9, 4)).unwrap();
     let ok = desk.audit_verify().unwrap();
     assert!(ok.entries > 0);
 }

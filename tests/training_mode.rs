@@ -42,7 +42,7 @@ fn real_desk_with(data: &Path, mut settings: Settings) -> Arc<Desk> {
     settings.file = Some(data.join("settings.json"));
     let desk = Desk::open(settings).unwrap();
     desk.connect();
-    desk.create_first_administrator("admin", "管理 太郎", PW, now()).unwrap();
+    desk.staff.create_first_administrator("admin", "管理 太郎", PW, now()).unwrap();
     assert!(desk.signed_in(now()).is_none());
     desk
 }
@@ -121,7 +121,7 @@ fn a_training_file_in_the_oqs_folder_is_a_banner_and_nobody_is_signed_in() {
     let status = desk.status();
     assert!(status.ready && !status.training, "{status:?}");
     assert_eq!(status.training_claim.as_ref().map(|m| m.id.as_str()), Some("status-training-claimed"), "{status:?}");
-    assert!(!desk.staff_gate(now()).unwrap().training);
+    assert!(!desk.staff.staff_gate(now()).unwrap().training);
 
     let input = typed(&person);
     let checked = desk.check(&input, now()).unwrap();
@@ -148,10 +148,10 @@ fn a_service_that_says_it_is_a_training_service_is_a_banner_and_nobody_is_signed
 
     // Signed in, the access slip of a patient whose medical information
     // nobody viewed today is refused — and that refusal is logged too.
-    desk.sign_in("admin", PW, now()).unwrap();
-    desk.create_account("dr", "医師 一郎", Role::Qualified, PW, now()).unwrap();
-    desk.sign_out(now());
-    desk.sign_in("dr", PW, now()).unwrap();
+    desk.staff.sign_in("admin", PW, now()).unwrap();
+    desk.staff.create_account("dr", "医師 一郎", Role::Qualified, PW, now()).unwrap();
+    desk.staff.sign_out(now());
+    desk.staff.sign_in("dr", PW, now()).unwrap();
     let e = desk.print_to_file(checked.check_id.unwrap(), PrintKind::AccessSlip, now()).unwrap_err();
     assert_eq!(e.message.id, "print-nothing-viewed");
     let last = desk.audit_entries().unwrap().pop().unwrap();
@@ -238,14 +238,14 @@ fn a_service_that_starts_saying_it_is_a_training_service_mid_session_changes_not
     assert!(status.ready && !status.training && status.training_claim.is_none(), "{status:?}");
 
     // A receptionist works, checks a patient and signs out.
-    desk.sign_in("admin", PW, now()).unwrap();
-    desk.create_account("uketsuke", "受付 花子", Role::Receptionist, PW, now()).unwrap();
-    desk.sign_out(now());
-    desk.sign_in("uketsuke", PW, now()).unwrap();
+    desk.staff.sign_in("admin", PW, now()).unwrap();
+    desk.staff.create_account("uketsuke", "受付 花子", Role::Receptionist, PW, now()).unwrap();
+    desk.staff.sign_out(now());
+    desk.staff.sign_in("uketsuke", PW, now()).unwrap();
     let input = typed(&person);
     let checked = desk.check(&input, now()).unwrap();
     let key = checked.result.qualification.as_ref().unwrap().person_key();
-    desk.sign_out(now());
+    desk.staff.sign_out(now());
 
     // The service now says it is a training service; the desk asks it again
     // (as after saving the settings, or at the next start).
@@ -274,10 +274,10 @@ fn the_trainee_never_sees_a_check_that_came_from_elsewhere() {
     let data = common::data_dir();
     let settings = Settings { service_url: Some(service.url.clone()), timeout_secs: 5, training_people: 300, training_seed: 9, ..Settings::default() };
     let desk = real_desk_with(data.path(), settings);
-    desk.sign_in("admin", PW, now()).unwrap();
-    desk.create_account("dr", "医師 一郎", Role::Qualified, PW, now()).unwrap();
-    desk.sign_out(now());
-    desk.sign_in("dr", PW, now()).unwrap();
+    desk.staff.sign_in("admin", PW, now()).unwrap();
+    desk.staff.create_account("dr", "医師 一郎", Role::Qualified, PW, now()).unwrap();
+    desk.staff.sign_out(now());
+    desk.staff.sign_in("dr", PW, now()).unwrap();
     let real = service.sample(1).remove(0);
     let checked = desk.check(&real.card_input(), now()).unwrap();
     let real_id = checked.check_id.unwrap();
@@ -297,15 +297,15 @@ fn the_trainee_never_sees_a_check_that_came_from_elsewhere() {
     );
     let batch = desk.batch_import(csv.as_bytes(), Some("予約.csv"), now()).unwrap().batch.id;
     assert!(desk.batch_report(batch).is_ok());
-    desk.sign_out(now());
+    desk.staff.sign_out(now());
 
     // The administrator switches the desk to the embedded training service.
-    desk.sign_in("admin", PW, now()).unwrap();
+    desk.staff.sign_in("admin", PW, now()).unwrap();
     let mut training = desk.settings();
     training.service_url = None;
     desk.change_settings(training, now()).unwrap();
     assert!(desk.status().training, "{:?}", desk.status());
-    desk.sign_out(now());
+    desk.staff.sign_out(now());
     let who = desk.signed_in(now()).expect("the trainee");
     assert!(who.trainee);
 
@@ -337,7 +337,7 @@ fn the_trainee_never_sees_a_check_that_came_from_elsewhere() {
     assert!(desk.print(PrintKind::Eligibility, &own_key, now()).is_ok());
 
     // Back on the real service, the real check is there again for staff.
-    desk.sign_in("admin", PW, now()).unwrap();
+    desk.staff.sign_in("admin", PW, now()).unwrap();
     let mut real_again = desk.settings();
     real_again.service_url = Some(service.url.clone());
     desk.change_settings(real_again, now()).unwrap();

@@ -92,7 +92,7 @@ fn main() {
     desk.connect();
     // The command path needs someone signed in: the first administrator.
     let pw = "bench-pass-2026-overhead";
-    desk.first_start(&AccountForm { staff_id: "kanri".into(), display_name: "管理 花子".into(), password: pw.into(), confirm: pw.into() }, now())
+    desk.staff.first_start(&AccountForm { staff_id: "kanri".into(), display_name: "管理 花子".into(), password: pw.into(), confirm: pw.into() }, now())
         .expect("the first administrator, signed in");
     desk.authorize(Action::CheckEligibility, None, now()).expect("the administrator may check");
     let gateway = HttpGateway::new(&service.url(), Duration::from_secs(10)).unwrap();

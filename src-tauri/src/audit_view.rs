@@ -39,7 +39,7 @@ use madoguchi_core::staff::Action;
 
 use crate::audit_outcome::{self, Outcome, OutcomeWords, ResultChoice, Who};
 use madoguchi_i18n::Lang;
-use crate::desk::Desk;
+use crate::context::Context;
 pub use madoguchi_api::audit::{AuditExport, AuditPage, AuditQuery, AuditRow, ChainState, ResultOption};
 
 /// How many entries the viewer shows at most (the newest); the CSV has all.
@@ -160,18 +160,29 @@ fn audit_err(e: AuditError) -> ApiError {
     ApiError::new(e.message())
 }
 
-impl Desk {
+/// The audit viewer: the chain's state, a page of entries, the CSV export (administrators only, logged). Over the context alone.
+pub struct AuditView {
+    ctx: std::sync::Arc<Context>,
+}
+
+impl AuditView {
+    pub fn new(ctx: std::sync::Arc<Context>) -> AuditView {
+        AuditView { ctx }
+    }
+}
+
+impl AuditView {
     /// The chain's state now (no role needed: it shows no one's data).
     pub fn audit_chain(&self) -> ChainState {
-        chain_state(self.audit_verify())
+        chain_state(self.ctx.audit_verify())
     }
 
     /// The viewer's page for `query` (administrators only; logged).
     pub fn audit_page(&self, query: &AuditQuery, now: NaiveDateTime) -> Result<AuditPage, ApiError> {
-        let session = self.authorize(Action::ViewAudit, Some(AuditAction::AuditView), now)?;
+        let session = self.ctx.authorize(Action::ViewAudit, Some(AuditAction::AuditView), now)?;
         let filter = parse_query(query)?;
         // Logged before reading, so the administrator's own view is in the page.
-        self.audit_entry(audit_outcome::entry(
+        self.ctx.audit_entry(audit_outcome::entry(
             now,
             Who::Session(&session),
             AuditAction::AuditView,
@@ -181,8 +192,8 @@ impl Desk {
             serde_json::to_value(query).ok(),
         ));
         let chain = self.audit_chain();
-        let (entries, total) = self
-            .store_handle()
+        let (entries, total) = self.ctx
+            .store
             .lock()
             .unwrap()
             .audit_query_newest(&filter, PAGE)
@@ -199,22 +210,22 @@ impl Desk {
     /// Writes the entries matching `query` as CSV into the Downloads folder
     /// (else the data folder); administrators only; logged.
     pub fn audit_export_csv(&self, query: &AuditQuery, now: NaiveDateTime) -> Result<AuditExport, ApiError> {
-        let dir = dirs::download_dir().filter(|d| d.is_dir()).unwrap_or(self.settings().data_dir);
+        let dir = dirs::download_dir().filter(|d| d.is_dir()).unwrap_or(self.ctx.settings().data_dir);
         self.audit_export_csv_to(query, &dir, now)
     }
 
     /// [`Desk::audit_export_csv`] into `dir`.
     pub fn audit_export_csv_to(&self, query: &AuditQuery, dir: &Path, now: NaiveDateTime) -> Result<AuditExport, ApiError> {
-        let session = self.authorize(Action::ExportAudit, Some(AuditAction::AuditExport), now)?;
+        let session = self.ctx.authorize(Action::ExportAudit, Some(AuditAction::AuditExport), now)?;
         let filter = parse_query(query)?;
-        let entries = self.store_handle().lock().unwrap().audit_query(&filter).map_err(audit_err)?;
+        let entries = (&self.ctx.store).lock().unwrap().audit_query(&filter).map_err(audit_err)?;
         let path: PathBuf = dir.join(format!("madoguchi-audit-{}.csv", now.format("%Y%m%d-%H%M%S")));
-        let lang = self.settings().lang;
+        let lang = self.ctx.settings().lang;
         let csv = audit::export_csv_with_words(&entries, |e| audit_outcome::words_or_code(lang, e.action.code(), &e.outcome));
         std::fs::write(&path, csv).map_err(|e| {
             ApiError::new(Msg::new("audit-export-failed").arg("path", path.display()).arg("detail", e))
         })?;
-        self.audit_entry(audit_outcome::entry(
+        self.ctx.audit_entry(audit_outcome::entry(
             now,
             Who::Session(&session),
             AuditAction::AuditExport,
@@ -230,7 +241,7 @@ impl Desk {
     /// application log and, unless the same break was already reported, to
     /// the audit log itself (`audit_chain_broken`, the break in `outcome`).
     pub fn audit_check_at_start(&self, now: NaiveDateTime) -> ChainState {
-        let result = self.audit_verify();
+        let result = self.ctx.audit_verify();
         let broken = match &result {
             Err(AuditError::Broken(b)) => Some(*b),
             _ => None,
@@ -240,8 +251,8 @@ impl Desk {
             let outcome = Outcome::ChainBroken { seq: b.first_bad_seq, kind: b.kind.into() };
             let code = outcome.code();
             tracing::error!("the audit log does not verify: {code}");
-            let reported = self
-                .store_handle()
+            let reported = self.ctx
+                .store
                 .lock()
                 .unwrap()
                 .audit_query(&AuditFilter {
@@ -251,7 +262,7 @@ impl Desk {
                 .map(|es| es.last().is_some_and(|e| e.read_outcome().as_ref() == Some(&outcome)))
                 .unwrap_or(false);
             if !reported {
-                self.audit_entry(audit_outcome::entry(
+                self.ctx.audit_entry(audit_outcome::entry(
                     now,
                     Who::Named("madoguchi".into(), None),
                     AuditAction::ChainBroken,

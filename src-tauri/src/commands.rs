@@ -201,24 +201,24 @@ fn build() -> Table {
         .on::<api::HomeVisitSync>(|c, _| c.desk.home_visit_sync(c.now))
         // ---- staff and the session (`crate::session`) ----
         .on::<api::SignedIn>(|c, _| Ok(c.desk.signed_in(c.now)))
-        .on::<api::SignIn>(|c, a| c.desk.sign_in(&a.staff_id, &a.password, c.now))
+        .on::<api::SignIn>(|c, a| c.desk.staff.sign_in(&a.staff_id, &a.password, c.now))
         .on::<api::SignOut>(|c, _| {
-            c.desk.sign_out(c.now);
+            c.desk.staff.sign_out(c.now);
             Ok(())
         })
-        .on::<api::StaffGate>(|c, _| c.desk.staff_gate(c.now))
-        .on::<api::TouchSession>(|c, _| Ok(c.desk.touch_session(c.now)))
-        .on::<api::FirstStart>(|c, a| c.desk.first_start(&a.form, c.now))
-        .on::<api::AddStaff>(|c, a| c.desk.add_staff(&a.form, a.role, c.now))
-        .on::<api::StaffList>(|c, _| c.desk.staff_list(c.now))
-        .on::<api::DisableStaff>(|c, a| c.desk.disable_staff(&a.staff_id, c.now))
-        .on::<api::EnableStaff>(|c, a| c.desk.enable_staff(&a.staff_id, c.now))
-        .on::<api::ResetStaffPassword>(|c, a| c.desk.reset_staff_password(&a.form, c.now))
-        .on::<api::ChangeOwnPassword>(|c, a| c.desk.change_own_password(&a.form, c.now))
+        .on::<api::StaffGate>(|c, _| c.desk.staff.staff_gate(c.now))
+        .on::<api::TouchSession>(|c, _| Ok(c.desk.staff.touch_session(c.now)))
+        .on::<api::FirstStart>(|c, a| c.desk.staff.first_start(&a.form, c.now))
+        .on::<api::AddStaff>(|c, a| c.desk.staff.add_staff(&a.form, a.role, c.now))
+        .on::<api::StaffList>(|c, _| c.desk.staff.staff_list(c.now))
+        .on::<api::DisableStaff>(|c, a| c.desk.staff.disable_staff(&a.staff_id, c.now))
+        .on::<api::EnableStaff>(|c, a| c.desk.staff.enable_staff(&a.staff_id, c.now))
+        .on::<api::ResetStaffPassword>(|c, a| c.desk.staff.reset_staff_password(&a.form, c.now))
+        .on::<api::ChangeOwnPassword>(|c, a| c.desk.staff.change_own_password(&a.form, c.now))
         // ---- the audit log (`crate::audit_view`) ----
-        .on::<api::AuditPage>(|c, a| c.desk.audit_page(&a.query, c.now))
-        .on::<api::AuditExportCsv>(|c, a| c.desk.audit_export_csv(&a.query, c.now))
-        .on::<api::AuditChain>(|c, _| Ok(c.desk.audit_chain()));
+        .on::<api::AuditPage>(|c, a| c.desk.audit_view.audit_page(&a.query, c.now))
+        .on::<api::AuditExportCsv>(|c, a| c.desk.audit_view.audit_export_csv(&a.query, c.now))
+        .on::<api::AuditChain>(|c, _| Ok(c.desk.audit_view.audit_chain()));
     t
 }
 

@@ -3,15 +3,12 @@
 //! in the store and turns every failure into a message for the person at the
 //! counter. No Tauri here, so the CLI and tests use exactly the same path.
 
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use madoguchi_adapters::keystore::KeyStore as _;
-use madoguchi_adapters::gateway::{Gateway, GatewayError};
-use madoguchi_adapters::http::HttpGateway;
-use madoguchi_adapters::oqs::{FaceEvent, FaceWatcher, OqsFolderConfig, OqsFolderGateway};
-use madoguchi_adapters::store::{NewCheck, Store, StoreError};
+use madoguchi_adapters::gateway::GatewayError;
+use madoguchi_adapters::oqs::FaceEvent;
+use madoguchi_adapters::store::{NewCheck, StoreError};
 use madoguchi_adapters::audit::AuditAction;
 use madoguchi_adapters::oqs::folder::MedicalFetchError;
 use madoguchi_adapters::oqs::{FileCategory, MedicalRequest, MedicalRequestKind, TreatmentSetting};
@@ -22,55 +19,37 @@ use madoguchi_core::validation::{validate_card, CardInput, FieldError};
 use madoguchi_core::{CardDetails, CheckSummary, EligibilityQuery, EligibilityResult};
 
 use crate::audit_outcome::{self, Outcome, Who};
+use crate::connection::Connection;
+use crate::card_taps::CardTaps;
+use crate::context::Context;
+use crate::session::Staff;
 use crate::settings::Settings;
 pub use madoguchi_api::desk::{CheckOutcome, DeskStatus, FlaggedChange, MedicalView, ReplayReport};
 
+/// The window's and the command line's handle: the context (`crate::context`)
+/// and what only the desk as a whole holds (the card-tap callback, the taps
+/// held while nobody is signed in, the running batches, the home visit).
 pub struct Desk {
-    settings: RwLock<Settings>,
-    gateway: RwLock<Option<Arc<dyn Gateway>>>,
-    status: RwLock<DeskStatus>,
-    store: Mutex<Store>,
-    /// The embedded training service, stopped when the desk is dropped
-    /// (`None` while a trainee practises an outage: [`Desk::training_outage`]).
-    training: Mutex<Option<madoguchi_training::RunningService>>,
-    /// The embedded training service's population while the desk is in
-    /// training mode (set only where the desk spawns that service).
-    training_population: RwLock<Option<madoguchi_training::Population>>,
-    /// Watches the `face/` folder for card taps (the OQS folder, or in
-    /// training mode a folder of the desk's own that the tap button fills).
-    face_watcher: Mutex<Option<FaceWatcher>>,
-    /// Where card taps arrive; `None` until connected.
-    face_root: RwLock<Option<PathBuf>>,
-    /// The OQS folder medical information is requested through (the
-    /// terminal's folder, or in training mode the training terminal's).
-    medical: RwLock<Option<Arc<OqsFolderGateway>>>,
-    /// The checks recorded while the embedded training service ran (this
-    /// run): the trainee's own, shown in training mode even when they found
-    /// nobody of the population (see [`Desk::training_may_show`]).
-    training_checks: Mutex<std::collections::HashSet<i64>>,
-    /// The batches imported while the embedded training service ran (this
-    /// run): the only ones training mode shows ([`Desk::training_may_show_batch`]).
-    training_batches: Mutex<std::collections::HashSet<i64>>,
-    /// The training terminal answering medical requests in training mode.
-    training_terminal: Mutex<Option<madoguchi_training::terminal::RunningTerminal>>,
-    /// Told about every card tap taken in (the window shows it at once) —
-    /// only while someone is signed in: see [`Desk::deliver_card_tap`].
-    on_card_tap: RwLock<Option<Arc<dyn Fn(Result<CheckOutcome, ApiError>) + Send + Sync>>>,
-    /// Card taps taken in while nobody was signed in (or the session
-    /// locked): held here, not told to the window, until someone signs in.
-    held_taps: Mutex<Vec<Result<CheckOutcome, ApiError>>>,
+    ctx: Arc<Context>,
+    /// Card taps on their way to the window (`crate::card_taps`).
+    pub(crate) taps: Arc<CardTaps>,
+    /// Sign-in, sessions and staff accounts (`crate::session`).
+    pub staff: Staff,
+    /// The audit viewer (`crate::audit_view`).
+    pub audit_view: crate::audit_view::AuditView,
     /// The desk itself, for the watcher's callback (no cycle: weak).
     me: std::sync::Weak<Desk>,
     /// Batch checks running now (see `crate::batch`).
     batches: crate::batch::Running,
-    /// Set when the database key does not survive a reboot.
-    key_warning: Option<Msg>,
-    /// Who is signed in (see `crate::session`).
-    pub(crate) session: Mutex<Option<madoguchi_core::staff::Session>>,
-    /// The staff id of a session locked for inactivity, until someone signs in.
-    pub(crate) locked_staff: Mutex<Option<String>>,
     /// The home visit in progress (see `crate::home_visit`).
     pub(crate) home_visit: crate::home_visit::Slot,
+}
+
+impl std::ops::Deref for Desk {
+    type Target = Context;
+    fn deref(&self) -> &Context {
+        &self.ctx
+    }
 }
 
 impl Desk {
@@ -78,37 +57,29 @@ impl Desk {
     /// ([`Desk::connect`]) so that the window can paint before a training
     /// population is generated.
     pub fn open(settings: Settings) -> Result<Arc<Desk>, StoreError> {
-        let (store, keys) = crate::storage::open_with_keys(&settings)?;
-        let key_warning = (!keys.survives_reboot()).then(|| Msg::new("store-key-volatile"));
+        let ctx = Arc::new(Context::open(settings)?);
+        let taps = Arc::new(CardTaps::default());
         let desk = Arc::new_cyclic(|me| Desk {
             me: me.clone(),
-            settings: RwLock::new(settings),
-            gateway: RwLock::new(None),
-            status: RwLock::new(DeskStatus { ready: false, training: false, training_claim: None, target: None, problem: None, key_warning: None }),
-            key_warning,
-            store: Mutex::new(store),
-            training: Mutex::new(None),
-            training_population: RwLock::new(None),
-            face_watcher: Mutex::new(None),
-            face_root: RwLock::new(None),
-            medical: RwLock::new(None),
-            training_terminal: Mutex::new(None),
-            training_checks: Default::default(),
-            training_batches: Default::default(),
-            on_card_tap: RwLock::new(None),
-            held_taps: Mutex::new(Vec::new()),
+            staff: Staff::new(Arc::clone(&ctx), Arc::clone(&taps)),
+            audit_view: crate::audit_view::AuditView::new(Arc::clone(&ctx)),
+            taps,
+            ctx,
             batches: Default::default(),
-            session: Mutex::new(None),
-            locked_staff: Mutex::new(None),
             home_visit: Default::default(),
         });
         // An earlier version's plain accounts file: taken over once, removed.
-        desk.take_over_staff_file(chrono::Local::now().naive_local());
+        desk.staff.take_over_staff_file(chrono::Local::now().naive_local());
         Ok(desk)
     }
 
-    pub fn settings(&self) -> Settings {
-        self.settings.read().unwrap().clone()
+    pub(crate) fn running_batches(&self) -> &crate::batch::Running {
+        &self.batches
+    }
+
+    /// The context every service works over.
+    pub fn context(&self) -> &Arc<Context> {
+        &self.ctx
     }
 
     /// The settings screen's 保存: who may change settings
@@ -157,8 +128,7 @@ impl Desk {
         }
         new.save().map_err(|e| ApiError::new(Msg::new("settings-save-failed").arg("detail", e)))?;
         // Stop what the old settings started, then connect anew.
-        *self.gateway.write().unwrap() = None;
-        self.stop_background();
+        self.disconnect();
         *self.settings.write().unwrap() = new;
         self.connect();
         Ok(self.status())
@@ -169,8 +139,19 @@ impl Desk {
     /// population on first start).
     pub fn connect(&self) {
         let settings = self.settings();
-        let status = match self.try_connect(&settings) {
-            Ok(s) => s,
+        let weak = self.me.clone();
+        let on_tap = move |event| {
+            if let Some(desk) = weak.upgrade() {
+                let outcome = desk.take_card_tap(event, now_local());
+                desk.deliver_card_tap(outcome, now_local());
+            }
+        };
+        let status = match Connection::open(&settings, on_tap) {
+            Ok((connection, status)) => {
+                // Swapped whole; the old one (if any) stops outside the lock.
+                self.install(connection);
+                status
+            }
             // Not connected: not training either (the trainee exists only
             // while the embedded service runs).
             Err(e) => DeskStatus {
@@ -185,127 +166,20 @@ impl Desk {
         *self.status.write().unwrap() = status;
     }
 
-    fn try_connect(&self, settings: &Settings) -> Result<DeskStatus, Msg> {
-        // The OQS folder of the qualification terminal, when configured.
-        if let Some(dir) = &settings.oqs_dir {
-            let mut config = OqsFolderConfig::new(dir.clone(), settings.facility_code.clone());
-            config.timeout = settings.oqs_timeout();
-            let gateway = Arc::new(OqsFolderGateway::new(config));
-            let info = gateway.info();
-            *self.medical.write().unwrap() = Some(Arc::clone(&gateway));
-            *self.gateway.write().unwrap() = Some(gateway);
-            self.watch_card_taps(dir.clone());
-            // A `TRAINING` file in the clinic's folder is the folder's word,
-            // not how this desk was started: a banner, never training mode.
-            let claims = info.as_ref().is_ok_and(|i| i.training);
-            return Ok(DeskStatus {
-                ready: true,
-                training: false,
-                training_claim: claims.then(|| training_claim(&dir.display().to_string())),
-                target: Some(dir.display().to_string()),
-                problem: info.err().map(gateway_msg),
-                key_warning: None,
-            });
-        }
-        let (url, embedded) = match &settings.service_url {
-            Some(url) => (url.clone(), false),
-            None => {
-                let running = madoguchi_training::spawn_background(
-                    &settings.training_db_path(),
-                    settings.training_people,
-                    settings.training_seed,
-                    0,
-                )
-                .map_err(|e| Msg::new("training-start-failed").arg("detail", e))?;
-                let url = running.url();
-                *self.training_population.write().unwrap() = Some(running.population().clone());
-                *self.training.lock().unwrap() = Some(running);
-                // Training: card taps are simulated into a folder of our own.
-                let dir = settings.training_oqs_dir();
-                std::fs::create_dir_all(&dir)
-                    .and_then(|_| madoguchi_adapters::oqs::OqsFolderLayout::new(&dir).prepare())
-                    .map_err(|e| Msg::new("training-start-failed").arg("detail", e))?;
-                // The training terminal answers medical requests in that folder.
-                let population = self.training_population.read().unwrap().clone().ok_or_else(|| Msg::new("service-starting"))?;
-                let terminal = madoguchi_training::terminal::spawn(&dir, population)
-                    .map_err(|e| Msg::new("training-start-failed").arg("detail", e))?;
-                *self.training_terminal.lock().unwrap() = Some(terminal);
-                let mut config = OqsFolderConfig::new(dir.clone(), TRAINING_FACILITY_CODE);
-                config.timeout = settings.oqs_timeout();
-                *self.medical.write().unwrap() = Some(Arc::new(OqsFolderGateway::new(config)));
-                self.watch_card_taps(dir);
-                (url, true)
-            }
-        };
-        let gateway = HttpGateway::new(&url, settings.timeout()).map_err(gateway_msg)?;
-        // Training mode is how this desk was started (the embedded service
-        // above), never the service's own word: a configured service that
-        // answers `"training": true` gets a banner and a sign-in like any
-        // other. An unreachable service is reported now; checks retry it.
-        let info = gateway.info();
-        let claims = !embedded && info.as_ref().is_ok_and(|i| i.training);
-        *self.gateway.write().unwrap() = Some(Arc::new(gateway));
-        Ok(DeskStatus {
-            ready: true,
-            training: embedded,
-            training_claim: claims.then(|| training_claim(&url)),
-            target: Some(url),
-            problem: info.err().map(gateway_msg),
-            key_warning: None,
-        })
-    }
-
     /// Sets who is told about card taps (the window).
     pub fn on_card_tap(&self, f: impl Fn(Result<CheckOutcome, ApiError>) + Send + Sync + 'static) {
-        *self.on_card_tap.write().unwrap() = Some(Arc::new(f));
+        self.taps.on_card_tap(f);
     }
 
-    fn watch_card_taps(&self, root: PathBuf) {
-        let weak = self.me.clone();
-        *self.face_root.write().unwrap() = Some(root.clone());
-        let watcher = FaceWatcher::start(root, move |event| {
-            if let Some(desk) = weak.upgrade() {
-                let outcome = desk.take_card_tap(event, now_local());
-                desk.deliver_card_tap(outcome, now_local());
-            }
-        });
-        *self.face_watcher.lock().unwrap() = Some(watcher);
-    }
-
-    /// Tells the window about a card tap taken in — only when someone is
-    /// signed in now (the trainee, in training mode). While nobody is (or the
-    /// session locked) the tap, which carries the patient's name, birth date,
-    /// address and consents, is held and told at the next sign-in
-    /// ([`Desk::release_held_taps`]); the check itself is in today's checks
-    /// either way.
+    /// Tells the window about a card tap taken in, or holds it while nobody
+    /// is signed in ([`CardTaps::deliver`]).
     pub fn deliver_card_tap(&self, outcome: Result<CheckOutcome, ApiError>, now: NaiveDateTime) {
-        let mut held = self.held_taps.lock().unwrap();
-        if self.signed_in(now).is_none() {
-            held.push(outcome);
-            return;
-        }
-        drop(held);
-        self.notify_card_tap(outcome);
+        self.taps.deliver(&self.ctx, outcome, now);
     }
 
     /// How many card taps wait for someone to sign in.
     pub fn held_card_taps(&self) -> usize {
-        self.held_taps.lock().unwrap().len()
-    }
-
-    /// Tells the window the taps held while nobody was signed in, oldest
-    /// first (called once someone has signed in).
-    pub(crate) fn release_held_taps(&self) {
-        let held = std::mem::take(&mut *self.held_taps.lock().unwrap());
-        for outcome in held {
-            self.notify_card_tap(outcome);
-        }
-    }
-
-    fn notify_card_tap(&self, outcome: Result<CheckOutcome, ApiError>) {
-        if let Some(notify) = self.on_card_tap.read().unwrap().clone() {
-            notify(outcome);
-        }
+        self.taps.held()
     }
 
     /// Takes one card-tap event into today's checks.
@@ -320,11 +194,12 @@ impl Desk {
     /// the given categories. The result arrives through the face watcher like
     /// a real tap.
     pub fn simulate_card_tap(&self, consents: &[madoguchi_core::ConsentCategory], now: NaiveDateTime) -> Result<(), ApiError> {
-        let Some(population) = self.training_population.read().unwrap().clone() else {
+        let connection = self.connection();
+        let Some(population) = connection.as_ref().and_then(|c| c.training_population()) else {
             return Err(ApiError::new(Msg::new("tap-training-only")));
         };
-        let root = self.face_root.read().unwrap().clone().ok_or_else(|| ApiError::new(Msg::new("service-starting")))?;
-        madoguchi_training::terminal::tap(&root, &population, None, consents, now)
+        let root = connection.as_ref().and_then(|c| c.face_root()).ok_or_else(|| ApiError::new(Msg::new("service-starting")))?;
+        madoguchi_training::terminal::tap(root, population, None, consents, now)
             .map(|_| ())
             .map_err(|e| ApiError::new(Msg::new("tap-failed").arg("detail", e)))
     }
@@ -374,25 +249,6 @@ impl Desk {
         Ok(view)
     }
 
-    fn stop_background(&self) {
-        self.training_checks.lock().unwrap().clear();
-        self.training_batches.lock().unwrap().clear();
-        self.training_terminal.lock().unwrap().take();
-        self.medical.write().unwrap().take();
-        self.face_watcher.lock().unwrap().take();
-        self.training_population.write().unwrap().take();
-        if let Some(running) = self.training.lock().unwrap().take() {
-            running.shutdown();
-        }
-    }
-
-    pub fn status(&self) -> DeskStatus {
-        let mut status = DeskStatus { key_warning: self.key_warning.clone(), ..self.status.read().unwrap().clone() };
-        // Training mode lasts exactly as long as the embedded service runs.
-        status.training = status.training && self.training_population.read().unwrap().is_some();
-        status
-    }
-
     /// Validates what was typed, before anything leaves the desk.
     pub fn validate(&self, input: &CardInput, today: NaiveDate) -> Result<CardDetails, ApiError> {
         validate_card(input, today).map_err(input_error)
@@ -406,10 +262,7 @@ impl Desk {
 
     /// 資格確認 for already validated card details.
     pub fn check_card(&self, card: &CardDetails, now: NaiveDateTime) -> Result<CheckOutcome, ApiError> {
-        let gateway = self.gateway.read().unwrap().clone().ok_or_else(|| {
-            let status = self.status();
-            ApiError::new(status.problem.unwrap_or_else(|| Msg::new("service-starting")))
-        })?;
+        let gateway = self.gateway_handle()?;
         let query = EligibilityQuery {
             card: card.clone(),
             confirmation_date: Some(now.date()),
@@ -457,7 +310,7 @@ impl Desk {
     /// Each replayed result is recorded and compared with what was shown at
     /// the visit. Failures back off (1, 2, 4 … minutes, at most an hour).
     pub fn replay_due(&self, now: NaiveDateTime) -> Result<ReplayReport, ApiError> {
-        let Some(gateway) = self.gateway.read().unwrap().clone() else {
+        let Some(gateway) = self.connection().as_ref().map(|c| Arc::clone(&c.gateway)) else {
             return Ok(ReplayReport::default());
         };
         let due = self.store.lock().unwrap().due_checks(now).map_err(store_error)?;
@@ -489,63 +342,6 @@ impl Desk {
             }
         }
         Ok(report)
-    }
-
-    /// Writes one entry to the audit log. A failure to log is itself logged
-    /// to the application log; it never hides the result from staff.
-    pub(crate) fn audit(&self, action: AuditAction, patient_key: Option<String>, outcome: Outcome, now: NaiveDateTime) {
-        self.audit_entry(self.audit_entry_now(action, patient_key, outcome, now));
-    }
-
-    /// [`Desk::audit`] with the message id of a refusal in the reason column.
-    pub(crate) fn audit_because(&self, action: AuditAction, patient_key: Option<String>, outcome: Outcome, reason: &str, now: NaiveDateTime) {
-        let mut entry = self.audit_entry_now(action, patient_key, outcome, now);
-        entry.reason = Some(reason.to_string());
-        self.audit_entry(entry);
-    }
-
-    /// A medical view allowed under `grant`: `allowed:CATEGORY`, with the
-    /// clock skew in the detail when the consent started after `now` (the
-    /// terminal's clock ahead, within the tolerance:
-    /// `{"clock_skew_secs": 95}`), so the log says the view came before the
-    /// terminal's consent time and by how much.
-    pub(crate) fn audit_allowed(&self, category: ConsentCategory, key: &str, grant: &madoguchi_core::consent::ConsentGrant, now: NaiveDateTime) {
-        let mut entry = self.audit_entry_now(AuditAction::MedicalView, Some(key.to_string()), Outcome::Allowed(category), now);
-        if let Some(skew) = grant.clock_skew() {
-            tracing::warn!("consent for {} starts {} s after this PC's clock: taken as given now", category.as_str(), skew.num_seconds());
-            entry.detail = Some(serde_json::json!({ "clock_skew_secs": skew.num_seconds() }));
-        }
-        self.audit_entry(entry);
-    }
-
-    /// The entry [`Desk::audit`] appends. Who: the signed-in person (not
-    /// locked), else the desk's name from the settings (a check needs no role).
-    fn audit_entry_now(&self, action: AuditAction, patient_key: Option<String>, outcome: Outcome, now: NaiveDateTime) -> madoguchi_adapters::audit::NewAuditEntry {
-        let session = self
-            .session
-            .lock()
-            .unwrap()
-            .clone()
-            .filter(|s| s.staff_id == crate::session::TRAINEE_ID || !s.is_locked(now, madoguchi_core::staff::default_idle_limit()));
-        let who = match &session {
-            Some(s) => Who::Session(s),
-            None => Who::Named(self.settings.read().unwrap().staff.clone(), None),
-        };
-        audit_outcome::entry(now, who, action, patient_key, &outcome, None, None)
-    }
-
-    /// Verifies the audit chain (start-up and `madoguchi audit verify`).
-    pub fn audit_verify(&self) -> Result<madoguchi_adapters::audit::VerifyReport, madoguchi_adapters::audit::AuditError> {
-        self.store.lock().unwrap().audit_verify()
-    }
-
-    /// Audit entries (newest last).
-    pub fn audit_entries(&self) -> Result<Vec<madoguchi_adapters::audit::AuditEntry>, ApiError> {
-        self.store
-            .lock()
-            .unwrap()
-            .audit_query(&madoguchi_adapters::audit::AuditFilter::default())
-            .map_err(|e| ApiError::new(Msg::new("store-sql").arg("detail", e)))
     }
 
     /// Replayed checks whose answer differs from what staff were shown at
@@ -679,75 +475,26 @@ impl Desk {
         Ok(result.filter(|r| self.training_may_show(id, r)))
     }
 
-    /// Whether a stored check may be shown now. On a real desk, yes (the
-    /// role checks decide who sees it). In training mode (the embedded
-    /// service runs, the trainee signed in without a password) only a record
-    /// of the embedded synthetic population: a check recorded in this run
-    /// of training mode, or an answer whose person the population answers
-    /// the same (card, birth date and name) — never a real patient's check
-    /// kept from before the desk was switched to training mode.
-    pub(crate) fn training_may_show(&self, check_id: i64, result: &EligibilityResult) -> bool {
-        if !self.status().training {
-            return true;
-        }
-        self.training_checks.lock().unwrap().contains(&check_id) || self.of_training_population(result)
-    }
-
-    /// Whether an answer may be shown now without knowing its check (the
-    /// offline disaster look-up's cache): on a real desk yes; in training
-    /// mode only one of the embedded population.
-    pub(crate) fn of_training_population(&self, result: &EligibilityResult) -> bool {
-        if !self.status().training {
-            return true;
-        }
-        let population = self.training_population.read().unwrap();
-        population.as_ref().is_some_and(|p| of_population(p, result))
-    }
-
-    /// Whether a batch (一括照会) may be shown or run now: on a real desk
-    /// yes; in training mode only one imported in this run of training mode
-    /// (an appointment list of real patients stays out of the trainee's reach).
-    pub(crate) fn training_may_show_batch(&self, batch_id: i64) -> bool {
-        !self.status().training || self.training_batches.lock().unwrap().contains(&batch_id)
-    }
-
-    pub(crate) fn note_training_batch(&self, batch_id: i64) {
-        if self.status().training {
-            self.training_batches.lock().unwrap().insert(batch_id);
-        }
-    }
-
-    pub(crate) fn running_batches(&self) -> &crate::batch::Running {
-        &self.batches
-    }
-
-    pub(crate) fn store_handle(&self) -> &Mutex<Store> {
-        &self.store
-    }
-
-    /// The connected gateway, or why there is none.
-    pub(crate) fn gateway_handle(&self) -> Result<Arc<dyn Gateway>, ApiError> {
-        self.gateway.read().unwrap().clone().ok_or_else(|| {
-            ApiError::new(self.status().problem.unwrap_or_else(|| Msg::new("service-starting")))
-        })
-    }
-
     /// Training mode: practise an outage. `down` stops the embedded training
     /// service (checks meet an unreachable service: cached answers, queued
     /// re-checks, home visits recorded 未確認); `!down` starts it again on
     /// the same port, and the queued checks go out as after a real outage.
     /// Refused outside training mode (`training-outage-training-only`).
     pub fn training_outage(&self, down: bool) -> Result<(), ApiError> {
-        let Some(population) = self.training_population.read().unwrap().clone() else {
+        let connection = self.connection();
+        let (Some(population), Some(service)) = (
+            connection.as_ref().and_then(|c| c.training_population()),
+            connection.as_ref().and_then(|c| c.training_service()),
+        ) else {
             return Err(ApiError::new(Msg::new("training-outage-training-only")));
         };
-        let mut running = self.training.lock().unwrap();
+        let mut running = service.lock().unwrap();
         let port = self.status().target.as_deref().and_then(|t| t.rsplit(':').next()?.parse::<u16>().ok());
         match (down, running.take()) {
             (true, Some(r)) => r.shutdown(),
             (false, None) => {
                 let port = port.ok_or_else(|| ApiError::new(Msg::new("service-starting")))?;
-                let r = madoguchi_training::spawn_population(population, port)
+                let r = madoguchi_training::spawn_population(population.clone(), port)
                     .map_err(|e| ApiError::new(Msg::new("training-start-failed").arg("detail", e)))?;
                 *running = Some(r);
             }
@@ -758,7 +505,7 @@ impl Desk {
 
     /// Stops the card-tap watcher and the embedded training service.
     pub fn shutdown(&self) {
-        self.stop_background();
+        self.disconnect();
     }
 }
 
@@ -768,48 +515,8 @@ impl Drop for Desk {
     }
 }
 
-/// Whether `result` is of the synthetic `population`: it answers the same
-/// card and birth date with the same person (name, qualification).
-fn of_population(population: &madoguchi_training::Population, result: &EligibilityResult) -> bool {
-    let (Some(q), Some(person)) = (&result.qualification, &result.person) else {
-        return false;
-    };
-    let query = EligibilityQuery {
-        card: CardDetails {
-            insurer_number: q.insurer_number.clone(),
-            symbol: q.symbol.clone(),
-            number: q.number.clone(),
-            branch: q.branch.clone(),
-            birth_date: person.birth_date,
-        },
-        confirmation_date: Some(result.confirmation_date),
-        limit_certificate_consent: false,
-    };
-    match population.confirm(&query, result.confirmed_at) {
-        Ok(Ok(answer)) => {
-            answer.qualification.as_ref().map(|a| a.person_key()) == Some(q.person_key())
-                && answer.person.as_ref().is_some_and(|p| p.name == person.name)
-        }
-        _ => false,
-    }
-}
-
-/// The banner of a configured folder or service that says it is a training
-/// one (see [`DeskStatus::training_claim`]).
-fn training_claim(target: &str) -> Msg {
-    Msg::new("status-training-claimed").arg("target", target)
-}
-
 /// The facility code the training terminal is addressed with.
-pub(crate) const TRAINING_FACILITY_CODE: &str = "1399999999";
-
-
-impl Desk {
-    /// The OQS folder medical information is requested through.
-    pub(crate) fn medical_gateway(&self) -> Result<Arc<OqsFolderGateway>, ApiError> {
-        self.medical.read().unwrap().clone().ok_or_else(|| ApiError::new(Msg::new("medical-no-source")))
-    }
-}
+pub(crate) use crate::connection::TRAINING_FACILITY_CODE;
 
 /// The medical request for the patient of a qualification (the gateway sets
 /// the facility code, the file category and the file id).
@@ -844,15 +551,7 @@ fn now_local() -> NaiveDateTime {
     chrono::Local::now().naive_local()
 }
 
-pub fn gateway_msg(e: GatewayError) -> Msg {
-    let id = e.message_id();
-    match e {
-        GatewayError::Unreachable { target, detail } => Msg::new(id).arg("target", target).arg("detail", detail),
-        GatewayError::Timeout { target, seconds } => Msg::new(id).arg("target", target).arg("seconds", seconds),
-        GatewayError::BadResponse { target, detail } => Msg::new(id).arg("target", target).arg("detail", detail),
-        GatewayError::Service { code, message } => Msg::new(id).arg("code", code).arg("message", message),
-    }
-}
+pub use crate::connection::gateway_msg;
 
 /// A store problem in words for the person at the counter.
 pub fn store_msg(e: &StoreError) -> Msg {

@@ -1,7 +1,13 @@
 //! # madoguchi (the desktop app)
 //!
-//! - [`desk`]: the application service (validate → gateway → store), shared by
-//!   the window and the command line;
+//! - [`desk`]: the window's and the command line's handle; still the checks
+//!   (validate → gateway → store) and the features not yet moved to services;
+//! - [`context`]: settings, store and audit log, session, status and the
+//!   current [`connection`] (HTTP, OQS folder or training, one value); its
+//!   module doc states the lock order;
+//! - services over the context: [`session::Staff`] (`desk.staff`),
+//!   [`audit_view::AuditView`] (`desk.audit_view`); [`card_taps`] holds taps
+//!   for the window while nobody is signed in;
 //! - [`commands`]: every command of the contract (`madoguchi_api`), one
 //!   dispatcher that checks its permission, thin handlers over the desk;
 //! - [`wire`]: storage rows as the contract's reply types;
@@ -11,13 +17,12 @@
 pub mod audit_outcome;
 pub mod audit_view;
 pub mod batch;
+pub mod card_taps;
 pub mod cli;
-pub mod cli_batch;
-pub mod cli_disaster;
-pub mod cli_backup;
-pub mod cli_print;
 pub mod clinical;
 pub mod commands;
+pub mod connection;
+pub mod context;
 pub mod consents;
 pub mod desk;
 pub mod print;
@@ -108,7 +113,7 @@ pub fn run_gui() -> std::process::ExitCode {
         }
     };
     // A broken audit chain is reported at start-up (and shown in the window).
-    let _ = desk.audit_check_at_start(chrono::Local::now().naive_local());
+    let _ = desk.audit_view.audit_check_at_start(chrono::Local::now().naive_local());
     let connecting = Arc::clone(&desk);
     // Connect (or generate the training population) while the window paints.
     std::thread::spawn(move || connecting.connect());

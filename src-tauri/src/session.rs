@@ -62,7 +62,10 @@ use madoguchi_core::staff::{default_idle_limit, Action, Refusal, Role, Session};
 use madoguchi_core::message::FormProblem;
 
 use crate::audit_outcome::{self, Outcome, Who};
-use crate::desk::Desk;
+use crate::context::Context;
+use std::sync::Arc;
+
+use crate::card_taps::CardTaps;
 pub use madoguchi_api::session::{AccountForm, PasswordChangeForm, PasswordResetForm, SignedIn, StaffGate, StaffListEntry};
 
 /// The account signed in automatically in training mode.
@@ -146,34 +149,48 @@ fn account_error(e: accounts::AccountError) -> ApiError {
     }
 }
 
-impl Desk {
+/// The staff service: sign-in and sign-out, the window's gate, accounts.
+/// Owns nothing but what it is given: the context (whose session it sets)
+/// and the card taps it releases at sign-in.
+pub struct Staff {
+    ctx: Arc<Context>,
+    taps: Arc<CardTaps>,
+}
+
+impl Staff {
+    pub fn new(ctx: Arc<Context>, taps: Arc<CardTaps>) -> Staff {
+        Staff { ctx, taps }
+    }
+}
+
+impl Staff {
     /// Signs `session` in (after the account was verified, or in tests), and
     /// logs it. A previous session (the trainee, in training mode) is signed
     /// out first, so every sign-in has its sign-out in the log.
     pub fn sign_in_session(&self, session: Session, now: NaiveDateTime) {
-        let previous = self.session.lock().unwrap().take();
+        let previous = self.ctx.session.lock().unwrap().take();
         if let Some(p) = previous {
-            self.audit_as(&p, AuditAction::Logout, None, Outcome::Ok, None, now);
+            self.ctx.audit_as(&p, AuditAction::Logout, None, Outcome::Ok, None, now);
         }
-        self.audit_as(&session, AuditAction::Login, None, Outcome::Ok, None, now);
-        *self.session.lock().unwrap() = Some(session);
-        *self.locked_staff.lock().unwrap() = None;
+        self.ctx.audit_as(&session, AuditAction::Login, None, Outcome::Ok, None, now);
+        *self.ctx.session.lock().unwrap() = Some(session);
+        *self.ctx.locked_staff.lock().unwrap() = None;
         // Card taps taken in while nobody was signed in reach the window now.
-        self.release_held_taps();
+        self.taps.release();
     }
 
     /// What the window should show now (see [`StaffGate`]); locks an idle
     /// session on the way, like every request.
     pub fn staff_gate(&self, now: NaiveDateTime) -> Result<StaffGate, ApiError> {
-        let status = self.status();
+        let status = self.ctx.status();
         let connecting = !status.ready && status.problem.is_none();
-        let signed_in = if connecting { None } else { self.signed_in(now) };
+        let signed_in = if connecting { None } else { self.ctx.signed_in(now) };
         Ok(StaffGate {
             connecting,
             training: status.training,
             needs_first_setup: self.needs_first_setup()?,
             signed_in,
-            locked: self.locked_staff.lock().unwrap().clone(),
+            locked: self.ctx.locked_staff.lock().unwrap().clone(),
         })
     }
 
@@ -181,8 +198,8 @@ impl Desk {
     /// work is not locked out; a session already idle too long locks instead.
     /// Answers who is signed in.
     pub fn touch_session(&self, now: NaiveDateTime) -> Option<SignedIn> {
-        let who = self.current_session(now)?;
-        if let Some(s) = self.session.lock().unwrap().as_mut() {
+        let who = self.ctx.current_session(now)?;
+        if let Some(s) = self.ctx.session.lock().unwrap().as_mut() {
             s.touch(now);
         }
         Some(signed_in(&who))
@@ -199,7 +216,7 @@ impl Desk {
         let session = Session::new(form.staff_id.trim(), form.display_name.trim(), Role::Administrator, now);
         let entry = staff_entry_for(&session, Outcome::FirstAdministrator, now);
         accounts::create_first_administrator(
-            self.accounts()?.staff_accounts_sealed(),
+            self.ctx.accounts()?.staff_accounts_sealed(),
             &form.staff_id,
             &form.display_name,
             &form.password,
@@ -215,7 +232,7 @@ impl Desk {
     /// An administrator adds an account with a role: the whole form checked
     /// at once (password typed twice); logged.
     pub fn add_staff(&self, form: &AccountForm, role: Role, now: NaiveDateTime) -> Result<StaffListEntry, ApiError> {
-        self.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
+        self.ctx.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
         let problems = account_form_problems(form);
         if !problems.is_empty() {
             return Err(form_error(problems));
@@ -225,14 +242,14 @@ impl Desk {
                 "staff-account-exists" | "staff-invalid-id" => form_error(vec![FormProblem { field: "staff_id".into(), message: e.message }]),
                 _ => e,
             })?;
-        let account = accounts::get(self.accounts()?.staff_accounts(), form.staff_id.trim()).map_err(|e| ApiError::new(e.message()))?;
+        let account = accounts::get(self.ctx.accounts()?.staff_accounts(), form.staff_id.trim()).map_err(|e| ApiError::new(e.message()))?;
         Ok(list_entry(account))
     }
 
     /// The staff accounts (administrators only).
     pub fn staff_list(&self, now: NaiveDateTime) -> Result<Vec<StaffListEntry>, ApiError> {
-        let admin = self.authorize(Action::ManageStaff, None, now)?;
-        let list = accounts::list(self.accounts()?.staff_accounts()).map_err(|e| ApiError::new(e.message()))?;
+        let admin = self.ctx.authorize(Action::ManageStaff, None, now)?;
+        let list = accounts::list(self.ctx.accounts()?.staff_accounts()).map_err(|e| ApiError::new(e.message()))?;
         Ok(list
             .into_iter()
             .map(list_entry)
@@ -248,30 +265,30 @@ impl Desk {
     /// cannot lock themselves out) and for the last active administrator
     /// (the accounts module's rule); refusals and the change are logged.
     pub fn disable_staff(&self, staff_id: &str, now: NaiveDateTime) -> Result<StaffListEntry, ApiError> {
-        let admin = self.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
+        let admin = self.ctx.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
         let staff_id = staff_id.trim();
         if staff_id == admin.staff_id {
             return Err(self.staff_change_refused(&admin, staff_id, Msg::new("staff-cannot-disable-self"), now));
         }
-        let disabled = accounts::disable(self.accounts()?.staff_accounts(), staff_id);
+        let disabled = accounts::disable(self.ctx.accounts()?.staff_accounts(), staff_id);
         if let Err(e) = disabled {
             return Err(self.staff_change_refused(&admin, staff_id, e.message(), now));
         }
         let what = Outcome::AccountDisabled { staff: staff_id.to_string() };
-        self.audit_as(&admin, AuditAction::StaffChange, None, what, None, now);
+        self.ctx.audit_as(&admin, AuditAction::StaffChange, None, what, None, now);
         self.staff_entry(staff_id, &admin)
     }
 
     /// An administrator enables a disabled account again; logged.
     pub fn enable_staff(&self, staff_id: &str, now: NaiveDateTime) -> Result<StaffListEntry, ApiError> {
-        let admin = self.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
+        let admin = self.ctx.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
         let staff_id = staff_id.trim();
-        let enabled = accounts::enable(self.accounts()?.staff_accounts(), staff_id);
+        let enabled = accounts::enable(self.ctx.accounts()?.staff_accounts(), staff_id);
         if let Err(e) = enabled {
             return Err(self.staff_change_refused(&admin, staff_id, e.message(), now));
         }
         let what = Outcome::AccountEnabled { staff: staff_id.to_string() };
-        self.audit_as(&admin, AuditAction::StaffChange, None, what, None, now);
+        self.ctx.audit_as(&admin, AuditAction::StaffChange, None, what, None, now);
         self.staff_entry(staff_id, &admin)
     }
 
@@ -281,14 +298,14 @@ impl Desk {
     /// account ([`password_problems`]), every problem answered by field.
     /// Logged (never the password).
     pub fn reset_staff_password(&self, form: &PasswordResetForm, now: NaiveDateTime) -> Result<StaffListEntry, ApiError> {
-        let admin = self.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
+        let admin = self.ctx.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
         let staff_id = form.staff_id.trim();
         let problems = password_problems(staff_id, &form.password, &form.confirm);
         if !problems.is_empty() {
             return Err(form_error(problems));
         }
         let entry = staff_entry_for(&admin, Outcome::PasswordReset { staff: staff_id.to_string() }, now);
-        let reset = accounts::reset_password(self.accounts()?.staff_accounts_sealed(), staff_id, &form.password, now, &entry);
+        let reset = accounts::reset_password(self.ctx.accounts()?.staff_accounts_sealed(), staff_id, &form.password, now, &entry);
         if let Err(e) = reset {
             return Err(match e {
                 accounts::AccountError::Password(_) => account_error(e),
@@ -309,7 +326,7 @@ impl Desk {
     /// `staff_change` entries (`password_changed:ID`, `refused:ID` with the
     /// message id as the reason; never a password).
     pub fn change_own_password(&self, form: &PasswordChangeForm, now: NaiveDateTime) -> Result<SignedIn, ApiError> {
-        let me = self.session_now(now).map_err(|(_, e)| e)?;
+        let me = self.ctx.session_now(now).map_err(|(_, e)| e)?;
         if me.staff_id == TRAINEE_ID {
             return Err(ApiError::new(Msg::new("staff-password-change-trainee")));
         }
@@ -318,7 +335,7 @@ impl Desk {
             return Err(form_error(problems));
         }
         let entry = staff_entry_for(&me, Outcome::PasswordChanged { staff: me.staff_id.clone() }, now);
-        let changed = accounts::change_password(self.accounts()?.staff_accounts_sealed(), &me.staff_id, &form.current, &form.password, now, &entry);
+        let changed = accounts::change_password(self.ctx.accounts()?.staff_accounts_sealed(), &me.staff_id, &form.current, &form.password, now, &entry);
         match changed {
             Ok(()) => Ok(signed_in(&me)),
             Err(e) => {
@@ -345,12 +362,12 @@ impl Desk {
     /// the reason) and answered in words.
     fn staff_change_refused(&self, admin: &Session, staff_id: &str, why: Msg, now: NaiveDateTime) -> ApiError {
         let what = Outcome::StaffChangeRefused { staff: staff_id.to_string() };
-        self.audit_as(admin, AuditAction::StaffChange, None, what, Some(&why.id), now);
+        self.ctx.audit_as(admin, AuditAction::StaffChange, None, what, Some(&why.id), now);
         ApiError::new(why)
     }
 
     fn staff_entry(&self, staff_id: &str, admin: &Session) -> Result<StaffListEntry, ApiError> {
-        let account = accounts::get(self.accounts()?.staff_accounts(), staff_id).map_err(|e| ApiError::new(e.message()))?;
+        let account = accounts::get(self.ctx.accounts()?.staff_accounts(), staff_id).map_err(|e| ApiError::new(e.message()))?;
         let mut entry = list_entry(account);
         entry.you = entry.staff_id == admin.staff_id;
         Ok(entry)
@@ -359,13 +376,18 @@ impl Desk {
     /// Signs whoever is signed in out (logged). In training mode the trainee
     /// is signed in again at the next request.
     pub fn sign_out(&self, now: NaiveDateTime) {
-        let s = self.session.lock().unwrap().take();
+        let s = self.ctx.session.lock().unwrap().take();
         if let Some(s) = s {
-            self.audit_as(&s, AuditAction::Logout, None, Outcome::Ok, None, now);
+            self.ctx.audit_as(&s, AuditAction::Logout, None, Outcome::Ok, None, now);
         }
-        *self.locked_staff.lock().unwrap() = None;
+        *self.ctx.locked_staff.lock().unwrap() = None;
     }
 
+}
+
+/// The session primitives every service uses: who is signed in, and may
+/// they do this (refusals logged). The context owns the session.
+impl Context {
     /// Who is signed in now (in training mode, the trainee once a request
     /// needed a role, or [`Desk::signed_in`] was asked).
     pub fn signed_in(&self, now: NaiveDateTime) -> Option<SignedIn> {
@@ -476,6 +498,9 @@ impl Desk {
         Ok(self.store_handle().lock().unwrap())
     }
 
+}
+
+impl Staff {
     /// Takes over the accounts of an earlier version's plain
     /// `<data dir>/staff.sqlite` (anyone who could write the folder could
     /// edit it): once, while the store has no account yet. An account is
@@ -488,11 +513,11 @@ impl Desk {
     /// found once the store has accounts is removed unread. A file that
     /// cannot be read stays where it is, said in the application log.
     pub fn take_over_staff_file(&self, now: NaiveDateTime) {
-        let path = self.settings().data_dir.join(PLAIN_STAFF_FILE);
+        let path = self.ctx.settings().data_dir.join(PLAIN_STAFF_FILE);
         if !path.is_file() {
             return;
         }
-        let listed = self.accounts().map(|store| accounts::list(store.staff_accounts()));
+        let listed = self.ctx.accounts().map(|store| accounts::list(store.staff_accounts()));
         let has_accounts = match listed {
             Ok(Ok(list)) => !list.is_empty(),
             Ok(Err(e)) => {
@@ -512,7 +537,7 @@ impl Desk {
                     return;
                 }
             };
-            let log = self.audit_entries().unwrap_or_default();
+            let log = self.ctx.audit_entries().unwrap_or_default();
             for p in &plain {
                 let a = &p.account;
                 let created = log.iter().any(|e| {
@@ -528,11 +553,11 @@ impl Desk {
                 if !created {
                     tracing::warn!("{}: the account {} has no creation entry in the audit log; not taken over", path.display(), a.staff_id);
                     let why = Outcome::StaffChangeRefused { staff: a.staff_id.clone() };
-                    self.audit_entry(audit_outcome::entry(now, Who::Named(SYSTEM_ID.into(), None), AuditAction::StaffChange, None, &why, Some("staff-migration-not-created".into()), None));
+                    self.ctx.audit_entry(audit_outcome::entry(now, Who::Named(SYSTEM_ID.into(), None), AuditAction::StaffChange, None, &why, Some("staff-migration-not-created".into()), None));
                     continue;
                 }
                 let entry = staff_entry_for(&who, Outcome::AccountMigrated { staff: a.staff_id.clone(), role: a.role }, now);
-                if let Ok(store) = self.accounts() {
+                if let Ok(store) = self.ctx.accounts() {
                     entry_error(accounts::import_account(store.staff_accounts_sealed(), p, &entry), &a.staff_id);
                 }
             }
@@ -540,7 +565,7 @@ impl Desk {
             tracing::warn!("{} found although the accounts are in the store: removed unread", path.display());
         }
         for suffix in ["", "-wal", "-shm", "-journal"] {
-            let f = self.settings().data_dir.join(format!("{PLAIN_STAFF_FILE}{suffix}"));
+            let f = self.ctx.settings().data_dir.join(format!("{PLAIN_STAFF_FILE}{suffix}"));
             if let Err(e) = std::fs::remove_file(&f) {
                 if e.kind() != std::io::ErrorKind::NotFound {
                     tracing::error!("{} cannot be removed: {e}", f.display());
@@ -552,7 +577,7 @@ impl Desk {
     /// True until the first administrator exists (first start outside
     /// training mode asks for one).
     pub fn needs_first_setup(&self) -> Result<bool, ApiError> {
-        accounts::needs_first_setup(self.accounts()?.staff_accounts()).map_err(|e| ApiError::new(e.message()))
+        accounts::needs_first_setup(self.ctx.accounts()?.staff_accounts()).map_err(|e| ApiError::new(e.message()))
     }
 
     /// Creates the first administrator (refused once one exists); logged.
@@ -565,7 +590,7 @@ impl Desk {
     ) -> Result<SignedIn, ApiError> {
         let session = Session::new(staff_id.trim(), display_name.trim(), Role::Administrator, now);
         let entry = staff_entry_for(&session, Outcome::FirstAdministrator, now);
-        accounts::create_first_administrator(self.accounts()?.staff_accounts_sealed(), staff_id, display_name, password, now, &entry)
+        accounts::create_first_administrator(self.ctx.accounts()?.staff_accounts_sealed(), staff_id, display_name, password, now, &entry)
             .map_err(|e| ApiError::new(e.message()))?;
         Ok(signed_in(&session))
     }
@@ -579,17 +604,17 @@ impl Desk {
         password: &str,
         now: NaiveDateTime,
     ) -> Result<(), ApiError> {
-        let admin = self.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
+        let admin = self.ctx.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
         let new = accounts::NewAccount { staff_id, display_name, role, password };
         let entry = staff_entry_for(&admin, Outcome::AccountCreated { staff: staff_id.trim().to_string(), role }, now);
-        accounts::create_account(self.accounts()?.staff_accounts_sealed(), &new, now, &entry).map_err(|e| ApiError::new(e.message()))?;
+        accounts::create_account(self.ctx.accounts()?.staff_accounts_sealed(), &new, now, &entry).map_err(|e| ApiError::new(e.message()))?;
         Ok(())
     }
 
     /// Signs in with an account's password (lock-out after failed tries is
     /// the accounts module's); success and failure are logged.
     pub fn sign_in(&self, staff_id: &str, password: &str, now: NaiveDateTime) -> Result<SignedIn, ApiError> {
-        let verified = accounts::verify_login(self.accounts()?.staff_accounts(), staff_id, password, now);
+        let verified = accounts::verify_login(self.ctx.accounts()?.staff_accounts(), staff_id, password, now);
         match verified {
             Ok(session) => {
                 let who = signed_in(&session);
@@ -597,7 +622,7 @@ impl Desk {
                 Ok(who)
             }
             Err(e) => {
-                self.audit_entry(audit_outcome::entry(
+                self.ctx.audit_entry(audit_outcome::entry(
                     now,
                     Who::Named(staff_id.trim().to_string(), None),
                     AuditAction::LoginFailed,
@@ -611,6 +636,9 @@ impl Desk {
         }
     }
 
+}
+
+impl Context {
     /// One audit entry in `session`'s name.
     pub(crate) fn audit_as(
         &self,
@@ -630,13 +658,6 @@ impl Desk {
             reason.map(str::to_string),
             None,
         ));
-    }
-
-    /// Appends an entry; a failure to log is logged, never hides a result.
-    pub(crate) fn audit_entry(&self, entry: NewAuditEntry) {
-        if let Err(e) = self.store_handle().lock().unwrap().audit_append(&entry) {
-            tracing::error!("audit log: {e}");
-        }
     }
 }
 

@@ -65,7 +65,7 @@ pub fn exists(settings: &Settings) -> bool {
 /// The audit anchor's key the backup carries becomes this folder's (so that
 /// the restored log verifies); the anchor file is left as it was, for the
 /// caller to compare with the restored log and re-base, recorded
-/// (`cli_backup::restore_audited`).
+/// (`cli::backup::restore_audited`).
 pub fn restore(settings: &Settings, file: &Path, passphrase: &str, replace: bool) -> Result<BackupInfo, BackupError> {
     let keys = key_store(settings).map_err(|e| BackupError::from(StoreError::from(e)))?;
     let (info, anchor_key) = backup::restore_with_anchor_key(file, passphrase, &settings.database_path(), &keys, replace)?;

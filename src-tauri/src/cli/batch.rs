@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use madoguchi_core::message::Msg;
 
-use crate::cli::{EXIT_INPUT, EXIT_LOCAL, EXIT_SERVICE};
+use crate::cli::exit::{EXIT_INPUT, EXIT_LOCAL, EXIT_SERVICE};
 use crate::desk::{say, say_error, Desk};
 use crate::settings::Settings;
 

@@ -25,7 +25,7 @@ use madoguchi_core::message::Msg;
 use madoguchi_i18n::Lang;
 
 use crate::audit_outcome::{self, Outcome, Who};
-use crate::cli::{EXIT_INPUT, EXIT_LOCAL};
+use crate::cli::exit::{EXIT_INPUT, EXIT_LOCAL};
 use crate::desk::{say, store_msg};
 use crate::settings::Settings;
 use crate::storage;

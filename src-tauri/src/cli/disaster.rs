@@ -22,7 +22,7 @@ use madoguchi_core::matching::{DisasterQuery, MatchOutcome};
 use madoguchi_core::message::Msg;
 use serde_json::json;
 
-use crate::cli::{EXIT_INPUT, EXIT_LOCAL, EXIT_SERVICE};
+use crate::cli::exit::{EXIT_INPUT, EXIT_LOCAL, EXIT_SERVICE};
 use crate::desk::{say, say_error, Desk};
 use crate::disaster::{outcome_code, LookupRoute};
 use crate::settings::Settings;
@@ -86,7 +86,7 @@ pub(crate) fn sign_in(desk: &Desk, staff: Option<&str>, lang: madoguchi_i18n::La
         Ok(p) => p,
         Err(_) => rpassword::prompt_password(format!("{staff}: ")).map_err(|_| ExitCode::from(EXIT_INPUT))?,
     };
-    desk.sign_in(staff, &password, now).map(|_| ()).map_err(|e| {
+    desk.staff.sign_in(staff, &password, now).map(|_| ()).map_err(|e| {
         eprintln!("{}", say_error(lang, &e));
         ExitCode::from(EXIT_INPUT)
     })

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::cli::{EXIT_INPUT, EXIT_LOCAL};
+use crate::cli::exit::{EXIT_INPUT, EXIT_LOCAL};
 use crate::desk::{say, say_error};
 use crate::print::PrintKind;
 use crate::settings::Settings;
@@ -44,7 +44,7 @@ pub fn print_cmd(settings: Settings, args: PrintArgs) -> ExitCode {
     // training mode (the embedded service) the trainee.
     desk.connect();
     let now = chrono::Local::now().naive_local();
-    if let Err(code) = crate::cli_disaster::sign_in(&desk, args.staff.as_deref(), lang, now) {
+    if let Err(code) = crate::cli::disaster::sign_in(&desk, args.staff.as_deref(), lang, now) {
         desk.shutdown();
         return code;
     }

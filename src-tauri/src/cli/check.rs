@@ -1,0 +1,74 @@
+//! `madoguchi check`: 資格確認 from card details, the result as JSON.
+
+use std::process::ExitCode;
+
+use madoguchi_core::validation::CardInput;
+
+use super::exit::{EXIT_INPUT, EXIT_SERVICE};
+use super::open_desk;
+use crate::desk::{say, say_error};
+use crate::settings::Settings;
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// The eligibility service URL (default: settings, else the embedded training service).
+    #[arg(long)]
+    pub service: Option<String>,
+    /// 保険者番号 (8 digits, 6 for 国保)
+    #[arg(long)]
+    pub insurer: String,
+    /// 記号
+    #[arg(long, default_value = "")]
+    pub symbol: String,
+    /// 番号
+    #[arg(long)]
+    pub number: String,
+    /// 枝番 (2 digits)
+    #[arg(long, default_value = "")]
+    pub branch: String,
+    /// 生年月日: 1986-04-12, 19860412, S61.4.12, 昭和61年4月12日 …
+    #[arg(long)]
+    pub birth: String,
+}
+
+pub(crate) fn check(mut settings: Settings, args: CheckArgs) -> ExitCode {
+    let lang = settings.lang;
+    if args.service.is_some() {
+        settings.service_url = args.service.clone();
+    }
+    let input = CardInput {
+        insurer_number: args.insurer,
+        symbol: args.symbol,
+        number: args.number,
+        branch: args.branch,
+        birth_date: args.birth,
+    };
+    let now = chrono::Local::now().naive_local();
+    let desk = match open_desk(settings) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    // Bad input is refused before anything is sent (or any service started).
+    let card = match desk.validate(&input, now.date()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{}", say_error(lang, &e));
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    desk.connect();
+    match desk.check_card(&card, now) {
+        Ok(outcome) => {
+            println!("{}", serde_json::to_string_pretty(&outcome.result).expect("results serialise"));
+            if let Some(w) = outcome.warning {
+                eprintln!("{}", say(lang, &w));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}", say_error(lang, &e));
+            ExitCode::from(EXIT_SERVICE)
+        }
+    }
+}
+
