@@ -106,6 +106,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // texts), with what an earlier version's log kept taken over (see
     // `store::disaster`)
     disaster::LOCAL_STATE,
+    // 10: home visits (居宅同意取得型), before made by `home_visit` itself on
+    // first use: `IF NOT EXISTS`, so a database that has the table upgrades
+    crate::home_visit::SCHEMA,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -365,8 +365,60 @@ mod tests {
                 .unwrap();
             assert!(indexes.contains(&"checks_by_card".to_string()));
             assert!(!indexes.contains(&"checks_by_person".to_string()));
+            // Home visits (10) have their table from any start.
+            assert!(s.home_visits_since(NaiveDateTime::MIN).unwrap().is_empty(), "from {start}");
             s.integrity_check().unwrap();
         }
+    }
+
+    /// A database of the version before migration 10, whose `home_visit`
+    /// module had already made its own table on first use (its SQL then,
+    /// verbatim) and recorded a visit: upgrades, the visit kept.
+    #[test]
+    fn a_database_with_the_home_visits_table_of_before_upgrades() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.sqlite");
+        {
+            let conn = Connection::open(&path).unwrap();
+            let mut s = Store { conn, path: None, encrypted: false, audit: None };
+            s.migrate(9).unwrap();
+            s.conn
+                .execute_batch(
+                    "CREATE TABLE IF NOT EXISTS home_visits (
+        id INTEGER PRIMARY KEY,
+        person_key TEXT NOT NULL,
+        birth_date TEXT NOT NULL,
+        card_json TEXT NOT NULL,
+        visited_at TEXT NOT NULL,
+        staff TEXT NOT NULL,
+        first_visit_id INTEGER REFERENCES home_visits(id),
+        categories_json TEXT NOT NULL,
+        valid_until TEXT NOT NULL,
+        identity_json TEXT NOT NULL,
+        reader TEXT NOT NULL,
+        check_id INTEGER,
+        queued_id INTEGER
+    );
+    CREATE INDEX IF NOT EXISTS home_visits_by_person ON home_visits(person_key, birth_date, visited_at);",
+                )
+                .unwrap();
+            s.conn
+                .execute(
+                    "INSERT INTO home_visits (person_key, birth_date, card_json, visited_at, staff,
+                                              categories_json, valid_until, identity_json, reader)
+                     VALUES ('k', '1980-01-01', '{}', '2026-11-20T09:00:00', 'desk', '[]',
+                             '2026-12-20T09:00:00', '{}', 'sim')",
+                    [],
+                )
+                .unwrap();
+            assert_eq!(s.schema_version().unwrap(), 9);
+        }
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+        assert!(SCHEMA_VERSION >= 10);
+        let kept: i64 = s.conn.query_row("SELECT count(*) FROM home_visits", [], |r| r.get(0)).unwrap();
+        assert_eq!(kept, 1);
+        s.integrity_check().unwrap();
     }
 
     #[test]
