@@ -1,6 +1,8 @@
 //! Checks deferred while offline and their replay.
 
 use super::*;
+pub use madoguchi_core::replay::{ChangedField, Difference};
+use madoguchi_core::replay::differences;
 
 /// A check waiting to be replayed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,27 +16,6 @@ pub struct QueuedCheck {
     pub attempts: i64,
     pub last_error: Option<String>,
     pub next_attempt_at: NaiveDateTime,
-}
-
-/// A fact of the qualification that can differ between what was shown at the
-/// visit and what the replayed check answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChangedField {
-    Validity,
-    InsurerNumber,
-    InsurerName,
-    /// The copay that applies at the counter (percent).
-    Copay,
-    ValidFrom,
-    ValidUntil,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Difference {
-    pub field: ChangedField,
-    pub shown: Option<String>,
-    pub replayed: Option<String>,
 }
 
 /// What the replay of a deferred check found different from what was shown.
@@ -297,51 +278,4 @@ pub(super) fn complete_queued_in(
         ],
     )?;
     Ok(Some(change))
-}
-
-/// What differs, fact by fact, between what was shown and the replay.
-pub(super) fn differences(shown: Option<&EligibilityResult>, replayed: &EligibilityResult) -> Vec<Difference> {
-    type Fact = fn(&EligibilityResult) -> Option<String>;
-    let facts: [(ChangedField, Fact); 6] = [
-        (ChangedField::Validity, |r| {
-            Some(r.validity.code().to_string())
-        }),
-        (ChangedField::InsurerNumber, |r| {
-            r.qualification
-                .as_ref()
-                .map(|q| q.insurer_number.to_string())
-        }),
-        (ChangedField::InsurerName, |r| {
-            r.qualification
-                .as_ref()
-                .and_then(|q| q.insurer_name.clone())
-        }),
-        (ChangedField::Copay, |r| {
-            r.effective_copay().map(|c| c.0.to_string())
-        }),
-        (ChangedField::ValidFrom, |r| {
-            r.qualification
-                .as_ref()
-                .and_then(|q| q.valid_from)
-                .map(|d| d.to_string())
-        }),
-        (ChangedField::ValidUntil, |r| {
-            r.qualification
-                .as_ref()
-                .and_then(|q| q.valid_until)
-                .map(|d| d.to_string())
-        }),
-    ];
-    facts
-        .iter()
-        .filter_map(|(field, fact)| {
-            let s = shown.and_then(fact);
-            let r = fact(replayed);
-            (s != r).then_some(Difference {
-                field: *field,
-                shown: s,
-                replayed: r,
-            })
-        })
-        .collect()
 }
