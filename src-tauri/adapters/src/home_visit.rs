@@ -3,9 +3,10 @@
 //! confirmed, which reader read the card, and the check it made — or the
 //! deferred check it queued when the home had no connection.
 //!
-//! The table is this module's own (`CREATE TABLE IF NOT EXISTS`, like the
-//! audit log's), in the same database, so it is encrypted and backed up with
-//! everything else; it is not in the numbered migrations of `store`.
+//! The table is made by the store's numbered migration 10 ([`SCHEMA`]), in
+//! the same database, so it is encrypted and backed up with everything else.
+//! The migration says `IF NOT EXISTS`: a database of an earlier version may
+//! already have the table (this module used to create it on first use).
 //!
 //! **Confirmed** is not a column that someone must remember to update: a
 //! visit is confirmed when it made its check online (no `queued_id`), or
@@ -15,12 +16,13 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_core::home_visit::{FirstVisit, IdentityCheck};
 use madoguchi_core::{CardDetails, ConsentCategory};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::store::{Store, StoreError};
 
-const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS home_visits (
+/// The migration that makes the table (idempotent, see the module doc).
+pub(crate) const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS home_visits (
         id INTEGER PRIMARY KEY,
         person_key TEXT NOT NULL,
         birth_date TEXT NOT NULL,
@@ -95,10 +97,6 @@ impl HomeVisit {
     }
 }
 
-fn ensure(conn: &Connection) -> Result<(), StoreError> {
-    conn.execute_batch(SCHEMA)?;
-    Ok(())
-}
 
 fn json<T: Serialize + ?Sized>(v: &T) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
@@ -152,7 +150,6 @@ impl Store {
     /// Records a home visit; returns its id.
     pub fn record_home_visit(&mut self, v: &NewHomeVisit<'_>) -> Result<i64, StoreError> {
         let conn = self.conn();
-        ensure(conn)?;
         conn.execute(
             "INSERT INTO home_visits (person_key, birth_date, card_json, visited_at, staff, first_visit_id,
                 categories_json, valid_until, identity_json, reader, check_id, queued_id)
@@ -178,7 +175,6 @@ impl Store {
     /// One visit.
     pub fn home_visit(&self, id: i64) -> Result<Option<HomeVisit>, StoreError> {
         let conn = self.conn();
-        ensure(conn)?;
         let row = conn.query_row(&format!("{SELECT} WHERE v.id = ?1"), [id], raw).optional()?;
         row.map(visit).transpose()
     }
@@ -186,7 +182,6 @@ impl Store {
     /// The first visits of one card (for the re-use rule), oldest first.
     pub fn first_home_visits(&self, person_key: &str, birth: NaiveDate) -> Result<Vec<FirstVisit>, StoreError> {
         let conn = self.conn();
-        ensure(conn)?;
         let mut stmt = conn.prepare(&format!(
             "{SELECT} WHERE v.person_key = ?1 AND v.birth_date = ?2 AND v.first_visit_id IS NULL ORDER BY v.visited_at, v.id"
         ))?;
@@ -201,7 +196,6 @@ impl Store {
     /// Visits made from `from` on, newest first.
     pub fn home_visits_since(&self, from: NaiveDateTime) -> Result<Vec<HomeVisit>, StoreError> {
         let conn = self.conn();
-        ensure(conn)?;
         let mut stmt = conn.prepare(&format!("{SELECT} WHERE v.visited_at >= ?1 ORDER BY v.visited_at DESC, v.id DESC"))?;
         let rows = stmt.query_map([from.format(TS).to_string()], raw)?;
         rows.map(|r| visit(r?)).collect()

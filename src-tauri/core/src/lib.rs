@@ -17,6 +17,7 @@ pub mod codes;
 pub mod digits;
 pub mod eligibility;
 pub mod home_visit;
+pub mod replay;
 pub mod timeline;
 pub mod validation;
 pub mod wareki;
