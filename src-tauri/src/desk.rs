@@ -327,7 +327,7 @@ impl Desk {
                     self.status.write().unwrap().problem = None;
                     let change = self.record_replayed(q.id, &q.card, &result, now)?;
                     report.replayed += 1;
-                    report.changes.extend(change.filter(|c| !c.differences.is_empty()).map(crate::wire::change));
+                    report.changes.extend(change.filter(|c| !c.differences.is_empty()));
                 }
                 Err(e) => {
                     let minutes = 1i64 << q.attempts.clamp(0, 6);
@@ -364,7 +364,7 @@ impl Desk {
             if training && line.is_none() {
                 continue;
             }
-            out.push(FlaggedChange { name: line.and_then(|c| c.name.clone()), change: crate::wire::change(change) });
+            out.push(FlaggedChange { name: line.and_then(|c| c.name.clone()), change });
         }
         Ok(out)
     }

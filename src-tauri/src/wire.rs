@@ -1,38 +1,12 @@
 //! Storage rows as the contract's wire types (`madoguchi_api`): a reply
 //! never passes a store or audit-log row through, so a change of storage
 //! cannot silently change what the window reads. One function per row.
+//! Values of the pure core (an eligibility result, a replay's
+//! `core::replay::Change`) are not rows: the contract re-exports them and
+//! they cross as they are.
 
 use madoguchi_adapters::{audit, home_visit, store};
 use madoguchi_api as api;
-
-/// A replay's change, as the window reads it.
-pub fn change(c: store::Change) -> api::desk::Change {
-    api::desk::Change {
-        queued_id: c.queued_id,
-        person_key: c.person_key,
-        visit_at: c.visit_at,
-        completed_at: c.completed_at,
-        nothing_shown: c.nothing_shown,
-        differences: c.differences.into_iter().map(difference).collect(),
-    }
-}
-
-fn difference(d: store::Difference) -> api::desk::Difference {
-    use api::desk::ChangedField as W;
-    use store::ChangedField as S;
-    api::desk::Difference {
-        field: match d.field {
-            S::Validity => W::Validity,
-            S::InsurerNumber => W::InsurerNumber,
-            S::InsurerName => W::InsurerName,
-            S::Copay => W::Copay,
-            S::ValidFrom => W::ValidFrom,
-            S::ValidUntil => W::ValidUntil,
-        },
-        shown: d.shown,
-        replayed: d.replayed,
-    }
-}
 
 /// A batch with its row counts.
 pub fn batch_info(b: store::BatchInfo) -> api::batch::BatchInfo {

@@ -58,54 +58,8 @@ pub struct ReplayReport {
     pub changes: Vec<Change>,
 }
 
-/// A fact of the qualification that can differ between what was shown at the
-/// visit and what the replayed check answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChangedField {
-    Validity,
-    InsurerNumber,
-    InsurerName,
-    /// The copay that applies at the counter (percent).
-    Copay,
-    ValidFrom,
-    ValidUntil,
-}
-
-impl ChangedField {
-    /// Its code on the wire (`copay`, `valid_from` …).
-    pub fn code(self) -> &'static str {
-        match self {
-            ChangedField::Validity => "validity",
-            ChangedField::InsurerNumber => "insurer_number",
-            ChangedField::InsurerName => "insurer_name",
-            ChangedField::Copay => "copay",
-            ChangedField::ValidFrom => "valid_from",
-            ChangedField::ValidUntil => "valid_until",
-        }
-    }
-}
-
-/// One fact as shown at the visit and as the replay answered it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Difference {
-    pub field: ChangedField,
-    pub shown: Option<String>,
-    pub replayed: Option<String>,
-}
-
-/// What the replay of a deferred check found different from what was shown
-/// (the wire's copy of the store's row; the app converts).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Change {
-    pub queued_id: i64,
-    pub person_key: String,
-    pub visit_at: NaiveDateTime,
-    pub completed_at: NaiveDateTime,
-    /// Nothing was shown at the visit (every replayed fact is new).
-    pub nothing_shown: bool,
-    pub differences: Vec<Difference>,
-}
+/// The replay's findings are the core's values, not copies of them.
+pub use madoguchi_core::replay::{Change, ChangedField, Difference};
 
 /// A replayed check that differs from what was shown at the visit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 //! Not [`crate::appointments::Difference`]: that one compares an appointment
 //! list's text with the insurer's record, this one two eligibility results.
 
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::EligibilityResult;
@@ -24,11 +25,26 @@ pub enum ChangedField {
     ValidUntil,
 }
 
+/// One fact as shown at the visit and as the replay answered it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Difference {
     pub field: ChangedField,
     pub shown: Option<String>,
     pub replayed: Option<String>,
+}
+
+/// What the replay of one deferred check found different from what was
+/// shown. The store keeps it; the window reads it as it is (the contract
+/// re-exports this type rather than copying it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub queued_id: i64,
+    pub person_key: String,
+    pub visit_at: NaiveDateTime,
+    pub completed_at: NaiveDateTime,
+    /// Nothing was shown at the visit (every replayed fact is new).
+    pub nothing_shown: bool,
+    pub differences: Vec<Difference>,
 }
 
 impl ChangedField {
@@ -41,6 +57,18 @@ impl ChangedField {
         ChangedField::ValidFrom,
         ChangedField::ValidUntil,
     ];
+
+    /// Its code on the wire and in the store (`copay`, `valid_from` …).
+    pub fn code(self) -> &'static str {
+        match self {
+            ChangedField::Validity => "validity",
+            ChangedField::InsurerNumber => "insurer_number",
+            ChangedField::InsurerName => "insurer_name",
+            ChangedField::Copay => "copay",
+            ChangedField::ValidFrom => "valid_from",
+            ChangedField::ValidUntil => "valid_until",
+        }
+    }
 }
 
 /// What differs, fact by fact, between what was shown (`None`: nothing was

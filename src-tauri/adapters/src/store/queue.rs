@@ -1,7 +1,7 @@
 //! Checks deferred while offline and their replay.
 
 use super::*;
-pub use madoguchi_core::replay::{ChangedField, Difference};
+pub use madoguchi_core::replay::{Change, ChangedField, Difference};
 use madoguchi_core::replay::differences;
 
 /// A check waiting to be replayed.
@@ -16,18 +16,6 @@ pub struct QueuedCheck {
     pub attempts: i64,
     pub last_error: Option<String>,
     pub next_attempt_at: NaiveDateTime,
-}
-
-/// What the replay of a deferred check found different from what was shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Change {
-    pub queued_id: i64,
-    pub person_key: String,
-    pub visit_at: NaiveDateTime,
-    pub completed_at: NaiveDateTime,
-    /// Nothing was shown at the visit (every replayed fact is new).
-    pub nothing_shown: bool,
-    pub differences: Vec<Difference>,
 }
 
 impl Store {
