@@ -27,9 +27,27 @@ impl Drop for Driver {
         // tauri-driver runs in its own process group with WebKitWebDriver and
         // the app under it: stop them all.
         DRIVER_GROUPS.lock().unwrap_or_else(|e| e.into_inner()).retain(|g| *g != self.child.id());
-        let _ = Command::new("kill").args(["-TERM", &format!("-{}", self.child.id())]).status();
+        signal_group(self.child.id(), libc::SIGTERM);
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Signals the process group `group` (tauri-driver's, with WebKitWebDriver
+/// and the app under it) by `killpg(2)`.
+///
+/// Not `kill -TERM -<group>` through a shell-out: Debian 12's procps 4.0.2
+/// `kill` reads `-14150` after a signal option as options and signals
+/// `-<first digit>` — for a group id starting with 1 that is `kill(-1)`,
+/// every process the user may signal. As root in CI that was the whole
+/// machine: the run ended "exit -1" in its first E2E test whenever the
+/// driver's pid began with a 1 (seen in the kernel's audit log).
+fn signal_group(group: u32, signal: libc::c_int) {
+    let Ok(group) = libc::pid_t::try_from(group) else { return };
+    // A group id of 0 or 1 would be this process's group or init: never.
+    if group > 1 {
+        // SAFETY: killpg takes plain integers and touches no memory.
+        unsafe { libc::killpg(group, signal) };
     }
 }
 
@@ -113,7 +131,7 @@ async fn bounded(name: &str, test: impl Future<Output = ()>) {
         }
         eprintln!("[e2e] {who} is stuck after {limit:?} (a synchronous wait); stopping the drivers and the test run");
         for group in DRIVER_GROUPS.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            let _ = Command::new("kill").args(["-KILL", &format!("-{group}")]).status();
+            signal_group(*group, libc::SIGKILL);
         }
         std::process::exit(3);
     });
