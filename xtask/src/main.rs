@@ -85,16 +85,41 @@ fn build_ui() -> R {
     let wasm = target_dir.join("wasm32-unknown-unknown/wasm-release/madoguchi-ui.wasm");
     let dist = root().join("ui/dist");
     std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
+    // Bound into a staging folder, then copied into ui/dist only where a file
+    // changed: the app's build script watches ui/dist, and rewriting the same
+    // bytes would rebuild the app and relink every test binary each time.
+    let staging = target_dir.join("ui-staging");
+    std::fs::create_dir_all(&staging).map_err(|e| e.to_string())?;
     let mut wb = Command::new(tool("wasm-bindgen"));
     wb.args(["--target", "web", "--no-typescript", "--out-name", "madoguchi_ui", "--out-dir"])
-        .arg(&dist)
+        .arg(&staging)
         .arg(&wasm);
     run(wb)?;
     for f in ["index.html", "main.js", "styles.css"] {
-        std::fs::copy(root().join("ui/static").join(f), dist.join(f)).map_err(|e| format!("{f}: {e}"))?;
+        std::fs::copy(root().join("ui/static").join(f), staging.join(f)).map_err(|e| format!("{f}: {e}"))?;
     }
+    copy_changed(&staging, &dist)?;
     let size = std::fs::metadata(dist.join("madoguchi_ui_bg.wasm")).map(|m| m.len()).unwrap_or(0);
     eprintln!("xtask: ui/dist ready (wasm {} KiB)", size / 1024);
+    Ok(())
+}
+
+/// Copies the files of `from` into `to` (recursively), writing only those
+/// whose bytes differ, so that unchanged files keep their modification time.
+fn copy_changed(from: &Path, to: &Path) -> R {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let src = entry.map_err(|e| e.to_string())?.path();
+        let dst = to.join(src.file_name().unwrap());
+        if src.is_dir() {
+            copy_changed(&src, &dst)?;
+            continue;
+        }
+        let bytes = std::fs::read(&src).map_err(|e| format!("{}: {e}", src.display()))?;
+        if std::fs::read(&dst).ok().as_deref() != Some(&bytes[..]) {
+            std::fs::write(&dst, &bytes).map_err(|e| format!("{}: {e}", dst.display()))?;
+        }
+    }
     Ok(())
 }
 
