@@ -231,7 +231,7 @@ fn setup(b: &Bench, s: &State, base: NaiveDateTime) -> Patient {
         .iter()
         .flat_map(|(c, gs)| {
             gs.iter().filter_map(move |g| match *g {
-                Given::CardReader { from, minutes } => Some(ConsentFlag {
+                Given::CardReader { from, minutes } => Some(ConsentFlag { answer: None, 
                     category: *c,
                     given: true,
                     given_at: Some(at(from)),

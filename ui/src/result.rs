@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use madoguchi_api::desk::CheckOutcome;
-use madoguchi_core::EligibilityResult;
+use madoguchi_core::{ConsentAnswer, EligibilityResult};
 use madoguchi_i18n::Lang;
 
 use crate::format::*;
@@ -50,6 +50,18 @@ pub fn ResultCard(lang: ReadSignal<Lang>, outcome: CheckOutcome) -> impl IntoVie
             {(!r.missing.is_empty()).then(|| {
                 let fields = r.missing.join("、");
                 view! { <p id="result-missing" class="explain warning">{move || tr(lang.get(), "result-missing", &[("fields", fields.clone())])}</p> }
+            })}
+            {(!r.notices.is_empty()).then(|| {
+                let notices = r.notices.clone();
+                view! {
+                    <div id="result-notices" class="explain notice" role="status">
+                        {notices.into_iter().map(|n| {
+                            let message = n.message.clone().unwrap_or_default();
+                            let code = n.code.clone().unwrap_or_default();
+                            view! { <p class="result-notice">{move || tr(lang.get(), "result-notice", &[("message", message.clone())])}<small class="code">{code.clone()}</small></p> }
+                        }).collect_view()}
+                    </div>
+                }
             })}
             <dl class="facts">{facts(lang, &r)}</dl>
             {(!r.consents.is_empty()).then(|| consents_view(lang, &r))}
@@ -177,11 +189,20 @@ pub fn consents_view(lang: ReadSignal<Lang>, r: &EligibilityResult) -> impl Into
             <ul>
                 {flags.into_iter().map(|f| {
                     let cat = f.category.as_str();
-                    let class = if f.given { "consent given" } else { "consent not-given" };
+                    // Only 同意あり grants; an expired consent and one that
+                    // could not be obtained are said as such (OQSCD016).
+                    let class = match f.answer {
+                        Some(ConsentAnswer::Expired) => "consent not-given expired",
+                        Some(ConsentAnswer::Difficult) => "consent not-given difficult",
+                        _ if f.given => "consent given",
+                        _ => "consent not-given",
+                    };
                     view! {
                         <li class=class id=format!("consent-{cat}")>
                             <span class="consent-category">{move || tr(lang.get(), "consent-category", &[("category", cat.to_string())])}</span>
                             <span class="consent-state">{move || match (f.given, f.available_until) {
+                                (false, _) if f.answer == Some(ConsentAnswer::Expired) => tr(lang.get(), "consent-expired", &[]),
+                                (false, _) if f.answer == Some(ConsentAnswer::Difficult) => tr(lang.get(), "consent-difficult", &[]),
                                 (true, Some(until)) => tr(lang.get(), "consent-given-until", &[("until", format!("{} {}", format_date(lang.get(), until.date()), until.format("%H:%M")))]),
                                 (true, None) => tr(lang.get(), "consent-given", &[]),
                                 (false, _) => tr(lang.get(), "consent-not-given", &[]),

@@ -14,8 +14,8 @@ use madoguchi_core::medical::{
     MedicationDay, MedicationHistory, MedicationMonth, MedicationSource, YearMonth,
 };
 use madoguchi_core::{
-    CardDetails, CertificateConsents, ConsentCategory, ConsentFlag, CopayRatio, ElderlyCertificate,
-    EligibilityResult, InsurerNumber, LimitCertificate, Person, ProcessingError, Qualification,
+    CardDetails, CertificateConsents, ConsentAnswer, ConsentCategory, ConsentFlag, CopayRatio, ElderlyCertificate,
+    EligibilityResult, InsurerNumber, LimitCertificate, Notice, Person, ProcessingError, Qualification,
     ReferenceClassification, ResultSource, SpecificDiseaseCertificate,
 };
 use proptest::prelude::*;
@@ -273,13 +273,15 @@ fn consents() -> BoxedStrategy<Vec<ConsentFlag>> {
     let one = |c: ConsentCategory| {
         prop::option::of(
             (
-                any::<bool>(),
+                select(ConsentAnswer::ALL.to_vec()),
                 prop::option::of(datetime()),
                 prop::option::of(datetime()),
             )
-                .prop_map(move |(given, given_at, available_until)| ConsentFlag {
+                .prop_map(move |(answer, given_at, available_until)| ConsentFlag {
                     category: c,
-                    given,
+                    given: answer.grants(),
+                    // Every code (OQSCD016) comes back as it was written.
+                    answer: Some(answer),
                     given_at,
                     available_until,
                 }),
@@ -299,16 +301,17 @@ fn certificate_consents() -> BoxedStrategy<CertificateConsents> {
     (
         prop::option::of(any::<bool>()),
         prop::option::of(datetime()),
-        prop::option::of(any::<bool>()),
+        prop::option::of(select(ConsentAnswer::ALL.to_vec())),
         prop::option::of(datetime()),
     )
         .prop_map(
-            |(limit_certificate, limit_certificate_at, specific_diseases, specific_diseases_at)| {
+            |(limit_certificate, limit_certificate_at, specific_answer, specific_diseases_at)| {
                 CertificateConsents {
                     limit_certificate,
                     limit_certificate_at,
-                    specific_diseases,
+                    specific_diseases: specific_answer.map(ConsentAnswer::grants),
                     specific_diseases_at,
+                    specific_diseases_answer: specific_answer,
                 }
             },
         )
@@ -341,13 +344,20 @@ fn eligibility() -> BoxedStrategy<EligibilityResult> {
         consents(),
         certificate_consents(),
         prop::option::of(any::<bool>()),
+        // A notice rides on an answer without an error (status 1).
+        prop::option::of(processing_error()),
     );
     (a, b)
         .prop_map(
             |(
                 (confirmed_at, confirmation_date, reference, validity, error, asked),
-                (person, qualification, consents, certificate_consents, electronic_prescription),
+                (person, qualification, consents, certificate_consents, electronic_prescription, notice),
             )| EligibilityResult {
+                notices: notice
+                    .filter(|n| error.is_none() && (n.code.is_some() || n.message.is_some()))
+                    .map(|n| Notice { code: n.code, message: n.message })
+                    .into_iter()
+                    .collect(),
                 confirmed_at,
                 confirmation_date,
                 reference,

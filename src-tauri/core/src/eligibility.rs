@@ -269,11 +269,64 @@ impl ConsentCategory {
     }
 }
 
+/// How the patient answered a consent question at the card reader (code
+/// table OQSCD016 of the `…ConsFlg` elements). Only [`ConsentAnswer::Given`]
+/// grants anything; the others are said in words, so that staff can tell a
+/// consent that ran out from one the patient could not give or refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentAnswer {
+    /// 0 同意なし
+    NotGiven,
+    /// 1 同意あり
+    Given,
+    /// 2 同意有効期限切れ
+    Expired,
+    /// 3 同意取得困難
+    Difficult,
+}
+
+impl ConsentAnswer {
+    pub const ALL: [ConsentAnswer; 4] =
+        [ConsentAnswer::NotGiven, ConsentAnswer::Given, ConsentAnswer::Expired, ConsentAnswer::Difficult];
+    /// From the OQS code (`0`–`3`); anything else is no answer.
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == s.trim())
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            ConsentAnswer::NotGiven => "0",
+            ConsentAnswer::Given => "1",
+            ConsentAnswer::Expired => "2",
+            ConsentAnswer::Difficult => "3",
+        }
+    }
+    /// Whether the answer grants sharing: code 1 only.
+    pub fn grants(self) -> bool {
+        self == ConsentAnswer::Given
+    }
+    /// `not_given`, `given`, `expired`, `difficult` (message ids, CSS).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentAnswer::NotGiven => "not_given",
+            ConsentAnswer::Given => "given",
+            ConsentAnswer::Expired => "expired",
+            ConsentAnswer::Difficult => "difficult",
+        }
+    }
+}
+
 /// One consent flag as the card reader reported it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentFlag {
     pub category: ConsentCategory,
+    /// Granted: the answer was 1 (同意あり), and nothing else.
     pub given: bool,
+    /// The answer's code as the reader reported it (`given` is
+    /// `answer == Some(Given)`); `None` where the source says only yes or no
+    /// (the training service's JSON, results cached before this field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<ConsentAnswer>,
     /// `…ConsTime`
     pub given_at: Option<NaiveDateTime>,
     /// `…AvailableTime` (seen: given_at + 24 h)
@@ -286,9 +339,23 @@ pub struct CertificateConsents {
     /// 限度額適用認定証関連情報の提供に同意 (LimitApplicationCertificateRelatedConsFlg)
     pub limit_certificate: Option<bool>,
     pub limit_certificate_at: Option<NaiveDateTime>,
-    /// 特定疾病療養受療証関連情報 (SpecificDiseasesCertificateRelatedConsFlg)
+    /// 特定疾病療養受療証関連情報 (SpecificDiseasesCertificateRelatedConsFlg):
+    /// granted (code 1) or not (0, 2, 3).
     pub specific_diseases: Option<bool>,
     pub specific_diseases_at: Option<NaiveDateTime>,
+    /// The answer's code (OQSCD016), where it was more than yes or no.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub specific_diseases_answer: Option<ConsentAnswer>,
+}
+
+/// A notice the national system sent with a successful answer
+/// (`ProcessingResultStatus` 1 with `ProcessingResultCode`/`Message`), e.g.
+/// that the card's e-certificate expires within three months. Shown on the
+/// result; it changes nothing about the eligibility.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub code: Option<String>,
+    pub message: Option<String>,
 }
 
 /// An error the national system (or the training service) reported for a check.
@@ -326,6 +393,9 @@ pub struct EligibilityResult {
     /// complete answer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
+    /// Notices sent with the answer (not errors).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<Notice>,
 }
 
 impl EligibilityResult {

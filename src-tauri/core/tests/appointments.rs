@@ -169,7 +169,7 @@ fn groups_from_the_table() {
                 reference_number: None,
             }
         });
-        let result = EligibilityResult {
+        let result = EligibilityResult { notices: Vec::new(), 
             confirmed_at: NaiveDateTime::default(),
             confirmation_date: today(),
             reference: None,

@@ -235,7 +235,7 @@ fn flag(
     given_at: Option<NaiveDateTime>,
     available_until: Option<NaiveDateTime>,
 ) -> ConsentFlag {
-    ConsentFlag {
+    ConsentFlag { answer: None, 
         category,
         given,
         given_at,
@@ -244,7 +244,7 @@ fn flag(
 }
 
 fn result_with(consents: Vec<ConsentFlag>) -> EligibilityResult {
-    EligibilityResult {
+    EligibilityResult { notices: Vec::new(), 
         confirmed_at: at((2026, 11, 20), 9, 30, 12),
         confirmation_date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
         reference: None,

@@ -198,7 +198,7 @@ pub fn confirm(
     for r in rows {
         matches.push(r?);
     }
-    let mut result = EligibilityResult {
+    let mut result = EligibilityResult { notices: Vec::new(), 
         confirmed_at,
         confirmation_date: on,
         reference: Some(ReferenceClassification::CardDetails),
@@ -208,7 +208,7 @@ pub fn confirm(
         person: None,
         qualification: None,
         consents: Vec::new(),
-        certificate_consents: CertificateConsents {
+        certificate_consents: CertificateConsents { specific_diseases_answer: None, 
             limit_certificate: Some(query.limit_certificate_consent),
             limit_certificate_at: query.limit_certificate_consent.then_some(confirmed_at),
             specific_diseases: None,

@@ -538,7 +538,7 @@ fn unreadable(e: &OqsError) -> ProcessingError {
 }
 
 fn error_result(now: NaiveDateTime, error: ProcessingError) -> EligibilityResult {
-    EligibilityResult {
+    EligibilityResult { notices: Vec::new(), 
         confirmed_at: now,
         confirmation_date: now.date(),
         reference: Some(ReferenceClassification::CardDetails),
@@ -1008,7 +1008,7 @@ pub fn tap_with(
         .into_iter()
         .map(|category| {
             let given = consents.contains(&category);
-            ConsentFlag {
+            ConsentFlag { answer: None, 
                 category,
                 given,
                 given_at: given.then_some(now),

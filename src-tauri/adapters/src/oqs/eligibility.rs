@@ -8,8 +8,8 @@ use madoguchi_core::codes::{
 };
 use madoguchi_core::digits::{compact, to_halfwidth};
 use madoguchi_core::{
-    CardDetails, CertificateConsents, ConsentCategory, ConsentFlag, CopayRatio, ElderlyCertificate,
-    EligibilityResult, InsurerNumber, LimitCertificate, Person, ProcessingError, Qualification,
+    CardDetails, CertificateConsents, ConsentAnswer, ConsentCategory, ConsentFlag, CopayRatio, ElderlyCertificate,
+    EligibilityResult, InsurerNumber, LimitCertificate, Notice, Person, ProcessingError, Qualification,
     ReferenceClassification, ResultSource, SpecificDiseaseCertificate,
 };
 use serde::{Deserialize, Serialize};
@@ -160,6 +160,17 @@ fn search_entry(e: &Element) -> Result<SearchEntry, OqsProblem> {
         limit_certificate_consent: e.get("LimitApplicationCertificateRelatedConsFlg") == Some("1"),
         identifier: e.get_string("ArbitraryIdentifier"),
     })
+}
+
+/// A `…ConsFlg` value read as its OQSCD016 answer; an unknown code is no
+/// answer (never a grant), logged.
+fn consent_answer(field: &str, v: Option<&str>) -> Option<ConsentAnswer> {
+    let v = v?;
+    let answer = ConsentAnswer::from_code(v);
+    if answer.is_none() {
+        tracing::warn!(field, value = v, "OQS: ignoring an unknown consent code");
+    }
+    answer
 }
 
 fn flag(v: Option<&str>) -> Option<bool> {
@@ -336,9 +347,11 @@ fn consents(r: &Element) -> Vec<ConsentFlag> {
         .filter_map(|c| {
             let stem = c.oqs_stem();
             let flag_el = r.child(&format!("{stem}ConsFlg"))?;
+            let answer = consent_answer(&format!("{stem}ConsFlg"), flag_el.value());
             Some(ConsentFlag {
                 category: c,
-                given: flag_el.value() == Some("1"),
+                given: answer.is_some_and(ConsentAnswer::grants),
+                answer,
                 given_at: opt_datetime(r, &format!("{stem}ConsTime")),
                 available_until: opt_datetime(r, &format!("{stem}AvailableTime")),
             })
@@ -390,6 +403,17 @@ fn result_from(
     );
 
     let status_error = body.get("ProcessingResultStatus") == Some("2");
+    // Status 1 with a code or message: a notice sent with the answer.
+    let notices: Vec<Notice> = match (
+        body.get("ProcessingResultStatus"),
+        body.get_string("ProcessingResultCode"),
+        body.get_string("ProcessingResultMessage"),
+    ) {
+        (Some("1"), code, message) if code.is_some() || message.is_some() => {
+            vec![Notice { code, message }]
+        }
+        _ => Vec::new(),
+    };
     let segment_error = !in_batch && header.get("SegmentOfResult") == Some("9");
     let error = (status_error || segment_error).then(|| ProcessingError {
         code: body.get_string("ProcessingResultCode").or_else(|| {
@@ -436,6 +460,12 @@ fn result_from(
             "OQS: several results in one answer; the first is used"
         );
     }
+    let specific_answer = results.first().and_then(|r| {
+        consent_answer(
+            "SpecificDiseasesCertificateRelatedConsFlg",
+            r.get("SpecificDiseasesCertificateRelatedConsFlg"),
+        )
+    });
     let (person, qualification, consents, certificate_consents) = match results.first() {
         Some(r) => (
             person(r, asked.as_ref(), &mut missing_fields)?,
@@ -444,8 +474,9 @@ fn result_from(
             CertificateConsents {
                 limit_certificate: flag(r.get("LimitApplicationCertificateRelatedConsFlg")),
                 limit_certificate_at: opt_datetime(r, "LimitApplicationCertificateRelatedConsTime"),
-                specific_diseases: flag(r.get("SpecificDiseasesCertificateRelatedConsFlg")),
+                specific_diseases: specific_answer.map(ConsentAnswer::grants),
                 specific_diseases_at: opt_datetime(r, "SpecificDiseasesCertificateRelatedConsTime"),
+                specific_diseases_answer: specific_answer,
             },
         ),
         None => (None, None, Vec::new(), CertificateConsents::default()),
@@ -488,6 +519,7 @@ fn result_from(
         electronic_prescription,
         source,
         missing: missing_fields,
+        notices,
     })
 }
 
@@ -697,7 +729,13 @@ fn write_result_body(out: &mut XmlOut, r: &EligibilityResult) {
             out.opt("ProcessingResultCode", e.code.as_deref());
             out.opt("ProcessingResultMessage", e.message.as_deref());
         }
-        None => out.leaf("ProcessingResultStatus", "1"),
+        None => {
+            out.leaf("ProcessingResultStatus", "1");
+            if let Some(n) = r.notices.first() {
+                out.opt("ProcessingResultCode", n.code.as_deref());
+                out.opt("ProcessingResultMessage", n.message.as_deref());
+            }
+        }
     }
     out.leaf("QualificationValidity", r.validity.code());
     if let Some(e) = r.electronic_prescription {
@@ -787,7 +825,9 @@ fn write_result_body(out: &mut XmlOut, r: &EligibilityResult) {
     }
     out.opt(
         "SpecificDiseasesCertificateRelatedConsFlg",
-        cc.specific_diseases.map(bool_code),
+        cc.specific_diseases_answer
+            .map(ConsentAnswer::code)
+            .or(cc.specific_diseases.map(bool_code)),
     );
     out.opt_datetime(
         "SpecificDiseasesCertificateRelatedConsTime",
@@ -813,7 +853,8 @@ fn write_result_body(out: &mut XmlOut, r: &EligibilityResult) {
     }
     for c in &r.consents {
         let stem = c.category.oqs_stem();
-        out.leaf(&format!("{stem}ConsFlg"), bool_code(c.given));
+        let code = c.answer.map_or(bool_code(c.given), ConsentAnswer::code);
+        out.leaf(&format!("{stem}ConsFlg"), code);
         out.opt_datetime(&format!("{stem}ConsTime"), c.given_at);
         out.opt_datetime(&format!("{stem}AvailableTime"), c.available_until);
     }

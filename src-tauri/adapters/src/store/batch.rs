@@ -326,7 +326,7 @@ mod tests {
     }
 
     fn answer(a: &Appointment) -> EligibilityResult {
-        EligibilityResult {
+        EligibilityResult { notices: Vec::new(), 
             confirmed_at: at(9),
             confirmation_date: at(9).date(),
             reference: None,

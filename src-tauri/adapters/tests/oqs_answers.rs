@@ -1,0 +1,78 @@
+//! What real answers carry beyond yes and no (issue 14): the four consent
+//! codes of OQSCD016 and the notices sent with a successful answer. Each case
+//! is the face fixture of `shared/fixtures/oqs/` with one element changed, as
+//! the national system writes it.
+
+use std::path::PathBuf;
+
+use madoguchi_adapters::oqs::{self, OqsDocument, OqsKind};
+use madoguchi_core::{ConsentAnswer, ConsentCategory, EligibilityResult, Notice};
+
+const FACE: &str = "oqs/OQSsiquc01res_face_0001_20261120093012.xml";
+
+fn face_with(edit: impl Fn(String) -> String) -> EligibilityResult {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures").join(FACE);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = edit(text.clone());
+    assert_ne!(edited, text, "the edit changed nothing");
+    match oqs::parse_bytes(OqsKind::EligibilityResponse, edited.as_bytes()).expect("parses") {
+        OqsDocument::Eligibility(r) => r,
+        other => panic!("not an eligibility result: {other:?}"),
+    }
+}
+
+fn replace_one(text: String, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "{from} once in the fixture");
+    text.replace(from, to)
+}
+
+#[test]
+fn each_consent_code_is_read_as_its_answer_and_only_1_grants() {
+    let table = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/consent_answers.tsv")).unwrap();
+    let mut rows = 0;
+    for line in table.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let [code, answer, grants] = line.split('\t').collect::<Vec<_>>()[..] else { panic!("bad row {line:?}") };
+        let expected = (answer != "-").then(|| ConsentAnswer::ALL.into_iter().find(|a| a.as_str() == answer).expect("an answer"));
+        let grants: bool = grants.parse().unwrap();
+
+        let r = face_with(|t| {
+            let t = replace_one(t, "<PharmacistsInfoConsFlg>1</PharmacistsInfoConsFlg>", &format!("<PharmacistsInfoConsFlg>{code}</PharmacistsInfoConsFlg>"));
+            replace_one(
+                t,
+                "<SpecificDiseasesCertificateRelatedConsFlg>0</SpecificDiseasesCertificateRelatedConsFlg>",
+                &format!("<SpecificDiseasesCertificateRelatedConsFlg>{code}</SpecificDiseasesCertificateRelatedConsFlg>"),
+            )
+        });
+        let flag = r.consent(ConsentCategory::Medication).expect("the medication flag");
+        assert_eq!(flag.answer, expected, "code {code}");
+        assert_eq!(flag.given, grants, "code {code}: grants");
+        // The other categories keep what the fixture says.
+        assert_eq!(r.consent(ConsentCategory::Checkups).unwrap().answer, Some(ConsentAnswer::Given));
+        assert_eq!(r.consent(ConsentCategory::Clinical).unwrap().answer, Some(ConsentAnswer::NotGiven));
+
+        let cc = &r.certificate_consents;
+        assert_eq!(cc.specific_diseases_answer, expected, "specific diseases, code {code}");
+        assert_eq!(cc.specific_diseases, expected.map(|_| grants), "specific diseases, code {code}: grants");
+        rows += 1;
+    }
+    assert_eq!(rows, 5);
+}
+
+#[test]
+fn a_notice_with_a_successful_answer_is_kept_and_the_answer_stays_valid() {
+    let r = face_with(|t| {
+        replace_one(
+            t,
+            "<ProcessingResultStatus>1</ProcessingResultStatus>",
+            "<ProcessingResultStatus>1</ProcessingResultStatus>\n    <ProcessingResultCode>WBE0001</ProcessingResultCode>\n    <ProcessingResultMessage>電子証明書の有効期限が3か月以内です。</ProcessingResultMessage>",
+        )
+    });
+    assert_eq!(r.error, None, "a notice is not an error");
+    assert_eq!(
+        r.notices,
+        vec![Notice { code: Some("WBE0001".into()), message: Some("電子証明書の有効期限が3か月以内です。".into()) }]
+    );
+    assert!(r.qualification.is_some());
+    // The fixture as it is carries none.
+    assert!(face_with(|t| t.replace("</XmlMsg>", "</XmlMsg>\n")).notices.is_empty());
+}
