@@ -1,244 +1,51 @@
-//! PDF printing: the only module that knows PDF.
-//!
-//! Five A4 documents, in Japanese, with 和暦 dates (西暦 in brackets), a
-//! header with the facility and the print time on every page, and page
-//! numbers:
-//!
-//! - [`eligibility_slip`]: 資格確認結果 (no consent needed: eligibility is not
-//!   medical information),
-//! - [`medication_list`]: 薬剤情報, only with a [`ConsentGrant`] for
-//!   [`ConsentCategory::Medication`] and [`Purpose::Print`], valid at the print
-//!   time,
-//! - [`checkup_report`]: 特定健診等情報, the same with
-//!   [`ConsentCategory::Checkups`],
-//! - [`clinical_history`]: 診療情報, with a grant for
-//!   [`ConsentCategory::Clinical`]; its operations (手術情報) only with a
-//!   grant for [`ConsentCategory::Operations`] as well,
-//! - [`access_slip`]: 閲覧記録, the slip handed to the patient saying which
-//!   medical information was viewed at this visit and until when each
-//!   consent runs.
-//!
-//! The font is IPAexゴシック (`assets/fonts/ipaexg.ttf`, IPA Font License),
-//! embedded in the binary; each PDF carries only the subset of glyphs it
-//! uses (printpdf's `text_layout` feature), so a slip weighs tens of KB.
-//! Characters the font lacks are printed as `〓` (the customary 下駄 mark)
-//! instead of an empty box.
-//!
-//! Time is an argument (`printed_at`): this module reads no clock.
-
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::sync::OnceLock;
+//! What each document says: its sections, labels, notes and the order of
+//! its rows, drawn with the page writer (`layout`).
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use madoguchi_core::clinical::{ClinicalHistory, ProcedureKind};
 use madoguchi_core::codes::Validity;
-use madoguchi_core::consent::{ConsentGrant, Purpose, Refusal, RefusalReason};
+use madoguchi_core::consent::ConsentGrant;
 use madoguchi_core::eligibility::{ConsentCategory, EligibilityResult, ResultSource};
 use madoguchi_core::medical::{
     CheckupResults, Drug, Facility, MedicalPatientHeader, MedicationHistory, MedicationSource,
     YearMonth,
 };
 use madoguchi_core::wareki::{format_wareki, to_wareki};
-use printpdf::{
-    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextRenderingMode,
-};
-use serde::{Deserialize, Serialize};
 
-/// IPAexゴシック (IPA Font License v1.0, see `assets/fonts/README.md`).
-const FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/ipaexg.ttf");
-
-/// Printed for a character the font has no glyph for.
-const MISSING_GLYPH: char = '〓';
+use super::layout::*;
+use super::{AccessSlip, PdfError};
 
 // ---------------------------------------------------------------------------
-// Public API
+// The documents (their gates are in `pdf`)
 // ---------------------------------------------------------------------------
 
-/// Why a PDF was not produced.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PdfError {
-    /// The grant does not allow printing this information now (wrong
-    /// category, a purpose other than [`Purpose::Print`], or expired). No
-    /// bytes are produced.
-    #[error("printing refused: {}", .0.reason.kind())]
-    Consent(Refusal),
-    /// The embedded font could not be read (a broken build).
-    #[error("the embedded font could not be loaded: {0}")]
-    Font(String),
-}
+const PRIVACY_NOTE: &str = "個人情報・要配慮個人情報を含みます。取扱いにご注意ください。";
 
-impl PdfError {
-    /// Every id [`PdfError::message_id`] can answer (in `locales/*/pdf.ftl`).
-    pub const MESSAGE_IDS: &'static [&'static str] = &["pdf-consent-refused", "pdf-font"];
-
-    /// The message id in `locales/*/pdf.ftl`.
-    pub fn message_id(&self) -> &'static str {
-        match self {
-            PdfError::Consent(_) => "pdf-consent-refused",
-            PdfError::Font(_) => "pdf-font",
-        }
-    }
-
-    /// The arguments of the message. For `pdf-consent-refused`: `reason`
-    /// (the refusal's kind: `category_not_consented`, `purpose_not_granted`,
-    /// `expired`, `wrong_patient` …) followed by the refusal's own arguments
-    /// (`category`, `purpose`; `month`, `day`, `time` when expired; `granted`
-    /// when the purpose differs). For `pdf-font`: `detail`.
-    pub fn message_args(&self) -> Vec<(&'static str, String)> {
-        match self {
-            PdfError::Consent(refusal) => {
-                let mut args = vec![("reason", refusal.reason.kind().to_string())];
-                args.extend(refusal.message().string_args());
-                args
-            }
-            PdfError::Font(detail) => vec![("detail", detail.clone())],
-        }
-    }
-
-    /// The message for a person.
-    pub fn message(&self) -> madoguchi_core::message::Msg {
-        madoguchi_core::message::Msg::with_args(self.message_id(), self.message_args())
-    }
-}
-
-/// The slip handed to the patient: which medical information the facility
-/// viewed at this visit, by whom, and until when each consent runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccessSlip {
-    pub patient_name: String,
-    /// `保険者番号:記号:番号:枝番`.
-    pub patient_key: String,
-    pub visit_date: NaiveDate,
-    pub entries: Vec<AccessEntry>,
-    /// The audit log's head when the slip was made, printed in the footer
-    /// of every page: a copy of the anchor on paper, in the patient's hands,
-    /// to compare with the log later (`madoguchi audit verify`).
-    #[serde(default)]
-    pub audit_head: Option<crate::audit::LogHead>,
-}
-
-/// The footer line of an access slip for the audit log's head: its count
-/// and the first 16 hex digits of the last hash.
-pub fn audit_head_line(head: &crate::audit::LogHead) -> String {
-    format!("監査ログ照合：記録 {} 件　末尾 {}", head.count, &head.head[..head.head.len().min(16)])
-}
-
-/// One viewing of one category.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccessEntry {
-    pub category: ConsentCategory,
-    pub viewed_at: NaiveDateTime,
-    /// The role of the staff member who viewed (医師, 薬剤師, 受付 …).
-    pub staff_role: String,
-    /// The end of the consent the viewing rested on (exclusive).
-    pub consent_valid_until: NaiveDateTime,
-}
-
-/// 資格確認結果: the answer of one eligibility check, on one A4 page.
-pub fn eligibility_slip(
-    result: &EligibilityResult,
-    facility: &str,
-    printed_at: NaiveDateTime,
-) -> Result<Vec<u8>, PdfError> {
+pub(super) fn eligibility_slip(result: &EligibilityResult, facility: &str, printed_at: NaiveDateTime) -> Result<Vec<u8>, PdfError> {
     let mut w = Writer::new("資格確認結果", facility, printed_at, None)?;
     draw_eligibility(&mut w, result);
     Ok(w.finish())
 }
 
-/// 薬剤情報: the medication history, per month and dispensing day.
-///
-/// Requires a grant for [`ConsentCategory::Medication`] and
-/// [`Purpose::Print`], valid at `printed_at`; otherwise
-/// [`PdfError::Consent`] and no bytes. 診療行為 entries that claims months
-/// may carry are 診療情報, another category, and are not printed.
-pub fn medication_list(
-    history: &MedicationHistory,
-    grant: &ConsentGrant,
-    facility: &str,
-    printed_at: NaiveDateTime,
-) -> Result<Vec<u8>, PdfError> {
-    check_grant(grant, ConsentCategory::Medication, printed_at)?;
-    let mut w = Writer::new(
-        "薬剤情報",
-        facility,
-        printed_at,
-        Some("個人情報・要配慮個人情報を含みます。取扱いにご注意ください。"),
-    )?;
+pub(super) fn medication_list(history: &MedicationHistory, grant: &ConsentGrant, facility: &str, printed_at: NaiveDateTime) -> Result<Vec<u8>, PdfError> {
+    let mut w = Writer::new("薬剤情報", facility, printed_at, Some(PRIVACY_NOTE))?;
     draw_medication(&mut w, history, grant);
     Ok(w.finish())
 }
 
-/// 特定健診等情報: checkup items (rows) per checkup date (columns).
-///
-/// Requires a grant for [`ConsentCategory::Checkups`] and
-/// [`Purpose::Print`], valid at `printed_at`; otherwise
-/// [`PdfError::Consent`] and no bytes.
-pub fn checkup_report(
-    results: &CheckupResults,
-    grant: &ConsentGrant,
-    facility: &str,
-    printed_at: NaiveDateTime,
-) -> Result<Vec<u8>, PdfError> {
-    check_grant(grant, ConsentCategory::Checkups, printed_at)?;
-    let mut w = Writer::new(
-        "特定健診等情報",
-        facility,
-        printed_at,
-        Some("個人情報・要配慮個人情報を含みます。取扱いにご注意ください。"),
-    )?;
+pub(super) fn checkup_report(results: &CheckupResults, grant: &ConsentGrant, facility: &str, printed_at: NaiveDateTime) -> Result<Vec<u8>, PdfError> {
+    let mut w = Writer::new("特定健診等情報", facility, printed_at, Some(PRIVACY_NOTE))?;
     draw_checkups(&mut w, results, grant);
     Ok(w.finish())
 }
 
-/// 診療情報 (and 手術情報): facilities visited, by month, with what was
-/// done there ([`ClinicalHistory`]).
-///
-/// Requires a grant for [`Purpose::Print`], valid at `printed_at`, for
-/// every category the history holds: [`ConsentCategory::Clinical`] when it
-/// holds 診療情報 (`clinical_shown`), [`ConsentCategory::Operations`] when it
-/// holds operations (`operations_shown`, or any operation entry at all);
-/// both grants for the same patient. Otherwise [`PdfError::Consent`] and no
-/// bytes. Without operations the document says that they need their own
-/// consent.
-pub fn clinical_history(
+pub(super) fn clinical_history(
     history: &ClinicalHistory,
     clinical: Option<&ConsentGrant>,
     operations: Option<&ConsentGrant>,
     facility: &str,
     printed_at: NaiveDateTime,
 ) -> Result<Vec<u8>, PdfError> {
-    let refuse = |category| {
-        PdfError::Consent(Refusal {
-            category,
-            purpose: Purpose::Print,
-            reason: RefusalReason::CategoryNotConsented,
-        })
-    };
-    if let Some(g) = clinical {
-        check_grant(g, ConsentCategory::Clinical, printed_at)?;
-    }
-    if let Some(g) = operations {
-        check_grant(g, ConsentCategory::Operations, printed_at)?;
-    }
-    if let (Some(c), Some(o)) = (clinical, operations) {
-        if c.patient_key() != o.patient_key() {
-            return Err(PdfError::Consent(Refusal {
-                category: ConsentCategory::Operations,
-                purpose: Purpose::Print,
-                reason: RefusalReason::WrongPatient,
-            }));
-        }
-    }
-    let has_operation = history.procedures().any(|p| p.kind.is_operation());
-    let has_clinical = history.procedures().any(|p| !p.kind.is_operation());
-    if (history.operations_shown || has_operation) && operations.is_none() {
-        return Err(refuse(ConsentCategory::Operations));
-    }
-    if (history.clinical_shown || has_clinical || operations.is_none()) && clinical.is_none() {
-        return Err(refuse(ConsentCategory::Clinical));
-    }
     let title = if history.operations_shown && !history.clinical_shown {
         "手術情報"
     } else if history.operations_shown {
@@ -246,22 +53,12 @@ pub fn clinical_history(
     } else {
         "診療情報"
     };
-    let mut w = Writer::new(
-        title,
-        facility,
-        printed_at,
-        Some("個人情報・要配慮個人情報を含みます。取扱いにご注意ください。"),
-    )?;
+    let mut w = Writer::new(title, facility, printed_at, Some(PRIVACY_NOTE))?;
     draw_clinical(&mut w, history, clinical, operations);
     Ok(w.finish())
 }
 
-/// 閲覧記録: the slip for the patient.
-pub fn access_slip(
-    slip: &AccessSlip,
-    facility: &str,
-    printed_at: NaiveDateTime,
-) -> Result<Vec<u8>, PdfError> {
+pub(super) fn access_slip(slip: &AccessSlip, facility: &str, printed_at: NaiveDateTime) -> Result<Vec<u8>, PdfError> {
     let mut w = Writer::new(
         "医療情報の閲覧記録",
         facility,
@@ -273,40 +70,12 @@ pub fn access_slip(
     Ok(w.finish())
 }
 
-/// The grant's own check, with the patient key the grant carries (the
-/// documents name no patient key of their own): right category, purpose
-/// [`Purpose::Print`], still valid at `now`.
-fn check_grant(
-    grant: &ConsentGrant,
-    category: ConsentCategory,
-    now: NaiveDateTime,
-) -> Result<(), PdfError> {
-    grant
-        .check(grant.patient_key(), category, Purpose::Print, now)
-        .map_err(PdfError::Consent)?;
-    // Belt and braces: the same three conditions, spelled out.
-    let reason = if grant.category() != category {
-        Some(RefusalReason::CategoryNotConsented)
-    } else if grant.purpose() != Purpose::Print {
-        Some(RefusalReason::PurposeNotGranted {
-            granted: grant.purpose(),
-        })
-    } else if !grant.is_valid_at(now) {
-        Some(RefusalReason::Expired {
-            at: grant.valid_until(),
-        })
-    } else {
-        None
-    };
-    if let Some(reason) = reason {
-        return Err(PdfError::Consent(Refusal {
-            category,
-            purpose: Purpose::Print,
-            reason,
-        }));
-    }
-    Ok(())
+/// The footer line of an access slip for the audit log's head: its count
+/// and the first 16 hex digits of the last hash.
+fn audit_head_line(head: &crate::audit::LogHead) -> String {
+    format!("監査ログ照合：記録 {} 件　末尾 {}", head.count, &head.head[..head.head.len().min(16)])
 }
+
 
 // ---------------------------------------------------------------------------
 // Formatting
@@ -318,7 +87,7 @@ fn date_ja(d: NaiveDate) -> String {
 }
 
 /// `令和8年11月20日 10:15（2026-11-20 10:15）`.
-fn datetime_ja(t: NaiveDateTime) -> String {
+pub(super) fn datetime_ja(t: NaiveDateTime) -> String {
     format!(
         "{} {}:{:02}（{} {}:{:02}）",
         format_wareki(t.date()),
@@ -431,472 +200,6 @@ fn facility_ja(f: &Facility) -> String {
 
 fn non_empty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-// ---------------------------------------------------------------------------
-// Page geometry and colours
-// ---------------------------------------------------------------------------
-
-const PAGE_W: f32 = 595.276; // 210 mm
-const PAGE_H: f32 = 841.89; // 297 mm
-const LEFT: f32 = 42.5; // 15 mm
-const RIGHT: f32 = PAGE_W - 42.5;
-const WIDTH: f32 = RIGHT - LEFT;
-const HEADER_RULE: f32 = PAGE_H - 78.0;
-const CONTENT_TOP: f32 = HEADER_RULE - 16.0;
-const FOOTER_RULE: f32 = 48.0;
-const CONTENT_BOTTOM: f32 = FOOTER_RULE + 10.0;
-
-const BLACK: (f32, f32, f32) = (0.0, 0.0, 0.0);
-const GREY: (f32, f32, f32) = (0.38, 0.38, 0.38);
-const RULE: (f32, f32, f32) = (0.62, 0.62, 0.62);
-const LABEL_BG: (f32, f32, f32) = (0.93, 0.94, 0.96);
-const BAND_BG: (f32, f32, f32) = (0.86, 0.90, 0.95);
-const HEAD_BG: (f32, f32, f32) = (0.95, 0.95, 0.95);
-const GREEN: (f32, f32, f32) = (0.05, 0.45, 0.20);
-const RED: (f32, f32, f32) = (0.75, 0.08, 0.08);
-
-fn rgb((r, g, b): (f32, f32, f32)) -> Color {
-    Color::Rgb(Rgb {
-        r,
-        g,
-        b,
-        icc_profile: None,
-    })
-}
-
-fn font() -> Result<&'static ParsedFont, PdfError> {
-    static FONT: OnceLock<Result<ParsedFont, String>> = OnceLock::new();
-    FONT.get_or_init(|| {
-        let mut warnings = Vec::new();
-        ParsedFont::from_bytes(FONT_BYTES, 0, &mut warnings)
-            .ok_or_else(|| format!("IPAexGothic did not parse: {warnings:?}"))
-    })
-    .as_ref()
-    .map_err(|e| PdfError::Font(e.clone()))
-}
-
-// ---------------------------------------------------------------------------
-// The page writer
-// ---------------------------------------------------------------------------
-
-/// Lays out text and rules on A4 pages, top to bottom, starting a new page
-/// (with the header) when the next block does not fit.
-struct Writer {
-    doc: PdfDocument,
-    font: &'static ParsedFont,
-    /// Glyph id and advance (font units) per character, looked up once: the
-    /// font's cmap (format 12) is searched linearly, thousands of groups.
-    glyphs: RefCell<HashMap<char, Option<(u16, u16)>>>,
-    font_id: FontId,
-    units_per_em: f32,
-    title: String,
-    facility: String,
-    printed_at: NaiveDateTime,
-    footer_note: Option<&'static str>,
-    /// A line at the right of the footer of every page (the access slip's
-    /// audit log head).
-    footer_line: Option<String>,
-    /// Whose document this is, repeated at the top of every page after the
-    /// first (pages of a long list may be separated).
-    running_subject: Option<String>,
-    pages: Vec<Vec<Op>>,
-    ops: Vec<Op>,
-    /// The top of the free space on the current page.
-    y: f32,
-}
-
-impl Writer {
-    fn new(
-        title: &str,
-        facility: &str,
-        printed_at: NaiveDateTime,
-        footer_note: Option<&'static str>,
-    ) -> Result<Self, PdfError> {
-        let font = font()?;
-        let mut doc = PdfDocument::new(title);
-        let font_id = doc.add_font(font);
-        let units_per_em = f32::from(font.pdf_font_metrics.units_per_em.max(1));
-        let mut w = Writer {
-            doc,
-            font,
-            font_id,
-            units_per_em,
-            glyphs: RefCell::new(HashMap::new()),
-            title: title.to_string(),
-            facility: facility.to_string(),
-            printed_at,
-            footer_note,
-            footer_line: None,
-            running_subject: None,
-            pages: Vec::new(),
-            ops: Vec::new(),
-            y: CONTENT_TOP,
-        };
-        w.start_page();
-        Ok(w)
-    }
-
-    /// Replaces characters the font cannot draw (and control characters).
-    fn clean(&self, s: &str) -> String {
-        s.chars()
-            .filter_map(|c| match c {
-                '\t' | '\r' | '\n' => Some(' '),
-                c if c.is_control() => None,
-                c if self.glyph(c).is_some() => Some(c),
-                _ => Some(MISSING_GLYPH),
-            })
-            .collect()
-    }
-
-    /// The glyph id and advance of `c`, None when the font lacks it.
-    fn glyph(&self, c: char) -> Option<(u16, u16)> {
-        *self.glyphs.borrow_mut().entry(c).or_insert_with(|| {
-            let gid = self.font.lookup_glyph_index(c as u32)?;
-            Some((gid, self.font.get_horizontal_advance(gid)))
-        })
-    }
-
-    fn char_width(&self, c: char, size: f32) -> f32 {
-        let advance = match self.glyph(c) {
-            Some((_, a)) => a,
-            None => self.font.get_horizontal_advance(0),
-        };
-        f32::from(advance) / self.units_per_em * size
-    }
-
-    fn width(&self, s: &str, size: f32) -> f32 {
-        s.chars().map(|c| self.char_width(c, size)).sum()
-    }
-
-    /// Breaks `s` into lines no wider than `max` (at any character, as
-    /// Japanese text allows; closing punctuation may hang over the edge
-    /// rather than start a line).
-    fn wrap(&self, s: &str, size: f32, max: f32) -> Vec<String> {
-        s.split('\n')
-            .flat_map(|part| self.wrap_line(part, size, max))
-            .collect()
-    }
-
-    fn wrap_line(&self, s: &str, size: f32, max: f32) -> Vec<String> {
-        let s = self.clean(s);
-        let mut lines = Vec::new();
-        let mut line = String::new();
-        let mut w = 0.0;
-        for c in s.chars() {
-            let cw = self.char_width(c, size);
-            let hangs = matches!(
-                c,
-                '、' | '。' | '，' | '．' | '）' | '」' | '』' | ')' | ','
-            );
-            if w + cw > max && !line.is_empty() && !hangs {
-                lines.push(std::mem::take(&mut line).trim_end().to_string());
-                w = 0.0;
-                if c == ' ' {
-                    continue;
-                }
-            }
-            line.push(c);
-            w += cw;
-        }
-        if !line.is_empty() || lines.is_empty() {
-            lines.push(line);
-        }
-        lines
-    }
-
-    fn text_with(
-        &mut self,
-        x: f32,
-        y: f32,
-        size: f32,
-        s: &str,
-        colour: (f32, f32, f32),
-        bold: bool,
-    ) {
-        let s = self.clean(s);
-        if s.trim().is_empty() {
-            return;
-        }
-        self.ops.push(Op::StartTextSection);
-        self.ops.push(Op::SetFillColor { col: rgb(colour) });
-        if bold {
-            // IPAex has no bold face: fill and stroke the outlines thinly.
-            self.ops.push(Op::SetOutlineColor { col: rgb(colour) });
-            self.ops.push(Op::SetOutlineThickness {
-                pt: Pt(size / 30.0),
-            });
-            self.ops.push(Op::SetTextRenderingMode {
-                mode: TextRenderingMode::FillStroke,
-            });
-        }
-        self.ops.push(Op::SetFont {
-            font: PdfFontHandle::External(self.font_id.clone()),
-            size: Pt(size),
-        });
-        self.ops.push(Op::SetTextCursor {
-            pos: Point { x: Pt(x), y: Pt(y) },
-        });
-        self.ops.push(Op::ShowText {
-            // Glyph ids (with their text for the ToUnicode map) rather than
-            // text: printpdf would look every character up in the cmap again,
-            // twice, and that search is most of the time of a long list.
-            items: vec![TextItem::GlyphIds(
-                s.chars()
-                    .map(|c| Codepoint {
-                        gid: self.glyph(c).map_or(0, |(gid, _)| gid),
-                        offset: 0.0,
-                        cid: Some(c.to_string()),
-                    })
-                    .collect(),
-            )],
-        });
-        if bold {
-            self.ops.push(Op::SetTextRenderingMode {
-                mode: TextRenderingMode::Fill,
-            });
-        }
-        self.ops.push(Op::EndTextSection);
-    }
-
-    fn text(&mut self, x: f32, y: f32, size: f32, s: &str) {
-        self.text_with(x, y, size, s, BLACK, false);
-    }
-
-    fn text_right(&mut self, right: f32, y: f32, size: f32, s: &str, colour: (f32, f32, f32)) {
-        let w = self.width(&self.clean(s), size);
-        self.text_with(right - w, y, size, s, colour, false);
-    }
-
-    fn text_center(
-        &mut self,
-        cx: f32,
-        y: f32,
-        size: f32,
-        s: &str,
-        colour: (f32, f32, f32),
-        bold: bool,
-    ) {
-        let w = self.width(&self.clean(s), size);
-        self.text_with(cx - w / 2.0, y, size, s, colour, bold);
-    }
-
-    fn hline(&mut self, x1: f32, x2: f32, y: f32, thickness: f32, colour: (f32, f32, f32)) {
-        self.ops.push(Op::SetOutlineColor { col: rgb(colour) });
-        self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
-        self.ops.push(Op::DrawLine {
-            line: Line {
-                points: vec![
-                    LinePoint {
-                        p: Point {
-                            x: Pt(x1),
-                            y: Pt(y),
-                        },
-                        bezier: false,
-                    },
-                    LinePoint {
-                        p: Point {
-                            x: Pt(x2),
-                            y: Pt(y),
-                        },
-                        bezier: false,
-                    },
-                ],
-                is_closed: false,
-            },
-        });
-    }
-
-    /// A filled rectangle; `top` is its upper edge.
-    fn fill(&mut self, x: f32, top: f32, w: f32, h: f32, colour: (f32, f32, f32)) {
-        self.ops.push(Op::SetFillColor { col: rgb(colour) });
-        self.ops.push(Op::DrawRectangle {
-            rectangle: Rect {
-                x: Pt(x),
-                y: Pt(top - h),
-                width: Pt(w),
-                height: Pt(h),
-                mode: Some(PaintMode::Fill),
-                winding_order: None,
-            },
-        });
-    }
-
-    /// An outlined rectangle; `top` is its upper edge.
-    fn frame(&mut self, x: f32, top: f32, w: f32, h: f32, thickness: f32, colour: (f32, f32, f32)) {
-        self.ops.push(Op::SetOutlineColor { col: rgb(colour) });
-        self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
-        self.ops.push(Op::DrawRectangle {
-            rectangle: Rect {
-                x: Pt(x),
-                y: Pt(top - h),
-                width: Pt(w),
-                height: Pt(h),
-                mode: Some(PaintMode::Stroke),
-                winding_order: None,
-            },
-        });
-    }
-
-    fn start_page(&mut self) {
-        if !self.ops.is_empty() {
-            let done = std::mem::take(&mut self.ops);
-            self.pages.push(done);
-        }
-        let title = self.title.clone();
-        let facility = self.facility.clone();
-        let printed = format!("印刷日時　{}", datetime_ja(self.printed_at));
-        self.text_with(LEFT, PAGE_H - 58.0, 18.0, &title, BLACK, true);
-        self.text_right(RIGHT, PAGE_H - 48.0, 11.0, &facility, BLACK);
-        self.text_right(RIGHT, PAGE_H - 66.0, 8.5, &printed, GREY);
-        self.hline(LEFT, RIGHT, HEADER_RULE, 1.2, BLACK);
-        self.y = CONTENT_TOP;
-        if let Some(subject) = self.running_subject.clone() {
-            self.text_with(LEFT, self.y - 9.0, 9.0, &subject, GREY, false);
-            self.y -= 18.0;
-        }
-    }
-
-    /// Starts a new page unless `h` points still fit on this one. Returns
-    /// whether a page was started.
-    fn ensure(&mut self, h: f32) -> bool {
-        if self.y - h < CONTENT_BOTTOM {
-            self.start_page();
-            true
-        } else {
-            false
-        }
-    }
-
-    /// Paragraph text across the full width.
-    fn paragraph(&mut self, s: &str, size: f32, colour: (f32, f32, f32)) {
-        let lh = size * 1.55;
-        for line in self.wrap(s, size, WIDTH) {
-            self.ensure(lh);
-            self.text_with(LEFT, self.y - size, size, &line, colour, false);
-            self.y -= lh;
-        }
-    }
-
-    fn section(&mut self, s: &str) {
-        self.ensure(40.0);
-        self.y -= 6.0;
-        self.fill(LEFT, self.y, 3.5, 15.0, BLACK);
-        self.text_with(LEFT + 9.0, self.y - 12.0, 12.0, s, BLACK, true);
-        self.y -= 22.0;
-    }
-
-    /// Adds the footer (page numbers, note) to every page and serialises.
-    fn finish(mut self) -> Vec<u8> {
-        if !self.ops.is_empty() {
-            let done = std::mem::take(&mut self.ops);
-            self.pages.push(done);
-        }
-        let total = self.pages.len();
-        let mut pages = Vec::with_capacity(total);
-        for (i, ops) in std::mem::take(&mut self.pages).into_iter().enumerate() {
-            self.ops = ops;
-            self.hline(LEFT, RIGHT, FOOTER_RULE, 0.6, RULE);
-            let number = format!("{} / {} ページ", i + 1, total);
-            self.text_right(RIGHT, FOOTER_RULE - 15.0, 9.0, &number, BLACK);
-            let note = self.footer_note.unwrap_or("");
-            self.text_with(LEFT, FOOTER_RULE - 15.0, 7.5, note, GREY, false);
-            let doc = format!("{}（窓口 Madoguchi）", self.title);
-            self.text_with(LEFT, FOOTER_RULE - 26.0, 7.0, &doc, GREY, false);
-            if let Some(line) = self.footer_line.clone() {
-                self.text_right(RIGHT, FOOTER_RULE - 26.0, 7.0, &line, GREY);
-            }
-            pages.push(PdfPage::new(
-                Mm(210.0),
-                Mm(297.0),
-                std::mem::take(&mut self.ops),
-            ));
-        }
-        let opts = PdfSaveOptions {
-            subset_fonts: true,
-            ..PdfSaveOptions::default()
-        };
-        let mut warnings = Vec::new();
-        let bytes = self.doc.with_pages(pages).save(&opts, &mut warnings);
-        for w in warnings
-            .iter()
-            .filter(|w| w.severity != printpdf::PdfParseErrorSeverity::Info)
-        {
-            tracing::debug!(?w, "printpdf warning");
-        }
-        bytes
-    }
-
-    // -- tables --------------------------------------------------------------
-
-    /// A label/value table row (label column shaded); values wrap.
-    fn kv_row(&mut self, label: &str, value: &str) {
-        const LABEL_W: f32 = 118.0;
-        const SIZE: f32 = 10.0;
-        const LH: f32 = 14.0;
-        const PAD: f32 = 5.0;
-        let lines = self.wrap(value, SIZE, WIDTH - LABEL_W - 2.0 * PAD);
-        let labels = self.wrap(label, 9.0, LABEL_W - 2.0 * PAD);
-        let n = lines.len().max(labels.len());
-        let h = n as f32 * LH + 2.0 * PAD - (LH - SIZE) + 2.0;
-        self.ensure(h);
-        let top = self.y;
-        self.fill(LEFT, top, LABEL_W, h, LABEL_BG);
-        for (i, l) in labels.iter().enumerate() {
-            self.text(LEFT + PAD, top - PAD - SIZE + 1.0 - i as f32 * LH, 9.0, l);
-        }
-        for (i, line) in lines.iter().enumerate() {
-            self.text(
-                LEFT + LABEL_W + PAD,
-                top - PAD - SIZE + 0.5 - i as f32 * LH,
-                SIZE,
-                line,
-            );
-        }
-        self.hline(LEFT, RIGHT, top - h, 0.5, RULE);
-        self.y -= h;
-    }
-
-    fn kv_table_top(&mut self) {
-        self.hline(LEFT, RIGHT, self.y, 0.8, RULE);
-    }
-
-    /// A row of cells; each cell wraps within its column. `widths` sum to
-    /// [`WIDTH`]. Returns the row height.
-    fn row_height(&self, cells: &[String], widths: &[f32], size: f32) -> (Vec<Vec<String>>, f32) {
-        let lh = size * 1.35;
-        let wrapped: Vec<Vec<String>> = cells
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| self.wrap(c, size, w - 6.0))
-            .collect();
-        let n = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
-        (wrapped, n as f32 * lh + 6.0 - (lh - size))
-    }
-
-    fn draw_row(
-        &mut self,
-        wrapped: &[Vec<String>],
-        widths: &[f32],
-        size: f32,
-        h: f32,
-        bg: Option<(f32, f32, f32)>,
-    ) {
-        let lh = size * 1.35;
-        let top = self.y;
-        if let Some(bg) = bg {
-            self.fill(LEFT, top, WIDTH, h, bg);
-        }
-        let mut x = LEFT;
-        for (lines, w) in wrapped.iter().zip(widths) {
-            for (i, line) in lines.iter().enumerate() {
-                self.text(x + 3.0, top - 3.0 - size + 0.8 - i as f32 * lh, size, line);
-            }
-            x += w;
-        }
-        self.hline(LEFT, RIGHT, top - h, 0.4, RULE);
-        self.y -= h;
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1588,3 +891,4 @@ fn draw_access_slip(w: &mut Writer, slip: &AccessSlip, facility: &str) {
         GREY,
     );
 }
+
