@@ -1,5 +1,13 @@
 //! What each document says: its sections, labels, notes and the order of
-//! its rows, drawn with the page writer (`layout`).
+//! its rows, drawn with the page writer (`layout`). Every word comes from
+//! `locales/<lang>/pdf.ftl` (`pdf-*`; the kinds of care are the window's
+//! `clinical-kind-*`, the categories its `consent-category`), in the
+//! language the document is printed in. Japanese documents give dates in
+//! 和暦 with 西暦 in brackets, English ones in ISO form. The values of the
+//! national code tables (本人・家族, 限度額適用区分, 特定疾病, 喪失事由 …) are
+//! printed with the national system's Japanese labels, as the window shows
+//! them, except where the window has words of its own for an English desk
+//! (validity, sex).
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use madoguchi_core::clinical::{ClinicalHistory, ProcedureKind};
@@ -11,30 +19,39 @@ use madoguchi_core::medical::{
     YearMonth,
 };
 use madoguchi_core::wareki::{format_wareki, to_wareki};
+use madoguchi_i18n::{messages, tr, Lang};
 
 use super::layout::*;
 use super::{AccessSlip, PdfError};
+
+/// Printed for a value that is not there.
+const DASH: &str = "―";
 
 // ---------------------------------------------------------------------------
 // The documents (their gates are in `pdf`)
 // ---------------------------------------------------------------------------
 
-const PRIVACY_NOTE: &str = "個人情報・要配慮個人情報を含みます。取扱いにご注意ください。";
+/// A writer for the document titled by the message `title`, its header and
+/// footer in `lang`.
+fn writer(lang: Lang, title: &str, facility: &str, printed_at: NaiveDateTime, note: Option<&str>) -> Result<Writer, PdfError> {
+    let printed = tr(lang, "pdf-printed-at", &[("when", datetime(lang, printed_at))]);
+    Writer::new(lang, tr(lang, title, &[]), facility, printed, note.map(|n| tr(lang, n, &[])))
+}
 
-pub(super) fn eligibility_slip(result: &EligibilityResult, facility: &str, printed_at: NaiveDateTime) -> Result<Vec<u8>, PdfError> {
-    let mut w = Writer::new("資格確認結果", facility, printed_at, None)?;
+pub(super) fn eligibility_slip(result: &EligibilityResult, facility: &str, printed_at: NaiveDateTime, lang: Lang) -> Result<Vec<u8>, PdfError> {
+    let mut w = writer(lang, "pdf-title-eligibility", facility, printed_at, None)?;
     draw_eligibility(&mut w, result);
     Ok(w.finish())
 }
 
-pub(super) fn medication_list(history: &MedicationHistory, grant: &ConsentGrant, facility: &str, printed_at: NaiveDateTime) -> Result<Vec<u8>, PdfError> {
-    let mut w = Writer::new("薬剤情報", facility, printed_at, Some(PRIVACY_NOTE))?;
+pub(super) fn medication_list(history: &MedicationHistory, grant: &ConsentGrant, facility: &str, printed_at: NaiveDateTime, lang: Lang) -> Result<Vec<u8>, PdfError> {
+    let mut w = writer(lang, "pdf-title-medication", facility, printed_at, Some("pdf-note-privacy"))?;
     draw_medication(&mut w, history, grant);
     Ok(w.finish())
 }
 
-pub(super) fn checkup_report(results: &CheckupResults, grant: &ConsentGrant, facility: &str, printed_at: NaiveDateTime) -> Result<Vec<u8>, PdfError> {
-    let mut w = Writer::new("特定健診等情報", facility, printed_at, Some(PRIVACY_NOTE))?;
+pub(super) fn checkup_report(results: &CheckupResults, grant: &ConsentGrant, facility: &str, printed_at: NaiveDateTime, lang: Lang) -> Result<Vec<u8>, PdfError> {
+    let mut w = writer(lang, "pdf-title-checkups", facility, printed_at, Some("pdf-note-privacy"))?;
     draw_checkups(&mut w, results, grant);
     Ok(w.finish())
 }
@@ -45,102 +62,169 @@ pub(super) fn clinical_history(
     operations: Option<&ConsentGrant>,
     facility: &str,
     printed_at: NaiveDateTime,
+    lang: Lang,
 ) -> Result<Vec<u8>, PdfError> {
     let title = if history.operations_shown && !history.clinical_shown {
-        "手術情報"
+        "pdf-title-operations"
     } else if history.operations_shown {
-        "診療情報・手術情報"
+        "pdf-title-clinical-operations"
     } else {
-        "診療情報"
+        "pdf-title-clinical"
     };
-    let mut w = Writer::new(title, facility, printed_at, Some(PRIVACY_NOTE))?;
+    let mut w = writer(lang, title, facility, printed_at, Some("pdf-note-privacy"))?;
     draw_clinical(&mut w, history, clinical, operations);
     Ok(w.finish())
 }
 
-pub(super) fn access_slip(slip: &AccessSlip, facility: &str, printed_at: NaiveDateTime) -> Result<Vec<u8>, PdfError> {
-    let mut w = Writer::new(
-        "医療情報の閲覧記録",
-        facility,
-        printed_at,
-        Some("この記録は患者さんにお渡しするものです。"),
-    )?;
-    w.footer_line = slip.audit_head.as_ref().map(audit_head_line);
+pub(super) fn access_slip(slip: &AccessSlip, facility: &str, printed_at: NaiveDateTime, lang: Lang) -> Result<Vec<u8>, PdfError> {
+    let mut w = writer(lang, "pdf-title-access", facility, printed_at, Some("pdf-note-access"))?;
+    w.footer_line = slip.audit_head.as_ref().map(|h| audit_head_line(lang, h));
     draw_access_slip(&mut w, slip, facility);
     Ok(w.finish())
 }
 
 /// The footer line of an access slip for the audit log's head: its count
 /// and the first 16 hex digits of the last hash.
-fn audit_head_line(head: &crate::audit::LogHead) -> String {
-    format!("監査ログ照合：記録 {} 件　末尾 {}", head.count, &head.head[..head.head.len().min(16)])
+fn audit_head_line(lang: Lang, head: &crate::audit::LogHead) -> String {
+    let words = tr(lang, "pdf-audit-head", &[("count", head.count.to_string())]);
+    format!("{words} {}", &head.head[..head.head.len().min(16)])
 }
-
 
 // ---------------------------------------------------------------------------
-// Formatting
+// Words and formatting
 // ---------------------------------------------------------------------------
 
-/// `昭和61年4月12日（1986-04-12）`.
-fn date_ja(d: NaiveDate) -> String {
-    format!("{}（{}）", format_wareki(d), d.format("%Y-%m-%d"))
-}
+impl Writer {
+    /// The message `id` in the document's language.
+    fn t(&self, id: &str) -> String {
+        tr(self.lang, id, &[])
+    }
 
-/// `令和8年11月20日 10:15（2026-11-20 10:15）`.
-pub(super) fn datetime_ja(t: NaiveDateTime) -> String {
-    format!(
-        "{} {}:{:02}（{} {}:{:02}）",
-        format_wareki(t.date()),
-        t.hour(),
-        t.minute(),
-        t.date().format("%Y-%m-%d"),
-        t.hour(),
-        t.minute()
-    )
-}
+    /// The message `id` with arguments.
+    fn ta(&self, id: &str, args: &[(&str, String)]) -> String {
+        tr(self.lang, id, args)
+    }
 
-/// `令和8年11月20日 9:42` and `（2026-11-20 9:42）` on two lines, for narrow
-/// table columns.
-fn datetime_ja_2(t: NaiveDateTime) -> String {
-    datetime_ja(t).replacen('（', "\n（", 1)
-}
-
-/// `令和8年9月（2026年9月）`.
-fn month_ja(m: YearMonth) -> String {
-    match m.first_day().and_then(to_wareki) {
-        Some(w) => {
-            let year = if w.year == 1 {
-                "元".to_string()
-            } else {
-                w.year.to_string()
-            };
-            format!(
-                "{}{}年{}月（{}年{}月）",
-                w.era.name_ja(),
-                year,
-                m.month(),
-                m.year(),
-                m.month()
-            )
+    /// A value of a national code table: its Japanese label, or in English
+    /// the window's words for it when it has some (`message_id`).
+    fn code_label(&self, message_id: &str, label_ja: &str) -> String {
+        match self.lang {
+            Lang::En if messages().has(Lang::En, message_id) => self.t(message_id),
+            _ => label_ja.to_string(),
         }
-        None => format!("{}年{}月", m.year(), m.month()),
+    }
+
+    /// `3割` (`30%`).
+    fn wari(&self, wari: u8) -> String {
+        self.ta("pdf-wari", &[("wari", wari.to_string()), ("percent", (u32::from(wari) * 10).to_string())])
+    }
+
+    /// `（続き）` after `s`.
+    fn continued(&self, s: &str) -> String {
+        format!("{s}{}", self.t("pdf-continued"))
+    }
+
+    fn date(&self, d: NaiveDate) -> String {
+        date(self.lang, d)
+    }
+
+    fn datetime(&self, t: NaiveDateTime) -> String {
+        datetime(self.lang, t)
+    }
+
+    /// [`Writer::datetime`] on two lines where it has a bracket, for narrow
+    /// table columns.
+    fn datetime_2(&self, t: NaiveDateTime) -> String {
+        self.datetime(t).replacen('（', "\n（", 1)
+    }
+
+    fn opt_date(&self, d: Option<NaiveDate>) -> String {
+        d.map(|d| self.date(d)).unwrap_or_else(|| DASH.into())
+    }
+
+    /// `令和8年4月1日（2026-04-01）〜 令和9年3月31日（2027-03-31）`.
+    fn period(&self, from: Option<NaiveDate>, until: Option<NaiveDate>) -> Option<String> {
+        match (from, until) {
+            (None, None) => None,
+            (f, u) => Some(format!(
+                "{} 〜 {}",
+                f.map(|d| self.date(d)).unwrap_or_default(),
+                u.map(|d| self.date(d)).unwrap_or_default()
+            )),
+        }
+    }
+
+    /// `令和8年9月（2026年9月）`, `2026-09`.
+    fn month(&self, m: YearMonth) -> String {
+        let iso = format!("{}-{:02}", m.year(), m.month());
+        match m.first_day().and_then(to_wareki) {
+            Some(w) => {
+                let year = if w.year == 1 { "元".to_string() } else { w.year.to_string() };
+                let wareki = format!("{}{}年{}月", w.era.name_ja(), year, m.month());
+                self.ta("pdf-month", &[("wareki", wareki), ("iso", iso), ("year", m.year().to_string()), ("month", m.month().to_string())])
+            }
+            None => self.ta("pdf-month-plain", &[("iso", iso), ("year", m.year().to_string()), ("month", m.month().to_string())]),
+        }
+    }
+
+    /// `1,234円` (`¥1,234`).
+    fn yen(&self, n: u32) -> String {
+        let s = n.to_string();
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        self.ta("pdf-yen", &[("amount", out)])
+    }
+
+    fn category(&self, c: ConsentCategory) -> String {
+        self.ta("consent-category", &[("category", c.as_str().to_string())])
+    }
+
+    fn source(&self, s: ResultSource) -> String {
+        self.t(match s {
+            ResultSource::TrainingService => "pdf-source-training_service",
+            ResultSource::HttpService => "pdf-source-http_service",
+            ResultSource::OqsFolder => "pdf-source-oqs_folder",
+            ResultSource::CardReader => "pdf-source-card_reader",
+        })
+    }
+
+    fn medication_source(&self, s: MedicationSource) -> String {
+        self.t(match s {
+            MedicationSource::Claims => "pdf-medication-source-claims",
+            MedicationSource::Prescription => "pdf-medication-source-prescription",
+            MedicationSource::Dispensing => "pdf-medication-source-dispensing",
+        })
+    }
+
+    /// The window's word for a kind of care (`clinical-kind-*`).
+    fn procedure_kind(&self, k: ProcedureKind) -> String {
+        self.t(&format!("clinical-kind-{}", k.as_str()))
+    }
+
+    /// `<patient> 様`.
+    fn patient(&self, name: &str) -> String {
+        self.ta("pdf-patient", &[("name", name.to_string())])
     }
 }
 
-fn opt_date(d: Option<NaiveDate>) -> String {
-    d.map(date_ja).unwrap_or_else(|| "―".into())
+/// `昭和61年4月12日（1986-04-12）`, `1986-04-12`.
+fn date(lang: Lang, d: NaiveDate) -> String {
+    tr(lang, "pdf-date", &[("wareki", format_wareki(d)), ("iso", d.format("%Y-%m-%d").to_string())])
 }
 
-/// `令和8年4月1日（2026-04-01）〜 令和9年3月31日（2027-03-31）`.
-fn period(from: Option<NaiveDate>, until: Option<NaiveDate>) -> Option<String> {
-    match (from, until) {
-        (None, None) => None,
-        (f, u) => Some(format!(
-            "{} 〜 {}",
-            f.map(date_ja).unwrap_or_default(),
-            u.map(date_ja).unwrap_or_default()
-        )),
-    }
+/// `令和8年11月20日 10:15（2026-11-20 10:15）`, `2026-11-20 10:15`.
+fn datetime(lang: Lang, t: NaiveDateTime) -> String {
+    let args = [
+        ("wareki", format_wareki(t.date())),
+        ("iso", t.date().format("%Y-%m-%d").to_string()),
+        ("time", format!("{}:{:02}", t.hour(), t.minute())),
+    ];
+    tr(lang, "pdf-datetime", &args)
 }
 
 fn age_on(birth: NaiveDate, on: NaiveDate) -> Option<i32> {
@@ -151,50 +235,12 @@ fn age_on(birth: NaiveDate, on: NaiveDate) -> Option<i32> {
     (age >= 0).then_some(age)
 }
 
-fn yen(n: u32) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{out}円")
-}
-
-fn category_ja(c: ConsentCategory) -> &'static str {
-    match c {
-        ConsentCategory::Medication => "薬剤情報",
-        ConsentCategory::Checkups => "特定健診等情報",
-        ConsentCategory::Clinical => "診療情報",
-        ConsentCategory::Operations => "手術情報",
-    }
-}
-
-fn source_ja(s: ResultSource) -> &'static str {
-    match s {
-        ResultSource::TrainingService => "研修用サービス（研修モード）",
-        ResultSource::HttpService => "オンライン資格確認サービス",
-        ResultSource::OqsFolder => "資格確認端末（OQSフォルダ）",
-        ResultSource::CardReader => "顔認証付きカードリーダー",
-    }
-}
-
-fn medication_source_ja(s: MedicationSource) -> &'static str {
-    match s {
-        MedicationSource::Claims => "レセプト情報",
-        MedicationSource::Prescription => "電子処方箋（処方情報）",
-        MedicationSource::Dispensing => "電子処方箋（調剤情報）",
-    }
-}
-
-fn facility_ja(f: &Facility) -> String {
+fn facility_name(f: &Facility) -> String {
     match (&f.name, &f.code) {
         (Some(n), Some(c)) => format!("{n}（{c}）"),
         (Some(n), None) => n.clone(),
         (None, Some(c)) => format!("（{c}）"),
-        (None, None) => "―".into(),
+        (None, None) => DASH.into(),
     }
 }
 
@@ -217,29 +263,25 @@ fn draw_eligibility(w: &mut Writer, r: &EligibilityResult) {
     let colour = if valid { GREEN } else { RED };
     let half = (WIDTH - 12.0) / 2.0;
     w.frame(LEFT, top, half, box_h, 1.6, colour);
-    w.text_with(LEFT + 8.0, top - 15.0, 8.5, "資格の有効性", GREY, false);
-    w.text_center(
-        LEFT + half / 2.0,
-        top - 47.0,
-        24.0,
-        r.validity.label_ja(),
-        colour,
-        true,
-    );
+    let label = w.t("pdf-validity");
+    w.text_with(LEFT + 8.0, top - 15.0, 8.5, &label, GREY, false);
+    let validity = w.code_label(&format!("validity-{}", r.validity.code()), r.validity.label_ja());
+    w.text_center(LEFT + half / 2.0, top - 47.0, 24.0, &validity, colour, true);
     let cx = LEFT + half + 12.0;
     w.frame(cx, top, half, box_h, 1.6, BLACK);
-    w.text_with(cx + 8.0, top - 15.0, 8.5, "負担割合", GREY, false);
+    let label = w.t("pdf-copay");
+    w.text_with(cx + 8.0, top - 15.0, 8.5, &label, GREY, false);
     let copay = match r.effective_copay() {
-        Some(c) => format!("{}割", c.wari()),
-        None => "―".into(),
+        Some(c) => w.wari(c.wari()),
+        None => DASH.into(),
     };
     w.text_center(cx + half / 2.0, top - 47.0, 24.0, &copay, BLACK, true);
     w.y -= box_h + 14.0;
 
     if let Some(e) = &r.error {
-        let mut s = String::from("照会でエラーが返されました");
+        let mut s = w.t("pdf-error-returned");
         if let Some(c) = non_empty(&e.code) {
-            s.push_str(&format!("（コード {c}）"));
+            s.push_str(&format!("（{} {c}）", w.t("pdf-error-code")));
         }
         if let Some(m) = non_empty(&e.message) {
             s.push_str(&format!("：{m}"));
@@ -248,65 +290,62 @@ fn draw_eligibility(w: &mut Writer, r: &EligibilityResult) {
         w.y -= 6.0;
     }
     if r.validity == Validity::InvalidNewQualification {
-        w.paragraph(
-            "新しい資格があります。新しい保険証・資格確認書、またはマイナ保険証で確認し直してください。",
-            9.5,
-            RED,
-        );
+        let s = w.t("pdf-new-qualification");
+        w.paragraph(&s, 9.5, RED);
         w.y -= 4.0;
     }
 
-    w.section("被保険者");
+    let s = w.t("pdf-section-insured");
+    w.section(&s);
     w.kv_table_top();
     match p {
         Some(p) => {
-            w.kv_row("氏名", &p.name);
+            w.kv_row(&w.t("pdf-name"), &p.name);
             if let Some(k) = non_empty(&p.name_kana) {
-                w.kv_row("カナ氏名", k);
+                w.kv_row(&w.t("pdf-kana"), k);
             }
             if let Some(o) = non_empty(&p.name_other) {
                 let mut s = o.to_string();
                 if let Some(k) = non_empty(&p.name_other_kana) {
                     s.push_str(&format!("（{k}）"));
                 }
-                w.kv_row("氏名（その他）", &s);
+                w.kv_row(&w.t("pdf-name-other"), &s);
             }
-            let mut birth = date_ja(p.birth_date);
+            let mut birth = w.date(p.birth_date);
             if let Some(age) = age_on(p.birth_date, r.confirmation_date) {
-                birth.push_str(&format!("　{age}歳"));
+                birth.push_str(&format!("　{}", w.ta("pdf-age", &[("age", age.to_string())])));
             }
-            w.kv_row("生年月日", &birth);
-            w.kv_row("性別", p.sex.label_ja());
+            w.kv_row(&w.t("pdf-birth"), &birth);
+            let sex = w.code_label(&format!("sex-{}", p.sex.code()), p.sex.label_ja());
+            w.kv_row(&w.t("pdf-sex"), &sex);
         }
-        None => w.kv_row("氏名", "（回答に含まれていません）"),
+        None => w.kv_row(&w.t("pdf-name"), &w.t("pdf-not-in-answer")),
     }
 
-    w.section("資格");
+    let s = w.t("pdf-section-qualification");
+    w.section(&s);
     w.kv_table_top();
     match q {
         Some(q) => {
-            w.kv_row(
-                "保険者",
-                &format!(
-                    "{}　保険者番号 {}",
-                    non_empty(&q.insurer_name).unwrap_or("（名称なし）"),
-                    q.insurer_number
-                ),
+            let insurer = format!(
+                "{}　{} {}",
+                non_empty(&q.insurer_name).map(str::to_string).unwrap_or_else(|| w.t("pdf-no-name")),
+                w.t("pdf-insurer-number"),
+                q.insurer_number
             );
-            let symbol = if q.symbol.trim().is_empty() {
-                "（なし）"
-            } else {
-                q.symbol.as_str()
-            };
-            w.kv_row(
-                "記号・番号・枝番",
-                &format!(
-                    "記号 {}　番号 {}　枝番 {}",
-                    symbol,
-                    q.number,
-                    non_empty(&q.branch).unwrap_or("（なし）")
-                ),
+            w.kv_row(&w.t("pdf-insurer"), &insurer);
+            let none = w.t("pdf-none-given");
+            let symbol = if q.symbol.trim().is_empty() { none.as_str() } else { q.symbol.as_str() };
+            let numbers = format!(
+                "{} {}　{} {}　{} {}",
+                w.t("pdf-symbol"),
+                symbol,
+                w.t("pdf-number"),
+                q.number,
+                w.t("pdf-branch"),
+                non_empty(&q.branch).unwrap_or(&none)
             );
+            w.kv_row(&w.t("pdf-card-numbers"), &numbers);
             let mut kind = Vec::new();
             if let Some(rel) = q.relationship {
                 kind.push(rel.label_ja().to_string());
@@ -315,56 +354,56 @@ fn draw_eligibility(w: &mut Writer, r: &EligibilityResult) {
                 kind.push(c.label_ja().to_string());
             }
             if q.preschool {
-                kind.push("未就学".to_string());
+                kind.push(w.t("pdf-preschool"));
             }
             if !kind.is_empty() {
-                w.kv_row("本人・家族／区分", &kind.join("　"));
+                w.kv_row(&w.t("pdf-relationship"), &kind.join("　"));
             }
-            if let Some(s) = period(q.valid_from, q.valid_until) {
-                w.kv_row("資格の有効期間", &s);
+            if let Some(s) = w.period(q.valid_from, q.valid_until) {
+                w.kv_row(&w.t("pdf-valid-period"), &s);
             }
             if q.issued_on.is_some() {
-                w.kv_row("交付年月日", &opt_date(q.issued_on));
+                w.kv_row(&w.t("pdf-issued-on"), &w.opt_date(q.issued_on));
             }
             let card = match q.copay {
-                Some(c) => format!("{}割", c.wari()),
-                None => "―".into(),
+                Some(c) => w.wari(c.wari()),
+                None => DASH.into(),
             };
-            w.kv_row("負担割合（保険証）", &card);
+            w.kv_row(&w.t("pdf-copay-card"), &card);
             match &q.elderly {
                 Some(e) => {
                     let mut s = match e.copay {
-                        Some(c) => format!("あり　{}割", c.wari()),
-                        None => "あり".to_string(),
+                        Some(c) => format!("{}　{}", w.t("pdf-yes"), w.wari(c.wari())),
+                        None => w.t("pdf-yes"),
                     };
-                    if let Some(p) = period(e.valid_from, e.valid_until) {
-                        s.push_str(&format!("　有効期間 {p}"));
+                    if let Some(p) = w.period(e.valid_from, e.valid_until) {
+                        s.push_str(&format!("　{} {p}", w.t("pdf-valid-for")));
                     }
-                    w.kv_row("高齢受給者証", &s);
+                    w.kv_row(&w.t("pdf-elderly"), &s);
                 }
-                None => w.kv_row("高齢受給者証", "なし"),
+                None => w.kv_row(&w.t("pdf-elderly"), &w.t("pdf-no")),
             }
             match &q.limit {
                 Some(l) => {
                     let mut s = l
                         .category
-                        .map(|c| format!("区分 {}", c.label_ja()))
-                        .unwrap_or_else(|| "区分の記載なし".into());
+                        .map(|c| format!("{} {}", w.t("pdf-limit-class"), c.label_ja()))
+                        .unwrap_or_else(|| w.t("pdf-limit-class-missing"));
                     if let Some(c) = l.classification {
                         s.push_str(&format!("（{}）", c.label_ja()));
                     }
-                    if let Some(p) = period(l.valid_from, l.valid_until) {
-                        s.push_str(&format!("　有効期間 {p}"));
+                    if let Some(p) = w.period(l.valid_from, l.valid_until) {
+                        s.push_str(&format!("　{} {p}", w.t("pdf-valid-for")));
                     }
                     if let Some(d) = l.long_term_from {
-                        s.push_str(&format!("　長期入院該当 {}", date_ja(d)));
+                        s.push_str(&format!("　{} {}", w.t("pdf-long-term"), w.date(d)));
                     }
-                    w.kv_row("限度額適用区分", &s);
+                    w.kv_row(&w.t("pdf-limit"), &s);
                 }
-                None => w.kv_row("限度額適用区分", "情報なし"),
+                None => w.kv_row(&w.t("pdf-limit"), &w.t("pdf-no-information")),
             }
             if q.specific_diseases.is_empty() {
-                w.kv_row("特定疾病", "なし");
+                w.kv_row(&w.t("pdf-diseases"), &w.t("pdf-no"));
             } else {
                 let s: Vec<String> = q
                     .specific_diseases
@@ -372,15 +411,15 @@ fn draw_eligibility(w: &mut Writer, r: &EligibilityResult) {
                     .map(|d| {
                         let mut s = d.disease.label_ja().to_string();
                         if let Some(l) = d.self_pay_limit {
-                            s.push_str(&format!("　自己負担限度額 {}", yen(l)));
+                            s.push_str(&format!("　{} {}", w.t("pdf-self-pay-limit"), w.yen(l)));
                         }
-                        if let Some(p) = period(d.valid_from, d.valid_until) {
-                            s.push_str(&format!("　有効期間 {p}"));
+                        if let Some(p) = w.period(d.valid_from, d.valid_until) {
+                            s.push_str(&format!("　{} {p}", w.t("pdf-valid-for")));
                         }
                         s
                     })
                     .collect();
-                w.kv_row("特定疾病", &s.join("／"));
+                w.kv_row(&w.t("pdf-diseases"), &s.join("／"));
             }
             if !q.public_expenses.is_empty() {
                 let s: Vec<String> = q
@@ -392,39 +431,37 @@ fn draw_eligibility(w: &mut Writer, r: &EligibilityResult) {
                             s.push_str(n);
                             s.push('　');
                         }
-                        s.push_str(&format!("公費負担者番号 {}", e.payer_number));
+                        s.push_str(&format!("{} {}", w.t("pdf-payer-number"), e.payer_number));
                         if let Some(r) = non_empty(&e.recipient_number) {
-                            s.push_str(&format!("　受給者番号 {r}"));
+                            s.push_str(&format!("　{} {r}", w.t("pdf-recipient-number")));
                         }
-                        if let Some(p) = period(e.valid_from, e.valid_until) {
-                            s.push_str(&format!("　有効期間 {p}"));
+                        if let Some(p) = w.period(e.valid_from, e.valid_until) {
+                            s.push_str(&format!("　{} {p}", w.t("pdf-valid-for")));
                         }
                         s
                     })
                     .collect();
-                w.kv_row("公費", &s.join("／"));
+                w.kv_row(&w.t("pdf-public"), &s.join("／"));
             }
             if let Some(l) = q.loss_reason {
-                w.kv_row("喪失事由", l.label_ja());
+                w.kv_row(&w.t("pdf-loss"), l.label_ja());
             }
             if let Some(n) = non_empty(&q.reference_number) {
-                w.kv_row("照会番号", n);
+                w.kv_row(&w.t("pdf-reference"), n);
             }
         }
-        None => w.kv_row("保険者", "（資格情報は回答に含まれていません）"),
+        None => w.kv_row(&w.t("pdf-insurer"), &w.t("pdf-no-qualification")),
     }
 
-    w.section("確認");
+    let s = w.t("pdf-section-confirmation");
+    w.section(&s);
     w.kv_table_top();
-    w.kv_row("資格確認日", &date_ja(r.confirmation_date));
-    w.kv_row("確認日時", &datetime_ja(r.confirmed_at));
-    w.kv_row("確認元", source_ja(r.source));
+    w.kv_row(&w.t("pdf-confirmation-date"), &w.date(r.confirmation_date));
+    w.kv_row(&w.t("pdf-confirmed-at"), &w.datetime(r.confirmed_at));
+    w.kv_row(&w.t("pdf-source"), &w.source(r.source));
     w.y -= 10.0;
-    w.paragraph(
-        "この書面は、上記の日時にオンライン資格確認で得られた結果を印刷したものです。その後の資格の変更は反映されていません。",
-        8.5,
-        GREY,
-    );
+    let s = w.t("pdf-eligibility-disclaimer");
+    w.paragraph(&s, 8.5, GREY);
 }
 
 // ---------------------------------------------------------------------------
@@ -434,46 +471,43 @@ fn draw_eligibility(w: &mut Writer, r: &EligibilityResult) {
 fn patient_block(w: &mut Writer, p: &MedicalPatientHeader) {
     let mut s = String::new();
     if let Some(n) = non_empty(&p.name) {
-        s.push_str(&format!("{n} 様"));
+        s.push_str(&w.patient(n));
     }
     if let Some(k) = non_empty(&p.name_kana) {
         s.push_str(&format!("（{k}）"));
     }
     if let Some(b) = p.birth_date {
-        s.push_str(&format!("　生年月日 {}", date_ja(b)));
+        s.push_str(&format!("　{} {}", w.t("pdf-birth"), w.date(b)));
     }
     if let Some(sex) = p.sex {
-        s.push_str(&format!("　性別 {}", sex.label_ja()));
+        let sex = w.code_label(&format!("sex-{}", sex.code()), sex.label_ja());
+        s.push_str(&format!("　{} {sex}", w.t("pdf-sex")));
     }
     if !s.is_empty() {
         w.paragraph(&s, 11.0, BLACK);
-        w.running_subject = Some(format!("{s}（続き）"));
+        w.running_subject = Some(w.continued(&s));
     }
 }
 
 fn consent_note(w: &mut Writer, grant: &ConsentGrant) {
-    let s = format!(
-        "患者さんの同意（{}）にもとづき印刷しています。同意の有効期限：{}",
-        category_ja(grant.category()),
-        datetime_ja(grant.valid_until())
-    );
+    let s = w.ta("pdf-consent-note", &[("category", w.category(grant.category())), ("until", w.datetime(grant.valid_until()))]);
     w.paragraph(&s, 8.5, GREY);
     w.y -= 4.0;
 }
 
-const MED_COLS: [&str; 5] = ["医薬品名", "成分名", "用量", "用法", "日数・回数"];
+const MED_COLS: [&str; 5] = ["pdf-med-col-name", "pdf-med-col-ingredient", "pdf-med-col-quantity", "pdf-med-col-usage", "pdf-med-col-times"];
 const MED_WIDTHS: [f32; 5] = [160.0, 118.0, 62.0, 122.0, WIDTH - 462.0];
 const MED_SIZE: f32 = 8.5;
 
 fn med_header(w: &mut Writer) {
-    let cells: Vec<String> = MED_COLS.iter().map(|s| s.to_string()).collect();
+    let cells: Vec<String> = MED_COLS.iter().map(|id| w.t(id)).collect();
     let (wrapped, h) = w.row_height(&cells, &MED_WIDTHS, 8.0);
     w.hline(LEFT, RIGHT, w.y, 0.6, RULE);
     w.draw_row(&wrapped, &MED_WIDTHS, 8.0, h, Some(HEAD_BG));
 }
 
 fn drug_cells(d: &Drug) -> Vec<String> {
-    let dash = || "―".to_string();
+    let dash = || DASH.to_string();
     let quantity = match (non_empty(&d.quantity), non_empty(&d.unit)) {
         (Some(q), Some(u)) => format!("{q}{u}"),
         (Some(q), None) => q.to_string(),
@@ -500,10 +534,10 @@ fn draw_medication(w: &mut Writer, h: &MedicationHistory, grant: &ConsentGrant) 
     consent_note(w, grant);
 
     if h.months.is_empty() {
-        let mut s = "薬剤情報はありません。".to_string();
+        let mut s = w.t("pdf-med-none");
         if let Some(e) = &h.error {
             if let Some(m) = non_empty(&e.message) {
-                s = format!("薬剤情報を取得できませんでした：{m}");
+                s = w.ta("pdf-med-failed", &[("message", m.to_string())]);
             }
         }
         w.paragraph(&s, 10.5, BLACK);
@@ -511,7 +545,8 @@ fn draw_medication(w: &mut Writer, h: &MedicationHistory, grant: &ConsentGrant) 
     }
     if let Some(e) = &h.error {
         if let Some(m) = non_empty(&e.message) {
-            w.paragraph(&format!("注意：{m}"), 9.5, RED);
+            let s = w.ta("pdf-warning", &[("message", m.to_string())]);
+            w.paragraph(&s, 9.5, RED);
         }
     }
 
@@ -522,24 +557,19 @@ fn draw_medication(w: &mut Writer, h: &MedicationHistory, grant: &ConsentGrant) 
     for m in months {
         let band = format!(
             "{}　{}",
-            m.month.map(month_ja).unwrap_or_else(|| "年月不明".into()),
-            medication_source_ja(m.source)
+            m.month.map(|m| w.month(m)).unwrap_or_else(|| w.t("pdf-month-unknown")),
+            w.medication_source(m.source)
         );
-        let facilities = format!(
-            "調剤：{}　　処方：{}",
-            facility_ja(&m.dispensing_facility),
-            facility_ja(&m.prescribing_facility)
+        let facilities = w.ta(
+            "pdf-facilities",
+            &[("dispensing", facility_name(&m.dispensing_facility)), ("prescribing", facility_name(&m.prescribing_facility))],
         );
         let fac_lines = w.wrap(&facilities, 8.5, WIDTH - 12.0);
         let band_h = 22.0 + fac_lines.len() as f32 * 12.0;
         let month_head = |w: &mut Writer, cont: bool| {
             let top = w.y;
             w.fill(LEFT, top, WIDTH, band_h, BAND_BG);
-            let title = if cont {
-                format!("{band}（続き）")
-            } else {
-                band.clone()
-            };
+            let title = if cont { w.continued(&band) } else { band.clone() };
             w.text_with(LEFT + 6.0, top - 15.0, 11.0, &title, BLACK, true);
             for (i, line) in fac_lines.iter().enumerate() {
                 w.text(LEFT + 6.0, top - 29.0 - i as f32 * 12.0, 8.5, line);
@@ -554,19 +584,16 @@ fn draw_medication(w: &mut Writer, h: &MedicationHistory, grant: &ConsentGrant) 
         let mut days: Vec<_> = m.days.iter().collect();
         days.sort_by(|a, b| b.dispensed_on.cmp(&a.dispensed_on));
         if days.is_empty() {
-            w.paragraph("この月の調剤記録はありません。", 9.0, GREY);
+            let s = w.t("pdf-med-month-empty");
+            w.paragraph(&s, 9.0, GREY);
         }
         for day in days {
-            let mut s = format!("調剤日 {}", opt_date(day.dispensed_on));
+            let mut s = format!("{} {}", w.t("pdf-dispensed-on"), w.opt_date(day.dispensed_on));
             if let Some(p) = day.prescribed_on {
-                s.push_str(&format!("　　処方日 {}", date_ja(p)));
+                s.push_str(&format!("　　{} {}", w.t("pdf-prescribed-on"), w.date(p)));
             }
             let day_head = |w: &mut Writer, cont: bool| {
-                let label = if cont {
-                    format!("{s}（続き）")
-                } else {
-                    s.clone()
-                };
+                let label = if cont { w.continued(&s) } else { s.clone() };
                 w.text_with(LEFT + 2.0, w.y - 11.0, 9.5, &label, BLACK, true);
                 w.y -= 16.0;
                 med_header(w);
@@ -576,7 +603,8 @@ fn draw_medication(w: &mut Writer, h: &MedicationHistory, grant: &ConsentGrant) 
             }
             day_head(w, false);
             if day.drugs.is_empty() {
-                w.paragraph("（医薬品の記載なし）", 8.5, GREY);
+                let s = w.t("pdf-no-drugs");
+                w.paragraph(&s, 8.5, GREY);
             }
             for d in &day.drugs {
                 let cells = drug_cells(d);
@@ -596,38 +624,13 @@ fn draw_medication(w: &mut Writer, h: &MedicationHistory, grant: &ConsentGrant) 
 // 診療情報
 // ---------------------------------------------------------------------------
 
-/// The field's word for each kind, as on the desk (`clinical-kind-*` in
-/// `locales/ja`).
-fn procedure_kind_ja(k: ProcedureKind) -> &'static str {
-    match k {
-        ProcedureKind::FirstVisit => "初診",
-        ProcedureKind::Revisit => "再診",
-        ProcedureKind::Management => "医学管理",
-        ProcedureKind::HomeCare => "在宅",
-        ProcedureKind::Medication => "投薬",
-        ProcedureKind::Injection => "注射",
-        ProcedureKind::Treatment => "処置",
-        ProcedureKind::Dialysis => "人工透析",
-        ProcedureKind::Surgery => "手術",
-        ProcedureKind::Transplant => "移植",
-        ProcedureKind::Transfusion => "輸血",
-        ProcedureKind::Anaesthesia => "麻酔",
-        ProcedureKind::Examination => "検査",
-        ProcedureKind::Pathology => "病理診断",
-        ProcedureKind::Imaging => "画像診断",
-        ProcedureKind::Radiotherapy => "放射線治療",
-        ProcedureKind::Rehabilitation => "リハビリテーション",
-        ProcedureKind::Inpatient => "入院",
-        ProcedureKind::Other => "その他",
-    }
-}
 
-const CLIN_COLS: [&str; 4] = ["診療年月・受診日", "区分", "診療行為", "回数・数量"];
+const CLIN_COLS: [&str; 4] = ["pdf-clin-col-when", "pdf-clin-col-kind", "pdf-clin-col-procedure", "pdf-clin-col-amount"];
 const CLIN_WIDTHS: [f32; 4] = [150.0, 80.0, 200.0, WIDTH - 430.0];
 const CLIN_SIZE: f32 = 8.5;
 
 fn clin_header(w: &mut Writer) {
-    let cells: Vec<String> = CLIN_COLS.iter().map(|s| s.to_string()).collect();
+    let cells: Vec<String> = CLIN_COLS.iter().map(|id| w.t(id)).collect();
     let (wrapped, h) = w.row_height(&cells, &CLIN_WIDTHS, 8.0);
     w.hline(LEFT, RIGHT, w.y, 0.6, RULE);
     w.draw_row(&wrapped, &CLIN_WIDTHS, 8.0, h, Some(HEAD_BG));
@@ -644,39 +647,35 @@ fn draw_clinical(
         consent_note(w, g);
     }
     if !h.operations_shown {
-        w.paragraph(
-            "手術情報は、患者さんの手術情報への同意がないため記載していません（別の同意が必要です）。",
-            9.0,
-            GREY,
-        );
+        let s = w.t("pdf-clin-operations-withheld");
+        w.paragraph(&s, 9.0, GREY);
     }
     if !h.clinical_shown {
-        w.paragraph(
-            "手術以外の診療情報は、患者さんの診療情報への同意がないため記載していません。",
-            9.0,
-            GREY,
-        );
+        let s = w.t("pdf-clin-clinical-withheld");
+        w.paragraph(&s, 9.0, GREY);
     }
     if let Some(e) = &h.error {
         if let Some(m) = non_empty(&e.message) {
-            w.paragraph(&format!("注意：{m}"), 9.5, RED);
+            let s = w.ta("pdf-warning", &[("message", m.to_string())]);
+            w.paragraph(&s, 9.5, RED);
         }
     }
     if h.facilities.is_empty() {
-        w.paragraph("診療情報はありません。", 10.5, BLACK);
+        let s = w.t("pdf-clin-none");
+        w.paragraph(&s, 10.5, BLACK);
         return;
     }
     for f in &h.facilities {
-        let mut band = facility_ja(&f.facility);
+        let mut band = facility_name(&f.facility);
         let span = match (f.first, f.last) {
-            (Some(a), Some(b)) if a == b => month_ja(a),
-            (Some(a), Some(b)) => format!("{} 〜 {}", month_ja(a), month_ja(b)),
+            (Some(a), Some(b)) if a == b => w.month(a),
+            (Some(a), Some(b)) => format!("{} 〜 {}", w.month(a), w.month(b)),
             _ => String::new(),
         };
-        let mut sub = format!("受診 {}か月　{span}", f.months.len());
+        let mut sub = format!("{}　{span}", w.ta("pdf-clin-visits", &[("months", f.months.len().to_string())]));
         if !f.notable.is_empty() {
-            let kinds: Vec<&str> = f.notable.iter().map(|k| procedure_kind_ja(*k)).collect();
-            sub.push_str(&format!("　主な診療：{}", kinds.join("・")));
+            let kinds: Vec<String> = f.notable.iter().map(|k| w.procedure_kind(*k)).collect();
+            sub.push_str(&format!("　{}", w.ta("pdf-clin-notable", &[("kinds", kinds.join("・"))])));
         }
         let sub_lines = w.wrap(&sub, 8.5, WIDTH - 12.0);
         let band_h = 22.0 + sub_lines.len() as f32 * 12.0;
@@ -684,7 +683,7 @@ fn draw_clinical(
         let head = |w: &mut Writer, cont: bool| {
             let top = w.y;
             w.fill(LEFT, top, WIDTH, band_h, BAND_BG);
-            let title = if cont { format!("{band}（続き）") } else { band.clone() };
+            let title = if cont { w.continued(&band) } else { band.clone() };
             w.text_with(LEFT + 6.0, top - 15.0, 11.0, &title, BLACK, true);
             for (i, line) in sub_lines.iter().enumerate() {
                 w.text(LEFT + 6.0, top - 29.0 - i as f32 * 12.0, 8.5, line);
@@ -696,21 +695,21 @@ fn draw_clinical(
         w.y -= 6.0;
         head(w, false);
         for m in &f.months {
-            let mut when = m.month.map(month_ja).unwrap_or_else(|| "年月不明".into());
+            let mut when = m.month.map(|m| w.month(m)).unwrap_or_else(|| w.t("pdf-month-unknown"));
             if !m.days.is_empty() {
-                let days: Vec<String> = m.days.iter().map(|d| format!("{}日", d.day())).collect();
-                when.push_str(&format!("\n受診日 {}", days.join("・")));
+                let days: Vec<String> = m.days.iter().map(|d| w.ta("pdf-day", &[("day", d.day().to_string())])).collect();
+                when.push_str(&format!("\n{}", w.ta("pdf-visit-days", &[("days", days.join("・"))])));
             }
             for (i, p) in m.procedures.iter().enumerate() {
                 let amount = match (non_empty(&p.times), non_empty(&p.quantity)) {
                     (Some(t), Some(q)) => format!("{t}（{q}）"),
                     (Some(t), None) => t.to_string(),
                     (None, Some(q)) => q.to_string(),
-                    (None, None) => "―".into(),
+                    (None, None) => DASH.into(),
                 };
                 let cells = vec![
                     if i == 0 { when.clone() } else { String::new() },
-                    procedure_kind_ja(p.kind).to_string(),
+                    w.procedure_kind(p.kind),
                     p.name.clone(),
                     amount,
                 ];
@@ -734,9 +733,9 @@ fn draw_checkups(w: &mut Writer, r: &CheckupResults, grant: &ConsentGrant) {
     consent_note(w, grant);
 
     if r.checkups.is_empty() {
-        let mut s = "特定健診等情報はありません。".to_string();
+        let mut s = w.t("pdf-checkups-none");
         if let Some(m) = r.error.as_ref().and_then(|e| non_empty(&e.message)) {
-            s = format!("特定健診等情報を取得できませんでした：{m}");
+            s = w.ta("pdf-checkups-failed", &[("message", m.to_string())]);
         }
         w.paragraph(&s, 10.5, BLACK);
         return;
@@ -762,11 +761,11 @@ fn draw_checkups(w: &mut Writer, r: &CheckupResults, grant: &ConsentGrant) {
         let col_w = (WIDTH - NAME_W) / PER_TABLE as f32;
         let mut widths = vec![NAME_W];
         widths.extend(std::iter::repeat_n(col_w, PER_TABLE));
-        let mut head = vec!["項目".to_string()];
+        let mut head = vec![w.t("pdf-item")];
         for c in chunk {
             head.push(match c.date {
-                Some(d) => format!("実施日\n{}\n（{}）", format_wareki(d), d.format("%Y-%m-%d")),
-                None => "実施日不明".into(),
+                Some(d) => format!("{}\n{}", w.t("pdf-checkup-date"), w.date(d).replacen('（', "\n（", 1)),
+                None => w.t("pdf-checkup-date-unknown"),
             });
         }
         head.resize(PER_TABLE + 1, String::new());
@@ -786,13 +785,13 @@ fn draw_checkups(w: &mut Writer, r: &CheckupResults, grant: &ConsentGrant) {
                 let v = c.items.iter().find(|i| &i.code == code).map(|i| {
                     let value = non_empty(&i.value_name)
                         .or(non_empty(&i.value))
-                        .unwrap_or("―");
+                        .unwrap_or(DASH);
                     match non_empty(&i.unit) {
                         Some(u) if non_empty(&i.value_name).is_none() => format!("{value} {u}"),
                         _ => value.to_string(),
                     }
                 });
-                cells.push(v.unwrap_or_else(|| "―".into()));
+                cells.push(v.unwrap_or_else(|| DASH.into()));
             }
             cells.resize(PER_TABLE + 1, String::new());
             let (wrapped, h) = w.row_height(&cells, &widths, SIZE);
@@ -809,53 +808,41 @@ fn draw_checkups(w: &mut Writer, r: &CheckupResults, grant: &ConsentGrant) {
 // ---------------------------------------------------------------------------
 
 fn draw_access_slip(w: &mut Writer, slip: &AccessSlip, facility: &str) {
-    w.text_with(
-        LEFT,
-        w.y - 16.0,
-        16.0,
-        &format!("{} 様", slip.patient_name),
-        BLACK,
-        true,
-    );
+    let patient = w.patient(&slip.patient_name);
+    w.text_with(LEFT, w.y - 16.0, 16.0, &patient, BLACK, true);
     w.y -= 26.0;
-    w.running_subject = Some(format!("{} 様（続き）", slip.patient_name));
+    w.running_subject = Some(w.continued(&patient));
     w.kv_table_top();
-    w.kv_row("受診日", &date_ja(slip.visit_date));
+    w.kv_row(&w.t("pdf-visit-date"), &w.date(slip.visit_date));
     let parts: Vec<&str> = slip.patient_key.split(':').collect();
     let key = match parts.as_slice() {
         [insurer, symbol, number, branch] => {
-            let mut s = format!("保険者番号 {insurer}");
+            let mut s = format!("{} {insurer}", w.t("pdf-insurer-number"));
             if !symbol.trim().is_empty() {
-                s.push_str(&format!("　記号 {symbol}"));
+                s.push_str(&format!("　{} {symbol}", w.t("pdf-symbol")));
             }
-            s.push_str(&format!("　番号 {number}"));
+            s.push_str(&format!("　{} {number}", w.t("pdf-number")));
             if !branch.trim().is_empty() {
-                s.push_str(&format!("　枝番 {branch}"));
+                s.push_str(&format!("　{} {branch}", w.t("pdf-branch")));
             }
             s
         }
         _ => slip.patient_key.clone(),
     };
-    w.kv_row("保険証等の番号", &key);
+    w.kv_row(&w.t("pdf-card-key"), &key);
     w.y -= 12.0;
 
     if slip.entries.is_empty() {
-        w.paragraph(
-            &format!("本日の受診で、{facility}があなたの医療情報（薬剤情報・特定健診等情報・診療情報・手術情報）を閲覧した記録はありません。"),
-            10.5,
-            BLACK,
-        );
+        let s = w.ta("pdf-access-none", &[("facility", facility.to_string())]);
+        w.paragraph(&s, 10.5, BLACK);
     } else {
-        w.paragraph(
-            &format!("本日の受診で、あなたの同意にもとづき、{facility}の職員が次の医療情報を閲覧しました。"),
-            10.5,
-            BLACK,
-        );
+        let s = w.ta("pdf-access-some", &[("facility", facility.to_string())]);
+        w.paragraph(&s, 10.5, BLACK);
         w.y -= 6.0;
         const WIDTHS: [f32; 4] = [120.0, 135.0, 100.0, WIDTH - 355.0];
-        let head: Vec<String> = ["閲覧した情報", "閲覧日時", "閲覧した職員", "同意の有効期限"]
+        let head: Vec<String> = ["pdf-access-col-category", "pdf-access-col-at", "pdf-access-col-staff", "pdf-access-col-until"]
             .iter()
-            .map(|s| s.to_string())
+            .map(|id| w.t(id))
             .collect();
         let header = |w: &mut Writer| {
             let (wrapped, h) = w.row_height(&head, &WIDTHS, 9.0);
@@ -867,10 +854,10 @@ fn draw_access_slip(w: &mut Writer, slip: &AccessSlip, facility: &str) {
         entries.sort_by_key(|e| (e.viewed_at, e.category));
         for e in entries {
             let cells = vec![
-                category_ja(e.category).to_string(),
-                datetime_ja_2(e.viewed_at),
+                w.category(e.category),
+                w.datetime_2(e.viewed_at),
                 e.staff_role.clone(),
-                format!("{} まで", datetime_ja_2(e.consent_valid_until)),
+                w.ta("pdf-until", &[("when", w.datetime_2(e.consent_valid_until))]),
             ];
             let (wrapped, h) = w.row_height(&cells, &WIDTHS, 10.0);
             if w.ensure(h) {
@@ -880,15 +867,9 @@ fn draw_access_slip(w: &mut Writer, slip: &AccessSlip, facility: &str) {
         }
     }
     w.y -= 14.0;
-    w.paragraph(
-        "医療情報は、あなたが同意した種類だけを、同意の有効期限まで閲覧できます。有効期限を過ぎると、あらためて同意をいただかない限り閲覧できません。",
-        9.0,
-        GREY,
-    );
-    w.paragraph(
-        "閲覧の記録は当院で保管しています。ご不明な点は受付にお尋ねください。",
-        9.0,
-        GREY,
-    );
+    for id in ["pdf-access-rule", "pdf-access-kept"] {
+        let s = w.t(id);
+        w.paragraph(&s, 9.0, GREY);
+    }
 }
 

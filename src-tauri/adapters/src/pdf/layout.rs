@@ -2,20 +2,21 @@
 //! (a new page, with the header, when the next block does not fit), the
 //! embedded font and its glyphs, wrapping Japanese text, label/value and
 //! column tables, the header and the numbered footer of every page. It
-//! knows no document and no word of one: the titles, notes and the footer's
-//! words come from `documents`.
+//! knows no document: the title, the print time and the notes come from
+//! `documents`; its own words (page numbers, the footer's name of the
+//! document) from `locales/<lang>/pdf.ftl`.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use chrono::NaiveDateTime;
 use printpdf::{
     Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument,
     PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextRenderingMode,
 };
 
-use super::documents::datetime_ja;
+use madoguchi_i18n::{tr, Lang};
+
 use super::PdfError;
 
 /// IPAexゴシック (IPA Font License v1.0, see `assets/fonts/README.md`).
@@ -81,10 +82,13 @@ pub(super) struct Writer {
     pub(super) glyphs: RefCell<HashMap<char, Option<(u16, u16)>>>,
     pub(super) font_id: FontId,
     pub(super) units_per_em: f32,
+    /// The language of the document's words.
+    pub(super) lang: Lang,
     pub(super) title: String,
     pub(super) facility: String,
-    pub(super) printed_at: NaiveDateTime,
-    pub(super) footer_note: Option<&'static str>,
+    /// The header's print time, in words (`印刷日時　…`).
+    pub(super) printed: String,
+    pub(super) footer_note: Option<String>,
     /// A line at the right of the footer of every page (the access slip's
     /// audit log head).
     pub(super) footer_line: Option<String>,
@@ -99,13 +103,14 @@ pub(super) struct Writer {
 
 impl Writer {
     pub(super) fn new(
-        title: &str,
+        lang: Lang,
+        title: String,
         facility: &str,
-        printed_at: NaiveDateTime,
-        footer_note: Option<&'static str>,
+        printed: String,
+        footer_note: Option<String>,
     ) -> Result<Self, PdfError> {
         let font = font()?;
-        let mut doc = PdfDocument::new(title);
+        let mut doc = PdfDocument::new(&title);
         let font_id = doc.add_font(font);
         let units_per_em = f32::from(font.pdf_font_metrics.units_per_em.max(1));
         let mut w = Writer {
@@ -114,9 +119,10 @@ impl Writer {
             font_id,
             units_per_em,
             glyphs: RefCell::new(HashMap::new()),
-            title: title.to_string(),
+            lang,
+            title,
             facility: facility.to_string(),
-            printed_at,
+            printed,
             footer_note,
             footer_line: None,
             running_subject: None,
@@ -162,7 +168,7 @@ impl Writer {
 
     /// Breaks `s` into lines no wider than `max` (at any character, as
     /// Japanese text allows; closing punctuation may hang over the edge
-    /// rather than start a line).
+    /// rather than start a line; an English document breaks at spaces).
     pub(super) fn wrap(&self, s: &str, size: f32, max: f32) -> Vec<String> {
         s.split('\n')
             .flat_map(|part| self.wrap_line(part, size, max))
@@ -181,8 +187,15 @@ impl Writer {
                 '、' | '。' | '，' | '．' | '）' | '」' | '』' | ')' | ','
             );
             if w + cw > max && !line.is_empty() && !hangs {
+                // English breaks between words: the word being written
+                // moves to the next line whole, unless it fills a line.
+                let carried = match line.rfind(' ') {
+                    Some(at) if self.lang == Lang::En && c != ' ' && at > 0 => line.split_off(at + 1),
+                    _ => String::new(),
+                };
                 lines.push(std::mem::take(&mut line).trim_end().to_string());
-                w = 0.0;
+                w = self.width(&carried, size);
+                line = carried;
                 if c == ' ' {
                     continue;
                 }
@@ -336,7 +349,7 @@ impl Writer {
         }
         let title = self.title.clone();
         let facility = self.facility.clone();
-        let printed = format!("印刷日時　{}", datetime_ja(self.printed_at));
+        let printed = self.printed.clone();
         self.text_with(LEFT, PAGE_H - 58.0, 18.0, &title, BLACK, true);
         self.text_right(RIGHT, PAGE_H - 48.0, 11.0, &facility, BLACK);
         self.text_right(RIGHT, PAGE_H - 66.0, 8.5, &printed, GREY);
@@ -388,11 +401,11 @@ impl Writer {
         for (i, ops) in std::mem::take(&mut self.pages).into_iter().enumerate() {
             self.ops = ops;
             self.hline(LEFT, RIGHT, FOOTER_RULE, 0.6, RULE);
-            let number = format!("{} / {} ページ", i + 1, total);
+            let number = tr(self.lang, "pdf-page-number", &[("page", (i + 1).to_string()), ("pages", total.to_string())]);
             self.text_right(RIGHT, FOOTER_RULE - 15.0, 9.0, &number, BLACK);
-            let note = self.footer_note.unwrap_or("");
-            self.text_with(LEFT, FOOTER_RULE - 15.0, 7.5, note, GREY, false);
-            let doc = format!("{}（窓口 Madoguchi）", self.title);
+            let note = self.footer_note.clone().unwrap_or_default();
+            self.text_with(LEFT, FOOTER_RULE - 15.0, 7.5, &note, GREY, false);
+            let doc = tr(self.lang, "pdf-footer-document", &[("title", self.title.clone())]);
             self.text_with(LEFT, FOOTER_RULE - 26.0, 7.0, &doc, GREY, false);
             if let Some(line) = self.footer_line.clone() {
                 self.text_right(RIGHT, FOOTER_RULE - 26.0, 7.0, &line, GREY);

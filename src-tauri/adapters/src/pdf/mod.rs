@@ -1,8 +1,9 @@
 //! PDF printing: the only module that knows PDF.
 //!
-//! Five A4 documents, in Japanese, with 和暦 dates (西暦 in brackets), a
-//! header with the facility and the print time on every page, and page
-//! numbers:
+//! Five A4 documents, in the desk's language (Japanese, with 和暦 dates and
+//! 西暦 in brackets; or English, with ISO dates), their words from
+//! `locales/<lang>/pdf.ftl`, a header with the facility and the print time
+//! on every page, and page numbers:
 //!
 //! - [`eligibility_slip`]: 資格確認結果 (no consent needed: eligibility is not
 //!   medical information),
@@ -25,7 +26,6 @@
 //! instead of an empty box.
 //!
 //! Time is an argument (`printed_at`): this module reads no clock.
-
 //!
 //! The module is three parts: this file (the documents' types, what each
 //! needs before it may print — the consent checks — and [`PdfError`]),
@@ -41,6 +41,7 @@ use madoguchi_core::clinical::ClinicalHistory;
 use madoguchi_core::consent::{ConsentGrant, Purpose, Refusal, RefusalReason};
 use madoguchi_core::eligibility::{ConsentCategory, EligibilityResult};
 use madoguchi_core::medical::{CheckupResults, MedicationHistory};
+use madoguchi_i18n::Lang;
 use serde::{Deserialize, Serialize};
 
 // ---------------------------------------------------------------------------
@@ -126,8 +127,9 @@ pub fn eligibility_slip(
     result: &EligibilityResult,
     facility: &str,
     printed_at: NaiveDateTime,
+    lang: Lang,
 ) -> Result<Vec<u8>, PdfError> {
-    documents::eligibility_slip(result, facility, printed_at)
+    documents::eligibility_slip(result, facility, printed_at, lang)
 }
 
 /// 薬剤情報: the medication history, per month and dispensing day.
@@ -141,9 +143,10 @@ pub fn medication_list(
     grant: &ConsentGrant,
     facility: &str,
     printed_at: NaiveDateTime,
+    lang: Lang,
 ) -> Result<Vec<u8>, PdfError> {
     check_grant(grant, ConsentCategory::Medication, printed_at)?;
-    documents::medication_list(history, grant, facility, printed_at)
+    documents::medication_list(history, grant, facility, printed_at, lang)
 }
 
 /// 特定健診等情報: checkup items (rows) per checkup date (columns).
@@ -156,9 +159,10 @@ pub fn checkup_report(
     grant: &ConsentGrant,
     facility: &str,
     printed_at: NaiveDateTime,
+    lang: Lang,
 ) -> Result<Vec<u8>, PdfError> {
     check_grant(grant, ConsentCategory::Checkups, printed_at)?;
-    documents::checkup_report(results, grant, facility, printed_at)
+    documents::checkup_report(results, grant, facility, printed_at, lang)
 }
 
 /// 診療情報 (and 手術情報): facilities visited, by month, with what was
@@ -177,6 +181,7 @@ pub fn clinical_history(
     operations: Option<&ConsentGrant>,
     facility: &str,
     printed_at: NaiveDateTime,
+    lang: Lang,
 ) -> Result<Vec<u8>, PdfError> {
     let refuse = |category| {
         PdfError::Consent(Refusal {
@@ -208,7 +213,7 @@ pub fn clinical_history(
     if (history.clinical_shown || has_clinical || operations.is_none()) && clinical.is_none() {
         return Err(refuse(ConsentCategory::Clinical));
     }
-    documents::clinical_history(history, clinical, operations, facility, printed_at)
+    documents::clinical_history(history, clinical, operations, facility, printed_at, lang)
 }
 
 /// 閲覧記録: the slip for the patient.
@@ -216,8 +221,9 @@ pub fn access_slip(
     slip: &AccessSlip,
     facility: &str,
     printed_at: NaiveDateTime,
+    lang: Lang,
 ) -> Result<Vec<u8>, PdfError> {
-    documents::access_slip(slip, facility, printed_at)
+    documents::access_slip(slip, facility, printed_at, lang)
 }
 
 /// The grant's own check, with the patient key the grant carries (the
