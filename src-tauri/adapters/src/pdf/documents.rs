@@ -56,14 +56,7 @@ pub(super) fn checkup_report(results: &CheckupResults, grant: &ConsentGrant, fac
     Ok(w.finish())
 }
 
-pub(super) fn clinical_history(
-    history: &ClinicalHistory,
-    clinical: Option<&ConsentGrant>,
-    operations: Option<&ConsentGrant>,
-    facility: &str,
-    printed_at: NaiveDateTime,
-    lang: Lang,
-) -> Result<Vec<u8>, PdfError> {
+pub(super) fn clinical_history(history: &ClinicalHistory, clinical: Option<&ConsentGrant>, operations: Option<&ConsentGrant>, facility: &str, printed_at: NaiveDateTime, lang: Lang) -> Result<Vec<u8>, PdfError> {
     let title = if history.operations_shown && !history.clinical_shown {
         "pdf-title-operations"
     } else if history.operations_shown {
