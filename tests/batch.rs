@@ -303,7 +303,7 @@ fn walk(dir: &std::path::Path) -> Vec<String> {
 fn the_sample_list_in_the_repository_reads_without_bad_rows() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples/appointments.csv");
     let text = std::fs::read_to_string(path).unwrap();
-    let parsed = madoguchi_core::appointments::parse_appointments(&text, now().date()).unwrap();
+    let parsed = madoguchi_adapters::csv::parse_appointments(&text, now().date()).unwrap();
     assert_eq!(parsed.bad_rows, vec![]);
     assert_eq!(parsed.rows.len(), 10);
 }
@@ -311,7 +311,7 @@ fn the_sample_list_in_the_repository_reads_without_bad_rows() {
 #[test]
 fn every_batch_message_is_in_both_languages() {
     use madoguchi_core::appointments::{Column, DiffField, MESSAGE_IDS};
-    let mut ids: Vec<String> = MESSAGE_IDS.iter().map(|s| s.to_string()).collect();
+    let mut ids: Vec<String> = MESSAGE_IDS.iter().chain(madoguchi_adapters::csv::MESSAGE_IDS).map(|s| s.to_string()).collect();
     ids.extend(Column::ALL.iter().map(|c| c.message_id()));
     ids.extend(Group::ALL.iter().map(|g| g.message_id()));
     ids.extend(DiffField::ALL.iter().map(|d| d.message_id()));

@@ -5,7 +5,7 @@
 //! real CLI against the real training service), the window's export
 //! (`Desk::batch_export_csv_to`, what the `batch_export_csv` command calls),
 //! and the audit export. A negative number stays a number (the choice in
-//! `madoguchi_adapters::csv_export`).
+//! `madoguchi_adapters::csv`).
 
 mod common;
 
@@ -16,7 +16,7 @@ use madoguchi_app::audit_view::AuditQuery;
 use madoguchi_app::desk::Desk;
 use madoguchi_app::session::AccountForm;
 use madoguchi_app::settings::Settings;
-use madoguchi_core::appointments::read_records;
+use madoguchi_adapters::csv::read_records;
 
 /// What a hostile list puts in its free-text cells, and how the report must
 /// write each one.
@@ -27,7 +27,7 @@ const CELLS: &[(&str, &str)] = &[
     ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
     // Cells are read trimmed (the list) or kept trimmed (a reason): the tab
     // goes, the formula stays and is guarded. (A field that still begins
-    // with a tab or CR is guarded too: `csv_export`'s own test.)
+    // with a tab or CR is guarded too: `madoguchi_adapters::csv`'s own test.)
     ("\t=1+2", "'=1+2"),
     ("-1+2", "'-1+2"),
     // A negative number is written as the number it is.

@@ -21,10 +21,10 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use madoguchi_adapters::csv_export::{self, CsvFile};
+use madoguchi_adapters::csv::{self, CsvFile};
 use madoguchi_adapters::gateway::{Gateway, GatewayError};
 use madoguchi_adapters::store::{BatchAnswer, BatchInfo, BatchState, ImportError, NewCheck};
-use madoguchi_core::appointments::{AppointmentList, Appointment, BatchReport, Column, Group, ReportLine};
+use madoguchi_core::appointments::{Appointment, BatchReport, Column, Group, ReportLine};
 use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::{EligibilityQuery, EligibilityResult};
 use madoguchi_i18n::Lang;
@@ -58,19 +58,6 @@ impl BatchControl {
 #[derive(Default)]
 pub struct Running(Mutex<HashMap<i64, Arc<BatchControl>>>);
 
-/// Reads the bytes of a list: UTF-8 (BOM or not), else Shift_JIS/CP932.
-pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Msg> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(std::borrow::Cow::Borrowed(s));
-    }
-    let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
-    if had_errors {
-        return Err(Msg::new("batch-csv-unreadable"));
-    }
-    Ok(text)
-}
-
 fn store_err(e: madoguchi_adapters::store::StoreError) -> ApiError {
     ApiError::new(store_msg(&e))
 }
@@ -84,8 +71,8 @@ impl Desk {
     /// (`AppointmentList`, `Store::create_batch_streamed`), in one
     /// transaction, so memory does not grow with the list (`benches/batch_memory.rs`).
     pub fn batch_import(&self, bytes: &[u8], source_name: Option<&str>, now: NaiveDateTime) -> Result<BatchImport, ApiError> {
-        let text = decode(bytes).map_err(ApiError::new)?;
-        let list = AppointmentList::open(&text, now.date()).map_err(|e| ApiError::new(e.message))?;
+        let text = csv::decode(bytes).map_err(ApiError::new)?;
+        let list = csv::appointment_list(&text, now.date()).map_err(|e| ApiError::new(e.message))?;
         let ignored_columns = list.ignored_columns().to_vec();
         let staff = self.settings().staff;
         let mut store = self.store_handle().lock().unwrap();
@@ -401,7 +388,7 @@ pub fn summary(lang: Lang, report: &BatchReport) -> String {
 }
 
 /// The report as CSV for Excel, by the desk's one CSV writer
-/// (`madoguchi_adapters::csv_export`: UTF-8 with BOM, CRLF, the formula
+/// (`madoguchi_adapters::csv`: UTF-8 with BOM, CRLF, the formula
 /// guard on every cell — an imported `=HYPERLINK(…)` is written as text):
 /// the list's columns,
 /// then the result; the lines in the report's order, then the bad rows with
@@ -486,7 +473,7 @@ pub fn report_csv(lang: Lang, report: &BatchReport) -> String {
             })
             .collect();
         // The row's cells as they were (its columns may not be ours), after the problems.
-        let original = csv_export::line(&b.cells);
+        let original = csv::line(&b.cells);
         let mut row = vec![t("batch-csv-bad-row"), b.line.to_string()];
         row.extend(std::iter::repeat_n(String::new(), list_columns.len() + 7));
         row.push(format!("{} — {}", problems.join(" / "), original));

@@ -163,6 +163,6 @@ impl Desk {
         let history = permitted(lines, key, cp, op, Purpose::Print, now)
             .map_err(|r| ApiError::new(consent_msg(&r.message())))?
             .into_history(patient, None);
-        pdf::clinical_history(&history, cp, op, facility, now).map_err(|e| ApiError::new(e.message()))
+        pdf::clinical_history(&history, cp, op, facility, now, self.settings().lang).map_err(|e| ApiError::new(e.message()))
     }
 }

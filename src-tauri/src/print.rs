@@ -59,12 +59,14 @@ impl Desk {
             .filter(|l| self.training_may_show(l.id, &l.result))
             .ok_or_else(|| ApiError::new(Msg::new("print-no-patient").arg("key", patient_key)))?;
         let facility = facility_line(&self.settings().facility_code);
+        // The documents print in the desk's language.
+        let lang = self.settings().lang;
         let pdf_error = |e: pdf::PdfError| ApiError::new(e.message());
         let bytes = match kind {
-            PrintKind::Eligibility => pdf::eligibility_slip(&latest.result, &facility, now).map_err(pdf_error)?,
+            PrintKind::Eligibility => pdf::eligibility_slip(&latest.result, &facility, now, lang).map_err(pdf_error)?,
             PrintKind::AccessSlip => {
                 let slip = self.access_slip(&latest.result, patient_key, now)?;
-                pdf::access_slip(&slip, &facility, now).map_err(pdf_error)?
+                pdf::access_slip(&slip, &facility, now, lang).map_err(pdf_error)?
             }
             // Two categories, each under its own consent (`crate::clinical`).
             PrintKind::Clinical => self.print_clinical(&latest.result, patient_key, &facility, now)?,
@@ -83,11 +85,11 @@ impl Desk {
                 match category {
                     ConsentCategory::Medication => {
                         let h: MedicationHistory = serde_json::from_str(&kept.json).map_err(corrupt)?;
-                        pdf::medication_list(&h, &print, &facility, now).map_err(pdf_error)?
+                        pdf::medication_list(&h, &print, &facility, now, lang).map_err(pdf_error)?
                     }
                     _ => {
                         let c: CheckupResults = serde_json::from_str(&kept.json).map_err(corrupt)?;
-                        pdf::checkup_report(&c, &print, &facility, now).map_err(pdf_error)?
+                        pdf::checkup_report(&c, &print, &facility, now, lang).map_err(pdf_error)?
                     }
                 }
             }

@@ -215,15 +215,11 @@ impl Staff {
         }
         let session = Session::new(form.staff_id.trim(), form.display_name.trim(), Role::Administrator, now);
         let entry = staff_entry_for(&session, Outcome::FirstAdministrator, now);
-        accounts::create_first_administrator(
-            self.ctx.accounts()?.staff_accounts_sealed(),
-            &form.staff_id,
-            &form.display_name,
-            &form.password,
-            now,
-            &entry,
-        )
-        .map_err(account_error)?;
+        self.ctx
+            .accounts()?
+            .accounts()
+            .create_first_administrator(&form.staff_id, &form.display_name, &form.password, now, &entry)
+            .map_err(account_error)?;
         let who = signed_in(&session);
         self.sign_in_session(session, now);
         Ok(who)
@@ -242,14 +238,14 @@ impl Staff {
                 "staff-account-exists" | "staff-invalid-id" => form_error(vec![FormProblem { field: "staff_id".into(), message: e.message }]),
                 _ => e,
             })?;
-        let account = accounts::get(self.ctx.accounts()?.staff_accounts(), form.staff_id.trim()).map_err(|e| ApiError::new(e.message()))?;
+        let account = self.ctx.accounts()?.accounts().get(form.staff_id.trim()).map_err(|e| ApiError::new(e.message()))?;
         Ok(list_entry(account))
     }
 
     /// The staff accounts (administrators only).
     pub fn staff_list(&self, now: NaiveDateTime) -> Result<Vec<StaffListEntry>, ApiError> {
         let admin = self.ctx.authorize(Action::ManageStaff, None, now)?;
-        let list = accounts::list(self.ctx.accounts()?.staff_accounts()).map_err(|e| ApiError::new(e.message()))?;
+        let list = self.ctx.accounts()?.accounts().list().map_err(|e| ApiError::new(e.message()))?;
         Ok(list
             .into_iter()
             .map(list_entry)
@@ -270,7 +266,7 @@ impl Staff {
         if staff_id == admin.staff_id {
             return Err(self.staff_change_refused(&admin, staff_id, Msg::new("staff-cannot-disable-self"), now));
         }
-        let disabled = accounts::disable(self.ctx.accounts()?.staff_accounts(), staff_id);
+        let disabled = self.ctx.accounts()?.accounts().disable(staff_id);
         if let Err(e) = disabled {
             return Err(self.staff_change_refused(&admin, staff_id, e.message(), now));
         }
@@ -283,7 +279,7 @@ impl Staff {
     pub fn enable_staff(&self, staff_id: &str, now: NaiveDateTime) -> Result<StaffListEntry, ApiError> {
         let admin = self.ctx.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
         let staff_id = staff_id.trim();
-        let enabled = accounts::enable(self.ctx.accounts()?.staff_accounts(), staff_id);
+        let enabled = self.ctx.accounts()?.accounts().enable(staff_id);
         if let Err(e) = enabled {
             return Err(self.staff_change_refused(&admin, staff_id, e.message(), now));
         }
@@ -305,7 +301,7 @@ impl Staff {
             return Err(form_error(problems));
         }
         let entry = staff_entry_for(&admin, Outcome::PasswordReset { staff: staff_id.to_string() }, now);
-        let reset = accounts::reset_password(self.ctx.accounts()?.staff_accounts_sealed(), staff_id, &form.password, now, &entry);
+        let reset = self.ctx.accounts()?.accounts().reset_password(staff_id, &form.password, now, &entry);
         if let Err(e) = reset {
             return Err(match e {
                 accounts::AccountError::Password(_) => account_error(e),
@@ -335,7 +331,7 @@ impl Staff {
             return Err(form_error(problems));
         }
         let entry = staff_entry_for(&me, Outcome::PasswordChanged { staff: me.staff_id.clone() }, now);
-        let changed = accounts::change_password(self.ctx.accounts()?.staff_accounts_sealed(), &me.staff_id, &form.current, &form.password, now, &entry);
+        let changed = self.ctx.accounts()?.accounts().change_password(&me.staff_id, &form.current, &form.password, now, &entry);
         match changed {
             Ok(()) => Ok(signed_in(&me)),
             Err(e) => {
@@ -367,7 +363,7 @@ impl Staff {
     }
 
     fn staff_entry(&self, staff_id: &str, admin: &Session) -> Result<StaffListEntry, ApiError> {
-        let account = accounts::get(self.ctx.accounts()?.staff_accounts(), staff_id).map_err(|e| ApiError::new(e.message()))?;
+        let account = self.ctx.accounts()?.accounts().get(staff_id).map_err(|e| ApiError::new(e.message()))?;
         let mut entry = list_entry(account);
         entry.you = entry.staff_id == admin.staff_id;
         Ok(entry)
@@ -492,7 +488,7 @@ impl Context {
     }
 
     /// The store, whose tables hold the staff accounts
-    /// (`Store::staff_accounts`, for `madoguchi_adapters::accounts`). Hold
+    /// (`Store::accounts`, `madoguchi_adapters::accounts::Accounts`). Hold
     /// it for one call only: logging locks it too.
     fn accounts(&self) -> Result<std::sync::MutexGuard<'_, madoguchi_adapters::store::Store>, ApiError> {
         Ok(self.store_handle().lock().unwrap())
@@ -517,7 +513,7 @@ impl Staff {
         if !path.is_file() {
             return;
         }
-        let listed = self.ctx.accounts().map(|store| accounts::list(store.staff_accounts()));
+        let listed = self.ctx.accounts().map(|store| store.accounts().list());
         let has_accounts = match listed {
             Ok(Ok(list)) => !list.is_empty(),
             Ok(Err(e)) => {
@@ -558,7 +554,7 @@ impl Staff {
                 }
                 let entry = staff_entry_for(&who, Outcome::AccountMigrated { staff: a.staff_id.clone(), role: a.role }, now);
                 if let Ok(store) = self.ctx.accounts() {
-                    entry_error(accounts::import_account(store.staff_accounts_sealed(), p, &entry), &a.staff_id);
+                    entry_error(store.accounts().import_account(p, &entry), &a.staff_id);
                 }
             }
         } else {
@@ -577,7 +573,7 @@ impl Staff {
     /// True until the first administrator exists (first start outside
     /// training mode asks for one).
     pub fn needs_first_setup(&self) -> Result<bool, ApiError> {
-        accounts::needs_first_setup(self.ctx.accounts()?.staff_accounts()).map_err(|e| ApiError::new(e.message()))
+        self.ctx.accounts()?.accounts().needs_first_setup().map_err(|e| ApiError::new(e.message()))
     }
 
     /// Creates the first administrator (refused once one exists); logged.
@@ -590,7 +586,7 @@ impl Staff {
     ) -> Result<SignedIn, ApiError> {
         let session = Session::new(staff_id.trim(), display_name.trim(), Role::Administrator, now);
         let entry = staff_entry_for(&session, Outcome::FirstAdministrator, now);
-        accounts::create_first_administrator(self.ctx.accounts()?.staff_accounts_sealed(), staff_id, display_name, password, now, &entry)
+        self.ctx.accounts()?.accounts().create_first_administrator(staff_id, display_name, password, now, &entry)
             .map_err(|e| ApiError::new(e.message()))?;
         Ok(signed_in(&session))
     }
@@ -607,14 +603,14 @@ impl Staff {
         let admin = self.ctx.authorize(Action::ManageStaff, Some(AuditAction::StaffChange), now)?;
         let new = accounts::NewAccount { staff_id, display_name, role, password };
         let entry = staff_entry_for(&admin, Outcome::AccountCreated { staff: staff_id.trim().to_string(), role }, now);
-        accounts::create_account(self.ctx.accounts()?.staff_accounts_sealed(), &new, now, &entry).map_err(|e| ApiError::new(e.message()))?;
+        self.ctx.accounts()?.accounts().create_account(&new, now, &entry).map_err(|e| ApiError::new(e.message()))?;
         Ok(())
     }
 
     /// Signs in with an account's password (lock-out after failed tries is
     /// the accounts module's); success and failure are logged.
     pub fn sign_in(&self, staff_id: &str, password: &str, now: NaiveDateTime) -> Result<SignedIn, ApiError> {
-        let verified = accounts::verify_login(self.ctx.accounts()?.staff_accounts(), staff_id, password, now);
+        let verified = self.ctx.accounts()?.accounts().verify_login(staff_id, password, now);
         match verified {
             Ok(session) => {
                 let who = signed_in(&session);

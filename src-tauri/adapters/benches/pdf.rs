@@ -7,6 +7,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, NaiveDateTime};
+use madoguchi_i18n::Lang;
 use madoguchi_adapters::pdf::{clinical_history, medication_list};
 use madoguchi_core::consent::{decide, Consent, ConsentSource, ConsentState, Purpose};
 use madoguchi_core::eligibility::ConsentCategory;
@@ -148,14 +149,14 @@ fn main() {
 
     // The first call also parses the embedded font (once per process).
     let t = Instant::now();
-    let first = medication_list(&h, &grant, "中野さくら内科クリニック", now).unwrap();
+    let first = medication_list(&h, &grant, "中野さくら内科クリニック", now, Lang::Ja).unwrap();
     let first_time = t.elapsed();
 
     let mut times: Vec<Duration> = Vec::new();
     let mut size = first.len();
     for _ in 0..10 {
         let t = Instant::now();
-        let bytes = medication_list(&h, &grant, "中野さくら内科クリニック", now).unwrap();
+        let bytes = medication_list(&h, &grant, "中野さくら内科クリニック", now, Lang::Ja).unwrap();
         times.push(t.elapsed());
         size = bytes.len();
     }
@@ -244,7 +245,7 @@ fn main() {
     let mut size = 0;
     for _ in 0..10 {
         let t = Instant::now();
-        let bytes = clinical_history(&history, Some(&cg), Some(&og), "中野さくら内科クリニック", now).unwrap();
+        let bytes = clinical_history(&history, Some(&cg), Some(&og), "中野さくら内科クリニック", now, Lang::Ja).unwrap();
         times.push(t.elapsed());
         size = bytes.len();
     }

@@ -309,8 +309,8 @@ fn administrator_exists(conn: &Connection) -> Result<bool, AccountError> {
 }
 
 /// Where the accounts are, and how the audit entries of their changes are
-/// sealed: the store's connection with its seal ([`StaffDb`], from
-/// `Store::staff_accounts_sealed`, HMAC when the log is anchored), or a bare
+/// sealed: the store's connection with its seal ([`StaffDb`], inside
+/// [`Accounts`], HMAC when the log is anchored), or a bare
 /// connection (plain SHA-256: a log that is not anchored; an anchored log
 /// refuses such an entry rather than take it).
 pub trait AccountsDb {
@@ -329,8 +329,84 @@ impl AccountsDb for &Connection {
 
 /// The store's connection and the seal its audit log takes.
 pub struct StaffDb<'a> {
-    pub conn: &'a Connection,
-    pub seal: audit::Seal,
+    pub(crate) conn: &'a Connection,
+    pub(crate) seal: audit::Seal,
+}
+
+/// The staff accounts of the desk's store ([`crate::store::Store::accounts`]):
+/// every account operation the desk makes, on the store's encrypted
+/// connection, each credential change sealed with the store's audit seal
+/// (HMAC when the log is anchored). The desk holds no database type of its
+/// own for accounts; the functions of this module on a bare connection are
+/// the same operations, for a database other than the store (tests, the
+/// plain file of an earlier version).
+pub struct Accounts<'a> {
+    db: StaffDb<'a>,
+}
+
+impl<'a> Accounts<'a> {
+    pub(crate) fn new(conn: &'a Connection, seal: audit::Seal) -> Accounts<'a> {
+        Accounts { db: StaffDb { conn, seal } }
+    }
+
+    fn sealed(&self) -> StaffDb<'a> {
+        StaffDb { conn: self.db.conn, seal: self.db.seal.clone() }
+    }
+
+    /// [`needs_first_setup`].
+    pub fn needs_first_setup(&self) -> Result<bool, AccountError> {
+        needs_first_setup(self.db.conn)
+    }
+
+    /// [`create_first_administrator`].
+    pub fn create_first_administrator(&self, staff_id: &str, display_name: &str, password: &str, now: NaiveDateTime, entry: &NewAuditEntry) -> Result<StaffAccount, AccountError> {
+        create_first_administrator(self.sealed(), staff_id, display_name, password, now, entry)
+    }
+
+    /// [`create_account`].
+    pub fn create_account(&self, new: &NewAccount, now: NaiveDateTime, entry: &NewAuditEntry) -> Result<StaffAccount, AccountError> {
+        create_account(self.sealed(), new, now, entry)
+    }
+
+    /// [`import_account`].
+    pub fn import_account(&self, plain: &PlainAccount, entry: &NewAuditEntry) -> Result<StaffAccount, AccountError> {
+        import_account(self.sealed(), plain, entry)
+    }
+
+    /// [`get`].
+    pub fn get(&self, staff_id: &str) -> Result<StaffAccount, AccountError> {
+        get(self.db.conn, staff_id)
+    }
+
+    /// [`list`].
+    pub fn list(&self) -> Result<Vec<StaffAccount>, AccountError> {
+        list(self.db.conn)
+    }
+
+    /// [`verify_login`].
+    pub fn verify_login(&self, staff_id: &str, password: &str, now: NaiveDateTime) -> Result<Session, AccountError> {
+        verify_login(self.db.conn, staff_id, password, now)
+    }
+
+    /// [`change_password`].
+    pub fn change_password(&self, staff_id: &str, current: &str, new_password: &str, now: NaiveDateTime, entry: &NewAuditEntry) -> Result<(), AccountError> {
+        change_password(self.sealed(), staff_id, current, new_password, now, entry)
+    }
+
+    /// [`reset_password`].
+    pub fn reset_password(&self, staff_id: &str, new_password: &str, now: NaiveDateTime, entry: &NewAuditEntry) -> Result<(), AccountError> {
+        reset_password(self.sealed(), staff_id, new_password, now, entry)
+    }
+
+    /// [`disable`].
+    pub fn disable(&self, staff_id: &str) -> Result<(), AccountError> {
+        disable(self.db.conn, staff_id)
+    }
+
+    /// [`enable`].
+    pub fn enable(&self, staff_id: &str) -> Result<(), AccountError> {
+        enable(self.db.conn, staff_id)
+    }
 }
 
 impl AccountsDb for StaffDb<'_> {

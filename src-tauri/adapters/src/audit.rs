@@ -1184,7 +1184,7 @@ pub const CSV_HEADER: &[&str] = &[
 ];
 
 /// Writes entries as CSV for auditors and Excel, with the desk's one CSV
-/// writer ([`crate::csv_export`]: UTF-8 with a BOM, RFC 4180, CRLF, and the
+/// writer ([`crate::csv`]: UTF-8 with a BOM, RFC 4180, CRLF, and the
 /// formula guard — a field that begins with `=`, `+`, `-`, `@`, tab or CR
 /// gets a leading `'`, so it differs from the log by that first character;
 /// none of the fields the app itself fills begin so, only free text from
@@ -1206,7 +1206,7 @@ pub fn export_csv_with_words(entries: &[AuditEntry], words: impl Fn(&AuditEntry)
 }
 
 fn write_csv(entries: &[AuditEntry], words: Option<impl Fn(&AuditEntry) -> String>) -> String {
-    let mut out = crate::csv_export::CsvFile::new();
+    let mut out = crate::csv::CsvFile::new();
     let mut header: Vec<String> = CSV_HEADER.iter().map(|s| s.to_string()).collect();
     if words.is_some() {
         let at = header.iter().position(|h| h == "outcome").map_or(header.len(), |i| i + 1);

@@ -4,7 +4,8 @@
 //! - [`http`]: the JSON API of the training service (and any compatible service),
 //! - [`store`]: the SQLite schema and queries,
 //! - [`oqs`]: the XML files of the OQS folder,
-//! - [`csv_export`]: every CSV file the desk writes (with the formula guard).
+//! - [`csv`]: the CSV files: the appointment list read in (decoding, records),
+//!   every CSV file the desk writes (with the formula guard).
 //!
 //! Above these modules everything speaks `madoguchi_core` types only.
 
@@ -17,6 +18,6 @@ pub mod keystore;
 pub mod backup;
 pub mod accounts;
 pub mod audit;
-pub mod csv_export;
+pub mod csv;
 pub mod input_file;
 pub mod home_visit;

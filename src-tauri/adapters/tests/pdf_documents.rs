@@ -9,6 +9,7 @@ use std::process::Command;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_adapters::oqs::{parse_file, OqsDocument};
+use madoguchi_i18n::Lang;
 use madoguchi_adapters::pdf::{
     access_slip, checkup_report, clinical_history, eligibility_slip, medication_list,
     AccessEntry, AccessSlip, PdfError,
@@ -231,7 +232,7 @@ fn pdf_fonts(pdf: &Path) -> String {
 fn eligibility_slip_shows_the_card_reader_result() {
     let dir = tempfile::tempdir().unwrap();
     let r = face_result();
-    let bytes = eligibility_slip(&r, FACILITY, at("2026-11-20 09:31")).unwrap();
+    let bytes = eligibility_slip(&r, FACILITY, at("2026-11-20 09:31"), Lang::Ja).unwrap();
     let text = check_pdf(&bytes, dir.path(), "eligibility");
     assert_contains(
         &text,
@@ -269,6 +270,62 @@ fn eligibility_slip_shows_the_card_reader_result() {
     assert!(fonts.contains("yes yes"), "embedded and subset:\n{fonts}");
 }
 
+/// A desk set to English prints its documents in English: the headings,
+/// labels, notes, dates and the footer are the English words of
+/// `locales/en/pdf.ftl`, and none of the Japanese ones is left.
+#[test]
+fn an_english_desk_prints_english_headings() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = face_result();
+    let bytes = eligibility_slip(&r, FACILITY, at("2026-11-20 09:31"), Lang::En).unwrap();
+    let text = check_pdf(&bytes, dir.path(), "eligibility-en");
+    assert_contains(
+        &text,
+        &[
+            "Eligibility check result",
+            FACILITY,
+            "Printed 2026-11-20 9:31",
+            "Validity",
+            "Copay",
+            "30%",
+            "Insured person",
+            "Date of birth",
+            "1986-04-12",
+            "age 40",
+            "Qualification",
+            "Insurer",
+            "symbol 50123",
+            "Elderly certificate",
+            "Confirmation",
+            "Face-recognition card reader",
+            "Page 1 of 1",
+            "Eligibility check result (Madoguchi)",
+        ],
+    );
+    for ja in ["資格確認結果", "被保険者", "生年月日", "負担割合", "印刷日時", "ページ", "昭和61年", "顔認証付きカードリーダー"] {
+        assert!(!text.contains(ja), "{ja} on an English slip:\n{}", text.layout);
+    }
+    assert!(!text.contains("〓"), "no missing glyphs:\n{}", text.layout);
+
+    let slip = sample_slip();
+    let bytes = access_slip(&slip, FACILITY, at("2026-11-20 10:05"), Lang::En).unwrap();
+    let text = check_pdf(&bytes, dir.path(), "access-en");
+    assert_contains(
+        &text,
+        &[
+            "Record of medical information viewed",
+            "Visit date",
+            "Information viewed",
+            "Consent valid until",
+            "until 2026-11-21 9:30",
+            "Audit log check: 42 entries, last 3f2a9c0d5e6b7a81",
+        ],
+    );
+    for ja in ["医療情報の閲覧記録", "受診日", "閲覧した情報", "まで", "監査ログ照合"] {
+        assert!(!text.contains(ja), "{ja} on an English slip:\n{}", text.layout);
+    }
+}
+
 #[test]
 fn eligibility_slip_shows_elderly_limit_and_loss() {
     let dir = tempfile::tempdir().unwrap();
@@ -276,7 +333,7 @@ fn eligibility_slip_shows_elderly_limit_and_loss() {
         OqsDocument::Eligibility(r) => r,
         other => panic!("{other:?}"),
     };
-    let bytes = eligibility_slip(&r, FACILITY, at("2026-11-20 10:16")).unwrap();
+    let bytes = eligibility_slip(&r, FACILITY, at("2026-11-20 10:16"), Lang::Ja).unwrap();
     let text = check_pdf(&bytes, dir.path(), "kokuho");
     assert_contains(
         &text,
@@ -296,7 +353,7 @@ fn eligibility_slip_shows_elderly_limit_and_loss() {
         OqsDocument::Eligibility(r) => r,
         other => panic!("{other:?}"),
     };
-    let bytes = eligibility_slip(&lost, FACILITY, at("2026-11-20 10:21")).unwrap();
+    let bytes = eligibility_slip(&lost, FACILITY, at("2026-11-20 10:21"), Lang::Ja).unwrap();
     let text = check_pdf(&bytes, dir.path(), "lost");
     let q = lost.qualification.as_ref().unwrap();
     let mut expected = vec!["無効（新しい資格あり）", "喪失事由"];
@@ -312,7 +369,7 @@ fn eligibility_slip_shows_elderly_limit_and_loss() {
         OqsDocument::Eligibility(r) => r,
         other => panic!("{other:?}"),
     };
-    let bytes = eligibility_slip(&error, FACILITY, at("2026-11-20 10:31")).unwrap();
+    let bytes = eligibility_slip(&error, FACILITY, at("2026-11-20 10:31"), Lang::Ja).unwrap();
     let text = check_pdf(&bytes, dir.path(), "error");
     let e = error.error.as_ref().unwrap();
     assert_contains(&text, &["エラー"]);
@@ -327,7 +384,7 @@ fn medication_list_prints_every_drug_with_a_print_grant() {
     let h = medication_fixture();
     let now = at("2026-11-20 09:40");
     let grant = card_reader_grant(ConsentCategory::Medication, Purpose::Print, now);
-    let bytes = medication_list(&h, &grant, FACILITY, now).unwrap();
+    let bytes = medication_list(&h, &grant, FACILITY, now, Lang::Ja).unwrap();
     let text = check_pdf(&bytes, dir.path(), "medication");
 
     let mut expected: Vec<String> = vec![
@@ -434,7 +491,7 @@ fn a_long_medication_list_runs_over_several_numbered_pages() {
     let h = long_history(6, 5, 8); // 240 drug lines
     let now = at("2026-11-20 09:40");
     let grant = card_reader_grant(ConsentCategory::Medication, Purpose::Print, now);
-    let bytes = medication_list(&h, &grant, FACILITY, now).unwrap();
+    let bytes = medication_list(&h, &grant, FACILITY, now, Lang::Ja).unwrap();
     let text = check_pdf(&bytes, dir.path(), "long");
     let pages = page_count(&dir.path().join("long.pdf"));
     assert!(pages >= 5, "{pages} pages");
@@ -476,13 +533,13 @@ fn medication_list_is_refused_without_the_right_grant() {
     // A grant for checkups, not medication.
     let checkups = card_reader_grant(ConsentCategory::Checkups, Purpose::Print, now);
     assert_refused(
-        medication_list(&h, &checkups, FACILITY, now),
+        medication_list(&h, &checkups, FACILITY, now, Lang::Ja),
         "category_not_consented",
     );
 
     // A grant to view, not to print.
     let view = card_reader_grant(ConsentCategory::Medication, Purpose::View, now);
-    let refused = medication_list(&h, &view, FACILITY, now);
+    let refused = medication_list(&h, &view, FACILITY, now, Lang::Ja);
     assert!(matches!(
         &refused,
         Err(PdfError::Consent(r)) if r.reason == RefusalReason::PurposeNotGranted { granted: Purpose::View }
@@ -493,10 +550,10 @@ fn medication_list_is_refused_without_the_right_grant() {
     // runs until 2026-11-21 09:30:10, exclusive).
     let print = card_reader_grant(ConsentCategory::Medication, Purpose::Print, now);
     let later = NaiveDateTime::parse_from_str("2026-11-21 09:30:10", "%Y-%m-%d %H:%M:%S").unwrap();
-    assert_refused(medication_list(&h, &print, FACILITY, later), "expired");
+    assert_refused(medication_list(&h, &print, FACILITY, later, Lang::Ja), "expired");
     // …but one second earlier it still prints.
     let just_before = later - chrono::TimeDelta::seconds(1);
-    assert!(medication_list(&h, &print, FACILITY, just_before).is_ok());
+    assert!(medication_list(&h, &print, FACILITY, just_before, Lang::Ja).is_ok());
 
     // A recorded (home-visit) consent that ended: granted while valid, used after.
     let g = recorded_grant(
@@ -506,7 +563,7 @@ fn medication_list_is_refused_without_the_right_grant() {
         at("2026-11-15 10:00"),
         at("2026-11-10 10:00"),
     );
-    assert_refused(medication_list(&h, &g, FACILITY, now), "expired");
+    assert_refused(medication_list(&h, &g, FACILITY, now, Lang::Ja), "expired");
 
     // No file was written on any refusal: nothing exists to write.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
@@ -520,21 +577,21 @@ fn checkup_report_needs_a_checkup_print_grant() {
 
     let medication = card_reader_grant(ConsentCategory::Medication, Purpose::Print, now);
     assert_refused(
-        checkup_report(&c, &medication, FACILITY, now),
+        checkup_report(&c, &medication, FACILITY, now, Lang::Ja),
         "category_not_consented",
     );
     let view = card_reader_grant(ConsentCategory::Checkups, Purpose::View, now);
     assert_refused(
-        checkup_report(&c, &view, FACILITY, now),
+        checkup_report(&c, &view, FACILITY, now, Lang::Ja),
         "purpose_not_granted",
     );
     let print = card_reader_grant(ConsentCategory::Checkups, Purpose::Print, now);
     assert_refused(
-        checkup_report(&c, &print, FACILITY, at("2026-11-22 09:00")),
+        checkup_report(&c, &print, FACILITY, at("2026-11-22 09:00"), Lang::Ja),
         "expired",
     );
 
-    let bytes = checkup_report(&c, &print, FACILITY, now).unwrap();
+    let bytes = checkup_report(&c, &print, FACILITY, now, Lang::Ja).unwrap();
     let text = check_pdf(&bytes, dir.path(), "checkups");
     assert_contains(
         &text,
@@ -590,7 +647,7 @@ fn sample_slip() -> AccessSlip {
 fn access_slip_lists_what_was_viewed_and_until_when() {
     let dir = tempfile::tempdir().unwrap();
     let slip = sample_slip();
-    let bytes = access_slip(&slip, FACILITY, at("2026-11-20 10:05")).unwrap();
+    let bytes = access_slip(&slip, FACILITY, at("2026-11-20 10:05"), Lang::Ja).unwrap();
     let text = check_pdf(&bytes, dir.path(), "access");
     assert_contains(
         &text,
@@ -620,7 +677,7 @@ fn access_slip_lists_what_was_viewed_and_until_when() {
         entries: Vec::new(),
         ..slip.clone()
     };
-    let bytes = access_slip(&empty, FACILITY, at("2026-11-20 10:05")).unwrap();
+    let bytes = access_slip(&empty, FACILITY, at("2026-11-20 10:05"), Lang::Ja).unwrap();
     let text = check_pdf(&bytes, dir.path(), "access-empty");
     assert_contains(&text, &["閲覧した記録はありません"]);
 
@@ -634,7 +691,7 @@ fn characters_missing_from_the_font_are_printed_as_geta() {
     let dir = tempfile::tempdir().unwrap();
     let mut slip = sample_slip();
     slip.patient_name = "田中\u{1F600}太郎".into(); // an emoji IPAex does not have
-    let bytes = access_slip(&slip, FACILITY, at("2026-11-20 10:05")).unwrap();
+    let bytes = access_slip(&slip, FACILITY, at("2026-11-20 10:05"), Lang::Ja).unwrap();
     let text = check_pdf(&bytes, dir.path(), "geta");
     assert_contains(&text, &["田中〓太郎 様"]);
 }
@@ -684,7 +741,7 @@ fn clinical_history_prints_facilities_months_and_operations_only_with_their_gran
     let dir = tempfile::tempdir().unwrap();
     let now = at("2026-11-20 09:40");
     let (both, c, o) = clinical_fixture(&[ConsentCategory::Clinical, ConsentCategory::Operations], now);
-    let bytes = clinical_history(&both, c.as_ref(), o.as_ref(), FACILITY, now).unwrap();
+    let bytes = clinical_history(&both, c.as_ref(), o.as_ref(), FACILITY, now, Lang::Ja).unwrap();
     let text = check_pdf(&bytes, dir.path(), "clinical-both");
     assert_contains(
         &text,
@@ -711,7 +768,7 @@ fn clinical_history_prints_facilities_months_and_operations_only_with_their_gran
     // Clinical consent only: not one operation, and a line saying why.
     let (clinical_only, c, o) = clinical_fixture(&[ConsentCategory::Clinical], now);
     assert!(o.is_none());
-    let bytes = clinical_history(&clinical_only, c.as_ref(), None, FACILITY, now).unwrap();
+    let bytes = clinical_history(&clinical_only, c.as_ref(), None, FACILITY, now, Lang::Ja).unwrap();
     let text = check_pdf(&bytes, dir.path(), "clinical-only");
     assert_contains(&text, &["手術情報は、患者さんの手術情報への同意がないため記載していません", "ＣＴ撮影"]);
     for absent in ["摘出術", "全身麻酔", "輸血", "水晶体", "手術情報）にもとづき"] {
@@ -720,12 +777,12 @@ fn clinical_history_prints_facilities_months_and_operations_only_with_their_gran
 
     // A history with operations and no operations grant: nothing at all.
     assert_refused(
-        clinical_history(&both, c.as_ref(), None, FACILITY, now),
+        clinical_history(&both, c.as_ref(), None, FACILITY, now, Lang::Ja),
         "category_not_consented",
     );
     // No grant at all.
     assert_refused(
-        clinical_history(&clinical_only, None, None, FACILITY, now),
+        clinical_history(&clinical_only, None, None, FACILITY, now, Lang::Ja),
         "category_not_consented",
     );
     // A view grant is no print grant.
@@ -737,12 +794,12 @@ fn clinical_history_prints_facilities_months_and_operations_only_with_their_gran
         now,
     );
     assert_refused(
-        clinical_history(&clinical_only, Some(&view), None, FACILITY, now),
+        clinical_history(&clinical_only, Some(&view), None, FACILITY, now, Lang::Ja),
         "purpose_not_granted",
     );
     // Expired by the time of printing.
     assert_refused(
-        clinical_history(&clinical_only, c.as_ref(), None, FACILITY, at("2026-11-21 09:00")),
+        clinical_history(&clinical_only, c.as_ref(), None, FACILITY, at("2026-11-21 09:00"), Lang::Ja),
         "expired",
     );
 }
@@ -790,28 +847,28 @@ fn render_previews_for_the_docs() {
     let docs_list: Vec<(&str, Vec<u8>)> = vec![
         (
             "pdf-eligibility",
-            eligibility_slip(&face_result(), FACILITY, now).unwrap(),
+            eligibility_slip(&face_result(), FACILITY, now, Lang::Ja).unwrap(),
         ),
         (
             "pdf-medication",
-            medication_list(&medication_fixture(), &grant, FACILITY, now).unwrap(),
+            medication_list(&medication_fixture(), &grant, FACILITY, now, Lang::Ja).unwrap(),
         ),
         (
             "pdf-checkups",
-            checkup_report(&checkup_fixture(), &checkups, FACILITY, now).unwrap(),
+            checkup_report(&checkup_fixture(), &checkups, FACILITY, now, Lang::Ja).unwrap(),
         ),
         (
             "pdf-medication-long",
-            medication_list(&long_history(3, 3, 6), &grant, FACILITY, now).unwrap(),
+            medication_list(&long_history(3, 3, 6), &grant, FACILITY, now, Lang::Ja).unwrap(),
         ),
         (
             "pdf-access-slip",
-            access_slip(&sample_slip(), FACILITY, at("2026-11-20 10:05")).unwrap(),
+            access_slip(&sample_slip(), FACILITY, at("2026-11-20 10:05"), Lang::Ja).unwrap(),
         ),
         ("pdf-clinical", {
             let (h, c, o) =
                 clinical_fixture(&[ConsentCategory::Clinical, ConsentCategory::Operations], now);
-            clinical_history(&h, c.as_ref(), o.as_ref(), FACILITY, now).unwrap()
+            clinical_history(&h, c.as_ref(), o.as_ref(), FACILITY, now, Lang::Ja).unwrap()
         }),
     ];
     let scratch = std::env::temp_dir().join(format!("madoguchi-pdf-previews-{}", std::process::id()));

@@ -1,22 +1,19 @@
 //! 一括照会 (batch check) of an appointment list: reading the list, and
 //! sorting the answers into the groups of the report clinic staff ask for.
 //!
-//! Pure: the caller decodes the file (UTF-8 with or without BOM, or
-//! Shift_JIS/CP932 with `encoding_rs`) and passes `&str` and today's date.
-//! The format is documented in `docs/APPOINTMENTS-CSV.md`.
+//! Pure: the file's bytes and its CSV syntax are the adapter's
+//! (`madoguchi_adapters::csv`: decoding UTF-8 or Shift_JIS, RFC 4180
+//! records); this module gets the [`Record`]s (cells with their line) and
+//! today's date. The format is documented in `docs/APPOINTMENTS-CSV.md`.
 //!
-//! * [`parse_appointments`] → [`ParsedAppointments`]: good rows
-//!   ([`Appointment`], with their line) and bad rows ([`BadRow`], with the
-//!   raw cells, so nothing typed is lost, and every problem in words: the
-//!   same messages as the desk's entry form, which name the field and the
-//!   digit).
+//! * [`AppointmentList`] (or [`ParsedAppointments::collect`], all at once):
+//!   good rows ([`Appointment`], with their line) and bad rows ([`BadRow`],
+//!   with the raw cells, so nothing typed is lost, and every problem in
+//!   words: the same messages as the desk's entry form, which name the
+//!   field and the digit).
 //! * [`classify`]: one appointment and its answer → [`Group`] and the
 //!   [`Difference`]s between the list and the insurer's record.
 //! * [`BatchReport::build`]: the lines in the report's order.
-//!
-//! The CSV reader is a small RFC 4180 reader written here (quoted cells,
-//! `""`, line breaks inside quotes, CRLF or LF, comma or tab), so that the core
-//! keeps its short list of dependencies and every record knows its line.
 
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -144,7 +141,7 @@ pub fn header_key(cell: &str) -> String {
         .collect()
 }
 
-// ---- the CSV reader --------------------------------------------------------
+// ---- records ---------------------------------------------------------------
 
 /// One record of the file: its cells and the line it starts on (1-based).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,112 +150,15 @@ pub struct Record {
     pub cells: Vec<String>,
 }
 
-/// Reads CSV text (RFC 4180; `delimiter` ',' or '\t') into records. A BOM at
-/// the start is dropped. A quote left open at the end is an error naming the
-/// line where the quoted cell began. (All of [`Records`] at once.)
-pub fn read_records(text: &str, delimiter: char) -> Result<Vec<Record>, CsvError> {
-    Records::new(text, delimiter).collect()
-}
-
-/// The records of CSV text one by one (RFC 4180; `delimiter` ',' or '\t'),
-/// so that a long list is never held as cells all at once. A BOM at the start
-/// is dropped; blank lines are not records. A quote left open at the end is
-/// an error naming the line where the quoted cell began.
-pub struct Records<'a> {
-    chars: std::iter::Peekable<std::str::Chars<'a>>,
-    delimiter: char,
-    line: usize,
-    done: bool,
-}
-
-impl<'a> Records<'a> {
-    pub fn new(text: &'a str, delimiter: char) -> Records<'a> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        Records { chars: text.chars().peekable(), delimiter, line: 1, done: false }
-    }
-
-    /// The next record, blank lines included (`None` at the end).
-    fn next_record(&mut self) -> Option<Result<Record, CsvError>> {
-        if self.done {
-            return None;
-        }
-        let record_line = self.line;
-        let mut cells: Vec<String> = Vec::new();
-        let mut cell = String::new();
-        let mut quoted_from: Option<usize> = None;
-        // Whether the current cell started with a quote and its closing quote was seen.
-        let mut was_quoted = false;
-        let mut any = false;
-        while let Some(c) = self.chars.next() {
-            any = true;
-            if quoted_from.is_some() {
-                match c {
-                    '"' if self.chars.peek() == Some(&'"') => {
-                        self.chars.next();
-                        cell.push('"');
-                    }
-                    '"' => {
-                        quoted_from = None;
-                        was_quoted = true;
-                    }
-                    '\r' if self.chars.peek() == Some(&'\n') => {}
-                    '\n' => {
-                        self.line += 1;
-                        cell.push('\n');
-                    }
-                    _ => cell.push(c),
-                }
-                continue;
-            }
-            match c {
-                '"' if cell.is_empty() && !was_quoted => quoted_from = Some(self.line),
-                c if c == self.delimiter => {
-                    cells.push(std::mem::take(&mut cell));
-                    was_quoted = false;
-                }
-                '\r' if self.chars.peek() == Some(&'\n') => {}
-                '\r' | '\n' => {
-                    cells.push(std::mem::take(&mut cell));
-                    self.line += 1;
-                    return Some(Ok(Record { line: record_line, cells }));
-                }
-                _ => cell.push(c),
-            }
-        }
-        self.done = true;
-        if let Some(from) = quoted_from {
-            return Some(Err(CsvError::new(Msg::new("batch-csv-open-quote").arg("line", from))));
-        }
-        if any && (!cell.is_empty() || !cells.is_empty() || was_quoted) {
-            cells.push(cell);
-            return Some(Ok(Record { line: record_line, cells }));
-        }
-        None
-    }
-}
-
-impl Iterator for Records<'_> {
-    type Item = Result<Record, CsvError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            match self.next_record()? {
-                // Blank lines are not records.
-                Ok(r) if r.cells.len() == 1 && r.cells[0].trim().is_empty() => continue,
-                other => return Some(other),
-            }
-        }
-    }
-}
-
-/// The whole file cannot be read (no header, required columns missing …).
+/// The whole file cannot be read (no header, required columns missing, a
+/// quote never closed …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CsvError {
     pub message: Msg,
 }
 
 impl CsvError {
-    fn new(message: Msg) -> Self {
+    pub fn new(message: Msg) -> Self {
         CsvError { message }
     }
 }
@@ -310,8 +210,8 @@ pub struct ParsedAppointments {
 }
 
 /// Every message id this module answers (tested in both languages).
+/// (The file's syntax and encoding: `madoguchi_adapters::csv::MESSAGE_IDS`.)
 pub const MESSAGE_IDS: &[&str] = &[
-    "batch-csv-open-quote",
     "batch-csv-empty",
     "batch-csv-missing-columns",
     "batch-csv-duplicate-column",
@@ -324,45 +224,47 @@ pub const MESSAGE_IDS: &[&str] = &[
     "batch-row-bad-appointment-time",
 ];
 
-/// Reads an appointment list. `today` is the day validation measures birth
-/// dates against (not in the future, not over 130 years ago). All of
-/// [`AppointmentList`] at once (for short lists and tests; the desk streams).
-pub fn parse_appointments(text: &str, today: NaiveDate) -> Result<ParsedAppointments, CsvError> {
-    let mut list = AppointmentList::open(text, today)?;
-    let mut parsed = ParsedAppointments {
-        columns: list.columns().to_vec(),
-        ignored_columns: list.ignored_columns().to_vec(),
-        rows: Vec::new(),
-        bad_rows: Vec::new(),
-    };
-    for row in &mut list {
-        match row? {
-            Ok(a) => parsed.rows.push(a),
-            Err(bad) => parsed.bad_rows.push(bad),
+impl ParsedAppointments {
+    /// All of an [`AppointmentList`] at once (for short lists and tests; the
+    /// desk streams).
+    pub fn collect<R>(mut list: AppointmentList<R>) -> Result<ParsedAppointments, CsvError>
+    where
+        R: Iterator<Item = Result<Record, CsvError>>,
+    {
+        let mut parsed = ParsedAppointments {
+            columns: list.columns().to_vec(),
+            ignored_columns: list.ignored_columns().to_vec(),
+            rows: Vec::new(),
+            bad_rows: Vec::new(),
+        };
+        for row in &mut list {
+            match row? {
+                Ok(a) => parsed.rows.push(a),
+                Err(bad) => parsed.bad_rows.push(bad),
+            }
         }
+        Ok(parsed)
     }
-    Ok(parsed)
 }
 
-/// An appointment list read row by row: [`AppointmentList::open`] reads the
-/// header (and refuses the file when it must), then each item is a good row
-/// or a bad row — or the error that refuses the whole file (a quote never
-/// closed), after which there is nothing more. Memory does not grow with the
-/// list: only the row at hand is held (and the text, which the caller has).
-pub struct AppointmentList<'a> {
-    records: Records<'a>,
+/// An appointment list read row by row from its records:
+/// [`AppointmentList::new`] reads the header (and refuses the file when it
+/// must), then each item is a good row or a bad row — or the error that
+/// refuses the whole file (a quote never closed, from the reader), after
+/// which there is nothing more. Memory does not grow with the list: only the
+/// row at hand is held. `today` is the day validation measures birth dates
+/// against (not in the future, not over 130 years ago).
+pub struct AppointmentList<R> {
+    records: R,
     columns: Vec<Option<Column>>,
     ignored_columns: Vec<String>,
     today: NaiveDate,
     failed: bool,
 }
 
-impl<'a> AppointmentList<'a> {
-    pub fn open(text: &'a str, today: NaiveDate) -> Result<AppointmentList<'a>, CsvError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-        let delimiter = if first_line.contains('\t') && !first_line.contains(',') { '\t' } else { ',' };
-        let mut records = Records::new(text, delimiter);
+impl<R: Iterator<Item = Result<Record, CsvError>>> AppointmentList<R> {
+    /// The list of `records` (blank lines already left out), the first the header.
+    pub fn new(mut records: R, today: NaiveDate) -> Result<AppointmentList<R>, CsvError> {
         let Some(header) = records.next().transpose()? else {
             return Err(CsvError::new(Msg::new("batch-csv-empty")));
         };
@@ -404,7 +306,7 @@ impl<'a> AppointmentList<'a> {
     }
 }
 
-impl Iterator for AppointmentList<'_> {
+impl<R: Iterator<Item = Result<Record, CsvError>>> Iterator for AppointmentList<R> {
     /// A good row, or a bad row; `Err` refuses the whole file.
     type Item = Result<Result<Appointment, BadRow>, CsvError>;
 
@@ -897,16 +799,6 @@ impl BatchReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn records_keep_their_lines() {
-        let t = "a,b\r\n\"x\ny\",\"say \"\"hi\"\"\"\n\n1,2";
-        let r = read_records(t, ',').unwrap();
-        assert_eq!(r.len(), 3);
-        assert_eq!((r[0].line, r[1].line, r[2].line), (1, 2, 5));
-        assert_eq!(r[1].cells, vec!["x\ny".to_string(), "say \"hi\"".to_string()]);
-        assert!(read_records("a,\"b\n", ',').is_err());
-    }
 
     #[test]
     fn times() {

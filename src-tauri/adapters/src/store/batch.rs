@@ -312,7 +312,7 @@ fn finish_info(r: InfoRow) -> Result<BatchInfo, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use madoguchi_core::appointments::parse_appointments;
+    use crate::csv::parse_appointments;
     use madoguchi_core::codes::Validity;
     use madoguchi_core::{CertificateConsents, ResultSource};
 

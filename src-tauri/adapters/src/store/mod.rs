@@ -155,18 +155,11 @@ pub struct Store {
 }
 
 impl Store {
-    /// The connection that [`crate::accounts`]' functions take: the staff
-    /// accounts are a table of this (encrypted) database, and their
-    /// functions append each change's audit entry in the same transaction.
-    pub fn staff_accounts(&self) -> &Connection {
-        &self.conn
-    }
-
-    /// The staff accounts' connection with the seal their audit entries
-    /// take (HMAC with the anchor's key when anchored): for the
-    /// [`crate::accounts`] functions that append an entry.
-    pub fn staff_accounts_sealed(&self) -> crate::accounts::StaffDb<'_> {
-        crate::accounts::StaffDb { conn: &self.conn, seal: self.audit_seal() }
+    /// The staff accounts, a table of this (encrypted) database: each
+    /// credential change appends its audit entry, with this store's seal,
+    /// in the same transaction.
+    pub fn accounts(&self) -> crate::accounts::Accounts<'_> {
+        crate::accounts::Accounts::new(&self.conn, self.audit_seal())
     }
 
     /// How the audit log is sealed (HMAC with the anchor's key when anchored).

@@ -3,7 +3,8 @@
 //! row is not checked, the rest are); a list is read row by row.
 
 use chrono::NaiveDate;
-use madoguchi_core::appointments::{max_chars, parse_appointments, AppointmentList, Column, MAX_CELL_CHARS};
+use madoguchi_adapters::csv::{appointment_list, parse_appointments};
+use madoguchi_core::appointments::{max_chars, Column, MAX_CELL_CHARS};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
@@ -80,7 +81,7 @@ fn the_list_is_read_row_by_row() {
         text.push_str(&row(&format!("P{i}"), "山田", "", ""));
     }
     text.push_str("P9,\"山田,1986-04-12\n");
-    let mut list = AppointmentList::open(&text, today()).unwrap();
+    let mut list = appointment_list(&text, today()).unwrap();
     assert_eq!(list.ignored_columns(), ["メモ".to_string()]);
     for i in 0..5 {
         let a = list.next().unwrap().unwrap().unwrap();
