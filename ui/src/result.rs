@@ -108,6 +108,12 @@ pub fn facts(lang: ReadSignal<Lang>, r: &EligibilityResult) -> impl IntoView {
                 Box::new(move |l| format!("{} 〜 {}", from.map(|d| format_date(l, d)).unwrap_or_default(), until.map(|d| format_date(l, d)).unwrap_or_default())),
             ));
         }
+        if let Some(d) = q.qualified_on {
+            rows.push(("result-qualified-on", "label-qualified-on", Box::new(move |l| format_date(l, d))));
+        }
+        if let Some(d) = q.disqualified_on {
+            rows.push(("result-disqualified-on", "label-disqualified-on", Box::new(move |l| format_date(l, d))));
+        }
         if q.preschool {
             rows.push(("result-preschool", "label-preschool", Box::new(move |l| tr(l, "label-preschool", &[]))));
         }

@@ -50,7 +50,7 @@ fn result(card: &CardDetails, at: NaiveDateTime) -> EligibilityResult {
             address: None,
             post_number: None,
         }),
-        qualification: Some(Qualification {
+        qualification: Some(Qualification { qualified_on: None, disqualified_on: None, 
             insurer_number: card.insurer_number.clone(),
             insurer_name: Some("窓口健康保険組合".into()),
             symbol: card.symbol.clone(),

@@ -76,3 +76,20 @@ fn a_notice_with_a_successful_answer_is_kept_and_the_answer_stays_valid() {
     // The fixture as it is carries none.
     assert!(face_with(|t| t.replace("</XmlMsg>", "</XmlMsg>\n")).notices.is_empty());
 }
+
+#[test]
+fn the_qualification_dates_are_read_beside_the_card_validity() {
+    let r = face_with(|t| {
+        replace_one(
+            t,
+            "</ResultOfQualificationConfirmation>",
+            "  <QualificationDate>20190401</QualificationDate>\n        <DisqualificationDate>20261201</DisqualificationDate>\n      </ResultOfQualificationConfirmation>",
+        )
+    });
+    let q = r.qualification.expect("a qualification");
+    assert_eq!(q.qualified_on, chrono::NaiveDate::from_ymd_opt(2019, 4, 1));
+    assert_eq!(q.disqualified_on, chrono::NaiveDate::from_ymd_opt(2026, 12, 1));
+    // The fixture as it is has neither.
+    let plain = face_with(|t| t.replace("</XmlMsg>", "</XmlMsg>\n")).qualification.unwrap();
+    assert_eq!((plain.qualified_on, plain.disqualified_on), (None, None));
+}

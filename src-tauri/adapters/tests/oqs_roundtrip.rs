@@ -229,6 +229,8 @@ fn qualification() -> BoxedStrategy<Qualification> {
         prop::option::of(limit()),
         prop::collection::vec(disease(), 0..3),
         prop::option::of(digits(12)),
+        prop::option::of(date()),
+        prop::option::of(date()),
     );
     (a, b, c)
         .prop_map(
@@ -243,8 +245,10 @@ fn qualification() -> BoxedStrategy<Qualification> {
                     relationship,
                 ),
                 (issued_on, valid_from, valid_until, copay, preschool, loss_reason),
-                (elderly, limit, specific_diseases, reference_number),
+                (elderly, limit, specific_diseases, reference_number, qualified_on, disqualified_on),
             )| Qualification {
+                qualified_on,
+                disqualified_on,
                 insurer_number,
                 insurer_name,
                 symbol,

@@ -213,6 +213,13 @@ pub struct Qualification {
     pub valid_from: Option<NaiveDate>,
     /// 有効終了日 (資格喪失日の前日)
     pub valid_until: Option<NaiveDate>,
+    /// 資格取得日 (`QualificationDate`): since when the person is insured
+    /// here, which may be before the card was issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualified_on: Option<NaiveDate>,
+    /// 資格喪失日 (`DisqualificationDate`): the day the insurance ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disqualified_on: Option<NaiveDate>,
     pub copay: Option<CopayRatio>,
     /// 未就学
     pub preschool: bool,

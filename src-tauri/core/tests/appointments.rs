@@ -69,7 +69,7 @@ fn groups_from_the_table() {
         });
         let qualification = (c[10] != "-").then(|| {
             let k = card(c[10]);
-            Qualification {
+            Qualification { qualified_on: None, disqualified_on: None, 
                 insurer_number: k.insurer_number,
                 insurer_name: None,
                 symbol: k.symbol,

@@ -207,7 +207,7 @@ fn at(d: (i32, u32, u32), h: u32, m: u32, s: u32) -> NaiveDateTime {
 }
 
 fn qualification() -> Qualification {
-    Qualification {
+    Qualification { qualified_on: None, disqualified_on: None, 
         insurer_number: InsurerNumber::from_trusted("06139999"),
         insurer_name: None,
         symbol: "12".into(),

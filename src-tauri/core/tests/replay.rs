@@ -21,7 +21,7 @@ fn result(spec: &str) -> EligibilityResult {
         }
     }
     if let Some((_, insurer)) = fields.iter().find(|(k, _)| *k == "insurer") {
-        let mut qual = Qualification {
+        let mut qual = Qualification { qualified_on: None, disqualified_on: None, 
             insurer_number: InsurerNumber::from_trusted(*insurer),
             insurer_name: None,
             symbol: "12".into(),

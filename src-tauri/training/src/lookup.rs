@@ -90,7 +90,7 @@ pub(crate) fn found(row: &Row<'_>, with_limit: bool) -> rusqlite::Result<Found> 
         }],
         None => Vec::new(),
     };
-    let qualification = Qualification {
+    let qualification = Qualification { qualified_on: None, disqualified_on: None, 
         insurer_number: InsurerNumber::from_trusted(row.get::<_, String>("insurer_number")?),
         insurer_name: row.get("insurer_name")?,
         symbol: row.get("symbol")?,

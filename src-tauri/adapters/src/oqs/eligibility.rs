@@ -287,6 +287,8 @@ fn qualification(r: &Element, body: &Element) -> Result<Option<Qualification>, O
         issued_on: opt_date(r, "InsuredCertificateIssuanceDate"),
         valid_from: opt_date(r, "InsuredCardValidDate"),
         valid_until: opt_date(r, "InsuredCardExpirationDate"),
+        qualified_on: opt_date(r, "QualificationDate"),
+        disqualified_on: opt_date(r, "DisqualificationDate"),
         copay: code(
             "InsuredPartialContributionRatio",
             r.get("InsuredPartialContributionRatio"),
@@ -778,6 +780,8 @@ fn write_result_body(out: &mut XmlOut, r: &EligibilityResult) {
         out.opt_date("InsuredCertificateIssuanceDate", q.issued_on);
         out.opt_date("InsuredCardValidDate", q.valid_from);
         out.opt_date("InsuredCardExpirationDate", q.valid_until);
+        out.opt_date("QualificationDate", q.qualified_on);
+        out.opt_date("DisqualificationDate", q.disqualified_on);
         out.opt(
             "InsuredPartialContributionRatio",
             q.copay.map(CopayRatio::to_oqs).as_deref(),

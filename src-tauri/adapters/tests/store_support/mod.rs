@@ -50,7 +50,7 @@ pub fn result_for(card: &CardDetails, confirmed_at: NaiveDateTime, copay: u8) ->
             address: None,
             post_number: None,
         }),
-        qualification: Some(Qualification {
+        qualification: Some(Qualification { qualified_on: None, disqualified_on: None, 
             insurer_number: card.insurer_number.clone(),
             insurer_name: Some("窓口健康保険組合".into()),
             symbol: card.symbol.clone(),
