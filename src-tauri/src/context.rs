@@ -30,6 +30,9 @@ use crate::audit_outcome::{self, Outcome, Who};
 use crate::connection::Connection;
 use crate::settings::Settings;
 
+/// The account signed in automatically in training mode.
+pub const TRAINEE_ID: &str = "trainee";
+
 pub struct Context {
     pub(crate) settings: RwLock<Settings>,
     pub(crate) status: RwLock<DeskStatus>,
@@ -68,6 +71,32 @@ impl Context {
             session: Mutex::new(None),
             locked_staff: Mutex::new(None),
         })
+    }
+
+    /// Connects to the configured service, or starts the embedded training
+    /// service when none is configured; `on_tap` is told of every card tap
+    /// (the OQS face folder). The status line says how it went. Blocking
+    /// (may generate the training population on first start).
+    pub fn connect(&self, on_tap: impl Fn(madoguchi_adapters::oqs::FaceEvent) + Send + Sync + 'static) {
+        let settings = self.settings();
+        let status = match Connection::open(&settings, on_tap) {
+            Ok((connection, status)) => {
+                // Swapped whole; the old one (if any) stops outside the lock.
+                self.install(connection);
+                status
+            }
+            // Not connected: not training either (the trainee exists only
+            // while the embedded service runs).
+            Err(e) => DeskStatus {
+                ready: false,
+                training: false,
+                training_claim: None,
+                target: settings.service_url.clone(),
+                problem: Some(e),
+                key_warning: None,
+            },
+        };
+        *self.status.write().unwrap() = status;
     }
 
     /// Makes `connection` the current one; the old one (if any) is dropped
@@ -160,7 +189,7 @@ impl Context {
             .lock()
             .unwrap()
             .clone()
-            .filter(|s| s.staff_id == crate::session::TRAINEE_ID || !s.is_locked(now, madoguchi_core::staff::default_idle_limit()));
+            .filter(|s| s.staff_id == TRAINEE_ID || !s.is_locked(now, madoguchi_core::staff::default_idle_limit()));
         let who = match &session {
             Some(s) => Who::Session(s),
             None => Who::Named(self.settings.read().unwrap().staff.clone(), None),

@@ -18,6 +18,7 @@ pub mod audit_outcome;
 pub mod audit_view;
 pub mod batch;
 pub mod card_taps;
+pub mod checks;
 pub mod cli;
 pub mod clinical;
 pub mod commands;
@@ -34,6 +35,7 @@ pub mod session;
 pub mod settings;
 pub mod storage;
 pub mod wire;
+pub mod words;
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -129,7 +131,7 @@ pub fn run_gui() -> std::process::ExitCode {
             let replay_handle = app.handle().clone();
             std::thread::spawn(move || loop {
                 std::thread::sleep(std::time::Duration::from_secs(15));
-                match replaying.replay_due(chrono::Local::now().naive_local()) {
+                match replaying.checks.replay_due(chrono::Local::now().naive_local()) {
                     Ok(report) if report.replayed > 0 => {
                         commands::emit::<madoguchi_api::ChecksReplayed>(&emitter(&replay_handle), &report);
                     }
@@ -143,7 +145,7 @@ pub fn run_gui() -> std::process::ExitCode {
                 Arc::new(|| chrono::Local::now().naive_local()),
                 std::time::Duration::from_secs(3600),
             );
-            app.state::<commands::DeskState>().on_card_tap(move |outcome| {
+            app.state::<commands::DeskState>().taps.on_card_tap(move |outcome| {
                 let emit = emitter(&handle);
                 match outcome {
                     Ok(o) => commands::emit::<madoguchi_api::CardTapped>(&emit, &o),

@@ -68,8 +68,9 @@ use std::sync::Arc;
 use crate::card_taps::CardTaps;
 pub use madoguchi_api::session::{AccountForm, PasswordChangeForm, PasswordResetForm, SignedIn, StaffGate, StaffListEntry};
 
-/// The account signed in automatically in training mode.
-pub const TRAINEE_ID: &str = "trainee";
+/// The account signed in automatically in training mode (the context
+/// knows it: the audit log names the trainee even when idle).
+pub use crate::context::TRAINEE_ID;
 
 /// Every problem of a password change at once, by field (`current`,
 /// `password`, `confirm`): the current password typed, the new one under

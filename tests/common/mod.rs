@@ -355,7 +355,7 @@ pub fn real_desk(data: &Path) -> std::sync::Arc<madoguchi_app::desk::Desk> {
     };
     let desk = madoguchi_app::desk::Desk::open(settings).unwrap();
     desk.connect();
-    assert!(!desk.status().training);
+    assert!(!desk.context().status().training);
     desk
 }
 
@@ -369,7 +369,7 @@ impl Taps {
     pub fn of(desk: &madoguchi_app::desk::Desk) -> Taps {
         let (tx, rx) = std::sync::mpsc::channel();
         let tx = std::sync::Mutex::new(tx);
-        desk.on_card_tap(move |o| {
+        desk.taps.on_card_tap(move |o| {
             let _ = tx.lock().unwrap().send(o);
         });
         Taps(rx)
