@@ -115,7 +115,7 @@ impl Batches {
     /// Batches of this desk, newest first (`unfinished`: those with rows
     /// still pending, to resume).
     /// In training mode only the batches imported in training mode
-    /// ([`Context::training_may_show_batch`]).
+    /// (`Context::training_may_show_batch`).
     pub fn list(&self, unfinished: bool) -> Result<Vec<BatchInfo>, ApiError> {
         let list = self.ctx.store.lock().unwrap().batches(unfinished).map_err(store_err)?;
         Ok(list.into_iter().filter(|b| self.ctx.training_may_show_batch(b.id)).collect())

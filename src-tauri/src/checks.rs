@@ -266,7 +266,7 @@ impl Checks {
     }
 
     /// The checks of a day (in training mode only those of the embedded
-    /// population: [`Context::training_may_show`]).
+    /// population: `Context::training_may_show`).
     pub fn checks_on(&self, date: NaiveDate) -> Result<Vec<CheckSummary>, ApiError> {
         let list = self.ctx.store.lock().unwrap().checks_on(date).map_err(store_error)?;
         if !self.ctx.status().training {

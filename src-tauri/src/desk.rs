@@ -91,7 +91,7 @@ impl Desk {
     }
 
     /// The settings screen's 保存: who may change settings
-    /// ([`Desk::authorize_settings`]), then [`Desk::reconfigure`]; applied
+    /// ([`Context::authorize_settings`]), then [`Desk::reconfigure`]; applied
     /// changes are logged as `setting_change` with each changed field's old
     /// and new value (no field holds a secret). A refused or invalid change
     /// changes nothing.

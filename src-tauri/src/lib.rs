@@ -1,18 +1,29 @@
 //! # madoguchi (the desktop app)
 //!
-//! - [`desk`]: the window's and the command line's handle; still the checks
-//!   (validate → gateway → store) and the features not yet moved to services;
 //! - [`context`]: settings, store and audit log, session, status and the
 //!   current [`connection`] (HTTP, OQS folder or training, one value); its
 //!   module doc states the lock order;
-//! - services over the context: [`session::Staff`] (`desk.staff`),
-//!   [`audit_view::AuditView`] (`desk.audit_view`); [`card_taps`] holds taps
-//!   for the window while nobody is signed in;
+//! - the feature services, each over an `Arc<Context>` and owning its own
+//!   state, constructible and testable alone: [`checks::Checks`]
+//!   (`desk.checks`), [`clinical::Medical`] (`desk.medical`),
+//!   [`consents::Consents`], [`print::Print`], [`disaster::Disaster`],
+//!   [`batch::Batches`] (`desk.batch`), [`home_visit::HomeVisits`],
+//!   [`session::Staff`] (`desk.staff`), [`audit_view::AuditView`];
+//!   [`card_taps`] holds taps for the window while nobody is signed in;
+//! - [`desk`]: the window's and the command line's handle, holding the
+//!   context and the services as fields, and opening, connecting and
+//!   shutting down — no feature of its own;
 //! - [`commands`]: every command of the contract (`madoguchi_api`), one
-//!   dispatcher that checks its permission, thin handlers over the desk;
-//! - [`wire`]: storage rows as the contract's reply types;
+//!   dispatcher that checks its permission, thin handlers over the services;
+//! - [`wire`]: storage rows as the contract's reply types; [`words`]: the
+//!   desk's failures as messages, and messages in words;
 //! - [`cli`]: `madoguchi <subcommand>` for scripts;
 //! - [`settings`]: where data lives and which service to use.
+//!
+//! The modules depend on each other without a cycle, the services downward
+//! on the context (`tests/module_graph.rs`). The entry points — this file,
+//! `main.rs`, [`commands`], [`cli`] — may depend on everything; nothing
+//! depends on them.
 
 pub mod audit_outcome;
 pub mod audit_view;
