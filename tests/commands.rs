@@ -116,21 +116,7 @@ fn a_batch_run_through_the_dispatcher_tells_its_progress_as_the_contract_event()
     let call = |name: &str, args: Value| dispatch(&desk, &emit, name, args, now());
 
     let today = now().date();
-    let mut csv = String::from("予約日時,患者番号,氏名,カナ氏名,生年月日,保険者番号,記号,番号,枝番\r\n");
-    for (i, p) in people.iter().enumerate() {
-        csv.push_str(&format!(
-            "{today} 9:{:02},P{:04},{},{},{},{},{},{},{}\r\n",
-            i * 5,
-            i + 1,
-            p.name,
-            p.name_kana,
-            p.birth_date,
-            p.insurer_number,
-            p.symbol,
-            p.number,
-            p.branch
-        ));
-    }
+    let csv = common::appointment_csv(&people, today);
     let import = call(api::BatchImport::NAME, json!({"bytes": csv.as_bytes(), "name": "予約.csv"})).unwrap();
     let import: api::batch::BatchImport = serde_json::from_value(import).unwrap();
     assert_eq!(import.batch.total, 3, "{import:?}");

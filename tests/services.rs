@@ -46,6 +46,16 @@ fn connected(data: &std::path::Path, url: &str) -> Arc<Context> {
     ctx
 }
 
+/// A real service of 200 people (`seed`), one of them, and a context over a
+/// temporary store connected to it (keep the service and folder alive).
+fn one_person(seed: u64) -> (common::TrainingService, common::Sample, common::DataDir, Arc<Context>) {
+    let service = common::TrainingService::start(200, seed);
+    let person = service.sample(1).remove(0);
+    let data = common::data_dir();
+    let ctx = connected(data.path(), &service.url);
+    (service, person, data, ctx)
+}
+
 /// Someone signed in with `role`, through the staff service over `ctx`.
 fn sign_in(ctx: &Arc<Context>, role: Role) {
     let staff = Staff::new(Arc::clone(ctx), Arc::new(CardTaps::default()));
@@ -109,10 +119,7 @@ fn the_audit_viewer_over_a_context_refuses_nobody_and_shows_an_administrator() {
 
 #[test]
 fn checks_over_a_context_ask_the_real_service_and_record_the_answer() {
-    let service = common::TrainingService::start(200, 11);
-    let person = service.sample(1).remove(0);
-    let data = common::data_dir();
-    let ctx = connected(data.path(), &service.url);
+    let (_service, person, _data, ctx) = one_person(11);
     let checks = Checks::new(Arc::clone(&ctx));
     let before = ctx.audit_verify().unwrap().entries;
 
@@ -140,20 +147,7 @@ fn batches_over_a_context_import_a_list_and_run_it_against_the_real_service() {
     let ctx = connected(data.path(), &service.url);
     let batches = Batches::new(Arc::clone(&ctx));
     let today = now().date();
-    let mut list = String::from("予約日時,患者番号,氏名,カナ氏名,生年月日,保険者番号,記号,番号,枝番\r\n");
-    for (i, p) in people.iter().enumerate() {
-        list.push_str(&format!(
-            "{today} 09:{:02},P{i},{},{},{},{},{},{},{}\r\n",
-            i * 5,
-            p.name,
-            p.name_kana,
-            p.birth_date,
-            p.insurer_number,
-            p.symbol,
-            p.number,
-            p.branch
-        ));
-    }
+    let list = common::appointment_csv(&people, today);
     let import = batches.import(list.as_bytes(), Some("予約.csv"), now()).expect("the list is read");
     assert!(import.bad_rows.is_empty(), "{:?}", import.bad_rows);
     let id = import.batch.id;
@@ -171,10 +165,7 @@ fn batches_over_a_context_import_a_list_and_run_it_against_the_real_service() {
 
 #[test]
 fn medical_views_over_a_context_are_refused_without_consent_and_logged() {
-    let service = common::TrainingService::start(200, 13);
-    let person = service.sample(1).remove(0);
-    let data = common::data_dir();
-    let ctx = connected(data.path(), &service.url);
+    let (_service, person, _data, ctx) = one_person(13);
     let check_id = Checks::new(Arc::clone(&ctx)).check(&person.card_input(), now()).unwrap().check_id.unwrap();
     let medical = Medical::new(Arc::clone(&ctx));
 
@@ -192,10 +183,7 @@ fn medical_views_over_a_context_are_refused_without_consent_and_logged() {
 
 #[test]
 fn printing_over_a_context_prints_the_slip_and_refuses_medication_without_consent() {
-    let service = common::TrainingService::start(200, 14);
-    let person = service.sample(1).remove(0);
-    let data = common::data_dir();
-    let ctx = connected(data.path(), &service.url);
+    let (_service, person, _data, ctx) = one_person(14);
     let outcome = Checks::new(Arc::clone(&ctx)).check(&person.card_input(), now()).unwrap();
     let key = outcome.result.qualification.as_ref().unwrap().person_key();
     let print = Print::new(Arc::clone(&ctx));

@@ -17,7 +17,7 @@
 //!   (`consent::disaster_consents`). Recorded with who (staff id and role),
 //!   when, source and until when — 24 hours, `consent::DISASTER_CONSENT_HOURS`
 //!   — in one transaction, and in the audit log.
-//! * [`Consents::refusal_msg`]: what a refusal tells staff to do. For a patient a
+//! * `Consents::refusal_msg`: what a refusal tells staff to do. For a patient a
 //!   disaster look-up found in the last [`MATCH_HOURS`] hours — exactly the
 //!   patients a disaster consent can be recorded for — and for a disaster
 //!   consent that ran out, a missing, not consented or expired consent is
@@ -64,7 +64,7 @@ impl Consents {
     /// consents recorded at the desk. Not filtered by time or validated:
     /// `consent::decide` does both, every time. A store that cannot be read
     /// adds nothing (fewer consents, never more).
-    pub(crate) fn consent_state(&self, result: &EligibilityResult, patient_key: &str, now: NaiveDateTime) -> ConsentState {
+    pub fn consent_state(&self, result: &EligibilityResult, patient_key: &str, now: NaiveDateTime) -> ConsentState {
         let mut state = ConsentState::from_eligibility(result, patient_key);
         self.add_home_visit_consents(&mut state, result, now);
         let recorded = match self.ctx.store.lock().unwrap().consents_for(patient_key) {
