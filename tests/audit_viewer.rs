@@ -144,7 +144,7 @@ fn only_an_administrator_reads_or_exports_the_audit_log() {
         assert_eq!(e.message.id, "staff-refused");
         assert!(e.message.args.contains(&("action".into(), "export_audit".into())), "{e:?}");
         // Nor may they declare the local emergency.
-        assert_eq!(desk.declare_local_emergency("回線断", now).unwrap_err().message.id, "staff-refused");
+        assert_eq!(desk.disaster.declare_local_emergency("回線断", now).unwrap_err().message.id, "staff-refused");
         desk.staff.sign_out(now);
     }
     assert!(!std::fs::read_dir(data.path()).unwrap().any(|f| f.unwrap().file_name().to_string_lossy().ends_with(".csv")), "no file for a refusal");
@@ -167,12 +167,12 @@ fn only_an_administrator_reads_or_exports_the_audit_log() {
     );
     assert_eq!(page.total, 6);
     // The administrator declares the local emergency with a reason, and ends it.
-    assert_eq!(desk.declare_local_emergency(" ", now).unwrap_err().message.id, "disaster-emergency-reason-missing");
-    let e = desk.declare_local_emergency("停電", now).unwrap();
+    assert_eq!(desk.disaster.declare_local_emergency(" ", now).unwrap_err().message.id, "disaster-emergency-reason-missing");
+    let e = desk.disaster.declare_local_emergency("停電", now).unwrap();
     assert_eq!((e.declared_by.as_str(), e.reason.as_deref()), ("admin", Some("停電")));
-    assert!(desk.local_emergency().unwrap().is_some());
-    assert!(desk.end_local_emergency(now).unwrap());
-    assert!(desk.local_emergency().unwrap().is_none());
+    assert!(desk.disaster.local_emergency().unwrap().is_some());
+    assert!(desk.disaster.end_local_emergency(now).unwrap());
+    assert!(desk.disaster.local_emergency().unwrap().is_none());
 }
 
 #[test]
@@ -189,8 +189,8 @@ fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
     };
     let desk = Desk::open(settings).unwrap();
     desk.connect();
-    assert!(desk.status().training, "{:?}", desk.status());
-    let people: Vec<_> = common::sample_people(&desk.settings().training_db_path(), 1_000, 37, 6)
+    assert!(desk.context().status().training, "{:?}", desk.context().status());
+    let people: Vec<_> = common::sample_people(&desk.context().settings().training_db_path(), 1_000, 37, 6)
         .into_iter()
         .filter(|p| p.expected_validity == "valid")
         .take(2)
@@ -209,10 +209,10 @@ fn the_filters_and_the_csv_are_right_on_a_real_audit_file() {
     // (an account, signed in from the top bar in training mode too) looks.
     desk.staff.first_start(&form("kanri", "管理 花子", PW, PW), at(18, 8, 0)).unwrap();
     desk.staff.sign_out(at(18, 8, 1));
-    assert_eq!(desk.signed_in(at(18, 8, 2)).unwrap().staff_id, "trainee", "back to the trainee");
-    desk.check(&card(&people[0]), at(18, 9, 0)).unwrap();
-    desk.check(&card(&people[1]), at(19, 9, 0)).unwrap();
-    desk.check(&card(&people[0]), at(20, 9, 0)).unwrap();
+    assert_eq!(desk.context().signed_in(at(18, 8, 2)).unwrap().staff_id, "trainee", "back to the trainee");
+    desk.checks.check(&card(&people[0]), at(18, 9, 0)).unwrap();
+    desk.checks.check(&card(&people[1]), at(19, 9, 0)).unwrap();
+    desk.checks.check(&card(&people[0]), at(20, 9, 0)).unwrap();
     let wrong = desk.staff.sign_in("kanri", "not-the-password", at(20, 9, 30)).unwrap_err();
     assert_eq!(wrong.message.id, "staff-login-wrong");
     desk.staff.sign_in("kanri", PW, at(20, 10, 0)).unwrap();
@@ -304,10 +304,10 @@ fn each_result_in_words_finds_exactly_the_entries_it_names_on_a_real_log() {
     let settings = Settings { data_dir: data.path().to_path_buf(), training_people: 1_000, ..Settings::default() };
     let desk = Desk::open(settings).unwrap();
     desk.connect();
-    assert!(desk.status().ready && desk.status().training, "{:?}", desk.status());
-    let population = madoguchi_training::Population::open(&desk.settings().training_db_path()).unwrap();
+    assert!(desk.context().status().ready && desk.context().status().training, "{:?}", desk.context().status());
+    let population = madoguchi_training::Population::open(&desk.context().settings().training_db_path()).unwrap();
     population.open_disaster(13, now() - chrono::Duration::hours(1), Some(now() + chrono::Duration::days(3))).unwrap();
-    let people = madoguchi_training::sample(&desk.settings().training_db_path(), 200).unwrap();
+    let people = madoguchi_training::sample(&desk.context().settings().training_db_path(), 200).unwrap();
     let card = |p: &madoguchi_training::SamplePerson| CardInput {
         insurer_number: p.insurer_number.clone(),
         symbol: p.symbol.clone(),
@@ -325,7 +325,7 @@ fn each_result_in_words_finds_exactly_the_entries_it_names_on_a_real_log() {
     // Disaster look-ups: one found, one nobody, one refused for a missing field.
     let mut found = None;
     for p in &people {
-        let l = desk.disaster_lookup(&query(p), LookupRoute::Auto, now()).unwrap();
+        let l = desk.disaster.lookup(&query(p), LookupRoute::Auto, now()).unwrap();
         if let MatchOutcome::Found { key, .. } = &l.outcome {
             found = l.check_id.map(|c| (c, key.clone()));
             break;
@@ -337,21 +337,21 @@ fn each_result_in_words_finds_exactly_the_entries_it_names_on_a_real_log() {
     let key = |p: &madoguchi_training::SamplePerson| format!("{}:{}:{}:{}", p.insurer_number, p.symbol, p.number, p.branch);
     let eligible = people.iter().find(|p| p.expected_validity.is_valid() && key(p) != found_key).expect("an eligible person");
     let not_eligible = people.iter().find(|p| !p.expected_validity.is_valid() && key(p) != found_key).expect("a person not eligible");
-    let typed = desk.check(&card(eligible), now()).unwrap().check_id.unwrap();
-    desk.check(&card(not_eligible), now()).unwrap();
+    let typed = desk.checks.check(&card(eligible), now()).unwrap().check_id.unwrap();
+    desk.checks.check(&card(not_eligible), now()).unwrap();
     let nobody = DisasterQuery { name: "該当 なしこ".into(), ..query(not_eligible) };
-    assert!(matches!(desk.disaster_lookup(&nobody, LookupRoute::Auto, now()).unwrap().outcome, MatchOutcome::NotFound { .. }));
+    assert!(matches!(desk.disaster.lookup(&nobody, LookupRoute::Auto, now()).unwrap().outcome, MatchOutcome::NotFound { .. }));
     let missing = DisasterQuery { name: String::new(), ..query(not_eligible) };
     // A missing name: refused before any search (logged `refused`, below).
-    let refused = desk.disaster_lookup(&missing, LookupRoute::Auto, now()).unwrap().outcome;
+    let refused = desk.disaster.lookup(&missing, LookupRoute::Auto, now()).unwrap().outcome;
     assert_eq!(refused, MatchOutcome::Refused { problems: vec![madoguchi_core::matching::QueryProblem::Missing { field: madoguchi_core::matching::QueryField::Name }] });
     // Medical information: refused without consent, then shown after the oral consent.
-    assert!(desk.view_medical(found, ConsentCategory::Medication, now()).is_err());
+    assert!(desk.medical.view(found, ConsentCategory::Medication, now()).is_err());
     let oral = DisasterConsentInput { categories: vec![ConsentCategory::Medication], basis: DisasterBasis::Oral };
-    desk.record_disaster_consent(found, &oral, now()).unwrap();
-    desk.view_medical(found, ConsentCategory::Medication, now()).unwrap();
+    desk.consents.record_disaster(found, &oral, now()).unwrap();
+    desk.medical.view(found, ConsentCategory::Medication, now()).unwrap();
     // A disaster consent for a patient no look-up found: `consent` `refused:no_match`.
-    assert!(desk.record_disaster_consent(typed, &oral, now()).is_err());
+    assert!(desk.consents.record_disaster(typed, &oral, now()).is_err());
     // The trainee may not read the audit log: `denied`.
     assert_eq!(desk.audit_view.audit_page(&AuditQuery::default(), now()).unwrap_err().message.id, "staff-refused");
 
@@ -368,7 +368,7 @@ fn each_result_in_words_finds_exactly_the_entries_it_names_on_a_real_log() {
     // Away from the desk too long: the session locks, and the next medical
     // view is refused (`not_signed_in`, the lock as the reason).
     let away = now() + chrono::Duration::minutes(madoguchi_core::staff::DEFAULT_IDLE_LIMIT_MINUTES + 1);
-    assert_eq!(desk.view_medical(found, ConsentCategory::Medication, away).unwrap_err().message.id, "staff-refused-locked");
+    assert_eq!(desk.medical.view(found, ConsentCategory::Medication, away).unwrap_err().message.id, "staff-refused-locked");
     desk.staff.sign_in("kanri", "ume-no-hana-2026", now()).unwrap();
 
     let all = desk.audit_view.audit_page(&AuditQuery::default(), now()).unwrap();

@@ -126,7 +126,7 @@ fn fifty_appointments_with_five_wrong_rows_land_in_the_right_groups() {
     let today = now().date();
     let (text, expected) = fifty_with_five_wrong(&people, today);
 
-    let import = desk.batch_import(text.as_bytes(), Some("予約.csv"), now()).unwrap();
+    let import = desk.batch.import(text.as_bytes(), Some("予約.csv"), now()).unwrap();
     assert_eq!(import.batch.total, 48);
     let bad: Vec<usize> = import.bad_rows.iter().map(|b| b.line).collect();
     assert_eq!(bad, vec![5, 13]);
@@ -137,7 +137,7 @@ fn fifty_appointments_with_five_wrong_rows_land_in_the_right_groups() {
     assert_eq!(import.bad_rows[1].problems[0].message.id, "date-outside-era", "昭和 ended in its 64th year");
 
     let seen = Mutex::new(Vec::<BatchProgress>::new());
-    let run = desk.batch_run(import.batch.id, &|p| seen.lock().unwrap().push(p), now()).unwrap();
+    let run = desk.batch.run(import.batch.id, &|p| seen.lock().unwrap().push(p), now()).unwrap();
     assert_eq!(run.stopped, None);
     let seen = seen.into_inner().unwrap();
     assert_eq!(seen.first().map(|p| (p.done, p.total)), Some((0, 48)));
@@ -157,12 +157,12 @@ fn fifty_appointments_with_five_wrong_rows_land_in_the_right_groups() {
         assert_eq!(d.differences[0].recorded, people[40].name);
     }
     // Each answered row is a check of today, with its line in the audit log.
-    let checks = desk.checks_on(now().date()).unwrap();
+    let checks = desk.checks.checks_on(now().date()).unwrap();
     assert_eq!(checks.len(), 48);
     assert!(run.report.lines.iter().all(|l| l.check_id.is_some()));
-    let audited = desk.audit_entries().unwrap().len();
+    let audited = desk.context().audit_entries().unwrap().len();
     assert!(audited >= 48, "{audited} audit entries");
-    assert_eq!(desk.batches(true).unwrap(), vec![]);
+    assert_eq!(desk.batch.list(true).unwrap(), vec![]);
 
     // The CSV export has every line and both bad rows, in Japanese.
     let csv = madoguchi_app::batch::report_csv(Lang::Ja, &run.report);
@@ -183,15 +183,15 @@ fn a_cancelled_batch_resumes_after_a_restart_and_checks_each_row_once() {
     let batch_id;
     {
         let desk = desk_for(&service.url, data.path());
-        let import = desk.batch_import(text.as_bytes(), None, now()).unwrap();
+        let import = desk.batch.import(text.as_bytes(), None, now()).unwrap();
         batch_id = import.batch.id;
         let cancelled = AtomicUsize::new(0);
         let run = desk
-            .batch_run(
+            .batch.run(
                 batch_id,
                 &|p| {
                     if p.done >= 10 && cancelled.fetch_add(1, Ordering::SeqCst) == 0 {
-                        assert!(desk.batch_cancel(batch_id));
+                        assert!(desk.batch.cancel(batch_id));
                     }
                 },
                 now(),
@@ -200,7 +200,7 @@ fn a_cancelled_batch_resumes_after_a_restart_and_checks_each_row_once() {
         assert_eq!(run.stopped.as_ref().map(|m| m.id.as_str()), Some("batch-cancelled"));
         assert!(run.batch.done >= 10 && run.batch.done < 50, "stopped midway: {}", run.batch.done);
         assert_eq!(run.batch.pending, 50 - run.batch.done);
-        assert!(!desk.batch_cancel(batch_id), "not running any more");
+        assert!(!desk.batch.cancel(batch_id), "not running any more");
         // The report so far: pending rows are "not checked", none lost.
         assert_eq!(run.report.lines.len(), 50);
         assert_eq!(run.report.count(Group::NotChecked), run.batch.pending);
@@ -208,23 +208,23 @@ fn a_cancelled_batch_resumes_after_a_restart_and_checks_each_row_once() {
     }
     // A new desk on the same database (as after a crash) finds the batch and goes on.
     let desk = desk_for(&service.url, data.path());
-    let open = desk.batches(true).unwrap();
+    let open = desk.batch.list(true).unwrap();
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].id, batch_id);
-    let run = desk.batch_run(batch_id, &|_| {}, now()).unwrap();
+    let run = desk.batch.run(batch_id, &|_| {}, now()).unwrap();
     assert_eq!(run.stopped, None);
     assert_eq!((run.batch.done, run.batch.pending), (50, 0));
     assert_eq!(run.report.count(Group::NotChecked), 0);
     // Every row checked exactly once: 50 checks, one per card.
-    let checks = desk.checks_on(now().date()).unwrap();
+    let checks = desk.checks.checks_on(now().date()).unwrap();
     assert_eq!(checks.len(), 50);
     let mut keys: Vec<&str> = checks.iter().map(|c| c.person_key.as_str()).collect();
     keys.sort();
     keys.dedup();
     assert_eq!(keys.len(), 50);
     // A finished batch runs nothing more.
-    let again = desk.batch_run(batch_id, &|_| {}, now()).unwrap();
-    assert_eq!(desk.checks_on(now().date()).unwrap().len(), 50);
+    let again = desk.batch.run(batch_id, &|_| {}, now()).unwrap();
+    assert_eq!(desk.checks.checks_on(now().date()).unwrap().len(), 50);
     assert_eq!(again.batch.done, 50);
 }
 
@@ -235,13 +235,13 @@ fn the_service_going_away_stops_the_batch_which_goes_on_when_it_is_back() {
     let data = common::data_dir();
     let desk = desk_for(&service.url, data.path());
     let rows: Vec<Row> = people.iter().map(Row::of).collect();
-    let import = desk.batch_import(csv(&rows, now().date()).as_bytes(), None, now()).unwrap();
+    let import = desk.batch.import(csv(&rows, now().date()).as_bytes(), None, now()).unwrap();
     let stopped = service.stop();
-    let run = desk.batch_run(import.batch.id, &|_| {}, now()).unwrap();
+    let run = desk.batch.run(import.batch.id, &|_| {}, now()).unwrap();
     assert_eq!(run.stopped.as_ref().map(|m| m.id.as_str()), Some("gateway-unreachable"));
     assert_eq!(run.batch.pending, 20, "nothing is lost or marked failed");
     let _back = stopped.resume();
-    let run = desk.batch_run(import.batch.id, &|_| {}, now()).unwrap();
+    let run = desk.batch.run(import.batch.id, &|_| {}, now()).unwrap();
     assert_eq!(run.stopped, None);
     assert_eq!(run.report.count(Group::Valid) + run.report.count(Group::Invalid) + run.report.count(Group::NewQualification), 20);
 }
@@ -270,9 +270,9 @@ fn through_the_oqs_folder_with_the_training_terminal() {
     // Shift_JIS, as clinic software exports it.
     let (sjis, _, lossy) = encoding_rs::SHIFT_JIS.encode(&text);
     assert!(!lossy);
-    let import = desk.batch_import(&sjis, Some("yoyaku.csv"), now()).unwrap();
+    let import = desk.batch.import(&sjis, Some("yoyaku.csv"), now()).unwrap();
     assert_eq!(import.bad_rows.len(), 2);
-    let run = desk.batch_run(import.batch.id, &|_| {}, now()).unwrap();
+    let run = desk.batch.run(import.batch.id, &|_| {}, now()).unwrap();
     assert_eq!(run.stopped, None);
     let mut got = groups_by_line(&run.report.lines);
     for b in &run.report.bad_rows {

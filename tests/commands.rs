@@ -45,7 +45,7 @@ fn a_staff_command_is_refused_until_someone_signs_in() {
         let err = call(name, args).unwrap_err();
         assert_eq!(err.message.id, "staff-refused-not-signed-in", "{name}");
     }
-    assert!(desk.checks_on(now().date()).unwrap().is_empty());
+    assert!(desk.checks.checks_on(now().date()).unwrap().is_empty());
     // The commands the desk checks itself are let through to it, and it
     // refuses them too.
     for (name, args) in [(api::StaffList::NAME, json!({})), (api::AuditPage::NAME, json!({"query": {}}))] {
@@ -54,7 +54,7 @@ fn a_staff_command_is_refused_until_someone_signs_in() {
     }
     // Open commands answer anyone.
     let status: api::desk::DeskStatus = serde_json::from_value(call(api::DeskStatus::NAME, json!({})).unwrap()).unwrap();
-    assert_eq!(status, desk.status());
+    assert_eq!(status, desk.context().status());
     assert_eq!(call(api::SignedIn::NAME, Value::Null).unwrap(), Value::Null);
 
     // Signed in (the keys the window sends: `staffId`), the same call passes.
@@ -70,7 +70,7 @@ fn a_staff_command_is_refused_until_someone_signs_in() {
     assert_eq!(who.staff_id, "uketsuke");
     let list = call(api::TodaysChecks::NAME, json!({})).unwrap();
     let list: Vec<madoguchi_core::CheckSummary> = serde_json::from_value(list).unwrap();
-    assert_eq!(list, desk.checks_on(now().date()).unwrap());
+    assert_eq!(list, desk.checks.checks_on(now().date()).unwrap());
     // The check itself now runs (and meets the unreachable service).
     let outcome = call(api::CheckEligibility::NAME, input);
     assert!(!matches!(&outcome, Err(e) if e.message.id.starts_with("staff-refused")), "{outcome:?}");
@@ -116,21 +116,7 @@ fn a_batch_run_through_the_dispatcher_tells_its_progress_as_the_contract_event()
     let call = |name: &str, args: Value| dispatch(&desk, &emit, name, args, now());
 
     let today = now().date();
-    let mut csv = String::from("予約日時,患者番号,氏名,カナ氏名,生年月日,保険者番号,記号,番号,枝番\r\n");
-    for (i, p) in people.iter().enumerate() {
-        csv.push_str(&format!(
-            "{today} 9:{:02},P{:04},{},{},{},{},{},{},{}\r\n",
-            i * 5,
-            i + 1,
-            p.name,
-            p.name_kana,
-            p.birth_date,
-            p.insurer_number,
-            p.symbol,
-            p.number,
-            p.branch
-        ));
-    }
+    let csv = common::appointment_csv(&people, today);
     let import = call(api::BatchImport::NAME, json!({"bytes": csv.as_bytes(), "name": "予約.csv"})).unwrap();
     let import: api::batch::BatchImport = serde_json::from_value(import).unwrap();
     assert_eq!(import.batch.total, 3, "{import:?}");

@@ -23,7 +23,7 @@ fn training_desk(dir: &std::path::Path, tolerance_secs: Option<u32>) -> std::syn
     }
     let desk = Desk::open(settings).unwrap();
     desk.connect();
-    assert!(desk.status().ready, "{:?}", desk.status());
+    assert!(desk.context().status().ready, "{:?}", desk.context().status());
     desk
 }
 
@@ -36,11 +36,11 @@ fn terminal_now() -> NaiveDateTime {
 /// A tap consenting to medication at `consent_at` (the terminal's clock);
 /// waits for the desk to record it.
 fn tap(desk: &Desk, consent_at: NaiveDateTime) -> i64 {
-    let before = desk.checks_on(consent_at.date()).unwrap().len();
-    desk.simulate_card_tap(&[ConsentCategory::Medication], consent_at).unwrap();
+    let before = desk.checks.checks_on(consent_at.date()).unwrap().len();
+    desk.checks.simulate_card_tap(&[ConsentCategory::Medication], consent_at).unwrap();
     let started = Instant::now();
     loop {
-        let list = desk.checks_on(consent_at.date()).unwrap();
+        let list = desk.checks.checks_on(consent_at.date()).unwrap();
         if list.len() > before {
             return list[0].id;
         }
@@ -57,8 +57,8 @@ fn a_consent_30_seconds_ahead_is_shown_now_and_logged_with_the_skew() {
     let id = tap(&desk, consent_at);
     // The desk's clock 30 s behind the terminal's.
     let desk_now = consent_at - chrono::Duration::seconds(30);
-    desk.view_medical(id, ConsentCategory::Medication, desk_now).unwrap();
-    let log = desk.audit_entries().unwrap();
+    desk.medical.view(id, ConsentCategory::Medication, desk_now).unwrap();
+    let log = desk.context().audit_entries().unwrap();
     let allowed = log.iter().rev().find(|e| e.outcome == "allowed:medication").expect("the view is logged");
     let detail: serde_json::Value = serde_json::from_str(allowed.detail.as_deref().expect("with the skew")).unwrap();
     assert_eq!(detail["clock_skew_secs"], 30, "{detail}");
@@ -72,7 +72,7 @@ fn beyond_the_tolerance_the_refusal_names_both_clocks_to_the_second() {
     let consent_at = terminal_now();
     let id = tap(&desk, consent_at);
     let desk_now = consent_at - chrono::Duration::seconds(5 * 60 + 20);
-    let refused = desk.view_medical(id, ConsentCategory::Medication, desk_now).unwrap_err();
+    let refused = desk.medical.view(id, ConsentCategory::Medication, desk_now).unwrap_err();
     assert_eq!(refused.message.id, "consent-refused-clock-ahead", "{refused:?}");
     let hms = |t: NaiveDateTime| format!("{}:{:02}:{:02}", t.hour(), t.minute(), t.second());
     let ja = say(Lang::Ja, &refused.message);
@@ -81,7 +81,7 @@ fn beyond_the_tolerance_the_refusal_names_both_clocks_to_the_second() {
     let en = say(Lang::En, &refused.message);
     assert!(en.contains(&hms(consent_at)) && en.contains(&hms(desk_now)) && en.contains("5 min 20 s"), "{en}");
     // The refusal is logged as before.
-    let log = desk.audit_entries().unwrap();
+    let log = desk.context().audit_entries().unwrap();
     assert!(log.iter().any(|e| e.outcome == "refused:medication:not_yet_valid"), "{log:?}");
     desk.shutdown();
 }
@@ -93,14 +93,14 @@ fn the_tolerance_is_a_setting() {
     let desk = training_desk(data.path(), Some(600));
     let consent_at = terminal_now();
     let id = tap(&desk, consent_at);
-    desk.view_medical(id, ConsentCategory::Medication, consent_at - chrono::Duration::minutes(8)).unwrap();
+    desk.medical.view(id, ConsentCategory::Medication, consent_at - chrono::Duration::minutes(8)).unwrap();
     desk.shutdown();
     // … and with none, 30 s ahead is refused.
     let data = common::data_dir();
     let desk = training_desk(data.path(), Some(0));
     let consent_at = terminal_now();
     let id = tap(&desk, consent_at);
-    let refused = desk.view_medical(id, ConsentCategory::Medication, consent_at - chrono::Duration::seconds(30)).unwrap_err();
+    let refused = desk.medical.view(id, ConsentCategory::Medication, consent_at - chrono::Duration::seconds(30)).unwrap_err();
     assert_eq!(refused.message.id, "consent-refused-clock-ahead");
     desk.shutdown();
     let from_file: Settings = serde_json::from_str(r#"{"consent_clock_tolerance_secs": 120}"#).unwrap();

@@ -171,12 +171,12 @@ fn bench() -> &'static Bench {
         let settings = Settings { data_dir: data.path().to_path_buf(), training_people: 1_000, ..Settings::default() };
         let desk = Desk::open(settings.clone()).unwrap();
         desk.connect();
-        assert!(desk.status().ready, "{:?}", desk.status());
+        assert!(desk.context().status().ready, "{:?}", desk.context().status());
         // The account `madoguchi print --staff dr` signs in with.
         desk.staff.first_start(&madoguchi_app::session::AccountForm { staff_id: "admin".into(), display_name: "管理 太郎".into(), password: STAFF_PASSWORD.into(), confirm: STAFF_PASSWORD.into() }, chrono::Local::now().naive_local()).unwrap();
         desk.staff.create_account("dr", "医師 一郎", madoguchi_core::staff::Role::Qualified, STAFF_PASSWORD, chrono::Local::now().naive_local()).unwrap();
         desk.staff.sign_out(chrono::Local::now().naive_local());
-        let service_url = desk.status().target.unwrap();
+        let service_url = desk.context().status().target.unwrap();
         // People with an operation in their clinical history (the generator
         // the training terminal answers from), so that a valid operations
         // consent has something to show.
@@ -221,7 +221,7 @@ fn setup(b: &Bench, s: &State, base: NaiveDateTime) -> Patient {
         branch: p.branch.clone(),
         birth_date: p.birth_date.to_string(),
     };
-    let mut result = b.desk.check(&input, base).unwrap().result;
+    let mut result = b.desk.checks.check(&input, base).unwrap().result;
     let q = result.qualification.clone().expect("a sampled person has a qualification");
     let key = q.person_key();
     // Card reader: the flags of a tapped card's result.
@@ -241,7 +241,7 @@ fn setup(b: &Bench, s: &State, base: NaiveDateTime) -> Patient {
             })
         })
         .collect();
-    let tapped = b.desk.take_card_tap(FaceEvent::Result(result, "consent-leaks".into()), base).unwrap();
+    let tapped = b.desk.checks.take_card_tap(FaceEvent::Result(result, "consent-leaks".into()), base).unwrap();
     let check_id = tapped.check_id.unwrap();
 
     // Home visit and disaster consents, in the desk's own store (opened the
@@ -433,7 +433,7 @@ const PATHS: &[RequestPath] = &[
 ];
 
 fn view(a: &Ask) -> Out {
-    match a.b.desk.view_medical(a.patient.check_id, a.category, a.at) {
+    match a.b.desk.medical.view(a.patient.check_id, a.category, a.at) {
         Ok(MedicalView::Medication(h)) => {
             assert_eq!(a.category, ConsentCategory::Medication, "another category came back");
             assert!(h.error.is_none() && !h.months.is_empty(), "{h:?}");
@@ -485,7 +485,7 @@ fn store_read(a: &Ask) -> Out {
 }
 
 fn print(a: &Ask) -> Out {
-    match a.b.desk.print(print_kind(a.category), &a.patient.key, a.at) {
+    match a.b.desk.print.print(print_kind(a.category), &a.patient.key, a.at) {
         Ok(pdf) => {
             assert!(pdf.starts_with(b"%PDF"));
             let file = a.b.data.join(format!("print-{}.pdf", a.patient.check_id));
@@ -503,7 +503,7 @@ fn print_to_file(a: &Ask) -> Out {
     // name, so a new file would not change the count.
     let _ = std::fs::remove_dir_all(&dir);
     let before = count();
-    let (wrote, out) = match a.b.desk.print_to_file(a.patient.check_id, print_kind(a.category), a.at) {
+    let (wrote, out) = match a.b.desk.print.to_file(a.patient.check_id, print_kind(a.category), a.at) {
         Ok(f) => {
             assert!(Path::new(&f.path).exists());
             (true, printed(Path::new(&f.path), a))

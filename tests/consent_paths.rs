@@ -13,7 +13,7 @@ fn training_desk(dir: &std::path::Path) -> (std::sync::Arc<Desk>, common::Taps) 
     let desk = Desk::open(settings).unwrap();
     let taps = common::Taps::of(&desk);
     desk.connect();
-    assert!(desk.status().ready, "{:?}", desk.status());
+    assert!(desk.context().status().ready, "{:?}", desk.context().status());
     (desk, taps)
 }
 
@@ -23,7 +23,7 @@ fn now() -> chrono::NaiveDateTime {
 
 /// Taps a card with `consents` and waits for the desk to record it.
 fn tap(desk: &Desk, taps: &common::Taps, consents: &[ConsentCategory]) -> i64 {
-    desk.simulate_card_tap(consents, now()).unwrap();
+    desk.checks.simulate_card_tap(consents, now()).unwrap();
     taps.next().check_id.unwrap()
 }
 
@@ -47,17 +47,17 @@ fn without_consent_medication_is_refused_and_never_requested() {
     // Taken after the tap: the consent the tap carries has begun by then.
     let now = now();
 
-    let refused = desk.view_medical(id, ConsentCategory::Medication, now).unwrap_err();
+    let refused = desk.medical.view(id, ConsentCategory::Medication, now).unwrap_err();
     assert!(refused.message.id.starts_with("consent-refused"), "{refused:?}");
     // Operations need their own consent too.
-    assert!(desk.view_medical(id, ConsentCategory::Operations, now).is_err());
+    assert!(desk.medical.view(id, ConsentCategory::Operations, now).is_err());
     assert_eq!(medical_requests_written(data.path()), 0, "nothing was asked of the national system");
     // The attempt is in the audit log.
-    let log = desk.audit_entries().unwrap();
+    let log = desk.context().audit_entries().unwrap();
     assert!(log.iter().any(|e| e.outcome.starts_with("refused:medication")), "{log:?}");
 
     // The consented category is shown.
-    match desk.view_medical(id, ConsentCategory::Checkups, now).unwrap() {
+    match desk.medical.view(id, ConsentCategory::Checkups, now).unwrap() {
         // Shown: the training terminal's checkups for this person, not an error.
         MedicalView::Checkups(c) => assert!(c.error.is_none() && !c.checkups.is_empty(), "{c:?}"),
         other => panic!("checkups expected, got {other:?}"),
@@ -72,13 +72,13 @@ fn consent_runs_out_after_its_time() {
     let (desk, taps) = training_desk(data.path());
     let id = tap(&desk, &taps, &[ConsentCategory::Medication]);
     let now = now();
-    match desk.view_medical(id, ConsentCategory::Medication, now).unwrap() {
+    match desk.medical.view(id, ConsentCategory::Medication, now).unwrap() {
         MedicalView::Medication(h) => assert!(h.error.is_none() && !h.months.is_empty(), "{h:?}"),
         other => panic!("medication expected, got {other:?}"),
     }
     // The card reader's consent lasts 24 hours; a day and a minute later it is refused.
     let later = now + chrono::Duration::hours(24) + chrono::Duration::minutes(1);
-    let refused = desk.view_medical(id, ConsentCategory::Medication, later).unwrap_err();
+    let refused = desk.medical.view(id, ConsentCategory::Medication, later).unwrap_err();
     assert_eq!(refused.message.id, "consent-refused-expired", "{refused:?}");
     desk.shutdown();
 }
@@ -97,9 +97,9 @@ fn a_typed_check_carries_no_consent() {
         birth_date: p.birth_date.to_string(),
     };
     let now = now();
-    let outcome = desk.check(&input, now).unwrap();
+    let outcome = desk.checks.check(&input, now).unwrap();
     for category in ConsentCategory::ALL {
-        let e = desk.view_medical(outcome.check_id.unwrap(), category, now).unwrap_err();
+        let e = desk.medical.view(outcome.check_id.unwrap(), category, now).unwrap_err();
         assert!(e.message.id.starts_with("consent-refused"), "{category:?}: {e:?}");
     }
     assert_eq!(medical_requests_written(data.path()), 0);
@@ -137,12 +137,12 @@ fn clinical_history_without_consent_is_refused_and_never_requested() {
     let (id, _) = tap_someone_with_an_operation(&taps, data.path(), &[ConsentCategory::Medication]);
     let now = now();
     for asked in [ConsentCategory::Clinical, ConsentCategory::Operations] {
-        let e = desk.view_medical(id, asked, now).unwrap_err();
+        let e = desk.medical.view(id, asked, now).unwrap_err();
         assert_eq!(e.message.id, "consent-refused-category-not-consented", "{e:?}");
         assert_eq!(e.message.args.iter().find(|(k, _)| k == "category").map(|(_, v)| v.as_str()), Some(asked.as_str()));
     }
     assert_eq!(medical_requests_written(data.path()), 0, "nothing was asked of the national system");
-    let log = desk.audit_entries().unwrap();
+    let log = desk.context().audit_entries().unwrap();
     assert!(log.iter().any(|e| e.outcome == "refused:clinical:category_not_consented"), "{log:?}");
     assert!(log.iter().any(|e| e.outcome == "refused:operations:category_not_consented"), "{log:?}");
     desk.shutdown();
@@ -154,7 +154,7 @@ fn clinical_consent_without_operations_shows_no_operation_anywhere() {
     let (desk, taps) = training_desk(data.path());
     let (id, _) = tap_someone_with_an_operation(&taps, data.path(), &[ConsentCategory::Clinical]);
     let now = now();
-    let view = desk.view_medical(id, ConsentCategory::Clinical, now).unwrap();
+    let view = desk.medical.view(id, ConsentCategory::Clinical, now).unwrap();
     let MedicalView::Clinical(h) = &view else { panic!("clinical expected, got {view:?}") };
     assert!(h.clinical_shown && !h.operations_shown);
     assert!(h.visit_months() >= 1, "{h:?}");
@@ -172,10 +172,10 @@ fn clinical_consent_without_operations_shows_no_operation_anywhere() {
     let (id2, _) = tap_someone_with_an_operation(&taps, data.path(), &[ConsentCategory::Clinical, ConsentCategory::Operations]);
     // A `now` taken after this second tap: the one above is older than the
     // consent this tap carries (to the second), which would not have begun.
-    let MedicalView::Clinical(both) = desk.view_medical(id2, ConsentCategory::Clinical, self::now()).unwrap() else { panic!() };
+    let MedicalView::Clinical(both) = desk.medical.view(id2, ConsentCategory::Clinical, self::now()).unwrap() else { panic!() };
     assert!(both.operations_shown);
     assert!(both.procedures().any(|p| p.kind == madoguchi_core::clinical::ProcedureKind::Surgery), "{both:?}");
-    let log = desk.audit_entries().unwrap();
+    let log = desk.context().audit_entries().unwrap();
     assert!(log.iter().any(|e| e.outcome == "allowed:operations"), "{log:?}");
     desk.shutdown();
 }

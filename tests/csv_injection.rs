@@ -105,18 +105,18 @@ fn the_windows_batch_export_writes_hostile_cells_as_text() {
     let desk = Desk::open(settings).unwrap();
     desk.connect();
     let now = chrono::Local::now().naive_local();
-    let import = desk.batch_import(hostile_list(&people).as_bytes(), Some("予約.csv"), now).unwrap();
+    let import = desk.batch.import(hostile_list(&people).as_bytes(), Some("予約.csv"), now).unwrap();
     assert!(import.bad_rows.is_empty(), "{:?}", import.bad_rows);
-    desk.batch_run(import.batch.id, &|_| {}, chrono::Local::now().naive_local()).unwrap();
+    desk.batch.run(import.batch.id, &|_| {}, chrono::Local::now().naive_local()).unwrap();
     let out = common::data_dir();
-    let path = desk.batch_export_csv_to(import.batch.id, out.path()).unwrap();
+    let path = desk.batch.export_csv_to(import.batch.id, out.path()).unwrap();
     assert_guarded(&std::fs::read_to_string(path).unwrap(), CELLS.iter().map(|c| c.1));
 
     // A bad row's cells, kept as they were, are inside a field that does not begin with them.
     let bad = "氏名,生年月日,保険者番号,番号\r\n\"=HYPERLINK(\"\"http://example.invalid/\"\",\"\"y\"\")\",S61.4.12,1234,1\r\n";
-    let import = desk.batch_import(bad.as_bytes(), None, now).unwrap();
+    let import = desk.batch.import(bad.as_bytes(), None, now).unwrap();
     assert_eq!(import.bad_rows.len(), 1);
-    let path = desk.batch_export_csv_to(import.batch.id, out.path()).unwrap();
+    let path = desk.batch.export_csv_to(import.batch.id, out.path()).unwrap();
     let csv = std::fs::read_to_string(path).unwrap();
     assert_guarded(&csv, []);
     assert!(csv.contains("HYPERLINK"), "the bad row's cells are kept: {csv}");
@@ -131,8 +131,8 @@ fn the_audit_export_writes_staff_free_text_as_text() {
     let form = AccountForm { staff_id: "admin".into(), display_name: "管理者".into(), password: pw.into(), confirm: pw.into() };
     desk.staff.first_start(&form, now).unwrap();
     for (cell, _) in CELLS {
-        desk.declare_local_emergency(cell, now).unwrap();
-        desk.end_local_emergency(now).unwrap();
+        desk.disaster.declare_local_emergency(cell, now).unwrap();
+        desk.disaster.end_local_emergency(now).unwrap();
     }
     let out = common::data_dir();
     let export = desk.audit_view.audit_export_csv_to(&AuditQuery::default(), out.path(), now).unwrap();

@@ -36,10 +36,10 @@ fn a_simulated_tap_reaches_the_desk_once_and_is_recorded() {
     let desk = Desk::open(settings).unwrap();
     let taps = common::Taps::of(&desk);
     desk.connect();
-    assert!(desk.status().ready, "{:?}", desk.status());
+    assert!(desk.context().status().ready, "{:?}", desk.context().status());
 
     let started = Instant::now();
-    desk.simulate_card_tap(&[ConsentCategory::Medication], chrono::Local::now().naive_local()).unwrap();
+    desk.checks.simulate_card_tap(&[ConsentCategory::Medication], chrono::Local::now().naive_local()).unwrap();
     let outcome = taps.next();
     let latency = started.elapsed();
     assert!(outcome.result.validity.is_valid());
@@ -50,15 +50,15 @@ fn a_simulated_tap_reaches_the_desk_once_and_is_recorded() {
     // look at the first file it would take (it works through the folder in
     // order, on one thread). A watcher that reported a file twice would have
     // done so by then; no sleep needed to give it the chance.
-    desk.simulate_card_tap(&[ConsentCategory::Checkups], chrono::Local::now().naive_local()).unwrap();
+    desk.checks.simulate_card_tap(&[ConsentCategory::Checkups], chrono::Local::now().naive_local()).unwrap();
     let second = taps.next();
     assert!(second.result.consent(ConsentCategory::Checkups).unwrap().given, "the second event is the second tap: {second:?}");
     assert!(taps.pending().is_empty(), "two taps, two events: {:?}", taps.pending());
-    let first = desk.check_result(outcome.check_id.unwrap()).unwrap().expect("the first tap is recorded");
+    let first = desk.checks.check_result(outcome.check_id.unwrap()).unwrap().expect("the first tap is recorded");
     assert_eq!(first.source, madoguchi_core::ResultSource::CardReader);
     // In today's list (the day the desk recorded it, not a day read before).
     let day = chrono::Local::now().date_naive();
-    let mut listed: Vec<i64> = [day.pred_opt().unwrap(), day].iter().flat_map(|d| desk.checks_on(*d).unwrap()).map(|c| c.id).collect();
+    let mut listed: Vec<i64> = [day.pred_opt().unwrap(), day].iter().flat_map(|d| desk.checks.checks_on(*d).unwrap()).map(|c| c.id).collect();
     listed.sort();
     assert_eq!(listed, vec![outcome.check_id.unwrap(), second.check_id.unwrap()], "both taps listed, each once");
     eprintln!("the tap reached the desk after {latency:?} (target < 1 s: see the card_tap benchmark)");
@@ -93,7 +93,7 @@ fn the_desk_works_through_an_oqs_folder() {
     let (desk, oqs, population, _terminal, taps) = oqs_desk(data.path(), 1_000);
     let today = chrono::Local::now().date_naive();
     let person = population.sample_on(3, today).unwrap().into_iter().next().unwrap();
-    let status = desk.status();
+    let status = desk.context().status();
     // The training terminal's `TRAINING` file is the folder's word, not how
     // the desk was started: a real desk, a banner, and staff sign in.
     assert!(status.ready && !status.training && status.training_claim.is_some(), "{status:?}");
@@ -107,7 +107,7 @@ fn the_desk_works_through_an_oqs_folder() {
         branch: person.branch.clone(),
         birth_date: person.birth_date.to_string(),
     };
-    let outcome = desk.check(&input, chrono::Local::now().naive_local()).unwrap();
+    let outcome = desk.checks.check(&input, chrono::Local::now().naive_local()).unwrap();
     assert_eq!(outcome.result.source, madoguchi_core::ResultSource::OqsFolder);
     assert_eq!(outcome.result.person.as_ref().unwrap().name, person.name);
     assert!(std::fs::read_dir(oqs.join("req")).unwrap().next().is_none(), "req/ is empty again");
@@ -118,7 +118,7 @@ fn the_desk_works_through_an_oqs_folder() {
     assert!(taps.pending().is_empty(), "one tap, one event: {:?}", taps.pending());
     // Both recorded (by their ids: a "today" read before one of them may be yesterday).
     for id in [outcome.check_id.unwrap(), tapped.check_id.unwrap()] {
-        assert!(desk.check_result(id).unwrap().is_some(), "check {id} recorded");
+        assert!(desk.checks.check_result(id).unwrap().is_some(), "check {id} recorded");
     }
     desk.shutdown();
 }
@@ -133,17 +133,17 @@ fn a_tap_while_nobody_is_signed_in_reaches_the_window_only_after_sign_in() {
     let data = common::data_dir();
     let (desk, oqs, population, _terminal, emitted) = oqs_desk(data.path(), 300);
     desk.staff.create_first_administrator("admin", "管理 太郎", PASSWORD, now()).unwrap();
-    assert!(desk.signed_in(now()).is_none());
+    assert!(desk.context().signed_in(now()).is_none());
 
     // Signed out: the tap is taken in and held, nothing goes to the window.
     madoguchi_training::terminal::tap(&oqs, &population, None, &[ConsentCategory::Medication], now()).unwrap();
-    assert!(wait_for(|| desk.held_card_taps() == 1), "the tap was taken in");
+    assert!(wait_for(|| desk.taps.held() == 1), "the tap was taken in");
     assert!(emitted.pending().is_empty(), "nothing personal for a window nobody is signed in at");
-    assert_eq!(desk.checks_on(now().date()).unwrap().len(), 1, "the check is recorded all the same");
+    assert_eq!(desk.checks.checks_on(now().date()).unwrap().len(), 1, "the check is recorded all the same");
 
     // Signing in tells the window, once.
     desk.staff.sign_in("admin", PASSWORD, now()).unwrap();
-    assert_eq!(desk.held_card_taps(), 0);
+    assert_eq!(desk.taps.held(), 0);
     {
         // Told within sign_in itself: there, without waiting.
         let emitted = emitted.pending();
@@ -159,12 +159,12 @@ fn a_tap_while_nobody_is_signed_in_reaches_the_window_only_after_sign_in() {
 
     // The session locks after inactivity: held again until someone signs in.
     let later = now() + chrono::Duration::minutes(madoguchi_core::staff::DEFAULT_IDLE_LIMIT_MINUTES + 1);
-    assert!(desk.signed_in(later).is_none(), "locked");
+    assert!(desk.context().signed_in(later).is_none(), "locked");
     madoguchi_training::terminal::tap(&oqs, &population, None, &[], now()).unwrap();
-    assert!(wait_for(|| desk.held_card_taps() == 1), "the tap was taken in");
+    assert!(wait_for(|| desk.taps.held() == 1), "the tap was taken in");
     assert!(emitted.pending().is_empty(), "nothing emitted while locked");
     desk.staff.sign_in("admin", PASSWORD, now()).unwrap();
     assert_eq!(emitted.pending().len(), 1, "the held tap told at sign-in");
-    assert_eq!(desk.checks_on(now().date()).unwrap().len(), 3);
+    assert_eq!(desk.checks.checks_on(now().date()).unwrap().len(), 3);
     desk.shutdown();
 }

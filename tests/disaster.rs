@@ -88,7 +88,7 @@ fn now() -> chrono::NaiveDateTime {
 }
 
 fn disaster_entries(desk: &Desk) -> Vec<madoguchi_adapters::audit::AuditEntry> {
-    desk.audit_entries().unwrap().into_iter().filter(|e| e.action == AuditAction::DisasterLookup).collect()
+    desk.context().audit_entries().unwrap().into_iter().filter(|e| e.action == AuditAction::DisasterLookup).collect()
 }
 
 #[test]
@@ -102,16 +102,16 @@ fn online_lookup_answers_only_while_the_prefecture_has_a_window_and_is_logged() 
     let part: String = p.address.chars().skip(3).take(4).collect();
 
     // No window yet: "disaster mode is not open here".
-    let err = desk.disaster_lookup(&query(&p, &p.name, &part), LookupRoute::Auto, now()).unwrap_err();
+    let err = desk.disaster.lookup(&query(&p, &p.name, &part), LookupRoute::Auto, now()).unwrap_err();
     assert_eq!(err.message.id, "disaster-not-open");
 
     // Another prefecture's window does not open ours.
     training_admin(&service, &["disaster", "open", "--prefecture", "14", "--days", "1"]);
-    let err = desk.disaster_lookup(&query(&p, &p.name, &part), LookupRoute::Auto, now()).unwrap_err();
+    let err = desk.disaster.lookup(&query(&p, &p.name, &part), LookupRoute::Auto, now()).unwrap_err();
     assert_eq!(err.message.id, "disaster-not-open");
 
     training_admin(&service, &["disaster", "open", "--prefecture", "13", "--days", "1"]);
-    let l = desk.disaster_lookup(&query(&p, &p.kana, &part), LookupRoute::Auto, now()).unwrap();
+    let l = desk.disaster.lookup(&query(&p, &p.kana, &part), LookupRoute::Auto, now()).unwrap();
     assert_eq!(l.mode, LookupMode::Online);
     match &l.outcome {
         MatchOutcome::Found { key, .. } => assert_eq!(key, &p.key),
@@ -121,12 +121,12 @@ fn online_lookup_answers_only_while_the_prefecture_has_a_window_and_is_logged() 
     assert_eq!(l.message.id, "matching-found");
 
     // A missing field: refused before any search, and logged as refused.
-    let l = desk.disaster_lookup(&query(&p, &p.name, ""), LookupRoute::Auto, now()).unwrap();
+    let l = desk.disaster.lookup(&query(&p, &p.name, ""), LookupRoute::Auto, now()).unwrap();
     assert!(matches!(l.outcome, MatchOutcome::Refused { .. }));
     assert!(l.result.is_none());
 
     training_admin(&service, &["disaster", "close", "--prefecture", "13"]);
-    let err = desk.disaster_lookup(&query(&p, &p.name, &part), LookupRoute::Auto, now()).unwrap_err();
+    let err = desk.disaster.lookup(&query(&p, &p.name, &part), LookupRoute::Auto, now()).unwrap_err();
     assert_eq!(err.message.id, "disaster-not-open");
 
     // Every look-up is in the audit log: who, role, the fields, the outcome, online.
@@ -141,7 +141,7 @@ fn online_lookup_answers_only_while_the_prefecture_has_a_window_and_is_logged() 
     assert_eq!(detail["mode"], "online");
     assert_eq!(detail["query"]["name"], p.kana.as_str());
     assert_eq!(detail["query"]["hint"], part.as_str());
-    assert!(desk.audit_verify().is_ok());
+    assert!(desk.context().audit_verify().is_ok());
 }
 
 #[test]
@@ -151,32 +151,32 @@ fn a_receptionist_is_refused_a_disaster_lookup_and_a_medical_view() {
     let p = person(&service);
     let data = common::data_dir();
     let desk = desk_for(&service, data.path(), "1312345678");
-    let checked = desk.check(&p.card, now()).unwrap();
+    let checked = desk.checks.check(&p.card, now()).unwrap();
     desk.staff.sign_in_session(Session::new("uketsuke1", "受付 花子", Role::Receptionist, now()), now());
 
-    let err = desk.disaster_lookup(&query(&p, &p.name, &p.address), LookupRoute::Auto, now()).unwrap_err();
+    let err = desk.disaster.lookup(&query(&p, &p.name, &p.address), LookupRoute::Auto, now()).unwrap_err();
     assert_eq!(err.message.id, "staff-refused");
     assert!(err.message.args.contains(&("role".to_string(), "receptionist".to_string())));
     let err = desk
-        .view_medical(checked.check_id.unwrap(), madoguchi_core::ConsentCategory::Medication, now())
+        .medical.view(checked.check_id.unwrap(), madoguchi_core::ConsentCategory::Medication, now())
         .unwrap_err();
     assert_eq!(err.message.id, "staff-refused");
     // Both refusals are logged in the receptionist's name.
-    let denied: Vec<_> = desk.audit_entries().unwrap().into_iter().filter(|e| e.outcome == "denied").collect();
+    let denied: Vec<_> = desk.context().audit_entries().unwrap().into_iter().filter(|e| e.outcome == "denied").collect();
     assert_eq!(denied.len(), 2);
     assert!(denied.iter().all(|e| e.staff_id == "uketsuke1" && e.role == Some(Role::Receptionist)));
 
     // The qualified role may.
     desk.staff.sign_out(now());
     desk.staff.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
-    let l = desk.disaster_lookup(&query(&p, &p.name, &p.address), LookupRoute::Auto, now()).unwrap();
+    let l = desk.disaster.lookup(&query(&p, &p.name, &p.address), LookupRoute::Auto, now()).unwrap();
     assert!(matches!(l.outcome, MatchOutcome::Found { .. }), "{:?}", l.outcome);
 
     // An idle session locks: refused, and the lock is logged.
     let later = now() + chrono::Duration::minutes(11);
-    let err = desk.disaster_lookup(&query(&p, &p.name, &p.address), LookupRoute::Auto, later).unwrap_err();
+    let err = desk.disaster.lookup(&query(&p, &p.name, &p.address), LookupRoute::Auto, later).unwrap_err();
     assert_eq!(err.message.id, "staff-refused-locked");
-    assert!(desk.audit_entries().unwrap().iter().any(|e| e.action == AuditAction::SessionLocked && e.staff_id == "dr1"));
+    assert!(desk.context().audit_entries().unwrap().iter().any(|e| e.action == AuditAction::SessionLocked && e.staff_id == "dr1"));
 }
 
 #[test]
@@ -186,36 +186,36 @@ fn offline_lookup_needs_an_unreachable_service_and_a_declared_local_emergency() 
     let data = common::data_dir();
     let desk = desk_for(&service, data.path(), "1312345678");
     // The desk has seen this patient before (the cache).
-    desk.check(&p.card, now()).unwrap();
+    desk.checks.check(&p.card, now()).unwrap();
     desk.staff.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
 
     // While the service answers, the offline route is refused.
-    let err = desk.disaster_lookup(&query(&p, &p.name, &p.address), LookupRoute::Offline, now()).unwrap_err();
+    let err = desk.disaster.lookup(&query(&p, &p.name, &p.address), LookupRoute::Offline, now()).unwrap_err();
     assert_eq!(err.message.id, "disaster-offline-while-online");
 
     drop(service);
     // Unreachable, but no local emergency yet.
-    let err = desk.disaster_lookup(&query(&p, &p.name, &p.address), LookupRoute::Auto, now()).unwrap_err();
+    let err = desk.disaster.lookup(&query(&p, &p.name, &p.address), LookupRoute::Auto, now()).unwrap_err();
     assert_eq!(err.message.id, "disaster-offline-needs-emergency");
-    assert!(desk.local_emergency().unwrap().is_none());
+    assert!(desk.disaster.local_emergency().unwrap().is_none());
 
     // Only an administrator declares: the doctor is refused (and logged).
-    assert_eq!(desk.declare_local_emergency("回線断", now()).unwrap_err().message.id, "staff-refused");
+    assert_eq!(desk.disaster.declare_local_emergency("回線断", now()).unwrap_err().message.id, "staff-refused");
     desk.staff.sign_out(now());
     desk.staff.sign_in_session(Session::new("admin1", "管理 太郎", Role::Administrator, now()), now());
     // A reason is required; then the declaration is logged and in force.
-    assert_eq!(desk.declare_local_emergency("  ", now()).unwrap_err().message.id, "disaster-emergency-reason-missing");
-    let e = desk.declare_local_emergency("回線断", now()).unwrap();
+    assert_eq!(desk.disaster.declare_local_emergency("  ", now()).unwrap_err().message.id, "disaster-emergency-reason-missing");
+    let e = desk.disaster.declare_local_emergency("回線断", now()).unwrap();
     assert_eq!(e.declared_by, "admin1");
-    assert!(desk.local_emergency().unwrap().is_some());
+    assert!(desk.disaster.local_emergency().unwrap().is_some());
     desk.staff.sign_out(now());
     desk.staff.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
     // A refused attempt to end it (logged as denied) leaves it in force.
-    assert_eq!(desk.end_local_emergency(now()).unwrap_err().message.id, "staff-refused");
-    assert!(desk.local_emergency().unwrap().is_some());
+    assert_eq!(desk.disaster.end_local_emergency(now()).unwrap_err().message.id, "staff-refused");
+    assert!(desk.disaster.local_emergency().unwrap().is_some());
 
     let part: String = p.address.chars().skip(3).take(4).collect();
-    let l = desk.disaster_lookup(&query(&p, &p.kana, &part), LookupRoute::Auto, now()).unwrap();
+    let l = desk.disaster.lookup(&query(&p, &p.kana, &part), LookupRoute::Auto, now()).unwrap();
     assert_eq!(l.mode, LookupMode::Offline);
     match &l.outcome {
         MatchOutcome::Found { key, .. } => assert_eq!(key, &p.key),
@@ -226,15 +226,15 @@ fn offline_lookup_needs_an_unreachable_service_and_a_declared_local_emergency() 
     let mut wrong = query(&p, &p.name, &part);
     let d = chrono::NaiveDate::parse_from_str(&p.birth, "%Y-%m-%d").unwrap() + chrono::Days::new(1);
     wrong.birth_date = d.to_string();
-    let l = desk.disaster_lookup(&wrong, LookupRoute::Offline, now()).unwrap();
+    let l = desk.disaster.lookup(&wrong, LookupRoute::Offline, now()).unwrap();
     assert!(matches!(l.outcome, MatchOutcome::NotFound { .. }), "{:?}", l.outcome);
 
     desk.staff.sign_out(now());
     desk.staff.sign_in_session(Session::new("admin1", "管理 太郎", Role::Administrator, now()), now());
-    assert!(desk.end_local_emergency(now()).unwrap());
+    assert!(desk.disaster.end_local_emergency(now()).unwrap());
     desk.staff.sign_out(now());
     desk.staff.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
-    let err = desk.disaster_lookup(&query(&p, &p.name, &part), LookupRoute::Auto, now()).unwrap_err();
+    let err = desk.disaster.lookup(&query(&p, &p.name, &part), LookupRoute::Auto, now()).unwrap_err();
     assert_eq!(err.message.id, "disaster-offline-needs-emergency");
 
     let entries = disaster_entries(&desk);
@@ -256,7 +256,7 @@ fn offline_lookup_needs_an_unreachable_service_and_a_declared_local_emergency() 
         ]
     );
     let emergencies: Vec<_> = desk
-        .audit_entries()
+        .context().audit_entries()
         .unwrap()
         .into_iter()
         .filter(|e| e.action == AuditAction::LocalEmergency)

@@ -36,8 +36,8 @@ fn disaster_desk(dir: &Path) -> Arc<Desk> {
     let settings = Settings { data_dir: dir.to_path_buf(), training_people: 1_000, ..Settings::default() };
     let desk = Desk::open(settings).unwrap();
     desk.connect();
-    assert!(desk.status().ready, "{:?}", desk.status());
-    let population = madoguchi_training::Population::open(&desk.settings().training_db_path()).unwrap();
+    assert!(desk.context().status().ready, "{:?}", desk.context().status());
+    let population = madoguchi_training::Population::open(&desk.context().settings().training_db_path()).unwrap();
     population.open_disaster(13, now() - Duration::hours(1), Some(now() + Duration::days(3))).unwrap();
     desk
 }
@@ -45,7 +45,7 @@ fn disaster_desk(dir: &Path) -> Arc<Desk> {
 /// Looks people of the population up by the four fields until one is found
 /// (twins are ambiguous, as they should be).
 fn found(desk: &Desk, skip: usize) -> (madoguchi_training::SamplePerson, DisasterLookup) {
-    let people = madoguchi_training::sample(&desk.settings().training_db_path(), 20).unwrap();
+    let people = madoguchi_training::sample(&desk.context().settings().training_db_path(), 20).unwrap();
     for p in people.into_iter().skip(skip) {
         let q = DisasterQuery {
             name: p.name.clone(),
@@ -53,7 +53,7 @@ fn found(desk: &Desk, skip: usize) -> (madoguchi_training::SamplePerson, Disaste
             sex: p.sex.label_ja().to_string(),
             hint: p.address.clone(),
         };
-        let l = desk.disaster_lookup(&q, LookupRoute::Auto, now()).unwrap();
+        let l = desk.disaster.lookup(&q, LookupRoute::Auto, now()).unwrap();
         if matches!(l.outcome, MatchOutcome::Found { .. }) {
             return (p, l);
         }
@@ -102,25 +102,25 @@ fn oral_consent_for_medication_only_shows_medication_and_refuses_checkups() {
     let (p, lookup) = found(&desk, 0);
     let key = key_of(&p);
     let check = lookup.check_id.expect("the person found is a line in today's checks");
-    assert!(desk.checks_on(now().date()).unwrap().iter().any(|c| c.id == check && c.person_key == key));
+    assert!(desk.checks.checks_on(now().date()).unwrap().iter().any(|c| c.id == check && c.person_key == key));
     let t0 = now();
 
     // No consent yet: refused with the message, nothing asked of the terminal.
     // The patient has no card: the message says to record the disaster consent.
-    let e = desk.view_medical(check, Medication, t0).unwrap_err();
+    let e = desk.medical.view(check, Medication, t0).unwrap_err();
     assert_eq!(e.message.id, "consent-refused-no-consent-disaster", "{e:?}");
     says_record_the_disaster_consent(&e.message);
     assert_eq!(medical_requests(data.path()), 0);
 
     // Bad input records nothing.
-    let e = desk.record_disaster_consent(check, &oral(&[]), t0).unwrap_err();
+    let e = desk.consents.record_disaster(check, &oral(&[]), t0).unwrap_err();
     assert_eq!(e.message.id, "consent-problem-no-category");
-    let e = desk.record_disaster_consent(check, &unconscious(&[Medication], " \u{3000}"), t0).unwrap_err();
+    let e = desk.consents.record_disaster(check, &unconscious(&[Medication], " \u{3000}"), t0).unwrap_err();
     assert_eq!(e.message.id, "consent-problem-missing-reason");
-    assert_eq!(desk.view_medical(check, Medication, t0).unwrap_err().message.id, "consent-refused-no-consent-disaster");
+    assert_eq!(desk.medical.view(check, Medication, t0).unwrap_err().message.id, "consent-refused-no-consent-disaster");
 
     // Oral consent for medication only.
-    let recorded = desk.record_disaster_consent(check, &oral(&[Medication]), t0).unwrap();
+    let recorded = desk.consents.record_disaster(check, &oral(&[Medication]), t0).unwrap();
     assert_eq!(recorded.len(), 1);
     let r = &recorded[0];
     assert_eq!(r.consent.patient_key, key);
@@ -134,7 +134,7 @@ fn oral_consent_for_medication_only_shows_medication_and_refuses_checkups() {
 
     // Medication is shown — the matched person's, from the training terminal.
     let t1 = t0 + Duration::minutes(1);
-    match desk.view_medical(check, Medication, t1).unwrap() {
+    match desk.medical.view(check, Medication, t1).unwrap() {
         MedicalView::Medication(h) => {
             assert!(h.error.is_none(), "{:?}", h.error);
             assert!(!h.months.is_empty());
@@ -145,14 +145,14 @@ fn oral_consent_for_medication_only_shows_medication_and_refuses_checkups() {
     let asked = medical_requests(data.path());
     assert!(asked >= 1, "the medication was asked of the terminal");
     // Checkups were not consented to: refused, never requested.
-    let e = desk.view_medical(check, Checkups, t1).unwrap_err();
+    let e = desk.medical.view(check, Checkups, t1).unwrap_err();
     assert_eq!(e.message.id, "consent-refused-category-not-consented-disaster");
     says_record_the_disaster_consent(&e.message);
-    let e = desk.print(PrintKind::Checkups, &key, t1).unwrap_err();
+    let e = desk.print.print(PrintKind::Checkups, &key, t1).unwrap_err();
     assert_eq!(e.message.id, "consent-refused-category-not-consented-disaster", "printing says the same");
     assert_eq!(medical_requests(data.path()), asked);
     // What was viewed is kept under that consent and prints.
-    let pdf = desk.print(PrintKind::MedicationList, &key, t1).unwrap();
+    let pdf = desk.print.print(PrintKind::MedicationList, &key, t1).unwrap();
     assert!(pdf.starts_with(b"%PDF"));
 
     // After valid-until: refused, viewing and printing alike. The look-up
@@ -160,15 +160,15 @@ fn oral_consent_for_medication_only_shows_medication_and_refuses_checkups() {
     // disaster one: still "record it again" (after a new look-up), not the
     // card reader.
     let after = t0 + Duration::hours(24);
-    let e = desk.view_medical(check, Medication, after).unwrap_err();
+    let e = desk.medical.view(check, Medication, after).unwrap_err();
     assert_eq!(e.message.id, "consent-refused-expired-disaster");
     says_record_the_disaster_consent(&e.message);
     assert!(say(Lang::Ja, &e.message).contains("照会"), "look the patient up again first");
-    assert_eq!(desk.print(PrintKind::MedicationList, &key, after).unwrap_err().message.id, "consent-refused-expired-disaster");
+    assert_eq!(desk.print.print(PrintKind::MedicationList, &key, after).unwrap_err().message.id, "consent-refused-expired-disaster");
     assert_eq!(medical_requests(data.path()), asked);
 
     // The audit log: the consent with who and role, the views allowed and refused.
-    let log = desk.audit_entries().unwrap();
+    let log = desk.context().audit_entries().unwrap();
     let consent: Vec<_> = log.iter().filter(|e| e.action == AuditAction::Consent).collect();
     assert_eq!(consent.len(), 1, "bad input records nothing: {consent:?}");
     assert_eq!(consent[0].outcome, "recorded:medication");
@@ -181,7 +181,7 @@ fn oral_consent_for_medication_only_shows_medication_and_refuses_checkups() {
     assert!(views.contains(&"allowed:medication"), "{views:?}");
     assert!(views.contains(&"refused:checkups:category_not_consented"), "{views:?}");
     assert!(views.contains(&"refused:medication:expired"), "{views:?}");
-    assert!(desk.audit_verify().is_ok());
+    assert!(desk.context().audit_verify().is_ok());
     desk.shutdown();
     drop(desk);
 
@@ -189,8 +189,8 @@ fn oral_consent_for_medication_only_shows_medication_and_refuses_checkups() {
     let settings = Settings { data_dir: data.path().to_path_buf(), training_people: 1_000, ..Settings::default() };
     let desk = Desk::open(settings).unwrap();
     desk.connect();
-    assert!(matches!(desk.view_medical(check, Medication, t1).unwrap(), MedicalView::Medication(_)));
-    assert!(desk.view_medical(check, Checkups, t1).is_err());
+    assert!(matches!(desk.medical.view(check, Medication, t1).unwrap(), MedicalView::Medication(_)));
+    assert!(desk.medical.view(check, Checkups, t1).is_err());
     desk.shutdown();
 }
 
@@ -202,15 +202,15 @@ fn unconscious_with_a_reason_is_recorded_with_the_reason_and_allows_only_its_cat
     let check = lookup.check_id.unwrap();
     let t0 = now();
     let reason = "意識レベル低下。服薬歴の確認が救命処置に必要";
-    let recorded = desk.record_disaster_consent(check, &unconscious(&[Checkups], reason), t0).unwrap();
+    let recorded = desk.consents.record_disaster(check, &unconscious(&[Checkups], reason), t0).unwrap();
     assert_eq!(recorded[0].consent.source, ConsentSource::UnconsciousVitalInterest { reason: reason.into() });
 
-    match desk.view_medical(check, Checkups, t0).unwrap() {
+    match desk.medical.view(check, Checkups, t0).unwrap() {
         MedicalView::Checkups(c) => assert!(c.error.is_none() && !c.checkups.is_empty(), "{c:?}"),
         other => panic!("checkups expected, got {other:?}"),
     }
-    assert_eq!(desk.view_medical(check, Medication, t0).unwrap_err().message.id, "consent-refused-category-not-consented-disaster");
-    let entry = desk.audit_entries().unwrap().into_iter().find(|e| e.action == AuditAction::Consent).unwrap();
+    assert_eq!(desk.medical.view(check, Medication, t0).unwrap_err().message.id, "consent-refused-category-not-consented-disaster");
+    let entry = desk.context().audit_entries().unwrap().into_iter().find(|e| e.action == AuditAction::Consent).unwrap();
     assert_eq!(entry.outcome, "recorded:checkups");
     assert_eq!(entry.reason.as_deref(), Some(reason));
     desk.shutdown();
@@ -221,7 +221,7 @@ fn consent_needs_a_disaster_match_and_the_qualified_role() {
     let data = common::data_dir();
     let desk = disaster_desk(data.path());
     // A patient checked by card details, never looked up in disaster mode.
-    let p = madoguchi_training::sample(&desk.settings().training_db_path(), 1).unwrap().remove(0);
+    let p = madoguchi_training::sample(&desk.context().settings().training_db_path(), 1).unwrap().remove(0);
     let input = madoguchi_core::validation::CardInput {
         insurer_number: p.insurer_number.clone(),
         symbol: p.symbol.clone(),
@@ -229,15 +229,15 @@ fn consent_needs_a_disaster_match_and_the_qualified_role() {
         branch: p.branch.clone(),
         birth_date: p.birth_date.to_string(),
     };
-    let typed = desk.check(&input, now()).unwrap().check_id.unwrap();
-    let e = desk.record_disaster_consent(typed, &oral(&[Medication]), now()).unwrap_err();
+    let typed = desk.checks.check(&input, now()).unwrap().check_id.unwrap();
+    let e = desk.consents.record_disaster(typed, &oral(&[Medication]), now()).unwrap_err();
     assert_eq!(e.message.id, "disaster-consent-no-match");
     // At the counter the refusal says the card reader, as ever.
-    let e = desk.view_medical(typed, Medication, now()).unwrap_err();
+    let e = desk.medical.view(typed, Medication, now()).unwrap_err();
     assert_eq!(e.message.id, "consent-refused-no-consent");
     assert!(say(Lang::Ja, &e.message).contains("カードリーダー"));
     assert!(desk
-        .audit_entries()
+        .context().audit_entries()
         .unwrap()
         .iter()
         .any(|e| e.action == AuditAction::Consent && e.outcome == "refused:no_match"));
@@ -245,24 +245,24 @@ fn consent_needs_a_disaster_match_and_the_qualified_role() {
     // A disaster match more than a day ago does not count.
     let (_, lookup) = found(&desk, 2);
     let check = lookup.check_id.unwrap();
-    let e = desk.record_disaster_consent(check, &oral(&[Medication]), now() + Duration::hours(25)).unwrap_err();
+    let e = desk.consents.record_disaster(check, &oral(&[Medication]), now() + Duration::hours(25)).unwrap_err();
     assert_eq!(e.message.id, "disaster-consent-no-match");
 
     // A receptionist may not record one (logged as denied).
     desk.staff.sign_in_session(Session::new("uketsuke1", "受付 花子", Role::Receptionist, now()), now());
-    let e = desk.record_disaster_consent(check, &oral(&[Medication]), now()).unwrap_err();
+    let e = desk.consents.record_disaster(check, &oral(&[Medication]), now()).unwrap_err();
     assert_eq!(e.message.id, "staff-refused");
     assert!(desk
-        .audit_entries()
+        .context().audit_entries()
         .unwrap()
         .iter()
         .any(|e| e.action == AuditAction::Consent && e.outcome == "denied" && e.staff_id == "uketsuke1"));
     // Nothing was recorded by any of these: still no consent.
     desk.staff.sign_out(now());
     desk.staff.sign_in_session(Session::new("dr1", "医師 一郎", Role::Qualified, now()), now());
-    assert_eq!(desk.view_medical(check, Medication, now()).unwrap_err().message.id, "consent-refused-no-consent-disaster");
+    assert_eq!(desk.medical.view(check, Medication, now()).unwrap_err().message.id, "consent-refused-no-consent-disaster");
     // The qualified doctor may; recorded in the doctor's name.
-    let r = desk.record_disaster_consent(check, &oral(&[Medication, Checkups]), now()).unwrap();
+    let r = desk.consents.record_disaster(check, &oral(&[Medication, Checkups]), now()).unwrap();
     assert_eq!(r.len(), 2);
     assert!(r.iter().all(|c| c.consent.recorded_by == "dr1" && c.role == Some(Role::Qualified)));
     desk.shutdown();
@@ -272,7 +272,7 @@ fn consent_needs_a_disaster_match_and_the_qualified_role() {
 /// history holds an operation (the generator the training terminal answers
 /// from) is found.
 fn found_with_an_operation(desk: &Desk) -> (madoguchi_training::SamplePerson, DisasterLookup) {
-    let people = madoguchi_training::sample(&desk.settings().training_db_path(), 200).unwrap();
+    let people = madoguchi_training::sample(&desk.context().settings().training_db_path(), 200).unwrap();
     for p in people {
         let operated = madoguchi_training::clinical::clinical_months(&key_of(&p), p.birth_date, 0, now().date())
             .iter()
@@ -287,7 +287,7 @@ fn found_with_an_operation(desk: &Desk) -> (madoguchi_training::SamplePerson, Di
             sex: p.sex.label_ja().to_string(),
             hint: p.address.clone(),
         };
-        let l = desk.disaster_lookup(&q, LookupRoute::Auto, now()).unwrap();
+        let l = desk.disaster.lookup(&q, LookupRoute::Auto, now()).unwrap();
         if matches!(l.outcome, MatchOutcome::Found { .. }) {
             return (p, l);
         }
@@ -306,7 +306,7 @@ fn clinical_history_and_operations_each_under_their_own_disaster_consent() {
 
     // Nothing recorded: refused, in the disaster panel's words, whichever is asked.
     for asked in [Clinical, Operations] {
-        let e = desk.view_medical(check, asked, t0).unwrap_err();
+        let e = desk.medical.view(check, asked, t0).unwrap_err();
         assert_eq!(e.message.id, "consent-refused-no-consent-disaster", "{asked:?}");
         assert_eq!(e.message.args[0], ("category".to_string(), asked.as_str().to_string()));
         says_record_the_disaster_consent(&e.message);
@@ -314,11 +314,11 @@ fn clinical_history_and_operations_each_under_their_own_disaster_consent() {
     assert_eq!(medical_requests(data.path()), 0, "nothing asked of the terminal");
 
     // Oral consent to 診療情報: the history without a single operation.
-    let r = desk.record_disaster_consent(check, &oral(&[Clinical]), t0).unwrap();
+    let r = desk.consents.record_disaster(check, &oral(&[Clinical]), t0).unwrap();
     assert_eq!(r.len(), 1);
     assert_eq!((r[0].consent.category, &r[0].consent.source), (Clinical, &ConsentSource::DisasterOral));
     let t1 = t0 + Duration::minutes(1);
-    let h = match desk.view_medical(check, Clinical, t1).unwrap() {
+    let h = match desk.medical.view(check, Clinical, t1).unwrap() {
         MedicalView::Clinical(h) => h,
         other => panic!("clinical history expected, got {other:?}"),
     };
@@ -329,28 +329,28 @@ fn clinical_history_and_operations_each_under_their_own_disaster_consent() {
     assert!(h.procedures().all(|x| !x.kind.is_operation()), "no operation without its consent");
     assert!(medical_requests(data.path()) >= 1);
     // Asking for operations gives the same clinical part, never an operation.
-    match desk.view_medical(check, Operations, t1).unwrap() {
+    match desk.medical.view(check, Operations, t1).unwrap() {
         MedicalView::Clinical(h) => assert!(!h.operations_shown && h.procedures().all(|x| !x.kind.is_operation())),
         other => panic!("{other:?}"),
     }
 
     // The operations consent, unconscious with a reason: now the operation is there.
     let reason = "意識なし。既往の手術歴の確認が救命処置に必要";
-    desk.record_disaster_consent(check, &unconscious(&[Operations], reason), t1).unwrap();
-    let h = match desk.view_medical(check, Clinical, t1).unwrap() {
+    desk.consents.record_disaster(check, &unconscious(&[Operations], reason), t1).unwrap();
+    let h = match desk.medical.view(check, Clinical, t1).unwrap() {
         MedicalView::Clinical(h) => h,
         other => panic!("{other:?}"),
     };
     assert!(h.clinical_shown && h.operations_shown);
     assert!(h.procedures().any(|x| x.kind.is_operation()), "the operation is shown under its consent");
     // Kept under each consent, so it prints.
-    let pdf = desk.print(PrintKind::Clinical, &key, t1).unwrap();
+    let pdf = desk.print.print(PrintKind::Clinical, &key, t1).unwrap();
     assert!(pdf.starts_with(b"%PDF"));
     // The other categories were never consented to.
-    assert_eq!(desk.view_medical(check, Medication, t1).unwrap_err().message.id, "consent-refused-category-not-consented-disaster");
+    assert_eq!(desk.medical.view(check, Medication, t1).unwrap_err().message.id, "consent-refused-category-not-consented-disaster");
 
     // Logged: both recordings, both views allowed.
-    let log = desk.audit_entries().unwrap();
+    let log = desk.context().audit_entries().unwrap();
     let recorded: Vec<&str> = log.iter().filter(|e| e.action == AuditAction::Consent).map(|e| e.outcome.as_str()).collect();
     assert_eq!(recorded, ["recorded:clinical", "recorded:operations"]);
     let views: Vec<&str> = log.iter().filter(|e| e.action == AuditAction::MedicalView).map(|e| e.outcome.as_str()).collect();
@@ -359,7 +359,7 @@ fn clinical_history_and_operations_each_under_their_own_disaster_consent() {
 
     // A day later both have run out: refused, and again "record it".
     let after = t0 + Duration::hours(25);
-    let e = desk.view_medical(check, Clinical, after).unwrap_err();
+    let e = desk.medical.view(check, Clinical, after).unwrap_err();
     assert_eq!(e.message.id, "consent-refused-expired-disaster");
     desk.shutdown();
 }

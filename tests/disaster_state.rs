@@ -68,11 +68,11 @@ fn the_local_emergency_in_force_is_its_row_not_an_entry_of_the_log() {
     forge(data.path(), &forged(AuditAction::LocalEmergency, Outcome::EmergencyDeclared, "admin1", Role::Administrator, None));
     {
         let desk = common::real_desk(data.path());
-        assert!(desk.audit_entries().unwrap().iter().any(|e| e.action == AuditAction::LocalEmergency && e.outcome == "declared"));
-        assert_eq!(desk.local_emergency().unwrap(), None);
+        assert!(desk.context().audit_entries().unwrap().iter().any(|e| e.action == AuditAction::LocalEmergency && e.outcome == "declared"));
+        assert_eq!(desk.disaster.local_emergency().unwrap(), None);
         doctor(&desk);
         // The service cannot be reached and no emergency is in force.
-        let e = desk.disaster_lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
+        let e = desk.disaster.lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
         assert_eq!(e.message.id, "disaster-offline-needs-emergency");
         desk.shutdown();
     }
@@ -86,19 +86,19 @@ fn the_local_emergency_in_force_is_its_row_not_an_entry_of_the_log() {
     .unwrap();
     drop(conn);
     let desk = common::real_desk(data.path());
-    let e = desk.local_emergency().unwrap().expect("the row is the state");
+    let e = desk.disaster.local_emergency().unwrap().expect("the row is the state");
     assert_eq!((e.declared_by.as_str(), e.reason.as_deref()), ("kanri", Some("地震")));
     doctor(&desk);
-    let l = desk.disaster_lookup(&query(), LookupRoute::Auto, now()).unwrap();
+    let l = desk.disaster.lookup(&query(), LookupRoute::Auto, now()).unwrap();
     assert_eq!(l.mode, LookupMode::Offline);
 
     // Ending it ends the row, with its entry.
     desk.staff.sign_in_session(Session::new("admin1", "管理 太郎", Role::Administrator, now()), now());
-    assert!(desk.end_local_emergency(now()).unwrap());
-    assert_eq!(desk.local_emergency().unwrap(), None);
-    assert!(!desk.end_local_emergency(now()).unwrap(), "nothing more to end");
+    assert!(desk.disaster.end_local_emergency(now()).unwrap());
+    assert_eq!(desk.disaster.local_emergency().unwrap(), None);
+    assert!(!desk.disaster.end_local_emergency(now()).unwrap(), "nothing more to end");
     let ended: Vec<_> = desk
-        .audit_entries()
+        .context().audit_entries()
         .unwrap()
         .into_iter()
         .filter(|e| e.action == AuditAction::LocalEmergency && e.outcome == "ended")
@@ -116,7 +116,7 @@ fn the_local_emergency_in_force_is_its_row_not_an_entry_of_the_log() {
 fn training_desk(data: &Path) -> Arc<Desk> {
     let desk = Desk::open(Settings { data_dir: data.to_path_buf(), training_people: 1_000, ..Settings::default() }).unwrap();
     desk.connect();
-    assert!(desk.status().ready, "{:?}", desk.status());
+    assert!(desk.context().status().ready, "{:?}", desk.context().status());
     desk
 }
 
@@ -129,7 +129,7 @@ fn a_disaster_consent_needs_a_recorded_match_not_an_entry_of_the_log() {
     let data = common::data_dir();
     let (forged_key, forged_check, matched_key, matched_check) = {
         let desk = training_desk(data.path());
-        let people = madoguchi_training::sample(&desk.settings().training_db_path(), 2).unwrap();
+        let people = madoguchi_training::sample(&desk.context().settings().training_db_path(), 2).unwrap();
         let mut checked = people.iter().map(|p| {
             let card = madoguchi_core::validation::CardInput {
                 insurer_number: p.insurer_number.clone(),
@@ -139,7 +139,7 @@ fn a_disaster_consent_needs_a_recorded_match_not_an_entry_of_the_log() {
                 birth_date: p.birth_date.to_string(),
             };
             let key = format!("{}:{}:{}:{}", p.insurer_number, p.symbol, p.number, p.branch);
-            (key, desk.check(&card, now()).unwrap().check_id.unwrap())
+            (key, desk.checks.check(&card, now()).unwrap().check_id.unwrap())
         });
         let (a, b) = (checked.next().unwrap(), checked.next().unwrap());
         desk.shutdown();
@@ -161,18 +161,18 @@ fn a_disaster_consent_needs_a_recorded_match_not_an_entry_of_the_log() {
 
     // The trainee (qualified in training mode) records, as at the desk.
     let desk = training_desk(data.path());
-    let e = desk.record_disaster_consent(forged_check, &oral(), now()).unwrap_err();
+    let e = desk.consents.record_disaster(forged_check, &oral(), now()).unwrap_err();
     assert_eq!(e.message.id, "disaster-consent-no-match");
     assert!(desk
-        .audit_entries()
+        .context().audit_entries()
         .unwrap()
         .iter()
         .any(|e| e.action == AuditAction::Consent && e.outcome == "refused:no_match" && e.patient_key.as_deref() == Some(forged_key.as_str())));
-    let r = desk.record_disaster_consent(matched_check, &oral(), now()).unwrap();
+    let r = desk.consents.record_disaster(matched_check, &oral(), now()).unwrap();
     assert_eq!(r.len(), 1);
     assert_eq!(r[0].consent.patient_key, matched_key);
     // A day after the match, it no longer counts.
-    let e = desk.record_disaster_consent(matched_check, &oral(), now() + Duration::hours(25)).unwrap_err();
+    let e = desk.consents.record_disaster(matched_check, &oral(), now() + Duration::hours(25)).unwrap_err();
     assert_eq!(e.message.id, "disaster-consent-no-match");
     desk.shutdown();
 }

@@ -177,7 +177,7 @@ fn a_command_reads_what_the_open_desk_just_wrote_and_the_desk_what_the_command_w
             branch: p.branch.clone(),
             birth_date: p.birth_date.clone(),
         };
-        let by_desk = desk.check(&input, chrono::Local::now().naive_local()).unwrap();
+        let by_desk = desk.checks.check(&input, chrono::Local::now().naive_local()).unwrap();
         assert!(by_desk.warning.is_none(), "{by_desk:?}");
         seen.insert(by_desk.check_id.unwrap());
         assert_eq!(checks_by_command(), 2 * i as i64 + 1, "the command sees the open desk's check");
@@ -191,7 +191,7 @@ fn a_command_reads_what_the_open_desk_just_wrote_and_the_desk_what_the_command_w
         let mut days = vec![before];
         days.push(after);
         days.dedup();
-        let new: Vec<_> = days.iter().flat_map(|d| desk.checks_on(*d).unwrap()).filter(|c| !seen.contains(&c.id)).collect();
+        let new: Vec<_> = days.iter().flat_map(|d| desk.checks.checks_on(*d).unwrap()).filter(|c| !seen.contains(&c.id)).collect();
         assert_eq!(new.len(), 1, "the open desk sees the command's check: {new:?}");
         assert_eq!(new[0].person_key, key, "{new:?}");
         seen.insert(new[0].id);

@@ -33,13 +33,13 @@ fn training_desk(data: &std::path::Path) -> Arc<Desk> {
     };
     let desk = Desk::open(settings).unwrap();
     desk.connect();
-    assert!(desk.status().training, "the embedded training service: {:?}", desk.status());
+    assert!(desk.context().status().training, "the embedded training service: {:?}", desk.context().status());
     desk
 }
 
 /// Keys of valid people of the served population, as the simulator names them.
 fn valid_keys(desk: &Desk) -> Vec<String> {
-    common::sample_people(&desk.settings().training_db_path(), PEOPLE, SEED, 8)
+    common::sample_people(&desk.context().settings().training_db_path(), PEOPLE, SEED, 8)
         .into_iter()
         .filter(|p| p.expected_validity == "valid")
         .map(|p| format!("{}:{}:{}:{}", p.insurer_number, p.symbol, p.number, p.branch))
@@ -56,38 +56,38 @@ fn three_steps_online_with_a_wrong_pin_refused_then_a_later_visit_reuses_the_con
     let desk = training_desk(data.path());
     let t0 = now();
 
-    let start = desk.home_visit_start(t0).unwrap();
+    let start = desk.home_visit.start(t0).unwrap();
     assert!(start.online);
     assert!(!start.patients.is_empty(), "the simulator offers synthetic patients");
     let key = valid_keys(&desk).into_iter().find(|k| start.patients.iter().any(|p| &p.key == k)).expect("a valid person among the simulator's cards");
     let patient = start.patients.iter().find(|p| p.key == key).unwrap().clone();
 
     // The card step refuses to run before consent and identity.
-    let state = desk.home_visit_begin(Some(&key), t0).unwrap();
+    let state = desk.home_visit.begin(Some(&key), t0).unwrap();
     assert_eq!(state.step, Step::Consent);
     assert!(state.reader.simulated, "the simulator says it is one");
     assert_eq!(state.reader.kind, ReaderKind::TrainingSimulator);
-    assert_eq!(desk.home_visit_card(t0).unwrap_err().message.id, "home-visit-consent-first");
+    assert_eq!(desk.home_visit.card(t0).unwrap_err().message.id, "home-visit-consent-first");
 
     // 1. consent
-    let state = desk.home_visit_consent(&[ConsentCategory::Checkups, ConsentCategory::Medication], t0).unwrap();
+    let state = desk.home_visit.consent(&[ConsentCategory::Checkups, ConsentCategory::Medication], t0).unwrap();
     assert_eq!(state.step, Step::Identity);
-    assert_eq!(desk.home_visit_card(t0).unwrap_err().message.id, "home-visit-identity-first");
+    assert_eq!(desk.home_visit.card(t0).unwrap_err().message.id, "home-visit-identity-first");
     // 2. identity: a wrong PIN is refused with a message, then the right one.
     let wrong = if patient.pin == "0000" { "1111" } else { "0000" };
-    let e = desk.home_visit_identity(&IdentityInput::Pin { pin: wrong.into() }, t0).unwrap_err();
+    let e = desk.home_visit.identity(&IdentityInput::Pin { pin: wrong.into() }, t0).unwrap_err();
     assert_eq!(e.message.id, "home-visit-pin-wrong");
     let words = say(Lang::Ja, &e.message);
     // How many tries are left, in words (Fluent's isolation marks taken out).
     let words: String = words.chars().filter(|c| !matches!(c, '\u{2068}' | '\u{2069}')).collect();
     assert_eq!(words, "暗証番号が違います。あと 2 回まで入力できます。");
-    let e = desk.home_visit_identity(&IdentityInput::Pin { pin: "12".into() }, t0).unwrap_err();
+    let e = desk.home_visit.identity(&IdentityInput::Pin { pin: "12".into() }, t0).unwrap_err();
     assert_eq!(e.message.id, "home-visit-pin-not-four-digits");
     assert!(!say(Lang::En, &e.message).contains("home-visit"), "in words");
-    let state = desk.home_visit_identity(&IdentityInput::Pin { pin: patient.pin.clone() }, t0).unwrap();
+    let state = desk.home_visit.identity(&IdentityInput::Pin { pin: patient.pin.clone() }, t0).unwrap();
     assert_eq!(state.step, Step::Card);
     // 3. card
-    let done = desk.home_visit_card(t0).unwrap();
+    let done = desk.home_visit.card(t0).unwrap();
     assert!(!done.offline);
     let result = done.result.as_ref().expect("answered online");
     assert!(result.validity.is_valid(), "{result:?}");
@@ -98,23 +98,23 @@ fn three_steps_online_with_a_wrong_pin_refused_then_a_later_visit_reuses_the_con
     assert!(done.visit.confirmed_at.is_some(), "confirmed at once online");
     assert!(done.visit.check_id.is_some());
     // The check is in today's list like any other.
-    assert!(desk.checks_on(t0.date()).unwrap().iter().any(|c| c.person_key == key));
+    assert!(desk.checks.checks_on(t0.date()).unwrap().iter().any(|c| c.person_key == key));
 
     // The home visit's consent is what the medical view asks about: the
     // consented category passes the consent gate (the training terminal
     // answers it), the other is refused.
     let check_id = done.visit.check_id.unwrap();
-    let medication = desk.view_medical(check_id, ConsentCategory::Medication, t0);
+    let medication = desk.medical.view(check_id, ConsentCategory::Medication, t0);
     assert!(matches!(medication, Ok(madoguchi_app::desk::MedicalView::Medication(_))), "past the consent gate: {medication:?}");
-    let clinical = desk.view_medical(check_id, ConsentCategory::Clinical, t0).unwrap_err();
+    let clinical = desk.medical.view(check_id, ConsentCategory::Clinical, t0).unwrap_err();
     assert_eq!(clinical.message.id, "consent-refused-category-not-consented", "{clinical:?}");
 
     // A later visit, a week on: the first visit's consent is re-used.
     let later = t0 + Duration::days(7);
-    let start = desk.home_visit_start(later).unwrap();
+    let start = desk.home_visit.start(later).unwrap();
     let first = start.continuing.iter().find(|v| v.person_key == key).expect("the patient is a continuing one");
     assert_eq!(first.id, done.visit.id);
-    let again = desk.home_visit_reuse(first.id, later).unwrap();
+    let again = desk.home_visit.reuse(first.id, later).unwrap();
     assert_eq!(again.visit.first_visit_id, Some(done.visit.id));
     assert_eq!(again.visit.categories, done.visit.categories, "never wider, never narrower");
     assert_eq!(again.visit.valid_until, done.visit.valid_until, "the first visit's validity");
@@ -123,12 +123,12 @@ fn three_steps_online_with_a_wrong_pin_refused_then_a_later_visit_reuses_the_con
     assert!(again.result.as_ref().unwrap().validity.is_valid(), "eligibility checked again");
 
     // Past the consent's end, re-use is refused with a message.
-    let expired = desk.home_visit_reuse(first.id, t0 + Duration::days(31)).unwrap_err();
+    let expired = desk.home_visit.reuse(first.id, t0 + Duration::days(31)).unwrap_err();
     assert_eq!(expired.message.id, "home-visit-reuse-expired");
-    assert!(!desk.home_visit_start(t0 + Duration::days(31)).unwrap().continuing.iter().any(|v| v.person_key == key));
+    assert!(!desk.home_visit.start(t0 + Duration::days(31)).unwrap().continuing.iter().any(|v| v.person_key == key));
 
     // Every step is in the audit log.
-    let audit = desk.audit_entries().unwrap();
+    let audit = desk.context().audit_entries().unwrap();
     assert!(audit.iter().any(|a| a.outcome == "pin-wrong"));
     assert!(audit.iter().any(|a| a.outcome == "first:pin:medication,checkups"));
     assert!(audit.iter().any(|a| a.outcome == format!("reuse:{}", done.visit.id)));
@@ -142,45 +142,45 @@ fn three_steps_offline_then_confirmed_when_the_service_is_back() {
     let key = valid_keys(&desk).remove(0);
 
     // The home has no connection.
-    desk.training_outage(true).unwrap();
+    desk.checks.training_outage(true).unwrap();
     let t0 = now();
-    let start = desk.home_visit_start(t0).unwrap();
+    let start = desk.home_visit.start(t0).unwrap();
     assert!(!start.online, "the screen can say it is offline");
     let patient = start.patients.iter().find(|p| p.key == key).expect("the simulator works offline").clone();
-    desk.home_visit_begin(Some(&key), t0).unwrap();
-    desk.home_visit_consent(&[ConsentCategory::Medication], t0).unwrap();
+    desk.home_visit.begin(Some(&key), t0).unwrap();
+    desk.home_visit.consent(&[ConsentCategory::Medication], t0).unwrap();
     // A visual check without a name is refused; with one, recorded.
-    let e = desk.home_visit_identity(&IdentityInput::Visual { name: " ".into() }, t0).unwrap_err();
+    let e = desk.home_visit.identity(&IdentityInput::Visual { name: " ".into() }, t0).unwrap_err();
     assert_eq!(e.message.id, "home-visit-visual-needs-name");
-    desk.home_visit_identity(&IdentityInput::Visual { name: "看護師 佐藤".into() }, t0).unwrap();
-    let done = desk.home_visit_card(t0).unwrap();
+    desk.home_visit.identity(&IdentityInput::Visual { name: "看護師 佐藤".into() }, t0).unwrap();
+    let done = desk.home_visit.card(t0).unwrap();
     assert!(done.offline);
     assert!(done.result.is_none(), "nothing cached for this patient: nothing shown as if confirmed");
     assert!(done.visit.confirmed_at.is_none(), "recorded, unconfirmed");
     assert_eq!(done.visit.identity, IdentityCheck::Visual { confirmed_by: "看護師 佐藤".into(), role: None });
     assert_eq!(done.visit.categories, vec![ConsentCategory::Medication]);
-    assert_eq!(desk.pending_checks().unwrap(), 1);
+    assert_eq!(desk.checks.pending_checks().unwrap(), 1);
     let _ = patient;
 
     // Not yet confirmed: a later visit cannot re-use it.
-    let e = desk.home_visit_reuse(done.visit.id, t0 + Duration::hours(1)).unwrap_err();
+    let e = desk.home_visit.reuse(done.visit.id, t0 + Duration::hours(1)).unwrap_err();
     assert_eq!(e.message.id, "home-visit-reuse-not-confirmed");
     // Syncing while still offline keeps it queued.
-    let synced = desk.home_visit_sync(t0 + Duration::minutes(1)).unwrap();
+    let synced = desk.home_visit.sync(t0 + Duration::minutes(1)).unwrap();
     assert_eq!(synced.pending, 1);
     assert!(synced.today.iter().all(|v| v.confirmed_at.is_none()));
 
     // Back online: the queued check replays and the visit is confirmed.
-    desk.training_outage(false).unwrap();
+    desk.checks.training_outage(false).unwrap();
     let t1 = t0 + Duration::hours(2);
-    let synced = desk.home_visit_sync(t1).unwrap();
+    let synced = desk.home_visit.sync(t1).unwrap();
     assert!(synced.online);
     assert_eq!(synced.pending, 0);
-    let visit = desk.home_visit_record(done.visit.id).unwrap().unwrap();
+    let visit = desk.home_visit.record(done.visit.id).unwrap().unwrap();
     assert!(visit.confirmed_at.is_some(), "{visit:?}");
-    assert!(desk.checks_on(t1.date()).unwrap().iter().any(|c| c.person_key == key && c.validity.is_valid()));
+    assert!(desk.checks.checks_on(t1.date()).unwrap().iter().any(|c| c.person_key == key && c.validity.is_valid()));
     // Now confirmed, a later visit re-uses it.
-    let again = desk.home_visit_reuse(done.visit.id, t1 + Duration::days(1)).unwrap();
+    let again = desk.home_visit.reuse(done.visit.id, t1 + Duration::days(1)).unwrap();
     assert_eq!(again.visit.categories, vec![ConsentCategory::Medication]);
     desk.shutdown();
 }
@@ -192,18 +192,18 @@ fn a_new_first_visit_replaces_the_earlier_consent() {
     let key = valid_keys(&desk).remove(0);
     let t0 = now();
     let first_visit = |cats: &[ConsentCategory], at: NaiveDateTime| {
-        desk.home_visit_start(at).unwrap();
-        let state = desk.home_visit_begin(Some(&key), at).unwrap();
-        desk.home_visit_consent(cats, at).unwrap();
-        desk.home_visit_identity(&IdentityInput::Pin { pin: state.patient.unwrap().pin }, at).unwrap();
-        desk.home_visit_card(at).unwrap()
+        desk.home_visit.start(at).unwrap();
+        let state = desk.home_visit.begin(Some(&key), at).unwrap();
+        desk.home_visit.consent(cats, at).unwrap();
+        desk.home_visit.identity(&IdentityInput::Pin { pin: state.patient.unwrap().pin }, at).unwrap();
+        desk.home_visit.card(at).unwrap()
     };
     let a = first_visit(&[ConsentCategory::Medication, ConsentCategory::Clinical], t0);
     let b = first_visit(&[], t0 + Duration::days(2));
     assert!(b.visit.categories.is_empty(), "no consent is a choice too");
-    let e = desk.home_visit_reuse(a.visit.id, t0 + Duration::days(3)).unwrap_err();
+    let e = desk.home_visit.reuse(a.visit.id, t0 + Duration::days(3)).unwrap_err();
     assert_eq!(e.message.id, "home-visit-reuse-replaced");
-    let c = desk.home_visit_reuse(b.visit.id, t0 + Duration::days(3)).unwrap();
+    let c = desk.home_visit.reuse(b.visit.id, t0 + Duration::days(3)).unwrap();
     assert!(c.visit.categories.is_empty());
     desk.shutdown();
 }
@@ -264,11 +264,11 @@ fn outside_training_there_is_no_simulated_card() {
     };
     let desk = Desk::open(settings).unwrap();
     desk.connect();
-    assert!(!desk.status().training);
-    let start = desk.home_visit_start(now()).unwrap();
+    assert!(!desk.context().status().training);
+    let start = desk.home_visit.start(now()).unwrap();
     assert!(start.patients.is_empty(), "no synthetic patients outside training");
     assert!(!start.online);
-    let e = desk.home_visit_begin(Some("06139999:12:345:01"), now()).unwrap_err();
+    let e = desk.home_visit.begin(Some("06139999:12:345:01"), now()).unwrap_err();
     assert_eq!(e.message.id, "home-visit-no-reader");
     desk.shutdown();
 }

@@ -40,14 +40,14 @@ fn print_with_consent_and_refuse_without() {
     let desk = Desk::open(settings).unwrap();
     let taps = common::Taps::of(&desk);
     desk.connect();
-    desk.simulate_card_tap(&[ConsentCategory::Medication], chrono::Local::now().naive_local()).unwrap();
+    desk.checks.simulate_card_tap(&[ConsentCategory::Medication], chrono::Local::now().naive_local()).unwrap();
     let check_id = taps.next().check_id.unwrap();
     // After the tap: its consent has begun by then.
     let now = chrono::Local::now().naive_local();
-    let result = desk.check_result(check_id).unwrap().unwrap();
+    let result = desk.checks.check_result(check_id).unwrap().unwrap();
     let q = result.qualification.clone().unwrap();
     let key = q.person_key();
-    let MedicalView::Medication(history) = desk.view_medical(check_id, ConsentCategory::Medication, now).unwrap() else {
+    let MedicalView::Medication(history) = desk.medical.view(check_id, ConsentCategory::Medication, now).unwrap() else {
         panic!("medication asked, medication answered")
     };
     let drug = history
@@ -57,7 +57,7 @@ fn print_with_consent_and_refuse_without() {
         .flat_map(|d| d.drugs.iter())
         .find_map(|d| d.name.clone())
         .expect("a drug with a name");
-    assert!(desk.view_medical(check_id, ConsentCategory::Checkups, now).is_err(), "no consent for checkups");
+    assert!(desk.medical.view(check_id, ConsentCategory::Checkups, now).is_err(), "no consent for checkups");
     desk.shutdown();
     drop(desk);
 
@@ -151,7 +151,7 @@ fn print_clinical_through_the_same_consent_check() {
     let population = madoguchi_training::Population::open(&db).unwrap();
     madoguchi_training::terminal::tap(&data.path().join("training-oqs"), &population, Some(&key), &[ConsentCategory::Clinical], now).unwrap();
     let check_id = taps.next().check_id.unwrap();
-    let MedicalView::Clinical(h) = desk.view_medical(check_id, ConsentCategory::Clinical, chrono::Local::now().naive_local()).unwrap() else {
+    let MedicalView::Clinical(h) = desk.medical.view(check_id, ConsentCategory::Clinical, chrono::Local::now().naive_local()).unwrap() else {
         panic!("clinical asked, clinical answered")
     };
     let facility = h.facilities[0].facility.name.clone().unwrap();

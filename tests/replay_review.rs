@@ -33,14 +33,14 @@ fn a_changed_copay_is_flagged_for_the_visit_until_acknowledged() {
     let desk = Desk::open(settings).unwrap();
     desk.connect();
     let seen = chrono::Local::now().naive_local() - chrono::Duration::hours(3);
-    assert_eq!(desk.check(&input(&person), seen).unwrap().result.effective_copay().map(|c| c.0), Some(30));
+    assert_eq!(desk.checks.check(&input(&person), seen).unwrap().result.effective_copay().map(|c| c.0), Some(30));
 
     // The outage: the cached 3割 is shown at the visit and a re-check queued.
     let stopped = service.stop();
     let visit = seen + chrono::Duration::hours(1);
-    let shown = desk.check(&input(&person), visit).unwrap();
+    let shown = desk.checks.check(&input(&person), visit).unwrap();
     assert!(shown.as_of.is_some());
-    assert!(desk.changes_to_review().unwrap().is_empty());
+    assert!(desk.checks.changes_to_review().unwrap().is_empty());
 
     // Meanwhile the patient's copay became 2割.
     let conn = rusqlite::Connection::open(&stopped.db).unwrap();
@@ -56,12 +56,12 @@ fn a_changed_copay_is_flagged_for_the_visit_until_acknowledged() {
     let _back = stopped.resume();
 
     let now = visit + chrono::Duration::hours(1);
-    let report = desk.replay_due(now).unwrap();
+    let report = desk.checks.replay_due(now).unwrap();
     assert_eq!(report.replayed, 1, "{report:?}");
     // The service answers again: the status line no longer says it is out.
-    assert!(desk.status().problem.is_none());
+    assert!(desk.context().status().problem.is_none());
 
-    let flagged = desk.changes_to_review().unwrap();
+    let flagged = desk.checks.changes_to_review().unwrap();
     assert_eq!(flagged.len(), 1, "{flagged:?}");
     let f = &flagged[0];
     assert_eq!(f.change.visit_at, visit, "the visit's time, not the replay's");
@@ -79,23 +79,23 @@ fn a_changed_copay_is_flagged_for_the_visit_until_acknowledged() {
     // Still flagged after a restart of the desk (it is in the store).
     drop(desk);
     let desk = Desk::open(Settings { data_dir: data.path().to_path_buf(), ..Settings::default() }).unwrap();
-    assert_eq!(desk.changes_to_review().unwrap().len(), 1);
+    assert_eq!(desk.checks.changes_to_review().unwrap().len(), 1);
 
     // Staff acknowledge it: it leaves the list; the store and the audit log say when and who.
     let id = f.change.queued_id;
-    desk.acknowledge_change(id, now + chrono::Duration::minutes(5)).unwrap();
-    assert!(desk.changes_to_review().unwrap().is_empty());
-    desk.acknowledge_change(id, now + chrono::Duration::minutes(6)).unwrap();
+    desk.checks.acknowledge_change(id, now + chrono::Duration::minutes(5)).unwrap();
+    assert!(desk.checks.changes_to_review().unwrap().is_empty());
+    desk.checks.acknowledge_change(id, now + chrono::Duration::minutes(6)).unwrap();
     let db = common::desk_db(data.path());
     let reviewed: Option<String> = db.query_row("SELECT reviewed_at FROM queued_checks WHERE id = ?1", [id], |r| r.get(0)).unwrap();
     let reviewed = chrono::NaiveDateTime::parse_from_str(&reviewed.expect("recorded"), "%Y-%m-%dT%H:%M:%S%.f").unwrap();
     assert_eq!(reviewed, now + chrono::Duration::minutes(5), "the first acknowledgement is kept");
-    let audit = desk.audit_entries().unwrap();
+    let audit = desk.context().audit_entries().unwrap();
     let ack: Vec<_> = audit.iter().filter(|e| e.action.code() == "replay_change_acknowledged").collect();
     assert_eq!(ack.len(), 2, "each acknowledgement is logged");
     assert_eq!(ack[0].outcome, id.to_string());
     // An unknown id is refused in words.
-    let err = desk.acknowledge_change(id + 1000, now).unwrap_err();
+    let err = desk.checks.acknowledge_change(id + 1000, now).unwrap_err();
     assert_eq!(err.message.id, "store-no-such-row");
     desk.shutdown();
 }

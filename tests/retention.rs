@@ -87,7 +87,7 @@ fn the_retention_period_comes_from_the_settings() {
             cache(&mut store, "06132013:1:2:", at(17, 9));
         }
         let desk = Desk::open(s.clone()).unwrap();
-        desk.purge_medical(at(20, 9)).unwrap();
+        desk.medical.purge(at(20, 9)).unwrap();
         assert_eq!(medical_rows(&s), left, "{days} days");
     }
     // The setting is read from settings.json, and missing there means 30 days.
@@ -217,7 +217,7 @@ fn the_purge_of_files_says_what_it_deleted() {
     file(&s.training_oqs_dir().join("archive/failed"), "bad.xml");
     let now = chrono::Local::now().naive_local();
     // Not at start-up: a print younger than a day stays.
-    assert_eq!(desk.purge_files(now, false).unwrap(), retention::FilesPurge::default());
+    assert_eq!(retention::purge_files(&desk.context().settings(), now, false).unwrap(), retention::FilesPurge::default());
     let later = now + TimeDelta::days(2) + TimeDelta::seconds(1);
-    assert_eq!(desk.purge_files(later, false).unwrap(), retention::FilesPurge { prints: 2, archived: 1, failed: 1 });
+    assert_eq!(retention::purge_files(&desk.context().settings(), later, false).unwrap(), retention::FilesPurge { prints: 2, archived: 1, failed: 1 });
 }

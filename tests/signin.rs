@@ -31,8 +31,8 @@ fn outside_training_mode_staff_sign_in_and_roles_decide() {
     let desk = common::real_desk(data.path());
 
     // Nobody is signed in: refused with a message, before anything else.
-    assert!(desk.signed_in(now()).is_none());
-    let err = desk.disaster_lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
+    assert!(desk.context().signed_in(now()).is_none());
+    let err = desk.disaster.lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
     assert_eq!(err.message.id, "staff-refused-not-signed-in");
 
     // First start: the administrator is created once.
@@ -48,18 +48,18 @@ fn outside_training_mode_staff_sign_in_and_roles_decide() {
     assert_eq!(wrong.message.id, "staff-login-wrong");
     let who = desk.staff.sign_in("admin", pw, now()).unwrap();
     assert_eq!(who.role, Role::Administrator);
-    assert_eq!(desk.signed_in(now()).unwrap().staff_id, "admin");
+    assert_eq!(desk.context().signed_in(now()).unwrap().staff_id, "admin");
 
     // The administrator manages staff but may not look patients up.
     desk.staff.create_account("uketsuke", "受付 花子", Role::Receptionist, pw, now()).unwrap();
     desk.staff.create_account("dr", "医師 一郎", Role::Qualified, pw, now()).unwrap();
-    let err = desk.disaster_lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
+    let err = desk.disaster.lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
     assert_eq!(err.message.id, "staff-refused");
 
     // A receptionist may not look up, nor create accounts.
     desk.staff.sign_out(now());
     desk.staff.sign_in("uketsuke", pw, now()).unwrap();
-    let err = desk.disaster_lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
+    let err = desk.disaster.lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
     assert_eq!(err.message.id, "staff-refused");
     let err = desk.staff.create_account("x", "x", Role::Administrator, pw, now()).unwrap_err();
     assert_eq!(err.message.id, "staff-refused");
@@ -68,11 +68,11 @@ fn outside_training_mode_staff_sign_in_and_roles_decide() {
     // unreachable service without a local emergency.
     desk.staff.sign_out(now());
     desk.staff.sign_in("dr", pw, now()).unwrap();
-    let err = desk.disaster_lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
+    let err = desk.disaster.lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
     assert_eq!(err.message.id, "disaster-offline-needs-emergency");
 
     // All of it is in the audit log, in the right names.
-    let log = desk.audit_entries().unwrap();
+    let log = desk.context().audit_entries().unwrap();
     let count = |a: AuditAction| log.iter().filter(|e| e.action == a).count();
     assert_eq!(count(AuditAction::LoginFailed), 1);
     assert_eq!(count(AuditAction::Login), 3);
@@ -91,7 +91,7 @@ fn outside_training_mode_staff_sign_in_and_roles_decide() {
             ("uketsuke", "staff_change")
         ]
     );
-    assert!(desk.audit_verify().is_ok());
+    assert!(desk.context().audit_verify().is_ok());
 }
 
 /// A new desk starts in training mode with the trainee signed in; switching
@@ -112,24 +112,24 @@ fn leaving_training_mode_signs_the_trainee_out_and_the_change_is_logged() {
     };
     let desk = Desk::open(settings).unwrap();
     desk.connect();
-    assert!(desk.status().training);
-    assert!(desk.signed_in(now()).unwrap().trainee);
+    assert!(desk.context().status().training);
+    assert!(desk.context().signed_in(now()).unwrap().trainee);
 
-    let mut real = desk.settings();
+    let mut real = desk.context().settings();
     real.service_url = Some("http://127.0.0.1:9".into());
     real.facility_code = "1312345678".into();
     let status = desk.change_settings(real, now()).unwrap();
     assert!(!status.training, "the clinic's service is not a training service");
     let saved = std::fs::read_to_string(data.path().join("settings.json")).unwrap();
     assert!(saved.contains("http://127.0.0.1:9"), "kept for the next start: {saved}");
-    assert!(desk.signed_in(now()).is_none(), "the trainee is signed out with training mode");
-    let err = desk.disaster_lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
+    assert!(desk.context().signed_in(now()).is_none(), "the trainee is signed out with training mode");
+    let err = desk.disaster.lookup(&query(), LookupRoute::Auto, now()).unwrap_err();
     assert_eq!(err.message.id, "staff-refused-not-signed-in");
     // Changing the settings again needs an administrator now.
-    let err = desk.change_settings(desk.settings(), now()).unwrap_err();
+    let err = desk.change_settings(desk.context().settings(), now()).unwrap_err();
     assert_eq!(err.message.id, "staff-refused-not-signed-in");
 
-    let log = desk.audit_entries().unwrap();
+    let log = desk.context().audit_entries().unwrap();
     let change = log.iter().find(|e| e.action == AuditAction::SettingChange).expect("the change is logged");
     assert_eq!((change.staff_id.as_str(), change.outcome.as_str()), ("trainee", "ok"));
     let detail: serde_json::Value = serde_json::from_str(change.detail.as_deref().unwrap()).unwrap();
@@ -141,7 +141,7 @@ fn leaving_training_mode_signs_the_trainee_out_and_the_change_is_logged() {
         log.iter().any(|e| e.action == AuditAction::Logout && e.staff_id == "trainee" && e.outcome == "training_ended"),
         "the trainee's sign-out is logged"
     );
-    assert!(desk.audit_verify().is_ok());
+    assert!(desk.context().audit_verify().is_ok());
 }
 
 /// Outside training mode only an administrator changes the settings; a
@@ -157,18 +157,18 @@ fn only_an_administrator_changes_the_settings_of_a_real_desk() {
     desk.staff.sign_out(now());
 
     desk.staff.sign_in("uketsuke", pw, now()).unwrap();
-    let mut slower = desk.settings();
+    let mut slower = desk.context().settings();
     slower.timeout_secs = 30;
     let err = desk.change_settings(slower.clone(), now()).unwrap_err();
     assert_eq!(err.message.id, "staff-refused");
-    assert_eq!(desk.settings().timeout_secs, 1, "nothing changed");
+    assert_eq!(desk.context().settings().timeout_secs, 1, "nothing changed");
 
     desk.staff.sign_out(now());
     desk.staff.sign_in("admin", pw, now()).unwrap();
     desk.change_settings(slower, now()).unwrap();
-    assert_eq!(desk.settings().timeout_secs, 30);
+    assert_eq!(desk.context().settings().timeout_secs, 30);
 
-    let log = desk.audit_entries().unwrap();
+    let log = desk.context().audit_entries().unwrap();
     let changes: Vec<_> = log
         .iter()
         .filter(|e| e.action == AuditAction::SettingChange)

@@ -175,7 +175,7 @@ fn an_administrator_disables_enables_and_resets_accounts_and_nobody_else_can() {
     let bare: Vec<_> = all.entries.iter().filter(|e| e.outcome_words.is_none()).map(|e| (e.action.clone(), e.outcome.clone())).collect();
     assert!(bare.is_empty(), "outcomes without words: {bare:?}");
     assert!(all.entries.iter().any(|e| e.action == AuditAction::StaffChange.code()));
-    assert!(desk.audit_verify().is_ok());
+    assert!(desk.context().audit_verify().is_ok());
 }
 
 fn change(current: &str, pw: &str, confirm: &str) -> PasswordChangeForm {
@@ -222,7 +222,7 @@ fn everyone_signed_in_changes_their_own_password_and_a_wrong_current_one_counts_
         let e = desk.staff.change_own_password(&change("not-my-password", "ume-no-hana-2026", "ume-no-hana-2026"), at(9, 6)).unwrap_err();
         assert_eq!(problems(&e), [("current".into(), "staff-password-current-wrong".into())]);
     }
-    assert!(desk.signed_in(at(9, 6)).is_some(), "still signed in");
+    assert!(desk.context().signed_in(at(9, 6)).is_some(), "still signed in");
     desk.staff.sign_out(at(9, 7));
     assert_eq!(desk.staff.sign_in("uketsuke", "not-my-password", at(9, 7)).unwrap_err().message.id, "staff-login-locked-out");
     // The administrator lifts the lock; a right password resets the count.
@@ -234,7 +234,7 @@ fn everyone_signed_in_changes_their_own_password_and_a_wrong_current_one_counts_
     desk.staff.sign_in("uketsuke", PW, at(9, 10)).unwrap();
     let who = desk.staff.change_own_password(&change(PW, "ume-no-hana-2026", "ume-no-hana-2026"), at(9, 11)).unwrap();
     assert_eq!(who.staff_id, "uketsuke");
-    assert!(desk.signed_in(at(9, 11)).is_some(), "still signed in after the change");
+    assert!(desk.context().signed_in(at(9, 11)).is_some(), "still signed in after the change");
     desk.staff.sign_out(at(9, 12));
     assert_eq!(desk.staff.sign_in("uketsuke", PW, at(9, 13)).unwrap_err().message.id, "staff-login-wrong");
     desk.staff.sign_in("uketsuke", "ume-no-hana-2026", at(9, 13)).expect("the new password");
@@ -248,7 +248,7 @@ fn everyone_signed_in_changes_their_own_password_and_a_wrong_current_one_counts_
     let last = last.unwrap();
     assert_eq!(last.message.id, "staff-password-change-locked-out");
     assert!(last.message.args.contains(&("until".into(), "9:29".into())), "{last:?}");
-    assert!(desk.signed_in(at(9, 14)).is_none(), "signed out");
+    assert!(desk.context().signed_in(at(9, 14)).is_none(), "signed out");
     assert_eq!(desk.staff.sign_in("uketsuke", "ume-no-hana-2026", at(9, 15)).unwrap_err().message.id, "staff-login-locked-out");
     desk.staff.sign_in("uketsuke", "ume-no-hana-2026", at(9, 30)).expect("the lock ran out; the password is unchanged");
     desk.staff.sign_out(at(9, 31));
@@ -298,8 +298,8 @@ fn the_trainee_has_no_password_to_change() {
     };
     let desk = Desk::open(settings).unwrap();
     desk.connect();
-    assert!(desk.status().training);
-    assert_eq!(desk.signed_in(at(10, 0)).unwrap().staff_id, "trainee");
+    assert!(desk.context().status().training);
+    assert_eq!(desk.context().signed_in(at(10, 0)).unwrap().staff_id, "trainee");
     let e = desk.staff.change_own_password(&change("", "ume-no-hana-2026", "ume-no-hana-2026"), at(10, 1)).unwrap_err();
     assert_eq!(e.message.id, "staff-password-change-trainee");
     // An account signed in over the trainee may.

@@ -117,7 +117,7 @@ fn an_earlier_plain_staff_file_is_taken_over_once_and_a_row_planted_in_it_never_
         let e = desk.staff.sign_in(planted, PW, at(9, 4)).unwrap_err();
         assert_eq!(e.message.id, "staff-login-wrong", "{planted} was not taken over");
     }
-    let log = desk.audit_entries().unwrap();
+    let log = desk.context().audit_entries().unwrap();
     assert_eq!(entries(&log, AuditAction::StaffChange, "migrated:kanri:administrator").len(), 1);
     assert_eq!(entries(&log, AuditAction::StaffChange, "migrated:uketsuke:receptionist").len(), 1);
     for planted in ["mallory", "uketsuke2"] {
@@ -171,7 +171,7 @@ fn rows_written_with_the_stores_key_past_the_accounts_module_never_sign_in() {
     ] {
         let e = desk.staff.sign_in(id, pw, at(9, 0)).unwrap_err();
         assert_eq!(e.message.id, why, "{id}");
-        assert!(desk.signed_in(at(9, 0)).is_none(), "{id}");
+        assert!(desk.context().signed_in(at(9, 0)).is_none(), "{id}");
         // Said in both languages, naming the account.
         for lang in [madoguchi_i18n::Lang::Ja, madoguchi_i18n::Lang::En] {
             let text = madoguchi_i18n::tr(lang, &e.message.id, &[("staff", id.to_string())]);
@@ -179,7 +179,7 @@ fn rows_written_with_the_stores_key_past_the_accounts_module_never_sign_in() {
         }
     }
     // Every refusal is in the log, with its reason.
-    let log = desk.audit_entries().unwrap();
+    let log = desk.context().audit_entries().unwrap();
     for (id, why) in [("mallory", "staff-login-not-created"), ("eve", "staff-login-not-created"), ("uketsuke", "staff-login-not-created"), ("kanri2", "staff-login-altered")] {
         let failed: Vec<_> = log.iter().filter(|e| e.action == AuditAction::LoginFailed && e.staff_id == id).collect();
         assert_eq!(failed.len(), 1, "{id}");
@@ -192,6 +192,6 @@ fn rows_written_with_the_stores_key_past_the_accounts_module_never_sign_in() {
     desk.staff.reset_staff_password(&reset, at(9, 2)).unwrap();
     desk.staff.sign_out(at(9, 3));
     desk.staff.sign_in("kanri2", "a-new-password-26", at(9, 4)).unwrap();
-    let ok = desk.audit_verify().unwrap();
+    let ok = desk.context().audit_verify().unwrap();
     assert!(ok.entries > 0);
 }

@@ -43,7 +43,7 @@ fn real_desk_with(data: &Path, mut settings: Settings) -> Arc<Desk> {
     let desk = Desk::open(settings).unwrap();
     desk.connect();
     desk.staff.create_first_administrator("admin", "管理 太郎", PW, now()).unwrap();
-    assert!(desk.signed_in(now()).is_none());
+    assert!(desk.context().signed_in(now()).is_none());
     desk
 }
 
@@ -64,34 +64,34 @@ fn typed(p: &madoguchi_training::SamplePerson) -> CardInput {
 /// nobody's staff id, nobody is signed in afterwards, and the trainee never
 /// appears in the log.
 fn every_path_is_refused_not_signed_in(desk: &Desk, check_id: i64, patient_key: &str) {
-    let before = desk.audit_entries().unwrap().len();
+    let before = desk.context().audit_entries().unwrap().len();
     let mut asked: Vec<(&str, AuditAction, Result<(), madoguchi_core::message::ApiError>)> = Vec::new();
     for &c in DESK_CATEGORIES {
-        asked.push(("view_medical", AuditAction::MedicalView, desk.view_medical(check_id, c, now()).map(drop)));
+        asked.push(("view_medical", AuditAction::MedicalView, desk.medical.view(check_id, c, now()).map(drop)));
     }
     for k in PrintKind::ALL {
-        asked.push(("print_to_file", AuditAction::Print, desk.print_to_file(check_id, k, now()).map(drop)));
-        asked.push(("print", AuditAction::Print, desk.print(k, patient_key, now()).map(drop)));
+        asked.push(("print_to_file", AuditAction::Print, desk.print.to_file(check_id, k, now()).map(drop)));
+        asked.push(("print", AuditAction::Print, desk.print.print(k, patient_key, now()).map(drop)));
     }
     let query = DisasterQuery { name: "山田太郎".into(), birth_date: "S61.4.12".into(), sex: "男".into(), hint: "中野区".into() };
     for route in [LookupRoute::Auto, LookupRoute::Offline] {
-        asked.push(("disaster_lookup", AuditAction::DisasterLookup, desk.disaster_lookup(&query, route, now()).map(drop)));
+        asked.push(("disaster_lookup", AuditAction::DisasterLookup, desk.disaster.lookup(&query, route, now()).map(drop)));
     }
     let consent = DisasterConsentInput { categories: DESK_CATEGORIES.to_vec(), basis: DisasterBasis::Oral };
-    asked.push(("record_disaster_consent", AuditAction::Consent, desk.record_disaster_consent(check_id, &consent, now()).map(drop)));
-    let mut settings = desk.settings();
+    asked.push(("record_disaster_consent", AuditAction::Consent, desk.consents.record_disaster(check_id, &consent, now()).map(drop)));
+    let mut settings = desk.context().settings();
     settings.staff = "changed".into();
     asked.push(("change_settings", AuditAction::SettingChange, desk.change_settings(settings, now()).map(drop)));
-    asked.push(("declare_local_emergency", AuditAction::LocalEmergency, desk.declare_local_emergency("停電", now()).map(drop)));
+    asked.push(("declare_local_emergency", AuditAction::LocalEmergency, desk.disaster.declare_local_emergency("停電", now()).map(drop)));
 
     for (path, _, answer) in &asked {
         let e = answer.as_ref().err().unwrap_or_else(|| panic!("{path} answered with nobody signed in"));
         assert_eq!(e.message.id, "staff-refused-not-signed-in", "{path}");
     }
-    assert!(desk.signed_in(now()).is_none(), "nobody was signed in automatically");
-    assert_eq!(desk.settings().staff, "desk", "the settings did not change");
+    assert!(desk.context().signed_in(now()).is_none(), "nobody was signed in automatically");
+    assert_eq!(desk.context().settings().staff, "desk", "the settings did not change");
 
-    let log = desk.audit_entries().unwrap();
+    let log = desk.context().audit_entries().unwrap();
     let new: Vec<_> = log[before..].iter().collect();
     let refusals: Vec<_> = new.iter().filter(|e| e.outcome == "not_signed_in").collect();
     assert_eq!(refusals.len(), asked.len(), "one audit entry per refusal: {new:#?}");
@@ -102,7 +102,7 @@ fn every_path_is_refused_not_signed_in(desk: &Desk, check_id: i64, patient_key: 
         assert_eq!(e.reason.as_deref(), Some("staff-refused-not-signed-in"), "{path}");
     }
     assert!(!log.iter().any(|e| e.staff_id == "trainee"), "the trainee was never signed in: {log:#?}");
-    assert!(desk.audit_verify().is_ok());
+    assert!(desk.context().audit_verify().is_ok());
 }
 
 #[test]
@@ -118,13 +118,13 @@ fn a_training_file_in_the_oqs_folder_is_a_banner_and_nobody_is_signed_in() {
     assert!(oqs.join(madoguchi_adapters::oqs::folder::TRAINING_MARKER).is_file());
 
     let desk = real_desk_with(&data.path().join("desk"), Settings { oqs_dir: Some(oqs.clone()), ..Settings::default() });
-    let status = desk.status();
+    let status = desk.context().status();
     assert!(status.ready && !status.training, "{status:?}");
     assert_eq!(status.training_claim.as_ref().map(|m| m.id.as_str()), Some("status-training-claimed"), "{status:?}");
     assert!(!desk.staff.staff_gate(now()).unwrap().training);
 
     let input = typed(&person);
-    let checked = desk.check(&input, now()).unwrap();
+    let checked = desk.checks.check(&input, now()).unwrap();
     let key = checked.result.qualification.as_ref().unwrap().person_key();
     every_path_is_refused_not_signed_in(&desk, checked.check_id.unwrap(), &key);
     desk.shutdown();
@@ -136,13 +136,13 @@ fn a_service_that_says_it_is_a_training_service_is_a_banner_and_nobody_is_signed
     let service = common::TrainingService::start(300, 6);
     let data = common::data_dir();
     let desk = real_desk_with(data.path(), Settings { service_url: Some(service.url.clone()), timeout_secs: 5, ..Settings::default() });
-    let status = desk.status();
+    let status = desk.context().status();
     assert!(status.ready && !status.training && status.problem.is_none(), "{status:?}");
     assert_eq!(status.training_claim.as_ref().map(|m| m.id.as_str()), Some("status-training-claimed"), "{status:?}");
     assert!(status.training_claim.as_ref().unwrap().args.contains(&("target".to_string(), service.url.clone())));
 
     let person = service.sample(1).remove(0);
-    let checked = desk.check(&person.card_input(), now()).unwrap();
+    let checked = desk.checks.check(&person.card_input(), now()).unwrap();
     let key = checked.result.qualification.as_ref().unwrap().person_key();
     every_path_is_refused_not_signed_in(&desk, checked.check_id.unwrap(), &key);
 
@@ -152,9 +152,9 @@ fn a_service_that_says_it_is_a_training_service_is_a_banner_and_nobody_is_signed
     desk.staff.create_account("dr", "医師 一郎", Role::Qualified, PW, now()).unwrap();
     desk.staff.sign_out(now());
     desk.staff.sign_in("dr", PW, now()).unwrap();
-    let e = desk.print_to_file(checked.check_id.unwrap(), PrintKind::AccessSlip, now()).unwrap_err();
+    let e = desk.print.to_file(checked.check_id.unwrap(), PrintKind::AccessSlip, now()).unwrap_err();
     assert_eq!(e.message.id, "print-nothing-viewed");
-    let last = desk.audit_entries().unwrap().pop().unwrap();
+    let last = desk.context().audit_entries().unwrap().pop().unwrap();
     assert_eq!(
         (last.staff_id.as_str(), last.action, last.outcome.as_str(), last.reason.as_deref(), last.patient_key.as_deref()),
         ("dr", AuditAction::Print.into(), "not_printed:access-slip", Some("print-nothing-viewed"), Some(key.as_str()))
@@ -234,7 +234,7 @@ fn a_service_that_starts_saying_it_is_a_training_service_mid_session_changes_not
     let person = population.sample_on(1, now().date()).unwrap().remove(0);
     let service = switching_service(population);
     let desk = real_desk_with(&data.path().join("desk"), Settings { service_url: Some(service.url.clone()), timeout_secs: 5, ..Settings::default() });
-    let status = desk.status();
+    let status = desk.context().status();
     assert!(status.ready && !status.training && status.training_claim.is_none(), "{status:?}");
 
     // A receptionist works, checks a patient and signs out.
@@ -243,7 +243,7 @@ fn a_service_that_starts_saying_it_is_a_training_service_mid_session_changes_not
     desk.staff.sign_out(now());
     desk.staff.sign_in("uketsuke", PW, now()).unwrap();
     let input = typed(&person);
-    let checked = desk.check(&input, now()).unwrap();
+    let checked = desk.checks.check(&input, now()).unwrap();
     let key = checked.result.qualification.as_ref().unwrap().person_key();
     desk.staff.sign_out(now());
 
@@ -252,7 +252,7 @@ fn a_service_that_starts_saying_it_is_a_training_service_mid_session_changes_not
     service.claims_training.store(true, Ordering::SeqCst);
     every_path_is_refused_not_signed_in(&desk, checked.check_id.unwrap(), &key);
     desk.connect();
-    let status = desk.status();
+    let status = desk.context().status();
     assert!(status.ready && !status.training, "{status:?}");
     assert_eq!(status.training_claim.as_ref().map(|m| m.id.as_str()), Some("status-training-claimed"), "{status:?}");
     every_path_is_refused_not_signed_in(&desk, checked.check_id.unwrap(), &key);
@@ -260,7 +260,7 @@ fn a_service_that_starts_saying_it_is_a_training_service_mid_session_changes_not
     // And back: the banner goes, nothing else changes.
     service.claims_training.store(false, Ordering::SeqCst);
     desk.connect();
-    assert!(desk.status().training_claim.is_none());
+    assert!(desk.context().status().training_claim.is_none());
     every_path_is_refused_not_signed_in(&desk, checked.check_id.unwrap(), &key);
     desk.shutdown();
 }
@@ -279,10 +279,10 @@ fn the_trainee_never_sees_a_check_that_came_from_elsewhere() {
     desk.staff.sign_out(now());
     desk.staff.sign_in("dr", PW, now()).unwrap();
     let real = service.sample(1).remove(0);
-    let checked = desk.check(&real.card_input(), now()).unwrap();
+    let checked = desk.checks.check(&real.card_input(), now()).unwrap();
     let real_id = checked.check_id.unwrap();
     let real_key = checked.result.qualification.as_ref().unwrap().person_key();
-    assert!(desk.print(PrintKind::Eligibility, &real_key, now()).is_ok(), "the qualified account prints it");
+    assert!(desk.print.print(PrintKind::Eligibility, &real_key, now()).is_ok(), "the qualified account prints it");
     // And an appointment list of real patients, kept as a batch.
     let csv = format!(
         "予約日時,患者番号,氏名,カナ氏名,生年月日,保険者番号,記号,番号,枝番\r\n{} 9:00,P0001,{},{},{},{},{},{},{}\r\n",
@@ -295,54 +295,54 @@ fn the_trainee_never_sees_a_check_that_came_from_elsewhere() {
         real.number,
         real.branch
     );
-    let batch = desk.batch_import(csv.as_bytes(), Some("予約.csv"), now()).unwrap().batch.id;
-    assert!(desk.batch_report(batch).is_ok());
+    let batch = desk.batch.import(csv.as_bytes(), Some("予約.csv"), now()).unwrap().batch.id;
+    assert!(desk.batch.report(batch).is_ok());
     desk.staff.sign_out(now());
 
     // The administrator switches the desk to the embedded training service.
     desk.staff.sign_in("admin", PW, now()).unwrap();
-    let mut training = desk.settings();
+    let mut training = desk.context().settings();
     training.service_url = None;
     desk.change_settings(training, now()).unwrap();
-    assert!(desk.status().training, "{:?}", desk.status());
+    assert!(desk.context().status().training, "{:?}", desk.context().status());
     desk.staff.sign_out(now());
-    let who = desk.signed_in(now()).expect("the trainee");
+    let who = desk.context().signed_in(now()).expect("the trainee");
     assert!(who.trainee);
 
     // The real patient's check is not there for the trainee, by any path.
-    assert!(desk.check_result(real_id).unwrap().is_none());
-    assert!(!desk.checks_on(now().date()).unwrap().iter().any(|c| c.id == real_id || c.person_key == real_key));
+    assert!(desk.checks.check_result(real_id).unwrap().is_none());
+    assert!(!desk.checks.checks_on(now().date()).unwrap().iter().any(|c| c.id == real_id || c.person_key == real_key));
     for &c in DESK_CATEGORIES {
-        assert_eq!(desk.view_medical(real_id, c, now()).unwrap_err().message.id, "error-no-such-check", "{c:?}");
+        assert_eq!(desk.medical.view(real_id, c, now()).unwrap_err().message.id, "error-no-such-check", "{c:?}");
     }
     for k in PrintKind::ALL {
-        assert_eq!(desk.print_to_file(real_id, k, now()).unwrap_err().message.id, "error-no-such-check", "{k:?}");
-        assert_eq!(desk.print(k, &real_key, now()).unwrap_err().message.id, "print-no-patient", "{k:?}");
+        assert_eq!(desk.print.to_file(real_id, k, now()).unwrap_err().message.id, "error-no-such-check", "{k:?}");
+        assert_eq!(desk.print.print(k, &real_key, now()).unwrap_err().message.id, "print-no-patient", "{k:?}");
     }
     let consent = DisasterConsentInput { categories: DESK_CATEGORIES.to_vec(), basis: DisasterBasis::Oral };
-    assert!(desk.record_disaster_consent(real_id, &consent, now()).is_err());
-    assert!(!desk.batches(false).unwrap().iter().any(|b| b.id == batch), "the real list is not offered");
-    assert_eq!(desk.batch_report(batch).unwrap_err().message.id, "batch-not-found");
-    assert_eq!(desk.batch_export_csv(batch).unwrap_err().message.id, "batch-not-found");
-    assert_eq!(desk.batch_run(batch, &|_| {}, now()).unwrap_err().message.id, "batch-not-found");
+    assert!(desk.consents.record_disaster(real_id, &consent, now()).is_err());
+    assert!(!desk.batch.list(false).unwrap().iter().any(|b| b.id == batch), "the real list is not offered");
+    assert_eq!(desk.batch.report(batch).unwrap_err().message.id, "batch-not-found");
+    assert_eq!(desk.batch.export_csv(batch).unwrap_err().message.id, "batch-not-found");
+    assert_eq!(desk.batch.run(batch, &|_| {}, now()).unwrap_err().message.id, "batch-not-found");
 
     // The trainee's own check of a synthetic person is there, and printable.
     let db = data.path().join("training-population.sqlite");
     let synthetic = common::sample_people(&db, 300, 9, 1).remove(0);
-    let own = desk.check(&synthetic.card_input(), now()).unwrap();
+    let own = desk.checks.check(&synthetic.card_input(), now()).unwrap();
     let own_id = own.check_id.unwrap();
-    assert!(desk.check_result(own_id).unwrap().is_some());
-    assert!(desk.checks_on(now().date()).unwrap().iter().any(|c| c.id == own_id));
+    assert!(desk.checks.check_result(own_id).unwrap().is_some());
+    assert!(desk.checks.checks_on(now().date()).unwrap().iter().any(|c| c.id == own_id));
     let own_key = own.result.qualification.as_ref().unwrap().person_key();
-    assert!(desk.print(PrintKind::Eligibility, &own_key, now()).is_ok());
+    assert!(desk.print.print(PrintKind::Eligibility, &own_key, now()).is_ok());
 
     // Back on the real service, the real check is there again for staff.
     desk.staff.sign_in("admin", PW, now()).unwrap();
-    let mut real_again = desk.settings();
+    let mut real_again = desk.context().settings();
     real_again.service_url = Some(service.url.clone());
     desk.change_settings(real_again, now()).unwrap();
-    assert!(!desk.status().training);
-    assert!(desk.check_result(real_id).unwrap().is_some());
-    assert!(desk.batch_report(batch).is_ok());
+    assert!(!desk.context().status().training);
+    assert!(desk.checks.check_result(real_id).unwrap().is_some());
+    assert!(desk.batch.report(batch).is_ok());
     desk.shutdown();
 }

@@ -28,9 +28,9 @@ fn main() {
     desk.connect();
 
     let t_all = Instant::now();
-    let import = desk.batch_import(csv.as_bytes(), Some("bench.csv"), now).unwrap();
+    let import = desk.batch.import(csv.as_bytes(), Some("bench.csv"), now).unwrap();
     let t_import = t_all.elapsed();
-    let run = desk.batch_run(import.batch.id, &|_| {}, now).unwrap();
+    let run = desk.batch.run(import.batch.id, &|_| {}, now).unwrap();
     let t_run = t_all.elapsed() - t_import;
     let t = Instant::now();
     let report_csv = madoguchi_app::batch::report_csv(madoguchi_i18n::Lang::Ja, &run.report);

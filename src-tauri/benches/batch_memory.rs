@@ -36,7 +36,7 @@ fn child(list: &Path, data: &Path) {
     let t = Instant::now();
     let bytes = madoguchi_adapters::input_file::read(list, None).unwrap();
     let now = chrono::Local::now().naive_local();
-    let import = desk.batch_import(&bytes, Some("bench.csv"), now).unwrap();
+    let import = desk.batch.import(&bytes, Some("bench.csv"), now).unwrap();
     let took = t.elapsed();
     drop(bytes);
     assert_eq!(import.batch.total + import.bad_rows.len(), ROWS, "{:?}", import.batch);

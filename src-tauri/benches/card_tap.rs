@@ -14,7 +14,7 @@ fn main() {
     let settings = Settings { data_dir: data.path().to_path_buf(), training_people: 10_000, ..Settings::default() };
     let desk = Desk::open(settings).unwrap();
     let (tx, rx) = mpsc::channel();
-    desk.on_card_tap(move |o| {
+    desk.taps.on_card_tap(move |o| {
         let _ = tx.send((Instant::now(), o.is_ok()));
     });
     desk.connect();
@@ -22,7 +22,7 @@ fn main() {
     for _ in 0..30 {
         let now = chrono::Local::now().naive_local();
         let t = Instant::now();
-        desk.simulate_card_tap(&[ConsentCategory::Medication], now).unwrap();
+        desk.checks.simulate_card_tap(&[ConsentCategory::Medication], now).unwrap();
         let (at, ok) = rx.recv_timeout(Duration::from_secs(10)).expect("the tap arrives");
         assert!(ok);
         latencies.push(at - t);

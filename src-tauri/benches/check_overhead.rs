@@ -94,14 +94,14 @@ fn main() {
     let pw = "bench-pass-2026-overhead";
     desk.staff.first_start(&AccountForm { staff_id: "kanri".into(), display_name: "管理 花子".into(), password: pw.into(), confirm: pw.into() }, now())
         .expect("the first administrator, signed in");
-    desk.authorize(Action::CheckEligibility, None, now()).expect("the administrator may check");
+    desk.context().authorize(Action::CheckEligibility, None, now()).expect("the administrator may check");
     let gateway = HttpGateway::new(&service.url(), Duration::from_secs(10)).unwrap();
     let raw = reqwest::blocking::Client::new();
     let url = format!("{}/api/v1/eligibility", service.url());
     let bodies: Vec<Vec<u8>> = inputs
         .iter()
         .map(|i| {
-            let card = desk.validate(i, today).unwrap();
+            let card = desk.checks.validate(i, today).unwrap();
             serde_json::to_vec(&EligibilityQuery { card, confirmation_date: Some(today), limit_certificate_consent: false }).unwrap()
         })
         .collect();
@@ -131,18 +131,18 @@ fn main() {
                 // Gateway: serialise, send, parse into domain types (the
                 // query built inside the timing, as the desk builds it).
                 2 => {
-                    let card = desk.validate(&inputs[i], today).unwrap();
+                    let card = desk.checks.validate(&inputs[i], today).unwrap();
                     let q = EligibilityQuery { card, confirmation_date: Some(today), limit_certificate_consent: false };
                     gateway.check(&q).unwrap();
                 }
                 3 => {
-                    desk.check(&inputs[i], now()).unwrap();
+                    desk.checks.check(&inputs[i], now()).unwrap();
                 }
                 4 => {
                     let (d, input) = (Arc::clone(&desk), inputs[i].clone());
                     tauri::async_runtime::block_on(tauri::async_runtime::spawn_blocking(move || {
-                        d.authorize(Action::CheckEligibility, None, now())?;
-                        d.check(&input, now())
+                        d.context().authorize(Action::CheckEligibility, None, now())?;
+                        d.checks.check(&input, now())
                     }))
                     .unwrap()
                     .unwrap();

@@ -48,7 +48,7 @@ fn main() {
     let service = madoguchi_training::spawn_population(madoguchi_training::generate(&pop, 10_000, 1).unwrap(), port).unwrap();
     desk.connect();
     for input in &inputs {
-        desk.check(input, seen).unwrap();
+        desk.checks.check(input, seen).unwrap();
     }
     service.shutdown();
 
@@ -57,8 +57,8 @@ fn main() {
     let visit = seen + chrono::Duration::minutes(30);
     let t = Instant::now();
     let mut i = 0;
-    while desk.pending_checks().unwrap() < QUEUED as i64 {
-        let outcome = desk.check(&inputs[i % inputs.len()], visit).unwrap();
+    while desk.checks.pending_checks().unwrap() < QUEUED as i64 {
+        let outcome = desk.checks.check(&inputs[i % inputs.len()], visit).unwrap();
         assert!(outcome.as_of.is_some(), "the cached answer, marked");
         i += 1;
     }
@@ -71,8 +71,8 @@ fn main() {
     let t = Instant::now();
     let mut replayed = 0;
     let mut changes = 0;
-    while desk.pending_checks().unwrap() > 0 {
-        let report = desk.replay_due(later).unwrap();
+    while desk.checks.pending_checks().unwrap() > 0 {
+        let report = desk.checks.replay_due(later).unwrap();
         replayed += report.replayed;
         changes += report.changes.len();
         assert_eq!(report.still_failing, 0, "the service answers");

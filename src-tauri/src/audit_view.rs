@@ -26,7 +26,7 @@
 //!   languages; the CSV's `outcome_words` column in the desk's language),
 //!   from `crate::audit_outcome`; the stored code stays beside them, and a
 //!   code this version does not know is shown as it is.
-//! * At start-up the chain is verified ([`Desk::audit_check_at_start`]); a
+//! * At start-up the chain is verified ([`AuditView::audit_check_at_start`]); a
 //!   broken chain is logged once per break (an `audit_chain_broken` entry,
 //!   not repeated while the same break stands) and shown in the window.
 
@@ -214,7 +214,7 @@ impl AuditView {
         self.audit_export_csv_to(query, &dir, now)
     }
 
-    /// [`Desk::audit_export_csv`] into `dir`.
+    /// [`AuditView::audit_export_csv`] into `dir`.
     pub fn audit_export_csv_to(&self, query: &AuditQuery, dir: &Path, now: NaiveDateTime) -> Result<AuditExport, ApiError> {
         let session = self.ctx.authorize(Action::ExportAudit, Some(AuditAction::AuditExport), now)?;
         let filter = parse_query(query)?;

@@ -12,7 +12,7 @@
 //!
 //! A row's state lives in the store (`store::batch`): pending until its
 //! answer and its check are written in one transaction. Cancelling, a crash,
-//! or the service going away leave the rest pending; [`Desk::batch_run`] on
+//! or the service going away leave the rest pending; [`Batches::run`] on
 //! the same batch asks only those.
 
 use std::collections::{BTreeMap, HashMap};
@@ -29,7 +29,9 @@ use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::{EligibilityQuery, EligibilityResult};
 use madoguchi_i18n::Lang;
 
-use crate::desk::{gateway_msg, say, store_msg, Desk};
+use crate::checks::Checks;
+use crate::context::Context;
+use crate::words::{gateway_msg, say, store_msg};
 pub use madoguchi_api::batch::{BatchImport, BatchProgress, BatchRun};
 
 /// HTTP checks in flight at once.
@@ -62,7 +64,18 @@ fn store_err(e: madoguchi_adapters::store::StoreError) -> ApiError {
     ApiError::new(store_msg(&e))
 }
 
-impl Desk {
+/// 一括照会 (`desk.batch`): the batches of this desk and those running now.
+pub struct Batches {
+    ctx: Arc<Context>,
+    checks: Checks,
+    running: Running,
+}
+
+impl Batches {
+    pub fn new(ctx: Arc<Context>) -> Batches {
+        Batches { checks: Checks::new(Arc::clone(&ctx)), ctx, running: Running::default() }
+    }
+
     /// Reads an appointment list and keeps it as a batch (nothing is asked
     /// yet). The whole file refused → an error; bad rows are kept with the
     /// batch and returned, the good rows wait as pending.
@@ -70,37 +83,37 @@ impl Desk {
     /// Streamed: the rows go from the text into the store one at a time
     /// (`AppointmentList`, `Store::create_batch_streamed`), in one
     /// transaction, so memory does not grow with the list (`benches/batch_memory.rs`).
-    pub fn batch_import(&self, bytes: &[u8], source_name: Option<&str>, now: NaiveDateTime) -> Result<BatchImport, ApiError> {
+    pub fn import(&self, bytes: &[u8], source_name: Option<&str>, now: NaiveDateTime) -> Result<BatchImport, ApiError> {
         let text = csv::decode(bytes).map_err(ApiError::new)?;
         let list = csv::appointment_list(&text, now.date()).map_err(|e| ApiError::new(e.message))?;
         let ignored_columns = list.ignored_columns().to_vec();
-        let staff = self.settings().staff;
-        let mut store = self.store_handle().lock().unwrap();
+        let staff = self.ctx.settings().staff;
+        let mut store = self.ctx.store.lock().unwrap();
         let (id, bad_rows) = store.create_batch_streamed(now, &staff, source_name, list).map_err(|e| match e {
             ImportError::Input(e) => ApiError::new(e.message),
             ImportError::Store(e) => store_err(e),
         })?;
         let batch = store.batch_info(id).map_err(store_err)?.expect("just created");
         drop(store);
-        self.note_training_batch(id);
+        self.ctx.note_training_batch(id);
         Ok(BatchImport { batch: crate::wire::batch_info(batch), bad_rows, ignored_columns })
     }
 
     /// Batches of this desk, newest first (`unfinished`: those with rows
     /// still pending, to resume).
     /// In training mode only the batches imported in training mode
-    /// ([`Desk::training_may_show_batch`]).
-    pub fn batches(&self, unfinished: bool) -> Result<Vec<BatchInfo>, ApiError> {
-        let list = self.store_handle().lock().unwrap().batches(unfinished).map_err(store_err)?;
-        Ok(list.into_iter().filter(|b| self.training_may_show_batch(b.id)).collect())
+    /// (`Context::training_may_show_batch`).
+    pub fn list(&self, unfinished: bool) -> Result<Vec<BatchInfo>, ApiError> {
+        let list = self.ctx.store.lock().unwrap().batches(unfinished).map_err(store_err)?;
+        Ok(list.into_iter().filter(|b| self.ctx.training_may_show_batch(b.id)).collect())
     }
 
     /// The report of a batch as it stands (pending rows are "not checked").
-    pub fn batch_report(&self, batch_id: i64) -> Result<BatchReport, ApiError> {
-        if !self.training_may_show_batch(batch_id) {
+    pub fn report(&self, batch_id: i64) -> Result<BatchReport, ApiError> {
+        if !self.ctx.training_may_show_batch(batch_id) {
             return Err(ApiError::new(Msg::new("batch-not-found").arg("id", batch_id)));
         }
-        let (rows, bad) = self.store_handle().lock().unwrap().batch_rows(batch_id).map_err(|e| match e {
+        let (rows, bad) = self.ctx.store.lock().unwrap().batch_rows(batch_id).map_err(|e| match e {
             madoguchi_adapters::store::StoreError::NoSuchRow { .. } => ApiError::new(Msg::new("batch-not-found").arg("id", batch_id)),
             e => store_err(e),
         })?;
@@ -117,8 +130,8 @@ impl Desk {
 
     /// Stops a running batch after the checks in flight (they are recorded).
     /// False when the batch is not running.
-    pub fn batch_cancel(&self, batch_id: i64) -> bool {
-        match self.running_batches().0.lock().unwrap().get(&batch_id) {
+    pub fn cancel(&self, batch_id: i64) -> bool {
+        match self.running.0.lock().unwrap().get(&batch_id) {
             Some(c) => {
                 c.cancel();
                 true
@@ -130,24 +143,24 @@ impl Desk {
     /// Runs (or resumes) a batch: asks every pending row, records each answer
     /// as a check (store and audit log), tells `progress` as rows finish.
     /// Blocking. A second run of a batch that is running is refused.
-    pub fn batch_run(&self, batch_id: i64, progress: &(dyn Fn(BatchProgress) + Sync), now: NaiveDateTime) -> Result<BatchRun, ApiError> {
-        if !self.training_may_show_batch(batch_id) {
+    pub fn run(&self, batch_id: i64, progress: &(dyn Fn(BatchProgress) + Sync), now: NaiveDateTime) -> Result<BatchRun, ApiError> {
+        if !self.ctx.training_may_show_batch(batch_id) {
             return Err(ApiError::new(Msg::new("batch-not-found").arg("id", batch_id)));
         }
         let control = Arc::new(BatchControl::default());
         {
-            let mut running = self.running_batches().0.lock().unwrap();
+            let mut running = self.running.0.lock().unwrap();
             if running.contains_key(&batch_id) {
                 return Err(ApiError::new(Msg::new("batch-already-running")));
             }
             running.insert(batch_id, Arc::clone(&control));
         }
-        let outcome = self.batch_run_inner(batch_id, &control, progress, now);
-        self.running_batches().0.lock().unwrap().remove(&batch_id);
+        let outcome = self.run_inner(batch_id, &control, progress, now);
+        self.running.0.lock().unwrap().remove(&batch_id);
         outcome
     }
 
-    fn batch_run_inner(
+    fn run_inner(
         &self,
         batch_id: i64,
         control: &BatchControl,
@@ -155,22 +168,22 @@ impl Desk {
         now: NaiveDateTime,
     ) -> Result<BatchRun, ApiError> {
         let (info, pending) = {
-            let store = self.store_handle().lock().unwrap();
+            let store = self.ctx.store.lock().unwrap();
             let info = store
                 .batch_info(batch_id)
                 .map_err(store_err)?
                 .ok_or_else(|| ApiError::new(Msg::new("batch-not-found").arg("id", batch_id)))?;
             (info, store.batch_pending(batch_id).map_err(store_err)?)
         };
-        let gateway = self.gateway_handle()?;
-        let run = Run { desk: self, batch_id, total: info.total, done: AtomicUsize::new(info.total - pending.len()), progress, now };
+        let gateway = self.ctx.gateway_handle()?;
+        let run = Run { batches: self, batch_id, total: info.total, done: AtomicUsize::new(info.total - pending.len()), progress, now };
         progress(BatchProgress { batch_id, done: run.done.load(Ordering::SeqCst), total: info.total });
         let stopped = if gateway.check_batch(&[]).is_some() {
             run.by_files(gateway.as_ref(), pending, control)?
         } else {
             run.one_by_one(&gateway, pending, control)?
         };
-        let mut store = self.store_handle().lock().unwrap();
+        let mut store = self.ctx.store.lock().unwrap();
         let left = store.batch_pending(batch_id).map_err(store_err)?.len();
         let state = if left == 0 { BatchState::Done } else { BatchState::Paused };
         store.set_batch_state(batch_id, state, now).map_err(store_err)?;
@@ -181,7 +194,7 @@ impl Desk {
             Some(Stop::Service(e)) => Some(gateway_msg(e)),
             None => None,
         };
-        Ok(BatchRun { report: self.batch_report(batch_id)?, batch: crate::wire::batch_info(batch), stopped })
+        Ok(BatchRun { report: self.report(batch_id)?, batch: crate::wire::batch_info(batch), stopped })
     }
 }
 
@@ -192,7 +205,7 @@ enum Stop {
 }
 
 struct Run<'a> {
-    desk: &'a Desk,
+    batches: &'a Batches,
     batch_id: i64,
     total: usize,
     done: AtomicUsize,
@@ -220,16 +233,16 @@ impl Run<'_> {
         if answers.is_empty() {
             return Ok(());
         }
-        let staff = self.desk.settings().staff;
+        let staff = self.batches.ctx.settings().staff;
         let batch: Vec<BatchAnswer<'_>> = answers
             .iter()
             .map(|(a, r)| {
                 let key = r.qualification.as_ref().map(|q| q.person_key()).unwrap_or_else(|| a.card.person_key());
-                let entry = self.desk.check_entry(Some(key), r.validity, self.now);
+                let entry = self.batches.checks.check_entry(Some(key), r.validity, self.now);
                 BatchAnswer { line: a.line, check: NewCheck { checked_at: self.now, staff: &staff, asked: Some(&a.card), result: r }, entry }
             })
             .collect();
-        let recorded = self.desk.store_handle().lock().unwrap().complete_batch_rows(self.batch_id, &batch, self.now).map_err(store_err)?;
+        let recorded = self.batches.ctx.store.lock().unwrap().complete_batch_rows(self.batch_id, &batch, self.now).map_err(store_err)?;
         for (_, audited) in recorded.into_iter().flatten() {
             if let Err(e) = audited {
                 tracing::error!("audit log: {e}");
@@ -240,7 +253,7 @@ impl Run<'_> {
     }
 
     fn fail(&self, a: &Appointment, problem: &Msg) -> Result<(), ApiError> {
-        self.desk.store_handle().lock().unwrap().fail_batch_row(self.batch_id, a.line, problem, self.now).map_err(store_err)?;
+        self.batches.ctx.store.lock().unwrap().fail_batch_row(self.batch_id, a.line, problem, self.now).map_err(store_err)?;
         self.advance(1);
         Ok(())
     }
@@ -351,19 +364,19 @@ impl Run<'_> {
     }
 }
 
-impl Desk {
+impl Batches {
     /// Writes a batch's report as CSV ([`report_csv`], in the desk's
     /// language) into the Downloads folder (else the data folder), named
     /// after the batch; answers the file's path.
-    pub fn batch_export_csv(&self, batch_id: i64) -> Result<std::path::PathBuf, ApiError> {
-        let dir = dirs::download_dir().filter(|d| d.is_dir()).unwrap_or(self.settings().data_dir);
-        self.batch_export_csv_to(batch_id, &dir)
+    pub fn export_csv(&self, batch_id: i64) -> Result<std::path::PathBuf, ApiError> {
+        let dir = dirs::download_dir().filter(|d| d.is_dir()).unwrap_or(self.ctx.settings().data_dir);
+        self.export_csv_to(batch_id, &dir)
     }
 
-    /// [`Desk::batch_export_csv`] into `dir`.
-    pub fn batch_export_csv_to(&self, batch_id: i64, dir: &std::path::Path) -> Result<std::path::PathBuf, ApiError> {
-        let report = self.batch_report(batch_id)?;
-        let settings = self.settings();
+    /// [`Batches::export_csv`] into `dir`.
+    pub fn export_csv_to(&self, batch_id: i64, dir: &std::path::Path) -> Result<std::path::PathBuf, ApiError> {
+        let report = self.report(batch_id)?;
+        let settings = self.ctx.settings();
         let path = dir.join(format!("madoguchi-batch-{batch_id}.csv"));
         std::fs::write(&path, report_csv(settings.lang, &report)).map_err(|e| {
             ApiError::new(Msg::new("batch-report-write-failed").arg("path", path.display()).arg("detail", e))

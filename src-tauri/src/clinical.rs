@@ -14,34 +14,102 @@
 //! 診療情報, the operations under 手術情報), each under its own *cache*
 //! grant, and printing reads each back only under its own *view* grant and
 //! prints it only under its own *print* grant.
+//!
+//! The medical service ([`Medical`], `desk.medical`) is every view of
+//! medical information at the desk — 薬剤情報 and 特定健診 too, under the same
+//! gate ([`Medical::view`]) — what is kept of a view for printing, and the
+//! purge of what is kept past its retention (`crate::retention` says when).
+
+use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use madoguchi_adapters::audit::AuditAction;
-use madoguchi_adapters::oqs::MedicalRequestKind;
-use madoguchi_adapters::pdf;
+use madoguchi_adapters::oqs::folder::MedicalFetchError;
+use madoguchi_adapters::oqs::{FileCategory, MedicalRequest, MedicalRequestKind, TreatmentSetting};
 use madoguchi_core::clinical::{permitted, ClinicalHistory, ClinicalLine};
-use madoguchi_core::consent::{decide, ConsentGrant, ConsentState, Purpose, Refusal};
+use madoguchi_core::consent::{decide, ConsentGrant, ConsentState, Decision, Purpose, Refusal};
 use madoguchi_core::medical::MedicalPatientHeader;
 use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::{ConsentCategory, EligibilityResult, Qualification};
 use serde::{Deserialize, Serialize};
 
 use crate::audit_outcome::Outcome;
-use crate::desk::{consent_msg, medical_fetch_error, medical_request, store_msg, Desk};
+use crate::checks::Checks;
+use crate::consents::Consents;
+use crate::context::Context;
+use crate::words::{consent_msg, gateway_msg, store_error};
+pub use madoguchi_api::desk::MedicalView;
 
 /// What the store keeps of one category (clinical or operations).
 #[derive(Debug, Serialize, Deserialize)]
-struct Kept {
-    patient: MedicalPatientHeader,
-    lines: Vec<ClinicalLine>,
+pub(crate) struct Kept {
+    pub(crate) patient: MedicalPatientHeader,
+    pub(crate) lines: Vec<ClinicalLine>,
 }
 
 /// The grants of both categories for one purpose: `Ok(grant)` or the refusal.
-fn both(state: &ConsentState, key: &str, purpose: Purpose, now: NaiveDateTime) -> [Result<ConsentGrant, Refusal>; 2] {
+pub(crate) fn both(state: &ConsentState, key: &str, purpose: Purpose, now: NaiveDateTime) -> [Result<ConsentGrant, Refusal>; 2] {
     [ConsentCategory::Clinical, ConsentCategory::Operations].map(|c| decide(state, key, c, purpose, now).into_result())
 }
 
-impl Desk {
+/// Medical information at the desk (`desk.medical`).
+#[derive(Clone)]
+pub struct Medical {
+    ctx: Arc<Context>,
+    checks: Checks,
+    consents: Consents,
+}
+
+impl Medical {
+    pub fn new(ctx: Arc<Context>) -> Medical {
+        Medical { checks: Checks::new(Arc::clone(&ctx)), consents: Consents::new(Arc::clone(&ctx)), ctx }
+    }
+
+    /// 薬剤情報 or 特定健診 for the patient of a check at the desk, only with the
+    /// patient's valid consent for that category — decided here, in the
+    /// backend, by `consent::decide`, for viewing and for fetching. Without
+    /// it nothing is requested and nothing is returned.
+    pub fn view(&self, check_id: i64, category: ConsentCategory, now: NaiveDateTime) -> Result<MedicalView, ApiError> {
+        // The qualified role first (`crate::session`); refusals are logged.
+        self.ctx.authorize(madoguchi_core::staff::Action::ViewMedical, Some(AuditAction::MedicalView), now)?;
+        let result = self.checks.check_result(check_id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))?;
+        let q = result.qualification.as_ref().ok_or_else(|| ApiError::new(Msg::new("medical-no-patient")))?;
+        let key = q.person_key();
+        // Card reader, home visit (re-use rule), consents recorded at the desk
+        // (災害時モード): `crate::consents`.
+        let state = self.consents.consent_state(&result, &key, now);
+        if matches!(category, ConsentCategory::Clinical | ConsentCategory::Operations) {
+            // 診療情報 and 手術情報: two consents, one view (`crate::clinical`).
+            return self.view_clinical(&result, q, &state, category, now).map(MedicalView::Clinical);
+        }
+        let grant = |purpose| match decide(&state, &key, category, purpose, now) {
+            Decision::Allowed(g) => Ok(g),
+            Decision::Refused(r) => {
+                // Refusals are logged too: someone tried.
+                self.ctx.audit(AuditAction::MedicalView, Some(key.clone()), Outcome::refused(category, &r.reason), now);
+                // In the words of how this patient consents (card reader, or
+                // recorded in disaster mode): `crate::consents`.
+                Err(ApiError::new(self.consents.refusal_msg(&state, &r, &key, now)))
+            }
+        };
+        let _view = grant(Purpose::View)?;
+        let fetch = grant(Purpose::Fetch)?;
+        let gateway = self.ctx.medical_gateway()?;
+        let request = medical_request(q, match category {
+            ConsentCategory::Checkups => MedicalRequestKind::Checkups,
+            _ => MedicalRequestKind::Medication,
+        });
+        let map = medical_fetch_error;
+        self.ctx.audit_allowed(category, &key, &fetch, now);
+        let view = match category {
+            ConsentCategory::Medication => gateway.medication(&request, &fetch).map(MedicalView::Medication).map_err(map),
+            _ => gateway.checkups(&request, &fetch).map(MedicalView::Checkups).map_err(map),
+        }?;
+        // Kept for printing when the consent allows keeping it (`crate::print`).
+        self.keep_medical(&result, &key, &view, now);
+        Ok(view)
+    }
+
     /// 診療情報 for the patient of `result` (`q` its qualification), with
     /// 手術情報 only under the operations consent. `asked` is the category
     /// the window asked for; its refusal is the answer when neither
@@ -66,24 +134,24 @@ impl Desk {
         let operations = pair(ov, of);
         for (category, r) in [(ConsentCategory::Clinical, &clinical), (ConsentCategory::Operations, &operations)] {
             if let Err(refusal) = r {
-                self.audit(AuditAction::MedicalView, Some(key.clone()), Outcome::refused(category, &refusal.reason), now);
+                self.ctx.audit(AuditAction::MedicalView, Some(key.clone()), Outcome::refused(category, &refusal.reason), now);
             }
         }
         let (clinical, operations) = match (clinical, operations) {
             (Err(c), Err(o)) => {
                 let r = if asked == ConsentCategory::Operations { o } else { c };
-                return Err(ApiError::new(self.refusal_msg(state, &r, &key, now)));
+                return Err(ApiError::new(self.consents.refusal_msg(state, &r, &key, now)));
             }
             (c, o) => (c.ok(), o.ok()),
         };
-        let gateway = self.medical_gateway()?;
+        let gateway = self.ctx.medical_gateway()?;
         let request = medical_request(q, MedicalRequestKind::Medication);
         let fetched = gateway
             .clinical(&request, clinical.as_ref().map(|g| &g.1), operations.as_ref().map(|g| &g.1))
             .map_err(medical_fetch_error)?;
         for (category, grants) in [(ConsentCategory::Clinical, &clinical), (ConsentCategory::Operations, &operations)] {
             if let Some((_, fetch)) = grants {
-                self.audit_allowed(category, &key, fetch, now);
+                self.ctx.audit_allowed(category, &key, fetch, now);
             }
         }
         let view = permitted(
@@ -103,7 +171,7 @@ impl Desk {
     /// whose consent does not allow keeping is not kept (the card-reader
     /// consent of the stored result decides, as for medication).
     fn keep_clinical(&self, result: &EligibilityResult, key: &str, patient: &MedicalPatientHeader, lines: &[ClinicalLine], now: NaiveDateTime) {
-        let state = self.consent_state(result, key, now);
+        let state = self.consents.consent_state(result, key, now);
         let [c, o] = both(&state, key, Purpose::Cache, now);
         for grant in [c, o].into_iter().flatten() {
             // The cache grant filters what it may keep: one category each.
@@ -119,50 +187,61 @@ impl Desk {
             };
             let kept = Kept { patient: patient.clone(), lines: mine.lines().to_vec() };
             let Ok(json) = serde_json::to_string(&kept) else { continue };
-            if let Err(e) = self.store_handle().lock().unwrap().put_medical(&grant, &json, now, now) {
+            if let Err(e) = self.ctx.store.lock().unwrap().put_medical(&grant, &json, now, now) {
                 tracing::error!("keeping clinical information: {e}");
             }
         }
     }
 
-    /// The 診療情報 PDF from what the store kept: each category read under
-    /// its *view* grant and printed under its *print* grant, both decided
-    /// now. Neither category allowed → the clinical refusal (logged by
-    /// `consent_grant`). Nothing kept → `print-nothing-kept`.
-    pub(crate) fn print_clinical(&self, result: &EligibilityResult, key: &str, facility: &str, now: NaiveDateTime) -> Result<Vec<u8>, ApiError> {
-        let state = self.consent_state(result, key, now);
-        let [cv, ov] = both(&state, key, Purpose::View, now);
-        let [cp, op] = both(&state, key, Purpose::Print, now);
-        let pair = |v: Result<ConsentGrant, Refusal>, p: Result<ConsentGrant, Refusal>| v.ok().zip(p.ok());
-        let (clinical, operations) = (pair(cv, cp), pair(ov, op));
-        if clinical.is_none() && operations.is_none() {
-            // The refusal in words, logged.
-            self.consent_grant(result, key, ConsentCategory::Clinical, Purpose::Print, now)?;
-            return Err(ApiError::new(Msg::new("print-failed").arg("reason", "consent")));
-        }
-        if operations.is_none() {
-            // Logged: operations left out of the printout.
-            if let Err(r) = decide(&state, key, ConsentCategory::Operations, Purpose::Print, now).into_result() {
-                self.audit(AuditAction::Print, Some(key.to_string()), Outcome::OperationsWithheld((&r.reason).into()), now);
-            }
-        }
-        let mut lines = Vec::new();
-        let mut patient = None;
-        for (view, _) in [clinical.as_ref(), operations.as_ref()].into_iter().flatten() {
-            let kept = self.store_handle().lock().unwrap().get_medical(view, now).map_err(|e| ApiError::new(store_msg(&e)))?;
-            if let Some(kept) = kept {
-                let k: Kept = serde_json::from_str(&kept.json).map_err(|e| ApiError::new(Msg::new("print-failed").arg("reason", e.to_string())))?;
-                patient.get_or_insert(k.patient);
-                lines.extend(k.lines);
-            }
-        }
-        let Some(patient) = patient else {
-            return Err(ApiError::new(Msg::new("print-nothing-kept").arg("category", ConsentCategory::Clinical.as_str())));
+    /// Keeps medical information just viewed, when the consent allows keeping
+    /// it (`Purpose::Cache`); otherwise keeps nothing. Printing reads only
+    /// what was kept.
+    pub(crate) fn keep_medical(&self, result: &EligibilityResult, patient_key: &str, view: &MedicalView, now: NaiveDateTime) {
+        let (category, json) = match view {
+            MedicalView::Medication(h) => (ConsentCategory::Medication, serde_json::to_string(h)),
+            MedicalView::Checkups(c) => (ConsentCategory::Checkups, serde_json::to_string(c)),
+            // Kept per category by `crate::clinical`.
+            MedicalView::Clinical(_) => return,
         };
-        let (cp, op) = (clinical.as_ref().map(|g| &g.1), operations.as_ref().map(|g| &g.1));
-        let history = permitted(lines, key, cp, op, Purpose::Print, now)
-            .map_err(|r| ApiError::new(consent_msg(&r.message())))?
-            .into_history(patient, None);
-        pdf::clinical_history(&history, cp, op, facility, now, self.settings().lang).map_err(|e| ApiError::new(e.message()))
+        let state = self.consents.consent_state(result, patient_key, now);
+        let Decision::Allowed(grant) = decide(&state, patient_key, category, Purpose::Cache, now) else {
+            return;
+        };
+        let Ok(json) = json else { return };
+        if let Err(e) = self.ctx.store.lock().unwrap().put_medical(&grant, &json, now, now) {
+            tracing::error!("keeping medical information: {e}");
+        }
+    }
+
+    /// Deletes cached medical information older than the settings'
+    /// retention period (see [`crate::retention`] for when).
+    pub fn purge(&self, now: NaiveDateTime) -> Result<madoguchi_adapters::store::PurgeReport, ApiError> {
+        let days = self.ctx.settings.read().unwrap().medical_retention_days;
+        self.ctx.store.lock().unwrap().purge(now, chrono::Duration::days(days.into())).map_err(store_error)
+    }
+}
+
+/// The medical request for the patient of a qualification (the gateway sets
+/// the facility code, the file category and the file id).
+pub(crate) fn medical_request(q: &madoguchi_core::Qualification, kind: MedicalRequestKind) -> MedicalRequest {
+    MedicalRequest {
+        kind,
+        institution_code: String::new(),
+        insurer_number: q.insurer_number.clone(),
+        symbol: q.symbol.clone(),
+        number: q.number.clone(),
+        branch: q.branch.clone(),
+        file_id: None,
+        start: None,
+        end: None,
+        file_category: FileCategory::Xml,
+        treatment: TreatmentSetting::Outpatient,
+    }
+}
+
+pub(crate) fn medical_fetch_error(e: MedicalFetchError) -> ApiError {
+    match e {
+        MedicalFetchError::Refused(r) => ApiError::new(consent_msg(&r.message())),
+        MedicalFetchError::Gateway(g) => ApiError::new(gateway_msg(g)),
     }
 }

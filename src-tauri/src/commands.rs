@@ -109,7 +109,7 @@ pub fn dispatch(desk: &Desk, emit: Emit<'_>, name: &str, args: Value, now: Naive
     match entry.permission {
         Permission::Anyone | Permission::Desk => {}
         Permission::Staff(action) => {
-            desk.authorize(action, None, now)?;
+            desk.context().authorize(action, None, now)?;
         }
     }
     (entry.handler)(&Call { desk, now, emit }, args)
@@ -128,10 +128,10 @@ fn build() -> Table {
     let mut t = Table(BTreeMap::new());
     t
         // ---- the desk ----
-        .on::<api::DeskStatus>(|c, _| Ok(c.desk.status()))
-        .on::<api::DeskLanguage>(|c, _| Ok(c.desk.settings().lang.code().to_string()))
+        .on::<api::DeskStatus>(|c, _| Ok(c.desk.context().status()))
+        .on::<api::DeskLanguage>(|c, _| Ok(c.desk.context().settings().lang.code().to_string()))
         .on::<api::GetSettings>(|c, _| {
-            let s = c.desk.settings();
+            let s = c.desk.context().settings();
             Ok(SettingsForm {
                 service_url: s.service_url.unwrap_or_default(),
                 timeout_secs: s.timeout_secs,
@@ -143,7 +143,7 @@ fn build() -> Table {
         })
         .on::<api::SaveSettings>(|c, a| {
             let form = a.form;
-            let mut s = c.desk.settings();
+            let mut s = c.desk.context().settings();
             s.service_url = Some(form.service_url);
             s.timeout_secs = form.timeout_secs.clamp(1, 120);
             let dir = form.oqs_dir.trim();
@@ -157,50 +157,50 @@ fn build() -> Table {
             ui_ready();
             Ok(())
         })
-        .on::<api::CheckEligibility>(|c, a| c.desk.check(&a.input, c.now))
-        .on::<api::TodaysChecks>(|c, _| c.desk.checks_on(c.now.date()))
-        .on::<api::CheckDetail>(|c, a| c.desk.check_result(a.id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check"))))
+        .on::<api::CheckEligibility>(|c, a| c.desk.checks.check(&a.input, c.now))
+        .on::<api::TodaysChecks>(|c, _| c.desk.checks.checks_on(c.now.date()))
+        .on::<api::CheckDetail>(|c, a| c.desk.checks.check_result(a.id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check"))))
         .on::<api::SimulateCardTap>(|c, a| {
             let categories: Vec<_> = a.consents.iter().filter_map(|c| madoguchi_core::ConsentCategory::parse(c)).collect();
-            c.desk.simulate_card_tap(&categories, c.now)
+            c.desk.checks.simulate_card_tap(&categories, c.now)
         })
-        .on::<api::TrainingOutage>(|c, a| c.desk.training_outage(a.down))
+        .on::<api::TrainingOutage>(|c, a| c.desk.checks.training_outage(a.down))
         .on::<api::ViewMedical>(|c, a| {
             let category = madoguchi_core::ConsentCategory::parse(&a.category)
                 .ok_or_else(|| ApiError::new(Msg::new("error-internal").arg("detail", &a.category)))?;
-            c.desk.view_medical(a.id, category, c.now)
+            c.desk.medical.view(a.id, category, c.now)
         })
         .on::<api::PrintDocument>(|c, a| {
             let kind = crate::print::PrintKind::parse(&a.kind).ok_or_else(|| ApiError::new(Msg::new("print-unknown-kind").arg("kind", &a.kind)))?;
-            c.desk.print_to_file(a.id, kind, c.now)
+            c.desk.print.to_file(a.id, kind, c.now)
         })
-        .on::<api::ChangesToReview>(|c, _| c.desk.changes_to_review())
-        .on::<api::AcknowledgeChange>(|c, a| c.desk.acknowledge_change(a.id, c.now))
-        .on::<api::PendingChecks>(|c, _| c.desk.pending_checks())
+        .on::<api::ChangesToReview>(|c, _| c.desk.checks.changes_to_review())
+        .on::<api::AcknowledgeChange>(|c, a| c.desk.checks.acknowledge_change(a.id, c.now))
+        .on::<api::PendingChecks>(|c, _| c.desk.checks.pending_checks())
         // ---- 一括照会 (`crate::batch`) ----
-        .on::<api::BatchImport>(|c, a| c.desk.batch_import(&a.bytes, a.name.as_deref(), c.now))
-        .on::<api::BatchRun>(|c, a| c.desk.batch_run(a.id, &|p| c.emit::<api::BatchProgress>(&p), c.now))
-        .on::<api::BatchCancel>(|c, a| Ok(c.desk.batch_cancel(a.id)))
-        .on::<api::BatchesUnfinished>(|c, _| Ok(c.desk.batches(true)?.into_iter().map(crate::wire::batch_info).collect()))
-        .on::<api::BatchExportCsv>(|c, a| c.desk.batch_export_csv(a.id).map(|p| p.display().to_string()))
+        .on::<api::BatchImport>(|c, a| c.desk.batch.import(&a.bytes, a.name.as_deref(), c.now))
+        .on::<api::BatchRun>(|c, a| c.desk.batch.run(a.id, &|p| c.emit::<api::BatchProgress>(&p), c.now))
+        .on::<api::BatchCancel>(|c, a| Ok(c.desk.batch.cancel(a.id)))
+        .on::<api::BatchesUnfinished>(|c, _| Ok(c.desk.batch.list(true)?.into_iter().map(crate::wire::batch_info).collect()))
+        .on::<api::BatchExportCsv>(|c, a| c.desk.batch.export_csv(a.id).map(|p| p.display().to_string()))
         // ---- 災害時モード (`crate::disaster`, `crate::consents`) ----
-        .on::<api::DisasterLookup>(|c, a| c.desk.disaster_lookup(&a.query, crate::disaster::LookupRoute::Auto, c.now))
+        .on::<api::DisasterLookup>(|c, a| c.desk.disaster.lookup(&a.query, crate::disaster::LookupRoute::Auto, c.now))
         .on::<api::RecordDisasterConsent>(|c, a| {
-            Ok(c.desk.record_disaster_consent(a.id, &a.input, c.now)?.into_iter().map(crate::wire::recorded_consent).collect())
+            Ok(c.desk.consents.record_disaster(a.id, &a.input, c.now)?.into_iter().map(crate::wire::recorded_consent).collect())
         })
-        .on::<api::LocalEmergency>(|c, _| c.desk.local_emergency())
-        .on::<api::DeclareLocalEmergency>(|c, a| c.desk.declare_local_emergency(&a.reason, c.now))
-        .on::<api::EndLocalEmergency>(|c, _| c.desk.end_local_emergency(c.now))
+        .on::<api::LocalEmergency>(|c, _| c.desk.disaster.local_emergency())
+        .on::<api::DeclareLocalEmergency>(|c, a| c.desk.disaster.declare_local_emergency(&a.reason, c.now))
+        .on::<api::EndLocalEmergency>(|c, _| c.desk.disaster.end_local_emergency(c.now))
         // ---- home visits (居宅同意取得型; `crate::home_visit`) ----
-        .on::<api::HomeVisitStart>(|c, _| c.desk.home_visit_start(c.now))
-        .on::<api::HomeVisitBegin>(|c, a| c.desk.home_visit_begin(a.key.as_deref(), c.now))
-        .on::<api::HomeVisitConsent>(|c, a| c.desk.home_visit_consent(&a.categories, c.now))
-        .on::<api::HomeVisitIdentity>(|c, a| c.desk.home_visit_identity(&a.input, c.now))
-        .on::<api::HomeVisitCard>(|c, _| c.desk.home_visit_card(c.now))
-        .on::<api::HomeVisitReuse>(|c, a| c.desk.home_visit_reuse(a.first, c.now))
-        .on::<api::HomeVisitSync>(|c, _| c.desk.home_visit_sync(c.now))
+        .on::<api::HomeVisitStart>(|c, _| c.desk.home_visit.start(c.now))
+        .on::<api::HomeVisitBegin>(|c, a| c.desk.home_visit.begin(a.key.as_deref(), c.now))
+        .on::<api::HomeVisitConsent>(|c, a| c.desk.home_visit.consent(&a.categories, c.now))
+        .on::<api::HomeVisitIdentity>(|c, a| c.desk.home_visit.identity(&a.input, c.now))
+        .on::<api::HomeVisitCard>(|c, _| c.desk.home_visit.card(c.now))
+        .on::<api::HomeVisitReuse>(|c, a| c.desk.home_visit.reuse(a.first, c.now))
+        .on::<api::HomeVisitSync>(|c, _| c.desk.home_visit.sync(c.now))
         // ---- staff and the session (`crate::session`) ----
-        .on::<api::SignedIn>(|c, _| Ok(c.desk.signed_in(c.now)))
+        .on::<api::SignedIn>(|c, _| Ok(c.desk.context().signed_in(c.now)))
         .on::<api::SignIn>(|c, a| c.desk.staff.sign_in(&a.staff_id, &a.password, c.now))
         .on::<api::SignOut>(|c, _| {
             c.desk.staff.sign_out(c.now);

@@ -1,13 +1,13 @@
 //! A patient's consents at the desk, gathered in one place, and the consents
 //! staff record in 災害時モード.
 //!
-//! * [`Desk::consent_state`] is the one place that says what the desk knows of
+//! * [`Consents::consent_state`] is the one place that says what the desk knows of
 //!   a patient's consents: the card reader's (in the check's result), a home
 //!   visit's (under `core::home_visit::may_reuse`), and those recorded here
 //!   (the store's `consents` table). Every path to medical information —
-//!   viewing ([`Desk::view_medical`]), keeping, printing — builds its
+//!   viewing ([`Medical::view`](crate::clinical::Medical::view)), keeping, printing — builds its
 //!   `ConsentState` with it and asks the one gate, `consent::decide`.
-//! * [`Desk::record_disaster_consent`]: after a disaster look-up found
+//! * [`Consents::record_disaster`]: after a disaster look-up found
 //!   exactly one person, qualified staff record that person's consent per
 //!   category — oral (口頭同意), or "unconscious, needed to protect life"
 //!   (意識不明等・生命保護のため) with a mandatory reason. Refused before
@@ -17,7 +17,7 @@
 //!   (`consent::disaster_consents`). Recorded with who (staff id and role),
 //!   when, source and until when — 24 hours, `consent::DISASTER_CONSENT_HOURS`
 //!   — in one transaction, and in the audit log.
-//! * [`Desk::refusal_msg`]: what a refusal tells staff to do. For a patient a
+//! * `Consents::refusal_msg`: what a refusal tells staff to do. For a patient a
 //!   disaster look-up found in the last [`MATCH_HOURS`] hours — exactly the
 //!   patients a disaster consent can be recorded for — and for a disaster
 //!   consent that ran out, a missing, not consented or expired consent is
@@ -26,7 +26,10 @@
 //!   the disaster matches and the recorded consents; the window passes no context
 //!   and cannot pass a wrong one.
 
+use std::sync::Arc;
+
 use chrono::{NaiveDateTime, TimeDelta};
+use madoguchi_core::home_visit::may_reuse;
 use madoguchi_adapters::audit::AuditAction;
 use madoguchi_adapters::store::RecordedConsent;
 use madoguchi_core::consent::{disaster_consents, ConsentRemedy, ConsentSource, ConsentState, Refusal};
@@ -35,23 +38,36 @@ use madoguchi_core::staff::Action;
 use madoguchi_core::EligibilityResult;
 
 use crate::audit_outcome::{self, Outcome, Who};
-use crate::desk::{store_msg, Desk};
+use crate::checks::Checks;
+use crate::context::Context;
+use crate::words::store_msg;
 pub use madoguchi_api::disaster::DisasterConsentInput;
 
 /// A consent is recorded only for a patient a disaster look-up found within
 /// this many hours (the look-up and the consent are one visit).
 pub const MATCH_HOURS: i64 = 24;
 
-impl Desk {
+/// A patient's consents (`desk.consents`).
+#[derive(Clone)]
+pub struct Consents {
+    ctx: Arc<Context>,
+    checks: Checks,
+}
+
+impl Consents {
+    pub fn new(ctx: Arc<Context>) -> Consents {
+        Consents { checks: Checks::new(Arc::clone(&ctx)), ctx }
+    }
+
     /// Every consent the desk knows for `patient_key`, the patient of
     /// `result`: the card reader's, a re-usable home visit's, and the
     /// consents recorded at the desk. Not filtered by time or validated:
     /// `consent::decide` does both, every time. A store that cannot be read
     /// adds nothing (fewer consents, never more).
-    pub(crate) fn consent_state(&self, result: &EligibilityResult, patient_key: &str, now: NaiveDateTime) -> ConsentState {
+    pub fn consent_state(&self, result: &EligibilityResult, patient_key: &str, now: NaiveDateTime) -> ConsentState {
         let mut state = ConsentState::from_eligibility(result, patient_key);
         self.add_home_visit_consents(&mut state, result, now);
-        let recorded = match self.store_handle().lock().unwrap().consents_for(patient_key) {
+        let recorded = match self.ctx.store.lock().unwrap().consents_for(patient_key) {
             Ok(r) => r,
             Err(e) => {
                 tracing::warn!("recorded consents unreadable: {e}");
@@ -61,27 +77,52 @@ impl Desk {
         let mut all = state.consents().to_vec();
         all.extend(recorded);
         // The terminal's clock may run ahead of this PC's (settings).
-        let tolerance = self.settings().consent_clock_tolerance();
+        let tolerance = self.ctx.settings().consent_clock_tolerance();
         ConsentState::from_stored(patient_key, all).with_clock_tolerance(tolerance)
+    }
+
+    /// Adds the consent of the patient's home visit, when one may be used at
+    /// `now` (the same rule as a later visit: `core::home_visit::may_reuse` —
+    /// latest first visit, confirmed, same card, within validity), to the
+    /// state `view_medical` asks `consent::decide` about. A consent given
+    /// offline counts only once the national system has seen its check.
+    fn add_home_visit_consents(&self, state: &mut ConsentState, result: &EligibilityResult, now: NaiveDateTime) {
+        let (Some(q), Some(p)) = (result.qualification.as_ref(), result.person.as_ref()) else {
+            return;
+        };
+        let key = q.person_key();
+        let firsts = match self.ctx.store.lock().unwrap().first_home_visits(&key, p.birth_date) {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::warn!("home-visit consents unreadable: {e}");
+                return;
+            }
+        };
+        if let Ok(first) = may_reuse(&firsts, &key, p.birth_date, now) {
+            for c in first.consents() {
+                // A record that fails validation is left out (decide would refuse it anyway).
+                let _ = state.record(c);
+            }
+        }
     }
 
     /// Records the consent of the patient of check `check_id` (the check a
     /// disaster look-up recorded) — see the module documentation.
-    pub fn record_disaster_consent(
+    pub fn record_disaster(
         &self,
         check_id: i64,
         input: &DisasterConsentInput,
         now: NaiveDateTime,
     ) -> Result<Vec<RecordedConsent>, ApiError> {
-        let session = self.authorize(Action::DisasterLookup, Some(AuditAction::Consent), now)?;
-        let result = self.check_result(check_id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))?;
+        let session = self.ctx.authorize(Action::DisasterLookup, Some(AuditAction::Consent), now)?;
+        let result = self.checks.check_result(check_id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))?;
         let key = result
             .qualification
             .as_ref()
             .map(|q| q.person_key())
             .ok_or_else(|| ApiError::new(Msg::new("medical-no-patient")))?;
         let audit = |outcome: Outcome, reason: Option<String>, detail: Option<serde_json::Value>| {
-            self.audit_entry(audit_outcome::entry(
+            self.ctx.audit_entry(audit_outcome::entry(
                 now,
                 Who::Session(&session),
                 AuditAction::Consent,
@@ -100,7 +141,7 @@ impl Desk {
             ApiError::new(Msg::with_args(m.id, m.string_args()))
         })?;
         let ids = self
-            .store_handle()
+            .ctx.store
             .lock()
             .unwrap()
             .record_consents(&consents, Some(session.role), now, Some(check_id))
@@ -124,7 +165,7 @@ impl Desk {
             })),
         );
         let recorded = self
-            .store_handle()
+            .ctx.store
             .lock()
             .unwrap()
             .recorded_consents(&key)
@@ -133,10 +174,10 @@ impl Desk {
     }
 
     /// A refusal of `patient_key`'s medical information (`state`: the
-    /// patient's consents, from [`Desk::consent_state`]) in words that say
+    /// patient's consents, from [`Consents::consent_state`]) in words that say
     /// what to do for this patient: `ConsentRemedy::for_refusal`, with
     /// whether a disaster look-up found the patient within [`MATCH_HOURS`]
-    /// (the condition [`Desk::record_disaster_consent`] asks). An unreadable
+    /// (the condition [`Consents::record_disaster`] asks). An unreadable
     /// store counts as no match: this is advice, never a permission.
     pub(crate) fn refusal_msg(&self, state: &ConsentState, refusal: &Refusal, patient_key: &str, now: NaiveDateTime) -> Msg {
         let remedy = if refusal.depends_on_remedy() {
@@ -157,7 +198,7 @@ impl Desk {
     /// before `now`? (The store's disaster matches, kept with each look-up
     /// that found exactly one person.)
     fn found_by_disaster_lookup(&self, patient_key: &str, now: NaiveDateTime) -> Result<bool, ApiError> {
-        self.store_handle()
+        self.ctx.store
             .lock()
             .unwrap()
             .disaster_match_between(patient_key, now - TimeDelta::hours(MATCH_HOURS), now)

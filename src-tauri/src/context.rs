@@ -1,8 +1,9 @@
 //! The context every service works over: the settings, the local store
 //! (checks, queue, caches and the audit log), who is signed in, the status
 //! line and the current connection (`crate::connection`, one value swapped
-//! whole). Services (`crate::desk` checks, `crate::session` staff, …) hold an
-//! `Arc<Context>` and depend on it, never the other way.
+//! whole). The feature services (`crate::checks`, `crate::clinical`,
+//! `crate::session`, …) hold an `Arc<Context>` and depend on it, never the
+//! other way.
 //!
 //! ## Lock order
 //!
@@ -12,6 +13,11 @@
 //! `training_batches` → `status`. Most methods hold one at a time (a guard is
 //! dropped before the next is taken); `settings` and `status` are only ever
 //! read or written alone. Dropping a connection happens outside its lock.
+//!
+//! A service's own lock comes before the context's: the home visit's slot
+//! (`crate::home_visit`, held while a step audits or asks who is signed in)
+//! → `session` → `store`; the card taps' `held` list → `session`
+//! (`crate::card_taps`); the running batches (`crate::batch`) are held alone.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, RwLock};
@@ -29,6 +35,9 @@ use madoguchi_core::{CardDetails, ConsentCategory, EligibilityQuery, Eligibility
 use crate::audit_outcome::{self, Outcome, Who};
 use crate::connection::Connection;
 use crate::settings::Settings;
+
+/// The account signed in automatically in training mode.
+pub const TRAINEE_ID: &str = "trainee";
 
 pub struct Context {
     pub(crate) settings: RwLock<Settings>,
@@ -68,6 +77,32 @@ impl Context {
             session: Mutex::new(None),
             locked_staff: Mutex::new(None),
         })
+    }
+
+    /// Connects to the configured service, or starts the embedded training
+    /// service when none is configured; `on_tap` is told of every card tap
+    /// (the OQS face folder). The status line says how it went. Blocking
+    /// (may generate the training population on first start).
+    pub fn connect(&self, on_tap: impl Fn(madoguchi_adapters::oqs::FaceEvent) + Send + Sync + 'static) {
+        let settings = self.settings();
+        let status = match Connection::open(&settings, on_tap) {
+            Ok((connection, status)) => {
+                // Swapped whole; the old one (if any) stops outside the lock.
+                self.install(connection);
+                status
+            }
+            // Not connected: not training either (the trainee exists only
+            // while the embedded service runs).
+            Err(e) => DeskStatus {
+                ready: false,
+                training: false,
+                training_claim: None,
+                target: settings.service_url.clone(),
+                problem: Some(e),
+                key_warning: None,
+            },
+        };
+        *self.status.write().unwrap() = status;
     }
 
     /// Makes `connection` the current one; the old one (if any) is dropped
@@ -131,7 +166,7 @@ impl Context {
         self.audit_entry(self.audit_entry_now(action, patient_key, outcome, now));
     }
 
-    /// [`Desk::audit`] with the message id of a refusal in the reason column.
+    /// [`Context::audit`] with the message id of a refusal in the reason column.
     pub(crate) fn audit_because(&self, action: AuditAction, patient_key: Option<String>, outcome: Outcome, reason: &str, now: NaiveDateTime) {
         let mut entry = self.audit_entry_now(action, patient_key, outcome, now);
         entry.reason = Some(reason.to_string());
@@ -152,7 +187,7 @@ impl Context {
         self.audit_entry(entry);
     }
 
-    /// The entry [`Desk::audit`] appends. Who: the signed-in person (not
+    /// The entry [`Context::audit`] appends. Who: the signed-in person (not
     /// locked), else the desk's name from the settings (a check needs no role).
     pub(crate) fn audit_entry_now(&self, action: AuditAction, patient_key: Option<String>, outcome: Outcome, now: NaiveDateTime) -> madoguchi_adapters::audit::NewAuditEntry {
         let session = self
@@ -160,7 +195,7 @@ impl Context {
             .lock()
             .unwrap()
             .clone()
-            .filter(|s| s.staff_id == crate::session::TRAINEE_ID || !s.is_locked(now, madoguchi_core::staff::default_idle_limit()));
+            .filter(|s| s.staff_id == TRAINEE_ID || !s.is_locked(now, madoguchi_core::staff::default_idle_limit()));
         let who = match &session {
             Some(s) => Who::Session(s),
             None => Who::Named(self.settings.read().unwrap().staff.clone(), None),

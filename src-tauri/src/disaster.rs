@@ -2,7 +2,7 @@
 //! gateway, offline over the local cache, and the facility's local emergency.
 //!
 //! * Only the qualified role may look up ([`Action::DisasterLookup`], checked by
-//!   [`Desk::authorize`]); an administrator declares and ends the local
+//!   [`Context::authorize`]); an administrator declares and ends the local
 //!   emergency, with a reason.
 //! * A query missing a field (or otherwise unreadable) is refused before any
 //!   search, by the core ([`prepare`]).
@@ -24,7 +24,9 @@
 //! * The person found is a line in today's checks (online: the answer is
 //!   recorded like any check; offline: the cached check), `check_id`: the
 //!   consent panel records on it (`crate::consents`) and medical information
-//!   is asked for on it through `Desk::view_medical`, like any check.
+//!   is asked for on it through `desk.medical.view`, like any check.
+
+use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use madoguchi_adapters::audit::AuditAction;
@@ -40,7 +42,10 @@ use madoguchi_core::EligibilityResult;
 use serde::{Deserialize, Serialize};
 
 use crate::audit_outcome::{self, DisasterResult, Outcome, Who};
-use crate::desk::{gateway_msg, store_msg, Desk, TRAINING_FACILITY_CODE};
+use crate::checks::Checks;
+use crate::connection::TRAINING_FACILITY_CODE;
+use crate::context::Context;
+use crate::words::{gateway_msg, store_msg};
 pub use madoguchi_api::disaster::{DisasterLookup, LocalEmergency, LookupMode};
 
 /// How a look-up should be made.
@@ -57,10 +62,21 @@ pub enum LookupRoute {
 }
 
 
-impl Desk {
+/// 災害時モード (`desk.disaster`).
+#[derive(Clone)]
+pub struct Disaster {
+    ctx: Arc<Context>,
+    checks: Checks,
+}
+
+impl Disaster {
+    pub fn new(ctx: Arc<Context>) -> Disaster {
+        Disaster { checks: Checks::new(Arc::clone(&ctx)), ctx }
+    }
+
     /// The local emergency in force (the store's `local_emergencies`).
     pub fn local_emergency(&self) -> Result<Option<LocalEmergency>, ApiError> {
-        let row = self.store_handle().lock().unwrap().local_emergency().map_err(|e| ApiError::new(store_msg(&e)))?;
+        let row = self.ctx.store.lock().unwrap().local_emergency().map_err(|e| ApiError::new(store_msg(&e)))?;
         Ok(row.map(crate::wire::local_emergency))
     }
 
@@ -72,7 +88,7 @@ impl Desk {
         reason: &str,
         now: NaiveDateTime,
     ) -> Result<LocalEmergency, ApiError> {
-        let session = self.authorize(
+        let session = self.ctx.authorize(
             Action::DeclareLocalEmergency,
             Some(AuditAction::LocalEmergency),
             now,
@@ -91,7 +107,7 @@ impl Desk {
             None,
         );
         let (row, _) = self
-            .store_handle()
+            .ctx.store
             .lock()
             .unwrap()
             .declare_local_emergency(&session.staff_id, reason, now, &entry)
@@ -102,13 +118,13 @@ impl Desk {
     /// Ends the local emergency (the state and its audit entry in one
     /// transaction); true when one was in force.
     pub fn end_local_emergency(&self, now: NaiveDateTime) -> Result<bool, ApiError> {
-        let session = self.authorize(
+        let session = self.ctx.authorize(
             Action::DeclareLocalEmergency,
             Some(AuditAction::LocalEmergency),
             now,
         )?;
         let entry = audit_outcome::entry(now, Who::Session(&session), AuditAction::LocalEmergency, None, &Outcome::EmergencyEnded, None, None);
-        self.store_handle()
+        self.ctx.store
             .lock()
             .unwrap()
             .end_local_emergency(&session.staff_id, now, &entry)
@@ -116,12 +132,12 @@ impl Desk {
     }
 
     /// The facility code the look-up is made for.
-    fn disaster_facility_code(&self) -> Result<String, ApiError> {
-        let code = self.settings().facility_code;
+    fn facility_code(&self) -> Result<String, ApiError> {
+        let code = self.ctx.settings().facility_code;
         if prefecture_of_facility(&code).is_some() {
             return Ok(code);
         }
-        if self.status().training {
+        if self.ctx.status().training {
             return Ok(TRAINING_FACILITY_CODE.to_string());
         }
         Err(ApiError::new(
@@ -130,13 +146,13 @@ impl Desk {
     }
 
     /// The 災害時モード look-up (see the module's documentation).
-    pub fn disaster_lookup(
+    pub fn lookup(
         &self,
         query: &DisasterQuery,
         route: LookupRoute,
         now: NaiveDateTime,
     ) -> Result<DisasterLookup, ApiError> {
-        let session = self.authorize(
+        let session = self.ctx.authorize(
             Action::DisasterLookup,
             Some(AuditAction::DisasterLookup),
             now,
@@ -159,11 +175,11 @@ impl Desk {
                 });
             }
         };
-        let gateway = self.gateway_handle()?;
+        let gateway = self.ctx.gateway_handle()?;
         let online_error = match route {
             LookupRoute::Auto => {
                 let request = DisasterRequest {
-                    facility_code: self.disaster_facility_code()?,
+                    facility_code: self.facility_code()?,
                     query: query.clone(),
                 };
                 match gateway.disaster_lookup(&request) {
@@ -172,7 +188,7 @@ impl Desk {
                         // The person found is checked at this desk now: a
                         // line in today's checks, like any answer.
                         let check_id = match (&outcome, &result) {
-                            (MatchOutcome::Found { .. }, Some(r)) => self.record(None, r.clone(), now).check_id,
+                            (MatchOutcome::Found { .. }, Some(r)) => self.checks.record(None, r.clone(), now).check_id,
                             _ => None,
                         };
                         return Ok(DisasterLookup {
@@ -221,7 +237,7 @@ impl Desk {
             ));
         }
         let cached = self
-            .store_handle()
+            .ctx.store
             .lock()
             .unwrap()
             .cached_results_born_on(prepared.birth_date())
@@ -229,7 +245,7 @@ impl Desk {
         let candidates: Vec<(Candidate, &EligibilityResult)> = cached
             .iter()
             // In training mode only the embedded population's people.
-            .filter(|r| self.of_training_population(r))
+            .filter(|r| self.ctx.of_training_population(r))
             .filter_map(|r| Candidate::from_result(r).map(|c| (c, r)))
             .collect();
         let outcome = prepared.outcome(candidates.iter().map(|(c, _)| c));
@@ -244,7 +260,7 @@ impl Desk {
         // Offline the found person's line is the cached check itself.
         let check_id = match found_key(&outcome) {
             Some(key) => self
-                .store_handle()
+                .ctx.store
                 .lock()
                 .unwrap()
                 .latest_check_for(&key)
@@ -293,7 +309,7 @@ impl Desk {
             (DisasterResult::Found, Some(key)) => Some(NewDisasterMatch { patient_key: key, mode }),
             _ => None,
         };
-        match self.store_handle().lock().unwrap().record_disaster_lookup(&entry, found.as_ref()) {
+        match self.ctx.store.lock().unwrap().record_disaster_lookup(&entry, found.as_ref()) {
             Ok(Ok(_)) => {}
             Ok(Err(e)) => tracing::error!("audit log: {e}"),
             Err(e) => tracing::error!("disaster look-up not recorded: {e}"),

@@ -1,21 +1,21 @@
 //! 居宅同意取得型 at the desk: a home visit (訪問診療, 訪問看護, 訪問薬剤管理)
 //! on a laptop in the patient's home, driven step by step by the window.
 //!
-//! 1. [`Desk::home_visit_consent`]: the patient's consent choices, per category;
-//! 2. [`Desk::home_visit_identity`]: the 4-digit PIN, checked by the card
+//! 1. [`HomeVisits::consent`]: the patient's consent choices, per category;
+//! 2. [`HomeVisits::identity`]: the 4-digit PIN, checked by the card
 //!    through the reader ([`crate::reader`]), or a staff visual check (目視確認)
 //!    recorded with who confirmed it — the signed-in staff member's name and
 //!    role when someone is signed in, else the typed name;
-//! 3. [`Desk::home_visit_card`]: the card is read and its eligibility key
+//! 3. [`HomeVisits::card`]: the card is read and its eligibility key
 //!    checked. Offline, the check is queued (the desk's deferred checks) and
 //!    the visit — with its consent — is recorded at once, **unconfirmed**;
-//!    when the queued check replays ([`Desk::replay_due`]) the visit reads as
+//!    when the queued check replays ([`Checks::replay_due`](crate::checks::Checks::replay_due)) the visit reads as
 //!    confirmed (see `madoguchi_adapters::home_visit`).
 //!
 //! The steps are kept here, in the backend: the card step refuses to run
 //! before consent and identity, whatever the window sends.
 //!
-//! Later visits ([`Desk::home_visit_reuse`]) re-use the first visit's
+//! Later visits ([`HomeVisits::reuse`]) re-use the first visit's
 //! consent under the rule of `madoguchi_core::home_visit` (its module
 //! documentation says the rule, and what of it comes from DOMAIN.md and what
 //! is our choice): the latest first visit of that card, confirmed, within its
@@ -30,13 +30,13 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{NaiveDateTime, TimeDelta};
 use madoguchi_adapters::home_visit::{HomeVisit, NewHomeVisit};
-use madoguchi_core::consent::ConsentState;
 use madoguchi_core::home_visit::{consent_valid_until, may_reuse, IdentityCheck};
 use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::{ConsentCategory, EligibilityResult};
 
 use crate::audit_outcome::{AuditAction, Outcome, PinFailure};
-use crate::desk::Desk;
+use crate::checks::Checks;
+use crate::context::Context;
 use crate::reader::{CardReader, ReaderError, SimulatedPatient, SimulatedReader};
 pub use madoguchi_api::home_visit::{HomeVisitStart, IdentityInput, Step, VisitDone, VisitState};
 
@@ -59,17 +59,25 @@ fn reader_err(e: ReaderError) -> ApiError {
     ApiError::new(e.message())
 }
 
-impl Desk {
-    fn visit_slot(&self) -> &Slot {
-        &self.home_visit
+/// Home visits (`desk.home_visit`): the visit in progress on this laptop
+/// and those recorded.
+pub struct HomeVisits {
+    ctx: Arc<Context>,
+    checks: Checks,
+    slot: Slot,
+}
+
+impl HomeVisits {
+    pub fn new(ctx: Arc<Context>) -> HomeVisits {
+        HomeVisits { checks: Checks::new(Arc::clone(&ctx)), ctx, slot: Slot::default() }
     }
 
     /// The synthetic patients of the training simulator (training mode only).
     fn simulated_patients(&self, now: NaiveDateTime) -> Result<Vec<SimulatedPatient>, ApiError> {
-        if !self.status().training {
+        if !self.ctx.status().training {
             return Ok(Vec::new());
         }
-        let s = self.settings();
+        let s = self.ctx.settings();
         // The desk's own training population (the embedded service's file).
         // Needs no network: the home may have none.
         let population = madoguchi_training::generate(&s.training_db_path(), s.training_people, s.training_seed)
@@ -82,17 +90,17 @@ impl Desk {
 
     /// What the home-visit screen starts with. Asks the service whether it
     /// answers, so that the window can say plainly when it does not.
-    pub fn home_visit_start(&self, now: NaiveDateTime) -> Result<HomeVisitStart, ApiError> {
-        *self.visit_slot().0.lock().unwrap() = None;
-        self.home_visit_overview(now)
+    pub fn start(&self, now: NaiveDateTime) -> Result<HomeVisitStart, ApiError> {
+        *self.slot.0.lock().unwrap() = None;
+        self.overview(now)
     }
 
-    /// [`Desk::home_visit_start`] without ending the visit in progress.
-    fn home_visit_overview(&self, now: NaiveDateTime) -> Result<HomeVisitStart, ApiError> {
-        let online = self.gateway_handle().map(|g| g.info().is_ok()).unwrap_or(false);
+    /// [`HomeVisits::start`] without ending the visit in progress.
+    fn overview(&self, now: NaiveDateTime) -> Result<HomeVisitStart, ApiError> {
+        let online = self.ctx.gateway_handle().map(|g| g.info().is_ok()).unwrap_or(false);
         let patients = self.simulated_patients(now)?;
         let (today, recent) = {
-            let store = self.store_handle().lock().unwrap();
+            let store = self.ctx.store.lock().unwrap();
             let today = store.home_visits_since(now.date().and_time(chrono::NaiveTime::MIN)).map_err(store_err)?;
             let recent = store
                 .home_visits_since(now - TimeDelta::days(madoguchi_core::home_visit::CONSENT_DAYS))
@@ -105,7 +113,7 @@ impl Desk {
             if continuing.iter().any(|c| c.person_key == v.person_key && c.card.birth_date == v.card.birth_date) {
                 continue;
             }
-            let firsts = self.store_handle().lock().unwrap().first_home_visits(&v.person_key, v.card.birth_date).map_err(store_err)?;
+            let firsts = self.ctx.store.lock().unwrap().first_home_visits(&v.person_key, v.card.birth_date).map_err(store_err)?;
             if let Ok(first) = may_reuse(&firsts, &v.person_key, v.card.birth_date, now) {
                 if first.id == v.id {
                     continuing.push(v);
@@ -113,13 +121,13 @@ impl Desk {
             }
         }
         let (continuing, today) = (continuing.into_iter().map(crate::wire::home_visit).collect(), today.into_iter().map(crate::wire::home_visit).collect());
-        Ok(HomeVisitStart { patients, continuing, today, online, pending: self.pending_checks()? })
+        Ok(HomeVisitStart { patients, continuing, today, online, pending: self.checks.pending_checks()? })
     }
 
     /// Begins a first visit. In training mode `patient_key` chooses which
     /// synthetic patient's card is on the simulator.
-    pub fn home_visit_begin(&self, patient_key: Option<&str>, now: NaiveDateTime) -> Result<VisitState, ApiError> {
-        if !self.status().training {
+    pub fn begin(&self, patient_key: Option<&str>, now: NaiveDateTime) -> Result<VisitState, ApiError> {
+        if !self.ctx.status().training {
             return Err(err("home-visit-no-reader"));
         }
         let patients = self.simulated_patients(now)?;
@@ -134,13 +142,13 @@ impl Desk {
             identity: None,
         };
         let state = state_of(&visit);
-        *self.visit_slot().0.lock().unwrap() = Some(visit);
+        *self.slot.0.lock().unwrap() = Some(visit);
         Ok(state)
     }
 
     /// Step 1: the patient's choices (an empty list: no consent at all).
-    pub fn home_visit_consent(&self, categories: &[ConsentCategory], _now: NaiveDateTime) -> Result<VisitState, ApiError> {
-        let mut slot = self.visit_slot().0.lock().unwrap();
+    pub fn consent(&self, categories: &[ConsentCategory], _now: NaiveDateTime) -> Result<VisitState, ApiError> {
+        let mut slot = self.slot.0.lock().unwrap();
         let visit = slot.as_mut().ok_or_else(|| err("home-visit-not-started"))?;
         let mut cats: Vec<ConsentCategory> = Vec::new();
         for c in ConsentCategory::ALL {
@@ -154,8 +162,8 @@ impl Desk {
     }
 
     /// Step 2: the PIN through the reader, or a visual check.
-    pub fn home_visit_identity(&self, input: &IdentityInput, now: NaiveDateTime) -> Result<VisitState, ApiError> {
-        let mut slot = self.visit_slot().0.lock().unwrap();
+    pub fn identity(&self, input: &IdentityInput, now: NaiveDateTime) -> Result<VisitState, ApiError> {
+        let mut slot = self.slot.0.lock().unwrap();
         let visit = slot.as_mut().ok_or_else(|| err("home-visit-not-started"))?;
         if visit.categories.is_none() {
             return Err(err("home-visit-consent-first"));
@@ -170,13 +178,13 @@ impl Desk {
                         ReaderError::PinLocked => PinFailure::Locked,
                         _ => PinFailure::Refused,
                     };
-                    self.audit(AuditAction::HomeVisitIdentity, key, Outcome::PinFailed(outcome), now);
+                    self.ctx.audit(AuditAction::HomeVisitIdentity, key, Outcome::PinFailed(outcome), now);
                     return Err(reader_err(e));
                 }
             },
             IdentityInput::Visual { name } => {
                 // The signed-in staff member, when someone (not the trainee) is.
-                let staff = self.signed_in(now).filter(|s| !s.trainee);
+                let staff = self.ctx.signed_in(now).filter(|s| !s.trainee);
                 let check = match staff {
                     Some(s) => IdentityCheck::Visual { confirmed_by: s.display_name, role: Some(s.role.code().to_string()) },
                     None => IdentityCheck::Visual { confirmed_by: name.trim().to_string(), role: None },
@@ -185,16 +193,16 @@ impl Desk {
                 check
             }
         };
-        self.audit(AuditAction::HomeVisitIdentity, key, Outcome::Identity((&identity).into()), now);
+        self.ctx.audit(AuditAction::HomeVisitIdentity, key, Outcome::Identity((&identity).into()), now);
         visit.identity = Some(identity);
         Ok(state_of(visit))
     }
 
     /// Step 3: the card is read and checked; the visit and its consent are
     /// recorded (unconfirmed when the check had to be queued).
-    pub fn home_visit_card(&self, now: NaiveDateTime) -> Result<VisitDone, ApiError> {
+    pub fn card(&self, now: NaiveDateTime) -> Result<VisitDone, ApiError> {
         let (reader, categories, identity) = {
-            let slot = self.visit_slot().0.lock().unwrap();
+            let slot = self.slot.0.lock().unwrap();
             let visit = slot.as_ref().ok_or_else(|| err("home-visit-not-started"))?;
             let categories = visit.categories.clone().ok_or_else(|| err("home-visit-consent-first"))?;
             let identity = visit.identity.clone().ok_or_else(|| err("home-visit-identity-first"))?;
@@ -205,7 +213,7 @@ impl Desk {
         let staff = self.visit_staff(now);
         let valid_until = consent_valid_until(now);
         let id = self
-            .store_handle()
+            .ctx.store
             .lock()
             .unwrap()
             .record_home_visit(&NewHomeVisit {
@@ -221,21 +229,21 @@ impl Desk {
                 queued_id: outcome.queued,
             })
             .map_err(store_err)?;
-        self.audit(
+        self.ctx.audit(
             AuditAction::HomeVisitConsent,
             Some(reading.card.person_key()),
             Outcome::HomeVisitFirst { identity: (&identity).into(), categories: categories.clone() },
             now,
         );
-        *self.visit_slot().0.lock().unwrap() = None;
+        *self.slot.0.lock().unwrap() = None;
         self.visit_done(id, outcome)
     }
 
     /// A later visit: re-uses the first visit's consent (see the module
     /// documentation) and checks eligibility again with the stored card.
-    pub fn home_visit_reuse(&self, first_visit_id: i64, now: NaiveDateTime) -> Result<VisitDone, ApiError> {
+    pub fn reuse(&self, first_visit_id: i64, now: NaiveDateTime) -> Result<VisitDone, ApiError> {
         let first = self
-            .store_handle()
+            .ctx.store
             .lock()
             .unwrap()
             .home_visit(first_visit_id)
@@ -243,7 +251,7 @@ impl Desk {
             .filter(|v| v.first_visit_id.is_none() && self.training_may_show_visit(v))
             .ok_or_else(|| err("home-visit-reuse-no-first-visit"))?;
         let firsts = self
-            .store_handle()
+            .ctx.store
             .lock()
             .unwrap()
             .first_home_visits(&first.person_key, first.card.birth_date)
@@ -251,7 +259,7 @@ impl Desk {
         let rests_on = match may_reuse(&firsts, &first.person_key, first.card.birth_date, now) {
             Ok(f) => f.clone(),
             Err(r) => {
-                self.audit(AuditAction::HomeVisitConsent, Some(first.person_key.clone()), Outcome::HomeVisitReuseRefused((&r).into()), now);
+                self.ctx.audit(AuditAction::HomeVisitConsent, Some(first.person_key.clone()), Outcome::HomeVisitReuseRefused((&r).into()), now);
                 return Err(err(r.message_id()));
             }
         };
@@ -262,7 +270,7 @@ impl Desk {
         let outcome = self.check_for_visit(&first.card, now)?;
         let staff = self.visit_staff(now);
         let id = self
-            .store_handle()
+            .ctx.store
             .lock()
             .unwrap()
             .record_home_visit(&NewHomeVisit {
@@ -278,13 +286,13 @@ impl Desk {
                 queued_id: outcome.queued,
             })
             .map_err(store_err)?;
-        self.audit(AuditAction::HomeVisitConsent, Some(first.person_key.clone()), Outcome::HomeVisitReuse { first_visit: first.id }, now);
+        self.ctx.audit(AuditAction::HomeVisitConsent, Some(first.person_key.clone()), Outcome::HomeVisitReuse { first_visit: first.id }, now);
         self.visit_done(id, outcome)
     }
 
     /// One recorded visit, confirmed or not (as of now).
-    pub fn home_visit_record(&self, id: i64) -> Result<Option<HomeVisit>, ApiError> {
-        let visit = self.store_handle().lock().unwrap().home_visit(id).map_err(store_err)?;
+    pub fn record(&self, id: i64) -> Result<Option<HomeVisit>, ApiError> {
+        let visit = self.ctx.store.lock().unwrap().home_visit(id).map_err(store_err)?;
         Ok(visit.filter(|v| self.training_may_show_visit(v)))
     }
 
@@ -293,11 +301,11 @@ impl Desk {
     /// visit), never a real patient's visit kept from before the desk was
     /// switched to training mode.
     fn training_may_show_visit(&self, visit: &HomeVisit) -> bool {
-        if !self.status().training {
+        if !self.ctx.status().training {
             return true;
         }
         let first = match visit.first_visit_id {
-            Some(id) => match self.store_handle().lock().unwrap().home_visit(id) {
+            Some(id) => match self.ctx.store.lock().unwrap().home_visit(id) {
                 Ok(Some(first)) => first,
                 _ => return false,
             },
@@ -309,23 +317,23 @@ impl Desk {
     /// Sends the deferred checks now (home visits' included) when the
     /// service answers, and reports the visits' state: the window's "send
     /// now" button, and its poll while the home-visit screen is open.
-    pub fn home_visit_sync(&self, now: NaiveDateTime) -> Result<HomeVisitStart, ApiError> {
+    pub fn sync(&self, now: NaiveDateTime) -> Result<HomeVisitStart, ApiError> {
         // Only when the service answers: a failed attempt would only push
         // the next one further back.
-        if self.gateway_handle().map(|g| g.info().is_ok()).unwrap_or(false) {
-            self.store_handle().lock().unwrap().make_queued_due(now).map_err(store_err)?;
-            self.replay_due(now)?;
+        if self.ctx.gateway_handle().map(|g| g.info().is_ok()).unwrap_or(false) {
+            self.ctx.store.lock().unwrap().make_queued_due(now).map_err(store_err)?;
+            self.checks.replay_due(now)?;
         }
-        self.home_visit_overview(now)
+        self.overview(now)
     }
 
     /// The check of a visit: online, or queued with the outcome saying so.
     fn check_for_visit(&self, card: &madoguchi_core::CardDetails, now: NaiveDateTime) -> Result<VisitCheck, ApiError> {
-        match self.check_card(card, now) {
+        match self.checks.check_card(card, now) {
             Ok(o) => Ok(VisitCheck { check_id: o.check_id, queued: o.queued, as_of: o.as_of, warning: o.warning, result: Some(o.result) }),
             Err(e) if e.message.id == "offline-queued" => {
                 // Queued, nothing cached to show: the visit goes on offline.
-                let queued = self.store_handle().lock().unwrap().latest_open_queued(&card.person_key()).map_err(store_err)?;
+                let queued = self.ctx.store.lock().unwrap().latest_open_queued(&card.person_key()).map_err(store_err)?;
                 match queued {
                     Some(q) => Ok(VisitCheck { result: None, check_id: None, queued: Some(q), as_of: None, warning: Some(e.message) }),
                     None => Err(e),
@@ -335,37 +343,13 @@ impl Desk {
         }
     }
 
-    /// Adds the consent of the patient's home visit, when one may be used at
-    /// `now` (the same rule as a later visit: `core::home_visit::may_reuse` —
-    /// latest first visit, confirmed, same card, within validity), to the
-    /// state `view_medical` asks `consent::decide` about. A consent given
-    /// offline counts only once the national system has seen its check.
-    pub(crate) fn add_home_visit_consents(&self, state: &mut ConsentState, result: &EligibilityResult, now: NaiveDateTime) {
-        let (Some(q), Some(p)) = (result.qualification.as_ref(), result.person.as_ref()) else {
-            return;
-        };
-        let key = q.person_key();
-        let firsts = match self.store_handle().lock().unwrap().first_home_visits(&key, p.birth_date) {
-            Ok(f) => f,
-            Err(e) => {
-                tracing::warn!("home-visit consents unreadable: {e}");
-                return;
-            }
-        };
-        if let Ok(first) = may_reuse(&firsts, &key, p.birth_date, now) {
-            for c in first.consents() {
-                // A record that fails validation is left out (decide would refuse it anyway).
-                let _ = state.record(c);
-            }
-        }
-    }
 
     fn visit_staff(&self, now: NaiveDateTime) -> String {
-        self.signed_in(now).map(|s| s.staff_id).unwrap_or_else(|| self.settings().staff)
+        self.ctx.signed_in(now).map(|s| s.staff_id).unwrap_or_else(|| self.ctx.settings().staff)
     }
 
     fn visit_done(&self, id: i64, outcome: VisitCheck) -> Result<VisitDone, ApiError> {
-        let visit = self.home_visit_record(id)?.ok_or_else(|| err("error-internal"))?;
+        let visit = self.record(id)?.ok_or_else(|| err("error-internal"))?;
         Ok(VisitDone { visit: crate::wire::home_visit(visit), offline: outcome.queued.is_some(), result: outcome.result, as_of: outcome.as_of, warning: outcome.warning })
     }
 }
@@ -397,5 +381,5 @@ fn state_of(v: &Visit) -> VisitState {
 }
 
 fn store_err(e: madoguchi_adapters::store::StoreError) -> ApiError {
-    ApiError::new(crate::desk::store_msg(&e))
+    ApiError::new(crate::words::store_msg(&e))
 }

@@ -1,23 +1,35 @@
 //! # madoguchi (the desktop app)
 //!
-//! - [`desk`]: the window's and the command line's handle; still the checks
-//!   (validate → gateway → store) and the features not yet moved to services;
 //! - [`context`]: settings, store and audit log, session, status and the
 //!   current [`connection`] (HTTP, OQS folder or training, one value); its
 //!   module doc states the lock order;
-//! - services over the context: [`session::Staff`] (`desk.staff`),
-//!   [`audit_view::AuditView`] (`desk.audit_view`); [`card_taps`] holds taps
-//!   for the window while nobody is signed in;
+//! - the feature services, each over an `Arc<Context>` and owning its own
+//!   state, constructible and testable alone: [`checks::Checks`]
+//!   (`desk.checks`), [`clinical::Medical`] (`desk.medical`),
+//!   [`consents::Consents`], [`print::Print`], [`disaster::Disaster`],
+//!   [`batch::Batches`] (`desk.batch`), [`home_visit::HomeVisits`],
+//!   [`session::Staff`] (`desk.staff`), [`audit_view::AuditView`];
+//!   [`card_taps`] holds taps for the window while nobody is signed in;
+//! - [`desk`]: the window's and the command line's handle, holding the
+//!   context and the services as fields, and opening, connecting and
+//!   shutting down — no feature of its own;
 //! - [`commands`]: every command of the contract (`madoguchi_api`), one
-//!   dispatcher that checks its permission, thin handlers over the desk;
-//! - [`wire`]: storage rows as the contract's reply types;
+//!   dispatcher that checks its permission, thin handlers over the services;
+//! - [`wire`]: storage rows as the contract's reply types; [`words`]: the
+//!   desk's failures as messages, and messages in words;
 //! - [`cli`]: `madoguchi <subcommand>` for scripts;
 //! - [`settings`]: where data lives and which service to use.
+//!
+//! The modules depend on each other without a cycle, the services downward
+//! on the context (`tests/module_graph.rs`). The entry points — this file,
+//! `main.rs`, [`commands`], [`cli`] — may depend on everything; nothing
+//! depends on them.
 
 pub mod audit_outcome;
 pub mod audit_view;
 pub mod batch;
 pub mod card_taps;
+pub mod checks;
 pub mod cli;
 pub mod clinical;
 pub mod commands;
@@ -34,6 +46,7 @@ pub mod session;
 pub mod settings;
 pub mod storage;
 pub mod wire;
+pub mod words;
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -129,7 +142,7 @@ pub fn run_gui() -> std::process::ExitCode {
             let replay_handle = app.handle().clone();
             std::thread::spawn(move || loop {
                 std::thread::sleep(std::time::Duration::from_secs(15));
-                match replaying.replay_due(chrono::Local::now().naive_local()) {
+                match replaying.checks.replay_due(chrono::Local::now().naive_local()) {
                     Ok(report) if report.replayed > 0 => {
                         commands::emit::<madoguchi_api::ChecksReplayed>(&emitter(&replay_handle), &report);
                     }
@@ -143,7 +156,7 @@ pub fn run_gui() -> std::process::ExitCode {
                 Arc::new(|| chrono::Local::now().naive_local()),
                 std::time::Duration::from_secs(3600),
             );
-            app.state::<commands::DeskState>().on_card_tap(move |outcome| {
+            app.state::<commands::DeskState>().taps.on_card_tap(move |outcome| {
                 let emit = emitter(&handle);
                 match outcome {
                     Ok(o) => commands::emit::<madoguchi_api::CardTapped>(&emit, &o),

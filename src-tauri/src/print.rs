@@ -5,20 +5,27 @@
 //!
 //! Medical information is printed only from the desk's own store, where it
 //! was kept when staff viewed it under a consent that allows keeping it
-//! ([`Desk::keep_medical`]); printing never asks the national system. A
+//! (`crate::clinical`, [`Medical::view`](crate::clinical::Medical::view)); printing never asks the national system. A
 //! category without a valid consent renders nothing: the refusal is the
 //! answer, and it is logged.
+
+use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use madoguchi_adapters::audit::{AuditAction, AuditFilter};
 use madoguchi_adapters::pdf;
-use madoguchi_core::consent::{decide, ConsentGrant, Decision, Purpose};
+use madoguchi_core::clinical::permitted;
+use madoguchi_core::consent::{decide, ConsentGrant, Decision, Purpose, Refusal};
 use madoguchi_core::medical::{CheckupResults, MedicationHistory};
 use madoguchi_core::message::{ApiError, Msg};
 use madoguchi_core::{ConsentCategory, EligibilityResult};
 
 use crate::audit_outcome::Outcome;
-use crate::desk::{store_msg, Desk, MedicalView};
+use crate::checks::Checks;
+use crate::clinical::{both, Kept};
+use crate::consents::Consents;
+use crate::context::Context;
+use crate::words::{consent_msg, store_msg};
 pub use madoguchi_api::desk::PrintedFile;
 
 /// What can be printed for a patient: the core's vocabulary (its code is
@@ -30,11 +37,23 @@ fn facility_line(code: &str) -> String {
     format!("医療機関コード {code}")
 }
 
-impl Desk {
+/// Printing (`desk.print`).
+#[derive(Clone)]
+pub struct Print {
+    ctx: Arc<Context>,
+    checks: Checks,
+    consents: Consents,
+}
+
+impl Print {
+    pub fn new(ctx: Arc<Context>) -> Print {
+        Print { checks: Checks::new(Arc::clone(&ctx)), consents: Consents::new(Arc::clone(&ctx)), ctx }
+    }
+
     /// The PDF of `kind` for the patient `patient_key`
     /// (`保険者番号:記号:番号:枝番`), printed at `now`.
     pub fn print(&self, kind: PrintKind, patient_key: &str, now: NaiveDateTime) -> Result<Vec<u8>, ApiError> {
-        self.authorize(kind.action(), Some(AuditAction::Print), now)?;
+        self.ctx.authorize(kind.action(), Some(AuditAction::Print), now)?;
         let printed = self.print_authorized(kind, patient_key, now);
         if let Err(e) = &printed {
             // Refusals that are not the consent's (those are logged by
@@ -42,7 +61,7 @@ impl Desk {
             // kept, no such patient — logged too.
             if NOT_PRINTED.contains(&e.message.id.as_str()) {
                 let key = Some(patient_key.to_string());
-                self.audit_because(AuditAction::Print, key, Outcome::NotPrinted(kind), &e.message.id, now);
+                self.ctx.audit_because(AuditAction::Print, key, Outcome::NotPrinted(kind), &e.message.id, now);
             }
         }
         printed
@@ -50,17 +69,17 @@ impl Desk {
 
     fn print_authorized(&self, kind: PrintKind, patient_key: &str, now: NaiveDateTime) -> Result<Vec<u8>, ApiError> {
         let latest = self
-            .store_handle()
+            .ctx.store
             .lock()
             .unwrap()
             .latest_check_for(patient_key)
             .map_err(|e| ApiError::new(store_msg(&e)))?
             // In training mode, only the embedded population's patients.
-            .filter(|l| self.training_may_show(l.id, &l.result))
+            .filter(|l| self.ctx.training_may_show(l.id, &l.result))
             .ok_or_else(|| ApiError::new(Msg::new("print-no-patient").arg("key", patient_key)))?;
-        let facility = facility_line(&self.settings().facility_code);
+        let facility = facility_line(&self.ctx.settings().facility_code);
         // The documents print in the desk's language.
-        let lang = self.settings().lang;
+        let lang = self.ctx.settings().lang;
         let pdf_error = |e: pdf::PdfError| ApiError::new(e.message());
         let bytes = match kind {
             PrintKind::Eligibility => pdf::eligibility_slip(&latest.result, &facility, now, lang).map_err(pdf_error)?,
@@ -75,7 +94,7 @@ impl Desk {
                 let view = self.consent_grant(&latest.result, patient_key, category, Purpose::View, now)?;
                 let print = self.consent_grant(&latest.result, patient_key, category, Purpose::Print, now)?;
                 let kept = self
-                    .store_handle()
+                    .ctx.store
                     .lock()
                     .unwrap()
                     .get_medical(&view, now)
@@ -94,12 +113,12 @@ impl Desk {
                 }
             }
         };
-        self.audit(AuditAction::Print, Some(patient_key.to_string()), Outcome::Printed(kind), now);
+        self.ctx.audit(AuditAction::Print, Some(patient_key.to_string()), Outcome::Printed(kind), now);
         Ok(bytes)
     }
 
     /// The grant for one purpose, or the refusal in words (logged).
-    pub(crate) fn consent_grant(
+    fn consent_grant(
         &self,
         result: &EligibilityResult,
         patient_key: &str,
@@ -107,39 +126,60 @@ impl Desk {
         purpose: Purpose,
         now: NaiveDateTime,
     ) -> Result<ConsentGrant, ApiError> {
-        let state = self.consent_state(result, patient_key, now);
+        let state = self.consents.consent_state(result, patient_key, now);
         match decide(&state, patient_key, category, purpose, now) {
             Decision::Allowed(g) => Ok(g),
             Decision::Refused(r) => {
-                self.audit(
+                self.ctx.audit(
                     AuditAction::Print,
                     Some(patient_key.to_string()),
                     Outcome::refused(category, &r.reason),
                     now,
                 );
-                Err(ApiError::new(self.refusal_msg(&state, &r, patient_key, now)))
+                Err(ApiError::new(self.consents.refusal_msg(&state, &r, patient_key, now)))
             }
         }
     }
 
-    /// Keeps medical information just viewed, when the consent allows keeping
-    /// it (`Purpose::Cache`); otherwise keeps nothing. Printing reads only
-    /// what was kept.
-    pub(crate) fn keep_medical(&self, result: &EligibilityResult, patient_key: &str, view: &MedicalView, now: NaiveDateTime) {
-        let (category, json) = match view {
-            MedicalView::Medication(h) => (ConsentCategory::Medication, serde_json::to_string(h)),
-            MedicalView::Checkups(c) => (ConsentCategory::Checkups, serde_json::to_string(c)),
-            // Kept per category by `crate::clinical`.
-            MedicalView::Clinical(_) => return,
-        };
-        let state = self.consent_state(result, patient_key, now);
-        let Decision::Allowed(grant) = decide(&state, patient_key, category, Purpose::Cache, now) else {
-            return;
-        };
-        let Ok(json) = json else { return };
-        if let Err(e) = self.store_handle().lock().unwrap().put_medical(&grant, &json, now, now) {
-            tracing::error!("keeping medical information: {e}");
+    /// The 診療情報 PDF from what the store kept: each category read under
+    /// its *view* grant and printed under its *print* grant, both decided
+    /// now. Neither category allowed → the clinical refusal (logged by
+    /// `consent_grant`). Nothing kept → `print-nothing-kept`.
+    fn print_clinical(&self, result: &EligibilityResult, key: &str, facility: &str, now: NaiveDateTime) -> Result<Vec<u8>, ApiError> {
+        let state = self.consents.consent_state(result, key, now);
+        let [cv, ov] = both(&state, key, Purpose::View, now);
+        let [cp, op] = both(&state, key, Purpose::Print, now);
+        let pair = |v: Result<ConsentGrant, Refusal>, p: Result<ConsentGrant, Refusal>| v.ok().zip(p.ok());
+        let (clinical, operations) = (pair(cv, cp), pair(ov, op));
+        if clinical.is_none() && operations.is_none() {
+            // The refusal in words, logged.
+            self.consent_grant(result, key, ConsentCategory::Clinical, Purpose::Print, now)?;
+            return Err(ApiError::new(Msg::new("print-failed").arg("reason", "consent")));
         }
+        if operations.is_none() {
+            // Logged: operations left out of the printout.
+            if let Err(r) = decide(&state, key, ConsentCategory::Operations, Purpose::Print, now).into_result() {
+                self.ctx.audit(AuditAction::Print, Some(key.to_string()), Outcome::OperationsWithheld((&r.reason).into()), now);
+            }
+        }
+        let mut lines = Vec::new();
+        let mut patient = None;
+        for (view, _) in [clinical.as_ref(), operations.as_ref()].into_iter().flatten() {
+            let kept = self.ctx.store.lock().unwrap().get_medical(view, now).map_err(|e| ApiError::new(store_msg(&e)))?;
+            if let Some(kept) = kept {
+                let k: Kept = serde_json::from_str(&kept.json).map_err(|e| ApiError::new(Msg::new("print-failed").arg("reason", e.to_string())))?;
+                patient.get_or_insert(k.patient);
+                lines.extend(k.lines);
+            }
+        }
+        let Some(patient) = patient else {
+            return Err(ApiError::new(Msg::new("print-nothing-kept").arg("category", ConsentCategory::Clinical.as_str())));
+        };
+        let (cp, op) = (clinical.as_ref().map(|g| &g.1), operations.as_ref().map(|g| &g.1));
+        let history = permitted(lines, key, cp, op, Purpose::Print, now)
+            .map_err(|r| ApiError::new(consent_msg(&r.message())))?
+            .into_history(patient, None);
+        pdf::clinical_history(&history, cp, op, facility, now, self.ctx.settings().lang).map_err(|e| ApiError::new(e.message()))
     }
 
     /// Today's medical viewings of the patient, from the audit log.
@@ -154,11 +194,11 @@ impl Desk {
             ..AuditFilter::default()
         };
         let (entries, audit_head) = {
-            let store = self.store_handle().lock().unwrap();
+            let store = self.ctx.store.lock().unwrap();
             let failed = |e: madoguchi_adapters::audit::AuditError| ApiError::new(Msg::new("print-failed").arg("reason", e.to_string()));
             (store.audit_query(&filter).map_err(failed)?, store.audit_head().map_err(failed)?)
         };
-        let state = self.consent_state(result, patient_key, now);
+        let state = self.consents.consent_state(result, patient_key, now);
         let mut out = Vec::new();
         for e in entries {
             let Some(category) = e.outcome.strip_prefix("allowed:").and_then(category_of) else { continue };
@@ -186,15 +226,15 @@ fn category_of(s: &str) -> Option<ConsentCategory> {
     ConsentCategory::ALL.iter().copied().find(|c| c.as_str() == s)
 }
 
-impl Desk {
+impl Print {
     /// Prints `kind` for the patient of check `check_id` into the desk's
     /// `prints/` folder (data directory) and opens it in the system's PDF
     /// viewer, from which staff print it. The file name says what and when.
-    pub fn print_to_file(&self, check_id: i64, kind: PrintKind, now: NaiveDateTime) -> Result<PrintedFile, ApiError> {
+    pub fn to_file(&self, check_id: i64, kind: PrintKind, now: NaiveDateTime) -> Result<PrintedFile, ApiError> {
         // Who may print, before anything of the check is read (again in
         // `print`); nobody signed in is refused and logged here.
-        self.authorize(kind.action(), Some(AuditAction::Print), now)?;
-        let result = self.check_result(check_id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))?;
+        self.ctx.authorize(kind.action(), Some(AuditAction::Print), now)?;
+        let result = self.checks.check_result(check_id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))?;
         let key = result
             .qualification
             .as_ref()
@@ -202,7 +242,7 @@ impl Desk {
             .ok_or_else(|| ApiError::new(Msg::new("medical-no-patient")))?;
         let bytes = self.print(kind, &key, now)?;
         // Deleted by `crate::retention` (at the next start, at most a day on).
-        let dir = self.settings().prints_dir();
+        let dir = self.ctx.settings().prints_dir();
         let path = dir.join(format!("{}_{}_{}.pdf", now.format("%Y%m%d-%H%M%S"), kind.code(), check_id));
         let tmp = path.with_extension("pdf.tmp");
         std::fs::create_dir_all(&dir)

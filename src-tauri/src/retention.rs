@@ -1,7 +1,7 @@
 //! Medical information is kept only for the retention period set in the
 //! settings (`medical_retention_days`): purged at start-up and then once a
 //! day while the desk runs — in the database, and in the files the desk
-//! leaves outside it ([`Desk::purge_files`]), each kept only as long as it
+//! leaves outside it ([`purge_files`]), each kept only as long as it
 //! is needed:
 //!
 //! | files | kept | why |
@@ -29,13 +29,14 @@ use madoguchi_adapters::store::PurgeReport;
 use madoguchi_core::message::{ApiError, Msg};
 
 use crate::desk::Desk;
+use crate::settings::Settings;
 
 /// The longest a PDF printed from the window stays in `<data>/prints/`.
 pub const PRINT_KEEP: chrono::TimeDelta = chrono::TimeDelta::days(1);
 /// The longest a handled OQS file stays in the archive.
 pub const ARCHIVE_KEEP: chrono::TimeDelta = chrono::TimeDelta::days(1);
 
-/// What [`Desk::purge_files`] deleted.
+/// What [`purge_files`] deleted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FilesPurge {
     pub prints: usize,
@@ -67,8 +68,8 @@ impl PurgeSchedule {
             return Ok(None);
         }
         let start_up = self.last.lock().unwrap().is_none();
-        let report = desk.purge_medical(now)?;
-        match desk.purge_files(now, start_up) {
+        let report = desk.medical.purge(now)?;
+        match purge_files(&desk.context().settings(), now, start_up) {
             Ok(f) if f != FilesPurge::default() => tracing::info!(
                 "retention: {} prints, {} archived OQS files and {} failed OQS files deleted",
                 f.prints,
@@ -111,39 +112,36 @@ pub fn spawn(desk: Weak<Desk>, clock: Clock, tick: Duration) -> std::thread::Joi
         .expect("a thread starts")
 }
 
-impl Desk {
-    /// Deletes the files outside the store that hold patient data, past the
-    /// time they are needed (the module's table): prints older than
-    /// [`PRINT_KEEP`] — at `start_up`, every print from before `now` —,
-    /// handled OQS files older than [`ARCHIVE_KEEP`], failed ones older
-    /// than `medical_retention_days`. A file that cannot be deleted is
-    /// logged and the rest go on; the first error is the answer.
-    pub fn purge_files(&self, now: NaiveDateTime, start_up: bool) -> Result<FilesPurge, ApiError> {
-        let settings = self.settings();
-        let mut first_error = None;
-        let mut purge = |dir: &Path, before: NaiveDateTime| match remove_files_before(dir, before) {
-            Ok(n) => n,
-            Err(e) => {
-                tracing::error!("retention: {}: {e}", dir.display());
-                first_error.get_or_insert_with(|| ApiError::new(Msg::new("retention-purge-failed").arg("path", dir.display()).arg("detail", e)));
-                0
-            }
-        };
-        let mut report = FilesPurge {
-            prints: purge(&settings.prints_dir(), if start_up { now } else { now - PRINT_KEEP }),
-            ..FilesPurge::default()
-        };
-        let failed_keep = chrono::TimeDelta::days(settings.medical_retention_days.into());
-        let roots = settings.oqs_dir.iter().cloned().chain(std::iter::once(settings.training_oqs_dir()));
-        for root in roots {
-            let layout = OqsFolderLayout::new(root);
-            report.archived += purge(layout.archive(), now - ARCHIVE_KEEP);
-            report.failed += purge(&layout.failed(), now - failed_keep);
+/// Deletes the files outside the store that hold patient data, past the
+/// time they are needed (the module's table): prints older than
+/// [`PRINT_KEEP`] — at `start_up`, every print from before `now` —,
+/// handled OQS files older than [`ARCHIVE_KEEP`], failed ones older
+/// than `medical_retention_days`. A file that cannot be deleted is
+/// logged and the rest go on; the first error is the answer.
+pub fn purge_files(settings: &Settings, now: NaiveDateTime, start_up: bool) -> Result<FilesPurge, ApiError> {
+    let mut first_error = None;
+    let mut purge = |dir: &Path, before: NaiveDateTime| match remove_files_before(dir, before) {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::error!("retention: {}: {e}", dir.display());
+            first_error.get_or_insert_with(|| ApiError::new(Msg::new("retention-purge-failed").arg("path", dir.display()).arg("detail", e)));
+            0
         }
-        match first_error {
-            Some(e) => Err(e),
-            None => Ok(report),
-        }
+    };
+    let mut report = FilesPurge {
+        prints: purge(&settings.prints_dir(), if start_up { now } else { now - PRINT_KEEP }),
+        ..FilesPurge::default()
+    };
+    let failed_keep = chrono::TimeDelta::days(settings.medical_retention_days.into());
+    let roots = settings.oqs_dir.iter().cloned().chain(std::iter::once(settings.training_oqs_dir()));
+    for root in roots {
+        let layout = OqsFolderLayout::new(root);
+        report.archived += purge(layout.archive(), now - ARCHIVE_KEEP);
+        report.failed += purge(&layout.failed(), now - failed_keep);
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(report),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Who is at the desk, and whether they may do what they ask. The role checks
 //! live here, in the backend: every action that needs a role goes through
-//! [`Desk::authorize`], which refuses with a message in the staff's language.
+//! [`Context::authorize`], which refuses with a message in the staff's language.
 //!
 //! * **Training mode** is how this desk was started: the embedded training
 //!   service it spawned itself (no service URL, no OQS folder) runs. Then,
@@ -31,17 +31,17 @@
 //!   refused with `staff-refused-locked` (in training mode the trainee is
 //!   signed in again at the next request). The trainee itself never locks:
 //!   training mode has synthetic people only.
-//! * The window asks [`Desk::staff_gate`] what to show: the first-start
-//!   screen ([`Desk::first_start`]: the first administrator, password typed
+//! * The window asks [`Staff::staff_gate`] what to show: the first-start
+//!   screen ([`Staff::first_start`]: the first administrator, password typed
 //!   twice), the sign-in screen (nobody signed in, or a locked session: its
 //!   staff id is remembered until someone signs in), or the desk. Every form
 //!   check is here: [`account_form_problems`] answers all problems at once,
 //!   field by field. In training mode staff may still sign in with an account
 //!   (an administrator, to see the audit log); signing out returns to the
 //!   trainee.
-//! * An administrator manages the accounts ([`Desk::add_staff`],
-//!   [`Desk::disable_staff`], [`Desk::enable_staff`],
-//!   [`Desk::reset_staff_password`]): anyone else is refused here and
+//! * An administrator manages the accounts ([`Staff::add_staff`],
+//!   [`Staff::disable_staff`], [`Staff::enable_staff`],
+//!   [`Staff::reset_staff_password`]): anyone else is refused here and
 //!   logged; nobody disables their own account (so an administrator cannot
 //!   lock themselves out), nor the last active administrator; a reset
 //!   password is typed twice by the administrator under the rules of a new
@@ -49,7 +49,7 @@
 //!   the administrator tells it to the person. Every change and refusal is a
 //!   `staff_change` audit entry.
 //! * Everyone signed in with an account (not the trainee) changes their own
-//!   password ([`Desk::change_own_password`]): the current one, the new one
+//!   password ([`Staff::change_own_password`]): the current one, the new one
 //!   typed twice under the same rules ([`password_change_problems`]); a wrong
 //!   current password counts as a failed sign-in (the accounts module's
 //!   lock-out), and the failure that locks the account signs the person out.
@@ -68,8 +68,9 @@ use std::sync::Arc;
 use crate::card_taps::CardTaps;
 pub use madoguchi_api::session::{AccountForm, PasswordChangeForm, PasswordResetForm, SignedIn, StaffGate, StaffListEntry};
 
-/// The account signed in automatically in training mode.
-pub const TRAINEE_ID: &str = "trainee";
+/// The account signed in automatically in training mode (the context
+/// knows it: the audit log names the trainee even when idle).
+pub use crate::context::TRAINEE_ID;
 
 /// Every problem of a password change at once, by field (`current`,
 /// `password`, `confirm`): the current password typed, the new one under
@@ -385,7 +386,7 @@ impl Staff {
 /// they do this (refusals logged). The context owns the session.
 impl Context {
     /// Who is signed in now (in training mode, the trainee once a request
-    /// needed a role, or [`Desk::signed_in`] was asked).
+    /// needed a role, or [`Context::signed_in`] was asked).
     pub fn signed_in(&self, now: NaiveDateTime) -> Option<SignedIn> {
         self.current_session(now).map(|s| signed_in(&s))
     }

@@ -46,6 +46,27 @@ impl Sample {
     }
 }
 
+/// An appointment list (予約一覧 CSV) of `people` on `date`, every five
+/// minutes from 9:00, as the desk imports it.
+pub fn appointment_csv(people: &[Sample], date: chrono::NaiveDate) -> String {
+    let mut csv = String::from("予約日時,患者番号,氏名,カナ氏名,生年月日,保険者番号,記号,番号,枝番\r\n");
+    for (i, p) in people.iter().enumerate() {
+        csv.push_str(&format!(
+            "{date} 9:{:02},P{:04},{},{},{},{},{},{},{}\r\n",
+            i * 5,
+            i + 1,
+            p.name,
+            p.name_kana,
+            p.birth_date,
+            p.insurer_number,
+            p.symbol,
+            p.number,
+            p.branch
+        ));
+    }
+    csv
+}
+
 /// Runs `madoguchi-training list` against a population file, as a person would.
 pub fn sample_people(db: &Path, people: u64, seed: u64, n: usize) -> Vec<Sample> {
     let out = Command::new(training_bin())
@@ -355,7 +376,7 @@ pub fn real_desk(data: &Path) -> std::sync::Arc<madoguchi_app::desk::Desk> {
     };
     let desk = madoguchi_app::desk::Desk::open(settings).unwrap();
     desk.connect();
-    assert!(!desk.status().training);
+    assert!(!desk.context().status().training);
     desk
 }
 
@@ -369,7 +390,7 @@ impl Taps {
     pub fn of(desk: &madoguchi_app::desk::Desk) -> Taps {
         let (tx, rx) = std::sync::mpsc::channel();
         let tx = std::sync::Mutex::new(tx);
-        desk.on_card_tap(move |o| {
+        desk.taps.on_card_tap(move |o| {
             let _ = tx.lock().unwrap().send(o);
         });
         Taps(rx)

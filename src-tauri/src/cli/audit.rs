@@ -16,7 +16,7 @@ pub(crate) fn audit(settings: Settings, cmd: AuditCommand) -> ExitCode {
         Err(code) => return code,
     };
     match cmd {
-        AuditCommand::Verify => match desk.audit_verify() {
+        AuditCommand::Verify => match desk.context().audit_verify() {
             Ok(report) => {
                 println!("{}", say(lang, &madoguchi_core::message::Msg::new("audit-verified").arg("entries", report.entries)));
                 ExitCode::SUCCESS
@@ -26,7 +26,7 @@ pub(crate) fn audit(settings: Settings, cmd: AuditCommand) -> ExitCode {
                 ExitCode::from(EXIT_LOCAL)
             }
         },
-        AuditCommand::Export => match desk.audit_entries() {
+        AuditCommand::Export => match desk.context().audit_entries() {
             Ok(entries) => {
                 print!(
                     "{}",

@@ -66,7 +66,7 @@ pub fn batch_cmd(mut settings: Settings, args: BatchArgs) -> ExitCode {
                 }
             };
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-            match desk.batch_import(&bytes, name.as_deref(), now) {
+            match desk.batch.import(&bytes, name.as_deref(), now) {
                 Ok(import) => {
                     for b in &import.bad_rows {
                         for p in &b.problems {
@@ -88,7 +88,7 @@ pub fn batch_cmd(mut settings: Settings, args: BatchArgs) -> ExitCode {
         (None, None) => unreachable!("clap requires --csv or --resume"),
     };
     desk.connect();
-    let run = match desk.batch_run(batch_id, &|_| {}, now) {
+    let run = match desk.batch.run(batch_id, &|_| {}, now) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}", say_error(lang, &e));

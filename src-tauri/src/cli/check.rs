@@ -49,7 +49,7 @@ pub(crate) fn check(mut settings: Settings, args: CheckArgs) -> ExitCode {
         Err(code) => return code,
     };
     // Bad input is refused before anything is sent (or any service started).
-    let card = match desk.validate(&input, now.date()) {
+    let card = match desk.checks.validate(&input, now.date()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{}", say_error(lang, &e));
@@ -57,7 +57,7 @@ pub(crate) fn check(mut settings: Settings, args: CheckArgs) -> ExitCode {
         }
     };
     desk.connect();
-    match desk.check_card(&card, now) {
+    match desk.checks.check_card(&card, now) {
         Ok(outcome) => {
             println!("{}", serde_json::to_string_pretty(&outcome.result).expect("results serialise"));
             if let Some(w) = outcome.warning {

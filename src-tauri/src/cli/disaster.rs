@@ -130,7 +130,7 @@ pub fn disaster_cmd(mut settings: Settings, cmd: DisasterCommand) -> ExitCode {
             } else {
                 LookupRoute::Auto
             };
-            match desk.disaster_lookup(&query, route, now) {
+            match desk.disaster.lookup(&query, route, now) {
                 Ok(l) => {
                     let mut out = json!({
                         "outcome": outcome_code(&l.outcome),
@@ -179,7 +179,7 @@ pub fn disaster_cmd(mut settings: Settings, cmd: DisasterCommand) -> ExitCode {
                 }
             }
         }
-        DisasterCommand::Declare { reason, .. } => match desk.declare_local_emergency(&reason, now) {
+        DisasterCommand::Declare { reason, .. } => match desk.disaster.declare_local_emergency(&reason, now) {
             Ok(e) => {
                 let msg = Msg::new("disaster-emergency-declared")
                     .arg("at", e.declared_at.format("%Y-%m-%d %H:%M"))
@@ -192,7 +192,7 @@ pub fn disaster_cmd(mut settings: Settings, cmd: DisasterCommand) -> ExitCode {
                 ExitCode::from(EXIT_INPUT)
             }
         },
-        DisasterCommand::End { .. } => match desk.end_local_emergency(now) {
+        DisasterCommand::End { .. } => match desk.disaster.end_local_emergency(now) {
             Ok(true) => {
                 println!("{}", say(lang, &Msg::new("disaster-emergency-ended")));
                 ExitCode::SUCCESS
@@ -206,7 +206,7 @@ pub fn disaster_cmd(mut settings: Settings, cmd: DisasterCommand) -> ExitCode {
                 ExitCode::from(EXIT_INPUT)
             }
         },
-        DisasterCommand::Status => match desk.local_emergency() {
+        DisasterCommand::Status => match desk.disaster.local_emergency() {
             Ok(e) => {
                 println!("{}", serde_json::to_string(&e).expect("json"));
                 ExitCode::SUCCESS

@@ -34,7 +34,7 @@ pub(crate) fn oqs_ingest(settings: Settings, dir: &std::path::Path) -> ExitCode 
     }
     let mut failed = false;
     for event in madoguchi_adapters::oqs::ingest_pending(dir) {
-        match desk.take_card_tap(event, chrono::Local::now().naive_local()) {
+        match desk.checks.take_card_tap(event, chrono::Local::now().naive_local()) {
             Ok(outcome) => {
                 println!("{}", serde_json::to_string(&outcome.result).expect("results serialise"));
                 if let Some(w) = outcome.warning {

@@ -48,7 +48,7 @@ pub fn print_cmd(settings: Settings, args: PrintArgs) -> ExitCode {
         desk.shutdown();
         return code;
     }
-    let result = desk.print(kind, &args.patient, now);
+    let result = desk.print.print(kind, &args.patient, now);
     desk.shutdown();
     let bytes = match result {
         Ok(b) => b,
