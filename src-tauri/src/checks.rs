@@ -282,6 +282,20 @@ impl Checks {
         Ok(result.filter(|r| self.ctx.training_may_show(id, r)))
     }
 
+    /// The result of check `id` and its patient's key, for the services that
+    /// act on the patient of a check (medical views, prints, disaster
+    /// consents): refused in words when there is no such check or it names
+    /// no insured person.
+    pub fn patient_of(&self, id: i64) -> Result<(EligibilityResult, String), ApiError> {
+        let result = self.check_result(id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))?;
+        let key = result
+            .qualification
+            .as_ref()
+            .map(|q| q.person_key())
+            .ok_or_else(|| ApiError::new(Msg::new("medical-no-patient")))?;
+        Ok((result, key))
+    }
+
     /// Training mode: practise an outage. `down` stops the embedded training
     /// service (checks meet an unreachable service: cached answers, queued
     /// re-checks, home visits recorded 未確認); `!down` starts it again on

@@ -29,7 +29,7 @@ use madoguchi_adapters::oqs::{FileCategory, MedicalRequest, MedicalRequestKind, 
 use madoguchi_core::clinical::{permitted, ClinicalHistory, ClinicalLine};
 use madoguchi_core::consent::{decide, ConsentGrant, ConsentState, Decision, Purpose, Refusal};
 use madoguchi_core::medical::MedicalPatientHeader;
-use madoguchi_core::message::{ApiError, Msg};
+use madoguchi_core::message::ApiError;
 use madoguchi_core::{ConsentCategory, EligibilityResult, Qualification};
 use serde::{Deserialize, Serialize};
 
@@ -72,9 +72,8 @@ impl Medical {
     pub fn view(&self, check_id: i64, category: ConsentCategory, now: NaiveDateTime) -> Result<MedicalView, ApiError> {
         // The qualified role first (`crate::session`); refusals are logged.
         self.ctx.authorize(madoguchi_core::staff::Action::ViewMedical, Some(AuditAction::MedicalView), now)?;
-        let result = self.checks.check_result(check_id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))?;
-        let q = result.qualification.as_ref().ok_or_else(|| ApiError::new(Msg::new("medical-no-patient")))?;
-        let key = q.person_key();
+        let (result, key) = self.checks.patient_of(check_id)?;
+        let q = result.qualification.as_ref().expect("patient_of: a result with its insured person");
         // Card reader, home visit (re-use rule), consents recorded at the desk
         // (災害時モード): `crate::consents`.
         let state = self.consents.consent_state(&result, &key, now);

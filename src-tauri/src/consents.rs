@@ -115,12 +115,7 @@ impl Consents {
         now: NaiveDateTime,
     ) -> Result<Vec<RecordedConsent>, ApiError> {
         let session = self.ctx.authorize(Action::DisasterLookup, Some(AuditAction::Consent), now)?;
-        let result = self.checks.check_result(check_id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))?;
-        let key = result
-            .qualification
-            .as_ref()
-            .map(|q| q.person_key())
-            .ok_or_else(|| ApiError::new(Msg::new("medical-no-patient")))?;
+        let (_, key) = self.checks.patient_of(check_id)?;
         let audit = |outcome: Outcome, reason: Option<String>, detail: Option<serde_json::Value>| {
             self.ctx.audit_entry(audit_outcome::entry(
                 now,

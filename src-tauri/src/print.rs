@@ -234,12 +234,7 @@ impl Print {
         // Who may print, before anything of the check is read (again in
         // `print`); nobody signed in is refused and logged here.
         self.ctx.authorize(kind.action(), Some(AuditAction::Print), now)?;
-        let result = self.checks.check_result(check_id)?.ok_or_else(|| ApiError::new(Msg::new("error-no-such-check")))?;
-        let key = result
-            .qualification
-            .as_ref()
-            .map(|q| q.person_key())
-            .ok_or_else(|| ApiError::new(Msg::new("medical-no-patient")))?;
+        let (_, key) = self.checks.patient_of(check_id)?;
         let bytes = self.print(kind, &key, now)?;
         // Deleted by `crate::retention` (at the next start, at most a day on).
         let dir = self.ctx.settings().prints_dir();
