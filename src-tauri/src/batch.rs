@@ -96,7 +96,7 @@ impl Batches {
         let batch = store.batch_info(id).map_err(store_err)?.expect("just created");
         drop(store);
         self.ctx.note_training_batch(id);
-        Ok(BatchImport { batch: crate::wire::batch_info(batch), bad_rows, ignored_columns })
+        Ok(BatchImport { batch: batch, bad_rows, ignored_columns })
     }
 
     /// Batches of this desk, newest first (`unfinished`: those with rows
@@ -194,7 +194,7 @@ impl Batches {
             Some(Stop::Service(e)) => Some(gateway_msg(e)),
             None => None,
         };
-        Ok(BatchRun { report: self.report(batch_id)?, batch: crate::wire::batch_info(batch), stopped })
+        Ok(BatchRun { report: self.report(batch_id)?, batch: batch, stopped })
     }
 }
 

@@ -181,12 +181,12 @@ fn build() -> Table {
         .on::<api::BatchImport>(|c, a| c.desk.batch.import(&a.bytes, a.name.as_deref(), c.now))
         .on::<api::BatchRun>(|c, a| c.desk.batch.run(a.id, &|p| c.emit::<api::BatchProgress>(&p), c.now))
         .on::<api::BatchCancel>(|c, a| Ok(c.desk.batch.cancel(a.id)))
-        .on::<api::BatchesUnfinished>(|c, _| Ok(c.desk.batch.list(true)?.into_iter().map(crate::wire::batch_info).collect()))
+        .on::<api::BatchesUnfinished>(|c, _| Ok(c.desk.batch.list(true)?))
         .on::<api::BatchExportCsv>(|c, a| c.desk.batch.export_csv(a.id).map(|p| p.display().to_string()))
         // ---- 災害時モード (`crate::disaster`, `crate::consents`) ----
         .on::<api::DisasterLookup>(|c, a| c.desk.disaster.lookup(&a.query, crate::disaster::LookupRoute::Auto, c.now))
         .on::<api::RecordDisasterConsent>(|c, a| {
-            Ok(c.desk.consents.record_disaster(a.id, &a.input, c.now)?.into_iter().map(crate::wire::recorded_consent).collect())
+            Ok(c.desk.consents.record_disaster(a.id, &a.input, c.now)?)
         })
         .on::<api::LocalEmergency>(|c, _| c.desk.disaster.local_emergency())
         .on::<api::DeclareLocalEmergency>(|c, a| c.desk.disaster.declare_local_emergency(&a.reason, c.now))

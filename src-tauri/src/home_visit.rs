@@ -120,7 +120,7 @@ impl HomeVisits {
                 }
             }
         }
-        let (continuing, today) = (continuing.into_iter().map(crate::wire::home_visit).collect(), today.into_iter().map(crate::wire::home_visit).collect());
+        let (continuing, today) = (continuing, today);
         Ok(HomeVisitStart { patients, continuing, today, online, pending: self.checks.pending_checks()? })
     }
 
@@ -350,7 +350,7 @@ impl HomeVisits {
 
     fn visit_done(&self, id: i64, outcome: VisitCheck) -> Result<VisitDone, ApiError> {
         let visit = self.record(id)?.ok_or_else(|| err("error-internal"))?;
-        Ok(VisitDone { visit: crate::wire::home_visit(visit), offline: outcome.queued.is_some(), result: outcome.result, as_of: outcome.as_of, warning: outcome.warning })
+        Ok(VisitDone { visit, offline: outcome.queued.is_some(), result: outcome.result, as_of: outcome.as_of, warning: outcome.warning })
     }
 }
 

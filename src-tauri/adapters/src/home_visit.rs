@@ -17,7 +17,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_core::home_visit::{FirstVisit, IdentityCheck};
 use madoguchi_core::{CardDetails, ConsentCategory};
 use rusqlite::{params, OptionalExtension, Row};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::store::{Store, StoreError};
 
@@ -58,44 +58,8 @@ pub struct NewHomeVisit<'a> {
     pub queued_id: Option<i64>,
 }
 
-/// A recorded visit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HomeVisit {
-    pub id: i64,
-    pub person_key: String,
-    pub card: CardDetails,
-    pub visited_at: NaiveDateTime,
-    pub staff: String,
-    pub first_visit_id: Option<i64>,
-    pub categories: Vec<ConsentCategory>,
-    pub valid_until: NaiveDateTime,
-    pub identity: IdentityCheck,
-    pub reader: String,
-    pub check_id: Option<i64>,
-    pub queued_id: Option<i64>,
-    /// When the check was answered: at the visit, or when the queued check
-    /// replayed. `None`: not confirmed yet.
-    pub confirmed_at: Option<NaiveDateTime>,
-}
+pub use madoguchi_core::home_visit::HomeVisit;
 
-impl HomeVisit {
-    /// A first visit, as the core's re-use rule takes it.
-    pub fn as_first_visit(&self) -> Option<FirstVisit> {
-        if self.first_visit_id.is_some() {
-            return None;
-        }
-        Some(FirstVisit {
-            id: self.id,
-            patient_key: self.person_key.clone(),
-            birth_date: self.card.birth_date,
-            given_at: self.visited_at,
-            valid_until: self.valid_until,
-            categories: self.categories.clone(),
-            recorded_by: self.staff.clone(),
-            confirmed: self.confirmed_at.is_some(),
-        })
-    }
-}
 
 
 fn json<T: Serialize + ?Sized>(v: &T) -> Result<String, StoreError> {

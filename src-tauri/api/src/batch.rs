@@ -1,34 +1,11 @@
 //! 一括照会: a batch, its import, its run and its progress.
 
-use chrono::NaiveDateTime;
 use madoguchi_core::appointments::{BadRow, BatchReport};
 use madoguchi_core::message::Msg;
 use serde::{Deserialize, Serialize};
 
-/// Where a batch stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BatchState {
-    Open,
-    Paused,
-    Done,
-}
-
-/// A batch with its row counts (the wire's copy of the store's row).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BatchInfo {
-    pub id: i64,
-    pub created_at: NaiveDateTime,
-    pub staff: String,
-    /// The file's name, as staff chose it.
-    pub source_name: Option<String>,
-    pub state: BatchState,
-    pub total: usize,
-    pub pending: usize,
-    pub done: usize,
-    pub failed: usize,
-    pub bad_rows: usize,
-}
+/// A batch and its state are the core's values (the store keeps them).
+pub use madoguchi_core::appointments::{BatchInfo, BatchState};
 
 /// What an import answers: the batch, and the rows that will not be checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,10 +1,9 @@
 //! 災害時モード: the look-up, the consent recorded on it, the local emergency.
 
 use chrono::NaiveDateTime;
-use madoguchi_core::consent::{Consent, DisasterBasis};
+use madoguchi_core::consent::DisasterBasis;
 use madoguchi_core::matching::MatchOutcome;
 use madoguchi_core::message::Msg;
-use madoguchi_core::staff::Role;
 use madoguchi_core::{ConsentCategory, EligibilityResult};
 use serde::{Deserialize, Serialize};
 
@@ -52,14 +51,5 @@ pub struct DisasterConsentInput {
     pub basis: DisasterBasis,
 }
 
-/// A consent as recorded (the wire's copy of the store's row).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecordedConsent {
-    pub id: i64,
-    pub consent: Consent,
-    /// The role of whoever recorded it, at the time.
-    pub role: Option<Role>,
-    pub recorded_at: NaiveDateTime,
-    /// The check (the disaster look-up's result) it was recorded on.
-    pub check_id: Option<i64>,
-}
+/// A consent as recorded: the core's value, kept by the store.
+pub use madoguchi_core::consent::RecordedConsent;

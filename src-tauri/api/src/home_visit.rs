@@ -75,25 +75,8 @@ pub struct VisitState {
     pub identity: Option<IdentityCheck>,
 }
 
-/// A recorded visit (the wire's copy of the store's row).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HomeVisit {
-    pub id: i64,
-    pub person_key: String,
-    pub card: CardDetails,
-    pub visited_at: NaiveDateTime,
-    pub staff: String,
-    pub first_visit_id: Option<i64>,
-    pub categories: Vec<ConsentCategory>,
-    pub valid_until: NaiveDateTime,
-    pub identity: IdentityCheck,
-    pub reader: String,
-    pub check_id: Option<i64>,
-    pub queued_id: Option<i64>,
-    /// When the check was answered: at the visit, or when the queued check
-    /// replayed. `None`: not confirmed yet.
-    pub confirmed_at: Option<NaiveDateTime>,
-}
+/// A recorded visit: the core's value, kept by the store.
+pub use madoguchi_core::home_visit::HomeVisit;
 
 /// What the home-visit screen needs to begin.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -15,7 +15,7 @@
 //!   [`Difference`]s between the list and the insurer's record.
 //! * [`BatchReport::build`]: the lines in the report's order.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 use crate::codes::{LossReason, Validity};
@@ -809,4 +809,34 @@ mod tests {
         assert_eq!(parse_time("25:00"), None);
         assert_eq!(parse_time("朝"), None);
     }
+}
+
+// ---- a batch as the store keeps it and the window shows it
+
+/// Where a batch stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchState {
+    /// Imported or running; rows may be pending (also after a crash).
+    Open,
+    /// Stopped by staff (or because the service was unreachable); resumable.
+    Paused,
+    /// Every row answered or failed.
+    Done,
+}
+
+/// A batch with its row counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchInfo {
+    pub id: i64,
+    pub created_at: NaiveDateTime,
+    pub staff: String,
+    /// The file's name, as staff chose it.
+    pub source_name: Option<String>,
+    pub state: BatchState,
+    pub total: usize,
+    pub pending: usize,
+    pub done: usize,
+    pub failed: usize,
+    pub bad_rows: usize,
 }

@@ -954,3 +954,15 @@ pub fn disaster_consents(
     }
     Ok(state.consents)
 }
+
+/// A consent as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedConsent {
+    pub id: i64,
+    pub consent: Consent,
+    /// The role of whoever recorded it, at the time.
+    pub role: Option<crate::staff::Role>,
+    pub recorded_at: NaiveDateTime,
+    /// The check (the disaster look-up's result) it was recorded on.
+    pub check_id: Option<i64>,
+}

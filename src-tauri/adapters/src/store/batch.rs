@@ -17,50 +17,24 @@ use serde::{Deserialize, Serialize};
 use super::{from_json, insert_check_audited, parse_ts, to_json, ts, Audited, NewCheck, Store, StoreError};
 use crate::audit::NewAuditEntry;
 
-/// Where a batch stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BatchState {
-    /// Imported or running; rows may be pending (also after a crash).
-    Open,
-    /// Stopped by staff (or because the service was unreachable); resumable.
-    Paused,
-    /// Every row answered or failed.
-    Done,
-}
+pub use madoguchi_core::appointments::{BatchInfo, BatchState};
 
-impl BatchState {
-    fn code(self) -> &'static str {
-        match self {
-            BatchState::Open => "open",
-            BatchState::Paused => "paused",
-            BatchState::Done => "done",
-        }
-    }
-    fn parse(s: &str) -> Result<Self, StoreError> {
-        match s {
-            "open" => Ok(BatchState::Open),
-            "paused" => Ok(BatchState::Paused),
-            "done" => Ok(BatchState::Done),
-            other => Err(StoreError::Corrupt(format!("batch state {other:?}"))),
-        }
+/// A batch state's code in the `batches` table.
+fn state_code(state: BatchState) -> &'static str {
+    match state {
+        BatchState::Open => "open",
+        BatchState::Paused => "paused",
+        BatchState::Done => "done",
     }
 }
 
-/// A batch with its row counts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BatchInfo {
-    pub id: i64,
-    pub created_at: NaiveDateTime,
-    pub staff: String,
-    /// The file's name, as staff chose it.
-    pub source_name: Option<String>,
-    pub state: BatchState,
-    pub total: usize,
-    pub pending: usize,
-    pub done: usize,
-    pub failed: usize,
-    pub bad_rows: usize,
+fn parse_state(s: &str) -> Result<BatchState, StoreError> {
+    match s {
+        "open" => Ok(BatchState::Open),
+        "paused" => Ok(BatchState::Paused),
+        "done" => Ok(BatchState::Done),
+        other => Err(StoreError::Corrupt(format!("batch state {other:?}"))),
+    }
 }
 
 /// One row of a batch and what became of it.
@@ -221,7 +195,7 @@ impl Store {
         let n = self
             .conn
             .prepare_cached("UPDATE batches SET state = ?2, updated_at = ?3 WHERE id = ?1")?
-            .execute(params![batch_id, state.code(), ts(at)])?;
+            .execute(params![batch_id, state_code(state), ts(at)])?;
         if n == 0 {
             return Err(StoreError::NoSuchRow { table: "batches", id: batch_id });
         }
@@ -300,7 +274,7 @@ fn finish_info(r: InfoRow) -> Result<BatchInfo, StoreError> {
         created_at: parse_ts(&r.1, "batch created_at")?,
         staff: r.2,
         source_name: r.3,
-        state: BatchState::parse(&r.4)?,
+        state: parse_state(&r.4)?,
         total: r.6 as usize,
         pending: r.7 as usize,
         done: r.8 as usize,

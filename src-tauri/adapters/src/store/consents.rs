@@ -17,21 +17,10 @@ use madoguchi_core::consent::{Consent, ConsentSource};
 use madoguchi_core::staff::Role;
 use madoguchi_core::ConsentCategory;
 use rusqlite::{params, TransactionBehavior};
-use serde::{Deserialize, Serialize};
 
 use super::{parse_ts, ts, Store, StoreError};
 
-/// A consent as the store keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecordedConsent {
-    pub id: i64,
-    pub consent: Consent,
-    /// The role of whoever recorded it, at the time.
-    pub role: Option<Role>,
-    pub recorded_at: NaiveDateTime,
-    /// The check (the disaster look-up's result) it was recorded on.
-    pub check_id: Option<i64>,
-}
+pub use madoguchi_core::consent::RecordedConsent;
 
 fn source_parts(source: &ConsentSource) -> (&'static str, Option<&str>) {
     match source {
