@@ -87,7 +87,7 @@ fn history() -> MedicationHistory {
         };
         for d in 0..DAYS {
             let date = month.first_day().unwrap() + chrono::Days::new(2 * d as u64);
-            let mut day = MedicationDay {
+            let mut day = MedicationDay { clinical: Vec::new(), 
                 dispensed_on: Some(date),
                 prescribed_on: Some(date),
                 drugs: Vec::new(),

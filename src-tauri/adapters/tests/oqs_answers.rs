@@ -93,3 +93,35 @@ fn the_qualification_dates_are_read_beside_the_card_validity() {
     let plain = face_with(|t| t.replace("</XmlMsg>", "</XmlMsg>\n")).qualification.unwrap();
     assert_eq!((plain.qualified_on, plain.disqualified_on), (None, None));
 }
+
+/// The medication fixture (Shift_JIS) with its month's `MeTrInfs` moved under
+/// the month's first `DiDateInf`, where real answers put them.
+fn medication_with_entries_under_the_day() -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/oqs/YZKsiquc01res_20261120093500.xml");
+    let bytes = std::fs::read(path).unwrap();
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle).expect("in the fixture");
+    let (a, b) = (find(&bytes, b"<MeTrInfs>"), find(&bytes, b"</MeTrInfs>") + b"</MeTrInfs>".len());
+    let entries = bytes[a..b].to_vec();
+    let mut rest = [&bytes[..a], &bytes[b..]].concat();
+    let day_end = find(&rest, b"</DiDateInf>");
+    rest.splice(day_end..day_end, entries);
+    rest
+}
+
+#[test]
+fn clinical_entries_under_a_day_are_read_and_dated_by_it() {
+    let edited = medication_with_entries_under_the_day();
+    let h = match oqs::parse_bytes(OqsKind::MedicationResponse, &edited).expect("parses") {
+        OqsDocument::Medication(h) => h,
+        other => panic!("not medication: {other:?}"),
+    };
+    let month = &h.months[0];
+    assert!(month.clinical.is_empty(), "nothing left at month level");
+    assert_eq!(month.days[0].clinical.len(), 1);
+    assert_eq!(month.days[0].clinical[0].code.as_deref(), Some("113001810"));
+    assert_eq!(month.days[0].clinical[0].name.as_deref(), Some("特定疾患療養管理料"));
+    // The history the desk shows has it, on that day.
+    let lines = madoguchi_core::clinical::lines(&h);
+    let line = lines.iter().find(|l| l.code.as_deref() == Some("113001810")).expect("the entry is a clinical line");
+    assert_eq!(line.days, vec![chrono::NaiveDate::from_ymd_opt(2026, 9, 14).unwrap()]);
+}

@@ -465,11 +465,14 @@ fn month() -> BoxedStrategy<MedicationMonth> {
         prop::option::of(date()),
         prop::option::of(date()),
         prop::collection::vec(drug(), 0..3),
+        // 診療行為 under the day, as real answers put them.
+        prop::collection::vec(clinical(), 0..2),
     )
-        .prop_map(|(dispensed_on, prescribed_on, drugs)| MedicationDay {
+        .prop_map(|(dispensed_on, prescribed_on, drugs, clinical)| MedicationDay {
             dispensed_on,
             prescribed_on,
             drugs,
+            clinical,
         });
     (
         select(vec![

@@ -459,7 +459,7 @@ fn long_history(months: usize, days: usize, drugs: usize) -> MedicationHistory {
         };
         for d in 0..days {
             let date = month.first_day().unwrap() + chrono::Days::new(d as u64);
-            let mut day = MedicationDay {
+            let mut day = MedicationDay { clinical: Vec::new(), 
                 dispensed_on: Some(date),
                 prescribed_on: Some(date),
                 drugs: Vec::new(),

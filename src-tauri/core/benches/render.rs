@@ -81,11 +81,11 @@ fn medication_history() -> MedicationHistory {
                     ..Drug::default()
                 })
                 .collect();
-            m.days.push(MedicationDay { dispensed_on: Some(date), prescribed_on: Some(date), drugs });
+            m.days.push(MedicationDay { clinical: Vec::new(),  dispensed_on: Some(date), prescribed_on: Some(date), drugs });
         }
         if back < 40 {
             let date = first + Days::new(20);
-            m.days.push(MedicationDay {
+            m.days.push(MedicationDay { clinical: Vec::new(), 
                 dispensed_on: Some(date),
                 prescribed_on: Some(date),
                 drugs: acute

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::consent::{ConsentGrant, Purpose, Refusal, RefusalReason};
 use crate::eligibility::{ConsentCategory, ProcessingError};
-use crate::medical::{Facility, MedicalPatientHeader, MedicationHistory, MedicationSource, YearMonth};
+use crate::medical::{ClinicalEntry, Facility, MedicalPatientHeader, MedicationHistory, MedicationSource, YearMonth};
 
 const TABLE: &str = include_str!("../../../assets/tables/clinical_procedures.tsv");
 
@@ -287,17 +287,25 @@ pub fn lines(history: &MedicationHistory) -> Vec<ClinicalLine> {
     }
     let mut out = Vec::new();
     for m in &history.months {
-        if m.clinical.is_empty() {
+        // Entries under a day (where real answers put them) are of that day;
+        // the month's own entries are of the month's visit days.
+        let of_days = m.days.iter().flat_map(|d| {
+            let day = d.prescribed_on.or(d.dispensed_on);
+            d.clinical.iter().map(move |e| (day.map(|x| vec![x]), e))
+        });
+        let entries: Vec<(Option<Vec<NaiveDate>>, &ClinicalEntry)> =
+            m.clinical.iter().map(|e| (None, e)).chain(of_days).collect();
+        if entries.is_empty() {
             continue;
         }
         let facility = facility_of(m);
-        let days = visit_days.get(&(facility_key(&facility), m.month)).cloned().unwrap_or_default();
-        for e in &m.clinical {
+        let month_days = visit_days.get(&(facility_key(&facility), m.month)).cloned().unwrap_or_default();
+        for (day, e) in entries {
             let name = e.name.clone().or_else(|| e.code.clone()).unwrap_or_default();
             out.push(ClinicalLine {
                 month: m.month,
                 facility: facility.clone(),
-                days: days.clone(),
+                days: day.unwrap_or_else(|| month_days.clone()),
                 kind: c.classify(e.category.as_deref(), &name),
                 name,
                 code: e.code.clone(),

@@ -151,6 +151,10 @@ pub struct MedicationDay {
     /// 処方年月日 (`PrDate`)
     pub prescribed_on: Option<NaiveDate>,
     pub drugs: Vec<Drug>,
+    /// 診療行為 of this day (`MeTrInfs` under `DiDateInf`, where real answers
+    /// put them); entries without a day are the month's `clinical`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clinical: Vec<ClinicalEntry>,
 }
 
 /// One 診療行為 (clinical procedure) entry from claims (`MeTrInf`).

@@ -816,7 +816,7 @@ fn synthetic_medication(
             dispensing_org: Some("2".into()),
             prescribing_org: Some("1".into()),
             in_out: Some("2".into()),
-            days: vec![MedicationDay {
+            days: vec![MedicationDay { clinical: Vec::new(), 
                 dispensed_on: Some(day),
                 prescribed_on: Some(day),
                 drugs,

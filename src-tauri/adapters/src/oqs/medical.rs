@@ -340,6 +340,7 @@ fn month(e: &Element, n: &MonthNames) -> MedicationMonth {
                 dispensed_on: lenient(n.dispensed[0], d.get_any(n.dispensed), date_or_datetime),
                 prescribed_on: lenient(n.prescribed[0], d.get_any(n.prescribed), date_or_datetime),
                 drugs: items(d, &dl, &di).into_iter().map(|x| drug(x, p)).collect(),
+                clinical: items(d, &cl, &ci).into_iter().map(|x| clinical(x, p)).collect(),
             })
             .collect(),
         clinical: items(e, &cl, &ci)
@@ -545,13 +546,20 @@ fn write_month(out: &mut XmlOut, m: &MedicationMonth) {
                 }
                 out.close(&format!("{p}DrugInfs"));
             }
+            write_clinical(out, p, &d.clinical);
             out.close(n.days[0]);
         }
         out.close(n.day_lists[0]);
     }
-    if !m.clinical.is_empty() {
+    write_clinical(out, p, &m.clinical);
+    out.close(n.inf);
+}
+
+/// `MeTrInfs` (under a day, or the month's entries without one).
+fn write_clinical(out: &mut XmlOut, p: &str, entries: &[ClinicalEntry]) {
+    if !entries.is_empty() {
         out.open(&format!("{p}MeTrInfs"));
-        for c in &m.clinical {
+        for c in entries {
             out.open(&format!("{p}MeTrInf"));
             for (base, v) in [
                 ("SinInfN", &c.name),
@@ -567,7 +575,6 @@ fn write_month(out: &mut XmlOut, m: &MedicationMonth) {
         }
         out.close(&format!("{p}MeTrInfs"));
     }
-    out.close(n.inf);
 }
 
 /// `YZKsiquc01res`. Months keep their order; consecutive `Sh`/`Cz` months
