@@ -125,3 +125,26 @@ fn clinical_entries_under_a_day_are_read_and_dated_by_it() {
     let line = lines.iter().find(|l| l.code.as_deref() == Some("113001810")).expect("the entry is a clinical line");
     assert_eq!(line.days, vec![chrono::NaiveDate::from_ymd_opt(2026, 9, 14).unwrap()]);
 }
+
+#[test]
+fn a_cp932_file_whose_declaration_names_no_encoding_is_read_as_cp932() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/oqs/OQSsiquc01res_20261120101500_kokuho_sjis.xml");
+    let declared = std::fs::read(&path).unwrap();
+    let bare: Vec<u8> = String::from_utf8_lossy(&declared[..60]).replacen(" encoding=\"Shift_JIS\"", "", 1).into_bytes();
+    let cut = declared.iter().position(|b| *b == b'\n').unwrap();
+    let undeclared = [&bare[..bare.iter().position(|b| *b == b'\n').unwrap()], &declared[cut..]].concat();
+    assert!(std::str::from_utf8(&undeclared).is_err(), "still cp932 bytes");
+    assert!(!String::from_utf8_lossy(&undeclared[..cut]).contains("encoding"));
+    let read = |bytes: &[u8]| match oqs::parse_bytes(OqsKind::EligibilityResponse, bytes).expect("parses") {
+        OqsDocument::Eligibility(r) => r,
+        other => panic!("{other:?}"),
+    };
+    // The same result as with its declaration: names read, not garbled.
+    assert_eq!(read(&undeclared), read(&declared));
+    assert!(read(&undeclared).person.unwrap().name.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+    // Bytes neither UTF-8 nor cp932 are still refused, in words.
+    let mut broken = undeclared.clone();
+    let at = broken.iter().rposition(|b| *b >= 0x81).unwrap();
+    broken[at] = 0xFF;
+    assert!(oqs::parse_bytes(OqsKind::EligibilityResponse, &broken).is_err());
+}

@@ -108,7 +108,8 @@ fn encoding_by_name(name: &str) -> Option<Encoding> {
     }
 }
 
-/// Detects the encoding (UTF-8 BOM, else the XML declaration, else UTF-8) and
+/// Detects the encoding (UTF-8 BOM, else the XML declaration, else UTF-8 —
+/// or cp932 for a declaration that names none on bytes that are not UTF-8) and
 /// decodes strictly: bytes invalid in that encoding are an error, never
 /// replacement characters.
 pub(crate) fn decode(bytes: &[u8]) -> Result<(String, Encoding), OqsProblem> {
@@ -121,6 +122,8 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(String, Encoding), OqsProblem> {
             declared: "UTF-16".into(),
         });
     }
+    // A declaration without an encoding: cp932 is allowed then.
+    let mut undeclared = false;
     let (body, offset0, encoding, label) = if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
         (
             rest,
@@ -130,7 +133,14 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(String, Encoding), OqsProblem> {
         )
     } else {
         match declared_encoding(bytes) {
-            None => (bytes, 0, Encoding::Utf8, "UTF-8".to_string()),
+            None => {
+                // A declaration that names no encoding (not a missing one:
+                // without a declaration XML is UTF-8, and so are the files
+                // seen without one).
+                let start = bytes.iter().position(|b| !is_xml_space(*b)).unwrap_or(bytes.len());
+                undeclared = bytes[start..].starts_with(b"<?xml");
+                (bytes, 0, Encoding::Utf8, "UTF-8".to_string())
+            }
             Some(name) => match encoding_by_name(&name) {
                 Some(e) => (bytes, 0, e, name),
                 None => return Err(OqsProblem::UnsupportedEncoding { declared: name }),
@@ -143,6 +153,14 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(String, Encoding), OqsProblem> {
     match encoding {
         Encoding::Utf8 => match std::str::from_utf8(body) {
             Ok(s) => Ok((s.to_owned(), encoding)),
+            // A declaration naming no encoding and not UTF-8: cp932, as some
+            // sites write it with a bare `<?xml version="1.0"?>`, when it
+            // reads as such without a single bad byte; else the UTF-8 error
+            // stands.
+            Err(e) if undeclared && decode_shift_jis(body, 0, "Shift_JIS").is_ok() => {
+                tracing::info!(utf8_error_at = e.valid_up_to(), "OQS: a file naming no encoding read as cp932");
+                decode_shift_jis(body, 0, "Shift_JIS").map(|s| (s, Encoding::ShiftJis))
+            }
             // an incomplete character at the very end: the file was cut off
             Err(e) if e.error_len().is_none() => Err(OqsProblem::Truncated {
                 detail: "the file ends inside a character".into(),
@@ -168,35 +186,40 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(String, Encoding), OqsProblem> {
                     });
                 }
             }
-            let mut decoder = encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling();
-            let cap = decoder
-                .max_utf8_buffer_length_without_replacement(body.len())
-                .unwrap_or(body.len().saturating_mul(3));
-            let mut out = String::with_capacity(cap);
-            let (result, read) = decoder.decode_to_string_without_replacement(body, &mut out, true);
-            match result {
-                encoding_rs::DecoderResult::InputEmpty => Ok((out, encoding)),
-                encoding_rs::DecoderResult::Malformed(bad, after) => {
-                    let at = read
-                        .saturating_sub(after as usize)
-                        .saturating_sub(bad as usize);
-                    // a lone lead byte at the very end: the file was cut off
-                    if at + 1 == body.len() && matches!(body[at], 0x81..=0x9F | 0xE0..=0xFC) {
-                        return Err(OqsProblem::Truncated {
-                            detail: "the file ends inside a character".into(),
-                        });
-                    }
-                    Err(OqsProblem::WrongEncoding {
-                        declared: label,
-                        offset: offset0 + at as u64,
-                    })
-                }
-                encoding_rs::DecoderResult::OutputFull => Err(OqsProblem::WrongEncoding {
-                    declared: label,
-                    offset: offset0 + read as u64,
-                }),
-            }
+            decode_shift_jis(body, offset0, &label).map(|s| (s, encoding))
         }
+    }
+}
+
+/// Strict cp932: a bad byte is an error at its offset, never a replacement.
+fn decode_shift_jis(body: &[u8], offset0: u64, label: &str) -> Result<String, OqsProblem> {
+    let mut decoder = encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling();
+    let cap = decoder
+        .max_utf8_buffer_length_without_replacement(body.len())
+        .unwrap_or(body.len().saturating_mul(3));
+    let mut out = String::with_capacity(cap);
+    let (result, read) = decoder.decode_to_string_without_replacement(body, &mut out, true);
+    match result {
+        encoding_rs::DecoderResult::InputEmpty => Ok(out),
+        encoding_rs::DecoderResult::Malformed(bad, after) => {
+            let at = read
+                .saturating_sub(after as usize)
+                .saturating_sub(bad as usize);
+            // a lone lead byte at the very end: the file was cut off
+            if at + 1 == body.len() && matches!(body[at], 0x81..=0x9F | 0xE0..=0xFC) {
+                return Err(OqsProblem::Truncated {
+                    detail: "the file ends inside a character".into(),
+                });
+            }
+            Err(OqsProblem::WrongEncoding {
+                declared: label.to_string(),
+                offset: offset0 + at as u64,
+            })
+        }
+        encoding_rs::DecoderResult::OutputFull => Err(OqsProblem::WrongEncoding {
+            declared: label.to_string(),
+            offset: offset0 + read as u64,
+        }),
     }
 }
 
