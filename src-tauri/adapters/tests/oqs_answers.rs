@@ -148,3 +148,30 @@ fn a_cp932_file_whose_declaration_names_no_encoding_is_read_as_cp932() {
     broken[at] = 0xFF;
     assert!(oqs::parse_bytes(OqsKind::EligibilityResponse, &broken).is_err());
 }
+
+#[test]
+fn a_card_number_with_a_unicode_hyphen_reads_as_staff_type_it() {
+    let r = face_with(|t| {
+        let number = t.split("<InsuredIdentificationNumber>").nth(1).unwrap().split('<').next().unwrap().to_string();
+        replace_one(t, &format!("<InsuredIdentificationNumber>{number}</InsuredIdentificationNumber>"), "<InsuredIdentificationNumber>12‐34</InsuredIdentificationNumber>")
+    });
+    assert_eq!(r.qualification.unwrap().number, "12-34");
+}
+
+#[test]
+fn prescription_issue_select_is_read_inside_the_result_too() {
+    // The fixture has it in the body (1, electronic); smart-test puts it
+    // inside the result: moved there, and set to 2 (paper) to tell them apart.
+    let r = face_with(|t| {
+        let t = replace_one(t, "<PrescriptionIssueSelect>1</PrescriptionIssueSelect>", "");
+        replace_one(
+            t,
+            "</ResultOfQualificationConfirmation>",
+            "  <PrescriptionIssueSelect>2</PrescriptionIssueSelect>\n      </ResultOfQualificationConfirmation>",
+        )
+    });
+    assert_eq!(r.electronic_prescription, Some(false));
+    // Nowhere: not said.
+    let none = face_with(|t| replace_one(t, "<PrescriptionIssueSelect>1</PrescriptionIssueSelect>", ""));
+    assert_eq!(none.electronic_prescription, None);
+}

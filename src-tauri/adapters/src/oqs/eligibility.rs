@@ -6,7 +6,7 @@ use madoguchi_core::codes::{
     CardClassification, LimitCategory, LimitCertificateClassification, LossReason, Relationship,
     Sex, SpecificDisease, Validity,
 };
-use madoguchi_core::digits::{compact, to_halfwidth};
+use madoguchi_core::digits::{compact, normalise_hyphens};
 use madoguchi_core::{
     CardDetails, CertificateConsents, ConsentAnswer, ConsentCategory, ConsentFlag, CopayRatio, ElderlyCertificate,
     EligibilityResult, InsurerNumber, LimitCertificate, Notice, Person, ProcessingError, Qualification,
@@ -107,12 +107,11 @@ fn missing(field: &str) -> OqsProblem {
 
 /// Symbol, number and branch: full-width digits and letters to half-width,
 /// surrounding spaces removed.
-fn norm(s: &str) -> String {
-    to_halfwidth(s).trim().to_string()
-}
-
-fn norm_opt(s: Option<&str>) -> Option<String> {
-    s.map(norm).filter(|s| !s.is_empty())
+/// A card's symbol, number or branch: half-width, trimmed, with every dash
+/// (‐ U+2010, －, − …) made '-', so that the number the answer gives is the
+/// number staff type and the desk matches.
+fn card_part(s: Option<&str>) -> Option<String> {
+    s.map(|s| normalise_hyphens(s).trim().to_string()).filter(|s| !s.is_empty())
 }
 
 /// An insurer number from the national system: padding removed, full-width
@@ -147,9 +146,9 @@ fn search_card(e: &Element) -> Result<CardDetails, OqsProblem> {
     let birth = e.get("Birthdate").ok_or_else(|| missing("Birthdate"))?;
     Ok(CardDetails {
         insurer_number: insurer,
-        symbol: norm_opt(e.get("InsuredCardSymbol")).unwrap_or_default(),
-        number: norm_opt(e.get("InsuredIdentificationNumber")).unwrap_or_default(),
-        branch: norm_opt(e.get("InsuredBranchNumber")),
+        symbol: card_part(e.get("InsuredCardSymbol")).unwrap_or_default(),
+        number: card_part(e.get("InsuredIdentificationNumber")).unwrap_or_default(),
+        branch: card_part(e.get("InsuredBranchNumber")),
         birth_date: parse_date("Birthdate", birth)?,
     })
 }
@@ -271,9 +270,9 @@ fn qualification(r: &Element, body: &Element) -> Result<Option<Qualification>, O
     Ok(Some(Qualification {
         insurer_number,
         insurer_name: r.get_string("InsurerName"),
-        symbol: norm_opt(r.get("InsuredCardSymbol")).unwrap_or_default(),
-        number: norm_opt(r.get("InsuredIdentificationNumber")).unwrap_or_default(),
-        branch: norm_opt(r.get("InsuredBranchNumber")),
+        symbol: card_part(r.get("InsuredCardSymbol")).unwrap_or_default(),
+        number: card_part(r.get("InsuredIdentificationNumber")).unwrap_or_default(),
+        branch: card_part(r.get("InsuredBranchNumber")),
         card_classification: code(
             "InsuredCardClassification",
             r.get("InsuredCardClassification"),
@@ -495,7 +494,9 @@ fn result_from(
 
     let electronic_prescription = code(
         "PrescriptionIssueSelect",
-        body.get("PrescriptionIssueSelect"),
+        // In the body (myclinic-ts) or inside the result (smart-test).
+        body.get("PrescriptionIssueSelect")
+            .or_else(|| results.first().and_then(|r| r.get("PrescriptionIssueSelect"))),
         |c| match c {
             "1" => Some(true),
             "2" => Some(false),
