@@ -59,25 +59,58 @@ impl Course {
     }
 }
 
+/// Which source wins when several report the same drug on the same day at the
+/// same facility: claims (レセプト) over dispensing (調剤) over prescription
+/// (処方), as other software against the real system does
+/// (`OQS-INTERFACE.md`, "Medication and checkups"). Lower wins.
+pub fn source_rank(source: MedicationSource) -> u8 {
+    match source {
+        MedicationSource::Claims => 0,
+        MedicationSource::Dispensing => 1,
+        MedicationSource::Prescription => 2,
+    }
+}
+
 /// Every drug line of a history, deduplicated: the same drug on the same day
-/// at the same facility reported by two sources counts once.
+/// at the same facility reported by several sources counts once, as the line
+/// of the source that wins by [`source_rank`]. A line without a dispensing
+/// facility (a prescription) is placed by its prescriber.
 pub fn lines(history: &MedicationHistory) -> Vec<DispensingLine> {
+    type Key = (NaiveDate, String, Option<String>);
+    let facility_of = |f: &crate::medical::Facility| f.name.clone().or(f.code.clone());
+    let key_of = |month: &crate::medical::MedicationMonth, day: &crate::medical::MedicationDay, drug: &crate::medical::Drug| -> Option<Key> {
+        let date = day.dispensed_on.or(day.prescribed_on)?;
+        let name = drug.name.clone().or(drug.code.clone()).unwrap_or_default();
+        if name.is_empty() {
+            return None;
+        }
+        let place = facility_of(&month.dispensing_facility).or(facility_of(&month.prescribing_facility));
+        Some((date, drug.code.clone().unwrap_or(name), place))
+    };
+    // First pass: the winning source for each key.
+    let mut best: BTreeMap<Key, u8> = BTreeMap::new();
+    for month in &history.months {
+        for day in &month.days {
+            for drug in &day.drugs {
+                if let Some(key) = key_of(month, day, drug) {
+                    let rank = source_rank(month.source);
+                    best.entry(key).and_modify(|r| *r = (*r).min(rank)).or_insert(rank);
+                }
+            }
+        }
+    }
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for month in &history.months {
-        let facility = month.dispensing_facility.name.clone().or(month.dispensing_facility.code.clone());
-        let prescriber = month.prescribing_facility.name.clone().or(month.prescribing_facility.code.clone());
+        let facility = facility_of(&month.dispensing_facility);
+        let prescriber = facility_of(&month.prescribing_facility);
         for day in &month.days {
-            let Some(date) = day.dispensed_on.or(day.prescribed_on) else { continue };
             for drug in &day.drugs {
-                let name = drug.name.clone().or(drug.code.clone()).unwrap_or_default();
-                if name.is_empty() {
+                let Some(key) = key_of(month, day, drug) else { continue };
+                if best.get(&key) != Some(&source_rank(month.source)) || !seen.insert(key.clone()) {
                     continue;
                 }
-                let key = (date, drug.code.clone().unwrap_or_else(|| name.clone()), facility.clone());
-                if !seen.insert(key) {
-                    continue;
-                }
+                let (date, name) = (key.0, drug.name.clone().or(drug.code.clone()).unwrap_or_default());
                 let dose = match (&drug.quantity, &drug.unit) {
                     (Some(q), Some(u)) => Some(format!("{q}{u}")),
                     (Some(q), None) => Some(q.clone()),
@@ -207,6 +240,48 @@ mod tests {
             facility: Some("薬局A".into()),
             prescriber: Some(prescriber.into()),
             source: MedicationSource::Claims,
+        }
+    }
+
+    /// One month holding one drug on 2026-05-01, from `source`, dispensed at
+    /// `pharmacy` and prescribed by 内科.
+    fn month(source: MedicationSource, pharmacy: Option<&str>, drug: &str) -> crate::medical::MedicationMonth {
+        let mut m = crate::medical::MedicationMonth::new(source);
+        m.dispensing_facility.name = pharmacy.map(str::to_owned);
+        m.prescribing_facility.name = Some("内科".into());
+        m.days.push(crate::medical::MedicationDay {
+            dispensed_on: Some(d("2026-05-01")),
+            drugs: vec![crate::medical::Drug { code: Some(drug.into()), name: Some(drug.into()), times: Some("14".into()), ..Default::default() }],
+            ..Default::default()
+        });
+        m
+    }
+
+    #[test]
+    fn the_same_dispensing_from_several_sources_counts_once_claims_over_dispensing_over_prescription() {
+        use MedicationSource::{Claims, Dispensing, Prescription};
+        // (the months of the history, in answer order) → (drug, source) of each line kept
+        let table: &[(&[(MedicationSource, Option<&str>, &str)], &[(&str, MedicationSource)])] = &[
+            // The three sources for one dispensing: the claim stays, whatever the order.
+            (&[(Prescription, Some("薬局A"), "X"), (Dispensing, Some("薬局A"), "X"), (Claims, Some("薬局A"), "X")], &[("X", Claims)]),
+            (&[(Claims, Some("薬局A"), "X"), (Prescription, Some("薬局A"), "X")], &[("X", Claims)]),
+            // Without a claim, dispensing wins over the prescription.
+            (&[(Prescription, Some("薬局A"), "X"), (Dispensing, Some("薬局A"), "X")], &[("X", Dispensing)]),
+            // Another pharmacy the same day is another dispensing: both stay.
+            (&[(Claims, Some("薬局A"), "X"), (Dispensing, Some("薬局B"), "X")], &[("X", Claims), ("X", Dispensing)]),
+            // Another drug: both stay.
+            (&[(Claims, Some("薬局A"), "X"), (Dispensing, Some("薬局A"), "Y")], &[("X", Claims), ("Y", Dispensing)]),
+            // A prescription without a pharmacy is placed by its prescriber.
+            (&[(Prescription, None, "X"), (Prescription, None, "X")], &[("X", Prescription)]),
+        ];
+        for (months, want) in table {
+            let history = MedicationHistory {
+                months: months.iter().map(|(s, p, drug)| month(*s, *p, drug)).collect(),
+                ..Default::default()
+            };
+            let got: Vec<(String, MedicationSource)> = lines(&history).into_iter().map(|l| (l.drug_name, l.source)).collect();
+            let want: Vec<(String, MedicationSource)> = want.iter().map(|(n, s)| (n.to_string(), *s)).collect();
+            assert_eq!(got, want, "months {months:?}");
         }
     }
 
