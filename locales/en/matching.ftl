@@ -31,6 +31,7 @@ matching-birth-date-outside-era = Not a date of the { $era ->
 matching-sex-unknown = Enter the sex as 男 or 女 (M/F and 1/2 work too).
 matching-hint-too-short = Enter at least { $min } characters of the insurer name or the address (one character is not enough to search).
 matching-hint-too-generic = A prefecture alone, or only general words such as 健康保険組合, 協会けんぽ or 国保, cannot be searched. Enter the city, ward or town, or the insurer's own name.
+matching-hint-only-numbers = Numbers alone (a block or room number) cannot be searched. Enter the town's name with them (e.g. 高砂2丁目, 高砂2-11).
 matching-wildcard = Symbols such as ●, *, ? and % cannot be used in { $field ->
     [name] the name
    *[hint] the insurer name or address
@@ -62,6 +63,10 @@ matching-how-masked-character = matches except for the characters stored as ●
 matching-how-wareki-date = matches (entered in the Japanese calendar)
 matching-how-partial-insurer-name = part of the insurer name matches
 matching-how-partial-address = part of the address matches
+matching-how-address-town-chome = the town and its 丁目 match
+matching-how-address-town-block = the town, its 丁目 and the block number match
+matching-how-address-building = the building's name matches
+matching-how-mixed-kanji-kana = family and given name match, each in kanji or kana
 matching-field-match = { $field ->
     [name] Name
     [birth_date] Date of birth
@@ -75,5 +80,9 @@ matching-field-match = { $field ->
     [wareki-date] matches (Japanese calendar)
     [partial-insurer-name] part matches
     [partial-address] part matches
+    [address-town-chome] the town and its 丁目 match
+    [address-town-block] the town, its 丁目 and the block number match
+    [address-building] the building's name matches
+    [mixed-kanji-kana] matches, family and given name each in kanji or kana
    *[exact] matches
 }

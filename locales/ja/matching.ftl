@@ -30,6 +30,7 @@ matching-birth-date-outside-era = { $era ->
 matching-sex-unknown = 性別は「男」または「女」で入力してください（M/F、1/2 も使えます）。
 matching-hint-too-short = 保険者名または住所は{ $min }文字以上入力してください（1文字では検索できません）。
 matching-hint-too-generic = 都道府県名だけ、または「健康保険組合」「協会けんぽ」「国保」のような一般的な語だけでは検索できません。市区町村名・町名や、保険者名の固有の部分を入力してください。
+matching-hint-only-numbers = 番地や部屋番号の数字だけでは検索できません。町名も入力してください（例：高砂2丁目、高砂2-11）。
 matching-wildcard = { $field ->
     [name] 氏名
    *[hint] 保険者名または住所
@@ -61,6 +62,10 @@ matching-how-masked-character = 「●」の文字を除いて一致
 matching-how-wareki-date = 和暦で一致
 matching-how-partial-insurer-name = 保険者名の一部が一致
 matching-how-partial-address = 住所の一部が一致
+matching-how-address-town-chome = 町名・丁目が一致
+matching-how-address-town-block = 町名・丁目・番地が一致
+matching-how-address-building = 建物名が一致
+matching-how-mixed-kanji-kana = 姓・名それぞれ漢字かカナで一致
 matching-field-match = { $field ->
     [name] 氏名
     [birth_date] 生年月日
@@ -74,5 +79,9 @@ matching-field-match = { $field ->
     [wareki-date] 和暦で一致
     [partial-insurer-name] 一部が一致
     [partial-address] 一部が一致
+    [address-town-chome] 町名・丁目が一致
+    [address-town-block] 町名・丁目・番地が一致
+    [address-building] 建物名が一致
+    [mixed-kanji-kana] 姓・名それぞれ漢字かカナで一致
    *[exact] 一致
 }

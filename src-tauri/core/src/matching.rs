@@ -31,9 +31,20 @@
 //!   characters are real as are masked.
 //! * **Birth date** — [`crate::wareki::parse_date`], then equal.
 //! * **Sex** — equal (a stored 未設定 never matches).
-//! * **Insurer name or address** — [`hint_key`] of the query is a substring of the
-//!   [`hint_key`] of the stored insurer name or address. A prefecture at the start
-//!   may be left out on either side, but two different prefectures never match.
+//! * **Insurer name** — [`hint_key`] of the query is a substring of the stored
+//!   name's, or the query names a kind of insurer (`福岡市国保`, `国保中野区`,
+//!   `〇〇共済`, `協会けんぽ東京`, `石川県後期`) and the stored insurer is of that kind
+//!   (by its name, else its number) with that own name (`insurer`).
+//! * **Address** — part against part (`address`): the place (prefecture,
+//!   city/ward, town) as a substring, the address numbers from the 丁目 on as
+//!   whole numbers right after the town (`高砂4` is not `高砂2-…` however the
+//!   room reads), the building only by its name (with its room when given).
+//!   A prefecture at the start may be left out on either side, but two
+//!   different prefectures never match. Numbers alone are refused.
+//! * Every field loses its invisible characters (zero-width spaces, BOM, soft
+//!   hyphen, bidi marks) first; `ー` after a number is a hyphen.
+//! * A name whose family and given parts come in different scripts (`森 テツヤ`)
+//!   is compared part by part with 氏名 and カナ氏名.
 //!
 //! # Choices
 //!
@@ -59,6 +70,9 @@ use unicode_normalization::UnicodeNormalization;
 use crate::codes::Sex;
 use crate::message::Msg;
 use crate::wareki::{self, DateProblem};
+
+mod address;
+mod insurer;
 
 /// The folding table (see its header for the columns and sources).
 const VARIANT_TABLE: &str = include_str!("../../../assets/tables/variant_kanji.tsv");
@@ -172,6 +186,9 @@ pub enum QueryProblem {
     /// The insurer name or address is only a prefecture or only generic words
     /// (健康保険組合, 協会けんぽ, 国保, 支部…): it would not tell people apart.
     HintTooGeneric,
+    /// The insurer name or address is only numbers (`2-11-9`, `401`): which
+    /// town's? The town's name is needed with them.
+    HintOnlyNumbers,
     /// `● * ? % _ 〓` are not allowed: no wildcards.
     Wildcard { field: QueryField },
 }
@@ -202,7 +219,16 @@ pub enum MatchHow {
     /// The birth date was typed in 和暦.
     WarekiDate,
     PartialInsurerName,
+    /// A part of the address's place (city, ward, town), no numbers.
     PartialAddress,
+    /// The town and its 丁目 (町名・丁目が一致).
+    AddressTownChome,
+    /// The town, its 丁目 and 番地 (町名・丁目・番地が一致).
+    AddressTownBlock,
+    /// The building's name (建物名が一致), with its room when given.
+    AddressBuilding,
+    /// Family and given name each in kanji or kana (森 テツヤ for 森 哲也).
+    MixedKanjiKana,
 }
 
 /// One field of a match.
@@ -291,8 +317,6 @@ pub struct PreparedQuery {
     /// Name without variant folding (to tell Exact from VariantKanjiFolded).
     name_plain: Vec<char>,
     name_folded: Vec<char>,
-    /// The hint without its leading prefecture, when it has one.
-    hint_without_prefecture: Option<String>,
 }
 
 // ---------------------------------------------------------------------------
@@ -344,10 +368,26 @@ fn is_variation_selector(c: char) -> bool {
     matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
 }
 
-/// Variation selectors removed, then NFKC.
+/// Characters that show nothing: zero-width spaces and joiners, the BOM,
+/// soft hyphens, bidirectional marks, Mongolian vowel separator. Pasted names
+/// and addresses carry them; a name with one must still be found.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
+    )
+}
+
+/// `s` without [`is_invisible`] characters.
+pub fn strip_invisible(s: &str) -> String {
+    s.chars().filter(|c| !is_invisible(*c)).collect()
+}
+
+/// Variation selectors and invisible characters removed, then NFKC.
 fn base(s: &str) -> String {
     s.chars()
-        .filter(|c| !is_variation_selector(*c))
+        .filter(|c| !is_variation_selector(*c) && !is_invisible(*c))
         .collect::<String>()
         .nfkc()
         .collect()
@@ -610,7 +650,9 @@ fn address_numbers(chars: &[char]) -> Vec<char> {
         }
         let next_digit = chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
         let after_digit_or_dash = out.last().is_some_and(|p| p.is_ascii_digit() || *p == '-');
-        if matches!(c, 'ノ' | 'ー') && after_digit_or_dash && next_digit {
+        // `ー` typed for a hyphen on a Japanese keyboard: after a number it is
+        // always one (高砂3ー, 3ー11); `ノ` only between numbers (1ノ3).
+        if (c == 'ー' && after_digit) || (c == 'ノ' && after_digit_or_dash && next_digit) {
             if out.last() != Some(&'-') {
                 out.push('-');
             }
@@ -695,7 +737,7 @@ fn typed_in_wareki(s: &str) -> bool {
 /// field is reported as missing (its other checks are skipped).
 pub fn prepare(query: &DisasterQuery) -> Result<PreparedQuery, Vec<QueryProblem>> {
     let mut problems = Vec::new();
-    let present = |s: &str| !s.trim().is_empty();
+    let present = |s: &str| !strip_invisible(s).trim().is_empty();
 
     // Name.
     let name_plain_s = name_plain(&query.name);
@@ -716,7 +758,7 @@ pub fn prepare(query: &DisasterQuery) -> Result<PreparedQuery, Vec<QueryProblem>
             field: QueryField::BirthDate,
         });
     } else {
-        match wareki::parse_date(&query.birth_date) {
+        match wareki::parse_date(&strip_invisible(&query.birth_date)) {
             Ok(d) => birth_date = Some(d),
             Err(DateProblem::Empty) => problems.push(QueryProblem::Missing {
                 field: QueryField::BirthDate,
@@ -753,6 +795,8 @@ pub fn prepare(query: &DisasterQuery) -> Result<PreparedQuery, Vec<QueryProblem>
             min: MIN_HINT_CHARS,
             got: hint.chars().count(),
         });
+    } else if hint.chars().all(|c| c.is_ascii_digit() || c == '-') {
+        problems.push(QueryProblem::HintOnlyNumbers);
     } else if is_generic_hint(&hint) {
         problems.push(QueryProblem::HintTooGeneric);
     }
@@ -769,7 +813,6 @@ pub fn prepare(query: &DisasterQuery) -> Result<PreparedQuery, Vec<QueryProblem>
     } else {
         NameScript::Kanji
     };
-    let hint_without_prefecture = strip_prefecture(&hint).map(str::to_string);
     Ok(PreparedQuery {
         name_plain: name_plain_s.chars().collect(),
         name_folded: name_folded_s.chars().collect(),
@@ -781,7 +824,6 @@ pub fn prepare(query: &DisasterQuery) -> Result<PreparedQuery, Vec<QueryProblem>
             sex,
             hint,
         },
-        hint_without_prefecture,
     })
 }
 
@@ -855,12 +897,35 @@ impl PreparedQuery {
                 }
                 None
             }
-            NameScript::Kanji => compare_name(plain, folded, &c.name).map(|how| match how {
-                NameHow::Exact => MatchHow::Exact,
-                NameHow::Folded => MatchHow::VariantKanjiFolded,
-                NameHow::Masked => MatchHow::MaskedCharacter,
-            }),
+            NameScript::Kanji => compare_name(plain, folded, &c.name)
+                .map(|how| match how {
+                    NameHow::Exact => MatchHow::Exact,
+                    NameHow::Folded => MatchHow::VariantKanjiFolded,
+                    NameHow::Masked => MatchHow::MaskedCharacter,
+                })
+                .or_else(|| self.match_mixed_name(c)),
         }
+    }
+
+    /// Family and given name each in kanji or in kana (`森 テツヤ`, `もり 哲也`
+    /// for 森　哲也 / モリ　テツヤ): needs the stored 氏名 and カナ氏名 both cut in
+    /// two by a space.
+    fn match_mixed_name(&self, c: &Candidate) -> Option<MatchHow> {
+        let halves = |s: &str| -> Option<(String, String)> {
+            let s = base(s);
+            let parts: Vec<&str> = s.split_whitespace().collect();
+            match parts[..] {
+                [family, given] => Some((family.to_string(), given.to_string())),
+                _ => None,
+            }
+        };
+        let (family, given) = halves(&c.name)?;
+        let (family_kana, given_kana) = halves(c.name_kana.as_deref()?)?;
+        let mixed = [format!("{family}{given_kana}"), format!("{family_kana}{given}")];
+        let found = mixed
+            .iter()
+            .any(|m| compare_name(&self.name_plain, &self.name_folded, m).is_some());
+        found.then_some(MatchHow::MixedKanjiKana)
     }
 
     /// Does the fourth field match the stored insurer name or address?
@@ -869,7 +934,8 @@ impl PreparedQuery {
         let mut out = Vec::new();
         if let Some(insurer) = c.insurer_name.as_deref() {
             let k = hint_key(insurer);
-            if k.contains(q.as_str()) {
+            let number = c.key.split(':').next().unwrap_or_default();
+            if k.contains(q.as_str()) || insurer::matches(q, &k, number) {
                 out.push(FieldMatch {
                     field: MatchField::InsurerName,
                     how: if k == *q {
@@ -881,25 +947,15 @@ impl PreparedQuery {
             }
         }
         if let Some(address) = c.address.as_deref() {
-            let k = hint_key(address);
-            let k_rest = strip_prefecture(&k);
-            // Whole when equal, a prefecture on one side only aside.
-            let hit = match (&self.hint_without_prefecture, k_rest) {
-                // Both name a prefecture: it is part of the comparison.
-                (Some(_), Some(_)) => k.contains(q.as_str()).then(|| k == *q),
-                (None, _) => k
-                    .contains(q.as_str())
-                    .then(|| k == *q || k_rest == Some(q.as_str())),
-                // Only the query names one: compare without it.
-                (Some(q_rest), None) => k.contains(q_rest.as_str()).then(|| k == *q_rest),
-            };
-            if let Some(whole) = hit {
+            if let Some(hit) = address::matches(q, &hint_key(address)) {
                 out.push(FieldMatch {
                     field: MatchField::Address,
-                    how: if whole {
-                        MatchHow::Exact
-                    } else {
-                        MatchHow::PartialAddress
+                    how: match hit {
+                        address::AddressHit::Whole => MatchHow::Exact,
+                        address::AddressHit::Place => MatchHow::PartialAddress,
+                        address::AddressHit::TownChome => MatchHow::AddressTownChome,
+                        address::AddressHit::TownBlock => MatchHow::AddressTownBlock,
+                        address::AddressHit::Building => MatchHow::AddressBuilding,
                     },
                 });
             }
@@ -1055,6 +1111,7 @@ impl QueryProblem {
         "matching-sex-unknown",
         "matching-hint-too-short",
         "matching-hint-too-generic",
+        "matching-hint-only-numbers",
         "matching-wildcard",
     ];
 
@@ -1083,6 +1140,7 @@ impl QueryProblem {
                 .arg("min", min)
                 .arg("got", got),
             QueryProblem::HintTooGeneric => Msg::new("matching-hint-too-generic"),
+            QueryProblem::HintOnlyNumbers => Msg::new("matching-hint-only-numbers"),
             QueryProblem::Wildcard { field } => {
                 Msg::new("matching-wildcard").arg("field", field.code())
             }
@@ -1158,6 +1216,10 @@ impl MatchHow {
         MatchHow::WarekiDate,
         MatchHow::PartialInsurerName,
         MatchHow::PartialAddress,
+        MatchHow::AddressTownChome,
+        MatchHow::AddressTownBlock,
+        MatchHow::AddressBuilding,
+        MatchHow::MixedKanjiKana,
     ];
     /// The serde name, also the `$how` of `matching-field-match`.
     pub fn code(self) -> &'static str {
@@ -1169,6 +1231,10 @@ impl MatchHow {
             MatchHow::WarekiDate => "wareki-date",
             MatchHow::PartialInsurerName => "partial-insurer-name",
             MatchHow::PartialAddress => "partial-address",
+            MatchHow::AddressTownChome => "address-town-chome",
+            MatchHow::AddressTownBlock => "address-town-block",
+            MatchHow::AddressBuilding => "address-building",
+            MatchHow::MixedKanjiKana => "mixed-kanji-kana",
         }
     }
     /// The label, `matching-how-<kebab name>`.
@@ -1181,6 +1247,10 @@ impl MatchHow {
             MatchHow::WarekiDate => "matching-how-wareki-date",
             MatchHow::PartialInsurerName => "matching-how-partial-insurer-name",
             MatchHow::PartialAddress => "matching-how-partial-address",
+            MatchHow::AddressTownChome => "matching-how-address-town-chome",
+            MatchHow::AddressTownBlock => "matching-how-address-town-block",
+            MatchHow::AddressBuilding => "matching-how-address-building",
+            MatchHow::MixedKanjiKana => "matching-how-mixed-kanji-kana",
         }
     }
 }

@@ -63,6 +63,7 @@ fn render_problem(p: &QueryProblem) -> String {
         QueryProblem::UnknownSex => "unknown_sex".into(),
         QueryProblem::HintTooShort { .. } => "hint_too_short".into(),
         QueryProblem::HintTooGeneric => "hint_too_generic".into(),
+        QueryProblem::HintOnlyNumbers => "hint_only_numbers".into(),
         QueryProblem::Wildcard { field } => format!("wildcard({})", field.code()),
     }
 }
@@ -408,6 +409,7 @@ fn every_problem() -> Vec<QueryProblem> {
         QueryProblem::UnknownSex,
         QueryProblem::HintTooShort { min: 2, got: 1 },
         QueryProblem::HintTooGeneric,
+        QueryProblem::HintOnlyNumbers,
     ]);
     for p in &v {
         // A new variant fails to compile here until it has a sample.
@@ -417,6 +419,7 @@ fn every_problem() -> Vec<QueryProblem> {
             | QueryProblem::UnknownSex
             | QueryProblem::HintTooShort { .. }
             | QueryProblem::HintTooGeneric
+            | QueryProblem::HintOnlyNumbers
             | QueryProblem::Wildcard { .. } => {}
         }
     }
@@ -761,7 +764,21 @@ fn own_query(c: &Candidate, pr: &Presentation) -> DisasterQuery {
     };
     let key: Vec<char> = hint_key(source).chars().collect();
     let start = pr.hint_start % key.len();
-    let end = (start + pr.hint_len).min(key.len());
+    let mut end = (start + pr.hint_len).min(key.len());
+    if Some(source) == c.address.as_ref() {
+        // A part of an address is cut where its parts meet, as people give
+        // them: never inside a number (鷺宮3-1 is not a part of 鷺宮3-12-5), a
+        // number in a place name with its 条.
+        while end < key.len() && end > start && key[end - 1].is_ascii_digit() && key[end].is_ascii_digit() {
+            end += 1;
+        }
+        if end < key.len() && end > start && key[end - 1].is_ascii_digit() && key[end] == '条' {
+            end += 1;
+        }
+        while end > start + 1 && key[end - 1] == '-' {
+            end -= 1;
+        }
+    }
     DisasterQuery {
         name,
         birth_date,
@@ -801,7 +818,7 @@ proptest! {
                 // Only a part of the hint that is too short or too generic may be
                 // refused; the other three fields come from the record.
                 prop_assert!(
-                    problems.iter().all(|p| matches!(p, QueryProblem::HintTooShort { .. } | QueryProblem::HintTooGeneric)),
+                    problems.iter().all(|p| matches!(p, QueryProblem::HintTooShort { .. } | QueryProblem::HintTooGeneric | QueryProblem::HintOnlyNumbers)),
                     "{:?}: {:?}", q, problems
                 );
             }
