@@ -387,3 +387,139 @@ fn the_command_line_looks_up_offline_for_a_signed_in_doctor_during_a_local_emerg
     assert!(v["as_of"].is_string());
     drop(service);
 }
+
+/// The people of a small population, every one, as `madoguchi-training list` gives them.
+fn everybody(service: &common::TrainingService) -> Vec<Value> {
+    let out = Command::new(common::training_bin())
+        .args(["list", "--json", "--sample", &service.people.to_string(), "--people", &service.people.to_string(), "--seed", &service.seed.to_string(), "--db"])
+        .arg(&service.db)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+/// The queries staff would try for one person: the ways issue 15 found
+/// wanting (kana and kanji mixed, an invisible character, 国保 said as people
+/// say it, ー for a hyphen) and near-misses (another 丁目, a day off, the other
+/// sex) — each as (name, birth, sex, hint).
+fn queries_for(p: &Value) -> Vec<[String; 4]> {
+    let s = |k: &str| p[k].as_str().unwrap().to_string();
+    let (name, kana, birth, address, insurer) = (s("name"), s("name_kana"), s("birth_date"), s("address"), s("insurer_name"));
+    let sex = if p["sex"] == "male" { "男" } else { "女" }.to_string();
+    let other_sex = if p["sex"] == "male" { "女" } else { "男" }.to_string();
+    let (family, given) = name.split_once('　').unwrap();
+    let (_, given_kana) = kana.split_once('　').unwrap();
+    let next_day = (birth.parse::<chrono::NaiveDate>().unwrap() + chrono::Days::new(1)).to_string();
+    // The town and its first number (丁目 or 番地), from the address as stored.
+    let chars: Vec<char> = address.chars().collect();
+    let first_number = chars.iter().position(|c| c.is_ascii_digit() || "一二三四五六七八九".contains(*c)).unwrap();
+    let town: String = chars[first_number.saturating_sub(2)..first_number].iter().collect();
+    let digit = |c: char| "0123456789".find(c).or_else(|| "〇一二三四五六七八九".chars().position(|k| k == c)).unwrap() as u32;
+    let n = digit(chars[first_number]);
+    let mut v = vec![
+        [name.clone(), birth.clone(), sex.clone(), address.clone()],
+        [format!("{family} {given_kana}"), birth.clone(), sex.clone(), town.clone()],
+        [format!("{family}\u{200B}{given}"), birth.clone(), sex.clone(), insurer.clone()],
+        [name.clone(), birth.clone(), sex.clone(), format!("{town}{n}ー")],
+        // Near-misses: another first number, the next day, the other sex.
+        [name.clone(), birth.clone(), sex.clone(), format!("{town}{}ー", n % 9 + 1)],
+        [name.clone(), next_day, sex.clone(), address.clone()],
+        [name.clone(), birth.clone(), other_sex, address.clone()],
+    ];
+    if p["insurer_number"].as_str().unwrap().len() == 6 {
+        // A 国保 stored by the city's name: said as 〇〇国保.
+        v.push([name.clone(), birth.clone(), sex.clone(), format!("{insurer}国保")]);
+    }
+    v
+}
+
+#[test]
+fn staff_made_on_the_command_line_look_up_offline_with_the_same_outcomes_as_online() {
+    let service = common::TrainingService::start(40, 7);
+    training_admin(&service, &["disaster", "open", "--prefecture", "13", "--days", "2"]);
+    let people = everybody(&service);
+    assert_eq!(people.len(), 40);
+    let data = common::data_dir();
+    let url = service.url.clone();
+    let run = |args: &[&str], envs: &[(&str, &str)]| {
+        let mut c = Command::new(common::madoguchi_bin());
+        c.args(args)
+            .env("MADOGUCHI_DATA_DIR", data.path())
+            .env("MADOGUCHI_SETTINGS", data.path().join("none.json"))
+            .env("MADOGUCHI_FACILITY_CODE", "1312345678")
+            .env("MADOGUCHI_SERVICE_URL", &url)
+            .env_remove("MADOGUCHI_LANG")
+            .env_remove("MADOGUCHI_STAFF_PASSWORD")
+            .env_remove("MADOGUCHI_NEW_STAFF_PASSWORD");
+        for (k, v) in envs {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    };
+    let ok = |out: &std::process::Output| assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+
+    // The accounts, made on the command line: the administrator, then a doctor.
+    ok(&run(&["staff", "init", "--id", "admin", "--name", "管理 太郎"], &[("MADOGUCHI_NEW_STAFF_PASSWORD", PW)]));
+    let again = run(&["staff", "init", "--id", "admin2", "--name", "管理 次郎"], &[("MADOGUCHI_NEW_STAFF_PASSWORD", PW)]);
+    assert_eq!(again.status.code(), Some(2), "a second first administrator is refused");
+    let weak = run(&["staff", "add", "--staff", "admin", "--id", "dr", "--name", "医師 一郎", "--role", "qualified"], &[("MADOGUCHI_STAFF_PASSWORD", PW), ("MADOGUCHI_NEW_STAFF_PASSWORD", "abc")]);
+    assert_eq!(weak.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("パスワード"), "{}", String::from_utf8_lossy(&weak.stderr));
+    let role = run(&["staff", "add", "--staff", "admin", "--id", "dr", "--name", "医師 一郎", "--role", "doctor"], &[("MADOGUCHI_STAFF_PASSWORD", PW), ("MADOGUCHI_NEW_STAFF_PASSWORD", PW)]);
+    assert_eq!(role.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&role.stderr).contains("qualified"));
+    let added = run(&["staff", "add", "--staff", "admin", "--id", "dr", "--name", "医師 一郎", "--role", "qualified"], &[("MADOGUCHI_STAFF_PASSWORD", PW), ("MADOGUCHI_NEW_STAFF_PASSWORD", PW)]);
+    ok(&added);
+    assert!(String::from_utf8_lossy(&added.stdout).contains("dr"));
+    // Only an administrator adds accounts.
+    let by_doctor = run(&["staff", "add", "--staff", "dr", "--id", "rx", "--name", "受付 花子", "--role", "receptionist"], &[("MADOGUCHI_STAFF_PASSWORD", PW), ("MADOGUCHI_NEW_STAFF_PASSWORD", PW)]);
+    assert_eq!(by_doctor.status.code(), Some(2));
+
+    // Everybody was checked at this desk before (the local cache).
+    for p in &people {
+        let s = |k: &str| p[k].as_str().unwrap().to_string();
+        let out = run(&["check", "--insurer", &s("insurer_number"), "--symbol", &s("symbol"), "--number", &s("number"), "--branch", &s("branch"), "--birth", &s("birth_date")], &[]);
+        assert!(out.status.code().is_some(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    let lookup = |q: &[String; 4], offline: bool| -> (String, String) {
+        let mut args = vec!["disaster", "lookup", "--staff", "dr", "--name", &q[0], "--birth", &q[1], "--sex", &q[2], "--hint", &q[3]];
+        if offline {
+            args.push("--offline");
+        }
+        let out = run(&args, &[("MADOGUCHI_STAFF_PASSWORD", PW)]);
+        assert!(out.status.code() == Some(0) || out.status.code() == Some(2), "{q:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["mode"], if offline { "offline" } else { "online" }, "{q:?}");
+        (v["outcome"].as_str().unwrap().to_string(), v["key"].as_str().unwrap_or("").to_string())
+    };
+    // Five valid people, every query, online.
+    let asked: Vec<(Value, [String; 4])> = people
+        .iter()
+        .filter(|p| p["expected_validity"] == "valid")
+        .take(5)
+        .flat_map(|p| queries_for(p).into_iter().map(move |q| (p.clone(), q)))
+        .collect();
+    let online: Vec<(String, String)> = asked.iter().map(|(_, q)| lookup(q, false)).collect();
+    for ((p, q), (outcome, key)) in asked.iter().zip(&online) {
+        let own = format!("{}:{}:{}:{}", p["insurer_number"].as_str().unwrap(), p["symbol"].as_str().unwrap(), p["number"].as_str().unwrap(), p["branch"].as_str().unwrap());
+        let near_miss = q[1] != p["birth_date"].as_str().unwrap()
+            || q[2] != if p["sex"] == "male" { "男" } else { "女" }
+            || q[3].ends_with('ー') && queries_for(p)[4][3] == q[3];
+        if near_miss {
+            assert_ne!(key, &own, "a near-miss found the person online: {q:?}");
+        } else {
+            assert!(outcome == "found" && key == &own || outcome == "ambiguous", "{q:?} gave {outcome} {key}");
+        }
+    }
+
+    // The service stops; the administrator declares the local emergency.
+    let service = service.stop();
+    ok(&run(&["disaster", "declare", "--staff", "admin", "--reason", "回線断"], &[("MADOGUCHI_STAFF_PASSWORD", PW)]));
+    let offline: Vec<(String, String)> = asked.iter().map(|(_, q)| lookup(q, true)).collect();
+    for (((_, q), on), off) in asked.iter().zip(&online).zip(&offline) {
+        assert_eq!(on, off, "online and offline disagree for {q:?}");
+    }
+    drop(service);
+}

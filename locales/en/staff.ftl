@@ -210,3 +210,12 @@ audit-action-backup = Backup written
 audit-action-restore = Restored from a backup
 audit-action-home-visit-identity = Home visit: identity
 audit-action-home-visit-consent = Home visit: consent
+
+# madoguchi staff (the command line)
+#   $staff  staff ID   $role  receptionist | qualified | administrator
+staff-cli-added = Staff account { $staff } created (role: { $role ->
+    [receptionist] receptionist
+    [qualified] qualified staff
+   *[administrator] administrator
+}). This was logged.
+staff-cli-unknown-role = There is no role "{ $role }". Use receptionist, qualified or administrator.

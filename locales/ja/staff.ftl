@@ -210,3 +210,12 @@ audit-action-backup = バックアップ作成
 audit-action-restore = バックアップから復元
 audit-action-home-visit-identity = 訪問時の本人確認
 audit-action-home-visit-consent = 訪問時の同意
+
+# madoguchi staff (the command line)
+#   $staff  職員ID   $role  receptionist | qualified | administrator
+staff-cli-added = 職員アカウント { $staff } を作成しました（役割：{ $role ->
+    [receptionist] 受付
+    [qualified] 有資格者
+   *[administrator] 管理者
+}）。記録されました。
+staff-cli-unknown-role = 役割「{ $role }」はありません。receptionist（受付）、qualified（有資格者）、administrator（管理者）のいずれかを指定してください。

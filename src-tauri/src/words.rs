@@ -50,5 +50,17 @@ pub fn say_error(lang: madoguchi_i18n::Lang, e: &ApiError) -> String {
         let field = madoguchi_i18n::tr(lang, f.field.message_id(), &[]);
         out.push_str(&format!("\n  {field}: {}", say(lang, &f.message)));
     }
+    for f in &e.form {
+        let label = match f.field.as_str() {
+            "staff_id" => Some("staff-field-id"),
+            "display_name" => Some("staff-field-display-name"),
+            "password" => Some("staff-field-password"),
+            "confirm" => Some("staff-field-confirm"),
+            "role" => Some("staff-field-role"),
+            _ => None,
+        };
+        let field = label.map(|id| madoguchi_i18n::tr(lang, id, &[])).unwrap_or_else(|| f.field.clone());
+        out.push_str(&format!("\n  {field}: {}", say(lang, &f.message)));
+    }
     out
 }

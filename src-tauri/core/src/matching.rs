@@ -379,7 +379,8 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
-/// `s` without [`is_invisible`] characters.
+/// `s` without invisible characters (zero-width spaces and joiners, BOM, soft
+/// hyphen, bidi marks).
 pub fn strip_invisible(s: &str) -> String {
     s.chars().filter(|c| !is_invisible(*c)).collect()
 }

@@ -1,7 +1,7 @@
 //! `madoguchi <subcommand>`: the desk for scripts, without a window. The same
 //! [`Desk`] as the window: same validation, gateway and store. One module
 //! per subcommand ([`check`], [`oqs`], [`audit`], [`disaster`], [`batch`],
-//! [`backup`] with restore and cache, [`print`]); the exit codes in [`exit`].
+//! [`backup`] with restore and cache, [`print`], [`staff`]); the exit codes in [`exit`].
 
 use std::process::ExitCode;
 
@@ -19,6 +19,7 @@ pub mod disaster;
 pub mod exit;
 pub mod oqs;
 pub mod print;
+pub mod staff;
 
 pub use check::CheckArgs;
 pub use exit::{EXIT_INPUT, EXIT_LOCAL, EXIT_SERVICE};
@@ -63,6 +64,11 @@ pub enum Command {
     /// eligibility | medication-list | checkups | clinical | access-slip.
     /// Medical information only with a valid consent (else no file, exit 2).
     Print(print::PrintArgs),
+    /// Staff accounts for scripted use: `init` (the first administrator),
+    /// `add` (an administrator adds an account with a role; logged).
+    /// Passwords from MADOGUCHI_NEW_STAFF_PASSWORD / MADOGUCHI_STAFF_PASSWORD, else asked.
+    #[command(subcommand)]
+    Staff(staff::StaffCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -117,6 +123,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Restore(args)) => backup::restore_cmd(settings, args),
         Some(Command::Cache(cmd)) => backup::cache_cmd(settings, cmd),
         Some(Command::Print(args)) => print::print_cmd(settings, args),
+        Some(Command::Staff(cmd)) => staff::staff_cmd(settings, cmd),
         None => unreachable!("main opens the window when no subcommand is given"),
     }
 }
