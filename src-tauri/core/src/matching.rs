@@ -115,6 +115,10 @@ pub struct Candidate {
     pub birth_date: NaiveDate,
     pub address: Option<String>,
     pub insurer_name: Option<String>,
+    /// 保険者番号: its 法別番号 tells the kind of insurer when the name does not
+    /// (a 国保 stored as just `福岡市`).
+    #[serde(default)]
+    pub insurer_number: Option<String>,
 }
 
 impl Candidate {
@@ -138,6 +142,7 @@ impl Candidate {
             birth_date: p.birth_date,
             address: p.address.clone(),
             insurer_name: q.insurer_name.clone(),
+            insurer_number: Some(q.insurer_number.as_str().to_string()),
         })
     }
 }
@@ -935,7 +940,7 @@ impl PreparedQuery {
         let mut out = Vec::new();
         if let Some(insurer) = c.insurer_name.as_deref() {
             let k = hint_key(insurer);
-            let number = c.key.split(':').next().unwrap_or_default();
+            let number = c.insurer_number.as_deref().unwrap_or_default();
             if k.contains(q.as_str()) || insurer::matches(q, &k, number) {
                 out.push(FieldMatch {
                     field: MatchField::InsurerName,
@@ -1469,6 +1474,7 @@ mod tests {
             birth_date: d(1986, 4, 12),
             address: Some("東京都中野区鷺宮三丁目1番5号".into()),
             insurer_name: Some("全国健康保険協会東京支部".into()),
+            insurer_number: Some("01130012".into()),
         }
     }
 

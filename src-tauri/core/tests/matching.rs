@@ -42,6 +42,7 @@ fn people() -> Vec<Candidate> {
                 birth_date: r[5].parse().unwrap_or_else(|e| panic!("{r:?}: {e}")),
                 address: opt(&r[6]),
                 insurer_name: opt(&r[7]),
+                insurer_number: r[1].split(':').next().map(str::to_string),
             }
         })
         .collect()
@@ -624,6 +625,7 @@ fn candidate(i: usize, p: &Person) -> Candidate {
             }
         }),
         insurer_name: p.insurer.map(|i| INSURERS[i].to_string()),
+        insurer_number: Some(format!("0113001{i}")),
     }
 }
 

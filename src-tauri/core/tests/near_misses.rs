@@ -90,6 +90,7 @@ impl Person {
             birth_date: self.birth,
             address: Some(self.address()),
             insurer_name: Some("全国健康保険協会東京支部".into()),
+            insurer_number: Some("01130012".into()),
         }
     }
     fn query(&self, hint: String) -> DisasterQuery {

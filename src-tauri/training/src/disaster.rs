@@ -198,7 +198,7 @@ pub fn lookup(
         }
     };
     let mut stmt = conn.prepare_cached(
-        "SELECT p.id, p.name, p.name_kana, p.sex, p.birth_date, p.address, q.insurer_name
+        "SELECT p.id, p.name, p.name_kana, p.sex, p.birth_date, p.address, q.insurer_name, q.insurer_number
          FROM persons p JOIN qualifications q ON q.person_id = p.id
          WHERE p.birth_date = ?1 AND p.sex = ?2",
     )?;
@@ -219,6 +219,7 @@ pub fn lookup(
             birth_date: NaiveDate::parse_from_str(&birth, "%Y-%m-%d").unwrap_or_default(),
             address: r.get(5)?,
             insurer_name: r.get(6)?,
+            insurer_number: r.get(7)?,
         };
         collector.push(&candidate);
     }
