@@ -152,3 +152,7 @@ audit-result-staff-change-refused = Staff account change refused
 audit-result-identity-failed = Home visit: identity not confirmed
 audit-result-chain-broken = Audit log tampering detected
 audit-result-rolled-back = Audit log rolled back by a restore
+audit-outcome-exported =
+    Exported: { $format ->
+       *[fhir] FHIR JP Core (patient, coverage)
+    }

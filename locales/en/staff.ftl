@@ -210,6 +210,7 @@ audit-action-backup = Backup written
 audit-action-restore = Restored from a backup
 audit-action-home-visit-identity = Home visit: identity
 audit-action-home-visit-consent = Home visit: consent
+audit-action-export = Insurance exported (FHIR …)
 
 # madoguchi staff (the command line)
 #   $staff  staff ID   $role  receptionist | qualified | administrator

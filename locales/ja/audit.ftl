@@ -17,6 +17,7 @@
 #   $staff       a staff id;  $role  a role already in words
 #   $seq, $queued, $first  numbers
 #   $identity    pin | visual | terminal | first_visit
+#   $format      fhir
 
 audit-outcome-ok = 完了
 audit-outcome-denied = 拒否：権限なし
@@ -169,3 +170,7 @@ audit-result-staff-change-refused = 職員アカウントの変更を拒否
 audit-result-identity-failed = 訪問時の本人確認できず
 audit-result-chain-broken = 監査ログの改ざん検出
 audit-result-rolled-back = 復元による監査ログの巻き戻し
+audit-outcome-exported =
+    書き出し：{ $format ->
+       *[fhir] FHIR JP Core（患者・保険）
+    }

@@ -210,6 +210,7 @@ audit-action-backup = バックアップ作成
 audit-action-restore = バックアップから復元
 audit-action-home-visit-identity = 訪問時の本人確認
 audit-action-home-visit-consent = 訪問時の同意
+audit-action-export = 保険情報の書き出し（FHIR など）
 
 # madoguchi staff (the command line)
 #   $staff  職員ID   $role  receptionist | qualified | administrator

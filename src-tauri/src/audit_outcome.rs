@@ -107,6 +107,7 @@ impl Words for Outcome {
             ),
             Outcome::HomeVisitReuse { first_visit } => t("audit-outcome-home-visit-reuse", &[("first", first_visit.to_string())]),
             Outcome::HomeVisitReuseRefused(r) => t("audit-outcome-home-visit-reuse-refused", &[("reason", r.code().to_string())]),
+            Outcome::Exported(f) => t("audit-outcome-exported", &[("format", f.code().to_string())]),
             Outcome::BackupWritten => t("audit-outcome-backup-written", &[]),
             Outcome::BackupFailed => t("audit-outcome-backup-failed", &[]),
             Outcome::Restored { from, to } => t("audit-outcome-restored", &[("from", from.to_string()), ("to", to.to_string())]),

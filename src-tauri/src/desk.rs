@@ -22,6 +22,7 @@ use crate::clinical::Medical;
 use crate::consents::Consents;
 use crate::context::Context;
 use crate::disaster::Disaster;
+use crate::export::Export;
 use crate::home_visit::HomeVisits;
 use crate::print::Print;
 use crate::session::Staff;
@@ -45,6 +46,8 @@ pub struct Desk {
     pub consents: Consents,
     /// Printing (`crate::print`).
     pub print: Print,
+    /// Exports of a patient's insurance (FHIR JP Core).
+    pub export: Export,
     /// 災害時モード: the look-up and the local emergency (`crate::disaster`).
     pub disaster: Disaster,
     /// 一括照会 (`crate::batch`).
@@ -74,6 +77,7 @@ impl Desk {
             medical: Medical::new(Arc::clone(&ctx)),
             consents: Consents::new(Arc::clone(&ctx)),
             print: Print::new(Arc::clone(&ctx)),
+            export: Export::new(Arc::clone(&ctx)),
             disaster: Disaster::new(Arc::clone(&ctx)),
             batch: Batches::new(Arc::clone(&ctx)),
             home_visit: HomeVisits::new(Arc::clone(&ctx)),

@@ -39,6 +39,7 @@ pub mod consents;
 pub mod desk;
 pub mod print;
 pub mod disaster;
+pub mod export;
 pub mod home_visit;
 pub mod reader;
 pub mod retention;

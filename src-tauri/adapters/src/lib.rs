@@ -5,7 +5,8 @@
 //! - [`store`]: the SQLite schema and queries,
 //! - [`oqs`]: the XML files of the OQS folder,
 //! - [`csv`]: the CSV files: the appointment list read in (decoding, records),
-//!   every CSV file the desk writes (with the formula guard).
+//!   every CSV file the desk writes (with the formula guard),
+//! - [`fhir`]: FHIR JP Core export (Patient, Coverage, insurer Organization).
 //!
 //! Above these modules everything speaks `madoguchi_core` types only.
 
@@ -19,5 +20,6 @@ pub mod backup;
 pub mod accounts;
 pub mod audit;
 pub mod csv;
+pub mod fhir;
 pub mod input_file;
 pub mod home_visit;

@@ -78,6 +78,9 @@ code_enum! {
         ChainBroken = "audit_chain_broken",
         /// A replayed check's change acknowledged by staff.
         ChangeAcknowledged = "replay_change_acknowledged",
+        /// A patient's confirmed insurance handed out in an exchange format
+        /// (FHIR JP Core).
+        Export = "export",
     }
 }
 
@@ -387,6 +390,15 @@ code_enum! {
         Failed = "failed",
         Restored = "restored",
         RolledBack = "rolled_back",
+        Exported = "exported",
+    }
+}
+
+code_enum! {
+    /// The formats a patient's insurance is exported in (`exported:<format>`).
+    pub ExportFormat {
+        /// A FHIR JP Core Bundle (JP_Patient, JP_Coverage, the insurer).
+        Fhir = "fhir",
     }
 }
 
@@ -466,6 +478,8 @@ pub enum Outcome {
     /// A later home visit re-using the first visit's consent.
     HomeVisitReuse { first_visit: i64 },
     HomeVisitReuseRefused(ReuseRefused),
+    /// A patient's insurance exported in this format.
+    Exported(ExportFormat),
     /// A backup written (the entry is the last one the backup holds).
     BackupWritten,
     /// A backup that could not be written after its entry was (the reason
@@ -548,6 +562,7 @@ impl Outcome {
             Outcome::HomeVisitFirst { identity, categories } => with_parts(H::First, &[identity.code(), &join_codes(categories)]),
             Outcome::HomeVisitReuse { first_visit } => with_parts(H::Reuse, &[&first_visit.to_string()]),
             Outcome::HomeVisitReuseRefused(r) => with_parts(H::ReuseRefused, &[r.code()]),
+            Outcome::Exported(f) => with_parts(H::Exported, &[f.code()]),
             Outcome::BackupWritten => h(H::Written),
             Outcome::BackupFailed => h(H::Failed),
             Outcome::Restored { from, to } => with_parts(H::Restored, &[&from.to_string(), &to.to_string()]),
@@ -644,6 +659,7 @@ impl Outcome {
             }
             (A::HomeVisitConsent, Some(H::Reuse)) => number(rest).map(|first_visit| Outcome::HomeVisitReuse { first_visit }),
             (A::HomeVisitConsent, Some(H::ReuseRefused)) => rest.and_then(ReuseRefused::from_code).map(Outcome::HomeVisitReuseRefused),
+            (A::Export, Some(H::Exported)) => rest.and_then(ExportFormat::from_code).map(Outcome::Exported),
             (A::Backup, Some(H::Written)) if whole => Some(Outcome::BackupWritten),
             (A::Backup, Some(H::Failed)) if whole => Some(Outcome::BackupFailed),
             (A::Restore, Some(H::Restored)) => pair(rest).map(|(from, to)| Outcome::Restored { from, to }),
@@ -670,7 +686,7 @@ fn every_kind_has_examples(o: &Outcome) {
         Outcome::ConsentRecorded(_) | Outcome::ConsentNoMatch => {}
         Outcome::Identity(_) | Outcome::PinFailed(_) => {}
         Outcome::HomeVisitFirst { .. } | Outcome::HomeVisitReuse { .. } | Outcome::HomeVisitReuseRefused(_) => {}
-        Outcome::BackupWritten | Outcome::BackupFailed => {}
+        Outcome::BackupWritten | Outcome::BackupFailed | Outcome::Exported(_) => {}
         Outcome::Restored { .. } | Outcome::RestoredRolledBack { .. } => {}
     }
 }
@@ -687,7 +703,7 @@ pub fn examples() -> Vec<(AuditAction, Outcome)> {
     }
     v.push((A::Logout, Outcome::TrainingEnded));
     v.push((A::SettingChange, Outcome::SettingsUnchanged));
-    for a in [A::MedicalView, A::Print, A::DisasterLookup, A::LocalEmergency, A::StaffChange, A::AuditView, A::AuditExport, A::Consent, A::SettingChange] {
+    for a in [A::MedicalView, A::Print, A::DisasterLookup, A::LocalEmergency, A::StaffChange, A::AuditView, A::AuditExport, A::Consent, A::SettingChange, A::Export] {
         v.push((a, Outcome::Denied));
         v.push((a, Outcome::NotSignedIn));
     }
@@ -711,6 +727,9 @@ pub fn examples() -> Vec<(AuditAction, Outcome)> {
     }
     for d in DisasterResult::ALL {
         v.push((A::DisasterLookup, Outcome::Disaster(*d)));
+    }
+    for f in ExportFormat::ALL {
+        v.push((A::Export, Outcome::Exported(*f)));
     }
     v.push((A::LocalEmergency, Outcome::EmergencyDeclared));
     v.push((A::LocalEmergency, Outcome::EmergencyEnded));

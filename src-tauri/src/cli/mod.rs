@@ -1,7 +1,7 @@
 //! `madoguchi <subcommand>`: the desk for scripts, without a window. The same
 //! [`Desk`] as the window: same validation, gateway and store. One module
 //! per subcommand ([`check`], [`oqs`], [`audit`], [`disaster`], [`batch`],
-//! [`backup`] with restore and cache, [`print`], [`staff`]); the exit codes in [`exit`].
+//! [`backup`] with restore and cache, [`print`], [`staff`], [`export`]); the exit codes in [`exit`].
 
 use std::process::ExitCode;
 
@@ -17,6 +17,7 @@ pub mod batch;
 pub mod check;
 pub mod disaster;
 pub mod exit;
+pub mod export;
 pub mod oqs;
 pub mod print;
 pub mod staff;
@@ -69,6 +70,10 @@ pub enum Command {
     /// Passwords from MADOGUCHI_NEW_STAFF_PASSWORD / MADOGUCHI_STAFF_PASSWORD, else asked.
     #[command(subcommand)]
     Staff(staff::StaffCommand),
+    /// Exports a patient's confirmed insurance: `export fhir --patient KEY
+    /// [--out FILE]` gives a FHIR JP Core Bundle (JP_Patient, JP_Coverage,
+    /// the insurer); logged.
+    Export(export::ExportArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -124,6 +129,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Cache(cmd)) => backup::cache_cmd(settings, cmd),
         Some(Command::Print(args)) => print::print_cmd(settings, args),
         Some(Command::Staff(cmd)) => staff::staff_cmd(settings, cmd),
+        Some(Command::Export(args)) => export::export_cmd(settings, args),
         None => unreachable!("main opens the window when no subcommand is given"),
     }
 }
