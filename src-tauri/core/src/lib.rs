@@ -13,6 +13,7 @@
 pub mod checkup;
 pub mod clinical;
 pub mod appointments;
+pub mod billing;
 pub mod codes;
 pub mod digits;
 pub mod eligibility;
