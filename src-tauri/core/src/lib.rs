@@ -19,6 +19,7 @@ pub mod digits;
 pub mod eligibility;
 pub mod home_visit;
 pub mod replay;
+pub mod resolution;
 pub mod timeline;
 pub mod validation;
 pub mod wareki;
