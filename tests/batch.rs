@@ -261,6 +261,7 @@ fn through_the_oqs_folder_with_the_training_terminal() {
         oqs_dir: Some(oqs.clone()),
         facility_code: "1312345678".into(),
         oqs_timeout_secs: 20,
+        oqs_batch_poll_secs: 1,
         ..Settings::default()
     };
     let desk = Desk::open(settings).unwrap();
@@ -282,6 +283,8 @@ fn through_the_oqs_folder_with_the_training_terminal() {
     // The batch files went through the folder and were archived.
     let archived: Vec<String> = walk(&oqs).into_iter().filter(|n| n.starts_with("OQSmuquc")).collect();
     assert!(archived.iter().any(|n| n.starts_with("OQSmuquc01req")), "{archived:?}");
+    assert!(archived.iter().any(|n| n.starts_with("OQSmuquc01res")), "the receipt: {archived:?}");
+    assert!(archived.iter().any(|n| n.starts_with("OQSmuquc02req")), "{archived:?}");
     assert!(archived.iter().any(|n| n.starts_with("OQSmuquc02res")), "{archived:?}");
     assert!(run.report.lines.iter().all(|l| l.check_id.is_some()));
 }

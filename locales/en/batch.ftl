@@ -101,3 +101,4 @@ batch-export = Export CSV
 batch-print = Print
 batch-bad-rows = Rows that cannot be read ({ $count }, not checked)
 batch-valid-until = valid until { $date }
+batch-limit-certificate-changed = limit certificate (限度額適用認定証) changed, or could not be judged: check its category

@@ -101,3 +101,4 @@ batch-export = CSV に書き出す
 batch-print = 印刷
 batch-bad-rows = 読めなかった行（{ $count } 件、照会していません）
 batch-valid-until = 有効終了日 { $date }
+batch-limit-certificate-changed = 限度額適用認定証の変更あり（または判定不能）: 区分を確認してください
