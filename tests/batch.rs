@@ -318,7 +318,7 @@ fn every_batch_message_is_in_both_languages() {
     ids.extend(Column::ALL.iter().map(|c| c.message_id()));
     ids.extend(Group::ALL.iter().map(|g| g.message_id()));
     ids.extend(DiffField::ALL.iter().map(|d| d.message_id()));
-    for id in ["batch-service-said", "batch-row-pending", "batch-csv-bad-row", "batch-diff-line", "batch-row-line"] {
+    for id in ["batch-service-said", "batch-row-pending", "batch-row-awaiting-results", "batch-limit-certificate-changed", "batch-csv-bad-row", "batch-diff-line", "batch-row-line"] {
         ids.push(id.into());
     }
     for id in &ids {

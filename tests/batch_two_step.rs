@@ -157,6 +157,11 @@ fn two_hundred_rows_in_two_steps_with_a_restart_between_receipt_and_results() {
         assert!(words.contains("まだ処理中") && words.contains("受付番号"), "{words}");
         assert_eq!((run.batch.pending, run.batch.done, run.batch.failed), (200, 0, 0), "every row waits");
         assert_eq!(run.report.count(Group::NotChecked), 200);
+        // Each row says it was taken in and its results are awaited.
+        let awaiting = run.report.lines.iter().filter(|l| l.problem.as_ref().is_some_and(|m| m.id == "batch-row-awaiting-results")).count();
+        assert_eq!(awaiting, 200);
+        let one = say(Lang::Ja, run.report.lines[0].problem.as_ref().unwrap());
+        assert!(one.contains("受付番号") && one.contains("結果待ち"), "{one}");
         // The 200 cards went out once, 100 per file; two receipts came back.
         let mut sent = batches_sent(&f.oqs);
         sent.sort();

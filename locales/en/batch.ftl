@@ -66,6 +66,7 @@ batch-summary = Batch of { $total }: valid { $valid }, details differ { $differs
 batch-report-written = Report written: { $path }
 batch-report-write-failed = Cannot write the report ({ $path }): { $detail }
 batch-row-pending = Not asked yet (resume the batch to check it).
+batch-row-awaiting-results = Taken in by the qualification terminal (reception number { $reception }); results awaited: resume the batch to fetch them without sending the row again.
 batch-no-rows = There are no rows to check.
 batch-progress = { $done } of { $total }
 

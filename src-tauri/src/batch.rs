@@ -126,7 +126,11 @@ impl Batches {
             .map(|r| match (r.result, r.problem) {
                 (Some(result), _) => ReportLine::answered(r.appointment, &result, r.check_id),
                 (None, Some(problem)) => ReportLine::not_checked(r.appointment, problem),
-                (None, None) => ReportLine::not_checked(r.appointment, Msg::new("batch-row-pending")),
+                (None, None) => match r.reception_number {
+                    // Taken in by the terminal: its results are awaited, not sent again.
+                    Some(n) => ReportLine::not_checked(r.appointment, Msg::new("batch-row-awaiting-results").arg("reception", n)),
+                    None => ReportLine::not_checked(r.appointment, Msg::new("batch-row-pending")),
+                },
             })
             .collect();
         Ok(BatchReport::build(lines, bad))

@@ -54,6 +54,9 @@ pub struct BatchRow {
     pub result: Option<EligibilityResult>,
     /// Why the row has no answer (failed rows).
     pub problem: Option<Msg>,
+    /// The 受付番号 a pending row was taken in under (its results are awaited).
+    #[serde(default)]
+    pub reception_number: Option<String>,
 }
 
 /// Why [`Store::create_batch_streamed`] kept nothing.
@@ -308,21 +311,29 @@ impl Store {
             None => return Err(StoreError::NoSuchRow { table: "batches", id: batch_id }),
         };
         let mut stmt = self.conn.prepare_cached(
-            "SELECT r.appointment_json, r.check_id, c.result_json, r.problem_json
+            "SELECT r.appointment_json, r.check_id, c.result_json, r.problem_json, x.reception_number
              FROM batch_rows r LEFT JOIN checks c ON c.id = r.check_id
+             LEFT JOIN batch_receptions x ON x.batch_id = r.batch_id AND x.line = r.line
              WHERE r.batch_id = ?1 ORDER BY r.line",
         )?;
         let rows = stmt.query_map([batch_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (a, check_id, result, problem) = row?;
+            let (a, check_id, result, problem, reception_number) = row?;
             out.push(BatchRow {
                 appointment: from_json(&a, "batch row")?,
                 check_id,
                 result: result.map(|j| from_json(&j, "check result")).transpose()?,
                 problem: problem.map(|j| from_json(&j, "batch problem")).transpose()?,
+                reception_number,
             });
         }
         Ok((out, bad))
