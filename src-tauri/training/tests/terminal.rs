@@ -930,3 +930,45 @@ fn synthetic_clinical_histories_are_realistic() {
     assert!((30..=70).contains(&pct(imaging)), "imaging {}%", pct(imaging));
     assert!(pct(long) >= 30, "years of visits {}%", pct(long));
 }
+
+#[test]
+fn the_command_line_terminal_plays_the_batch_as_told() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("OQS");
+    let db = shared().population.path().to_path_buf();
+    let mut child = Child(
+        Command::new(BIN)
+            .args(["oqs-terminal", "--people", "2000", "--seed", "5", "--processing-polls", "0", "--zip-every", "1"])
+            .args(["--institution-code", INSTITUTION])
+            .arg("--dir")
+            .arg(&root)
+            .arg("--db")
+            .arg(&db)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    rx.recv_timeout(Duration::from_secs(30)).expect("ready line");
+    let mut config = OqsFolderConfig::new(&root, INSTITUTION);
+    config.timeout = Duration::from_secs(10);
+    let gw = OqsFolderGateway::new(config);
+    let queries: Vec<EligibilityQuery> = people(3).iter().map(query).collect();
+    // No 処理中 (--processing-polls 0): one 02req, answered zipped (--zip-every 1).
+    assert_eq!(gw.check_batch(&queries).unwrap().len(), 3);
+    let archived = files_in(gw.layout().archive());
+    assert_eq!(archived.iter().filter(|n| n.starts_with("OQSmuquc02req_")).count(), 1, "{archived:?}");
+    assert!(archived.iter().any(|n| n.starts_with("OQSmuquc02res_") && n.ends_with(".zip")), "{archived:?}");
+    // --institution-code: another facility's request is refused.
+    let mut other = OqsFolderConfig::new(&root, "1399999999");
+    other.timeout = Duration::from_secs(10);
+    let err = OqsFolderGateway::new(other).submit_batch(&queries).unwrap_err();
+    assert!(matches!(err, GatewayError::Rejected { .. }), "{err:?}");
+}
