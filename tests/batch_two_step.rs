@@ -257,3 +257,31 @@ fn a_refused_request_stops_the_batch_in_words_and_the_rows_stay() {
     assert_eq!(run.stopped, None);
     assert_eq!((run.batch.done, run.batch.pending), (20, 0));
 }
+
+#[test]
+fn a_cancel_while_the_terminal_is_still_processing_keeps_the_reception_number() {
+    // The terminal says 処理中 for a long while; the desk would wait a minute.
+    let f = folder(10, 23, TerminalOptions { processing_polls: 1_000, ..TerminalOptions::default() });
+    let desk = desk(&f, FACILITY, 60);
+    let import = desk.batch.import(list(&f.people, now().date()).as_bytes(), None, now()).unwrap();
+    let id = import.batch.id;
+    let run = std::thread::scope(|scope| {
+        let running = scope.spawn(|| desk.batch.run(id, &|_| {}, now()).unwrap());
+        // Staff cancel once the terminal has said 処理中 (a 02res in the archive).
+        loop {
+            let files = walk(&f.oqs.join("archive"));
+            if !named(&files, "OQSmuquc02res_").is_empty() {
+                break;
+            }
+            assert!(!running.is_finished(), "the run ended before any 処理中");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(desk.batch.cancel(id));
+        running.join().unwrap()
+    });
+    assert_eq!(run.stopped.as_ref().map(|m| m.id.as_str()), Some("batch-cancelled"));
+    assert_eq!((run.batch.pending, run.batch.done), (10, 0));
+    // The rows are still the terminal's: awaited under their 受付番号, not to be sent again.
+    assert!(run.report.lines.iter().all(|l| l.problem.as_ref().is_some_and(|m| m.id == "batch-row-awaiting-results")));
+    assert_eq!(batches_sent(&f.oqs), [10]);
+}

@@ -389,7 +389,7 @@ impl Run<'_> {
             if control.is_cancelled() {
                 return Ok(Some(Stop::Cancelled));
             }
-            match gateway.batch_results(&reception).expect("a batch gateway") {
+            match gateway.batch_results(&reception, &|| !control.is_cancelled()).expect("a batch gateway") {
                 Ok(results) if results.len() == rows.len() => {
                     let answers: Vec<(Appointment, EligibilityResult)> = rows
                         .into_iter()
@@ -410,6 +410,8 @@ impl Run<'_> {
                         self.fail(a, &msg)?;
                     }
                 }
+                // Cancelled while the terminal was still 処理中: the 受付番号 stays.
+                Err(GatewayError::StillProcessing { .. }) if control.is_cancelled() => return Ok(Some(Stop::Cancelled)),
                 Err(e) if stops_the_run(&e) => return Ok(Some(Stop::Service(e))),
                 Err(e) => {
                     // The terminal cannot give these results (e.g. it does not

@@ -86,9 +86,10 @@ pub trait Gateway: Send + Sync {
     /// The results of a batch [`Gateway::submit_batch`] sent, by its
     /// 受付番号, in the order of its cards (`OQSmuquc02req` →
     /// `OQSmuquc02res`, asked again while the terminal says 処理中, for a
-    /// bounded time: then [`GatewayError::StillProcessing`]). `None`: no
-    /// batch form here.
-    fn batch_results(&self, _reception: &str) -> Option<Result<Vec<EligibilityResult>, GatewayError>> {
+    /// bounded time, and only while `go_on()` says so (a cancel at the
+    /// desk): then [`GatewayError::StillProcessing`]). `None`: no batch form
+    /// here.
+    fn batch_results(&self, _reception: &str, _go_on: &dyn Fn() -> bool) -> Option<Result<Vec<EligibilityResult>, GatewayError>> {
         None
     }
 }

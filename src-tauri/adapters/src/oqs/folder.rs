@@ -928,6 +928,13 @@ impl OqsFolderGateway {
     /// most `batch_wait` (then [`GatewayError::StillProcessing`]: nothing is
     /// lost, ask again later with the same 受付番号).
     pub fn batch_results(&self, reception: &str) -> Result<Vec<EligibilityResult>, GatewayError> {
+        self.batch_results_while(reception, &|| true)
+    }
+
+    /// [`Self::batch_results`], waiting between asks only while `go_on()`
+    /// (looked at every [`Self::GO_ON_EVERY`] at most): a cancel at the desk
+    /// ends the wait with [`GatewayError::StillProcessing`].
+    pub fn batch_results_while(&self, reception: &str, go_on: &dyn Fn() -> bool) -> Result<Vec<EligibilityResult>, GatewayError> {
         let started = Instant::now();
         loop {
             let request = |_file_id: &str| {
@@ -962,17 +969,30 @@ impl OqsFolderGateway {
                     })
                     .collect());
             }
-            let waited = started.elapsed();
-            if waited + self.config.batch_poll_interval > self.config.batch_wait {
-                return Err(GatewayError::StillProcessing {
-                    reception: reception.to_string(),
-                    seconds: waited.as_secs(),
-                });
+            let still = |waited: Duration| GatewayError::StillProcessing {
+                reception: reception.to_string(),
+                seconds: waited.as_secs(),
+            };
+            if started.elapsed() + self.config.batch_poll_interval > self.config.batch_wait {
+                return Err(still(started.elapsed()));
             }
             tracing::debug!(reception, "OQS folder: the batch is still 処理中; asking again");
-            std::thread::sleep(self.config.batch_poll_interval);
+            let next = Instant::now() + self.config.batch_poll_interval;
+            loop {
+                if !go_on() {
+                    return Err(still(started.elapsed()));
+                }
+                let now = Instant::now();
+                if now >= next {
+                    break;
+                }
+                std::thread::sleep((next - now).min(Self::GO_ON_EVERY));
+            }
         }
     }
+
+    /// How often a wait for a 処理中 batch looks whether to go on.
+    pub const GO_ON_EVERY: Duration = Duration::from_millis(200);
 
     /// 一括照会 in one call: [`Self::submit_batch`] then
     /// [`Self::batch_results`]; the results in the order of `queries`, each
@@ -1186,8 +1206,8 @@ impl Gateway for OqsFolderGateway {
         Some(OqsFolderGateway::submit_batch(self, queries))
     }
 
-    fn batch_results(&self, reception: &str) -> Option<Result<Vec<EligibilityResult>, GatewayError>> {
-        Some(OqsFolderGateway::batch_results(self, reception))
+    fn batch_results(&self, reception: &str, go_on: &dyn Fn() -> bool) -> Option<Result<Vec<EligibilityResult>, GatewayError>> {
+        Some(self.batch_results_while(reception, go_on))
     }
 
     fn check(&self, query: &EligibilityQuery) -> Result<EligibilityResult, GatewayError> {
