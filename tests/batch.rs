@@ -261,6 +261,7 @@ fn through_the_oqs_folder_with_the_training_terminal() {
         oqs_dir: Some(oqs.clone()),
         facility_code: "1312345678".into(),
         oqs_timeout_secs: 20,
+        oqs_batch_poll_secs: 1,
         ..Settings::default()
     };
     let desk = Desk::open(settings).unwrap();
@@ -282,6 +283,8 @@ fn through_the_oqs_folder_with_the_training_terminal() {
     // The batch files went through the folder and were archived.
     let archived: Vec<String> = walk(&oqs).into_iter().filter(|n| n.starts_with("OQSmuquc")).collect();
     assert!(archived.iter().any(|n| n.starts_with("OQSmuquc01req")), "{archived:?}");
+    assert!(archived.iter().any(|n| n.starts_with("OQSmuquc01res")), "the receipt: {archived:?}");
+    assert!(archived.iter().any(|n| n.starts_with("OQSmuquc02req")), "{archived:?}");
     assert!(archived.iter().any(|n| n.starts_with("OQSmuquc02res")), "{archived:?}");
     assert!(run.report.lines.iter().all(|l| l.check_id.is_some()));
 }
@@ -315,7 +318,7 @@ fn every_batch_message_is_in_both_languages() {
     ids.extend(Column::ALL.iter().map(|c| c.message_id()));
     ids.extend(Group::ALL.iter().map(|g| g.message_id()));
     ids.extend(DiffField::ALL.iter().map(|d| d.message_id()));
-    for id in ["batch-service-said", "batch-row-pending", "batch-csv-bad-row", "batch-diff-line", "batch-row-line"] {
+    for id in ["batch-service-said", "batch-row-pending", "batch-row-awaiting-results", "batch-limit-certificate-changed", "batch-csv-bad-row", "batch-diff-line", "batch-row-line"] {
         ids.push(id.into());
     }
     for id in &ids {

@@ -66,6 +66,7 @@ batch-summary = Batch of { $total }: valid { $valid }, details differ { $differs
 batch-report-written = Report written: { $path }
 batch-report-write-failed = Cannot write the report ({ $path }): { $detail }
 batch-row-pending = Not asked yet (resume the batch to check it).
+batch-row-awaiting-results = Taken in by the qualification terminal (reception number { $reception }); results awaited: resume the batch to fetch them without sending the row again.
 batch-no-rows = There are no rows to check.
 batch-progress = { $done } of { $total }
 
@@ -101,3 +102,4 @@ batch-export = Export CSV
 batch-print = Print
 batch-bad-rows = Rows that cannot be read ({ $count }, not checked)
 batch-valid-until = valid until { $date }
+batch-limit-certificate-changed = limit certificate (限度額適用認定証) changed, or could not be judged: check its category

@@ -17,3 +17,4 @@ oqs-control-character = The OQS file “{ $file }” cannot be read: its element
 oqs-unexpected-root = “{ $file }” is not an OQS file (its top element is <{ $found }>).
 oqs-missing-field = The OQS file “{ $file }” lacks the required element { $field }.
 oqs-bad-value = The element { $field } of the OQS file “{ $file }” holds an unreadable value “{ $value }”.
+oqs-bad-archive = The zipped OQS file “{ $file }” cannot be opened: { $detail }. Check what the qualification terminal wrote.

@@ -66,6 +66,7 @@ batch-summary = 一括照会 { $total } 件: 有効 { $valid }、相違あり { 
 batch-report-written = レポートを書き出しました: { $path }
 batch-report-write-failed = レポートを書き出せません（{ $path }）: { $detail }
 batch-row-pending = 未照会です（一括照会を再開すると照会します）。
+batch-row-awaiting-results = 資格確認端末が受付済みです（受付番号 { $reception }）。結果待ちです: 一括照会を再開すると、送り直さずに結果を受け取ります。
 batch-no-rows = 照会できる行がありません。
 batch-progress = { $done }/{ $total } 件
 
@@ -101,3 +102,4 @@ batch-export = CSV に書き出す
 batch-print = 印刷
 batch-bad-rows = 読めなかった行（{ $count } 件、照会していません）
 batch-valid-until = 有効終了日 { $date }
+batch-limit-certificate-changed = 限度額適用認定証の変更あり（または判定不能）: 区分を確認してください

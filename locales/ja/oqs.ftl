@@ -17,3 +17,4 @@ oqs-control-character = OQSファイル「{ $file }」の項目 { $element } に
 oqs-unexpected-root = 「{ $file }」はOQSファイルではありません（最上位の要素が <{ $found }> です）。
 oqs-missing-field = OQSファイル「{ $file }」に必要な項目 { $field } がありません。
 oqs-bad-value = OQSファイル「{ $file }」の項目 { $field } の値「{ $value }」を読み取れません。
+oqs-bad-archive = OQSファイル「{ $file }」（zip）を開けません: { $detail }。資格確認端末の出力を確認してください。

@@ -7,8 +7,12 @@
 //!
 //! * HTTP: a few checks in flight at once ([`WORKERS`]), answers recorded a
 //!   handful per transaction.
-//! * OQS folder: the batch files (`OQSmuquc01req` → `OQSmuquc02res`), one
-//!   exchange per [`OQS_CHUNK`] rows of one appointment date.
+//! * OQS folder: the batch files in two steps, one `OQSmuquc01req` per
+//!   [`OQS_CHUNK`] rows of one appointment date, whose receipt's 受付番号 is
+//!   kept with the rows in the store; then the results of each 受付番号
+//!   (`OQSmuquc02req` → `OQSmuquc02res`). A run stopped in between (the
+//!   terminal still 処理中, a crash, a restart) fetches the results of the
+//!   kept 受付番号 at the next run and does not send those rows again.
 //!
 //! A row's state lives in the store (`store::batch`): pending until its
 //! answer and its check are written in one transaction. Cancelling, a crash,
@@ -122,7 +126,11 @@ impl Batches {
             .map(|r| match (r.result, r.problem) {
                 (Some(result), _) => ReportLine::answered(r.appointment, &result, r.check_id),
                 (None, Some(problem)) => ReportLine::not_checked(r.appointment, problem),
-                (None, None) => ReportLine::not_checked(r.appointment, Msg::new("batch-row-pending")),
+                (None, None) => match r.reception_number {
+                    // Taken in by the terminal: its results are awaited, not sent again.
+                    Some(n) => ReportLine::not_checked(r.appointment, Msg::new("batch-row-awaiting-results").arg("reception", n)),
+                    None => ReportLine::not_checked(r.appointment, Msg::new("batch-row-pending")),
+                },
             })
             .collect();
         Ok(BatchReport::build(lines, bad))
@@ -178,8 +186,8 @@ impl Batches {
         let gateway = self.ctx.gateway_handle()?;
         let run = Run { batches: self, batch_id, total: info.total, done: AtomicUsize::new(info.total - pending.len()), progress, now };
         progress(BatchProgress { batch_id, done: run.done.load(Ordering::SeqCst), total: info.total });
-        let stopped = if gateway.check_batch(&[]).is_some() {
-            run.by_files(gateway.as_ref(), pending, control)?
+        let stopped = if gateway.batch_files() {
+            run.by_files(gateway.as_ref(), control)?
         } else {
             run.one_by_one(&gateway, pending, control)?
         };
@@ -221,8 +229,17 @@ fn query(a: &Appointment, now: NaiveDateTime) -> EligibilityQuery {
     }
 }
 
+/// The rest of the batch waits (pending) for the next run: the service is
+/// away, the terminal refused the request file (`.err`: nothing was taken
+/// in), or it is still working on a batch it took in.
 fn stops_the_run(e: &GatewayError) -> bool {
-    matches!(e, GatewayError::Unreachable { .. } | GatewayError::Timeout { .. })
+    matches!(
+        e,
+        GatewayError::Unreachable { .. }
+            | GatewayError::Timeout { .. }
+            | GatewayError::Rejected { .. }
+            | GatewayError::StillProcessing { .. }
+    )
 }
 
 impl Run<'_> {
@@ -333,10 +350,17 @@ impl Run<'_> {
         })
     }
 
-    /// OQS folder: one batch file per [`OQS_CHUNK`] rows of one date.
-    fn by_files(&self, gateway: &dyn Gateway, pending: Vec<Appointment>, control: &BatchControl) -> Result<Option<Stop>, ApiError> {
+    /// OQS folder, two steps: the rows not yet taken in go out as batch
+    /// files (one per [`OQS_CHUNK`] rows of one date), each receipt's
+    /// 受付番号 kept with its rows in the store at once; then the results of
+    /// every 受付番号 of this batch — also those an earlier run kept — are
+    /// fetched and recorded (which clears the 受付番号 in the same
+    /// transaction).
+    fn by_files(&self, gateway: &dyn Gateway, control: &BatchControl) -> Result<Option<Stop>, ApiError> {
+        let ctx = &self.batches.ctx;
+        let unsent = ctx.store.lock().unwrap().batch_unsent(self.batch_id).map_err(store_err)?;
         let mut by_date: BTreeMap<NaiveDate, Vec<Appointment>> = BTreeMap::new();
-        for a in pending {
+        for a in unsent {
             by_date.entry(a.date.unwrap_or(self.now.date())).or_default().push(a);
         }
         for rows in by_date.values() {
@@ -345,10 +369,10 @@ impl Run<'_> {
                     return Ok(Some(Stop::Cancelled));
                 }
                 let queries: Vec<EligibilityQuery> = chunk.iter().map(|a| query(a, self.now)).collect();
-                match gateway.check_batch(&queries).expect("a batch gateway") {
-                    Ok(results) => {
-                        let answers: Vec<(Appointment, EligibilityResult)> = chunk.iter().cloned().zip(results).collect();
-                        self.record(&answers)?;
+                match gateway.submit_batch(&queries).expect("a batch gateway") {
+                    Ok(reception) => {
+                        let lines: Vec<usize> = chunk.iter().map(|a| a.line).collect();
+                        ctx.store.lock().unwrap().set_batch_reception(self.batch_id, &lines, &reception, self.now).map_err(store_err)?;
                     }
                     Err(e) if stops_the_run(&e) => return Ok(Some(Stop::Service(e))),
                     Err(e) => {
@@ -357,6 +381,44 @@ impl Run<'_> {
                             self.fail(a, &msg)?;
                         }
                     }
+                }
+            }
+        }
+        let receptions = ctx.store.lock().unwrap().batch_receptions(self.batch_id).map_err(store_err)?;
+        for (reception, rows) in receptions {
+            if control.is_cancelled() {
+                return Ok(Some(Stop::Cancelled));
+            }
+            match gateway.batch_results(&reception, &|| !control.is_cancelled()).expect("a batch gateway") {
+                Ok(results) if results.len() == rows.len() => {
+                    let answers: Vec<(Appointment, EligibilityResult)> = rows
+                        .into_iter()
+                        .zip(results)
+                        .map(|(a, mut r)| {
+                            r.asked.get_or_insert_with(|| a.card.clone());
+                            (a, r)
+                        })
+                        .collect();
+                    self.record(&answers)?;
+                }
+                Ok(results) => {
+                    let msg = gateway_msg(GatewayError::BadResponse {
+                        target: gateway.target(),
+                        detail: format!("{reception}: {} results for {} cards", results.len(), rows.len()),
+                    });
+                    for a in &rows {
+                        self.fail(a, &msg)?;
+                    }
+                }
+                // Cancelled while the terminal was still 処理中: the 受付番号 stays.
+                Err(GatewayError::StillProcessing { .. }) if control.is_cancelled() => return Ok(Some(Stop::Cancelled)),
+                Err(e) if stops_the_run(&e) => return Ok(Some(Stop::Service(e))),
+                Err(e) => {
+                    // The terminal cannot give these results (e.g. it does not
+                    // know the 受付番号 any more): the rows go out again at the
+                    // next run; this one stops saying why.
+                    ctx.store.lock().unwrap().clear_batch_reception(self.batch_id, &reception).map_err(store_err)?;
+                    return Ok(Some(Stop::Service(e)));
                 }
             }
         }
@@ -472,7 +534,13 @@ pub fn report_csv(lang: Lang, report: &BatchReport) -> String {
             l.valid_until.map(|d| d.to_string()).unwrap_or_default(),
             l.loss_reason.map(|r| r.label_ja().to_string()).unwrap_or_default(),
             differences.join(" / "),
-            l.problem.as_ref().map(|m| say(lang, m)).unwrap_or_default(),
+            l.problem
+                .as_ref()
+                .map(|m| say(lang, m))
+                .into_iter()
+                .chain(l.limit_certificate_changed.then(|| t("batch-limit-certificate-changed")))
+                .collect::<Vec<_>>()
+                .join(" / "),
         ];
         out.row(&row);
     }

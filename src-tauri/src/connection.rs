@@ -66,6 +66,8 @@ impl Connection {
         if let Some(dir) = &settings.oqs_dir {
             let mut config = OqsFolderConfig::new(dir.clone(), settings.facility_code.clone());
             config.timeout = settings.oqs_timeout();
+            config.batch_poll_interval = settings.oqs_batch_poll();
+            config.batch_wait = settings.oqs_batch_wait();
             let gateway = Arc::new(OqsFolderGateway::new(config));
             let info = gateway.info();
             let face = FaceWatcher::start(dir.clone(), on_tap);
@@ -176,5 +178,7 @@ pub fn gateway_msg(e: GatewayError) -> Msg {
         GatewayError::Timeout { target, seconds } => Msg::new(id).arg("target", target).arg("seconds", seconds),
         GatewayError::BadResponse { target, detail } => Msg::new(id).arg("target", target).arg("detail", detail),
         GatewayError::Service { code, message } => Msg::new(id).arg("code", code).arg("message", message),
+        GatewayError::Rejected { file, text } => Msg::new(id).arg("file", file).arg("text", text),
+        GatewayError::StillProcessing { reception, seconds } => Msg::new(id).arg("reception", reception).arg("seconds", seconds),
     }
 }

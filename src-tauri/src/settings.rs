@@ -23,6 +23,12 @@ pub struct Settings {
     pub oqs_dir: Option<PathBuf>,
     /// Seconds to wait for the terminal's answer in the OQS folder.
     pub oqs_timeout_secs: u64,
+    /// 一括照会 through the OQS folder: seconds between asks for results the
+    /// terminal said were 処理中.
+    pub oqs_batch_poll_secs: u64,
+    /// 一括照会: seconds to go on asking while the terminal says 処理中; then
+    /// the run stops saying so, and the next run asks again (0: ask once).
+    pub oqs_batch_wait_secs: u64,
     /// 医療機関コード (10 digits), written into every OQS request.
     pub facility_code: String,
     /// Who is at the desk (until staff accounts exist: a desk name).
@@ -54,6 +60,8 @@ impl Default for Settings {
             timeout_secs: 10,
             oqs_dir: None,
             oqs_timeout_secs: 30,
+            oqs_batch_poll_secs: madoguchi_adapters::oqs::folder::DEFAULT_BATCH_POLL.as_secs(),
+            oqs_batch_wait_secs: madoguchi_adapters::oqs::folder::DEFAULT_BATCH_WAIT.as_secs(),
             facility_code: "0000000000".into(),
             staff: "desk".into(),
             lang: Lang::Ja,
@@ -149,6 +157,12 @@ impl Settings {
     }
     pub fn oqs_timeout(&self) -> Duration {
         Duration::from_secs(self.oqs_timeout_secs.max(1))
+    }
+    pub fn oqs_batch_poll(&self) -> Duration {
+        Duration::from_secs(self.oqs_batch_poll_secs.max(1))
+    }
+    pub fn oqs_batch_wait(&self) -> Duration {
+        Duration::from_secs(self.oqs_batch_wait_secs)
     }
     /// Training mode's own OQS folder, where simulated card taps land.
     pub fn training_oqs_dir(&self) -> PathBuf {

@@ -247,6 +247,9 @@ fn line_view(l: Lang, line: &ReportLine) -> impl IntoView {
     if let Some(until) = line.valid_until.filter(|_| line.group == Group::Invalid) {
         notes.push(tr(l, "batch-valid-until", &[("date", format_date(l, until))]));
     }
+    if line.limit_certificate_changed {
+        notes.push(tr(l, "batch-limit-certificate-changed", &[]));
+    }
     view! {
         <tr class="report-line" data-line=a.line.to_string()>
             <td class="num">{a.line}</td>

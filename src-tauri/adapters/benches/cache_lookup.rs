@@ -33,7 +33,7 @@ fn card(n: u64) -> CardDetails {
 }
 
 fn result(card: &CardDetails, at: NaiveDateTime) -> EligibilityResult {
-    EligibilityResult { notices: Vec::new(), 
+    EligibilityResult { notices: Vec::new(), limit_certificate_changed: None, 
         confirmed_at: at,
         confirmation_date: at.date(),
         reference: Some(ReferenceClassification::CardDetails),

@@ -19,6 +19,15 @@ pub enum GatewayError {
     /// It answered with an error of its own (JSON `{code, message}`).
     #[error("the eligibility service refused the request: {code} {message}")]
     Service { code: String, message: String },
+    /// The qualification terminal refused a request file: it left
+    /// `<request>.err` beside it, whose text is `text` (OQS folder).
+    #[error("the qualification terminal refused the request {file}: {text}")]
+    Rejected { file: String, text: String },
+    /// 一括照会: the terminal still says 処理中 for the batch with this
+    /// 受付番号 after `seconds` of asking; its rows wait and are asked for
+    /// again later (the receipt is kept).
+    #[error("the batch {reception} is still being processed after {seconds} s")]
+    StillProcessing { reception: String, seconds: u64 },
 }
 
 impl GatewayError {
@@ -29,6 +38,8 @@ impl GatewayError {
             GatewayError::Timeout { .. } => "gateway-timeout",
             GatewayError::BadResponse { .. } => "gateway-bad-response",
             GatewayError::Service { .. } => "gateway-service-error",
+            GatewayError::Rejected { .. } => "gateway-rejected",
+            GatewayError::StillProcessing { .. } => "gateway-batch-processing",
         }
     }
 }
@@ -42,9 +53,6 @@ pub trait Gateway: Send + Sync {
     fn info(&self) -> Result<ServiceInfo, GatewayError>;
     /// A short description for messages: the URL or the folder.
     fn target(&self) -> String;
-    /// 一括照会 in one exchange, where the transport has one (the OQS
-    /// folder's batch files): the results in the order of `queries`. `None`
-    /// means "no batch form here: ask one by one" (HTTP).
     /// 災害時モード: the four-field look-up (`madoguchi_core::disaster`).
     /// The default says the look-up is not available this way (the OQS
     /// folder: OQS-INTERFACE.md defines no disaster file), as a
@@ -62,7 +70,26 @@ pub trait Gateway: Send + Sync {
             ),
         })
     }
-    fn check_batch(&self, _queries: &[EligibilityQuery]) -> Option<Result<Vec<EligibilityResult>, GatewayError>> {
+    /// Has this transport batch files (一括照会 by [`Gateway::submit_batch`]
+    /// and [`Gateway::batch_results`])? Else a batch asks card by card.
+    fn batch_files(&self) -> bool {
+        false
+    }
+    /// 一括照会 in two steps, where the transport has them (the OQS folder:
+    /// `OQSmuquc01req` → `OQSmuquc01res`): sends the cards and answers the
+    /// 受付番号 the terminal gave; the results are fetched with
+    /// [`Gateway::batch_results`]. `None`: no batch form here: ask one by one
+    /// (HTTP).
+    fn submit_batch(&self, _queries: &[EligibilityQuery]) -> Option<Result<String, GatewayError>> {
+        None
+    }
+    /// The results of a batch [`Gateway::submit_batch`] sent, by its
+    /// 受付番号, in the order of its cards (`OQSmuquc02req` →
+    /// `OQSmuquc02res`, asked again while the terminal says 処理中, for a
+    /// bounded time, and only while `go_on()` says so (a cancel at the
+    /// desk): then [`GatewayError::StillProcessing`]). `None`: no batch form
+    /// here.
+    fn batch_results(&self, _reception: &str, _go_on: &dyn Fn() -> bool) -> Option<Result<Vec<EligibilityResult>, GatewayError>> {
         None
     }
 }

@@ -192,8 +192,10 @@ fn unknown_kinds_and_missing_values() {
         "OQSmuquc01res_20261120120000001.xml",
         b"<XmlMsg><MessageHeader/></XmlMsg>",
     );
-    assert!(
-        matches!(e.problem, OqsProblem::UnsupportedKind { .. }),
+    // A batch receipt that says neither its 受付番号 nor why not.
+    assert_eq!(
+        e.problem,
+        OqsProblem::MissingField { field: "ReceptionNumber".into() },
         "{e}"
     );
     let e = err_of(&dir, NAME, b"<XmlMsg><MessageHeader/><MessageBody><QualificationValidity>1</QualificationValidity></MessageBody></XmlMsg>");
@@ -276,6 +278,7 @@ fn every_problem_has_a_message_with_its_arguments() {
             field: "x".into(),
             value: "x".into(),
         },
+        OqsProblem::BadArchive { detail: "x".into() },
     ];
     for lang in ["ja", "en"] {
         let ids = ftl_ids(lang);

@@ -13,12 +13,12 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use madoguchi_adapters::gateway::{Gateway, GatewayError};
 use madoguchi_adapters::oqs::folder::{
-    batch_response_file_name, find_file, read_stable, FileStamp, OqsFolderConfig, OqsFolderGateway,
+    find_file, read_stable, FileStamp, OqsFolderConfig, OqsFolderGateway,
     OqsFolderLayout, StableRead, TRAINING_MARKER,
 };
 use madoguchi_adapters::oqs::watch::{is_face_file_name, FaceEvent, FaceWatcher};
 use madoguchi_adapters::oqs::{
-    ingest_pending, request_file_name, response_file_name, OqsKind, OqsProblem,
+    daily_serial, ingest_pending, request_file_name, response_file_name, OqsKind, OqsProblem,
 };
 use madoguchi_core::{CardDetails, EligibilityQuery, InsurerNumber, ResultSource};
 
@@ -119,22 +119,29 @@ fn deliver_writes_in_staging_and_renames_into_place() {
 
 #[test]
 fn response_names_follow_the_request_names() {
-    let at = NaiveDate::from_ymd_opt(2026, 11, 20)
-        .unwrap()
-        .and_hms_opt(10, 15, 0)
-        .unwrap();
-    let req = request_file_name(OqsKind::EligibilityRequest, at, 7);
-    assert_eq!(req, "OQSsiquc01req_20261120101500007.xml");
+    let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    // <prefix>_<yyyyMMdd><4-digit daily serial>.xml, as the real clients write them.
+    let req = request_file_name(OqsKind::EligibilityRequest, day, 7);
+    assert_eq!(req, "OQSsiquc01req_202611200007.xml");
     assert_eq!(
         response_file_name(&req).unwrap(),
-        "OQSsiquc01res_20261120101500007.xml"
+        "OQSsiquc01res_202611200007.xml"
     );
-    let batch = request_file_name(OqsKind::BatchRequest, at, 1);
-    assert_eq!(
-        batch_response_file_name(&batch).unwrap(),
-        "OQSmuquc02res_20261120101500001.xml"
-    );
-    assert_eq!(batch_response_file_name(&req), None);
+    // The two steps of a batch: 01req_ → 01res_, 02req_ → 02res_.
+    let batch = request_file_name(OqsKind::BatchRequest, day, 1);
+    assert_eq!(batch, "OQSmuquc01req_202611200001.xml");
+    assert_eq!(response_file_name(&batch).unwrap(), "OQSmuquc01res_202611200001.xml");
+    let fetch = request_file_name(OqsKind::BatchResultRequest, day, 9999);
+    assert_eq!(fetch, "OQSmuquc02req_202611209999.xml");
+    assert_eq!(response_file_name(&fetch).unwrap(), "OQSmuquc02res_202611209999.xml");
+    // The serial is read back from any file of that day, and only of that day.
+    assert_eq!(daily_serial(&fetch, day), Some(9999));
+    assert_eq!(daily_serial("OQSmuquc02res_202611200042.zip", day), Some(42));
+    assert_eq!(daily_serial("oqsmuquc01req_202611200013.xml.err", day), Some(13));
+    assert_eq!(daily_serial(&batch, day.succ_opt().unwrap()), None);
+    assert_eq!(daily_serial("OQSmuquc01req_20261120000.xml", day), None);
+    assert_eq!(daily_serial("OQSmuquc01req_2026112000x1.xml", day), None);
+    assert_eq!(daily_serial("notes_202611200005.xml", day), None);
     assert!(is_face_file_name(FACE_FIXTURE));
     assert!(is_face_file_name(
         "oqssiquc01res_FACE_0002_20261120093012.XML"
@@ -383,4 +390,69 @@ fn a_face_file_without_a_time_is_dated_when_it_arrived() {
     assert_eq!(r.confirmation_date, r.confirmed_at.date());
     assert!(r.missing.iter().any(|m| m == "ProcessExecutionTime"), "{:?}", r.missing);
     assert_eq!(r.qualification.as_ref().unwrap().insurer_number.as_str(), "00123456");
+}
+
+/// Plays a terminal that refuses every request with `<request>.err` until
+/// `n` were refused; answers their names in order.
+fn refuse(layout: OqsFolderLayout, n: usize) -> std::thread::JoinHandle<Vec<String>> {
+    std::thread::spawn(move || {
+        let mut names = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while names.len() < n && Instant::now() < deadline {
+            for name in files_in(&layout.req()) {
+                if name.ends_with(".xml") && !names.contains(&name) {
+                    fs::write(layout.req().join(format!("{name}.err")), "受付できません").unwrap();
+                    names.push(name);
+                }
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        names
+    })
+}
+
+#[test]
+fn the_daily_serial_goes_on_across_a_restart_and_after_other_programs() {
+    let dir = tempfile::tempdir().unwrap();
+    let layout = OqsFolderLayout::new(dir.path());
+    layout.prepare().unwrap();
+    let today = chrono::Local::now().date_naive();
+    // Another program (or an earlier day of this desk) used serials up to 41 today.
+    let earlier = request_file_name(OqsKind::EligibilityRequest, today, 41);
+    fs::write(layout.archive().join(&earlier), "<XmlMsg/>").unwrap();
+    let yesterday = request_file_name(OqsKind::EligibilityRequest, today.pred_opt().unwrap(), 900);
+    fs::write(layout.archive().join(&yesterday), "<XmlMsg/>").unwrap();
+    let mut config = OqsFolderConfig::new(dir.path(), "1312345678");
+    config.timeout = Duration::from_secs(10);
+    config.poll_interval = Duration::from_millis(10);
+
+    let terminal = refuse(layout.clone(), 2);
+    let desk = OqsFolderGateway::new(config.clone());
+    for _ in 0..2 {
+        let e = desk.check(&query()).unwrap_err();
+        assert!(matches!(e, GatewayError::Rejected { .. }), "{e:?}");
+    }
+    drop(desk);
+    let names = terminal.join().unwrap();
+    if chrono::Local::now().date_naive() != today {
+        eprintln!("midnight passed during the test: the serials started again, nothing to compare");
+        return;
+    }
+    // The desk restarted the same day: the serial goes on, no name comes again.
+    let terminal_after = {
+        assert_eq!(
+            names,
+            [42, 43].map(|n| request_file_name(OqsKind::EligibilityRequest, today, n))
+        );
+        refuse(layout.clone(), 1)
+    };
+    let desk = OqsFolderGateway::new(config);
+    let GatewayError::Rejected { file, text } = desk.check(&query()).unwrap_err() else { panic!() };
+    assert_eq!(file, request_file_name(OqsKind::EligibilityRequest, today, 44));
+    assert_eq!(text, "受付できません");
+    assert_eq!(terminal_after.join().unwrap(), [file.clone()]);
+    // Each refused request kept beside its .err in archive/failed, nothing left in req/.
+    assert!(files_in(&layout.req()).is_empty());
+    let failed = files_in(&layout.failed());
+    assert!(failed.contains(&file) && failed.contains(&format!("{file}.err")), "{failed:?}");
 }

@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use madoguchi_adapters::oqs::{self, BatchResult, Encoding, OqsDocument, OqsKind, ResponseHeader};
+use madoguchi_adapters::oqs::{
+    self, BatchReceipt, BatchResult, BatchResultRequest, Encoding, OqsDocument, OqsKind, ResponseHeader,
+};
 use madoguchi_core::codes::{
     CardClassification, LimitCategory, LimitCertificateClassification, LossReason, Relationship,
     Sex, SpecificDisease, Validity,
@@ -379,6 +381,7 @@ fn eligibility() -> BoxedStrategy<EligibilityResult> {
                     ResultSource::OqsFolder
                 },
                 missing: Vec::new(),
+                limit_certificate_changed: None,
             },
         )
         .boxed()
@@ -596,9 +599,13 @@ proptest! {
         results in prop::collection::vec(eligibility(), 0..4),
         shared in prop::option::of((datetime(), date())),
         head in (prop::option::of("R[0-9]{6}"), prop::option::of(0u32..100), prop::option::of(0u32..100), prop::option::of(0u32..100), prop::option::of(processing_error())),
+        in_progress in any::<bool>(),
+        changed in prop::collection::vec(prop::option::of(any::<bool>()), 4),
         enc in encoding(),
     ) {
         let (reception_number, count, count_normal, count_error, error) = head;
+        // 処理中 (SegmentOfResult 2) only where the batch did not fail (9).
+        let in_progress = in_progress && error.is_none();
         // units usually share the header's time and date
         let results = results
             .into_iter()
@@ -608,10 +615,12 @@ proptest! {
                     r.confirmed_at = t;
                     r.confirmation_date = d;
                 }
+                r.limit_certificate_changed = changed[i];
                 r
             })
             .collect();
         let batch = BatchResult {
+            in_progress,
             reception_number,
             processed_at: shared.map(|s| s.0),
             confirmation_date: shared.map(|s| s.1),
@@ -623,6 +632,32 @@ proptest! {
         };
         let bytes = oqs::write_batch_response(&batch, &ResponseHeader::default(), enc);
         prop_assert_eq!(oqs::parse_bytes(OqsKind::BatchResponse, &bytes), Ok(OqsDocument::Batch(batch)));
+    }
+
+    #[test]
+    fn batch_receipt_and_result_request_round_trip(
+        reception in "[0-9]{1,20}",
+        times in prop::option::of((datetime(), datetime())),
+        institution in "[0-9]{10}",
+        file_id in prop::option::of("[0-9]{12}"),
+        error in prop::option::of(processing_error()),
+        enc in encoding(),
+    ) {
+        let receipt = BatchReceipt {
+            reception_number: Some(reception.clone()),
+            received_at: times.map(|t| t.0),
+            processed_at: times.map(|t| t.1),
+            institution_code: Some(institution.clone()),
+            file_id,
+            error,
+        };
+        let bytes = oqs::write_batch_receipt(&receipt, enc);
+        prop_assert_eq!(oqs::parse_bytes(OqsKind::BatchReceipt, &bytes), Ok(OqsDocument::BatchReceipt(receipt.clone())));
+        prop_assert_eq!(oqs::parse_named("x.xml", &bytes), Ok(OqsDocument::BatchReceipt(receipt)));
+        let fetch = BatchResultRequest { institution_code: institution, reception_number: reception };
+        let bytes = oqs::write_batch_result_request(&fetch, enc);
+        prop_assert_eq!(oqs::parse_bytes(OqsKind::BatchResultRequest, &bytes), Ok(OqsDocument::BatchResultRequest(fetch.clone())));
+        prop_assert_eq!(oqs::parse_named("x.xml", &bytes), Ok(OqsDocument::BatchResultRequest(fetch)));
     }
 
     #[test]

@@ -157,12 +157,8 @@ fn medical_requests() {
     let text = String::from_utf8(bytes.clone()).unwrap();
     assert!(text.contains("<InsurerNumber>  138149</InsurerNumber>"));
     assert!(!text.contains("StartDate"));
-    let name = oqs::request_file_name(
-        OqsKind::CheckupRequest,
-        d("20261120").and_hms_opt(9, 36, 0).unwrap(),
-        7,
-    );
-    assert_eq!(name, "TKKsiquc01req_20261120093600007.xml");
+    let name = oqs::request_file_name(OqsKind::CheckupRequest, d("20261120"), 7);
+    assert_eq!(name, "TKKsiquc01req_202611200007.xml");
     assert_eq!(
         oqs::parse_named(&name, &bytes).unwrap(),
         OqsDocument::MedicalRequest(checkups)
@@ -171,12 +167,12 @@ fn medical_requests() {
 
 #[test]
 fn file_names() {
-    let at = d("20261120").and_hms_opt(10, 15, 0).unwrap();
+    let at = d("20261120");
     let name = oqs::request_file_name(OqsKind::EligibilityRequest, at, 1);
-    assert_eq!(name, "OQSsiquc01req_20261120101500001.xml");
+    assert_eq!(name, "OQSsiquc01req_202611200001.xml");
     assert_eq!(
         oqs::response_file_name(&name).as_deref(),
-        Some("OQSsiquc01res_20261120101500001.xml")
+        Some("OQSsiquc01res_202611200001.xml")
     );
     assert_eq!(
         oqs::response_file_name(r"\\terminal\OQS\req\YZKsiquc01req_1.xml").as_deref(),

@@ -713,6 +713,11 @@ pub struct ReportLine {
     pub problem: Option<Msg>,
     /// The check's line in the desk's list of checks.
     pub check_id: Option<i64>,
+    /// The batch answer said `LimitApplicationCertificateChanged` 1: the
+    /// 限度額適用認定証 information changed (or could not be judged), so
+    /// staff look at it again ([`EligibilityResult::limit_certificate_changed`]).
+    #[serde(default)]
+    pub limit_certificate_changed: bool,
 }
 
 impl ReportLine {
@@ -736,6 +741,7 @@ impl ReportLine {
                     .arg("message", e.message.clone().unwrap_or_default())
             }),
             check_id,
+            limit_certificate_changed: result.limit_certificate_changed == Some(true),
         }
     }
 
@@ -753,6 +759,7 @@ impl ReportLine {
             loss_reason: None,
             problem: Some(problem),
             check_id: None,
+            limit_certificate_changed: false,
         }
     }
 }

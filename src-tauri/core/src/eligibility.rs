@@ -403,6 +403,13 @@ pub struct EligibilityResult {
     /// Notices sent with the answer (not errors).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<Notice>,
+    /// 一括照会 only (`LimitApplicationCertificateChanged`, OQSCD014): has the
+    /// 限度額適用認定証 information changed since it was last asked?
+    /// `Some(true)` is 1 変更あり（または判定不能）: staff look at the
+    /// certificate again; `Some(false)` is 0 変更なし; `None` when the
+    /// answer does not say (single checks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit_certificate_changed: Option<bool>,
 }
 
 impl EligibilityResult {

@@ -90,7 +90,7 @@ fn groups_from_the_table() {
                 reference_number: None,
             }
         });
-        let result = EligibilityResult { notices: Vec::new(), 
+        let result = EligibilityResult { notices: Vec::new(), limit_certificate_changed: None, 
             confirmed_at: NaiveDateTime::default(),
             confirmation_date: today(),
             reference: None,

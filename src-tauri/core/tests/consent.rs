@@ -244,7 +244,7 @@ fn flag(
 }
 
 fn result_with(consents: Vec<ConsentFlag>) -> EligibilityResult {
-    EligibilityResult { notices: Vec::new(), 
+    EligibilityResult { notices: Vec::new(), limit_certificate_changed: None, 
         confirmed_at: at((2026, 11, 20), 9, 30, 12),
         confirmation_date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
         reference: None,

@@ -64,7 +64,7 @@ fn result(spec: &str) -> EligibilityResult {
     } else {
         assert!(fields.is_empty(), "facts without an insurer in {spec}");
     }
-    EligibilityResult { notices: Vec::new(), 
+    EligibilityResult { notices: Vec::new(), limit_certificate_changed: None, 
         confirmed_at: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap().and_hms_opt(9, 30, 0).unwrap(),
         confirmation_date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
         reference: None,

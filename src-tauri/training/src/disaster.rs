@@ -254,7 +254,7 @@ pub fn lookup(
         q.number,
         q.branch.clone().unwrap_or_default()
     );
-    let result = EligibilityResult { notices: Vec::new(), 
+    let result = EligibilityResult { notices: Vec::new(), limit_certificate_changed: None, 
         confirmed_at: now,
         confirmation_date: on,
         reference: None,

@@ -198,7 +198,7 @@ pub fn confirm(
     for r in rows {
         matches.push(r?);
     }
-    let mut result = EligibilityResult { notices: Vec::new(), 
+    let mut result = EligibilityResult { notices: Vec::new(), limit_certificate_changed: None, 
         confirmed_at,
         confirmation_date: on,
         reference: Some(ReferenceClassification::CardDetails),

@@ -82,6 +82,15 @@ enum Command {
         /// Answer in UTF-8 instead of Shift_JIS.
         #[arg(long)]
         utf8: bool,
+        /// 一括照会: answer 処理中 to this many OQSmuquc02req of a batch before its results.
+        #[arg(long, default_value_t = 2)]
+        processing_polls: u32,
+        /// 一括照会: give every n-th results answer as a .zip (0: never).
+        #[arg(long, default_value_t = 2)]
+        zip_every: u32,
+        /// Refuse (with <request>.err) requests naming another 医療機関コード.
+        #[arg(long)]
+        institution_code: Option<String>,
         #[command(flatten)]
         population: PopulationArgs,
     },
@@ -170,8 +179,20 @@ fn main() -> ExitCode {
         Command::OqsTerminal {
             dir,
             utf8,
+            processing_polls,
+            zip_every,
+            institution_code,
             population,
-        } => oqs_terminal_command(&dir, utf8, &population),
+        } => {
+            let options = terminal::TerminalOptions {
+                encoding: encoding(utf8),
+                processing_polls,
+                zip_every,
+                institution_code,
+                ..Default::default()
+            };
+            oqs_terminal_command(&dir, options, &population)
+        }
         Command::Disaster { action } => disaster_command(action),
         Command::Export { json, population } => export_command(json, &population),
         Command::Tap {
@@ -210,13 +231,9 @@ fn encoding(utf8: bool) -> Encoding {
     }
 }
 
-fn oqs_terminal_command(dir: &Path, utf8: bool, args: &PopulationArgs) -> Result<(), String> {
+fn oqs_terminal_command(dir: &Path, options: terminal::TerminalOptions, args: &PopulationArgs) -> Result<(), String> {
     init_tracing();
     let population = args.open()?;
-    let options = terminal::TerminalOptions {
-        encoding: encoding(utf8),
-        ..Default::default()
-    };
     let running = terminal::spawn_with(dir, population, options)
         .map_err(|e| format!("cannot play the terminal on {}: {e}", dir.display()))?;
     let mut out = std::io::stdout().lock();

@@ -11,8 +11,20 @@
 //!   [`TerminalOptions::encoding`] says otherwise.
 //!   - `OQSsiquc01req` → `OQSsiquc01res`: the population's answer
 //!     ([`crate::confirm`]); a malformed card → an error result.
-//!   - `OQSmuquc01req` → `OQSmuquc02res` directly (the one-step batch flow
-//!     of `madoguchi_adapters::oqs::folder`), with a `ReceptionNumber`.
+//!   - 一括照会 in two steps, as the real terminal: `OQSmuquc01req` →
+//!     `OQSmuquc01res`, a receipt with a `ReceptionNumber` (受付番号) and no
+//!     results; then each `OQSmuquc02req` with that number → `OQSmuquc02res`
+//!     saying 処理中 (`SegmentOfResult` 2) for the first
+//!     [`TerminalOptions::processing_polls`] asks, then the results (every
+//!     [`TerminalOptions::zip_every`]-th results answer as a `.zip`), with
+//!     `LimitApplicationCertificateChanged` 1 for about one person in eight
+//!     (by the person key: the same people every time). An unknown 受付番号
+//!     → an error answer (`SegmentOfResult` 9). The batches waiting are kept
+//!     in memory: a restarted terminal has forgotten them.
+//!   - A batch request that cannot be read, or any request naming another
+//!     医療機関コード than [`TerminalOptions::institution_code`], is refused
+//!     as the real terminal does: `<request>.err` beside it in `req/`, with
+//!     the reason in words; the request is left where it is.
 //!   - `YZKsiquc01req` / `TKKsiquc01req`: the population holds no medical
 //!     data, so a small **synthetic** history is made up, deterministically
 //!     from the person key (same key, same answer): 1–3 months of
@@ -41,12 +53,12 @@ use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, TimeDelta};
 use madoguchi_adapters::oqs::folder::{
-    batch_response_file_name, looks_unfinished, read_stable, training_marker_text, FileStamp,
-    StableRead,
+    looks_unfinished, read_stable, training_marker_text, FileStamp, StableRead,
 };
 use madoguchi_adapters::oqs::{
-    classify, parse_named, response_file_name, write_batch_response, write_checkup_response,
-    write_eligibility_response_with, write_medication_response, BatchRequest, BatchResult,
+    classify, parse_named, response_file_name, write_batch_receipt, write_batch_response,
+    write_checkup_response, write_eligibility_response_with, write_medication_response,
+    zipped::zip_answer, BatchReceipt, BatchRequest, BatchResult, BatchResultRequest,
     EligibilityRequest, Encoding, FileCategory, MedicalRequest, OqsDocument, OqsError,
     OqsFolderLayout, OqsKind, ResponseHeader, SearchEntry,
 };
@@ -83,6 +95,15 @@ pub struct TerminalOptions {
     /// How long an unreadable request must stay unchanged before it is
     /// answered with an error.
     pub settle: Duration,
+    /// 一括照会: how many `OQSmuquc02req` of a batch are answered 処理中
+    /// before its results (default 2).
+    pub processing_polls: u32,
+    /// 一括照会: every n-th results answer comes as a `.zip` (1: all, 0:
+    /// none; default 2: the second, the fourth …).
+    pub zip_every: u32,
+    /// The facility this terminal serves: requests naming another
+    /// 医療機関コード are refused with a `.err` (`None`: any code).
+    pub institution_code: Option<String>,
 }
 
 impl Default for TerminalOptions {
@@ -91,6 +112,9 @@ impl Default for TerminalOptions {
             encoding: Encoding::ShiftJis,
             poll_interval: Duration::from_millis(50),
             settle: Duration::from_secs(1),
+            processing_polls: 2,
+            zip_every: 2,
+            institution_code: None,
         }
     }
 }
@@ -139,6 +163,8 @@ fn serve(
         options: options.clone(),
         tracked: HashMap::new(),
         ignored: HashSet::new(),
+        batches: HashMap::new(),
+        results_given: 0,
     };
     tracing::info!(dir = %terminal.layout.root().display(), "training terminal ready");
     while !stop.load(Ordering::SeqCst) {
@@ -229,6 +255,23 @@ struct Terminal {
     options: TerminalOptions,
     tracked: HashMap<String, Track>,
     ignored: HashSet<String>,
+    /// Batches taken in (受付番号 → the request and the 処理中 answers still to give).
+    batches: HashMap<String, WaitingBatch>,
+    /// Batch results answers given so far (for [`TerminalOptions::zip_every`]).
+    results_given: u32,
+}
+
+struct WaitingBatch {
+    request: BatchRequest,
+    polls_left: u32,
+}
+
+/// What the terminal does with a request.
+enum Reply {
+    /// This answer, named so, in `res/`.
+    File(String, Vec<u8>),
+    /// Refused: `<request>.err` in `req/` with this text.
+    Refuse(String),
 }
 
 fn now_local() -> NaiveDateTime {
@@ -266,6 +309,7 @@ impl Terminal {
                 Some(
                     OqsKind::EligibilityRequest
                         | OqsKind::BatchRequest
+                        | OqsKind::BatchResultRequest
                         | OqsKind::MedicationRequest
                         | OqsKind::CheckupRequest
                 )
@@ -312,45 +356,73 @@ impl Terminal {
                 }
             };
             self.tracked.remove(name);
-            if let Err(e) = self.answer(name, document) {
-                tracing::warn!(file = %name, "training terminal: cannot answer: {e}");
+            match self.reply(name, document) {
+                Ok(Reply::File(response, bytes)) => {
+                    if let Err(e) = self.deliver(name, &response, &bytes) {
+                        tracing::warn!(file = %name, "training terminal: cannot answer: {e}");
+                    }
+                }
+                Ok(Reply::Refuse(text)) => {
+                    // Left in req/ beside its .err, as the real terminal does; not read again.
+                    self.ignored.insert(name.clone());
+                    let err = format!("{name}.err");
+                    match self.layout.deliver(&req, &err, text.as_bytes()) {
+                        Ok(_) => tracing::info!(request = %name, "training terminal: refused ({text})"),
+                        Err(e) => tracing::warn!(file = %name, "training terminal: cannot write {err}: {e}"),
+                    }
+                }
+                Err(e) => tracing::warn!(file = %name, "training terminal: cannot answer: {e}"),
             }
         }
     }
 
-    fn answer(&self, name: &str, document: Result<OqsDocument, OqsError>) -> Result<(), Error> {
+    /// The request's institution code, when it names one this terminal does not serve.
+    fn foreign_institution<'a>(&self, document: &'a OqsDocument) -> Option<&'a str> {
+        let ours = self.options.institution_code.as_deref()?;
+        let theirs = match document {
+            OqsDocument::EligibilityRequest(r) => &r.institution_code,
+            OqsDocument::BatchRequest(r) => &r.institution_code,
+            OqsDocument::BatchResultRequest(r) => &r.institution_code,
+            OqsDocument::MedicalRequest(r) => &r.institution_code,
+            _ => return None,
+        };
+        (theirs != ours).then_some(theirs.as_str())
+    }
+
+    fn reply(&mut self, name: &str, document: Result<OqsDocument, OqsError>) -> Result<Reply, Error> {
         let now = now_local();
         let encoding = self.options.encoding;
         let kind = classify(name);
+        if let Some(code) = document.as_ref().ok().and_then(|d| self.foreign_institution(d)) {
+            return Ok(Reply::Refuse(format!(
+                "医療機関コード {code} はこの資格確認端末の医療機関ではありません。要求ファイルを受け付けませんでした。"
+            )));
+        }
         let (response_name, bytes) = match (kind, document) {
             (_, Ok(OqsDocument::EligibilityRequest(r))) => (
                 response_file_name(name),
                 self.eligibility(&r, now, encoding)?,
             ),
             (_, Ok(OqsDocument::BatchRequest(r))) => (
-                batch_response_file_name(name),
-                self.batch(&r, now, encoding)?,
+                response_file_name(name),
+                self.batch_receipt(r, now, encoding),
             ),
+            (_, Ok(OqsDocument::BatchResultRequest(r))) => {
+                let (bytes, zipped) = self.batch_results(&r, now, encoding)?;
+                let xml = response_file_name(name)
+                    .ok_or_else(|| Error::Invalid(format!("{name}: no response name for this file")))?;
+                if zipped {
+                    let zip = format!("{}.zip", xml.strip_suffix(".xml").unwrap_or(&xml));
+                    return Ok(Reply::File(zip, zip_answer(&xml, &bytes)));
+                }
+                (Some(xml), bytes)
+            }
             (_, Ok(OqsDocument::MedicalRequest(r))) => {
                 (response_file_name(name), self.medical(&r, now, encoding)?)
             }
-            (Some(OqsKind::BatchRequest), Err(e)) => (
-                batch_response_file_name(name),
-                write_batch_response(
-                    &BatchResult {
-                        reception_number: None,
-                        processed_at: Some(now),
-                        confirmation_date: Some(now.date()),
-                        count: Some(0),
-                        count_normal: Some(0),
-                        count_error: Some(0),
-                        error: Some(unreadable(&e)),
-                        results: Vec::new(),
-                    },
-                    &ResponseHeader::default(),
-                    encoding,
-                ),
-            ),
+            (Some(OqsKind::BatchRequest | OqsKind::BatchResultRequest), Err(e)) => {
+                return Ok(Reply::Refuse(format!("要求ファイルの形式に誤りがあります（{}）。", e.problem)));
+            }
             (Some(OqsKind::MedicationRequest), Err(e)) => (
                 response_file_name(name),
                 write_medication_response(
@@ -390,13 +462,18 @@ impl Terminal {
         };
         let response_name = response_name
             .ok_or_else(|| Error::Invalid(format!("{name}: no response name for this file")))?;
+        Ok(Reply::File(response_name, bytes))
+    }
+
+    /// Takes the request out of `req/`, then puts the answer into `res/`.
+    fn deliver(&self, name: &str, response_name: &str, bytes: &[u8]) -> Result<(), Error> {
         match fs::remove_file(self.layout.req().join(name)) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(e.into()),
         }
         self.layout
-            .deliver(&self.layout.res(), &response_name, &bytes)?;
+            .deliver(&self.layout.res(), response_name, bytes)?;
         tracing::info!(request = %name, response = %response_name, "training terminal: answered");
         Ok(())
     }
@@ -446,21 +523,73 @@ impl Terminal {
         ))
     }
 
-    fn batch(
-        &self,
-        r: &BatchRequest,
+    /// `OQSmuquc01req` → the receipt; the batch waits for its `OQSmuquc02req`.
+    fn batch_receipt(&mut self, r: BatchRequest, now: NaiveDateTime, encoding: Encoding) -> Vec<u8> {
+        let reception = reception_number();
+        let receipt = BatchReceipt {
+            reception_number: Some(reception.clone()),
+            received_at: Some(now),
+            processed_at: Some(now),
+            institution_code: Some(r.institution_code.clone()),
+            file_id: r.file_id.clone(),
+            error: None,
+        };
+        self.batches.insert(
+            reception,
+            WaitingBatch { request: r, polls_left: self.options.processing_polls },
+        );
+        write_batch_receipt(&receipt, encoding)
+    }
+
+    /// `OQSmuquc02req` → 処理中, the results (and whether to zip them), or
+    /// an error for a 受付番号 it does not know.
+    fn batch_results(
+        &mut self,
+        q: &BatchResultRequest,
         now: NaiveDateTime,
         encoding: Encoding,
-    ) -> Result<Vec<u8>, Error> {
+    ) -> Result<(Vec<u8>, bool), Error> {
+        let header = ResponseHeader { institution_code: Some(q.institution_code.clone()), file_id: None };
+        let empty = |error: Option<ProcessingError>, in_progress: bool| BatchResult {
+            reception_number: Some(q.reception_number.clone()),
+            in_progress,
+            processed_at: Some(now),
+            confirmation_date: Some(now.date()),
+            count: Some(0),
+            count_normal: Some(0),
+            count_error: Some(0),
+            error,
+            results: Vec::new(),
+        };
+        let Some(waiting) = self.batches.get_mut(&q.reception_number) else {
+            let error = ProcessingError {
+                code: Some("unknown_reception".into()),
+                message: Some(format!("受付番号 {} の一括照会はありません。", q.reception_number)),
+            };
+            return Ok((write_batch_response(&empty(Some(error), false), &header, encoding), false));
+        };
+        if waiting.polls_left > 0 {
+            waiting.polls_left -= 1;
+            return Ok((write_batch_response(&empty(None, true), &header, encoding), false));
+        }
+        let waiting = self.batches.remove(&q.reception_number).expect("just found");
+        let r = &waiting.request;
         let results = r
             .entries
             .iter()
-            .map(|e| self.confirm_entry(e, r.confirmation_date, now))
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|e| {
+                let mut result = self.confirm_entry(e, r.confirmation_date, now)?;
+                if result.error.is_none() {
+                    result.limit_certificate_changed = Some(key_hash(&e.card.person_key()) % 8 == 0);
+                }
+                Ok(result)
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
         let errors = results.iter().filter(|r| r.error.is_some()).count() as u32;
         let n = results.len() as u32;
         let batch = BatchResult {
-            reception_number: Some(reception_number()),
+            reception_number: Some(q.reception_number.clone()),
+            in_progress: false,
             processed_at: Some(now),
             confirmation_date: Some(r.confirmation_date),
             count: Some(n),
@@ -469,14 +598,9 @@ impl Terminal {
             error: None,
             results,
         };
-        Ok(write_batch_response(
-            &batch,
-            &ResponseHeader {
-                institution_code: Some(r.institution_code.clone()),
-                file_id: r.file_id.clone(),
-            },
-            encoding,
-        ))
+        self.results_given += 1;
+        let zipped = self.options.zip_every > 0 && self.results_given % self.options.zip_every == 0;
+        Ok((write_batch_response(&batch, &header, encoding), zipped))
     }
 
     fn medical(
@@ -538,7 +662,7 @@ fn unreadable(e: &OqsError) -> ProcessingError {
 }
 
 fn error_result(now: NaiveDateTime, error: ProcessingError) -> EligibilityResult {
-    EligibilityResult { notices: Vec::new(), 
+    EligibilityResult { notices: Vec::new(), limit_certificate_changed: None, 
         confirmed_at: now,
         confirmation_date: now.date(),
         reference: Some(ReferenceClassification::CardDetails),

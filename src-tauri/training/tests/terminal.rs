@@ -113,6 +113,7 @@ fn setup_with(terminal_on: bool, timeout: Duration) -> Setup {
     let terminal = terminal_on.then(|| terminal::spawn(&root, population()).unwrap());
     let mut config = OqsFolderConfig::new(&root, INSTITUTION);
     config.timeout = timeout;
+    config.batch_poll_interval = Duration::from_millis(100);
     Setup {
         _tmp: tmp,
         root,
@@ -238,10 +239,119 @@ fn a_batch_of_twenty() {
     let layout = s.gateway.layout();
     assert!(files_in(&layout.req()).is_empty());
     assert!(files_in(&layout.res()).is_empty());
-    let archived = files_in(layout.archive());
-    assert!(archived.iter().any(|n| n.starts_with("OQSmuquc01req_")));
-    assert!(archived.iter().any(|n| n.starts_with("OQSmuquc02res_")));
+    // The two steps, as files: the cards once (01req → the receipt 01res),
+    // then 02req three times (処理中, 処理中, the results).
+    let mut archived = files_in(layout.archive());
+    archived.retain(|n| n.starts_with("OQSmuquc"));
+    archived.sort();
+    let count = |prefix: &str| archived.iter().filter(|n| n.starts_with(prefix)).count();
+    assert_eq!(count("OQSmuquc01req_"), 1, "{archived:?}");
+    assert_eq!(count("OQSmuquc01res_"), 1, "{archived:?}");
+    assert_eq!(count("OQSmuquc02req_"), 3, "{archived:?}");
+    assert_eq!(count("OQSmuquc02res_"), 3, "{archived:?}");
+    // Every name is <prefix>_<yyyyMMdd><4-digit serial>, one serial per request.
+    let today = now().format("%Y%m%d").to_string();
+    for n in &archived {
+        let id = n.split_once('_').unwrap().1;
+        assert!(id.starts_with(&today) && id.len() == today.len() + 4 + 4, "{n}");
+    }
+    let fetch = fs::read_to_string(
+        layout.archive().join(archived.iter().find(|n| n.starts_with("OQSmuquc02req_")).unwrap()),
+    )
+    .unwrap_or_default();
+    assert!(!fetch.contains("QualificationConfirmationDate") && !fetch.contains("InsurerNumber"), "{fetch}");
     assert!(s.gateway.check_batch(&[]).unwrap().is_empty());
+}
+
+#[test]
+fn the_terminal_plays_the_two_steps_and_zips_every_second_result() {
+    let s = setup();
+    let sample = people(30);
+    let queries: Vec<EligibilityQuery> = sample.iter().map(query).collect();
+    // Step 1: a receipt, no results.
+    let first = s.gateway.submit_batch(&queries[..15]).unwrap();
+    let second = s.gateway.submit_batch(&queries[15..]).unwrap();
+    assert!(!first.is_empty() && first != second, "{first} {second}");
+    // Step 2, asked in the other order: the terminal keeps each batch by its 受付番号.
+    let later = s.gateway.batch_results(&second).unwrap();
+    let earlier = s.gateway.batch_results(&first).unwrap();
+    for (p, r) in sample.iter().zip(earlier.iter().chain(&later)) {
+        assert_eq!(r.person.as_ref().unwrap().name, p.name);
+    }
+    // LimitApplicationCertificateChanged on every answered row, 1 for a few.
+    let all: Vec<_> = earlier.iter().chain(&later).collect();
+    assert!(all.iter().filter(|r| r.error.is_none()).all(|r| r.limit_certificate_changed.is_some()));
+    // The second results answer came zipped (and was read).
+    let archived = files_in(s.gateway.layout().archive());
+    let zips: Vec<_> = archived.iter().filter(|n| n.ends_with(".zip")).collect();
+    assert_eq!(zips.len(), 1, "{archived:?}");
+    assert!(zips[0].starts_with("OQSmuquc02res_"));
+    // A 受付番号 it does not know: its own error, in words.
+    let err = s.gateway.batch_results("999999").unwrap_err();
+    let GatewayError::Service { message, .. } = err else { panic!("{err:?}") };
+    assert!(message.contains("999999"), "{message}");
+}
+
+#[test]
+fn a_request_of_another_facility_is_refused_with_an_err_file() {
+    let tmp = tempfile::tempdir_in(shared().dir.path()).unwrap();
+    let root = tmp.path().join("OQS");
+    fs::create_dir(&root).unwrap();
+    let options = terminal::TerminalOptions { institution_code: Some("1399999999".into()), ..Default::default() };
+    let _terminal = terminal::spawn_with(&root, population(), options).unwrap();
+    let mut config = OqsFolderConfig::new(&root, INSTITUTION);
+    config.timeout = Duration::from_secs(10);
+    let gateway = OqsFolderGateway::new(config);
+    let err = gateway.submit_batch(&people(3).iter().map(query).collect::<Vec<_>>()).unwrap_err();
+    let GatewayError::Rejected { file, text } = err else { panic!("{err:?}") };
+    assert!(file.starts_with("OQSmuquc01req_"), "{file}");
+    assert!(text.contains(INSTITUTION), "{text}");
+    // Both the request and its .err are kept aside, nothing left in req/.
+    let layout = gateway.layout();
+    assert!(files_in(&layout.req()).is_empty(), "{:?}", files_in(&layout.req()));
+    let failed = files_in(&layout.failed());
+    assert!(failed.contains(&file), "{failed:?}");
+    assert!(failed.contains(&format!("{file}.err")), "{failed:?}");
+}
+
+#[test]
+fn an_unreadable_batch_request_gets_an_err_file_beside_it() {
+    let s = setup();
+    let layout = OqsFolderLayout::new(&s.root);
+    layout.prepare().unwrap();
+    let name = "OQSmuquc02req_202611200001.xml";
+    layout.deliver(&layout.req(), name, b"<XmlMsg><MessageHeader><MedicalInstitutionCode>1312345678</MedicalInstitutionCode></MessageHeader></XmlMsg>").unwrap();
+    let err = layout.req().join(format!("{name}.err"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !err.is_file() {
+        assert!(Instant::now() < deadline, "no .err within 10 s: {:?}", files_in(&layout.req()));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let text = fs::read_to_string(&err).unwrap();
+    assert!(text.contains("ReceptionNumber"), "the reason names what is missing: {text}");
+    assert!(layout.req().join(name).is_file(), "the request stays beside its .err");
+    assert!(files_in(&layout.res()).is_empty(), "no answer besides the .err");
+}
+
+#[test]
+fn a_cp932_err_file_is_read_in_words() {
+    let s = setup_with(false, Duration::from_secs(5));
+    let _ = s.gateway.info().unwrap();
+    let layout = OqsFolderLayout::new(&s.root);
+    let req = layout.req();
+    let writer = std::thread::spawn(move || {
+        let name = wait_for_request(&req);
+        // cp932, as a Windows terminal writes it; `<stem>.err`.
+        let (text, _, _) = encoding_rs::SHIFT_JIS.encode("受付できません。\r\n保険者番号の形式に誤りがあります。");
+        fs::write(req.join(format!("{}.err", name.strip_suffix(".xml").unwrap())), &text).unwrap();
+        name
+    });
+    let err = s.gateway.check(&query(&people(1)[0])).unwrap_err();
+    let name = writer.join().unwrap();
+    assert_eq!(
+        err,
+        GatewayError::Rejected { file: name, text: "受付できません。 保険者番号の形式に誤りがあります。".into() }
+    );
 }
 
 #[test]
@@ -819,4 +929,46 @@ fn synthetic_clinical_histories_are_realistic() {
     assert!((1..=12).contains(&pct(dialysis)), "dialysis {}%", pct(dialysis));
     assert!((30..=70).contains(&pct(imaging)), "imaging {}%", pct(imaging));
     assert!(pct(long) >= 30, "years of visits {}%", pct(long));
+}
+
+#[test]
+fn the_command_line_terminal_plays_the_batch_as_told() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("OQS");
+    let db = shared().population.path().to_path_buf();
+    let mut child = Child(
+        Command::new(BIN)
+            .args(["oqs-terminal", "--people", "2000", "--seed", "5", "--processing-polls", "0", "--zip-every", "1"])
+            .args(["--institution-code", INSTITUTION])
+            .arg("--dir")
+            .arg(&root)
+            .arg("--db")
+            .arg(&db)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    rx.recv_timeout(Duration::from_secs(30)).expect("ready line");
+    let mut config = OqsFolderConfig::new(&root, INSTITUTION);
+    config.timeout = Duration::from_secs(10);
+    let gw = OqsFolderGateway::new(config);
+    let queries: Vec<EligibilityQuery> = people(3).iter().map(query).collect();
+    // No 処理中 (--processing-polls 0): one 02req, answered zipped (--zip-every 1).
+    assert_eq!(gw.check_batch(&queries).unwrap().len(), 3);
+    let archived = files_in(gw.layout().archive());
+    assert_eq!(archived.iter().filter(|n| n.starts_with("OQSmuquc02req_")).count(), 1, "{archived:?}");
+    assert!(archived.iter().any(|n| n.starts_with("OQSmuquc02res_") && n.ends_with(".zip")), "{archived:?}");
+    // --institution-code: another facility's request is refused.
+    let mut other = OqsFolderConfig::new(&root, "1399999999");
+    other.timeout = Duration::from_secs(10);
+    let err = OqsFolderGateway::new(other).submit_batch(&queries).unwrap_err();
+    assert!(matches!(err, GatewayError::Rejected { .. }), "{err:?}");
 }

@@ -1,5 +1,8 @@
 //! 資格確認 files: the single check (`OQSsiquc01req/res`, also the `face/`
-//! results) and the batch (`OQSmuquc01req`, `OQSmuquc02res`).
+//! results) and the two-step batch: `OQSmuquc01req` (the cards) →
+//! `OQSmuquc01res` (a receipt, [`BatchReceipt`]), then `OQSmuquc02req`
+//! ([`BatchResultRequest`], the 受付番号) → `OQSmuquc02res` ([`BatchResult`],
+//! which may say 処理中: ask again later).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_core::codes::{
@@ -49,11 +52,41 @@ pub struct BatchRequest {
     pub entries: Vec<SearchEntry>,
 }
 
+/// `OQSmuquc01res`: the terminal took a batch in (受付). It holds no
+/// results: they are asked for with `OQSmuquc02req` and the 受付番号.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchReceipt {
+    /// `ReceptionNumber` (受付番号); present unless the batch was refused.
+    pub reception_number: Option<String>,
+    /// `ReceptionDateTime`
+    pub received_at: Option<NaiveDateTime>,
+    /// The header's `ProcessExecutionTime`.
+    pub processed_at: Option<NaiveDateTime>,
+    /// The header's `MedicalInstitutionCode`.
+    pub institution_code: Option<String>,
+    /// The header's `ArbitraryFileIdentifier` (the request's, echoed).
+    pub file_id: Option<String>,
+    /// The batch was refused (header `SegmentOfResult` 9, `ErrorCode`, `ErrorMessage`).
+    pub error: Option<ProcessingError>,
+}
+
+/// `OQSmuquc02req`: the results of an accepted batch, please. The header
+/// carries only the `MedicalInstitutionCode`, the body the `ReceptionNumber`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchResultRequest {
+    pub institution_code: String,
+    pub reception_number: String,
+}
+
 /// `OQSmuquc02res`: the results of a batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchResult {
     /// `ReceptionNumber` (受付番号 returned by `OQSmuquc01res`)
     pub reception_number: Option<String>,
+    /// `SegmentOfResult` 2 (処理中): the terminal is still working on the
+    /// batch; there are no results yet; ask again later.
+    #[serde(default)]
+    pub in_progress: bool,
     /// The header's `ProcessExecutionTime`.
     pub processed_at: Option<NaiveDateTime>,
     /// The header's `QualificationConfirmationDate`.
@@ -508,7 +541,22 @@ fn result_from(
     } else {
         ResultSource::OqsFolder
     };
+    // A batch unit's own element, beside its ResultOfQualificationConfirmation.
+    let limit_certificate_changed = in_batch
+        .then(|| {
+            code(
+                "LimitApplicationCertificateChanged",
+                body.get("LimitApplicationCertificateChanged"),
+                |c| match c {
+                    "0" => Some(false),
+                    "1" => Some(true),
+                    _ => None,
+                },
+            )
+        })
+        .flatten();
     Ok(EligibilityResult {
+        limit_certificate_changed,
         confirmed_at,
         confirmation_date,
         reference,
@@ -556,7 +604,9 @@ pub(crate) fn read_batch_response(root: &Element) -> Result<BatchResult, OqsProb
         code: header.get_string("ErrorCode"),
         message: header.get_string("ErrorMessage"),
     });
+    let in_progress = header.get("SegmentOfResult") == Some("2");
     Ok(BatchResult {
+        in_progress,
         reception_number: header
             .get_string("ReceptionNumber")
             .or_else(|| body.get_string("ReceptionNumber")),
@@ -567,6 +617,46 @@ pub(crate) fn read_batch_response(root: &Element) -> Result<BatchResult, OqsProb
         count_error: count(header, body, "NumberOfError"),
         error,
         results,
+    })
+}
+
+/// `OQSmuquc01res`. Without a `ReceptionNumber` it must say why (an error),
+/// else it cannot be understood.
+pub(crate) fn read_batch_receipt(root: &Element) -> Result<BatchReceipt, OqsProblem> {
+    let header = section(root, "MessageHeader");
+    let body = section(root, "MessageBody");
+    let segment_error = header.get("SegmentOfResult") == Some("9");
+    let error = (segment_error || header.get("ErrorCode").is_some()).then(|| ProcessingError {
+        code: header.get_string("ErrorCode"),
+        message: header.get_string("ErrorMessage"),
+    });
+    let reception_number = body
+        .get_string("ReceptionNumber")
+        .or_else(|| header.get_string("ReceptionNumber"));
+    if reception_number.is_none() && error.is_none() {
+        return Err(missing("ReceptionNumber"));
+    }
+    Ok(BatchReceipt {
+        reception_number,
+        received_at: opt_datetime(body, "ReceptionDateTime").or_else(|| opt_datetime(header, "ReceptionDateTime")),
+        processed_at: opt_datetime(header, "ProcessExecutionTime"),
+        institution_code: header.get_string("MedicalInstitutionCode"),
+        file_id: header.get_string("ArbitraryFileIdentifier"),
+        error,
+    })
+}
+
+/// `OQSmuquc02req`.
+pub(crate) fn read_batch_result_request(root: &Element) -> Result<BatchResultRequest, OqsProblem> {
+    let header = section(root, "MessageHeader");
+    let body = section(root, "MessageBody");
+    Ok(BatchResultRequest {
+        institution_code: header
+            .get_string("MedicalInstitutionCode")
+            .ok_or_else(|| missing("MedicalInstitutionCode"))?,
+        reception_number: body
+            .get_string("ReceptionNumber")
+            .ok_or_else(|| missing("ReceptionNumber"))?,
     })
 }
 
@@ -702,6 +792,49 @@ pub fn write_batch_request(req: &BatchRequest, encoding: Encoding) -> Vec<u8> {
     out.finish(encoding)
 }
 
+/// `OQSmuquc02req`: header `MedicalInstitutionCode` only, body `ReceptionNumber`.
+pub fn write_batch_result_request(req: &BatchResultRequest, encoding: Encoding) -> Vec<u8> {
+    let mut out = XmlOut::new(encoding);
+    out.open("XmlMsg");
+    out.open("MessageHeader");
+    out.leaf("MedicalInstitutionCode", &req.institution_code);
+    out.close("MessageHeader");
+    out.open("MessageBody");
+    out.leaf("ReceptionNumber", &req.reception_number);
+    out.close("MessageBody");
+    out.close("XmlMsg");
+    out.finish(encoding)
+}
+
+/// `OQSmuquc01res`: the receipt (training terminal, tests).
+pub fn write_batch_receipt(receipt: &BatchReceipt, encoding: Encoding) -> Vec<u8> {
+    let mut out = XmlOut::new(encoding);
+    out.open("XmlMsg");
+    out.open("MessageHeader");
+    out.opt_datetime("ProcessExecutionTime", receipt.processed_at);
+    out.opt("MedicalInstitutionCode", receipt.institution_code.as_deref());
+    out.opt("ArbitraryFileIdentifier", receipt.file_id.as_deref());
+    match &receipt.error {
+        Some(e) => {
+            out.leaf("SegmentOfResult", "9");
+            out.opt("ErrorCode", e.code.as_deref());
+            out.opt("ErrorMessage", e.message.as_deref());
+        }
+        None => out.leaf("SegmentOfResult", "1"),
+    }
+    out.leaf(
+        "CharacterCodeIdentifier",
+        encoding.character_code_identifier(),
+    );
+    out.close("MessageHeader");
+    out.open("MessageBody");
+    out.opt("ReceptionNumber", receipt.reception_number.as_deref());
+    out.opt_datetime("ReceptionDateTime", receipt.received_at);
+    out.close("MessageBody");
+    out.close("XmlMsg");
+    out.finish(encoding)
+}
+
 fn bool_code(b: bool) -> &'static str {
     if b {
         "1"
@@ -724,8 +857,15 @@ fn has_result_element(r: &EligibilityResult) -> bool {
         || r.certificate_consents != CertificateConsents::default()
 }
 
-/// The body part shared by a single answer and a batch unit.
+/// The body part of a single answer.
 fn write_result_body(out: &mut XmlOut, r: &EligibilityResult) {
+    write_result_in(out, r, true)
+}
+
+/// The body part shared by a single answer (`ResultOfQualificationConfirmation`
+/// inside a `ResultList`) and a batch unit (`list` false: directly in the
+/// `BulkConfirmUnit`, as the real 02res has it).
+fn write_result_in(out: &mut XmlOut, r: &EligibilityResult, list: bool) {
     match &r.error {
         Some(e) => {
             out.leaf("ProcessingResultStatus", "2");
@@ -750,7 +890,9 @@ fn write_result_body(out: &mut XmlOut, r: &EligibilityResult) {
     if !has_result_element(r) {
         return;
     }
-    out.open("ResultList");
+    if list {
+        out.open("ResultList");
+    }
     out.open("ResultOfQualificationConfirmation");
     if let Some(q) = &r.qualification {
         out.opt(
@@ -867,7 +1009,9 @@ fn write_result_body(out: &mut XmlOut, r: &EligibilityResult) {
         out.opt("ReferenceNumber", q.reference_number.as_deref());
     }
     out.close("ResultOfQualificationConfirmation");
-    out.close("ResultList");
+    if list {
+        out.close("ResultList");
+    }
 }
 
 /// `OQSsiquc01res` (also the `face/` form) from a result. Public expenses
@@ -910,7 +1054,9 @@ pub fn write_eligibility_response_with(
     out.finish(encoding)
 }
 
-/// `OQSmuquc02res`. A unit whose time, date or reference classification
+/// `OQSmuquc02res` (`SegmentOfResult` 2 when [`BatchResult::in_progress`]).
+/// Each `BulkConfirmUnit` holds its `ResultOfQualificationConfirmation`
+/// directly, then `LimitApplicationCertificateChanged` when the result says. A unit whose time, date or reference classification
 /// differs from the header's carries its own (the reader prefers unit values).
 pub fn write_batch_response(
     batch: &BatchResult,
@@ -931,6 +1077,7 @@ pub fn write_batch_response(
             out.opt("ErrorCode", e.code.as_deref());
             out.opt("ErrorMessage", e.message.as_deref());
         }
+        None if batch.in_progress => out.leaf("SegmentOfResult", "2"),
         None => out.leaf("SegmentOfResult", "1"),
     }
     out.opt(
@@ -960,7 +1107,11 @@ pub fn write_batch_response(
             out.opt_date("QualificationConfirmationDate", Some(r.confirmation_date));
         }
         out.opt("ReferenceClassification", r.reference.map(reference_code));
-        write_result_body(&mut out, r);
+        write_result_in(&mut out, r, false);
+        out.opt(
+            "LimitApplicationCertificateChanged",
+            r.limit_certificate_changed.map(bool_code),
+        );
         out.close("BulkConfirmUnit");
     }
     out.close("MessageBody");

@@ -63,6 +63,10 @@ pub enum OqsProblem {
     /// An element holds a value that cannot be read.
     #[error("element {field} holds an unreadable value {value:?}")]
     BadValue { field: String, value: String },
+    /// A zipped answer that cannot be taken (not a zip, no expected entry,
+    /// too many entries, an unsafe or encrypted entry).
+    #[error("the zip archive cannot be read: {detail}")]
+    BadArchive { detail: String },
 }
 
 impl OqsProblem {
@@ -103,6 +107,7 @@ impl OqsError {
             OqsProblem::UnexpectedRoot { .. } => "oqs-unexpected-root",
             OqsProblem::MissingField { .. } => "oqs-missing-field",
             OqsProblem::BadValue { .. } => "oqs-bad-value",
+            OqsProblem::BadArchive { .. } => "oqs-bad-archive",
         }
     }
 
@@ -116,7 +121,7 @@ impl OqsError {
     pub fn message_args(&self) -> Vec<(&'static str, String)> {
         let mut args = vec![("file", self.file.clone())];
         match &self.problem {
-            OqsProblem::Io { detail } | OqsProblem::Truncated { detail } => {
+            OqsProblem::Io { detail } | OqsProblem::Truncated { detail } | OqsProblem::BadArchive { detail } => {
                 args.push(("detail", detail.clone()))
             }
             // The kind is in the log (Display); the message names the file.

@@ -26,13 +26,19 @@
 //! # One exchange
 //!
 //! 1. The request is written as `<staging>/<name>.<pid>.<n>.part`, fsynced,
-//!    and renamed to `req/<name>` (`name` from [`request_file_name`], unique
-//!    among `req/`, `res/` and the archive).
+//!    and renamed to `req/<name>`: `<prefix>_<yyyyMMdd><4-digit daily
+//!    serial>.xml` ([`request_file_name`]). The serial goes on from the
+//!    highest one of the day found in `req/`, `res/` and the archive, so a
+//!    desk restarted the same day does not use a name again.
 //! 2. `res/` is polled (every [`DEFAULT_POLL_INTERVAL`]) for the answer's
-//!    name (`req` → `res`, compared ignoring ASCII case) until the timeout
-//!    ([`DEFAULT_TIMEOUT`]): none → [`GatewayError::Timeout`], and the
-//!    request, if still in `req/`, is moved to `archive/failed/` so that no
-//!    late answer is produced for nobody.
+//!    name (`req` → `res`, compared ignoring ASCII case; `.xml`, or `.zip`
+//!    holding it, [`super::zipped`]) until the timeout ([`DEFAULT_TIMEOUT`]):
+//!    none → [`GatewayError::Timeout`], and the request, if still in `req/`,
+//!    is moved to `archive/failed/` so that no late answer is produced for
+//!    nobody. A terminal that refuses the request leaves `<request>.err`
+//!    beside it (in `req/`, or in `res/`; `<name>.err` or `<name>.xml.err`):
+//!    [`GatewayError::Rejected`] with the file's name and text, and both
+//!    files go to `archive/failed/`.
 //! 3. The answer is read only when complete ([`read_stable`]): its size and
 //!    modification time must be the same at the previous poll, just before
 //!    and just after reading, and the bytes read must be as many as the size.
@@ -46,21 +52,24 @@
 //! 4. Request and answer are moved to the archive (the request is written
 //!    there from memory when the 連携アプリ already took it out of `req/`).
 //!
-//! # Batch (一括照会)
+//! # Batch (一括照会), two steps
 //!
-//! The national flow has two steps (`OQSmuquc01req` → `OQSmuquc01res` with a
-//! `ReceptionNumber`, then `OQSmuquc02req` → `OQSmuquc02res`), but the
-//! parser does not read the `OQSmuquc01res` receipt. [`OqsFolderGateway::check_batch`]
-//! implements the one-step form the training terminal speaks: it writes
-//! `OQSmuquc01req_<id>.xml` and waits for `OQSmuquc02res_<id>.xml`
-//! ([`batch_response_file_name`]). When a receipt `OQSmuquc01res_<id>.xml`
-//! comes instead (a real terminal), the exchange ends with a
-//! [`GatewayError::BadResponse`] saying the two-step flow is not implemented.
+//! [`OqsFolderGateway::submit_batch`] writes `OQSmuquc01req` (the cards)
+//! and reads the receipt `OQSmuquc01res`: its `ReceptionNumber` (受付番号),
+//! no results. [`OqsFolderGateway::batch_results`] writes `OQSmuquc02req`
+//! (header: the 医療機関コード only; body: the 受付番号) and reads
+//! `OQSmuquc02res`; while that says `SegmentOfResult` 2 (処理中) it writes
+//! a new `OQSmuquc02req` every [`DEFAULT_BATCH_POLL`] until
+//! [`DEFAULT_BATCH_WAIT`] has passed ([`GatewayError::StillProcessing`]: the
+//! caller keeps the 受付番号 and asks again later, without sending the cards
+//! again). The caller keeps the 受付番号 between the steps (the desk: in
+//! its store), so a desk restarted in between fetches the results.
 
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -73,10 +82,11 @@ use madoguchi_core::{
 };
 
 use super::{
-    classify, parse_named, request_file_name, response_file_name, write_batch_request,
-    write_eligibility_request, write_medical_request, BatchRequest, EligibilityRequest, Encoding,
-    FileCategory, MedicalRequest, MedicalRequestKind, OqsDocument, OqsError, OqsKind, OqsProblem,
-    SearchEntry, MAX_FILE_SIZE,
+    daily_serial, parse_named, request_file_name, response_file_name, write_batch_request,
+    write_batch_result_request, write_eligibility_request, write_medical_request, BatchRequest,
+    BatchResultRequest, EligibilityRequest, Encoding, FileCategory, MedicalRequest,
+    MedicalRequestKind, OqsDocument, OqsError, OqsKind, OqsProblem, SearchEntry, MAX_DAILY_SERIAL,
+    MAX_FILE_SIZE,
 };
 use crate::gateway::{Gateway, GatewayError};
 
@@ -104,6 +114,16 @@ pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(50);
 /// How long an answer that does not parse must stay unchanged before it is
 /// declared bad (see the module documentation).
 pub const DEFAULT_SETTLE: Duration = Duration::from_secs(1);
+/// 一括照会: how long to wait before asking again for results the terminal
+/// said were 処理中.
+pub const DEFAULT_BATCH_POLL: Duration = Duration::from_secs(10);
+/// 一括照会: how long to go on asking while the terminal says 処理中
+/// (then [`GatewayError::StillProcessing`]; the rows wait).
+pub const DEFAULT_BATCH_WAIT: Duration = Duration::from_secs(10 * 60);
+/// At most this much of a `.err` file is read.
+pub const MAX_ERR_SIZE: u64 = 64 * 1024;
+/// At most this many characters of a `.err` file's text are shown.
+const MAX_ERR_CHARS: usize = 500;
 
 // ---------------------------------------------------------------------------
 // Layout
@@ -429,21 +449,63 @@ pub fn find_file(dir: &Path, name: &str) -> Option<PathBuf> {
     None
 }
 
-/// The answer the training terminal gives to a batch request
-/// (`OQSmuquc01req_<id>.xml` → `OQSmuquc02res_<id>.xml`); `None` for other names.
-pub fn batch_response_file_name(request_name: &str) -> Option<String> {
-    let name = request_name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(request_name);
-    if classify(name) != Some(OqsKind::BatchRequest) {
-        return None;
+/// The names a terminal may give the `.err` of a refused request `name`
+/// (`OQSmuquc01req_….xml`): `<name>.err` and `<stem>.err`.
+pub fn err_file_names(request_name: &str) -> Vec<String> {
+    let mut names = vec![format!("{request_name}.err")];
+    if let Some(stem) = request_name.strip_suffix(".xml") {
+        names.push(format!("{stem}.err"));
     }
-    Some(format!(
-        "{}{}",
-        OqsKind::BatchResponse.prefix(),
-        &name[OqsKind::BatchRequest.prefix().len()..]
-    ))
+    names
+}
+
+/// The text of a `.err` file: UTF-8 (BOM allowed) or else Shift_JIS
+/// (cp932), at most [`MAX_ERR_SIZE`] bytes read, white space collapsed,
+/// cut to a few hundred characters.
+pub fn err_text(bytes: &[u8]) -> String {
+    let bytes = &bytes[..bytes.len().min(MAX_ERR_SIZE as usize)];
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t.to_string(),
+        Err(_) => encoding_rs::SHIFT_JIS.decode(bytes).0.into_owned(),
+    };
+    let text: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    let mut out: String = text.chars().take(MAX_ERR_CHARS).collect();
+    if text.chars().count() > MAX_ERR_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+/// An answer's bytes as a document: a `.zip` is opened and its XML (named
+/// like the answer, `.xml`) read ([`super::zipped::unzip_answer`]).
+pub fn read_answer(file_name: &str, bytes: &[u8]) -> Result<OqsDocument, OqsError> {
+    let lower = file_name.to_ascii_lowercase();
+    match lower.strip_suffix(".zip") {
+        Some(_) => {
+            let xml_name = format!("{}.xml", &file_name[..file_name.len() - 4]);
+            let xml = super::zipped::unzip_answer(bytes, &xml_name).map_err(|p| OqsError::new(file_name, p))?;
+            parse_named(&xml_name, &xml).map_err(|e| OqsError::new(format!("{file_name} ({xml_name})"), e.problem))
+        }
+        None => parse_named(file_name, bytes),
+    }
+}
+
+/// The names an answer to `request_name` may have: `…res_<id>.xml`, and
+/// `…res_<id>.zip` holding it.
+pub fn answer_names(request_name: &str) -> Vec<String> {
+    response_file_name(request_name)
+        .map(|xml| {
+            let zip = format!("{}.zip", xml.strip_suffix(".xml").unwrap_or(&xml));
+            vec![xml, zip]
+        })
+        .unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------
@@ -466,11 +528,16 @@ pub struct OqsFolderConfig {
     pub poll_interval: Duration,
     /// How long an unreadable answer must stay unchanged before it is bad.
     pub settle: Duration,
+    /// 一括照会: the wait between asks while the terminal says 処理中.
+    pub batch_poll_interval: Duration,
+    /// 一括照会: how long to go on asking while the terminal says 処理中.
+    pub batch_wait: Duration,
 }
 
 impl OqsFolderConfig {
     /// Defaults: archive under the root, Shift_JIS, 30 s timeout, 50 ms
-    /// polls, 1 s settle.
+    /// polls, 1 s settle; a batch's results asked for every 10 s while
+    /// 処理中, for at most 10 minutes.
     pub fn new(root: impl Into<PathBuf>, institution_code: impl Into<String>) -> Self {
         OqsFolderConfig {
             root: root.into(),
@@ -480,6 +547,8 @@ impl OqsFolderConfig {
             timeout: DEFAULT_TIMEOUT,
             poll_interval: DEFAULT_POLL_INTERVAL,
             settle: DEFAULT_SETTLE,
+            batch_poll_interval: DEFAULT_BATCH_POLL,
+            batch_wait: DEFAULT_BATCH_WAIT,
         }
     }
 
@@ -508,7 +577,8 @@ pub enum MedicalFetchError {
 pub struct OqsFolderGateway {
     config: OqsFolderConfig,
     layout: OqsFolderLayout,
-    seq: AtomicU32,
+    /// The day and the last daily serial used in a request name.
+    serial: Mutex<Option<(NaiveDate, u32)>>,
 }
 
 /// A finished exchange: the answer's name and what it holds.
@@ -533,18 +603,10 @@ impl OqsFolderGateway {
             );
         }
         let layout = config.layout();
-        // Start the sequence somewhere process-specific so that two programs
-        // writing in the same second are unlikely to pick the same name (the
-        // name is also checked against req/, res/ and the archive).
-        let nanos = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let start = (std::process::id().wrapping_mul(7919) ^ nanos) % 1000;
         OqsFolderGateway {
             config,
             layout,
-            seq: AtomicU32::new(start),
+            serial: Mutex::new(None),
         }
     }
 
@@ -589,22 +651,53 @@ impl OqsFolderGateway {
         Ok(())
     }
 
-    /// A request name not used in `req/`, `res/` or the archive.
-    fn next_name(&self, kind: OqsKind, at: NaiveDateTime) -> String {
-        let mut name = String::new();
-        for _ in 0..1000 {
-            let seq = self.seq.fetch_add(1, Ordering::Relaxed) % 1000;
-            name = request_file_name(kind, at, seq);
+    /// The highest daily serial of `day` in the names of `req/`, `res/`, the
+    /// archive and `archive/failed/` (0 when none): what this desk, or
+    /// another program, already used today.
+    pub fn highest_serial(&self, day: NaiveDate) -> u32 {
+        let dirs = [
+            self.layout.req(),
+            self.layout.res(),
+            self.layout.archive().to_path_buf(),
+            self.layout.failed(),
+        ];
+        dirs.iter()
+            .filter_map(|d| fs::read_dir(d).ok())
+            .flat_map(|entries| entries.flatten().take(1_000_000))
+            .filter_map(|e| daily_serial(&e.file_name().to_string_lossy(), day))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The next request name of the day (`<prefix>_<yyyyMMdd><serial>.xml`):
+    /// the serial goes on from the last one used (found on disk at the first
+    /// request of a day, [`Self::highest_serial`]), skipping any name already
+    /// in `req/`, `res/` or the archive.
+    fn next_name(&self, kind: OqsKind, at: NaiveDateTime) -> Result<String, GatewayError> {
+        let day = at.date();
+        let mut last = self.serial.lock().unwrap_or_else(|p| p.into_inner());
+        let mut n = match *last {
+            Some((d, n)) if d == day => n,
+            _ => self.highest_serial(day),
+        };
+        loop {
+            n += 1;
+            if n > MAX_DAILY_SERIAL {
+                return Err(self.unreachable(format!(
+                    "all {MAX_DAILY_SERIAL} request names of {day} are used"
+                )));
+            }
+            let name = request_file_name(kind, day, n);
             let res = response_file_name(&name).unwrap_or_default();
             let taken = self.layout.req().join(&name).exists()
                 || self.layout.archive().join(&name).exists()
                 || self.layout.failed().join(&name).exists()
                 || self.layout.res().join(&res).exists();
             if !taken {
-                break;
+                *last = Some((day, n));
+                return Ok(name);
             }
         }
-        name
     }
 
     /// Writes a request, waits for one of `answers` (names derived from the
@@ -616,7 +709,7 @@ impl OqsFolderGateway {
         answers: impl Fn(&str) -> Vec<String>,
     ) -> Result<Answer, GatewayError> {
         self.ready(false)?;
-        let name = self.next_name(kind, now_local());
+        let name = self.next_name(kind, now_local())?;
         let file_id = name
             .strip_prefix(kind.prefix())
             .and_then(|s| s.strip_prefix('_'))
@@ -635,7 +728,7 @@ impl OqsFolderGateway {
             })?;
         tracing::debug!(request = %name, "OQS folder: request written");
         let wanted = answers(&name);
-        let outcome = self.await_answer(&wanted);
+        let outcome = self.await_answer(&name, &wanted);
         let failed = outcome.is_err();
         // The request: out of req/ (unless the 連携アプリ took it), into the archive.
         match self.layout.archive_file(&req_path, failed) {
@@ -652,14 +745,35 @@ impl OqsFolderGateway {
         outcome
     }
 
-    fn await_answer(&self, names: &[String]) -> Result<Answer, GatewayError> {
+    /// Waits for one of `names` in `res/` (an answer to `request`, `.zip`
+    /// ones unzipped), or for the `.err` the terminal leaves when it refuses
+    /// `request`.
+    fn await_answer(&self, request: &str, names: &[String]) -> Result<Answer, GatewayError> {
         let started = Instant::now();
         let deadline = started + self.config.timeout;
         let res = self.layout.res();
+        let req = self.layout.req();
+        let err_names = err_file_names(request);
         let mut previous: Option<(PathBuf, FileStamp)> = None;
+        let mut err_previous: Option<(PathBuf, FileStamp)> = None;
         let mut unchanged_since = Instant::now();
         let mut last_problem: Option<(PathBuf, OqsError)> = None;
         loop {
+            // A refusal: `<request>.err` beside the request (or in res/).
+            let err = err_names
+                .iter()
+                .find_map(|n| find_file(&req, n).or_else(|| find_file(&res, n)));
+            if let Some(path) = err {
+                let prev = err_previous
+                    .as_ref()
+                    .filter(|(p, _)| *p == path)
+                    .map(|(_, s)| *s);
+                match read_stable(&path, prev) {
+                    Ok(StableRead::Complete(bytes)) => return Err(self.rejected(request, &path, &bytes)),
+                    Ok(StableRead::Changed(stamp)) => err_previous = Some((path, stamp)),
+                    Ok(StableRead::Missing) | Err(_) => err_previous = None,
+                }
+            }
             let found = names
                 .iter()
                 .find_map(|n| find_file(&res, n).map(|p| (n.clone(), p)));
@@ -680,17 +794,7 @@ impl OqsFolderGateway {
                             .file_name()
                             .map(|n| n.to_string_lossy().into_owned())
                             .unwrap_or(name.clone());
-                        if classify(&file_name) == Some(OqsKind::BatchReceipt) {
-                            return Err(self.fail(
-                                &path,
-                                format!(
-                                    "{file_name}: the terminal answered with a batch receipt \
-                                     (OQSmuquc01res); the two-step batch flow (OQSmuquc02req) \
-                                     is not implemented"
-                                ),
-                            ));
-                        }
-                        match parse_named(&file_name, &bytes) {
+                        match read_answer(&file_name, &bytes) {
                             Ok(mut document) => {
                                 if let OqsDocument::Eligibility(r) = &mut document {
                                     super::stamp_received(r, now_local());
@@ -744,6 +848,21 @@ impl OqsFolderGateway {
         }
     }
 
+    /// The terminal refused `request`: its `.err` (at `path`, read as
+    /// `bytes`) is moved to `archive/failed/` (the request follows it there,
+    /// [`Self::exchange`]) and said with its text.
+    fn rejected(&self, request: &str, path: &Path, bytes: &[u8]) -> GatewayError {
+        let text = err_text(bytes);
+        match self.layout.archive_file(path, true) {
+            Ok(kept) => tracing::warn!(request, kept = %kept.display(), "OQS folder: the terminal refused the request: {text}"),
+            Err(e) => tracing::warn!(request, "OQS folder: the terminal refused the request: {text} (its .err stays: {e})"),
+        }
+        GatewayError::Rejected {
+            file: request.to_string(),
+            text: if text.is_empty() { "(empty .err file)".into() } else { text },
+        }
+    }
+
     /// An unreadable answer: moved to `archive/failed/`, reported naming it.
     fn fail(&self, path: &Path, detail: String) -> GatewayError {
         let kept = match self.layout.archive_file(path, true) {
@@ -758,16 +877,15 @@ impl OqsFolderGateway {
         date.unwrap_or_else(|| now_local().date())
     }
 
-    /// 一括照会: one request for several cards; the results in the order of
-    /// `queries`. An empty slice writes nothing. The header date is the first
-    /// query's `confirmation_date` (today when absent). See the module
-    /// documentation for the one-step flow.
-    pub fn check_batch(
-        &self,
-        queries: &[EligibilityQuery],
-    ) -> Result<Vec<EligibilityResult>, GatewayError> {
+    /// 一括照会, step 1: `OQSmuquc01req` with every card of `queries` (in
+    /// their order), answered by the receipt `OQSmuquc01res`; returns its
+    /// 受付番号. The header date is the first query's `confirmation_date`
+    /// (today when absent). A receipt that says the batch was refused →
+    /// [`GatewayError::Service`]; an `.err` → [`GatewayError::Rejected`].
+    /// Nothing is written for an empty slice (a bad-response error).
+    pub fn submit_batch(&self, queries: &[EligibilityQuery]) -> Result<String, GatewayError> {
         if queries.is_empty() {
-            return Ok(Vec::new());
+            return Err(self.bad("a batch without cards is not sent"));
         }
         let request = |file_id: &str| {
             write_batch_request(
@@ -788,35 +906,117 @@ impl OqsFolderGateway {
                 self.config.encoding,
             )
         };
-        let answers = |name: &str| {
-            let mut v: Vec<String> = batch_response_file_name(name).into_iter().collect();
-            v.extend(response_file_name(name));
-            v
+        let answer = self.exchange(OqsKind::BatchRequest, request, answer_names)?;
+        let OqsDocument::BatchReceipt(receipt) = answer.document else {
+            return Err(self.bad(format!("{}: not a batch receipt (OQSmuquc01res)", answer.name)));
         };
-        let answer = self.exchange(OqsKind::BatchRequest, request, answers)?;
-        let OqsDocument::Batch(batch) = answer.document else {
-            return Err(self.bad(format!("{}: not a batch result", answer.name)));
-        };
-        if let Some(e) = batch.error {
+        if let Some(e) = receipt.error {
             return Err(GatewayError::Service {
                 code: e.code.unwrap_or_default(),
                 message: e.message.unwrap_or_default(),
             });
         }
-        if batch.results.len() != queries.len() {
+        receipt
+            .reception_number
+            .ok_or_else(|| self.bad(format!("{}: no ReceptionNumber", answer.name)))
+    }
+
+    /// 一括照会, step 2: the results of the batch with this 受付番号, in the
+    /// order its cards were sent. Writes `OQSmuquc02req` and reads
+    /// `OQSmuquc02res` (`.xml` or `.zip`); while that says 処理中
+    /// (`SegmentOfResult` 2) asks again every `batch_poll_interval`, for at
+    /// most `batch_wait` (then [`GatewayError::StillProcessing`]: nothing is
+    /// lost, ask again later with the same 受付番号).
+    pub fn batch_results(&self, reception: &str) -> Result<Vec<EligibilityResult>, GatewayError> {
+        self.batch_results_while(reception, &|| true)
+    }
+
+    /// [`Self::batch_results`], waiting between asks only while `go_on()`
+    /// (looked at every [`Self::GO_ON_EVERY`] at most): a cancel at the desk
+    /// ends the wait with [`GatewayError::StillProcessing`].
+    pub fn batch_results_while(&self, reception: &str, go_on: &dyn Fn() -> bool) -> Result<Vec<EligibilityResult>, GatewayError> {
+        let started = Instant::now();
+        loop {
+            let request = |_file_id: &str| {
+                write_batch_result_request(
+                    &BatchResultRequest {
+                        institution_code: self.config.institution_code.clone(),
+                        reception_number: reception.to_string(),
+                    },
+                    self.config.encoding,
+                )
+            };
+            let answer = self.exchange(OqsKind::BatchResultRequest, request, answer_names)?;
+            let OqsDocument::Batch(batch) = answer.document else {
+                return Err(self.bad(format!("{}: not a batch result (OQSmuquc02res)", answer.name)));
+            };
+            if let Some(e) = batch.error {
+                return Err(GatewayError::Service {
+                    code: e.code.unwrap_or_default(),
+                    message: e.message.unwrap_or_default(),
+                });
+            }
+            if let Some(n) = batch.reception_number.as_deref().filter(|n| *n != reception) {
+                return Err(self.bad(format!("{}: the results of {n}, not of {reception}", answer.name)));
+            }
+            if !batch.in_progress {
+                return Ok(batch
+                    .results
+                    .into_iter()
+                    .map(|mut r| {
+                        r.source = ResultSource::OqsFolder;
+                        r
+                    })
+                    .collect());
+            }
+            let still = |waited: Duration| GatewayError::StillProcessing {
+                reception: reception.to_string(),
+                seconds: waited.as_secs(),
+            };
+            if started.elapsed() + self.config.batch_poll_interval > self.config.batch_wait {
+                return Err(still(started.elapsed()));
+            }
+            tracing::debug!(reception, "OQS folder: the batch is still 処理中; asking again");
+            let next = Instant::now() + self.config.batch_poll_interval;
+            loop {
+                if !go_on() {
+                    return Err(still(started.elapsed()));
+                }
+                let now = Instant::now();
+                if now >= next {
+                    break;
+                }
+                std::thread::sleep((next - now).min(Self::GO_ON_EVERY));
+            }
+        }
+    }
+
+    /// How often a wait for a 処理中 batch looks whether to go on.
+    pub const GO_ON_EVERY: Duration = Duration::from_millis(200);
+
+    /// 一括照会 in one call: [`Self::submit_batch`] then
+    /// [`Self::batch_results`]; the results in the order of `queries`, each
+    /// with the card it answers. An empty slice writes nothing.
+    pub fn check_batch(
+        &self,
+        queries: &[EligibilityQuery],
+    ) -> Result<Vec<EligibilityResult>, GatewayError> {
+        if queries.is_empty() {
+            return Ok(Vec::new());
+        }
+        let reception = self.submit_batch(queries)?;
+        let results = self.batch_results(&reception)?;
+        if results.len() != queries.len() {
             return Err(self.bad(format!(
-                "{}: {} results for {} cards",
-                answer.name,
-                batch.results.len(),
+                "{reception}: {} results for {} cards",
+                results.len(),
                 queries.len()
             )));
         }
-        Ok(batch
-            .results
+        Ok(results
             .into_iter()
             .zip(queries)
             .map(|(mut r, q)| {
-                r.source = ResultSource::OqsFolder;
                 r.asked.get_or_insert_with(|| q.card.clone());
                 r
             })
@@ -998,8 +1198,16 @@ pub fn medical_patient_key(request: &MedicalRequest) -> String {
 }
 
 impl Gateway for OqsFolderGateway {
-    fn check_batch(&self, queries: &[EligibilityQuery]) -> Option<Result<Vec<EligibilityResult>, GatewayError>> {
-        Some(OqsFolderGateway::check_batch(self, queries))
+    fn batch_files(&self) -> bool {
+        true
+    }
+
+    fn submit_batch(&self, queries: &[EligibilityQuery]) -> Option<Result<String, GatewayError>> {
+        Some(OqsFolderGateway::submit_batch(self, queries))
+    }
+
+    fn batch_results(&self, reception: &str, go_on: &dyn Fn() -> bool) -> Option<Result<Vec<EligibilityResult>, GatewayError>> {
+        Some(self.batch_results_while(reception, go_on))
     }
 
     fn check(&self, query: &EligibilityQuery) -> Result<EligibilityResult, GatewayError> {

@@ -19,19 +19,21 @@ pub mod folder;
 mod medical;
 pub mod watch;
 mod xml;
+pub mod zipped;
 
 use std::io::Read;
 use std::path::Path;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use madoguchi_core::medical::{CheckupResults, MedicationHistory};
 use madoguchi_core::EligibilityResult;
 use serde::{Deserialize, Serialize};
 
 pub use eligibility::{
-    write_batch_request, write_batch_response, write_eligibility_request,
-    write_eligibility_response, write_eligibility_response_with, BatchRequest, BatchResult,
-    EligibilityRequest, ResponseHeader, SearchEntry,
+    write_batch_receipt, write_batch_request, write_batch_response, write_batch_result_request,
+    write_eligibility_request, write_eligibility_response, write_eligibility_response_with,
+    BatchReceipt, BatchRequest, BatchResult, BatchResultRequest, EligibilityRequest,
+    ResponseHeader, SearchEntry,
 };
 pub use eligibility::NO_TIME;
 pub use error::{OqsError, OqsProblem};
@@ -60,9 +62,9 @@ pub enum OqsKind {
     EligibilityResponse,
     /// `OQSmuquc01req`
     BatchRequest,
-    /// `OQSmuquc01res`: the batch was accepted (`ReceptionNumber`). Not read here.
+    /// `OQSmuquc01res`: the batch was accepted (`ReceptionNumber`), no results.
     BatchReceipt,
-    /// `OQSmuquc02req`: fetch a batch's results. Not read here.
+    /// `OQSmuquc02req`: fetch a batch's results by its `ReceptionNumber`.
     BatchResultRequest,
     /// `OQSmuquc02res`
     BatchResponse,
@@ -138,16 +140,39 @@ pub fn classify(file_name: &str) -> Option<OqsKind> {
     })
 }
 
-/// A request file name: `<prefix>_<yyyyMMddHHmmss><seq, 3 digits>.xml`, e.g.
-/// `OQSsiquc01req_20261120101500001.xml`. `seq` distinguishes requests written
-/// in the same second (taken modulo 1000).
-pub fn request_file_name(kind: OqsKind, at: NaiveDateTime, seq: u32) -> String {
+/// The largest daily serial of a request name (four digits).
+pub const MAX_DAILY_SERIAL: u32 = 9999;
+
+/// A request file name as the national system's clients write them:
+/// `<prefix>_<yyyyMMdd><4-digit daily serial>.xml`, e.g.
+/// `OQSmuquc01req_202611200001.xml` (OQS-INTERFACE.md, "Batch"). `serial`
+/// counts the requests of `day` from 1 (taken modulo 10 000).
+pub fn request_file_name(kind: OqsKind, day: NaiveDate, serial: u32) -> String {
     format!(
-        "{}_{}{:03}.xml",
+        "{}_{}{:04}.xml",
         kind.prefix(),
-        at.format("%Y%m%d%H%M%S"),
-        seq % 1000
+        day.format("%Y%m%d"),
+        serial % (MAX_DAILY_SERIAL + 1)
     )
+}
+
+/// The daily serial of an OQS file of `day` named as [`request_file_name`]
+/// makes them (any OQS prefix, request or answer, `.xml`, `.zip`, `.err`
+/// or `.xml.err`); `None` for other names and other days.
+pub fn daily_serial(file_name: &str, day: NaiveDate) -> Option<u32> {
+    let name = base_name(file_name);
+    let lower = name.to_ascii_lowercase();
+    let kind = OqsKind::ALL
+        .into_iter()
+        .find(|k| lower.starts_with(&format!("{}_", k.prefix().to_ascii_lowercase())))?;
+    let rest = &name[kind.prefix().len() + 1..];
+    let rest = rest.strip_prefix(&day.format("%Y%m%d").to_string())?;
+    let digits = rest.get(..4)?;
+    let tail = rest[4..].to_ascii_lowercase();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || !matches!(tail.as_str(), ".xml" | ".zip" | ".err" | ".xml.err") {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 /// The name of the response to a request: `req` replaced by `res` in the
@@ -172,6 +197,10 @@ pub enum OqsDocument {
     Eligibility(EligibilityResult),
     /// `OQSmuquc02res`.
     Batch(BatchResult),
+    /// `OQSmuquc01res`.
+    BatchReceipt(BatchReceipt),
+    /// `OQSmuquc02req`.
+    BatchResultRequest(BatchResultRequest),
     /// `YZKsiquc01res`.
     Medication(MedicationHistory),
     /// `TKKsiquc01res`.
@@ -189,6 +218,8 @@ impl OqsDocument {
         match self {
             OqsDocument::Eligibility(_) => OqsKind::EligibilityResponse,
             OqsDocument::Batch(_) => OqsKind::BatchResponse,
+            OqsDocument::BatchReceipt(_) => OqsKind::BatchReceipt,
+            OqsDocument::BatchResultRequest(_) => OqsKind::BatchResultRequest,
             OqsDocument::Medication(_) => OqsKind::MedicationResponse,
             OqsDocument::Checkups(_) => OqsKind::CheckupResponse,
             OqsDocument::EligibilityRequest(_) => OqsKind::EligibilityRequest,
@@ -293,10 +324,9 @@ fn parse_inner(kind: Option<OqsKind>, bytes: &[u8]) -> Result<OqsDocument, OqsPr
             &root,
             MedicalRequestKind::Checkups,
         )?),
-        OqsKind::BatchReceipt | OqsKind::BatchResultRequest => {
-            return Err(OqsProblem::UnsupportedKind {
-                kind: kind.prefix().to_string(),
-            })
+        OqsKind::BatchReceipt => OqsDocument::BatchReceipt(eligibility::read_batch_receipt(&root)?),
+        OqsKind::BatchResultRequest => {
+            OqsDocument::BatchResultRequest(eligibility::read_batch_result_request(&root)?)
         }
     })
 }
@@ -306,6 +336,17 @@ fn sniff(root: &xml::Element) -> Option<OqsKind> {
     let has = |n: &str| root.find(n).is_some();
     if has("BulkConfirmUnit") {
         return Some(OqsKind::BatchResponse);
+    }
+    // The two steps of a batch, by what only they carry.
+    if has("ReceptionNumber") && !has("QualificationConfirmSearchInfo") {
+        let counts = ["NumberOfProcessingResult", "NumberOfNormalProcessing", "NumberOfError"];
+        if counts.iter().any(|n| has(n)) || root.find("SegmentOfResult").and_then(|e| e.value()) == Some("2") {
+            return Some(OqsKind::BatchResponse);
+        }
+        if has("ReceptionDateTime") || has("SegmentOfResult") || has("ProcessExecutionTime") {
+            return Some(OqsKind::BatchReceipt);
+        }
+        return Some(OqsKind::BatchResultRequest);
     }
     if has("ResultOfQualificationConfirmation")
         || has("ProcessingResultStatus")

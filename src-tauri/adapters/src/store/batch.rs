@@ -6,6 +6,13 @@
 //! (the `checks` table, like any check at the desk) **in the same
 //! transaction** that marks the row `done` with the check's id; a row the
 //! service refused (no answer to record) is `failed` with the message why.
+//!
+//! Through the OQS folder a batch goes in two steps: rows sent and taken in
+//! by the terminal are kept with its 受付番号 (table `batch_receptions`,
+//! migration 11) until they are answered (in the transaction that answers
+//! them), so that a desk restarted between the receipt and
+//! the results fetches the results ([`Store::batch_receptions`]) instead of
+//! sending those rows again ([`Store::batch_unsent`]).
 
 use chrono::NaiveDateTime;
 use madoguchi_core::appointments::{Appointment, BadRow, ParsedAppointments};
@@ -47,6 +54,9 @@ pub struct BatchRow {
     pub result: Option<EligibilityResult>,
     /// Why the row has no answer (failed rows).
     pub problem: Option<Msg>,
+    /// The 受付番号 a pending row was taken in under (its results are awaited).
+    #[serde(default)]
+    pub reception_number: Option<String>,
 }
 
 /// Why [`Store::create_batch_streamed`] kept nothing.
@@ -139,6 +149,68 @@ impl Store {
         rows.map(|j| from_json(&j?, "batch row")).collect()
     }
 
+    /// The pending rows not yet taken in under a 受付番号, in file order:
+    /// what is still to be sent.
+    pub fn batch_unsent(&self, batch_id: i64) -> Result<Vec<Appointment>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.appointment_json FROM batch_rows r
+             LEFT JOIN batch_receptions x ON x.batch_id = r.batch_id AND x.line = r.line
+             WHERE r.batch_id = ?1 AND r.state = 'pending' AND x.line IS NULL ORDER BY r.line",
+        )?;
+        let rows = stmt.query_map([batch_id], |r| r.get::<_, String>(0))?;
+        rows.map(|j| from_json(&j?, "batch row")).collect()
+    }
+
+    /// Keeps the 受付番号 the terminal gave for these pending rows (sent in
+    /// this order, which is their file order), so their results can be
+    /// fetched after a restart.
+    pub fn set_batch_reception(&mut self, batch_id: i64, lines: &[usize], reception: &str, at: NaiveDateTime) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut update = tx.prepare_cached(
+                "INSERT OR REPLACE INTO batch_receptions (batch_id, line, reception_number, received_at)
+                 SELECT batch_id, line, ?3, ?4 FROM batch_rows
+                 WHERE batch_id = ?1 AND line = ?2 AND state = 'pending'",
+            )?;
+            for line in lines {
+                update.execute(params![batch_id, *line as i64, reception, ts(at)])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The 受付番号 of this batch still waiting for results, oldest first,
+    /// each with its pending rows in the order they were sent.
+    pub fn batch_receptions(&self, batch_id: i64) -> Result<Vec<(String, Vec<Appointment>)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT x.reception_number, r.appointment_json FROM batch_rows r
+             JOIN batch_receptions x ON x.batch_id = r.batch_id AND x.line = r.line
+             WHERE r.batch_id = ?1 AND r.state = 'pending'
+             ORDER BY x.received_at, r.line",
+        )?;
+        let rows = stmt.query_map([batch_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out: Vec<(String, Vec<Appointment>)> = Vec::new();
+        for row in rows {
+            let (reception, a) = row?;
+            let a = from_json(&a, "batch row")?;
+            match out.iter_mut().find(|(r, _)| *r == reception) {
+                Some((_, rows)) => rows.push(a),
+                None => out.push((reception, vec![a])),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Forgets a 受付番号 (its results cannot be had): its pending rows are
+    /// to be sent again.
+    pub fn clear_batch_reception(&mut self, batch_id: i64, reception: &str) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("DELETE FROM batch_receptions WHERE batch_id = ?1 AND reception_number = ?2")?
+            .execute(params![batch_id, reception])?;
+        Ok(())
+    }
+
     /// Records answered rows: each answer as a check with its audit entry
     /// (naming the check, as at the desk), and the row as done with that
     /// check — all in one transaction, so that a crash leaves each row
@@ -169,6 +241,9 @@ impl Store {
                  WHERE batch_id = ?1 AND line = ?2",
             )?
             .execute(params![batch_id, a.line as i64, check_id, ts(at)])?;
+            // Answered: its 受付番号 is done with.
+            tx.prepare_cached("DELETE FROM batch_receptions WHERE batch_id = ?1 AND line = ?2")?
+                .execute(params![batch_id, a.line as i64])?;
             ids.push(Some((check_id, audited)));
         }
         tx.commit()?;
@@ -181,12 +256,15 @@ impl Store {
 
     /// A row the service refused: failed, with why (not asked again on resume).
     pub fn fail_batch_row(&mut self, batch_id: i64, line: usize, problem: &Msg, at: NaiveDateTime) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached(
-                "UPDATE batch_rows SET state = 'failed', problem_json = ?3, done_at = ?4
-                 WHERE batch_id = ?1 AND line = ?2 AND state = 'pending'",
-            )?
-            .execute(params![batch_id, line as i64, to_json(problem)?, ts(at)])?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.prepare_cached(
+            "UPDATE batch_rows SET state = 'failed', problem_json = ?3, done_at = ?4
+             WHERE batch_id = ?1 AND line = ?2 AND state = 'pending'",
+        )?
+        .execute(params![batch_id, line as i64, to_json(problem)?, ts(at)])?;
+        tx.prepare_cached("DELETE FROM batch_receptions WHERE batch_id = ?1 AND line = ?2")?
+            .execute(params![batch_id, line as i64])?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -233,21 +311,29 @@ impl Store {
             None => return Err(StoreError::NoSuchRow { table: "batches", id: batch_id }),
         };
         let mut stmt = self.conn.prepare_cached(
-            "SELECT r.appointment_json, r.check_id, c.result_json, r.problem_json
+            "SELECT r.appointment_json, r.check_id, c.result_json, r.problem_json, x.reception_number
              FROM batch_rows r LEFT JOIN checks c ON c.id = r.check_id
+             LEFT JOIN batch_receptions x ON x.batch_id = r.batch_id AND x.line = r.line
              WHERE r.batch_id = ?1 ORDER BY r.line",
         )?;
         let rows = stmt.query_map([batch_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (a, check_id, result, problem) = row?;
+            let (a, check_id, result, problem, reception_number) = row?;
             out.push(BatchRow {
                 appointment: from_json(&a, "batch row")?,
                 check_id,
                 result: result.map(|j| from_json(&j, "check result")).transpose()?,
                 problem: problem.map(|j| from_json(&j, "batch problem")).transpose()?,
+                reception_number,
             });
         }
         Ok((out, bad))
@@ -300,7 +386,7 @@ mod tests {
     }
 
     fn answer(a: &Appointment) -> EligibilityResult {
-        EligibilityResult { notices: Vec::new(), 
+        EligibilityResult { notices: Vec::new(), limit_certificate_changed: None, 
             confirmed_at: at(9),
             confirmation_date: at(9).date(),
             reference: None,
@@ -391,6 +477,48 @@ mod tests {
         assert_eq!(rows[1].problem.as_ref().unwrap().id, "gateway-service-error");
         assert!(store.batch_info(id + 1).unwrap().is_none());
         assert!(matches!(store.batch_rows(id + 1), Err(StoreError::NoSuchRow { .. })));
+    }
+
+    fn lines(rows: &[Appointment]) -> Vec<usize> {
+        rows.iter().map(|a| a.line).collect()
+    }
+
+    #[test]
+    fn a_reception_number_is_kept_until_its_rows_are_answered() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.sqlite");
+        let id = {
+            let mut store = Store::open(&path).unwrap();
+            let id = store.create_batch(at(8), "受付1", None, &list()).unwrap();
+            assert_eq!(lines(&store.batch_unsent(id).unwrap()), [2, 4, 5]);
+            // Rows 2 and 4 taken in under R1, row 5 under R2.
+            store.set_batch_reception(id, &[2, 4], "R1", at(8)).unwrap();
+            store.set_batch_reception(id, &[5], "R2", at(9)).unwrap();
+            id
+        };
+        // A restarted desk knows what was sent and under which number.
+        let mut store = Store::open(&path).unwrap();
+        assert!(store.batch_unsent(id).unwrap().is_empty(), "nothing to send again");
+        assert_eq!(lines(&store.batch_pending(id).unwrap()), [2, 4, 5], "all still pending");
+        let kept = store.batch_receptions(id).unwrap();
+        let kept: Vec<(&str, Vec<usize>)> = kept.iter().map(|(r, rows)| (r.as_str(), lines(rows))).collect();
+        assert_eq!(kept, [("R1", vec![2, 4]), ("R2", vec![5])]);
+        // R1's results recorded: its number goes with them.
+        let r1 = store.batch_receptions(id).unwrap().remove(0).1;
+        run_rows(&mut store, id, &r1);
+        let kept = store.batch_receptions(id).unwrap();
+        assert_eq!(kept.iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>(), ["R2"]);
+        // A number whose results cannot be had is forgotten: its rows go out again.
+        store.clear_batch_reception(id, "R2").unwrap();
+        assert!(store.batch_receptions(id).unwrap().is_empty());
+        assert_eq!(lines(&store.batch_unsent(id).unwrap()), [5]);
+        // A failed row leaves no number behind either.
+        store.set_batch_reception(id, &[5], "R3", at(10)).unwrap();
+        store.fail_batch_row(id, 5, &Msg::new("gateway-service-error"), at(10)).unwrap();
+        assert!(store.batch_receptions(id).unwrap().is_empty());
+        assert!(store.batch_unsent(id).unwrap().is_empty());
+        let count: i64 = store.conn.query_row("SELECT COUNT(*) FROM batch_receptions", [], |r| r.get(0)).unwrap();
+        assert_eq!(count, 0);
     }
 
     #[test]

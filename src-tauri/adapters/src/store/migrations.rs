@@ -109,6 +109,10 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // 10: home visits (居宅同意取得型), before made by `home_visit` itself on
     // first use: `IF NOT EXISTS`, so a database that has the table upgrades
     crate::home_visit::SCHEMA,
+    // 11: 一括照会 through the OQS folder in two steps: the 受付番号 the
+    // terminal gave for the rows sent, kept until their results are in
+    // (see `store::batch`)
+    BATCH_RECEPTIONS,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -147,3 +151,16 @@ impl Store {
     }
 
 }
+
+/// The 受付番号 (`ReceptionNumber` of `OQSmuquc01res`) each batch row was
+/// sent under: written when the receipt comes, deleted when the row is
+/// answered (done or failed); a desk restarted in between asks for the
+/// results with it instead of sending the rows again. `IF NOT EXISTS`, as
+/// the migrations after 9 are (the upgrade tests apply them again).
+pub(super) const BATCH_RECEPTIONS: &str = "CREATE TABLE IF NOT EXISTS batch_receptions (
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        line INTEGER NOT NULL,
+        reception_number TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (batch_id, line)
+    );";

@@ -33,7 +33,7 @@ pub fn card(n: u32) -> CardDetails {
 
 /// A valid result for `card`, as a service would answer it.
 pub fn result_for(card: &CardDetails, confirmed_at: NaiveDateTime, copay: u8) -> EligibilityResult {
-    EligibilityResult { notices: Vec::new(), 
+    EligibilityResult { notices: Vec::new(), limit_certificate_changed: None, 
         confirmed_at,
         confirmation_date: confirmed_at.date(),
         reference: Some(ReferenceClassification::CardDetails),
