@@ -82,6 +82,10 @@ enum Command {
         /// Answer in UTF-8 instead of Shift_JIS.
         #[arg(long)]
         utf8: bool,
+        /// Play "another program" (the レセコン) too: move each face file
+        /// into <dir>/trash/ this many milliseconds after it appears.
+        #[arg(long, value_name = "MS")]
+        another_program: Option<u64>,
         #[command(flatten)]
         population: PopulationArgs,
     },
@@ -170,8 +174,9 @@ fn main() -> ExitCode {
         Command::OqsTerminal {
             dir,
             utf8,
+            another_program,
             population,
-        } => oqs_terminal_command(&dir, utf8, &population),
+        } => oqs_terminal_command(&dir, utf8, another_program, &population),
         Command::Disaster { action } => disaster_command(action),
         Command::Export { json, population } => export_command(json, &population),
         Command::Tap {
@@ -210,11 +215,17 @@ fn encoding(utf8: bool) -> Encoding {
     }
 }
 
-fn oqs_terminal_command(dir: &Path, utf8: bool, args: &PopulationArgs) -> Result<(), String> {
+fn oqs_terminal_command(
+    dir: &Path,
+    utf8: bool,
+    another_program: Option<u64>,
+    args: &PopulationArgs,
+) -> Result<(), String> {
     init_tracing();
     let population = args.open()?;
     let options = terminal::TerminalOptions {
         encoding: encoding(utf8),
+        another_program: another_program.map(std::time::Duration::from_millis),
         ..Default::default()
     };
     let running = terminal::spawn_with(dir, population, options)

@@ -30,6 +30,10 @@
 //! - [`tap`] drops a card-tap result (`OQSsiquc01res_face_NNNN_<time>.xml`)
 //!   into `<dir>/face/` with the chosen consents (`ConsTime` = now,
 //!   `AvailableTime` = now + 24 h).
+//! - "Another program" ([`TerminalOptions::another_program`]): plays the
+//!   clinic's レセコン, which reads the face files too and moves each into
+//!   `<dir>/trash/` ([`TRASH_DIR`]) shortly after it appears, so the desk's
+//!   watcher meets the files where a real site leaves them.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -50,6 +54,8 @@ use madoguchi_adapters::oqs::{
     EligibilityRequest, Encoding, FileCategory, MedicalRequest, OqsDocument, OqsError,
     OqsFolderLayout, OqsKind, ResponseHeader, SearchEntry,
 };
+pub use madoguchi_adapters::oqs::watch::TRASH_DIR;
+use madoguchi_adapters::oqs::watch::is_face_file_name;
 use madoguchi_core::codes::{Sex, Validity};
 use madoguchi_core::digits::{compact, to_halfwidth};
 use madoguchi_core::medical::{
@@ -83,6 +89,10 @@ pub struct TerminalOptions {
     /// How long an unreadable request must stay unchanged before it is
     /// answered with an error.
     pub settle: Duration,
+    /// "Another program" (the レセコン) shares `face/`: each face file is
+    /// moved into `<dir>/trash/` this long after the terminal first sees it
+    /// (at its next poll). `None`: nobody else touches `face/`.
+    pub another_program: Option<Duration>,
 }
 
 impl Default for TerminalOptions {
@@ -91,6 +101,7 @@ impl Default for TerminalOptions {
             encoding: Encoding::ShiftJis,
             poll_interval: Duration::from_millis(50),
             settle: Duration::from_secs(1),
+            another_program: None,
         }
     }
 }
@@ -139,10 +150,14 @@ fn serve(
         options: options.clone(),
         tracked: HashMap::new(),
         ignored: HashSet::new(),
+        face_seen: HashMap::new(),
     };
     tracing::info!(dir = %terminal.layout.root().display(), "training terminal ready");
     while !stop.load(Ordering::SeqCst) {
         terminal.pass();
+        if let Some(after) = options.another_program {
+            terminal.another_program(after);
+        }
         std::thread::sleep(options.poll_interval);
     }
     Ok(())
@@ -229,6 +244,8 @@ struct Terminal {
     options: TerminalOptions,
     tracked: HashMap<String, Track>,
     ignored: HashSet<String>,
+    /// Face files and when "another program" first saw them.
+    face_seen: HashMap<String, Instant>,
 }
 
 fn now_local() -> NaiveDateTime {
@@ -239,6 +256,33 @@ fn now_local() -> NaiveDateTime {
 const GIVE_UP: Duration = Duration::from_secs(10);
 
 impl Terminal {
+    /// "Another program" (the レセコン): moves the face files it has seen for
+    /// `after` into `<dir>/trash/`, as a real one does once it has read them.
+    fn another_program(&mut self, after: Duration) {
+        let face = self.layout.face();
+        let Ok(entries) = fs::read_dir(&face) else { return };
+        let names: HashSet<String> = entries
+            .flatten()
+            .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| is_face_file_name(n))
+            .collect();
+        self.face_seen.retain(|n, _| names.contains(n));
+        let trash = self.layout.root().join(TRASH_DIR);
+        for name in names {
+            let since = *self.face_seen.entry(name.clone()).or_insert_with(Instant::now);
+            if since.elapsed() < after {
+                continue;
+            }
+            let moved = fs::create_dir_all(&trash).and_then(|_| fs::rename(face.join(&name), trash.join(&name)));
+            match moved {
+                Ok(()) => tracing::info!(file = %name, "training terminal: another program moved a face file to trash/"),
+                Err(e) => tracing::warn!(file = %name, "training terminal: another program cannot move a face file: {e}"),
+            }
+            self.face_seen.remove(&name);
+        }
+    }
+
     /// One look at `req/`: answers every complete request.
     fn pass(&mut self) {
         let req = self.layout.req();
@@ -1019,6 +1063,7 @@ pub fn tap_with(
     let stamp = now.format("%Y%m%d%H%M%S").to_string();
     let taken = |name: &str| {
         layout.face().join(name).exists()
+            || layout.root().join(TRASH_DIR).join(name).exists()
             || layout.archive().join(name).exists()
             || layout.failed().join(name).exists()
     };

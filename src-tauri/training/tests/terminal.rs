@@ -21,7 +21,7 @@ use madoguchi_adapters::gateway::{Gateway, GatewayError};
 use madoguchi_adapters::oqs::folder::{
     MedicalFetchError, OqsFolderConfig, OqsFolderGateway, OqsFolderLayout,
 };
-use madoguchi_adapters::oqs::watch::{FaceEvent, FaceWatcher};
+use madoguchi_adapters::oqs::watch::{FaceEvent, FaceIngest, FaceOptions, FaceWatcher};
 use madoguchi_adapters::oqs::{
     response_file_name, write_eligibility_response, Encoding, FileCategory, MedicalRequest,
     MedicalRequestKind, TreatmentSetting,
@@ -412,9 +412,81 @@ fn a_tap_reaches_the_watcher_within_a_second() {
     )
     .is_allowed());
 
+    // The desk never moves a face file it does not own: it stays for the
+    // other programs that read face/.
     let layout = OqsFolderLayout::new(&s.root);
+    assert_eq!(files_in(&layout.face()), vec![name]);
+    assert!(files_in(layout.archive()).is_empty());
+}
+
+/// "Another program" (the レセコン) moves every face file into trash/ soon
+/// after it appears. The desk, watching face/ and trash/, still gets every
+/// tap once; after a restart of the desk (same taken-files list) none of
+/// them is shown again, and a new tap is.
+#[test]
+fn with_another_program_moving_face_files_every_tap_arrives_once_even_after_a_restart() {
+    let tmp = tempfile::tempdir_in(shared().dir.path()).unwrap();
+    let root = tmp.path().join("OQS");
+    fs::create_dir(&root).unwrap();
+    let options = terminal::TerminalOptions {
+        another_program: Some(Duration::ZERO),
+        ..Default::default()
+    };
+    let _terminal = terminal::spawn_with(&root, population(), options).unwrap();
+    let layout = OqsFolderLayout::new(&root);
+    let trash = root.join(terminal::TRASH_DIR);
+    let desk = FaceOptions {
+        extra_dirs: vec![trash.clone()],
+        move_to: None,
+        taken_file: Some(tmp.path().join("face-taken.txt")),
+    };
+    let (tx, rx) = mpsc::channel();
+    let watcher = FaceWatcher::start_with(layout.clone(), desk.clone(), move |e| {
+        let _ = tx.send(e);
+    });
+    let sample = people(5);
+    let mut tapped = Vec::new();
+    for p in &sample {
+        let path = terminal::tap(&root, &population(), Some(&card(p).person_key()), &[], now()).unwrap();
+        tapped.push(path.file_name().unwrap().to_string_lossy().into_owned());
+    }
+    let mut got = Vec::new();
+    while got.len() < tapped.len() {
+        match rx.recv_timeout(Duration::from_secs(10)).expect("every tap arrives") {
+            FaceEvent::Result(r, name) => got.push((name, r.person.unwrap().name)),
+            FaceEvent::Error(e) => panic!("{e}"),
+        }
+    }
+    let mut names: Vec<String> = got.iter().map(|(n, _)| n.clone()).collect();
+    names.sort();
+    let mut expected = tapped.clone();
+    expected.sort();
+    assert_eq!(names, expected, "each tap once");
+    for p in &sample {
+        assert!(got.iter().any(|(_, n)| *n == p.name), "{} was shown", p.name);
+    }
+    // The other program took them all out of face/.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !files_in(&layout.face()).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     assert!(files_in(&layout.face()).is_empty());
-    assert_eq!(files_in(layout.archive()), vec![name]);
+    assert_eq!(files_in(&trash), expected);
+    drop(watcher);
+
+    // The desk restarts with the same list: nothing old is taken again…
+    assert!(FaceIngest::new(layout.clone(), desk.clone()).take().is_empty());
+    // …and the watcher, restarted on the same list, takes the next tap.
+    let (tx, rx) = mpsc::channel();
+    let _watcher = FaceWatcher::start_with(layout.clone(), desk, move |e| {
+        let _ = tx.send(e);
+    });
+    let next = terminal::tap(&root, &population(), Some(&card(&sample[0]).person_key()), &[], now()).unwrap();
+    let next = next.file_name().unwrap().to_string_lossy().into_owned();
+    match rx.recv_timeout(Duration::from_secs(10)).expect("the new tap") {
+        FaceEvent::Result(_, name) => assert_eq!(name, next),
+        FaceEvent::Error(e) => panic!("{e}"),
+    }
 }
 
 #[test]

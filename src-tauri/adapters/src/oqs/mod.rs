@@ -40,7 +40,7 @@ pub use medical::{
     MedicalRequest, MedicalRequestKind, TreatmentSetting,
 };
 pub use folder::{OqsFolderConfig, OqsFolderGateway, OqsFolderLayout};
-pub use watch::{ingest_pending, FaceEvent, FaceWatcher};
+pub use watch::{ingest_pending, FaceEvent, FaceIngest, FaceOptions, FaceWatcher};
 pub use xml::{Encoding, MAX_DEPTH, MAX_ELEMENTS};
 
 /// Files larger than this are refused unread (the largest real responses,
