@@ -318,6 +318,15 @@ fn medication_and_checkups_with_a_grant() {
     assert!(files_in(&layout.res()).is_empty());
     let archived = files_in(layout.archive());
     assert_eq!(archived.len(), 10, "5 exchanges: {archived:?}");
+    // Each request the terminal answered carried PrDiInfClassification 1.
+    let requests: Vec<&String> = archived.iter().filter(|n| n.contains("siquc01req_")).collect();
+    assert_eq!(requests.len(), 5, "{archived:?}");
+    for name in requests {
+        let bytes = fs::read(layout.archive().join(name)).unwrap();
+        // Shift_JIS; the tags are ASCII.
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("<PrDiInfClassification>1</PrDiInfClassification>"), "{name}:\n{text}");
+    }
 }
 
 #[test]
