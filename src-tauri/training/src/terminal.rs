@@ -22,6 +22,13 @@
 //!     procedures and for some people one operation ([`crate::clinical`]), and
 //!     two yearly checkups. A card the population does not know → an error
 //!     answer (`ResultCode` 2).
+//!   - `OQSsiimm01req` → `OQSsiimm01res`: 照会番号 registration. A card the
+//!     population knows is registered (remembered in
+//!     `<dir>/.training-terminal/references.tsv`; a later registration of the
+//!     same card replaces it); an unknown card or a reference number that is
+//!     not 1–20 letters and digits → an error answer (`ProcessingResultStatus` 2).
+//!     From then on the card's taps carry it as `ReferenceNumber`; before,
+//!     they carry none, as a real terminal's face files.
 //!   - A request that cannot be read → an error answer of its kind; other
 //!     files in `req/` are left alone.
 //! - The marker file `<dir>/TRAINING` is written at start (and left in
@@ -52,7 +59,8 @@ use madoguchi_adapters::oqs::{
     classify, parse_named, response_file_name, write_batch_response, write_checkup_response,
     write_eligibility_response_with, write_medication_response, BatchRequest, BatchResult,
     EligibilityRequest, Encoding, FileCategory, MedicalRequest, OqsDocument, OqsError,
-    OqsFolderLayout, OqsKind, ResponseHeader, SearchEntry,
+    OqsFolderLayout, OqsKind, ReferenceRegistrationRequest, ReferenceRegistrationResult,
+    ResponseHeader, SearchEntry, write_registration_response,
 };
 pub use madoguchi_adapters::oqs::watch::TRASH_DIR;
 use madoguchi_adapters::oqs::watch::is_face_file_name;
@@ -78,6 +86,43 @@ pub const READY_PREFIX: &str = "terminal ready on";
 pub const MEDICAL_NOT_FOUND_CODE: &str = "2";
 /// Its message.
 pub const MEDICAL_NOT_FOUND_MESSAGE: &str = "該当する被保険者の情報が存在しません。";
+/// `ProcessingResultCode` of a 照会番号 registration with a number the
+/// terminal does not take (not 1–20 letters and digits).
+pub const REFERENCE_BAD_CODE: &str = "3";
+/// Its message.
+pub const REFERENCE_BAD_MESSAGE: &str = "照会番号の形式が正しくありません。";
+/// The terminal's own files (registered 照会番号) under the OQS folder.
+pub const STATE_DIR: &str = ".training-terminal";
+const REFERENCES_FILE: &str = "references.tsv";
+
+/// The 照会番号 registered for each card (`保険者番号:記号:番号:枝番` →
+/// number), as the terminal remembers them.
+pub fn registered_references(dir: &Path) -> Result<HashMap<String, String>, Error> {
+    let path = dir.join(STATE_DIR).join(REFERENCES_FILE);
+    let text = match fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(text
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect())
+}
+
+fn remember_reference(dir: &Path, key: &str, number: &str) -> Result<(), Error> {
+    let mut all = registered_references(dir)?;
+    all.insert(key.to_string(), number.to_string());
+    let mut lines: Vec<String> = all.into_iter().map(|(k, v)| format!("{k}\t{v}\n")).collect();
+    lines.sort();
+    let state = dir.join(STATE_DIR);
+    fs::create_dir_all(&state)?;
+    let tmp = state.join(format!("{REFERENCES_FILE}.tmp"));
+    fs::write(&tmp, lines.concat())?;
+    fs::rename(&tmp, state.join(REFERENCES_FILE))?;
+    Ok(())
+}
 
 /// How the terminal answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -312,6 +357,7 @@ impl Terminal {
                         | OqsKind::BatchRequest
                         | OqsKind::MedicationRequest
                         | OqsKind::CheckupRequest
+                        | OqsKind::ReferenceRegistrationRequest
                 )
             ) {
                 if self.ignored.insert(name.clone()) {
@@ -374,6 +420,18 @@ impl Terminal {
             (_, Ok(OqsDocument::BatchRequest(r))) => (
                 batch_response_file_name(name),
                 self.batch(&r, now, encoding)?,
+            ),
+            (_, Ok(OqsDocument::ReferenceRegistrationRequest(r))) => {
+                (response_file_name(name), self.register(&r, now, encoding)?)
+            }
+            (Some(OqsKind::ReferenceRegistrationRequest), Err(e)) => (
+                response_file_name(name),
+                write_registration_response(
+                    &ReferenceRegistrationResult { processed_at: Some(now), error: Some(unreadable(&e)), entry: None },
+                    None,
+                    None,
+                    encoding,
+                ),
             ),
             (_, Ok(OqsDocument::MedicalRequest(r))) => {
                 (response_file_name(name), self.medical(&r, now, encoding)?)
@@ -519,6 +577,38 @@ impl Terminal {
                 institution_code: Some(r.institution_code.clone()),
                 file_id: r.file_id.clone(),
             },
+            encoding,
+        ))
+    }
+
+    /// 照会番号 registration for a card the population knows.
+    fn register(
+        &self,
+        r: &ReferenceRegistrationRequest,
+        now: NaiveDateTime,
+        encoding: Encoding,
+    ) -> Result<Vec<u8>, Error> {
+        let e = &r.entry;
+        let person = find_person(&self.conn, e.insurer_number.as_str(), &e.symbol, &e.number, e.branch.as_deref())?;
+        let number = e.reference_number.trim();
+        let error = if !(1..=20).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            Some(ProcessingError {
+                code: Some(REFERENCE_BAD_CODE.into()),
+                message: Some(REFERENCE_BAD_MESSAGE.into()),
+            })
+        } else if let Some(p) = &person {
+            remember_reference(self.layout.root(), &p.card.person_key(), number)?;
+            None
+        } else {
+            Some(ProcessingError {
+                code: Some(MEDICAL_NOT_FOUND_CODE.into()),
+                message: Some(MEDICAL_NOT_FOUND_MESSAGE.into()),
+            })
+        };
+        Ok(write_registration_response(
+            &ReferenceRegistrationResult { processed_at: Some(now), error, entry: Some(e.clone()) },
+            Some(&r.institution_code),
+            r.file_id.as_deref(),
             encoding,
         ))
     }
@@ -1045,6 +1135,12 @@ pub fn tap_with(
     let mut result = confirm(&conn, &query, now)?
         .map_err(|bad| Error::Invalid(format!("{}: {}", bad.code, bad.message)))?;
     result.reference = Some(ReferenceClassification::Card);
+    // A face file carries the card's 照会番号 only once the facility has
+    // registered one (MynaReception spec §17).
+    let registered = registered_references(dir)?.remove(&query.card.person_key());
+    if let Some(q) = result.qualification.as_mut() {
+        q.reference_number = registered;
+    }
     result.asked = None;
     result.source = ResultSource::CardReader;
     result.electronic_prescription = Some(true);

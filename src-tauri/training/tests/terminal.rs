@@ -901,3 +901,76 @@ fn synthetic_clinical_histories_are_realistic() {
     assert!((30..=70).contains(&pct(imaging)), "imaging {}%", pct(imaging));
     assert!(pct(long) >= 30, "years of visits {}%", pct(long));
 }
+
+/// 照会番号: until the facility registers one, a tap carries no
+/// `ReferenceNumber`; registered through the folder, the card's next tap
+/// carries it. An unknown card and a malformed number are refused in words.
+#[test]
+fn a_registered_reference_number_comes_back_in_the_next_tap() {
+    let s = setup();
+    let p = &people(4)[3];
+    let key = card(p).person_key();
+    let tap_reference = |root: &Path| {
+        let path = terminal::tap(root, &population(), Some(&key), &[], now()).unwrap();
+        let bytes = fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        match madoguchi_adapters::oqs::parse_named(&name, &bytes).unwrap() {
+            madoguchi_adapters::oqs::OqsDocument::Eligibility(r) => r.qualification.unwrap().reference_number,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(tap_reference(&s.root), None, "nothing registered yet");
+
+    let entry = madoguchi_adapters::oqs::ReferenceRegistration {
+        reference_number: "24434".into(),
+        insurer_number: InsurerNumber::from_trusted(p.insurer_number.clone()),
+        symbol: p.symbol.clone(),
+        number: p.number.clone(),
+        branch: (!p.branch.is_empty()).then(|| p.branch.clone()),
+    };
+    // Through the gateway trait, as the desk asks.
+    let gateway: &dyn Gateway = &s.gateway;
+    let r = gateway.register_reference(&entry).unwrap();
+    assert_eq!(r.error, None, "{r:?}");
+    assert_eq!(r.entry.as_ref().map(|e| e.reference_number.as_str()), Some("24434"));
+    assert_eq!(tap_reference(&s.root).as_deref(), Some("24434"));
+
+    // Registered again with another number: the new one.
+    let again = madoguchi_adapters::oqs::ReferenceRegistration { reference_number: "24435".into(), ..entry.clone() };
+    assert_eq!(s.gateway.register_reference(&again).unwrap().error, None);
+    assert_eq!(tap_reference(&s.root).as_deref(), Some("24435"));
+
+    let unknown = madoguchi_adapters::oqs::ReferenceRegistration { number: "99999999".into(), ..entry.clone() };
+    let e = s.gateway.register_reference(&unknown).unwrap().error.expect("refused");
+    assert_eq!(e.code.as_deref(), Some(MEDICAL_NOT_FOUND_CODE));
+    assert_eq!(e.message.as_deref(), Some(terminal::MEDICAL_NOT_FOUND_MESSAGE));
+    let bad = madoguchi_adapters::oqs::ReferenceRegistration { reference_number: "24 434".into(), ..entry };
+    let e = s.gateway.register_reference(&bad).unwrap().error.expect("refused");
+    assert_eq!(e.message.as_deref(), Some(terminal::REFERENCE_BAD_MESSAGE));
+    assert_eq!(tap_reference(&s.root).as_deref(), Some("24435"), "a refused registration changes nothing");
+
+    // Request and answer are archived like every exchange.
+    let archived = files_in(s.gateway.layout().archive());
+    assert_eq!(archived.iter().filter(|n| n.starts_with("OQSsiimm01req_")).count(), 4, "{archived:?}");
+    assert_eq!(archived.iter().filter(|n| n.starts_with("OQSsiimm01res_")).count(), 4, "{archived:?}");
+}
+
+/// The HTTP API has no registration call: the gateway says so in words.
+#[test]
+fn the_http_gateway_says_registration_is_not_available() {
+    let gw = madoguchi_adapters::http::HttpGateway::new("http://127.0.0.1:9", Duration::from_secs(1)).unwrap();
+    let entry = madoguchi_adapters::oqs::ReferenceRegistration {
+        reference_number: "1".into(),
+        insurer_number: InsurerNumber::from_trusted("06139999"),
+        symbol: "1".into(),
+        number: "1".into(),
+        branch: None,
+    };
+    match gw.register_reference(&entry) {
+        Err(GatewayError::Service { code, message }) => {
+            assert_eq!(code, madoguchi_adapters::gateway::REFERENCE_UNAVAILABLE_CODE);
+            assert!(message.contains("照会番号の登録"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

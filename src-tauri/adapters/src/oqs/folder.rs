@@ -1002,6 +1002,13 @@ impl Gateway for OqsFolderGateway {
         Some(OqsFolderGateway::check_batch(self, queries))
     }
 
+    fn register_reference(
+        &self,
+        entry: &super::ReferenceRegistration,
+    ) -> Result<super::ReferenceRegistrationResult, GatewayError> {
+        OqsFolderGateway::register_reference(self, entry)
+    }
+
     fn check(&self, query: &EligibilityQuery) -> Result<EligibilityResult, GatewayError> {
         let request = |file_id: &str| {
             write_eligibility_request(
@@ -1058,5 +1065,40 @@ impl Gateway for OqsFolderGateway {
 
     fn target(&self) -> String {
         self.layout.root().display().to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 照会番号 (kept apart from the checks above)
+
+impl OqsFolderGateway {
+    /// 照会番号 registration (`OQSsiimm01req` → `OQSsiimm01res`): asks that
+    /// `entry`'s card carry `entry.reference_number` (the facility's patient
+    /// number) from now on. A refusal of the national side comes back as
+    /// `Ok` with [`super::ReferenceRegistrationResult::error`] set; an answer
+    /// of another kind is a [`GatewayError::BadResponse`].
+    pub fn register_reference(
+        &self,
+        entry: &super::ReferenceRegistration,
+    ) -> Result<super::ReferenceRegistrationResult, GatewayError> {
+        let encoding = self.config.encoding;
+        let answer = self.exchange(
+            OqsKind::ReferenceRegistrationRequest,
+            |file_id| {
+                super::write_registration_request(
+                    &super::ReferenceRegistrationRequest {
+                        institution_code: self.config.institution_code.clone(),
+                        file_id: Some(file_id.to_string()),
+                        entry: entry.clone(),
+                    },
+                    encoding,
+                )
+            },
+            |name| response_file_name(name).into_iter().collect(),
+        )?;
+        match answer.document {
+            OqsDocument::ReferenceRegistration(r) => Ok(r),
+            _ => Err(self.bad(format!("{}: not a 照会番号 registration answer", answer.name))),
+        }
     }
 }

@@ -17,6 +17,7 @@ mod eligibility;
 mod error;
 pub mod folder;
 mod medical;
+mod reference;
 pub mod watch;
 mod xml;
 
@@ -38,6 +39,10 @@ pub use error::{OqsError, OqsProblem};
 pub use medical::{
     write_checkup_response, write_medical_request, write_medication_response, FileCategory,
     MedicalRequest, MedicalRequestKind, TreatmentSetting,
+};
+pub use reference::{
+    write_registration_request, write_registration_response, ReferenceRegistration,
+    ReferenceRegistrationRequest, ReferenceRegistrationResult,
 };
 pub use folder::{OqsFolderConfig, OqsFolderGateway, OqsFolderLayout};
 pub use watch::{ingest_pending, FaceEvent, FaceIngest, FaceOptions, FaceWatcher};
@@ -74,10 +79,14 @@ pub enum OqsKind {
     CheckupRequest,
     /// `TKKsiquc01res`
     CheckupResponse,
+    /// `OQSsiimm01req`: register a card's 照会番号.
+    ReferenceRegistrationRequest,
+    /// `OQSsiimm01res`
+    ReferenceRegistrationResponse,
 }
 
 impl OqsKind {
-    pub const ALL: [OqsKind; 10] = [
+    pub const ALL: [OqsKind; 12] = [
         OqsKind::EligibilityRequest,
         OqsKind::EligibilityResponse,
         OqsKind::BatchRequest,
@@ -88,6 +97,8 @@ impl OqsKind {
         OqsKind::MedicationResponse,
         OqsKind::CheckupRequest,
         OqsKind::CheckupResponse,
+        OqsKind::ReferenceRegistrationRequest,
+        OqsKind::ReferenceRegistrationResponse,
     ];
 
     /// The file-name prefix, e.g. `OQSsiquc01req`.
@@ -103,6 +114,8 @@ impl OqsKind {
             OqsKind::MedicationResponse => "YZKsiquc01res",
             OqsKind::CheckupRequest => "TKKsiquc01req",
             OqsKind::CheckupResponse => "TKKsiquc01res",
+            OqsKind::ReferenceRegistrationRequest => "OQSsiimm01req",
+            OqsKind::ReferenceRegistrationResponse => "OQSsiimm01res",
         }
     }
 
@@ -182,6 +195,10 @@ pub enum OqsDocument {
     BatchRequest(BatchRequest),
     /// `YZKsiquc01req` / `TKKsiquc01req`.
     MedicalRequest(MedicalRequest),
+    /// `OQSsiimm01req`.
+    ReferenceRegistrationRequest(ReferenceRegistrationRequest),
+    /// `OQSsiimm01res`.
+    ReferenceRegistration(ReferenceRegistrationResult),
 }
 
 impl OqsDocument {
@@ -193,6 +210,8 @@ impl OqsDocument {
             OqsDocument::Checkups(_) => OqsKind::CheckupResponse,
             OqsDocument::EligibilityRequest(_) => OqsKind::EligibilityRequest,
             OqsDocument::BatchRequest(_) => OqsKind::BatchRequest,
+            OqsDocument::ReferenceRegistrationRequest(_) => OqsKind::ReferenceRegistrationRequest,
+            OqsDocument::ReferenceRegistration(_) => OqsKind::ReferenceRegistrationResponse,
             OqsDocument::MedicalRequest(r) => match r.kind {
                 MedicalRequestKind::Medication => OqsKind::MedicationRequest,
                 MedicalRequestKind::Checkups => OqsKind::CheckupRequest,
@@ -293,6 +312,12 @@ fn parse_inner(kind: Option<OqsKind>, bytes: &[u8]) -> Result<OqsDocument, OqsPr
             &root,
             MedicalRequestKind::Checkups,
         )?),
+        OqsKind::ReferenceRegistrationRequest => OqsDocument::ReferenceRegistrationRequest(
+            reference::read_registration_request(&root)?,
+        ),
+        OqsKind::ReferenceRegistrationResponse => {
+            OqsDocument::ReferenceRegistration(reference::read_registration_response(&root)?)
+        }
         OqsKind::BatchReceipt | OqsKind::BatchResultRequest => {
             return Err(OqsProblem::UnsupportedKind {
                 kind: kind.prefix().to_string(),
@@ -304,6 +329,13 @@ fn parse_inner(kind: Option<OqsKind>, bytes: &[u8]) -> Result<OqsDocument, OqsPr
 /// The kind of a document whose name says nothing, from its elements.
 fn sniff(root: &xml::Element) -> Option<OqsKind> {
     let has = |n: &str| root.find(n).is_some();
+    if has("ReferenceNumberRegistrationInfo") && !has("BulkRegistrationUnit") {
+        return Some(if has("ProcessingResultStatus") || has("SegmentOfResult") {
+            OqsKind::ReferenceRegistrationResponse
+        } else {
+            OqsKind::ReferenceRegistrationRequest
+        });
+    }
     if has("BulkConfirmUnit") {
         return Some(OqsKind::BatchResponse);
     }
