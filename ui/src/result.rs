@@ -108,6 +108,11 @@ pub fn facts(lang: ReadSignal<Lang>, r: &EligibilityResult) -> impl IntoView {
                 Box::new(move |l| format!("{} 〜 {}", from.map(|d| format_date(l, d)).unwrap_or_default(), until.map(|d| format_date(l, d)).unwrap_or_default())),
             ));
         }
+        // The 照会番号 the facility registered for this card is its own
+        // patient number: shown as such (a tap names the patient).
+        if let Some(n) = q.reference_number.clone() {
+            rows.push(("result-reference-number", "label-reference-number", Box::new(move |_| n.clone())));
+        }
         if let Some(d) = q.qualified_on {
             rows.push(("result-qualified-on", "label-qualified-on", Box::new(move |l| format_date(l, d))));
         }
