@@ -130,3 +130,54 @@ fn the_training_terminals_answer_reads_back() {
         }
     }
 }
+
+#[test]
+fn the_batch_files_two_steps() {
+    use madoguchi_adapters::oqs::{
+        write_batch_registration_request, write_batch_result_request, ReferenceBatchRequest,
+        ReferenceBatchResultRequest,
+    };
+    let req = ReferenceBatchRequest {
+        institution_code: "1312345678".into(),
+        file_id: Some("f1".into()),
+        entries: vec![entry(), ReferenceRegistration { reference_number: "24435".into(), branch: None, ..entry() }],
+    };
+    let bytes = write_batch_registration_request(&req, Encoding::ShiftJis);
+    let text = encoding_rs::SHIFT_JIS.decode(&bytes).0.into_owned();
+    assert_eq!(text.matches("<ReferenceNumberRegistrationInfo>").count(), 2, "{text}");
+    assert_eq!(oqs::parse_named("OQSmuimm01req_202612070001.xml", &bytes).unwrap(), OqsDocument::ReferenceBatchRequest(req.clone()));
+    assert_eq!(oqs::parse_named("unnamed.xml", &bytes).unwrap(), OqsDocument::ReferenceBatchRequest(req));
+
+    // The receipt: a ReceptionNumber, no results.
+    let receipt = answer("<ProcessingResultStatus>1</ProcessingResultStatus><ReceptionNumber>R0001</ReceptionNumber>", "<SegmentOfResult>1</SegmentOfResult>");
+    let OqsDocument::ReferenceBatchReceipt(r) = oqs::parse_named("OQSmuimm01res_202612070001.xml", &receipt).unwrap() else { panic!() };
+    assert_eq!((r.reception_number.as_deref(), r.error), (Some("R0001"), None));
+    let e = oqs::parse_named("OQSmuimm01res_202612070001.xml", &answer("<ProcessingResultStatus>1</ProcessingResultStatus>", "")).unwrap_err();
+    assert_eq!(e.problem, OqsProblem::MissingField { field: "ReceptionNumber".into() });
+
+    // The second request: the institution in the header, nothing else there.
+    let ask = write_batch_result_request(&ReferenceBatchResultRequest { institution_code: "1312345678".into(), reception_number: "R0001".into() }, Encoding::Utf8);
+    let text = String::from_utf8(ask.clone()).unwrap();
+    let header = &text[text.find("<MessageHeader>").unwrap()..text.find("</MessageHeader>").unwrap()];
+    assert_eq!(header.matches("</").count(), 1, "header: MedicalInstitutionCode only:\n{header}");
+    assert!(text.contains("<ReceptionNumber>R0001</ReceptionNumber>"));
+
+    // 処理中, then units (one refused).
+    let name = "OQSmuimm02res_202612070002.xml";
+    let OqsDocument::ReferenceBatch(b) = oqs::parse_named(name, &answer("", "<ReceptionNumber>R0001</ReceptionNumber><SegmentOfResult>2</SegmentOfResult>")).unwrap() else { panic!() };
+    assert!(b.in_progress && b.units.is_empty());
+    let body = format!(
+        "<BulkRegistrationUnit>{ECHO}<ProcessingResultStatus>1</ProcessingResultStatus></BulkRegistrationUnit>\
+         <BulkRegistrationUnit>{ECHO}<ProcessingResultStatus>2</ProcessingResultStatus><ProcessingResultCode>E1</ProcessingResultCode>\
+         <ProcessingResultMessage>登録できません</ProcessingResultMessage></BulkRegistrationUnit>"
+    );
+    let OqsDocument::ReferenceBatch(b) = oqs::parse_named(name, &answer(&body, "<ReceptionNumber>R0001</ReceptionNumber><SegmentOfResult>1</SegmentOfResult>")).unwrap() else { panic!() };
+    assert!(!b.in_progress);
+    assert_eq!(b.reception_number.as_deref(), Some("R0001"));
+    assert_eq!(b.units.len(), 2);
+    assert_eq!(b.units[0].entry, Some(entry()));
+    assert_eq!(b.units[0].error, None);
+    assert_eq!(b.units[1].error, Some(ProcessingError { code: Some("E1".into()), message: Some("登録できません".into()) }));
+    // By content too.
+    assert!(matches!(oqs::parse_named("unnamed.xml", &answer(&body, "")).unwrap(), OqsDocument::ReferenceBatch(_)));
+}

@@ -29,6 +29,11 @@
 //!     not 1–20 letters and digits → an error answer (`ProcessingResultStatus` 2).
 //!     From then on the card's taps carry it as `ReferenceNumber`; before,
 //!     they carry none, as a real terminal's face files.
+//!   - `OQSmuimm01req` → `OQSmuimm01res` (a receipt with a
+//!     `ReceptionNumber`, the cards kept in memory), then `OQSmuimm02req` →
+//!     `OQSmuimm02res`: 処理中 (`SegmentOfResult` 2) at the first ask, the
+//!     results (each card registered as above) at the next; an unknown
+//!     `ReceptionNumber` → `SegmentOfResult` 9.
 //!   - A request that cannot be read → an error answer of its kind; other
 //!     files in `req/` are left alone.
 //! - The marker file `<dir>/TRAINING` is written at start (and left in
@@ -59,8 +64,10 @@ use madoguchi_adapters::oqs::{
     classify, parse_named, response_file_name, write_batch_response, write_checkup_response,
     write_eligibility_response_with, write_medication_response, BatchRequest, BatchResult,
     EligibilityRequest, Encoding, FileCategory, MedicalRequest, OqsDocument, OqsError,
-    OqsFolderLayout, OqsKind, ReferenceRegistrationRequest, ReferenceRegistrationResult,
-    ResponseHeader, SearchEntry, write_registration_response,
+    OqsFolderLayout, OqsKind, ReferenceBatchReceipt, ReferenceBatchResult,
+    ReferenceRegistrationRequest, ReferenceRegistrationResult, ReferenceRegistrationUnit,
+    ResponseHeader, SearchEntry, write_batch_receipt, write_batch_registration_response,
+    write_registration_response,
 };
 pub use madoguchi_adapters::oqs::watch::TRASH_DIR;
 use madoguchi_adapters::oqs::watch::is_face_file_name;
@@ -196,6 +203,7 @@ fn serve(
         tracked: HashMap::new(),
         ignored: HashSet::new(),
         face_seen: HashMap::new(),
+        reference_batches: HashMap::new(),
     };
     tracing::info!(dir = %terminal.layout.root().display(), "training terminal ready");
     while !stop.load(Ordering::SeqCst) {
@@ -291,6 +299,8 @@ struct Terminal {
     ignored: HashSet<String>,
     /// Face files and when "another program" first saw them.
     face_seen: HashMap<String, Instant>,
+    /// 照会番号一括登録 accepted: the cards, and how often the results were asked.
+    reference_batches: HashMap<String, (Vec<madoguchi_adapters::oqs::ReferenceRegistration>, u32)>,
 }
 
 fn now_local() -> NaiveDateTime {
@@ -358,6 +368,8 @@ impl Terminal {
                         | OqsKind::MedicationRequest
                         | OqsKind::CheckupRequest
                         | OqsKind::ReferenceRegistrationRequest
+                        | OqsKind::ReferenceBatchRequest
+                        | OqsKind::ReferenceBatchResultRequest
                 )
             ) {
                 if self.ignored.insert(name.clone()) {
@@ -408,7 +420,7 @@ impl Terminal {
         }
     }
 
-    fn answer(&self, name: &str, document: Result<OqsDocument, OqsError>) -> Result<(), Error> {
+    fn answer(&mut self, name: &str, document: Result<OqsDocument, OqsError>) -> Result<(), Error> {
         let now = now_local();
         let encoding = self.options.encoding;
         let kind = classify(name);
@@ -420,6 +432,32 @@ impl Terminal {
             (_, Ok(OqsDocument::BatchRequest(r))) => (
                 batch_response_file_name(name),
                 self.batch(&r, now, encoding)?,
+            ),
+            (_, Ok(OqsDocument::ReferenceBatchRequest(r))) => {
+                let number = reception_number();
+                self.reference_batches.insert(number.clone(), (r.entries.clone(), 0));
+                let receipt = ReferenceBatchReceipt { reception_number: Some(number), processed_at: Some(now), error: None };
+                (response_file_name(name), write_batch_receipt(&receipt, Some(&r.institution_code), encoding))
+            }
+            (_, Ok(OqsDocument::ReferenceBatchResultRequest(r))) => {
+                let result = self.reference_batch(&r.reception_number, now)?;
+                (response_file_name(name), write_batch_registration_response(&result, Some(&r.institution_code), encoding))
+            }
+            (Some(OqsKind::ReferenceBatchRequest), Err(e)) => (
+                response_file_name(name),
+                write_batch_receipt(
+                    &ReferenceBatchReceipt { reception_number: None, processed_at: Some(now), error: Some(unreadable(&e)) },
+                    None,
+                    encoding,
+                ),
+            ),
+            (Some(OqsKind::ReferenceBatchResultRequest), Err(e)) => (
+                response_file_name(name),
+                write_batch_registration_response(
+                    &ReferenceBatchResult { reception_number: None, processed_at: Some(now), in_progress: false, error: Some(unreadable(&e)), units: Vec::new() },
+                    None,
+                    encoding,
+                ),
             ),
             (_, Ok(OqsDocument::ReferenceRegistrationRequest(r))) => {
                 (response_file_name(name), self.register(&r, now, encoding)?)
@@ -581,6 +619,36 @@ impl Terminal {
         ))
     }
 
+    /// The results of a 照会番号一括登録: 処理中 at the first ask.
+    fn reference_batch(&mut self, reception: &str, now: NaiveDateTime) -> Result<ReferenceBatchResult, Error> {
+        let mut result = ReferenceBatchResult {
+            reception_number: Some(reception.to_string()),
+            processed_at: Some(now),
+            in_progress: false,
+            error: None,
+            units: Vec::new(),
+        };
+        let Some((entries, asked)) = self.reference_batches.get_mut(reception) else {
+            result.error = Some(ProcessingError {
+                code: Some("bad_reception".into()),
+                message: Some(format!("受付番号 {reception} の一括登録はありません。")),
+            });
+            return Ok(result);
+        };
+        *asked += 1;
+        if *asked == 1 {
+            result.in_progress = true;
+            return Ok(result);
+        }
+        let entries = entries.clone();
+        self.reference_batches.remove(reception);
+        for e in entries {
+            let error = self.register_entry(&e)?;
+            result.units.push(ReferenceRegistrationUnit { entry: Some(e), error });
+        }
+        Ok(result)
+    }
+
     /// 照会番号 registration for a card the population knows.
     fn register(
         &self,
@@ -588,7 +656,17 @@ impl Terminal {
         now: NaiveDateTime,
         encoding: Encoding,
     ) -> Result<Vec<u8>, Error> {
-        let e = &r.entry;
+        let error = self.register_entry(&r.entry)?;
+        Ok(write_registration_response(
+            &ReferenceRegistrationResult { processed_at: Some(now), error, entry: Some(r.entry.clone()) },
+            Some(&r.institution_code),
+            r.file_id.as_deref(),
+            encoding,
+        ))
+    }
+
+    /// Registers one card's number; the refusal, if any.
+    fn register_entry(&self, e: &madoguchi_adapters::oqs::ReferenceRegistration) -> Result<Option<ProcessingError>, Error> {
         let person = find_person(&self.conn, e.insurer_number.as_str(), &e.symbol, &e.number, e.branch.as_deref())?;
         let number = e.reference_number.trim();
         let error = if !(1..=20).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -605,12 +683,7 @@ impl Terminal {
                 message: Some(MEDICAL_NOT_FOUND_MESSAGE.into()),
             })
         };
-        Ok(write_registration_response(
-            &ReferenceRegistrationResult { processed_at: Some(now), error, entry: Some(e.clone()) },
-            Some(&r.institution_code),
-            r.file_id.as_deref(),
-            encoding,
-        ))
+        Ok(error)
     }
 
     fn medical(

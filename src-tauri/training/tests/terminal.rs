@@ -974,3 +974,53 @@ fn the_http_gateway_says_registration_is_not_available() {
         other => panic!("{other:?}"),
     }
 }
+
+/// 照会番号一括登録 in two steps through the folder: the receipt, 処理中
+/// once, then one unit per card — an unknown card refused in its unit —
+/// and each registered card's next tap carries its number.
+#[test]
+fn a_batch_registration_in_two_steps() {
+    let s = setup();
+    let sample = people(3);
+    let mut entries: Vec<madoguchi_adapters::oqs::ReferenceRegistration> = sample
+        .iter()
+        .enumerate()
+        .map(|(i, p)| madoguchi_adapters::oqs::ReferenceRegistration {
+            reference_number: format!("P{:04}", i + 1),
+            insurer_number: InsurerNumber::from_trusted(p.insurer_number.clone()),
+            symbol: p.symbol.clone(),
+            number: p.number.clone(),
+            branch: (!p.branch.is_empty()).then(|| p.branch.clone()),
+        })
+        .collect();
+    entries.push(madoguchi_adapters::oqs::ReferenceRegistration {
+        reference_number: "P9999".into(),
+        number: "99999999".into(),
+        ..entries[0].clone()
+    });
+    let units = s.gateway.register_references(&entries).unwrap();
+    assert_eq!(units.len(), 4);
+    for (u, e) in units.iter().zip(&entries) {
+        assert_eq!(u.entry.as_ref(), Some(e));
+    }
+    assert!(units[..3].iter().all(|u| u.error.is_none()), "{units:?}");
+    assert_eq!(units[3].error.as_ref().and_then(|e| e.code.as_deref()), Some(MEDICAL_NOT_FOUND_CODE));
+    for (p, e) in sample.iter().zip(&entries) {
+        let path = terminal::tap(&s.root, &population(), Some(&card(p).person_key()), &[], now()).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let madoguchi_adapters::oqs::OqsDocument::Eligibility(r) =
+            madoguchi_adapters::oqs::parse_named(&name, &fs::read(&path).unwrap()).unwrap()
+        else {
+            panic!("not a tap")
+        };
+        assert_eq!(r.qualification.unwrap().reference_number.as_deref(), Some(e.reference_number.as_str()));
+    }
+    // 01req/01res once, 02req/02res twice (処理中, then the results).
+    let archived = files_in(s.gateway.layout().archive());
+    let count = |prefix: &str| archived.iter().filter(|n| n.starts_with(prefix)).count();
+    assert_eq!(
+        [count("OQSmuimm01req_"), count("OQSmuimm01res_"), count("OQSmuimm02req_"), count("OQSmuimm02res_")],
+        [1, 1, 2, 2],
+        "{archived:?}"
+    );
+}

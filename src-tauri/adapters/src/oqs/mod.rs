@@ -41,8 +41,11 @@ pub use medical::{
     MedicalRequest, MedicalRequestKind, TreatmentSetting,
 };
 pub use reference::{
-    write_registration_request, write_registration_response, ReferenceRegistration,
-    ReferenceRegistrationRequest, ReferenceRegistrationResult,
+    write_batch_receipt, write_batch_registration_request, write_batch_registration_response,
+    write_batch_result_request, write_registration_request, write_registration_response,
+    ReferenceBatchReceipt, ReferenceBatchRequest, ReferenceBatchResult, ReferenceBatchResultRequest,
+    ReferenceRegistration, ReferenceRegistrationRequest, ReferenceRegistrationResult,
+    ReferenceRegistrationUnit,
 };
 pub use folder::{OqsFolderConfig, OqsFolderGateway, OqsFolderLayout};
 pub use watch::{ingest_pending, FaceEvent, FaceIngest, FaceOptions, FaceWatcher};
@@ -83,10 +86,18 @@ pub enum OqsKind {
     ReferenceRegistrationRequest,
     /// `OQSsiimm01res`
     ReferenceRegistrationResponse,
+    /// `OQSmuimm01req`: 照会番号一括登録.
+    ReferenceBatchRequest,
+    /// `OQSmuimm01res`: its receipt (`ReceptionNumber`).
+    ReferenceBatchReceipt,
+    /// `OQSmuimm02req`: ask for its results.
+    ReferenceBatchResultRequest,
+    /// `OQSmuimm02res`: the results (`BulkRegistrationUnit`*).
+    ReferenceBatchResponse,
 }
 
 impl OqsKind {
-    pub const ALL: [OqsKind; 12] = [
+    pub const ALL: [OqsKind; 16] = [
         OqsKind::EligibilityRequest,
         OqsKind::EligibilityResponse,
         OqsKind::BatchRequest,
@@ -99,6 +110,10 @@ impl OqsKind {
         OqsKind::CheckupResponse,
         OqsKind::ReferenceRegistrationRequest,
         OqsKind::ReferenceRegistrationResponse,
+        OqsKind::ReferenceBatchRequest,
+        OqsKind::ReferenceBatchReceipt,
+        OqsKind::ReferenceBatchResultRequest,
+        OqsKind::ReferenceBatchResponse,
     ];
 
     /// The file-name prefix, e.g. `OQSsiquc01req`.
@@ -116,6 +131,10 @@ impl OqsKind {
             OqsKind::CheckupResponse => "TKKsiquc01res",
             OqsKind::ReferenceRegistrationRequest => "OQSsiimm01req",
             OqsKind::ReferenceRegistrationResponse => "OQSsiimm01res",
+            OqsKind::ReferenceBatchRequest => "OQSmuimm01req",
+            OqsKind::ReferenceBatchReceipt => "OQSmuimm01res",
+            OqsKind::ReferenceBatchResultRequest => "OQSmuimm02req",
+            OqsKind::ReferenceBatchResponse => "OQSmuimm02res",
         }
     }
 
@@ -199,6 +218,14 @@ pub enum OqsDocument {
     ReferenceRegistrationRequest(ReferenceRegistrationRequest),
     /// `OQSsiimm01res`.
     ReferenceRegistration(ReferenceRegistrationResult),
+    /// `OQSmuimm01req`.
+    ReferenceBatchRequest(ReferenceBatchRequest),
+    /// `OQSmuimm01res`.
+    ReferenceBatchReceipt(ReferenceBatchReceipt),
+    /// `OQSmuimm02req`.
+    ReferenceBatchResultRequest(ReferenceBatchResultRequest),
+    /// `OQSmuimm02res`.
+    ReferenceBatch(ReferenceBatchResult),
 }
 
 impl OqsDocument {
@@ -212,6 +239,10 @@ impl OqsDocument {
             OqsDocument::BatchRequest(_) => OqsKind::BatchRequest,
             OqsDocument::ReferenceRegistrationRequest(_) => OqsKind::ReferenceRegistrationRequest,
             OqsDocument::ReferenceRegistration(_) => OqsKind::ReferenceRegistrationResponse,
+            OqsDocument::ReferenceBatchRequest(_) => OqsKind::ReferenceBatchRequest,
+            OqsDocument::ReferenceBatchReceipt(_) => OqsKind::ReferenceBatchReceipt,
+            OqsDocument::ReferenceBatchResultRequest(_) => OqsKind::ReferenceBatchResultRequest,
+            OqsDocument::ReferenceBatch(_) => OqsKind::ReferenceBatchResponse,
             OqsDocument::MedicalRequest(r) => match r.kind {
                 MedicalRequestKind::Medication => OqsKind::MedicationRequest,
                 MedicalRequestKind::Checkups => OqsKind::CheckupRequest,
@@ -318,6 +349,12 @@ fn parse_inner(kind: Option<OqsKind>, bytes: &[u8]) -> Result<OqsDocument, OqsPr
         OqsKind::ReferenceRegistrationResponse => {
             OqsDocument::ReferenceRegistration(reference::read_registration_response(&root)?)
         }
+        OqsKind::ReferenceBatchRequest => OqsDocument::ReferenceBatchRequest(reference::read_batch_request(&root)?),
+        OqsKind::ReferenceBatchReceipt => OqsDocument::ReferenceBatchReceipt(reference::read_batch_receipt(&root)?),
+        OqsKind::ReferenceBatchResultRequest => {
+            OqsDocument::ReferenceBatchResultRequest(reference::read_batch_result_request(&root)?)
+        }
+        OqsKind::ReferenceBatchResponse => OqsDocument::ReferenceBatch(reference::read_batch_response(&root)?),
         OqsKind::BatchReceipt | OqsKind::BatchResultRequest => {
             return Err(OqsProblem::UnsupportedKind {
                 kind: kind.prefix().to_string(),
@@ -329,7 +366,15 @@ fn parse_inner(kind: Option<OqsKind>, bytes: &[u8]) -> Result<OqsDocument, OqsPr
 /// The kind of a document whose name says nothing, from its elements.
 fn sniff(root: &xml::Element) -> Option<OqsKind> {
     let has = |n: &str| root.find(n).is_some();
-    if has("ReferenceNumberRegistrationInfo") && !has("BulkRegistrationUnit") {
+    if has("BulkRegistrationUnit") {
+        return Some(OqsKind::ReferenceBatchResponse);
+    }
+    let mut registrations = Vec::new();
+    root.find_all(&["ReferenceNumberRegistrationInfo"], &mut registrations);
+    if registrations.len() > 1 {
+        return Some(OqsKind::ReferenceBatchRequest);
+    }
+    if registrations.len() == 1 {
         return Some(if has("ProcessingResultStatus") || has("SegmentOfResult") {
             OqsKind::ReferenceRegistrationResponse
         } else {
