@@ -157,9 +157,11 @@ fn oqs_ingest_takes_pending_card_taps_into_todays_checks() {
         assert_eq!(r["source"], "card_reader");
         assert!(r["person"]["name"].as_str().is_some_and(|n| !n.is_empty()));
     }
-    // Taken files leave face/; a second pass finds nothing.
+    // Taken files stay in face/ for the other programs that read it (the
+    // desk owns no face file); the desk remembers them: a second pass, as a
+    // new process, finds nothing.
     let left: Vec<_> = std::fs::read_dir(oqs.join("face")).unwrap().collect();
-    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(left.len(), 2, "{left:?}");
     let again = madoguchi(data.path(), &["oqs", "ingest", "--dir", oqs.to_str().unwrap()]);
     assert!(again.status.success());
     assert!(again.stdout.is_empty());
@@ -195,4 +197,70 @@ fn audit_verify_detects_an_edited_entry() {
     // isolation marks around the number taken out).
     let err: String = String::from_utf8_lossy(&broken.stderr).chars().filter(|c| !matches!(c, '\u{2068}' | '\u{2069}')).collect();
     assert!(err.contains("2番目の記録が書き換えられています"), "{err}");
+}
+
+/// 照会番号: the facility's patient number registered for a card through the
+/// OQS folder (the real training terminal playing it) comes back in the
+/// card's next tap, which then names the patient; the registration is in
+/// the audit log. A number that cannot be one is refused before anything
+/// is written.
+#[test]
+fn a_registered_patient_number_comes_back_with_the_next_tap() {
+    let data = common::data_dir();
+    let oqs = data.path().join("OQS");
+    std::fs::create_dir(&oqs).unwrap();
+    let population = madoguchi_training::generate(&data.path().join("pop.sqlite"), 500, 3).unwrap();
+    let _terminal = madoguchi_training::terminal::spawn(&oqs, population.clone()).unwrap();
+    let today = chrono::Local::now().date_naive();
+    let p = population.sample_on(1, today).unwrap().remove(0);
+    let birth = p.birth_date.format("%Y-%m-%d").to_string();
+    let card = [
+        "--insurer", p.insurer_number.as_str(), "--symbol", p.symbol.as_str(), "--number", p.number.as_str(),
+        "--branch", p.branch.as_str(), "--birth", birth.as_str(),
+    ];
+    let run = |args: &[&str]| {
+        Command::new(common::madoguchi_bin())
+            .args(args)
+            .env("MADOGUCHI_DATA_DIR", data.path())
+            .env("MADOGUCHI_SETTINGS", data.path().join("none.json"))
+            .env("MADOGUCHI_OQS_DIR", &oqs)
+            .env("MADOGUCHI_FACILITY_CODE", "1312345678")
+            .env("MADOGUCHI_LANG", "ja")
+            .env_remove("MADOGUCHI_SERVICE_URL")
+            .output()
+            .expect("madoguchi runs")
+    };
+    let register = |number: &str| run(&[&["reference", "register", "--patient", number][..], &card[..]].concat());
+
+    let bad = register("12-34");
+    assert_eq!(bad.status.code(), Some(2), "{}", String::from_utf8_lossy(&bad.stderr));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("12-34") && err.contains("照会番号"), "{err}");
+    let archive = oqs.join("archive");
+    let registrations = || {
+        std::fs::read_dir(&archive)
+            .map(|d| d.flatten().filter(|e| e.file_name().to_string_lossy().starts_with("OQSsiimm01req_")).count())
+            .unwrap_or(0)
+    };
+    assert_eq!(registrations(), 0, "nothing was sent");
+
+    let ok = register("24434");
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(String::from_utf8_lossy(&ok.stdout).trim(), "24434");
+    assert_eq!(registrations(), 1);
+
+    let key = format!("{}:{}:{}:{}", p.insurer_number, p.symbol, p.number, p.branch);
+    madoguchi_training::terminal::tap(&oqs, &population, Some(&key), &[], chrono::Local::now().naive_local()).unwrap();
+    let ingest = run(&["oqs", "ingest", "--dir", oqs.to_str().unwrap()]);
+    assert!(ingest.status.success(), "{}", String::from_utf8_lossy(&ingest.stderr));
+    let taps: Vec<serde_json::Value> =
+        String::from_utf8(ingest.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(taps.len(), 1, "{taps:?}");
+    assert_eq!(taps[0]["qualification"]["reference_number"], "24434");
+    assert_eq!(taps[0]["person"]["name"], p.name.as_str());
+
+    let audit = run(&["audit", "export"]);
+    assert!(audit.status.success(), "{}", String::from_utf8_lossy(&audit.stderr));
+    let csv = String::from_utf8_lossy(&audit.stdout);
+    assert!(csv.lines().any(|l| l.contains("reference_registration") && l.contains("registered:24434")), "{csv}");
 }

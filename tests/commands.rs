@@ -153,3 +153,49 @@ fn the_window_names_no_command_as_a_string_literal() {
     }
     assert!(found.is_empty(), "{found:?}");
 }
+
+/// 照会番号 from the window: `register_reference` through the dispatcher (the
+/// wire's camelCase keys) registers the patient number with the training
+/// terminal playing the OQS folder; the card's next tap carries it.
+#[test]
+fn the_window_registers_a_patient_number_for_a_card() {
+    let data = common::data_dir();
+    let oqs = data.path().join("OQS");
+    std::fs::create_dir(&oqs).unwrap();
+    let population = madoguchi_training::generate(&data.path().join("pop.sqlite"), 500, 5).unwrap();
+    let _terminal = madoguchi_training::terminal::spawn(&oqs, population.clone()).unwrap();
+    let p = population.sample_on(1, now().date()).unwrap().remove(0);
+    let settings = madoguchi_app::settings::Settings {
+        data_dir: data.path().to_path_buf(),
+        oqs_dir: Some(oqs.clone()),
+        facility_code: "1312345678".into(),
+        ..Default::default()
+    };
+    let desk = madoguchi_app::desk::Desk::open(settings).unwrap();
+    desk.connect();
+    let pw = "sakura-no-hana-2026";
+    desk.staff.create_first_administrator("admin", "管理 太郎", pw, now()).unwrap();
+    desk.staff.sign_in("admin", pw, now()).unwrap();
+    desk.staff.create_account("uketsuke", "受付 花子", Role::Receptionist, pw, now()).unwrap();
+    desk.staff.sign_out(now());
+    desk.staff.sign_in("uketsuke", pw, now()).unwrap();
+    let call = |name: &str, args: Value| dispatch(&desk, &|_, _| {}, name, args, now());
+    let input = json!({"insurer_number": p.insurer_number, "symbol": p.symbol, "number": p.number,
+                       "branch": p.branch, "birth_date": p.birth_date.format("%Y-%m-%d").to_string()});
+
+    let err = call(api::RegisterReference::NAME, json!({"input": input, "patientNumber": "№42"})).unwrap_err();
+    assert_eq!(err.message.id, "reference-number-invalid");
+    let number = call(api::RegisterReference::NAME, json!({"input": input, "patientNumber": "P0042"})).unwrap();
+    assert_eq!(number, json!("P0042"));
+
+    let key = format!("{}:{}:{}:{}", p.insurer_number, p.symbol, p.number, p.branch);
+    let path = madoguchi_training::terminal::tap(&oqs, &population, Some(&key), &[], now()).unwrap();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let madoguchi_adapters::oqs::OqsDocument::Eligibility(r) =
+        madoguchi_adapters::oqs::parse_named(&name, &std::fs::read(&path).unwrap()).unwrap()
+    else {
+        panic!("not a tap")
+    };
+    assert_eq!(r.qualification.unwrap().reference_number.as_deref(), Some("P0042"));
+    desk.shutdown();
+}

@@ -98,6 +98,8 @@ audit-outcome-chain-broken =
         [tables_missing] the audit log's tables were removed
        *[seal_mismatch] sealed another way
     })
+audit-outcome-reference-registered = Reference number { $reference } registered
+audit-outcome-reference-refused = Reference number not registered (see the reason)
 audit-outcome-backup-written = Backup written (it holds the log up to this entry)
 audit-outcome-backup-failed = Backup could not be written (see the reason)
 audit-outcome-restored = Restored from a backup (entries { $from } → { $to })

@@ -209,6 +209,7 @@ audit-action-consent = Consent recorded (disaster mode)
 audit-action-backup = Backup written
 audit-action-restore = Restored from a backup
 audit-action-home-visit-identity = Home visit: identity
+audit-action-reference_registration = Reference number registration
 audit-action-home-visit-consent = Home visit: consent
 audit-action-export = Insurance exported (FHIR …)
 

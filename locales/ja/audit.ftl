@@ -117,6 +117,8 @@ audit-outcome-chain-broken =
        *[seal_mismatch] 保護方式の不一致
     }）
 audit-outcome-backup-written = バックアップを作成（この記録までがバックアップに含まれます）
+audit-outcome-reference-registered = 照会番号 { $reference } を登録
+audit-outcome-reference-refused = 照会番号を登録できませんでした（理由欄を参照）
 audit-outcome-backup-failed = バックアップを作成できませんでした（理由欄を参照）
 audit-outcome-restored = バックアップから復元（記録 { $from } 件 → { $to } 件）
 audit-outcome-restored-rolled-back = バックアップから復元し、監査ログが巻き戻りました（記録 { $from } 件 → { $to } 件、アンカーを付け替え）

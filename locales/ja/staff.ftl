@@ -209,6 +209,7 @@ audit-action-consent = 同意の記録（災害時）
 audit-action-backup = バックアップ作成
 audit-action-restore = バックアップから復元
 audit-action-home-visit-identity = 訪問時の本人確認
+audit-action-reference_registration = 照会番号の登録
 audit-action-home-visit-consent = 訪問時の同意
 audit-action-export = 保険情報の書き出し（FHIR など）
 

@@ -114,6 +114,10 @@ impl Words for Outcome {
             Outcome::RestoredRolledBack { from, to } => {
                 t("audit-outcome-restored-rolled-back", &[("from", from.to_string()), ("to", to.to_string())])
             }
+            Outcome::ReferenceRegistered { reference } => {
+                t("audit-outcome-reference-registered", &[("reference", reference.clone())])
+            }
+            Outcome::ReferenceRefused => t("audit-outcome-reference-refused", &[]),
         }
     }
 }

@@ -61,6 +61,45 @@ impl Checks {
 
     /// 薬剤情報 or 特定健診 for the patient of a check at the desk, only with the
 
+    /// 照会番号 registration: asks that the card of `input` carry the
+    /// facility's patient number `patient_number` as its reference number,
+    /// so that the card's later taps name the patient (see
+    /// `madoguchi_adapters::oqs::ReferenceRegistration`). The card and the
+    /// number are validated before anything leaves the desk; the answer is
+    /// audited (`reference_registration`: registered with the number, or
+    /// refused with the national side's code and message as the reason).
+    /// Returns the number registered.
+    pub fn register_reference(&self, input: &CardInput, patient_number: &str, now: NaiveDateTime) -> Result<String, ApiError> {
+        let card = self.validate(input, now.date())?;
+        let number = patient_number.trim();
+        if !(1..=20).contains(&number.chars().count()) || !number.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(ApiError::new(Msg::new("reference-number-invalid").arg("number", number)));
+        }
+        let gateway = self.ctx.gateway_handle()?;
+        let entry = madoguchi_adapters::oqs::ReferenceRegistration {
+            reference_number: number.to_string(),
+            insurer_number: card.insurer_number.clone(),
+            symbol: card.symbol.clone(),
+            number: card.number.clone(),
+            branch: card.branch.clone(),
+        };
+        let key = Some(card.person_key());
+        match gateway.register_reference(&entry) {
+            Ok(r) => match r.error {
+                None => {
+                    self.ctx.audit(AuditAction::ReferenceRegistration, key, Outcome::ReferenceRegistered { reference: number.to_string() }, now);
+                    Ok(number.to_string())
+                }
+                Some(e) => {
+                    let (code, message) = (e.code.unwrap_or_default(), e.message.unwrap_or_default());
+                    self.ctx.audit_because(AuditAction::ReferenceRegistration, key, Outcome::ReferenceRefused, &format!("{code} {message}"), now);
+                    Err(ApiError::new(Msg::new("reference-refused").arg("code", code).arg("message", message)))
+                }
+            },
+            Err(e) => Err(ApiError::new(gateway_msg(e))),
+        }
+    }
+
     /// Validates what was typed, before anything leaves the desk.
     pub fn validate(&self, input: &CardInput, today: NaiveDate) -> Result<CardDetails, ApiError> {
         validate_card(input, today).map_err(input_error)

@@ -176,6 +176,7 @@ fn build() -> Table {
         })
         .on::<api::ChangesToReview>(|c, _| c.desk.checks.changes_to_review())
         .on::<api::AcknowledgeChange>(|c, a| c.desk.checks.acknowledge_change(a.id, c.now))
+        .on::<api::RegisterReference>(|c, a| c.desk.checks.register_reference(&a.input, &a.patient_number, c.now))
         .on::<api::PendingChecks>(|c, _| c.desk.checks.pending_checks())
         // ---- 一括照会 (`crate::batch`) ----
         .on::<api::BatchImport>(|c, a| c.desk.batch.import(&a.bytes, a.name.as_deref(), c.now))

@@ -70,7 +70,7 @@ impl Connection {
             config.batch_wait = settings.oqs_batch_wait();
             let gateway = Arc::new(OqsFolderGateway::new(config));
             let info = gateway.info();
-            let face = FaceWatcher::start(dir.clone(), on_tap);
+            let face = FaceWatcher::start_with(gateway.layout().clone(), settings.face_options(dir), on_tap);
             // A `TRAINING` file in the clinic's folder is the folder's word,
             // not how this desk was started: a banner, never training mode.
             let claims = info.as_ref().is_ok_and(|i| i.training);
@@ -108,7 +108,7 @@ impl Connection {
                 let mut config = OqsFolderConfig::new(dir.clone(), TRAINING_FACILITY_CODE);
                 config.timeout = settings.oqs_timeout();
                 let medical = Arc::new(OqsFolderGateway::new(config));
-                let face = FaceWatcher::start(dir.clone(), on_tap);
+                let face = FaceWatcher::start_with(medical.layout().clone(), settings.face_options(&dir), on_tap);
                 (url, Link::Training { terminal, medical, face, face_root: dir, population, service: Mutex::new(Some(running)) })
             }
         };

@@ -22,7 +22,7 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use madoguchi_adapters::oqs::{ingest_pending, FaceEvent};
+use madoguchi_adapters::oqs::{FaceEvent, FaceIngest, FaceOptions, OqsFolderLayout};
 use madoguchi_core::home_visit::{normalize_pin, IdentityCheck, PinProblem, PIN_ATTEMPTS};
 use madoguchi_core::message::Msg;
 use madoguchi_core::{CardDetails, ConsentCategory, EligibilityResult, InsurerNumber};
@@ -154,17 +154,24 @@ impl CardReader for SimulatedReader {
 
 /// The real source: card reads of the qualification terminal in the OQS
 /// `face/` folder. Each [`CardReader::read_card`] takes the next waiting file
-/// (read, then archived by `madoguchi_adapters::oqs`; unreadable files go to
-/// `archive/failed/`). Do not point it at a folder the desk's own
-/// `FaceWatcher` is watching: the first to look takes the file.
+/// (read by `madoguchi_adapters::oqs`, left where it is for the other
+/// programs that read `face/`, and remembered so it is read once). Do not
+/// point it at a folder the desk's own `FaceWatcher` is watching: each would
+/// take the same file.
 pub struct FaceFolderReader {
-    root: PathBuf,
+    ingest: Mutex<FaceIngest>,
     waiting: Mutex<Vec<EligibilityResult>>,
 }
 
 impl FaceFolderReader {
     pub fn new(root: impl Into<PathBuf>) -> FaceFolderReader {
-        FaceFolderReader { root: root.into(), waiting: Mutex::new(Vec::new()) }
+        FaceFolderReader::with_options(root, FaceOptions::default())
+    }
+
+    /// With the desk's sharing rules (`Settings::face_options`).
+    pub fn with_options(root: impl Into<PathBuf>, options: FaceOptions) -> FaceFolderReader {
+        let layout = OqsFolderLayout::new(root.into());
+        FaceFolderReader { ingest: Mutex::new(FaceIngest::new(layout, options)), waiting: Mutex::new(Vec::new()) }
     }
 }
 
@@ -180,7 +187,7 @@ impl CardReader for FaceFolderReader {
     fn read_card(&self) -> Result<CardReading, ReaderError> {
         let mut waiting = self.waiting.lock().unwrap();
         if waiting.is_empty() {
-            for event in ingest_pending(&self.root) {
+            for event in self.ingest.lock().unwrap().take() {
                 match event {
                     FaceEvent::Result(r, _) => waiting.push(r),
                     FaceEvent::Error(e) => return Err(ReaderError::Failed(e.to_string())),

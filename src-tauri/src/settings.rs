@@ -45,6 +45,13 @@ pub struct Settings {
     /// future" counts as given now (logged with the difference); beyond it
     /// the refusal names both clocks. `madoguchi_core::consent`, "Two clocks".
     pub consent_clock_tolerance_secs: u32,
+    /// Other folders where face files may be found: where other software
+    /// (the レセコン) moves them. `<oqs_dir>/trash` is always looked at.
+    pub face_extra_dirs: Vec<PathBuf>,
+    /// Move each face file the desk took into this folder (one the desk
+    /// owns). `None` (default): never move or delete a face file, as other
+    /// software reads them too.
+    pub face_move_to: Option<PathBuf>,
     /// Where the local database and the training population live.
     #[serde(skip)]
     pub data_dir: PathBuf,
@@ -69,6 +76,8 @@ impl Default for Settings {
             training_seed: 1,
             medical_retention_days: 30,
             consent_clock_tolerance_secs: madoguchi_core::consent::DEFAULT_CLOCK_TOLERANCE.num_seconds() as u32,
+            face_extra_dirs: Vec::new(),
+            face_move_to: None,
             data_dir: default_data_dir(),
             file: None,
         }
@@ -167,6 +176,23 @@ impl Settings {
     /// Training mode's own OQS folder, where simulated card taps land.
     pub fn training_oqs_dir(&self) -> PathBuf {
         self.data_dir.join("training-oqs")
+    }
+    /// How the face files of the OQS folder `root` are shared with other
+    /// software: `<root>/trash` and [`Settings::face_extra_dirs`] looked at,
+    /// nothing moved unless [`Settings::face_move_to`] says so, the names of
+    /// taken files kept in the data folder (one list per folder: training's
+    /// own apart) so a restart shows no old tap again.
+    pub fn face_options(&self, root: &Path) -> madoguchi_adapters::oqs::FaceOptions {
+        let training = root == self.training_oqs_dir();
+        let mut extra_dirs = vec![root.join(madoguchi_adapters::oqs::watch::TRASH_DIR)];
+        if !training {
+            extra_dirs.extend(self.face_extra_dirs.iter().cloned());
+        }
+        madoguchi_adapters::oqs::FaceOptions {
+            extra_dirs,
+            move_to: if training { None } else { self.face_move_to.clone() },
+            taken_file: Some(self.data_dir.join(if training { "face-taken-training.txt" } else { "face-taken.txt" })),
+        }
     }
     /// PDFs printed from the window (deleted by `crate::retention`).
     pub fn prints_dir(&self) -> PathBuf {

@@ -65,8 +65,53 @@ pub fn ResultCard(lang: ReadSignal<Lang>, outcome: CheckOutcome) -> impl IntoVie
             })}
             <dl class="facts">{facts(lang, &r)}</dl>
             {(!r.consents.is_empty()).then(|| consents_view(lang, &r))}
+            {card_input(&r).filter(|_| r.qualification.as_ref().is_some_and(|q| q.reference_number.is_none()))
+                .map(|input| view! { <ReferenceForm lang=lang input=input /> })}
             {outcome.check_id.filter(|_| r.qualification.is_some()).map(|id| view! { <crate::medical::MedicalPanel lang=lang check_id=id /> })}
         </article>
+    }
+}
+
+/// The card of a result, as staff would type it (for registering its 照会番号).
+fn card_input(r: &EligibilityResult) -> Option<madoguchi_core::validation::CardInput> {
+    let q = r.qualification.as_ref()?;
+    let birth = r.person.as_ref()?.birth_date;
+    Some(madoguchi_core::validation::CardInput {
+        insurer_number: q.insurer_number.to_string(),
+        symbol: q.symbol.clone(),
+        number: q.number.clone(),
+        branch: q.branch.clone().unwrap_or_default(),
+        birth_date: birth.format("%Y-%m-%d").to_string(),
+    })
+}
+
+/// 照会番号: the facility's patient number registered for this card, so its
+/// next taps name the patient. The backend validates and answers in words.
+#[component]
+fn ReferenceForm(lang: ReadSignal<Lang>, input: madoguchi_core::validation::CardInput) -> impl IntoView {
+    use madoguchi_api as api;
+    let (number, set_number) = signal(String::new());
+    let (answer, set_answer) = signal(None::<Result<String, madoguchi_core::message::ApiError>>);
+    let register = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let args = api::args::RegisterReference { input: input.clone(), patient_number: number.get_untracked() };
+        leptos::task::spawn_local(async move {
+            set_answer.set(Some(crate::tauri::invoke::<api::RegisterReference>(&args).await));
+        });
+    };
+    view! {
+        <form id="reference-form" class="reference-form" on:submit=register>
+            <label>
+                {move || tr(lang.get(), "label-reference-number", &[])}
+                <input id="reference-number" type="text" inputmode="latin" maxlength="20"
+                    prop:value=number on:input=move |ev| set_number.set(event_target_value(&ev)) />
+            </label>
+            <button id="reference-register" type="submit">{move || tr(lang.get(), "reference-register", &[])}</button>
+            {move || answer.get().map(|a| match a {
+                Ok(n) => view! { <p id="reference-done" class="explain">{tr(lang.get(), "reference-registered", &[("number", n)])}</p> }.into_any(),
+                Err(e) => view! { <p id="reference-error" class="explain warning">{say(lang.get(), &e.message)}</p> }.into_any(),
+            })}
+        </form>
     }
 }
 
@@ -107,6 +152,11 @@ pub fn facts(lang: ReadSignal<Lang>, r: &EligibilityResult) -> impl IntoView {
                 "label-valid-period",
                 Box::new(move |l| format!("{} 〜 {}", from.map(|d| format_date(l, d)).unwrap_or_default(), until.map(|d| format_date(l, d)).unwrap_or_default())),
             ));
+        }
+        // The 照会番号 the facility registered for this card is its own
+        // patient number: shown as such (a tap names the patient).
+        if let Some(n) = q.reference_number.clone() {
+            rows.push(("result-reference-number", "label-reference-number", Box::new(move |_| n.clone())));
         }
         if let Some(d) = q.qualified_on {
             rows.push(("result-qualified-on", "label-qualified-on", Box::new(move |l| format_date(l, d))));

@@ -92,4 +92,24 @@ pub trait Gateway: Send + Sync {
     fn batch_results(&self, _reception: &str, _go_on: &dyn Fn() -> bool) -> Option<Result<Vec<EligibilityResult>, GatewayError>> {
         None
     }
+    /// 照会番号 registration (the OQS folder's `OQSsiimm01`): the card of
+    /// `entry` carries `entry.reference_number` from now on. The default says,
+    /// in words, that this connection has no such call (the HTTP API defines
+    /// none), as a [`GatewayError::Service`] with code
+    /// [`REFERENCE_UNAVAILABLE_CODE`].
+    fn register_reference(
+        &self,
+        _entry: &crate::oqs::ReferenceRegistration,
+    ) -> Result<crate::oqs::ReferenceRegistrationResult, GatewayError> {
+        Err(GatewayError::Service {
+            code: REFERENCE_UNAVAILABLE_CODE.into(),
+            message: format!(
+                "照会番号の登録は {} では使えません (no reference-number registration through this connection)",
+                self.target()
+            ),
+        })
+    }
 }
+
+/// The code of [`Gateway::register_reference`]'s "not available here".
+pub const REFERENCE_UNAVAILABLE_CODE: &str = "reference_registration_unavailable";

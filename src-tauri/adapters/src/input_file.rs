@@ -65,6 +65,14 @@ pub fn open_regular(path: &Path) -> io::Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK);
     }
+    // Shared with the other programs that use the same files (the 連携アプリ
+    // writing, the レセコン moving face files away): never a lock on them.
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt;
+        // FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE
+        options.share_mode(0x1 | 0x2 | 0x4);
+    }
     let file = options.open(path)?;
     let opened = file.metadata()?;
     if !opened.is_file() {

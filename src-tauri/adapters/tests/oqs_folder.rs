@@ -16,7 +16,9 @@ use madoguchi_adapters::oqs::folder::{
     find_file, read_stable, FileStamp, OqsFolderConfig, OqsFolderGateway,
     OqsFolderLayout, StableRead, TRAINING_MARKER,
 };
-use madoguchi_adapters::oqs::watch::{is_face_file_name, FaceEvent, FaceWatcher};
+use madoguchi_adapters::oqs::watch::{
+    is_face_file_name, FaceEvent, FaceIngest, FaceOptions, FaceWatcher, FACE_TAKEN_LIMIT, TRASH_DIR,
+};
 use madoguchi_adapters::oqs::{
     daily_serial, ingest_pending, request_file_name, response_file_name, OqsKind, OqsProblem,
 };
@@ -217,7 +219,9 @@ fn the_watcher_takes_a_card_tap_within_a_second() {
     // One file already there at start…
     fs::copy(fixture(FACE_FIXTURE), layout.face().join(FACE_FIXTURE)).unwrap();
     let (tx, rx) = mpsc::channel();
-    let watcher = FaceWatcher::start(tmp.path(), move |e| {
+    // The desk owns the folder here: taken files are moved into the archive.
+    let own = FaceOptions { move_to: Some(layout.archive().to_path_buf()), ..FaceOptions::default() };
+    let watcher = FaceWatcher::start_with(layout.clone(), own, move |e| {
         let _ = tx.send((Instant::now(), e));
     });
     let (_, first) = rx
@@ -261,7 +265,8 @@ fn the_watcher_reports_an_unreadable_tap_and_keeps_it_in_failed() {
     let layout = OqsFolderLayout::new(tmp.path());
     layout.prepare().unwrap();
     let (tx, rx) = mpsc::channel();
-    let _watcher = FaceWatcher::start(tmp.path(), move |e| {
+    let own = FaceOptions { move_to: Some(layout.archive().to_path_buf()), ..FaceOptions::default() };
+    let _watcher = FaceWatcher::start_with(layout.clone(), own, move |e| {
         let _ = tx.send(e);
     });
     let name = "OQSsiquc01res_face_0003_20261120094000.xml";
@@ -289,16 +294,114 @@ fn ingest_takes_what_is_there_once() {
     fs::copy(fixture(FACE_FIXTURE), layout.face().join(FACE_FIXTURE)).unwrap();
     // Not card taps: left alone.
     fs::write(layout.face().join("notes.txt"), b"hello").unwrap();
-    let events = ingest_pending(tmp.path());
+    let own = FaceOptions { move_to: Some(layout.archive().to_path_buf()), ..FaceOptions::default() };
+    let events = FaceIngest::new(layout.clone(), own.clone()).take();
     assert_eq!(events.len(), 1, "{events:?}");
     assert!(matches!(&events[0], FaceEvent::Result(r, n)
         if n == FACE_FIXTURE && r.qualification.as_ref().unwrap().insurer_number.as_str() == "01130012"));
     assert_eq!(files_in(&layout.face()), vec!["notes.txt".to_string()]);
     assert_eq!(files_in(layout.archive()), vec![FACE_FIXTURE.to_string()]);
-    assert!(ingest_pending(tmp.path()).is_empty());
+    assert!(FaceIngest::new(layout.clone(), own).take().is_empty());
 
     let missing = ingest_pending(tmp.path().join("nowhere"));
     assert!(matches!(&missing[..], [FaceEvent::Error(_)]), "{missing:?}");
+}
+
+/// The レセコン reads the same face files: by default the desk takes a copy
+/// and leaves the file where it is, and remembers it (across a restart, with
+/// the taken-files list) so that it is reported once.
+#[test]
+fn by_default_a_face_file_is_left_in_place_and_reported_once_across_restarts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = OqsFolderLayout::new(tmp.path().join("OQS"));
+    fs::create_dir_all(layout.root()).unwrap();
+    layout.prepare().unwrap();
+    let taken = tmp.path().join("desk").join("face-taken.txt");
+    fs::create_dir_all(taken.parent().unwrap()).unwrap();
+    let options = FaceOptions { taken_file: Some(taken.clone()), ..FaceOptions::default() };
+    let original = fs::read(fixture(FACE_FIXTURE)).unwrap();
+    fs::write(layout.face().join(FACE_FIXTURE), &original).unwrap();
+
+    let (tx, rx) = mpsc::channel();
+    let watcher = FaceWatcher::start_with(layout.clone(), options.clone(), move |e| {
+        let _ = tx.send(e);
+    });
+    match rx.recv_timeout(Duration::from_secs(5)).expect("the tap") {
+        FaceEvent::Result(r, name) => {
+            assert_eq!(name, FACE_FIXTURE);
+            assert_eq!(r.person.unwrap().name, "髙橋　美咲");
+        }
+        FaceEvent::Error(e) => panic!("{e}"),
+    }
+    drop(watcher);
+    assert!(rx.try_recv().is_err(), "reported once");
+    // Still there, unchanged, for the other program; nothing in the archive.
+    assert_eq!(fs::read(layout.face().join(FACE_FIXTURE)).unwrap(), original);
+    assert!(files_in(layout.archive()).is_empty());
+    assert_eq!(fs::read_to_string(&taken).unwrap().trim(), FACE_FIXTURE.to_ascii_lowercase());
+
+    // The desk restarts: the old tap is not shown again, a new one is.
+    let second = "OQSsiquc01res_face_0002_20261120093512.xml";
+    fs::write(layout.face().join(second), &original).unwrap();
+    let events = FaceIngest::new(layout.clone(), options.clone()).take();
+    let names: Vec<&str> = events
+        .iter()
+        .map(|e| match e {
+            FaceEvent::Result(_, n) => n.as_str(),
+            FaceEvent::Error(e) => panic!("{e}"),
+        })
+        .collect();
+    assert_eq!(names, vec![second]);
+    assert!(FaceIngest::new(layout.clone(), options).take().is_empty());
+    assert_eq!(files_in(&layout.face()), vec![FACE_FIXTURE.to_string(), second.to_string()]);
+}
+
+/// A tap the other program moved into its trash folder before the desk
+/// looked is taken there (and left there).
+#[test]
+fn a_tap_already_moved_to_the_trash_folder_is_taken_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = OqsFolderLayout::new(tmp.path());
+    layout.prepare().unwrap();
+    let trash = tmp.path().join(TRASH_DIR);
+    let options = FaceOptions { extra_dirs: vec![trash.clone()], ..FaceOptions::default() };
+    // No trash folder yet: nothing to report, and no error either.
+    assert!(FaceIngest::new(layout.clone(), options.clone()).take().is_empty());
+    fs::create_dir_all(&trash).unwrap();
+    fs::copy(fixture(FACE_FIXTURE), trash.join(FACE_FIXTURE)).unwrap();
+    let mut ingest = FaceIngest::new(layout.clone(), options);
+    let events = ingest.take();
+    assert!(matches!(&events[..], [FaceEvent::Result(_, n)] if n == FACE_FIXTURE), "{events:?}");
+    assert!(ingest.take().is_empty(), "once");
+    assert_eq!(files_in(&trash), vec![FACE_FIXTURE.to_string()]);
+}
+
+/// The taken-files list stays bounded: beyond the limit the oldest names
+/// of files no longer in any watched folder go, a file still there is kept.
+#[test]
+fn the_taken_files_list_is_bounded_and_keeps_the_files_still_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = OqsFolderLayout::new(tmp.path());
+    layout.prepare().unwrap();
+    let taken = tmp.path().join("face-taken.txt");
+    // The oldest name is a file still in face/ (taken before the restart).
+    let mut text = format!("{}\n", FACE_FIXTURE.to_ascii_lowercase());
+    for i in 0..FACE_TAKEN_LIMIT + 50 {
+        text.push_str(&format!("oqssiquc01res_face_1399999999{i:08x}_20261101090000.xml\n"));
+    }
+    fs::write(&taken, text).unwrap();
+    fs::copy(fixture(FACE_FIXTURE), layout.face().join(FACE_FIXTURE)).unwrap();
+    let options = FaceOptions { taken_file: Some(taken.clone()), ..FaceOptions::default() };
+    let events = FaceIngest::new(layout.clone(), options).take();
+    assert!(events.is_empty(), "the file still there was taken before: {events:?}");
+    let kept = fs::read_to_string(&taken).unwrap();
+    let lines: Vec<&str> = kept.lines().collect();
+    assert_eq!(lines.len(), FACE_TAKEN_LIMIT);
+    assert_eq!(lines[0], FACE_FIXTURE.to_ascii_lowercase());
+    assert_eq!(
+        *lines.last().unwrap(),
+        format!("oqssiquc01res_face_1399999999{:08x}_20261101090000.xml", FACE_TAKEN_LIMIT + 49)
+    );
 }
 
 #[test]

@@ -135,10 +135,17 @@ fn medical_requests() {
         "<StartDate>202605</StartDate>",
         "<EndDate>202611</EndDate>",
         "<FileCategory>4</FileCategory>",
+        "<PrDiInfClassification>1</PrDiInfClassification>",
         "<MedicalTreatmentFlag>1</MedicalTreatmentFlag>",
     ] {
         assert!(text.contains(tag), "{tag} in\n{text}");
     }
+    // In the body, between FileCategory and MedicalTreatmentFlag, as real
+    // requests have it (OQSDrug2).
+    let body = &text[text.find("<MessageBody>").unwrap()..text.find("</MessageBody>").unwrap()];
+    let at = |tag: &str| body.find(tag).unwrap_or_else(|| panic!("{tag} in the body:\n{body}"));
+    assert!(at("<FileCategory>") < at("<PrDiInfClassification>1<"));
+    assert!(at("<PrDiInfClassification>") < at("<MedicalTreatmentFlag>"));
     assert_eq!(
         oqs::parse_bytes(OqsKind::MedicationRequest, &bytes).unwrap(),
         OqsDocument::MedicalRequest(req.clone())
@@ -157,6 +164,7 @@ fn medical_requests() {
     let text = String::from_utf8(bytes.clone()).unwrap();
     assert!(text.contains("<InsurerNumber>  138149</InsurerNumber>"));
     assert!(!text.contains("StartDate"));
+    assert!(text.contains("<PrDiInfClassification>1</PrDiInfClassification>"), "{text}");
     let name = oqs::request_file_name(OqsKind::CheckupRequest, d("20261120"), 7);
     assert_eq!(name, "TKKsiquc01req_202611200007.xml");
     assert_eq!(

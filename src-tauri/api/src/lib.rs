@@ -144,6 +144,9 @@ commands! {
     PrintDocument = "print_document" { id: i64, kind: String } -> desk::PrintedFile, Desk;
     ChangesToReview = "changes_to_review" {} -> Vec<desk::FlaggedChange>, CHECK;
     AcknowledgeChange = "acknowledge_change" { id: i64 } -> (), CHECK;
+    /// 照会番号: registers the facility's patient number for the card of
+    /// `input` (answers the number registered).
+    RegisterReference = "register_reference" { input: CardInput, patient_number: String } -> String, CHECK;
     /// How many deferred checks wait for the service (the outage banner).
     PendingChecks = "pending_checks" {} -> i64, Anyone;
 

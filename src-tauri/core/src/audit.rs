@@ -81,6 +81,9 @@ code_enum! {
         /// A patient's confirmed insurance handed out in an exchange format
         /// (FHIR JP Core).
         Export = "export",
+        /// 照会番号 registration: the facility's patient number asked to be
+        /// a card's reference number.
+        ReferenceRegistration = "reference_registration",
     }
 }
 
@@ -390,6 +393,7 @@ code_enum! {
         Failed = "failed",
         Restored = "restored",
         RolledBack = "rolled_back",
+        Registered = "registered",
         Exported = "exported",
     }
 }
@@ -492,6 +496,11 @@ pub enum Outcome {
     /// `from` entries, the restored log holds only `to`; the anchor was
     /// re-based on purpose.
     RestoredRolledBack { from: i64, to: i64 },
+    /// 照会番号 registered: the card carries this patient number from now on.
+    ReferenceRegistered { reference: String },
+    /// 照会番号 registration refused by the national side (the reason column
+    /// has its code and message).
+    ReferenceRefused,
 }
 
 fn categories(list: &str) -> Option<Vec<ConsentCategory>> {
@@ -567,6 +576,8 @@ impl Outcome {
             Outcome::BackupFailed => h(H::Failed),
             Outcome::Restored { from, to } => with_parts(H::Restored, &[&from.to_string(), &to.to_string()]),
             Outcome::RestoredRolledBack { from, to } => with_parts(H::RolledBack, &[&from.to_string(), &to.to_string()]),
+            Outcome::ReferenceRegistered { reference } => with_parts(H::Registered, &[reference]),
+            Outcome::ReferenceRefused => h(H::Refused),
         }
     }
 
@@ -664,6 +675,8 @@ impl Outcome {
             (A::Backup, Some(H::Failed)) if whole => Some(Outcome::BackupFailed),
             (A::Restore, Some(H::Restored)) => pair(rest).map(|(from, to)| Outcome::Restored { from, to }),
             (A::Restore, Some(H::RolledBack)) => pair(rest).map(|(from, to)| Outcome::RestoredRolledBack { from, to }),
+            (A::ReferenceRegistration, Some(H::Registered)) => staff(rest).map(|reference| Outcome::ReferenceRegistered { reference }),
+            (A::ReferenceRegistration, Some(H::Refused)) if whole => Some(Outcome::ReferenceRefused),
             _ => None,
         }
     }
@@ -688,6 +701,7 @@ fn every_kind_has_examples(o: &Outcome) {
         Outcome::HomeVisitFirst { .. } | Outcome::HomeVisitReuse { .. } | Outcome::HomeVisitReuseRefused(_) => {}
         Outcome::BackupWritten | Outcome::BackupFailed | Outcome::Exported(_) => {}
         Outcome::Restored { .. } | Outcome::RestoredRolledBack { .. } => {}
+        Outcome::ReferenceRegistered { .. } | Outcome::ReferenceRefused => {}
     }
 }
 
@@ -769,6 +783,10 @@ pub fn examples() -> Vec<(AuditAction, Outcome)> {
     for r in ReuseRefused::ALL {
         v.push((A::HomeVisitConsent, Outcome::HomeVisitReuseRefused(*r)));
     }
+    v.push((A::ReferenceRegistration, Outcome::ReferenceRegistered { reference: "24434".into() }));
+    v.push((A::ReferenceRegistration, Outcome::ReferenceRefused));
+    v.push((A::ReferenceRegistration, Outcome::Denied));
+    v.push((A::ReferenceRegistration, Outcome::NotSignedIn));
     v
 }
 

@@ -31,6 +31,76 @@ pub struct CheckArgs {
     pub birth: String,
 }
 
+#[derive(clap::Subcommand, Debug)]
+pub enum ReferenceCommand {
+    /// Registers the facility's patient number as a card's 照会番号
+    /// (OQSsiimm01, through the OQS folder): the card's later taps carry
+    /// it as ReferenceNumber. Prints the number registered.
+    Register(RegisterArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RegisterArgs {
+    /// The facility's patient number (1–20 letters and digits).
+    #[arg(long)]
+    pub patient: String,
+    #[command(flatten)]
+    pub card: CardArgs,
+}
+
+/// The card, as for `check`.
+#[derive(clap::Args, Debug)]
+pub struct CardArgs {
+    /// 保険者番号 (8 digits, 6 for 国保)
+    #[arg(long)]
+    pub insurer: String,
+    /// 記号
+    #[arg(long, default_value = "")]
+    pub symbol: String,
+    /// 番号
+    #[arg(long)]
+    pub number: String,
+    /// 枝番 (2 digits)
+    #[arg(long, default_value = "")]
+    pub branch: String,
+    /// 生年月日
+    #[arg(long)]
+    pub birth: String,
+}
+
+pub(crate) fn reference(settings: Settings, cmd: ReferenceCommand) -> ExitCode {
+    let lang = settings.lang;
+    let ReferenceCommand::Register(args) = cmd;
+    let input = CardInput {
+        insurer_number: args.card.insurer,
+        symbol: args.card.symbol,
+        number: args.card.number,
+        branch: args.card.branch,
+        birth_date: args.card.birth,
+    };
+    let now = chrono::Local::now().naive_local();
+    let desk = match open_desk(settings) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    if let Err(e) = desk.checks.validate(&input, now.date()) {
+        eprintln!("{}", say_error(lang, &e));
+        return ExitCode::from(EXIT_INPUT);
+    }
+    desk.connect();
+    match desk.checks.register_reference(&input, &args.patient, now) {
+        Ok(number) => {
+            println!("{number}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}", say_error(lang, &e));
+            let bad_number = e.message.id == "reference-number-invalid";
+            ExitCode::from(if bad_number { EXIT_INPUT } else { EXIT_SERVICE })
+        }
+    }
+}
+
 pub(crate) fn check(mut settings: Settings, args: CheckArgs) -> ExitCode {
     let lang = settings.lang;
     if args.service.is_some() {

@@ -42,6 +42,9 @@ pub enum Command {
     /// The OQS folder of the qualification terminal.
     #[command(subcommand)]
     Oqs(OqsCommand),
+    /// 照会番号: `register` the facility's patient number for a card.
+    #[command(subcommand)]
+    Reference(check::ReferenceCommand),
     /// The audit log of this desk.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -119,6 +122,7 @@ pub fn run(cli: Cli) -> ExitCode {
     }
     match cli.command {
         Some(Command::Check(args)) => check::check(settings, args),
+        Some(Command::Reference(cmd)) => check::reference(settings, cmd),
         Some(Command::Oqs(OqsCommand::Parse { file })) => oqs::oqs_parse(settings.lang, &file),
         Some(Command::Oqs(OqsCommand::Ingest { dir })) => oqs::oqs_ingest(settings, &dir),
         Some(Command::Audit(cmd)) => audit::audit(settings, cmd),

@@ -24,6 +24,7 @@ pub(crate) fn oqs_parse(lang: Lang, file: &std::path::Path) -> ExitCode {
 
 pub(crate) fn oqs_ingest(settings: Settings, dir: &std::path::Path) -> ExitCode {
     let lang = settings.lang;
+    let options = settings.face_options(dir);
     let desk = match open_desk(settings) {
         Ok(d) => d,
         Err(code) => return code,
@@ -33,7 +34,10 @@ pub(crate) fn oqs_ingest(settings: Settings, dir: &std::path::Path) -> ExitCode 
         return ExitCode::from(EXIT_INPUT);
     }
     let mut failed = false;
-    for event in madoguchi_adapters::oqs::ingest_pending(dir) {
+    // The same sharing rules and taken-files list as the desk's watcher: a
+    // tap the desk already showed is not taken again.
+    let layout = madoguchi_adapters::oqs::OqsFolderLayout::new(dir);
+    for event in madoguchi_adapters::oqs::watch::ingest_pending_with(&layout, &options) {
         match desk.checks.take_card_tap(event, chrono::Local::now().naive_local()) {
             Ok(outcome) => {
                 println!("{}", serde_json::to_string(&outcome.result).expect("results serialise"));

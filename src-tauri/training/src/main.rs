@@ -91,6 +91,10 @@ enum Command {
         /// Refuse (with <request>.err) requests naming another 医療機関コード.
         #[arg(long)]
         institution_code: Option<String>,
+        /// Play "another program" (the レセコン) too: move each face file
+        /// into <dir>/trash/ this many milliseconds after it appears.
+        #[arg(long, value_name = "MS")]
+        another_program: Option<u64>,
         #[command(flatten)]
         population: PopulationArgs,
     },
@@ -182,6 +186,7 @@ fn main() -> ExitCode {
             processing_polls,
             zip_every,
             institution_code,
+            another_program,
             population,
         } => {
             let options = terminal::TerminalOptions {
@@ -189,6 +194,7 @@ fn main() -> ExitCode {
                 processing_polls,
                 zip_every,
                 institution_code,
+                another_program: another_program.map(std::time::Duration::from_millis),
                 ..Default::default()
             };
             oqs_terminal_command(&dir, options, &population)

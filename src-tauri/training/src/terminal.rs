@@ -34,6 +34,18 @@
 //!     procedures and for some people one operation ([`crate::clinical`]), and
 //!     two yearly checkups. A card the population does not know → an error
 //!     answer (`ResultCode` 2).
+//!   - `OQSsiimm01req` → `OQSsiimm01res`: 照会番号 registration. A card the
+//!     population knows is registered (remembered in
+//!     `<dir>/.training-terminal/references.tsv`; a later registration of the
+//!     same card replaces it); an unknown card or a reference number that is
+//!     not 1–20 letters and digits → an error answer (`ProcessingResultStatus` 2).
+//!     From then on the card's taps carry it as `ReferenceNumber`; before,
+//!     they carry none, as a real terminal's face files.
+//!   - `OQSmuimm01req` → `OQSmuimm01res` (a receipt with a
+//!     `ReceptionNumber`, the cards kept in memory), then `OQSmuimm02req` →
+//!     `OQSmuimm02res`: 処理中 (`SegmentOfResult` 2) at the first ask, the
+//!     results (each card registered as above) at the next; an unknown
+//!     `ReceptionNumber` → `SegmentOfResult` 9.
 //!   - A request that cannot be read → an error answer of its kind; other
 //!     files in `req/` are left alone.
 //! - The marker file `<dir>/TRAINING` is written at start (and left in
@@ -42,6 +54,10 @@
 //! - [`tap`] drops a card-tap result (`OQSsiquc01res_face_NNNN_<time>.xml`)
 //!   into `<dir>/face/` with the chosen consents (`ConsTime` = now,
 //!   `AvailableTime` = now + 24 h).
+//! - "Another program" ([`TerminalOptions::another_program`]): plays the
+//!   clinic's レセコン, which reads the face files too and moves each into
+//!   `<dir>/trash/` ([`TRASH_DIR`]) shortly after it appears, so the desk's
+//!   watcher meets the files where a real site leaves them.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -60,8 +76,13 @@ use madoguchi_adapters::oqs::{
     write_checkup_response, write_eligibility_response_with, write_medication_response,
     zipped::zip_answer, BatchReceipt, BatchRequest, BatchResult, BatchResultRequest,
     EligibilityRequest, Encoding, FileCategory, MedicalRequest, OqsDocument, OqsError,
-    OqsFolderLayout, OqsKind, ResponseHeader, SearchEntry,
+    OqsFolderLayout, OqsKind, ReferenceBatchReceipt, ReferenceBatchResult,
+    ReferenceRegistrationRequest, ReferenceRegistrationResult, ReferenceRegistrationUnit,
+    ResponseHeader, SearchEntry, write_batch_registration_response, write_reference_batch_receipt,
+    write_registration_response,
 };
+pub use madoguchi_adapters::oqs::watch::TRASH_DIR;
+use madoguchi_adapters::oqs::watch::is_face_file_name;
 use madoguchi_core::codes::{Sex, Validity};
 use madoguchi_core::digits::{compact, to_halfwidth};
 use madoguchi_core::medical::{
@@ -84,6 +105,43 @@ pub const READY_PREFIX: &str = "terminal ready on";
 pub const MEDICAL_NOT_FOUND_CODE: &str = "2";
 /// Its message.
 pub const MEDICAL_NOT_FOUND_MESSAGE: &str = "該当する被保険者の情報が存在しません。";
+/// `ProcessingResultCode` of a 照会番号 registration with a number the
+/// terminal does not take (not 1–20 letters and digits).
+pub const REFERENCE_BAD_CODE: &str = "3";
+/// Its message.
+pub const REFERENCE_BAD_MESSAGE: &str = "照会番号の形式が正しくありません。";
+/// The terminal's own files (registered 照会番号) under the OQS folder.
+pub const STATE_DIR: &str = ".training-terminal";
+const REFERENCES_FILE: &str = "references.tsv";
+
+/// The 照会番号 registered for each card (`保険者番号:記号:番号:枝番` →
+/// number), as the terminal remembers them.
+pub fn registered_references(dir: &Path) -> Result<HashMap<String, String>, Error> {
+    let path = dir.join(STATE_DIR).join(REFERENCES_FILE);
+    let text = match fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(text
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect())
+}
+
+fn remember_reference(dir: &Path, key: &str, number: &str) -> Result<(), Error> {
+    let mut all = registered_references(dir)?;
+    all.insert(key.to_string(), number.to_string());
+    let mut lines: Vec<String> = all.into_iter().map(|(k, v)| format!("{k}\t{v}\n")).collect();
+    lines.sort();
+    let state = dir.join(STATE_DIR);
+    fs::create_dir_all(&state)?;
+    let tmp = state.join(format!("{REFERENCES_FILE}.tmp"));
+    fs::write(&tmp, lines.concat())?;
+    fs::rename(&tmp, state.join(REFERENCES_FILE))?;
+    Ok(())
+}
 
 /// How the terminal answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +162,10 @@ pub struct TerminalOptions {
     /// The facility this terminal serves: requests naming another
     /// 医療機関コード are refused with a `.err` (`None`: any code).
     pub institution_code: Option<String>,
+    /// "Another program" (the レセコン) shares `face/`: each face file is
+    /// moved into `<dir>/trash/` this long after the terminal first sees it
+    /// (at its next poll). `None`: nobody else touches `face/`.
+    pub another_program: Option<Duration>,
 }
 
 impl Default for TerminalOptions {
@@ -115,6 +177,7 @@ impl Default for TerminalOptions {
             processing_polls: 2,
             zip_every: 2,
             institution_code: None,
+            another_program: None,
         }
     }
 }
@@ -165,10 +228,15 @@ fn serve(
         ignored: HashSet::new(),
         batches: HashMap::new(),
         results_given: 0,
+        face_seen: HashMap::new(),
+        reference_batches: HashMap::new(),
     };
     tracing::info!(dir = %terminal.layout.root().display(), "training terminal ready");
     while !stop.load(Ordering::SeqCst) {
         terminal.pass();
+        if let Some(after) = options.another_program {
+            terminal.another_program(after);
+        }
         std::thread::sleep(options.poll_interval);
     }
     Ok(())
@@ -255,6 +323,10 @@ struct Terminal {
     options: TerminalOptions,
     tracked: HashMap<String, Track>,
     ignored: HashSet<String>,
+    /// Face files and when "another program" first saw them.
+    face_seen: HashMap<String, Instant>,
+    /// 照会番号一括登録 accepted: the cards, and how often the results were asked.
+    reference_batches: HashMap<String, (Vec<madoguchi_adapters::oqs::ReferenceRegistration>, u32)>,
     /// Batches taken in (受付番号 → the request and the 処理中 answers still to give).
     batches: HashMap<String, WaitingBatch>,
     /// Batch results answers given so far (for [`TerminalOptions::zip_every`]).
@@ -282,6 +354,33 @@ fn now_local() -> NaiveDateTime {
 const GIVE_UP: Duration = Duration::from_secs(10);
 
 impl Terminal {
+    /// "Another program" (the レセコン): moves the face files it has seen for
+    /// `after` into `<dir>/trash/`, as a real one does once it has read them.
+    fn another_program(&mut self, after: Duration) {
+        let face = self.layout.face();
+        let Ok(entries) = fs::read_dir(&face) else { return };
+        let names: HashSet<String> = entries
+            .flatten()
+            .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| is_face_file_name(n))
+            .collect();
+        self.face_seen.retain(|n, _| names.contains(n));
+        let trash = self.layout.root().join(TRASH_DIR);
+        for name in names {
+            let since = *self.face_seen.entry(name.clone()).or_insert_with(Instant::now);
+            if since.elapsed() < after {
+                continue;
+            }
+            let moved = fs::create_dir_all(&trash).and_then(|_| fs::rename(face.join(&name), trash.join(&name)));
+            match moved {
+                Ok(()) => tracing::info!(file = %name, "training terminal: another program moved a face file to trash/"),
+                Err(e) => tracing::warn!(file = %name, "training terminal: another program cannot move a face file: {e}"),
+            }
+            self.face_seen.remove(&name);
+        }
+    }
+
     /// One look at `req/`: answers every complete request.
     fn pass(&mut self) {
         let req = self.layout.req();
@@ -312,6 +411,9 @@ impl Terminal {
                         | OqsKind::BatchResultRequest
                         | OqsKind::MedicationRequest
                         | OqsKind::CheckupRequest
+                        | OqsKind::ReferenceRegistrationRequest
+                        | OqsKind::ReferenceBatchRequest
+                        | OqsKind::ReferenceBatchResultRequest
                 )
             ) {
                 if self.ignored.insert(name.clone()) {
@@ -417,6 +519,44 @@ impl Terminal {
                 }
                 (Some(xml), bytes)
             }
+            (_, Ok(OqsDocument::ReferenceBatchRequest(r))) => {
+                let number = reception_number();
+                self.reference_batches.insert(number.clone(), (r.entries.clone(), 0));
+                let receipt = ReferenceBatchReceipt { reception_number: Some(number), processed_at: Some(now), error: None };
+                (response_file_name(name), write_reference_batch_receipt(&receipt, Some(&r.institution_code), encoding))
+            }
+            (_, Ok(OqsDocument::ReferenceBatchResultRequest(r))) => {
+                let result = self.reference_batch(&r.reception_number, now)?;
+                (response_file_name(name), write_batch_registration_response(&result, Some(&r.institution_code), encoding))
+            }
+            (Some(OqsKind::ReferenceBatchRequest), Err(e)) => (
+                response_file_name(name),
+                write_reference_batch_receipt(
+                    &ReferenceBatchReceipt { reception_number: None, processed_at: Some(now), error: Some(unreadable(&e)) },
+                    None,
+                    encoding,
+                ),
+            ),
+            (Some(OqsKind::ReferenceBatchResultRequest), Err(e)) => (
+                response_file_name(name),
+                write_batch_registration_response(
+                    &ReferenceBatchResult { reception_number: None, processed_at: Some(now), in_progress: false, error: Some(unreadable(&e)), units: Vec::new() },
+                    None,
+                    encoding,
+                ),
+            ),
+            (_, Ok(OqsDocument::ReferenceRegistrationRequest(r))) => {
+                (response_file_name(name), self.register(&r, now, encoding)?)
+            }
+            (Some(OqsKind::ReferenceRegistrationRequest), Err(e)) => (
+                response_file_name(name),
+                write_registration_response(
+                    &ReferenceRegistrationResult { processed_at: Some(now), error: Some(unreadable(&e)), entry: None },
+                    None,
+                    None,
+                    encoding,
+                ),
+            ),
             (_, Ok(OqsDocument::MedicalRequest(r))) => {
                 (response_file_name(name), self.medical(&r, now, encoding)?)
             }
@@ -601,6 +741,73 @@ impl Terminal {
         self.results_given += 1;
         let zipped = self.options.zip_every > 0 && self.results_given % self.options.zip_every == 0;
         Ok((write_batch_response(&batch, &header, encoding), zipped))
+    }
+
+    /// The results of a 照会番号一括登録: 処理中 at the first ask.
+    fn reference_batch(&mut self, reception: &str, now: NaiveDateTime) -> Result<ReferenceBatchResult, Error> {
+        let mut result = ReferenceBatchResult {
+            reception_number: Some(reception.to_string()),
+            processed_at: Some(now),
+            in_progress: false,
+            error: None,
+            units: Vec::new(),
+        };
+        let Some((entries, asked)) = self.reference_batches.get_mut(reception) else {
+            result.error = Some(ProcessingError {
+                code: Some("bad_reception".into()),
+                message: Some(format!("受付番号 {reception} の一括登録はありません。")),
+            });
+            return Ok(result);
+        };
+        *asked += 1;
+        if *asked == 1 {
+            result.in_progress = true;
+            return Ok(result);
+        }
+        let entries = entries.clone();
+        self.reference_batches.remove(reception);
+        for e in entries {
+            let error = self.register_entry(&e)?;
+            result.units.push(ReferenceRegistrationUnit { entry: Some(e), error });
+        }
+        Ok(result)
+    }
+
+    /// 照会番号 registration for a card the population knows.
+    fn register(
+        &self,
+        r: &ReferenceRegistrationRequest,
+        now: NaiveDateTime,
+        encoding: Encoding,
+    ) -> Result<Vec<u8>, Error> {
+        let error = self.register_entry(&r.entry)?;
+        Ok(write_registration_response(
+            &ReferenceRegistrationResult { processed_at: Some(now), error, entry: Some(r.entry.clone()) },
+            Some(&r.institution_code),
+            r.file_id.as_deref(),
+            encoding,
+        ))
+    }
+
+    /// Registers one card's number; the refusal, if any.
+    fn register_entry(&self, e: &madoguchi_adapters::oqs::ReferenceRegistration) -> Result<Option<ProcessingError>, Error> {
+        let person = find_person(&self.conn, e.insurer_number.as_str(), &e.symbol, &e.number, e.branch.as_deref())?;
+        let number = e.reference_number.trim();
+        let error = if !(1..=20).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            Some(ProcessingError {
+                code: Some(REFERENCE_BAD_CODE.into()),
+                message: Some(REFERENCE_BAD_MESSAGE.into()),
+            })
+        } else if let Some(p) = &person {
+            remember_reference(self.layout.root(), &p.card.person_key(), number)?;
+            None
+        } else {
+            Some(ProcessingError {
+                code: Some(MEDICAL_NOT_FOUND_CODE.into()),
+                message: Some(MEDICAL_NOT_FOUND_MESSAGE.into()),
+            })
+        };
+        Ok(error)
     }
 
     fn medical(
@@ -1125,6 +1332,12 @@ pub fn tap_with(
     let mut result = confirm(&conn, &query, now)?
         .map_err(|bad| Error::Invalid(format!("{}: {}", bad.code, bad.message)))?;
     result.reference = Some(ReferenceClassification::Card);
+    // A face file carries the card's 照会番号 only once the facility has
+    // registered one (MynaReception spec §17).
+    let registered = registered_references(dir)?.remove(&query.card.person_key());
+    if let Some(q) = result.qualification.as_mut() {
+        q.reference_number = registered;
+    }
     result.asked = None;
     result.source = ResultSource::CardReader;
     result.electronic_prescription = Some(true);
@@ -1143,6 +1356,7 @@ pub fn tap_with(
     let stamp = now.format("%Y%m%d%H%M%S").to_string();
     let taken = |name: &str| {
         layout.face().join(name).exists()
+            || layout.root().join(TRASH_DIR).join(name).exists()
             || layout.archive().join(name).exists()
             || layout.failed().join(name).exists()
     };

@@ -21,7 +21,7 @@ use madoguchi_adapters::gateway::{Gateway, GatewayError};
 use madoguchi_adapters::oqs::folder::{
     MedicalFetchError, OqsFolderConfig, OqsFolderGateway, OqsFolderLayout,
 };
-use madoguchi_adapters::oqs::watch::{FaceEvent, FaceWatcher};
+use madoguchi_adapters::oqs::watch::{FaceEvent, FaceIngest, FaceOptions, FaceWatcher};
 use madoguchi_adapters::oqs::{
     response_file_name, write_eligibility_response, Encoding, FileCategory, MedicalRequest,
     MedicalRequestKind, TreatmentSetting,
@@ -428,6 +428,15 @@ fn medication_and_checkups_with_a_grant() {
     assert!(files_in(&layout.res()).is_empty());
     let archived = files_in(layout.archive());
     assert_eq!(archived.len(), 10, "5 exchanges: {archived:?}");
+    // Each request the terminal answered carried PrDiInfClassification 1.
+    let requests: Vec<&String> = archived.iter().filter(|n| n.contains("siquc01req_")).collect();
+    assert_eq!(requests.len(), 5, "{archived:?}");
+    for name in requests {
+        let bytes = fs::read(layout.archive().join(name)).unwrap();
+        // Shift_JIS; the tags are ASCII.
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("<PrDiInfClassification>1</PrDiInfClassification>"), "{name}:\n{text}");
+    }
 }
 
 #[test]
@@ -522,9 +531,81 @@ fn a_tap_reaches_the_watcher_within_a_second() {
     )
     .is_allowed());
 
+    // The desk never moves a face file it does not own: it stays for the
+    // other programs that read face/.
     let layout = OqsFolderLayout::new(&s.root);
+    assert_eq!(files_in(&layout.face()), vec![name]);
+    assert!(files_in(layout.archive()).is_empty());
+}
+
+/// "Another program" (the レセコン) moves every face file into trash/ soon
+/// after it appears. The desk, watching face/ and trash/, still gets every
+/// tap once; after a restart of the desk (same taken-files list) none of
+/// them is shown again, and a new tap is.
+#[test]
+fn with_another_program_moving_face_files_every_tap_arrives_once_even_after_a_restart() {
+    let tmp = tempfile::tempdir_in(shared().dir.path()).unwrap();
+    let root = tmp.path().join("OQS");
+    fs::create_dir(&root).unwrap();
+    let options = terminal::TerminalOptions {
+        another_program: Some(Duration::ZERO),
+        ..Default::default()
+    };
+    let _terminal = terminal::spawn_with(&root, population(), options).unwrap();
+    let layout = OqsFolderLayout::new(&root);
+    let trash = root.join(terminal::TRASH_DIR);
+    let desk = FaceOptions {
+        extra_dirs: vec![trash.clone()],
+        move_to: None,
+        taken_file: Some(tmp.path().join("face-taken.txt")),
+    };
+    let (tx, rx) = mpsc::channel();
+    let watcher = FaceWatcher::start_with(layout.clone(), desk.clone(), move |e| {
+        let _ = tx.send(e);
+    });
+    let sample = people(5);
+    let mut tapped = Vec::new();
+    for p in &sample {
+        let path = terminal::tap(&root, &population(), Some(&card(p).person_key()), &[], now()).unwrap();
+        tapped.push(path.file_name().unwrap().to_string_lossy().into_owned());
+    }
+    let mut got = Vec::new();
+    while got.len() < tapped.len() {
+        match rx.recv_timeout(Duration::from_secs(10)).expect("every tap arrives") {
+            FaceEvent::Result(r, name) => got.push((name, r.person.unwrap().name)),
+            FaceEvent::Error(e) => panic!("{e}"),
+        }
+    }
+    let mut names: Vec<String> = got.iter().map(|(n, _)| n.clone()).collect();
+    names.sort();
+    let mut expected = tapped.clone();
+    expected.sort();
+    assert_eq!(names, expected, "each tap once");
+    for p in &sample {
+        assert!(got.iter().any(|(_, n)| *n == p.name), "{} was shown", p.name);
+    }
+    // The other program took them all out of face/.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !files_in(&layout.face()).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     assert!(files_in(&layout.face()).is_empty());
-    assert_eq!(files_in(layout.archive()), vec![name]);
+    assert_eq!(files_in(&trash), expected);
+    drop(watcher);
+
+    // The desk restarts with the same list: nothing old is taken again…
+    assert!(FaceIngest::new(layout.clone(), desk.clone()).take().is_empty());
+    // …and the watcher, restarted on the same list, takes the next tap.
+    let (tx, rx) = mpsc::channel();
+    let _watcher = FaceWatcher::start_with(layout.clone(), desk, move |e| {
+        let _ = tx.send(e);
+    });
+    let next = terminal::tap(&root, &population(), Some(&card(&sample[0]).person_key()), &[], now()).unwrap();
+    let next = next.file_name().unwrap().to_string_lossy().into_owned();
+    match rx.recv_timeout(Duration::from_secs(10)).expect("the new tap") {
+        FaceEvent::Result(_, name) => assert_eq!(name, next),
+        FaceEvent::Error(e) => panic!("{e}"),
+    }
 }
 
 #[test]
@@ -971,4 +1052,127 @@ fn the_command_line_terminal_plays_the_batch_as_told() {
     other.timeout = Duration::from_secs(10);
     let err = OqsFolderGateway::new(other).submit_batch(&queries).unwrap_err();
     assert!(matches!(err, GatewayError::Rejected { .. }), "{err:?}");
+}
+
+/// 照会番号: until the facility registers one, a tap carries no
+/// `ReferenceNumber`; registered through the folder, the card's next tap
+/// carries it. An unknown card and a malformed number are refused in words.
+#[test]
+fn a_registered_reference_number_comes_back_in_the_next_tap() {
+    let s = setup();
+    let p = &people(4)[3];
+    let key = card(p).person_key();
+    let tap_reference = |root: &Path| {
+        let path = terminal::tap(root, &population(), Some(&key), &[], now()).unwrap();
+        let bytes = fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        match madoguchi_adapters::oqs::parse_named(&name, &bytes).unwrap() {
+            madoguchi_adapters::oqs::OqsDocument::Eligibility(r) => r.qualification.unwrap().reference_number,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(tap_reference(&s.root), None, "nothing registered yet");
+
+    let entry = madoguchi_adapters::oqs::ReferenceRegistration {
+        reference_number: "24434".into(),
+        insurer_number: InsurerNumber::from_trusted(p.insurer_number.clone()),
+        symbol: p.symbol.clone(),
+        number: p.number.clone(),
+        branch: (!p.branch.is_empty()).then(|| p.branch.clone()),
+    };
+    // Through the gateway trait, as the desk asks.
+    let gateway: &dyn Gateway = &s.gateway;
+    let r = gateway.register_reference(&entry).unwrap();
+    assert_eq!(r.error, None, "{r:?}");
+    assert_eq!(r.entry.as_ref().map(|e| e.reference_number.as_str()), Some("24434"));
+    assert_eq!(tap_reference(&s.root).as_deref(), Some("24434"));
+
+    // Registered again with another number: the new one.
+    let again = madoguchi_adapters::oqs::ReferenceRegistration { reference_number: "24435".into(), ..entry.clone() };
+    assert_eq!(s.gateway.register_reference(&again).unwrap().error, None);
+    assert_eq!(tap_reference(&s.root).as_deref(), Some("24435"));
+
+    let unknown = madoguchi_adapters::oqs::ReferenceRegistration { number: "99999999".into(), ..entry.clone() };
+    let e = s.gateway.register_reference(&unknown).unwrap().error.expect("refused");
+    assert_eq!(e.code.as_deref(), Some(MEDICAL_NOT_FOUND_CODE));
+    assert_eq!(e.message.as_deref(), Some(terminal::MEDICAL_NOT_FOUND_MESSAGE));
+    let bad = madoguchi_adapters::oqs::ReferenceRegistration { reference_number: "24 434".into(), ..entry };
+    let e = s.gateway.register_reference(&bad).unwrap().error.expect("refused");
+    assert_eq!(e.message.as_deref(), Some(terminal::REFERENCE_BAD_MESSAGE));
+    assert_eq!(tap_reference(&s.root).as_deref(), Some("24435"), "a refused registration changes nothing");
+
+    // Request and answer are archived like every exchange.
+    let archived = files_in(s.gateway.layout().archive());
+    assert_eq!(archived.iter().filter(|n| n.starts_with("OQSsiimm01req_")).count(), 4, "{archived:?}");
+    assert_eq!(archived.iter().filter(|n| n.starts_with("OQSsiimm01res_")).count(), 4, "{archived:?}");
+}
+
+/// The HTTP API has no registration call: the gateway says so in words.
+#[test]
+fn the_http_gateway_says_registration_is_not_available() {
+    let gw = madoguchi_adapters::http::HttpGateway::new("http://127.0.0.1:9", Duration::from_secs(1)).unwrap();
+    let entry = madoguchi_adapters::oqs::ReferenceRegistration {
+        reference_number: "1".into(),
+        insurer_number: InsurerNumber::from_trusted("06139999"),
+        symbol: "1".into(),
+        number: "1".into(),
+        branch: None,
+    };
+    match gw.register_reference(&entry) {
+        Err(GatewayError::Service { code, message }) => {
+            assert_eq!(code, madoguchi_adapters::gateway::REFERENCE_UNAVAILABLE_CODE);
+            assert!(message.contains("照会番号の登録"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// 照会番号一括登録 in two steps through the folder: the receipt, 処理中
+/// once, then one unit per card — an unknown card refused in its unit —
+/// and each registered card's next tap carries its number.
+#[test]
+fn a_batch_registration_in_two_steps() {
+    let s = setup();
+    let sample = people(3);
+    let mut entries: Vec<madoguchi_adapters::oqs::ReferenceRegistration> = sample
+        .iter()
+        .enumerate()
+        .map(|(i, p)| madoguchi_adapters::oqs::ReferenceRegistration {
+            reference_number: format!("P{:04}", i + 1),
+            insurer_number: InsurerNumber::from_trusted(p.insurer_number.clone()),
+            symbol: p.symbol.clone(),
+            number: p.number.clone(),
+            branch: (!p.branch.is_empty()).then(|| p.branch.clone()),
+        })
+        .collect();
+    entries.push(madoguchi_adapters::oqs::ReferenceRegistration {
+        reference_number: "P9999".into(),
+        number: "99999999".into(),
+        ..entries[0].clone()
+    });
+    let units = s.gateway.register_references(&entries).unwrap();
+    assert_eq!(units.len(), 4);
+    for (u, e) in units.iter().zip(&entries) {
+        assert_eq!(u.entry.as_ref(), Some(e));
+    }
+    assert!(units[..3].iter().all(|u| u.error.is_none()), "{units:?}");
+    assert_eq!(units[3].error.as_ref().and_then(|e| e.code.as_deref()), Some(MEDICAL_NOT_FOUND_CODE));
+    for (p, e) in sample.iter().zip(&entries) {
+        let path = terminal::tap(&s.root, &population(), Some(&card(p).person_key()), &[], now()).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let madoguchi_adapters::oqs::OqsDocument::Eligibility(r) =
+            madoguchi_adapters::oqs::parse_named(&name, &fs::read(&path).unwrap()).unwrap()
+        else {
+            panic!("not a tap")
+        };
+        assert_eq!(r.qualification.unwrap().reference_number.as_deref(), Some(e.reference_number.as_str()));
+    }
+    // 01req/01res once, 02req/02res twice (処理中, then the results).
+    let archived = files_in(s.gateway.layout().archive());
+    let count = |prefix: &str| archived.iter().filter(|n| n.starts_with(prefix)).count();
+    assert_eq!(
+        [count("OQSmuimm01req_"), count("OQSmuimm01res_"), count("OQSmuimm02req_"), count("OQSmuimm02res_")],
+        [1, 1, 2, 2],
+        "{archived:?}"
+    );
 }

@@ -1210,6 +1210,13 @@ impl Gateway for OqsFolderGateway {
         Some(self.batch_results_while(reception, go_on))
     }
 
+    fn register_reference(
+        &self,
+        entry: &super::ReferenceRegistration,
+    ) -> Result<super::ReferenceRegistrationResult, GatewayError> {
+        OqsFolderGateway::register_reference(self, entry)
+    }
+
     fn check(&self, query: &EligibilityQuery) -> Result<EligibilityResult, GatewayError> {
         let request = |file_id: &str| {
             write_eligibility_request(
@@ -1266,5 +1273,118 @@ impl Gateway for OqsFolderGateway {
 
     fn target(&self) -> String {
         self.layout.root().display().to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 照会番号 (kept apart from the checks above)
+
+impl OqsFolderGateway {
+    /// 照会番号 registration (`OQSsiimm01req` → `OQSsiimm01res`): asks that
+    /// `entry`'s card carry `entry.reference_number` (the facility's patient
+    /// number) from now on. A refusal of the national side comes back as
+    /// `Ok` with [`super::ReferenceRegistrationResult::error`] set; an answer
+    /// of another kind is a [`GatewayError::BadResponse`].
+    pub fn register_reference(
+        &self,
+        entry: &super::ReferenceRegistration,
+    ) -> Result<super::ReferenceRegistrationResult, GatewayError> {
+        let encoding = self.config.encoding;
+        let answer = self.exchange(
+            OqsKind::ReferenceRegistrationRequest,
+            |file_id| {
+                super::write_registration_request(
+                    &super::ReferenceRegistrationRequest {
+                        institution_code: self.config.institution_code.clone(),
+                        file_id: Some(file_id.to_string()),
+                        entry: entry.clone(),
+                    },
+                    encoding,
+                )
+            },
+            |name| response_file_name(name).into_iter().collect(),
+        )?;
+        match answer.document {
+            OqsDocument::ReferenceRegistration(r) => Ok(r),
+            _ => Err(self.bad(format!("{}: not a 照会番号 registration answer", answer.name))),
+        }
+    }
+}
+
+impl OqsFolderGateway {
+    /// 照会番号一括登録, two steps: `OQSmuimm01req` → the receipt
+    /// `OQSmuimm01res` (`ReceptionNumber`), then `OQSmuimm02req` →
+    /// `OQSmuimm02res`, asked again (every second) while it says 処理中
+    /// (`SegmentOfResult` 2), up to the configured timeout. One unit per
+    /// card, as the answer gives them; a refused batch or receipt is a
+    /// [`GatewayError::Service`]. An empty slice writes nothing.
+    pub fn register_references(
+        &self,
+        entries: &[super::ReferenceRegistration],
+    ) -> Result<Vec<super::ReferenceRegistrationUnit>, GatewayError> {
+        if entries.is_empty() {
+            return Ok(Vec::new());
+        }
+        let encoding = self.config.encoding;
+        let institution = self.config.institution_code.clone();
+        let same_name = |name: &str| response_file_name(name).into_iter().collect::<Vec<_>>();
+        let refused = |e: ProcessingError| GatewayError::Service {
+            code: e.code.unwrap_or_default(),
+            message: e.message.unwrap_or_default(),
+        };
+        let receipt = self.exchange(
+            OqsKind::ReferenceBatchRequest,
+            |file_id| {
+                super::write_batch_registration_request(
+                    &super::ReferenceBatchRequest {
+                        institution_code: institution.clone(),
+                        file_id: Some(file_id.to_string()),
+                        entries: entries.to_vec(),
+                    },
+                    encoding,
+                )
+            },
+            same_name,
+        )?;
+        let reception_number = match receipt.document {
+            OqsDocument::ReferenceBatchReceipt(r) => match (r.error, r.reception_number) {
+                (Some(e), _) => return Err(refused(e)),
+                (None, Some(n)) => n,
+                (None, None) => return Err(self.bad(format!("{}: no ReceptionNumber", receipt.name))),
+            },
+            _ => return Err(self.bad(format!("{}: not a 照会番号一括登録 receipt", receipt.name))),
+        };
+        let deadline = Instant::now() + self.config.timeout;
+        loop {
+            let answer = self.exchange(
+                OqsKind::ReferenceBatchResultRequest,
+                |_| {
+                    super::write_reference_batch_result_request(
+                        &super::ReferenceBatchResultRequest {
+                            institution_code: institution.clone(),
+                            reception_number: reception_number.clone(),
+                        },
+                        encoding,
+                    )
+                },
+                same_name,
+            )?;
+            let OqsDocument::ReferenceBatch(result) = answer.document else {
+                return Err(self.bad(format!("{}: not a 照会番号一括登録 result", answer.name)));
+            };
+            if let Some(e) = result.error {
+                return Err(refused(e));
+            }
+            if !result.in_progress {
+                return Ok(result.units);
+            }
+            if Instant::now() >= deadline {
+                return Err(GatewayError::Timeout {
+                    target: self.target(),
+                    seconds: self.config.timeout.as_secs().max(1),
+                });
+            }
+            std::thread::sleep(Duration::from_secs(1).min(deadline - Instant::now()));
+        }
     }
 }

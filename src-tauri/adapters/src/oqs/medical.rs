@@ -454,7 +454,12 @@ pub(crate) fn read_medical_request(
 // ---------------------------------------------------------------------------
 // Writing
 
-/// `YZKsiquc01req` / `TKKsiquc01req` (by `req.kind`).
+/// `PrDiInfClassification` of every medication and checkup request.
+pub const PR_DI_INF_CLASSIFICATION: &str = "1";
+
+/// `YZKsiquc01req` / `TKKsiquc01req` (by `req.kind`): the header names the
+/// card, the body `StartDate`/`EndDate` (medication), `FileCategory`,
+/// `PrDiInfClassification` (1) and `MedicalTreatmentFlag`, in that order.
 pub fn write_medical_request(req: &MedicalRequest, encoding: Encoding) -> Vec<u8> {
     let mut out = XmlOut::new(encoding);
     out.open("XmlMsg");
@@ -476,6 +481,10 @@ pub fn write_medical_request(req: &MedicalRequest, encoding: Encoding) -> Vec<u8
     out.opt("StartDate", req.start.map(YearMonth::to_oqs).as_deref());
     out.opt("EndDate", req.end.map(YearMonth::to_oqs).as_deref());
     out.leaf("FileCategory", req.file_category.code());
+    // Real requests carry it, always 1 (YUKI-ENT/OQSDrug2 `OQSDrug/Form1.cs`,
+    // OQS-INTERFACE.md "What other implementations show"); its other codes
+    // are not public.
+    out.leaf("PrDiInfClassification", PR_DI_INF_CLASSIFICATION);
     out.leaf("MedicalTreatmentFlag", req.treatment.code());
     out.close("MessageBody");
     out.close("XmlMsg");

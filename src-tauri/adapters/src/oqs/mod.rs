@@ -17,6 +17,7 @@ mod eligibility;
 mod error;
 pub mod folder;
 mod medical;
+mod reference;
 pub mod watch;
 mod xml;
 pub mod zipped;
@@ -41,8 +42,16 @@ pub use medical::{
     write_checkup_response, write_medical_request, write_medication_response, FileCategory,
     MedicalRequest, MedicalRequestKind, TreatmentSetting,
 };
+pub use reference::{
+    write_batch_receipt as write_reference_batch_receipt, write_batch_registration_request,
+    write_batch_registration_response,
+    write_batch_result_request as write_reference_batch_result_request, write_registration_request, write_registration_response,
+    ReferenceBatchReceipt, ReferenceBatchRequest, ReferenceBatchResult, ReferenceBatchResultRequest,
+    ReferenceRegistration, ReferenceRegistrationRequest, ReferenceRegistrationResult,
+    ReferenceRegistrationUnit,
+};
 pub use folder::{OqsFolderConfig, OqsFolderGateway, OqsFolderLayout};
-pub use watch::{ingest_pending, FaceEvent, FaceWatcher};
+pub use watch::{ingest_pending, FaceEvent, FaceIngest, FaceOptions, FaceWatcher};
 pub use xml::{Encoding, MAX_DEPTH, MAX_ELEMENTS};
 
 /// Files larger than this are refused unread (the largest real responses,
@@ -76,10 +85,22 @@ pub enum OqsKind {
     CheckupRequest,
     /// `TKKsiquc01res`
     CheckupResponse,
+    /// `OQSsiimm01req`: register a card's 照会番号.
+    ReferenceRegistrationRequest,
+    /// `OQSsiimm01res`
+    ReferenceRegistrationResponse,
+    /// `OQSmuimm01req`: 照会番号一括登録.
+    ReferenceBatchRequest,
+    /// `OQSmuimm01res`: its receipt (`ReceptionNumber`).
+    ReferenceBatchReceipt,
+    /// `OQSmuimm02req`: ask for its results.
+    ReferenceBatchResultRequest,
+    /// `OQSmuimm02res`: the results (`BulkRegistrationUnit`*).
+    ReferenceBatchResponse,
 }
 
 impl OqsKind {
-    pub const ALL: [OqsKind; 10] = [
+    pub const ALL: [OqsKind; 16] = [
         OqsKind::EligibilityRequest,
         OqsKind::EligibilityResponse,
         OqsKind::BatchRequest,
@@ -90,6 +111,12 @@ impl OqsKind {
         OqsKind::MedicationResponse,
         OqsKind::CheckupRequest,
         OqsKind::CheckupResponse,
+        OqsKind::ReferenceRegistrationRequest,
+        OqsKind::ReferenceRegistrationResponse,
+        OqsKind::ReferenceBatchRequest,
+        OqsKind::ReferenceBatchReceipt,
+        OqsKind::ReferenceBatchResultRequest,
+        OqsKind::ReferenceBatchResponse,
     ];
 
     /// The file-name prefix, e.g. `OQSsiquc01req`.
@@ -105,6 +132,12 @@ impl OqsKind {
             OqsKind::MedicationResponse => "YZKsiquc01res",
             OqsKind::CheckupRequest => "TKKsiquc01req",
             OqsKind::CheckupResponse => "TKKsiquc01res",
+            OqsKind::ReferenceRegistrationRequest => "OQSsiimm01req",
+            OqsKind::ReferenceRegistrationResponse => "OQSsiimm01res",
+            OqsKind::ReferenceBatchRequest => "OQSmuimm01req",
+            OqsKind::ReferenceBatchReceipt => "OQSmuimm01res",
+            OqsKind::ReferenceBatchResultRequest => "OQSmuimm02req",
+            OqsKind::ReferenceBatchResponse => "OQSmuimm02res",
         }
     }
 
@@ -211,6 +244,18 @@ pub enum OqsDocument {
     BatchRequest(BatchRequest),
     /// `YZKsiquc01req` / `TKKsiquc01req`.
     MedicalRequest(MedicalRequest),
+    /// `OQSsiimm01req`.
+    ReferenceRegistrationRequest(ReferenceRegistrationRequest),
+    /// `OQSsiimm01res`.
+    ReferenceRegistration(ReferenceRegistrationResult),
+    /// `OQSmuimm01req`.
+    ReferenceBatchRequest(ReferenceBatchRequest),
+    /// `OQSmuimm01res`.
+    ReferenceBatchReceipt(ReferenceBatchReceipt),
+    /// `OQSmuimm02req`.
+    ReferenceBatchResultRequest(ReferenceBatchResultRequest),
+    /// `OQSmuimm02res`.
+    ReferenceBatch(ReferenceBatchResult),
 }
 
 impl OqsDocument {
@@ -224,6 +269,12 @@ impl OqsDocument {
             OqsDocument::Checkups(_) => OqsKind::CheckupResponse,
             OqsDocument::EligibilityRequest(_) => OqsKind::EligibilityRequest,
             OqsDocument::BatchRequest(_) => OqsKind::BatchRequest,
+            OqsDocument::ReferenceRegistrationRequest(_) => OqsKind::ReferenceRegistrationRequest,
+            OqsDocument::ReferenceRegistration(_) => OqsKind::ReferenceRegistrationResponse,
+            OqsDocument::ReferenceBatchRequest(_) => OqsKind::ReferenceBatchRequest,
+            OqsDocument::ReferenceBatchReceipt(_) => OqsKind::ReferenceBatchReceipt,
+            OqsDocument::ReferenceBatchResultRequest(_) => OqsKind::ReferenceBatchResultRequest,
+            OqsDocument::ReferenceBatch(_) => OqsKind::ReferenceBatchResponse,
             OqsDocument::MedicalRequest(r) => match r.kind {
                 MedicalRequestKind::Medication => OqsKind::MedicationRequest,
                 MedicalRequestKind::Checkups => OqsKind::CheckupRequest,
@@ -324,6 +375,18 @@ fn parse_inner(kind: Option<OqsKind>, bytes: &[u8]) -> Result<OqsDocument, OqsPr
             &root,
             MedicalRequestKind::Checkups,
         )?),
+        OqsKind::ReferenceRegistrationRequest => OqsDocument::ReferenceRegistrationRequest(
+            reference::read_registration_request(&root)?,
+        ),
+        OqsKind::ReferenceRegistrationResponse => {
+            OqsDocument::ReferenceRegistration(reference::read_registration_response(&root)?)
+        }
+        OqsKind::ReferenceBatchRequest => OqsDocument::ReferenceBatchRequest(reference::read_batch_request(&root)?),
+        OqsKind::ReferenceBatchReceipt => OqsDocument::ReferenceBatchReceipt(reference::read_batch_receipt(&root)?),
+        OqsKind::ReferenceBatchResultRequest => {
+            OqsDocument::ReferenceBatchResultRequest(reference::read_batch_result_request(&root)?)
+        }
+        OqsKind::ReferenceBatchResponse => OqsDocument::ReferenceBatch(reference::read_batch_response(&root)?),
         OqsKind::BatchReceipt => OqsDocument::BatchReceipt(eligibility::read_batch_receipt(&root)?),
         OqsKind::BatchResultRequest => {
             OqsDocument::BatchResultRequest(eligibility::read_batch_result_request(&root)?)
@@ -334,6 +397,21 @@ fn parse_inner(kind: Option<OqsKind>, bytes: &[u8]) -> Result<OqsDocument, OqsPr
 /// The kind of a document whose name says nothing, from its elements.
 fn sniff(root: &xml::Element) -> Option<OqsKind> {
     let has = |n: &str| root.find(n).is_some();
+    if has("BulkRegistrationUnit") {
+        return Some(OqsKind::ReferenceBatchResponse);
+    }
+    let mut registrations = Vec::new();
+    root.find_all(&["ReferenceNumberRegistrationInfo"], &mut registrations);
+    if registrations.len() > 1 {
+        return Some(OqsKind::ReferenceBatchRequest);
+    }
+    if registrations.len() == 1 {
+        return Some(if has("ProcessingResultStatus") || has("SegmentOfResult") {
+            OqsKind::ReferenceRegistrationResponse
+        } else {
+            OqsKind::ReferenceRegistrationRequest
+        });
+    }
     if has("BulkConfirmUnit") {
         return Some(OqsKind::BatchResponse);
     }

@@ -1,22 +1,47 @@
 //! Card taps: the 連携アプリ writes a result file into `<root>/face/` each
 //! time a patient taps a マイナ保険証 on the face-recognition card reader
-//! (`OQSsiquc01res_face_*.xml`). [`FaceWatcher`] picks them up as they come;
-//! [`ingest_pending`] takes what is there once (for `madoguchi oqs ingest`).
+//! (`OQSsiquc01res_face_<institution code><id>_<yyyyMMddHHmmss>.xml`).
+//! [`FaceWatcher`] picks them up as they come; [`ingest_pending`] /
+//! [`FaceIngest`] take what is there now (for `madoguchi oqs ingest`).
 //!
-//! A file is taken only when complete, by the rule of
-//! [`super::folder::read_stable`] (same size and modification time at two
-//! looks, before and after reading). It is parsed, moved to the archive
-//! (`archive/failed/` when unreadable) and reported as a [`FaceEvent`].
-//! Files already there when watching starts are taken too.
+//! # Sharing the folder with other software
 //!
-//! Watching uses file-system events (`notify`) **and** a poll of the folder
+//! The desk is not the only reader of `face/`: the clinic's レセコン reads
+//! the same files and moves them into a trash folder of its own
+//! (OQS-INTERFACE.md, "Face files"). So, by default ([`FaceOptions`]):
+//!
+//! - a face file is **never moved or deleted**: the desk takes a copy of its
+//!   content and leaves the file where it is. [`FaceOptions::move_to`] moves
+//!   each taken file (unreadable ones under `failed/`) into a folder the desk
+//!   owns, for sites where nothing else reads them;
+//! - it is opened for reading only, sharing read, write and delete with
+//!   others (Windows: the share mode; Unix has no mandatory locks), so the
+//!   other program can move it while the desk reads;
+//! - it is taken only when complete, by the rule of
+//!   [`super::folder::read_stable`] (same size and modification time at two
+//!   looks, before and after reading);
+//! - the files already taken are remembered by name
+//!   ([`FaceOptions::taken_file`], kept across restarts, at most
+//!   [`FACE_TAKEN_LIMIT`] names: the oldest names of files no longer in any
+//!   watched folder are forgotten first), so a file is reported once, whether
+//!   it stays in `face/`, is moved to the other program's folder, or the desk
+//!   restarts;
+//! - [`FaceOptions::extra_dirs`]: other folders are looked at too (where the
+//!   other program moves the files), so a tap moved away before the desk saw
+//!   it is still taken.
+//!
+//! Each file is parsed and reported as a [`FaceEvent`]. Files already there
+//! when watching starts are taken too (unless remembered as taken).
+//!
+//! Watching uses file-system events (`notify`) **and** a poll of the folders
 //! every [`FACE_POLL_INTERVAL`], because network shares often deliver no
-//! events. While a file is waiting to become stable the folder is looked at
+//! events. While a file is waiting to become stable the folders are looked at
 //! every [`FACE_SETTLE_POLL`], so a tap is reported well within a second.
-//! If the folder is missing (share not connected) the watcher keeps trying.
+//! If `face/` is missing (share not connected) the watcher keeps trying.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -42,6 +67,11 @@ pub const FACE_SETTLE: Duration = Duration::from_secs(1);
 /// How long a file that looks unfinished (truncated, empty, locked) is waited
 /// for before it is reported as an error.
 pub const FACE_GIVE_UP: Duration = Duration::from_secs(10);
+/// The folder under the OQS root where other software (the レセコン) moves
+/// face files once it has read them (MynaReception spec §10: `OqsRoot/trash`).
+pub const TRASH_DIR: &str = "trash";
+/// At most this many names of taken files are remembered.
+pub const FACE_TAKEN_LIMIT: usize = 10_000;
 
 /// What a card tap produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,10 +79,26 @@ pub const FACE_GIVE_UP: Duration = Duration::from_secs(10);
 pub enum FaceEvent {
     /// A result (source [`ResultSource::CardReader`]) and the file's name.
     Result(EligibilityResult, String),
-    /// A file that could not be read (already moved to `archive/failed/`,
-    /// unless the error says it cannot be moved), or a folder that cannot be
-    /// listed.
+    /// A file that could not be read (left where it is, or moved to
+    /// `<move_to>/failed/` when [`FaceOptions::move_to`] is set), or a
+    /// folder that cannot be listed.
     Error(OqsError),
+}
+
+/// How the desk shares the face files with other software (see the module
+/// documentation). The default leaves every file where it is and remembers
+/// the taken ones in memory only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FaceOptions {
+    /// Other folders where face files may be (the other program's trash
+    /// folder); missing ones are skipped quietly.
+    pub extra_dirs: Vec<PathBuf>,
+    /// Move each taken file into this folder (unreadable ones into its
+    /// `failed/`), a folder the desk owns. `None`: never move or delete.
+    pub move_to: Option<PathBuf>,
+    /// The file the names of taken files are kept in (one name a line), so a
+    /// restart does not report them again. `None`: in memory only.
+    pub taken_file: Option<PathBuf>,
 }
 
 /// Is `name` a card-tap file (`OQSsiquc01res_face_….xml`)?
@@ -68,46 +114,170 @@ struct Pending {
     problem: Option<OqsError>,
 }
 
-/// The state of one `face/` folder between looks.
+/// The names of the face files already taken (or reported unreadable),
+/// oldest first, kept in [`FaceOptions::taken_file`] when there is one.
 #[derive(Debug, Default)]
+struct Taken {
+    order: VecDeque<String>,
+    set: HashSet<String>,
+    file: Option<PathBuf>,
+}
+
+fn taken_key(name: &str) -> String {
+    name.to_ascii_lowercase()
+}
+
+impl Taken {
+    fn open(file: Option<PathBuf>) -> Taken {
+        let mut taken = Taken { file, ..Taken::default() };
+        let Some(path) = &taken.file else { return taken };
+        // Bounded: FACE_TAKEN_LIMIT names of ~60 bytes, with room to spare.
+        let text = match fs::File::open(path) {
+            Ok(f) => {
+                let mut s = String::new();
+                if let Err(e) = f.take(16 * 1024 * 1024).read_to_string(&mut s) {
+                    tracing::warn!("OQS face: cannot read {}: {e}", path.display());
+                }
+                s
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => {
+                tracing::warn!("OQS face: cannot read {}: {e}", path.display());
+                String::new()
+            }
+        };
+        for line in text.lines().map(str::trim).filter(|l| is_face_file_name(l)) {
+            let key = taken_key(line);
+            if taken.set.insert(key.clone()) {
+                taken.order.push_back(key);
+            }
+        }
+        // Trimmed to FACE_TAKEN_LIMIT at the first look ([`Taken::bound`]),
+        // when it is known which of them are still in a watched folder.
+        taken
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.set.contains(&taken_key(name))
+    }
+
+    fn insert(&mut self, name: &str) {
+        let key = taken_key(name);
+        if !self.set.insert(key.clone()) {
+            return;
+        }
+        self.order.push_back(key.clone());
+        if let Some(path) = &self.file {
+            let appended = fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .and_then(|mut f| {
+                    f.write_all(format!("{key}\n").as_bytes())?;
+                    f.sync_data()
+                });
+            if let Err(e) = appended {
+                tracing::warn!("OQS face: cannot remember {key} in {}: {e}", path.display());
+            }
+        }
+    }
+
+    /// Keeps at most [`FACE_TAKEN_LIMIT`] names: the names of files still in
+    /// a watched folder (`present`, lower case) are kept first, then the
+    /// newest. The file is rewritten (whole, then renamed) when names go.
+    fn bound(&mut self, present: &HashSet<String>) {
+        if self.order.len() <= FACE_TAKEN_LIMIT {
+            return;
+        }
+        let mut room = FACE_TAKEN_LIMIT.saturating_sub(
+            self.order.iter().filter(|k| present.contains(*k)).count(),
+        );
+        let mut kept: VecDeque<String> = VecDeque::with_capacity(FACE_TAKEN_LIMIT);
+        for key in self.order.drain(..).rev() {
+            if present.contains(&key) {
+                kept.push_front(key);
+            } else if room > 0 {
+                room -= 1;
+                kept.push_front(key);
+            }
+        }
+        self.order = kept;
+        self.set = self.order.iter().cloned().collect();
+        if let Some(path) = &self.file {
+            let tmp = path.with_extension("tmp");
+            let mut text = String::with_capacity(self.order.len() * 64);
+            for k in &self.order {
+                text.push_str(k);
+                text.push('\n');
+            }
+            let written = fs::write(&tmp, text).and_then(|_| fs::rename(&tmp, path));
+            if let Err(e) = written {
+                tracing::warn!("OQS face: cannot rewrite {}: {e}", path.display());
+            }
+        }
+    }
+}
+
+/// The state of the watched folders between looks.
+#[derive(Debug)]
 struct FaceTracker {
-    pending: HashMap<String, Pending>,
-    /// Files handled but not movable (reported once, then ignored while they stay).
-    done: HashSet<String>,
-    /// The last folder error reported (reported again only when it changes).
-    folder_error: Option<String>,
+    layout: OqsFolderLayout,
+    options: FaceOptions,
+    pending: HashMap<PathBuf, Pending>,
+    taken: Taken,
+    /// The last error of each folder (reported again only when it changes).
+    folder_errors: HashMap<PathBuf, String>,
 }
 
 impl FaceTracker {
+    fn new(layout: OqsFolderLayout, options: FaceOptions) -> FaceTracker {
+        let taken = Taken::open(options.taken_file.clone());
+        FaceTracker {
+            layout,
+            options,
+            pending: HashMap::new(),
+            taken,
+            folder_errors: HashMap::new(),
+        }
+    }
+
     fn has_pending(&self) -> bool {
         !self.pending.is_empty()
     }
 
-    /// One look at `face/`. `final_pass`: report files still unreadable now
-    /// (without moving those that look unfinished).
-    fn pass(&mut self, layout: &OqsFolderLayout, final_pass: bool) -> Vec<FaceEvent> {
-        let mut events = Vec::new();
-        let face = layout.face();
-        let entries = match fs::read_dir(&face) {
+    /// The face files of one folder (sorted), and the entries named like a
+    /// face file that are not regular files. `None` when it cannot be listed
+    /// (reported for `face/`, logged for the extra folders).
+    fn list(
+        &mut self,
+        dir: &Path,
+        report: bool,
+        events: &mut Vec<FaceEvent>,
+    ) -> Option<(Vec<String>, Vec<(String, std::io::Error)>)> {
+        let entries = match fs::read_dir(dir) {
             Ok(e) => {
-                self.folder_error = None;
+                self.folder_errors.remove(dir);
                 e
             }
             Err(e) => {
                 let detail = e.to_string();
-                if self.folder_error.as_deref() != Some(detail.as_str()) {
-                    self.folder_error = Some(detail.clone());
-                    events.push(FaceEvent::Error(OqsError::new(
-                        face.display().to_string(),
-                        OqsProblem::Io { detail },
-                    )));
+                if self.folder_errors.get(dir) != Some(&detail) {
+                    self.folder_errors.insert(dir.to_path_buf(), detail.clone());
+                    if report {
+                        events.push(FaceEvent::Error(OqsError::new(
+                            dir.display().to_string(),
+                            OqsProblem::Io { detail },
+                        )));
+                    } else {
+                        tracing::info!("OQS face: cannot look in {}: {detail}", dir.display());
+                    }
                 }
-                return events;
+                return None;
             }
         };
         let mut names: Vec<String> = Vec::new();
         // Named pipes, devices, sockets, folders named like a card tap: never
-        // read (a pipe would block the watcher), reported once while they stay.
+        // read (a pipe would block the watcher).
         let mut not_regular: Vec<(String, std::io::Error)> = Vec::new();
         for e in entries.flatten().take(10_000) {
             let name = e.file_name().to_string_lossy().into_owned();
@@ -120,154 +290,193 @@ impl FaceTracker {
             }
         }
         names.sort();
-        let seen: HashSet<String> = names.iter().chain(not_regular.iter().map(|(n, _)| n)).cloned().collect();
-        self.pending.retain(|n, _| seen.contains(n));
-        self.done.retain(|n| seen.contains(n));
-        for (name, io) in not_regular {
-            if self.done.insert(name.clone()) {
-                tracing::warn!(file = %name, "OQS face: {io}");
-                events.push(FaceEvent::Error(OqsError::new(name, OqsProblem::from_io(&io))));
+        Some((names, not_regular))
+    }
+
+    /// One look at `face/` and the extra folders. `final_pass`: report files
+    /// still unreadable now.
+    fn pass(&mut self, final_pass: bool) -> Vec<FaceEvent> {
+        let mut events = Vec::new();
+        let mut dirs = vec![(self.layout.face(), true)];
+        dirs.extend(self.options.extra_dirs.iter().map(|d| (d.clone(), false)));
+        let mut present: HashSet<String> = HashSet::new();
+        let mut seen_paths: HashSet<PathBuf> = HashSet::new();
+        let mut work: Vec<(PathBuf, String)> = Vec::new();
+        for (dir, report) in dirs {
+            let Some((names, not_regular)) = self.list(&dir, report, &mut events) else {
+                continue;
+            };
+            for (name, io) in not_regular {
+                present.insert(taken_key(&name));
+                if !self.taken.contains(&name) {
+                    self.taken.insert(&name);
+                    tracing::warn!(file = %name, "OQS face: {io}");
+                    events.push(FaceEvent::Error(OqsError::new(name, OqsProblem::from_io(&io))));
+                }
+            }
+            for name in names {
+                present.insert(taken_key(&name));
+                let path = dir.join(&name);
+                seen_paths.insert(path.clone());
+                work.push((path, name));
             }
         }
-        for name in names {
-            if self.done.contains(&name) {
+        self.pending.retain(|p, _| seen_paths.contains(p));
+        for (path, name) in work {
+            if self.taken.contains(&name) {
+                self.pending.remove(&path);
                 continue;
             }
-            let path = face.join(&name);
-            let previous = self.pending.get(&name).and_then(|p| p.stamp);
-            let read = read_stable(&path, previous);
-            let entry = self.pending.entry(name.clone()).or_insert(Pending {
-                stamp: None,
-                since: Instant::now(),
-                problem: None,
-            });
-            // What to do once `entry` is no longer borrowed.
-            let mut give_up: Option<OqsError> = None;
-            match read {
-                Ok(StableRead::Missing) => {
-                    self.pending.remove(&name);
+            self.look(&path, &name, &mut events);
+        }
+        if final_pass {
+            for (path, p) in self.pending.drain() {
+                if let Some(e) = p.problem {
+                    events.push(FaceEvent::Error(e));
+                } else {
+                    tracing::info!(file = %path.display(), "OQS face: still being written; left for later");
                 }
-                Ok(StableRead::Changed(s)) => {
-                    entry.stamp = Some(s);
-                    entry.since = Instant::now();
-                    entry.problem = None;
+            }
+        }
+        self.taken.bound(&present);
+        events
+    }
+
+    /// One look at one file.
+    fn look(&mut self, path: &Path, name: &str, events: &mut Vec<FaceEvent>) {
+        let previous = self.pending.get(path).and_then(|p| p.stamp);
+        let read = read_stable(path, previous);
+        let entry = self.pending.entry(path.to_path_buf()).or_insert(Pending {
+            stamp: None,
+            since: Instant::now(),
+            problem: None,
+        });
+        let mut give_up: Option<OqsError> = None;
+        match read {
+            Ok(StableRead::Missing) => {
+                // Moved away (by the other program) or deleted: looked for
+                // again where it went, if that folder is watched.
+                self.pending.remove(path);
+            }
+            Ok(StableRead::Changed(s)) => {
+                entry.stamp = Some(s);
+                entry.since = Instant::now();
+                entry.problem = None;
+            }
+            Ok(StableRead::Complete(bytes)) => match parse_named(name, &bytes) {
+                Ok(OqsDocument::Eligibility(mut result)) => {
+                    result.source = ResultSource::CardReader;
+                    super::stamp_received(&mut result, chrono::Local::now().naive_local());
+                    self.pending.remove(path);
+                    self.taken.insert(name);
+                    self.move_taken(path, false);
+                    events.push(FaceEvent::Result(result, name.to_string()));
                 }
-                Ok(StableRead::Complete(bytes)) => match parse_named(&name, &bytes) {
-                    Ok(OqsDocument::Eligibility(mut result)) => {
-                        result.source = ResultSource::CardReader;
-                        super::stamp_received(&mut result, chrono::Local::now().naive_local());
-                        self.pending.remove(&name);
-                        if let Err(e) = layout.archive_file(&path, false) {
-                            tracing::warn!(file = %name, "OQS face: cannot archive: {e}");
-                            self.done.insert(name.clone());
-                        }
-                        events.push(FaceEvent::Result(result, name.clone()));
-                    }
-                    Ok(other) => {
-                        give_up = Some(OqsError::new(
-                            name.clone(),
-                            OqsProblem::UnsupportedKind {
-                                kind: other.kind().prefix().to_string(),
-                            },
-                        ));
-                    }
-                    Err(e) => {
-                        let limit = if looks_unfinished(&e.problem) {
-                            FACE_GIVE_UP
-                        } else {
-                            FACE_SETTLE
-                        };
-                        if entry.since.elapsed() >= limit {
-                            give_up = Some(e);
-                        } else {
-                            entry.problem = Some(e);
-                        }
-                    }
-                },
-                Err(io) => {
-                    // Locked by its writer, most likely: next look.
-                    let e = OqsError::new(
-                        name.clone(),
-                        OqsProblem::Io {
-                            detail: io.to_string(),
+                Ok(other) => {
+                    give_up = Some(OqsError::new(
+                        name,
+                        OqsProblem::UnsupportedKind {
+                            kind: other.kind().prefix().to_string(),
                         },
-                    );
-                    if entry.since.elapsed() >= FACE_GIVE_UP {
-                        self.pending.remove(&name);
-                        self.done.insert(name.clone());
-                        events.push(FaceEvent::Error(e));
+                    ));
+                }
+                Err(e) => {
+                    let limit = if looks_unfinished(&e.problem) {
+                        FACE_GIVE_UP
+                    } else {
+                        FACE_SETTLE
+                    };
+                    if entry.since.elapsed() >= limit {
+                        give_up = Some(e);
                     } else {
                         entry.problem = Some(e);
                     }
                 }
-            }
-            if let Some(e) = give_up {
-                events.push(self.give_up(layout, &path, &name, e));
-            }
-        }
-        if final_pass {
-            for (name, p) in self.pending.drain() {
-                if let Some(e) = p.problem {
+            },
+            Err(io) => {
+                // Locked by its writer, most likely: next look.
+                let e = OqsError::new(name, OqsProblem::Io { detail: io.to_string() });
+                if entry.since.elapsed() >= FACE_GIVE_UP {
+                    self.pending.remove(path);
+                    self.taken.insert(name);
                     events.push(FaceEvent::Error(e));
                 } else {
-                    tracing::info!(file = %name, "OQS face: still being written; left for later");
+                    entry.problem = Some(e);
                 }
             }
         }
+        if let Some(e) = give_up {
+            self.pending.remove(path);
+            self.taken.insert(name);
+            self.move_taken(path, true);
+            tracing::warn!("OQS face: unreadable card-tap file: {e}");
+            events.push(FaceEvent::Error(e));
+        }
+    }
+
+    /// Into [`FaceOptions::move_to`] (its `failed/` for an unreadable file),
+    /// when configured; otherwise the file stays where it is.
+    fn move_taken(&self, path: &Path, failed: bool) {
+        let Some(dest) = &self.options.move_to else { return };
+        let own = OqsFolderLayout::new(self.layout.root()).with_archive(dest);
+        if let Err(e) = own.archive_file(path, failed) {
+            tracing::warn!(file = %path.display(), "OQS face: cannot move into {}: {e}", dest.display());
+        }
+    }
+}
+
+/// Takes the complete card-tap files in `<root>/face/` now, without a thread,
+/// leaving them where they are (see [`FaceIngest`]). A missing folder gives
+/// one [`FaceEvent::Error`].
+pub fn ingest_pending(root: impl AsRef<Path>) -> Vec<FaceEvent> {
+    FaceIngest::new(OqsFolderLayout::new(root.as_ref()), FaceOptions::default()).take()
+}
+
+/// [`ingest_pending`] for a layout, with options.
+pub fn ingest_pending_with(layout: &OqsFolderLayout, options: &FaceOptions) -> Vec<FaceEvent> {
+    FaceIngest::new(layout.clone(), options.clone()).take()
+}
+
+/// Takes face files on demand, remembering what it took between calls (and,
+/// with [`FaceOptions::taken_file`], across restarts).
+#[derive(Debug)]
+pub struct FaceIngest {
+    tracker: FaceTracker,
+}
+
+impl FaceIngest {
+    pub fn new(layout: OqsFolderLayout, options: FaceOptions) -> FaceIngest {
+        FaceIngest { tracker: FaceTracker::new(layout, options) }
+    }
+
+    /// Looks at the folders several times over at most ~2 s (a file must be
+    /// seen unchanged twice). Files still being written are left for later;
+    /// unreadable ones are reported.
+    pub fn take(&mut self) -> Vec<FaceEvent> {
+        let layout = self.tracker.layout.clone();
+        if let Err(e) = layout.prepare() {
+            return vec![FaceEvent::Error(OqsError::new(
+                layout.face().display().to_string(),
+                OqsProblem::Io {
+                    detail: e.to_string(),
+                },
+            ))];
+        }
+        let tracker = &mut self.tracker;
+        let mut events = tracker.pass(false);
+        let started = Instant::now();
+        let budget = FACE_SETTLE + Duration::from_millis(500);
+        while tracker.has_pending() && started.elapsed() < budget {
+            std::thread::sleep(FACE_SETTLE_POLL);
+            events.extend(tracker.pass(false));
+        }
+        events.extend(tracker.pass(true));
         events
     }
-
-    /// A file that will not become readable: archived under `failed/`.
-    fn give_up(
-        &mut self,
-        layout: &OqsFolderLayout,
-        path: &Path,
-        name: &str,
-        e: OqsError,
-    ) -> FaceEvent {
-        self.pending.remove(name);
-        if let Err(io) = layout.archive_file(path, true) {
-            tracing::warn!(file = %name, "OQS face: cannot move an unreadable file: {io}");
-            self.done.insert(name.to_string());
-        }
-        tracing::warn!("OQS face: unreadable card-tap file: {e}");
-        FaceEvent::Error(e)
-    }
 }
 
-/// Takes the complete card-tap files in `<root>/face/` now, without a thread:
-/// looks at the folder several times over at most ~2 s (a file must be seen
-/// unchanged twice). Files still being written are left for later;
-/// unreadable ones are reported (and moved to `archive/failed/` unless they
-/// look unfinished). A missing folder gives one [`FaceEvent::Error`].
-pub fn ingest_pending(root: impl AsRef<Path>) -> Vec<FaceEvent> {
-    ingest_pending_with(&OqsFolderLayout::new(root.as_ref()))
-}
-
-/// [`ingest_pending`] for a layout with its own archive.
-pub fn ingest_pending_with(layout: &OqsFolderLayout) -> Vec<FaceEvent> {
-    if let Err(e) = layout.prepare() {
-        return vec![FaceEvent::Error(OqsError::new(
-            layout.face().display().to_string(),
-            OqsProblem::Io {
-                detail: e.to_string(),
-            },
-        ))];
-    }
-    let mut tracker = FaceTracker::default();
-    let mut events = tracker.pass(layout, false);
-    let started = Instant::now();
-    let budget = FACE_SETTLE + Duration::from_millis(500);
-    while tracker.has_pending() && started.elapsed() < budget {
-        std::thread::sleep(FACE_SETTLE_POLL);
-        events.extend(tracker.pass(layout, false));
-    }
-    events.extend(tracker.pass(layout, true));
-    events
-}
-
-/// Watches `<root>/face/` on a thread of its own until dropped (or
-/// [`FaceWatcher::stop`]).
+/// Watches `<root>/face/` (and the extra folders) on a thread of its own
+/// until dropped (or [`FaceWatcher::stop`]).
 pub struct FaceWatcher {
     stop: Arc<AtomicBool>,
     wake: mpsc::Sender<()>,
@@ -283,20 +492,22 @@ impl std::fmt::Debug for FaceWatcher {
 }
 
 impl FaceWatcher {
-    /// Starts watching `<root>/face/` (archive in `<root>/archive/`).
-    /// `on_result` is called on the watcher's thread, once per file; a panic
-    /// in it is caught and logged. Never fails: a missing folder is reported
-    /// once as [`FaceEvent::Error`] and retried.
+    /// Starts watching `<root>/face/` with the default [`FaceOptions`]
+    /// (nothing moved, taken files remembered in memory). `on_result` is
+    /// called on the watcher's thread, once per file; a panic in it is
+    /// caught and logged. Never fails: a missing folder is reported once as
+    /// [`FaceEvent::Error`] and retried.
     pub fn start(
         root: impl Into<PathBuf>,
         on_result: impl Fn(FaceEvent) + Send + 'static,
     ) -> FaceWatcher {
-        Self::start_with(OqsFolderLayout::new(root.into()), on_result)
+        Self::start_with(OqsFolderLayout::new(root.into()), FaceOptions::default(), on_result)
     }
 
-    /// [`FaceWatcher::start`] for a layout with its own archive.
+    /// [`FaceWatcher::start`] with options.
     pub fn start_with(
         layout: OqsFolderLayout,
+        options: FaceOptions,
         on_result: impl Fn(FaceEvent) + Send + 'static,
     ) -> FaceWatcher {
         let stop = Arc::new(AtomicBool::new(false));
@@ -305,7 +516,7 @@ impl FaceWatcher {
         let stop_flag = stop.clone();
         let thread = std::thread::Builder::new()
             .name("oqs-face-watcher".into())
-            .spawn(move || run(layout, on_result, stop_flag, rx, notify_tx))
+            .spawn(move || run(FaceTracker::new(layout, options), on_result, stop_flag, rx, notify_tx))
             .map_err(|e| tracing::error!("OQS face: cannot start the watcher thread: {e}"))
             .ok();
         FaceWatcher { stop, wake, thread }
@@ -332,23 +543,27 @@ impl Drop for FaceWatcher {
 }
 
 fn run(
-    layout: OqsFolderLayout,
+    mut tracker: FaceTracker,
     on_result: impl Fn(FaceEvent),
     stop: Arc<AtomicBool>,
     rx: mpsc::Receiver<()>,
     notify_tx: mpsc::Sender<()>,
 ) {
-    let mut tracker = FaceTracker::default();
-    let mut watcher: Option<notify::RecommendedWatcher> = None;
+    let mut watchers: Vec<notify::RecommendedWatcher> = Vec::new();
     let mut last_attempt: Option<Instant> = None;
     while !stop.load(Ordering::SeqCst) {
-        if watcher.is_none() && last_attempt.is_none_or(|t| t.elapsed() >= Duration::from_secs(2)) {
+        if watchers.is_empty() && last_attempt.is_none_or(|t| t.elapsed() >= Duration::from_secs(2)) {
             last_attempt = Some(Instant::now());
-            if layout.prepare().is_ok() {
-                watcher = start_notify(&layout.face(), notify_tx.clone());
+            if tracker.layout.prepare().is_ok() {
+                let mut dirs = vec![tracker.layout.face()];
+                dirs.extend(tracker.options.extra_dirs.iter().filter(|d| d.is_dir()).cloned());
+                watchers = dirs
+                    .iter()
+                    .filter_map(|d| start_notify(d, notify_tx.clone()))
+                    .collect();
             }
         }
-        for event in tracker.pass(&layout, false) {
+        for event in tracker.pass(false) {
             if stop.load(Ordering::SeqCst) {
                 break;
             }
