@@ -109,6 +109,7 @@ pub(crate) fn found(row: &Row<'_>, with_limit: bool) -> rusqlite::Result<Found> 
         limit,
         specific_diseases,
         public_expenses: Vec::new(),
+        medical_tickets: Vec::new(),
         reference_number: row.get("reference_number")?,
     };
     Ok(Found {
