@@ -141,3 +141,20 @@ period-5y = 5 years
 col-period = Period
 medical-possible-duplicate = possible duplicate prescription
 medical-course-days = { $days } days ({ $count } dispensings)
+
+## Public medical aid (医療扶助: medical and dispensing tickets)
+label-medical-aid = Public medical aid (医療扶助) ticket
+ticket-none = No medical ticket is registered for this month (valid, not registered). Ask the welfare office to issue the ticket.
+label-ticket-type = Ticket
+ticket-type-1 = Medical ticket (医療券)
+ticket-type-2 = Dispensing ticket (調剤券)
+ticket-type-other = Ticket type code { $code }
+label-ticket-period = Valid
+label-ticket-month = Treatment month
+label-ticket-institution = Designated institution
+label-ticket-self-pay = Patient pays
+label-ticket-injuries = Injuries and diseases
+label-ticket-issue-number = Issue number
+label-ticket-prescriber = Prescription from
+label-ticket-contacts = Caseworker / handled by
+label-ticket-remarks = Remarks

@@ -45,6 +45,10 @@ problem-check-digit = Digit { $position } of the { $field ->
     [recipient_number] recipient number
    *[other] number
 } (the check digit) does not match. Please check the number again (if the other digits are right, digit { $position } should be { $expected }).
+problem-too-long = The { $field ->
+    [recipient_number] recipient number
+   *[other] entry
+} has at most { $max } characters ({ $got } were entered).
 problem-future-date = The date of birth is after today. Please check the era and the year.
 problem-too-old = The date of birth is more than { $years } years ago. Please check the era and the year.
 problem-bad-characters = The number contains characters that cannot be used ({ $chars }). Use digits, letters and hyphens (-) only.

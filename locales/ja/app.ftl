@@ -138,3 +138,20 @@ period-5y = 5年
 col-period = 期間
 medical-possible-duplicate = 重複投薬の可能性
 medical-course-days = { $days }日分（{ $count }回）
+
+## 医療扶助（医療券・調剤券）
+label-medical-aid = 医療扶助（医療券・調剤券）
+ticket-none = この月の医療券・調剤券は登録されていません（有効（未登録））。福祉事務所に医療券の発行を確認してください。
+label-ticket-type = 券種
+ticket-type-1 = 医療券
+ticket-type-2 = 調剤券
+ticket-type-other = 券種コード { $code }
+label-ticket-period = 有効期間
+label-ticket-month = 診療年月
+label-ticket-institution = 指定医療機関
+label-ticket-self-pay = 本人支払額
+label-ticket-injuries = 傷病名
+label-ticket-issue-number = 交付番号
+label-ticket-prescriber = 処方箋発行元
+label-ticket-contacts = 地区担当員／取扱担当者
+label-ticket-remarks = 備考

@@ -45,6 +45,10 @@ problem-check-digit = { $field ->
     [recipient_number] 受給者番号
    *[other] 番号
 }の{ $position }桁目（検証番号）が合いません。番号を見直してください（他の桁が正しければ{ $position }桁目は{ $expected }になります）。
+problem-too-long = { $field ->
+    [recipient_number] 受給者番号
+   *[other] この項目
+}は{ $max }文字までです（入力されたのは{ $got }文字です）。
 problem-future-date = 生年月日が今日より後になっています。元号や年を見直してください。
 problem-too-old = 生年月日が{ $years }年より前になっています。元号や年を見直してください。
 problem-bad-characters = 使えない文字（{ $chars }）が入っています。番号は数字・英字・ハイフン（-）で入力してください。

@@ -83,6 +83,25 @@ pub fn sample_people(db: &Path, people: u64, seed: u64, n: usize) -> Vec<Sample>
         .collect()
 }
 
+/// People of a particular case of the population (`madoguchi-training list
+/// --json` with a filter: `--medical-aid`, `--notice`, `--consent 3`).
+pub fn special_people(db: &Path, people: u64, seed: u64, filter: &[&str]) -> Vec<Sample> {
+    let out = Command::new(training_bin())
+        .args(["list", "--json", "--people", &people.to_string(), "--seed", &seed.to_string()])
+        .args(filter)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .expect("madoguchi-training runs");
+    assert!(out.status.success(), "list {filter:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
 /// The same insurer number with its check digit changed: what a typo looks like.
 pub fn mistype_check_digit(insurer: &str) -> String {
     let mut digits: Vec<char> = insurer.chars().collect();

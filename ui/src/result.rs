@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use madoguchi_api::desk::CheckOutcome;
-use madoguchi_core::{ConsentAnswer, EligibilityResult};
+use madoguchi_core::{ConsentAnswer, EligibilityResult, MedicalTicket};
 use madoguchi_i18n::Lang;
 
 use crate::format::*;
@@ -64,6 +64,7 @@ pub fn ResultCard(lang: ReadSignal<Lang>, outcome: CheckOutcome) -> impl IntoVie
                 }
             })}
             <dl class="facts">{facts(lang, &r)}</dl>
+            {r.qualification.as_ref().filter(|q| q.is_medical_aid() || !q.medical_tickets.is_empty()).map(|q| medical_aid_view(lang, &q.medical_tickets))}
             {(!r.consents.is_empty()).then(|| consents_view(lang, &r))}
             {card_input(&r).filter(|_| r.qualification.as_ref().is_some_and(|q| q.reference_number.is_none()))
                 .map(|input| view! { <ReferenceForm lang=lang input=input /> })}
@@ -267,6 +268,71 @@ pub fn consents_view(lang: ReadSignal<Lang>, r: &EligibilityResult) -> impl Into
                     }
                 }).collect_view()}
             </ul>
+        </section>
+    }
+}
+
+/// 医療扶助: each 医療券・調剤券 at a glance (type, valid from–to, treatment
+/// month, designated institution, self-pay, injury names); a 医療扶助 answer
+/// without one says so.
+pub fn medical_aid_view(lang: ReadSignal<Lang>, tickets: &[MedicalTicket]) -> impl IntoView {
+    let tickets = tickets.to_vec();
+    let none = tickets.is_empty();
+    view! {
+        <section id="result-medical-aid" class="medical-aid">
+            <h3>{move || tr(lang.get(), "label-medical-aid", &[])}</h3>
+            {none.then(|| view! { <p id="ticket-none" class="explain">{move || tr(lang.get(), "ticket-none", &[])}</p> })}
+            {tickets.into_iter().enumerate().map(|(i, t)| {
+                let mut rows: Vec<(&'static str, &'static str, Box<dyn Fn(Lang) -> String + Send + Sync>)> = Vec::new();
+                if let Some(kind) = t.ticket_type.clone() {
+                    rows.push(("ticket-type", "label-ticket-type", Box::new(move |l| {
+                        tr(l, kind.message_id(), &[("code", kind.code().to_string())])
+                    })));
+                }
+                let (from, until) = (t.valid_from, t.valid_until);
+                rows.push(("ticket-period", "label-ticket-period", Box::new(move |l| dash(&period(l, from, until)))));
+                if let Some(m) = t.treatment_month {
+                    rows.push(("ticket-month", "label-ticket-month", Box::new(move |l| format_month(l, m))));
+                }
+                if t.designated_institution_name.is_some() || t.designated_institution_code.is_some() {
+                    let name = t.designated_institution_name.clone().unwrap_or_default();
+                    let code = t.designated_institution_code.clone().map(|c| format!("（{c}）")).unwrap_or_default();
+                    rows.push(("ticket-institution", "label-ticket-institution", Box::new(move |_| format!("{name}{code}"))));
+                }
+                if let Some(y) = t.self_pay {
+                    rows.push(("ticket-self-pay", "label-ticket-self-pay", Box::new(move |l| format_yen(l, y))));
+                }
+                if !t.injury_names.is_empty() {
+                    let names = t.injury_names.join("、");
+                    rows.push(("ticket-injuries", "label-ticket-injuries", Box::new(move |_| names.clone())));
+                }
+                if let Some(n) = t.issue_number.clone() {
+                    rows.push(("ticket-issue-number", "label-ticket-issue-number", Box::new(move |_| n.clone())));
+                }
+                if t.prescribing_institution_name.is_some() {
+                    let name = t.prescribing_institution_name.clone().unwrap_or_default();
+                    rows.push(("ticket-prescriber", "label-ticket-prescriber", Box::new(move |_| name.clone())));
+                }
+                let contacts: Vec<String> = [t.district_contact.clone(), t.handling_contact.clone()].into_iter().flatten().collect();
+                if !contacts.is_empty() {
+                    let c = contacts.join("／");
+                    rows.push(("ticket-contacts", "label-ticket-contacts", Box::new(move |_| c.clone())));
+                }
+                if !t.remarks.is_empty() {
+                    let r = t.remarks.join("／");
+                    rows.push(("ticket-remarks", "label-ticket-remarks", Box::new(move |_| r.clone())));
+                }
+                view! {
+                    <dl class="facts ticket" id=format!("ticket-{i}")>
+                        {rows.into_iter().map(|(id, label, value)| view! {
+                            <div class="fact">
+                                <dt>{move || tr(lang.get(), label, &[])}</dt>
+                                <dd id=format!("{id}-{i}")>{move || value(lang.get())}</dd>
+                            </div>
+                        }).collect_view()}
+                    </dl>
+                }
+            }).collect_view()}
         </section>
     }
 }

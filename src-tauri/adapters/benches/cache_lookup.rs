@@ -68,6 +68,7 @@ fn result(card: &CardDetails, at: NaiveDateTime) -> EligibilityResult {
             limit: None,
             specific_diseases: vec![],
             public_expenses: vec![],
+            medical_tickets: Vec::new(),
             reference_number: None,
         }),
         consents: vec![],

@@ -17,8 +17,8 @@ use madoguchi_core::medical::{
 };
 use madoguchi_core::{
     CardDetails, CertificateConsents, ConsentAnswer, ConsentCategory, ConsentFlag, CopayRatio, ElderlyCertificate,
-    EligibilityResult, InsurerNumber, LimitCertificate, Notice, Person, ProcessingError, Qualification,
-    ReferenceClassification, ResultSource, SpecificDiseaseCertificate,
+    EligibilityResult, InsurerNumber, LimitCertificate, MedicalTicket, Notice, Person, ProcessingError,
+    Qualification, ReferenceClassification, ResultSource, SpecificDiseaseCertificate, TicketType,
 };
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -208,6 +208,98 @@ fn disease() -> BoxedStrategy<SpecificDiseaseCertificate> {
         .boxed()
 }
 
+/// A 医療扶助 ticket: every element, each there or not; a ticket type the
+/// desk does not know comes back as its code.
+fn medical_ticket() -> BoxedStrategy<MedicalTicket> {
+    let month = (1990i32..2100, 1u32..=12).prop_map(|(y, m)| NaiveDate::from_ymd_opt(y, m, 1).unwrap());
+    let a = (
+        prop::option::of(prop_oneof![
+            Just(TicketType::MedicalTicket),
+            Just(TicketType::DispensingTicket),
+            "[3-9A-Z]".prop_map(TicketType::Other),
+        ]),
+        prop::option::of(date()),
+        prop::option::of(date()),
+        prop::option::of("[0-9]{1,12}"),
+        prop::option::of(month),
+        prop::option::of(digits(10)),
+        prop::option::of("[0-9]"),
+        opt_text(),
+    );
+    let b = (
+        prop::option::of(digits(10)),
+        opt_text(),
+        prop::collection::vec(text(), 0..=3),
+        prop::option::of("[0-9]"),
+        prop::option::of(0u32..1_000_000),
+        opt_text(),
+        opt_text(),
+    );
+    let c = (
+        prop::option::of("[0-9]"),
+        prop::option::of("[0-9]"),
+        prop::option::of("[0-9]"),
+        prop::option::of("[0-9]"),
+        prop::option::of("[0-9]"),
+        prop::option::of("[0-9]"),
+        prop::collection::vec(text(), 0..=3),
+    );
+    (a, b, c)
+        .prop_map(|(a, b, c)| MedicalTicket {
+            ticket_type: a.0,
+            valid_from: a.1,
+            valid_until: a.2,
+            issue_number: a.3,
+            treatment_month: a.4,
+            designated_institution_code: a.5,
+            designated_institution_flag: a.6,
+            designated_institution_name: a.7,
+            prescribing_institution_code: b.0,
+            prescribing_institution_name: b.1,
+            injury_names: b.2,
+            treatment_type: b.3,
+            self_pay: b.4,
+            district_contact: b.5,
+            handling_contact: b.6,
+            single_or_combined: c.0,
+            social_insurance_status: c.1,
+            consistency_flag: c.2,
+            infectious_disease_status: c.3,
+            elderly_care_status: c.4,
+            prefectural_expenses_status: c.5,
+            remarks: c.6,
+        })
+        .boxed()
+}
+
+/// What the reader says a result's tickets leave out (the model of
+/// `missing` for 医療扶助): each essential a ticket lacks, once, in order;
+/// and a valid 医療扶助 answer without any ticket.
+fn tickets_missing(q: Option<&Qualification>, validity: Validity) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let Some(q) = q else { return out };
+    for t in &q.medical_tickets {
+        let lacks = [
+            ("TicketType", t.ticket_type.is_none()),
+            ("MedicalTicketValidDate", t.valid_from.is_none()),
+            ("MedicalTicketExpirationDate", t.valid_until.is_none()),
+        ];
+        for (name, lacking) in lacks {
+            let name = format!("MedicalTicketInfo/{name}");
+            if lacking && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    if q.card_classification == Some(CardClassification::MedicalAid)
+        && q.medical_tickets.is_empty()
+        && validity == Validity::Valid
+    {
+        out.push("PublicExpenseResultList/MedicalTicketInfo".into());
+    }
+    out
+}
+
 fn qualification() -> BoxedStrategy<Qualification> {
     let a = (
         insurer(),
@@ -233,6 +325,7 @@ fn qualification() -> BoxedStrategy<Qualification> {
         prop::option::of(digits(12)),
         prop::option::of(date()),
         prop::option::of(date()),
+        prop::collection::vec(medical_ticket(), 0..3),
     );
     (a, b, c)
         .prop_map(
@@ -247,8 +340,9 @@ fn qualification() -> BoxedStrategy<Qualification> {
                     relationship,
                 ),
                 (issued_on, valid_from, valid_until, copay, preschool, loss_reason),
-                (elderly, limit, specific_diseases, reference_number, qualified_on, disqualified_on),
+                (elderly, limit, specific_diseases, reference_number, qualified_on, disqualified_on, medical_tickets),
             )| Qualification {
+                medical_tickets,
                 qualified_on,
                 disqualified_on,
                 insurer_number,
@@ -371,7 +465,6 @@ fn eligibility() -> BoxedStrategy<EligibilityResult> {
                 error,
                 asked,
                 person,
-                qualification,
                 consents,
                 certificate_consents,
                 electronic_prescription,
@@ -380,7 +473,8 @@ fn eligibility() -> BoxedStrategy<EligibilityResult> {
                 } else {
                     ResultSource::OqsFolder
                 },
-                missing: Vec::new(),
+                missing: tickets_missing(qualification.as_ref(), validity),
+                qualification,
                 limit_certificate_changed: None,
             },
         )

@@ -326,6 +326,53 @@ fn an_english_desk_prints_english_headings() {
     }
 }
 
+/// The 医療扶助 answer of `oqs_medical_aid.rs` (two tickets).
+fn medical_aid_answer() -> EligibilityResult {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/OQSsiquc01res_20261207101500_medical_aid.xml")).unwrap();
+    match madoguchi_adapters::oqs::parse_bytes(madoguchi_adapters::oqs::OqsKind::EligibilityResponse, &bytes).unwrap() {
+        OqsDocument::Eligibility(r) => r,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn eligibility_slip_shows_a_medical_aid_patients_tickets() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = medical_aid_answer();
+    let bytes = eligibility_slip(&r, FACILITY, at("2026-12-07 10:16"), Lang::Ja).unwrap();
+    let text = check_pdf(&bytes, dir.path(), "medical-aid");
+    assert_contains(
+        &text,
+        &[
+            "医療扶助（医療券・調剤券）",
+            "医療券",
+            "交付番号 00012345",
+            "調剤券",
+            "令和8年12月1日（2026-12-01）〜令和8年12月31日（2026-12-31）",
+            "診療年月",
+            "令和8年12月",
+            "中野こころクリニック（1312345678）",
+            "2,500円",
+            "高血圧症、２型糖尿病",
+            "さくら薬局",
+            "佐藤　美咲／鈴木　健一",
+            "通院は月2回まで",
+        ],
+    );
+    let bytes = eligibility_slip(&r, FACILITY, at("2026-12-07 10:16"), Lang::En).unwrap();
+    let text = check_pdf(&bytes, dir.path(), "medical-aid-en");
+    assert_contains(&text, &["Public medical aid", "Medical ticket", "Dispensing ticket", "Treatment month", "¥2,500"]);
+    // Without a ticket (有効（未登録）) the slip says none is registered.
+    let mut none = r.clone();
+    none.qualification.as_mut().unwrap().medical_tickets.clear();
+    let bytes = eligibility_slip(&none, FACILITY, at("2026-12-07 10:16"), Lang::Ja).unwrap();
+    let text = check_pdf(&bytes, dir.path(), "medical-aid-none");
+    assert_contains(&text, &["医療扶助（医療券・調剤券）", "登録されていません"]);
+    // Any other patient's slip has no such section.
+    let bytes = eligibility_slip(&face_result(), FACILITY, at("2026-11-20 09:31"), Lang::Ja).unwrap();
+    assert!(!check_pdf(&bytes, dir.path(), "not-medical-aid").contains("医療扶助"));
+}
+
 #[test]
 fn eligibility_slip_shows_elderly_limit_and_loss() {
     let dir = tempfile::tempdir().unwrap();

@@ -182,17 +182,128 @@ pub struct SpecificDiseaseCertificate {
 pub struct PublicExpense {
     /// 公費負担者番号 (8 digits with a check digit)
     pub payer_number: String,
-    /// 受給者番号 (7 digits with a check digit)
+    /// 受給者番号: 7 digits with a check digit for the national programmes;
+    /// up to 30 characters for local ones (PMH, 自治体の医療費助成). See
+    /// [`crate::validation::parse_recipient_number`].
     pub recipient_number: Option<String>,
     pub name: Option<String>,
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
 }
 
+/// 医療券・調剤券別 (`TicketType`) of a 医療扶助 ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketType {
+    /// 1 医療券 (*unverified* code)
+    MedicalTicket,
+    /// 2 調剤券 (*unverified* code)
+    DispensingTicket,
+    /// A code the desk does not know, kept as it came.
+    Other(String),
+}
+
+impl TicketType {
+    pub fn from_code(code: &str) -> TicketType {
+        match code.trim() {
+            "1" => TicketType::MedicalTicket,
+            "2" => TicketType::DispensingTicket,
+            other => TicketType::Other(other.to_string()),
+        }
+    }
+    pub fn code(&self) -> &str {
+        match self {
+            TicketType::MedicalTicket => "1",
+            TicketType::DispensingTicket => "2",
+            TicketType::Other(c) => c,
+        }
+    }
+    /// The message id of its words (`ticket-type-1`, …, `ticket-type-other`).
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            TicketType::MedicalTicket => "ticket-type-1",
+            TicketType::DispensingTicket => "ticket-type-2",
+            TicketType::Other(_) => "ticket-type-other",
+        }
+    }
+}
+
+/// 医療券・調剤券 of 医療扶助 (public medical aid under 生活保護), as the
+/// national system gives it in `PublicExpenseResultList/MedicalTicketInfo`
+/// (element names in the comments). Everything is optional: the answer is
+/// taken as it comes and what it leaves out is said on the result
+/// ([`EligibilityResult::missing`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MedicalTicket {
+    /// 医療券・調剤券別 (`TicketType`)
+    pub ticket_type: Option<TicketType>,
+    /// 有効開始年月日 (`MedicalTicketValidDate`)
+    pub valid_from: Option<NaiveDate>,
+    /// 有効終了年月日 (`MedicalTicketExpirationDate`)
+    pub valid_until: Option<NaiveDate>,
+    /// 交付番号 (`IssueNumber`)
+    pub issue_number: Option<String>,
+    /// 診療年月 (`MedicalTreatmentMonth`, yyyyMM): the first day of the month.
+    pub treatment_month: Option<NaiveDate>,
+    /// 指定医療機関コード (`DesignatedMedicalInstitutionCode`)
+    pub designated_institution_code: Option<String>,
+    /// 指定医療機関確認フラグ (`DesignatedMedicalInstitutionFlag`), as it came
+    pub designated_institution_flag: Option<String>,
+    /// 指定医療機関名 (`DesignatedMedicalInstitutionName`)
+    pub designated_institution_name: Option<String>,
+    /// 処方箋発行元医療機関コード (`PrescriptionIssuerMedicalInstitutionCode`)
+    pub prescribing_institution_code: Option<String>,
+    /// 処方箋発行元医療機関名 (`PrescriptionIssuerMedicalInstitutionName`)
+    pub prescribing_institution_name: Option<String>,
+    /// 傷病名 1–3 (`InjuryName1`…`3`), in order, the empty ones left out
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub injury_names: Vec<String>,
+    /// 診療別 (`MedicalTreatmentType`), as it came
+    pub treatment_type: Option<String>,
+    /// 本人支払額（自己負担額） in yen (`SelfPayAmount`)
+    pub self_pay: Option<u32>,
+    /// 地区担当員名 (`DistrictContactName`)
+    pub district_contact: Option<String>,
+    /// 取扱担当者名 (`HandlingContactName`)
+    pub handling_contact: Option<String>,
+    /// 単独・併用別 (`SingleOrCombinedUse`), as it came
+    pub single_or_combined: Option<String>,
+    /// 社会保険状況 (`StatusOfSocialInsurance`)
+    pub social_insurance_status: Option<String>,
+    /// 社会保険状況の整合性フラグ (`ConsistencyFlag`)
+    pub consistency_flag: Option<String>,
+    /// 感染症法第37条の2の該当状況 (`StatusOfInfecton`, so spelt)
+    pub infectious_disease_status: Option<String>,
+    /// 後期高齢者医療の該当状況 (`StatusOfElderlyMedicalCare`)
+    pub elderly_care_status: Option<String>,
+    /// 都道府県費の該当状況 (`StatusOfPrefecturalExpenses`)
+    pub prefectural_expenses_status: Option<String>,
+    /// 備考 1–3 (`Remarks1`…`3`), in order, the empty ones left out
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remarks: Vec<String>,
+}
+
+impl MedicalTicket {
+    /// Whether the ticket covers `on` (its period, else its treatment month).
+    pub fn covers(&self, on: NaiveDate) -> bool {
+        use chrono::Datelike;
+        match (self.valid_from, self.valid_until) {
+            (None, None) => self
+                .treatment_month
+                .is_none_or(|m| m.year() == on.year() && m.month() == on.month()),
+            (from, until) => from.is_none_or(|f| f <= on) && until.is_none_or(|u| on <= u),
+        }
+    }
+}
+
 impl Qualification {
     /// The insured-person key of this qualification (see [`person_key`]).
     pub fn person_key(&self) -> String {
         person_key(&self.insurer_number, &self.symbol, &self.number, self.branch.as_deref())
+    }
+    /// 医療扶助 (`InsuredCardClassification` A1).
+    pub fn is_medical_aid(&self) -> bool {
+        self.card_classification == Some(CardClassification::MedicalAid)
     }
 }
 
@@ -229,6 +340,10 @@ pub struct Qualification {
     pub limit: Option<LimitCertificate>,
     pub specific_diseases: Vec<SpecificDiseaseCertificate>,
     pub public_expenses: Vec<PublicExpense>,
+    /// 医療扶助's 医療券・調剤券 (`PublicExpenseResultList/MedicalTicketInfo`),
+    /// for a qualification of `InsuredCardClassification` A1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub medical_tickets: Vec<MedicalTicket>,
     /// 照会番号
     pub reference_number: Option<String>,
 }

@@ -100,6 +100,11 @@ pub enum Problem {
         expected: String,
         got: usize,
     },
+    /// More characters than the field holds (a 受給者番号 over 30).
+    TooLong {
+        max: usize,
+        got: usize,
+    },
     /// The check digit does not match. `position` is 1-based from the left;
     /// `expected` is the check digit the other digits call for.
     CheckDigit {
@@ -129,6 +134,7 @@ impl Problem {
         "problem-length",
         "problem-length-either",
         "problem-check-digit",
+        "problem-too-long",
         "problem-future-date",
         "problem-too-old",
         "problem-bad-characters",
@@ -147,6 +153,7 @@ impl Problem {
                 }
             }
             Problem::CheckDigit { .. } => "problem-check-digit",
+            Problem::TooLong { .. } => "problem-too-long",
             Problem::Date(p) => p.message_id(),
             Problem::FutureDate => "problem-future-date",
             Problem::TooOld => "problem-too-old",
@@ -157,7 +164,7 @@ impl Problem {
     /// The Fluent arguments of the message:
     /// `problem-length`: expected, got; `problem-length-either`: first, second,
     /// got; `problem-check-digit`: position, found, expected;
-    /// `problem-too-old`: years; `problem-bad-characters`: chars;
+    /// `problem-too-long`: max, got; `problem-too-old`: years; `problem-bad-characters`: chars;
     /// date problems: see [`DateProblem::message_args`].
     pub fn message_args(&self) -> Vec<(&'static str, String)> {
         match self {
@@ -178,6 +185,7 @@ impl Problem {
                 ("found", found.to_string()),
                 ("expected", expected.to_string()),
             ],
+            Problem::TooLong { max, got } => vec![("max", max.to_string()), ("got", got.to_string())],
             Problem::Date(p) => p.message_args(),
             Problem::TooOld => vec![("years", MAX_AGE_YEARS.to_string())],
             Problem::BadCharacters { chars } => vec![("chars", chars.clone())],
@@ -285,10 +293,40 @@ pub fn parse_public_payer_number(input: &str) -> Result<String, Problem> {
     parse_checked_number(input, &[8])
 }
 
-/// Parses a typed 受給者番号 of a 公費 (7 digits = 6 + check digit); full-width
-/// allowed, spaces ignored. Answers the 7 digits.
+/// The longest 受給者番号: local programmes' numbers under PMH (自治体の医療費
+///助成) have up to 30 characters (Digital Agency's PMH registration API).
+pub const RECIPIENT_NUMBER_MAX: usize = 30;
+
+/// Parses a typed 受給者番号 of a 公費; full-width allowed, spaces ignored,
+/// dashes as '-'. Seven digits are the national form (6 + check digit) and
+/// their check digit is verified; any other number of ASCII letters, digits
+/// and '-', up to [`RECIPIENT_NUMBER_MAX`], is a local programme's (PMH) and
+/// is taken as it is (no check digit is known for them).
 pub fn parse_recipient_number(input: &str) -> Result<String, Problem> {
-    parse_checked_number(input, &[7])
+    let s = digits::compact_code(input);
+    if s.is_empty() {
+        return Err(Problem::Required);
+    }
+    if s.len() == 7 && s.bytes().all(|b| b.is_ascii_digit()) {
+        return parse_checked_number(&s, &[7]);
+    }
+    let mut bad = String::new();
+    for c in s.chars() {
+        if !(c.is_ascii_alphanumeric() || c == '-') && !bad.contains(c) {
+            bad.push(c);
+        }
+    }
+    if !bad.is_empty() {
+        return Err(Problem::BadCharacters { chars: bad });
+    }
+    let got = s.chars().count();
+    if got > RECIPIENT_NUMBER_MAX {
+        return Err(Problem::TooLong {
+            max: RECIPIENT_NUMBER_MAX,
+            got,
+        });
+    }
+    Ok(s)
 }
 
 /// The 記号 as it will be sent: half-width, dashes as '-', trimmed, inner runs of

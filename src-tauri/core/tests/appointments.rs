@@ -87,6 +87,7 @@ fn groups_from_the_table() {
                 limit: None,
                 specific_diseases: vec![],
                 public_expenses: vec![],
+                medical_tickets: Vec::new(),
                 reference_number: None,
             }
         });

@@ -225,6 +225,7 @@ fn qualification() -> Qualification {
         limit: None,
         specific_diseases: vec![],
         public_expenses: vec![],
+        medical_tickets: Vec::new(),
         reference_number: None,
     }
 }

@@ -39,6 +39,7 @@ fn result(spec: &str) -> EligibilityResult {
             limit: None,
             specific_diseases: vec![],
             public_expenses: vec![],
+            medical_tickets: Vec::new(),
             reference_number: None,
         };
         let date = |v: &str| Some(NaiveDate::parse_from_str(v, "%Y-%m-%d").unwrap());

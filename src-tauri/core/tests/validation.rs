@@ -34,6 +34,7 @@ fn render(p: &Problem) -> String {
         Problem::Required => "required".into(),
         Problem::NotDigits => "not_digits".into(),
         Problem::Length { expected, got } => format!("length({expected},{got})"),
+        Problem::TooLong { max, got } => format!("too_long({max},{got})"),
         Problem::CheckDigit {
             position,
             found,
@@ -107,7 +108,14 @@ fn insurer_numbers_table() {
     );
     // Valid numbers and each kind of error, for each kind of number.
     for kind in ["insurer", "public_payer", "recipient"] {
-        for outcome in ["ok", "required", "not_digits", "length", "check_digit"] {
+        // A 受給者番号 may hold letters (local programmes, PMH): its length
+        // is a maximum, and a wrong character is named.
+        let outcomes: &[&str] = if kind == "recipient" {
+            &["ok", "required", "too_long", "bad_characters", "check_digit"]
+        } else {
+            &["ok", "required", "not_digits", "length", "check_digit"]
+        };
+        for &outcome in outcomes {
             assert!(
                 kinds.contains(&(kind.to_string(), outcome.to_string())),
                 "no {kind} row for {outcome}"
@@ -241,11 +249,11 @@ fn length_messages_split_either_lengths() {
             ("got", "7".into())
         ]
     );
-    let p = parse_recipient_number("123456").unwrap_err();
-    assert_eq!(p.message_id(), "problem-length");
+    let p = parse_recipient_number(&"9".repeat(31)).unwrap_err();
+    assert_eq!(p.message_id(), "problem-too-long");
     assert_eq!(
         p.message_args(),
-        vec![("expected", "7".into()), ("got", "6".into())]
+        vec![("max", "30".into()), ("got", "31".into())]
     );
 }
 
@@ -325,6 +333,7 @@ fn every_problem() -> Vec<Problem> {
         Problem::BadCharacters {
             chars: "号".into()
         },
+        Problem::TooLong { max: 30, got: 31 },
     ];
     for p in &samples {
         match p {
@@ -332,6 +341,7 @@ fn every_problem() -> Vec<Problem> {
             | Problem::NotDigits
             | Problem::Length { .. }
             | Problem::CheckDigit { .. }
+            | Problem::TooLong { .. }
             | Problem::FutureDate
             | Problem::TooOld
             | Problem::BadCharacters { .. } => {}

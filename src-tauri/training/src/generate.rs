@@ -22,7 +22,7 @@ use crate::Error;
 
 /// Bumped whenever the generator or the schema changes, so that old files are
 /// regenerated instead of reused.
-pub const GENERATOR_VERSION: &str = "3";
+pub const GENERATOR_VERSION: &str = "4";
 
 /// People written per transaction.
 const BATCH: u64 = 20_000;
@@ -197,9 +197,44 @@ CREATE TABLE qualifications (
     disease_issued_on TEXT,
     disease_from TEXT,
     disease_until TEXT,
-    reference_number TEXT
+    reference_number TEXT,
+    -- The people for particular cases (`special_people`): their kind
+    -- ('medical_aid', 'consent', 'notice'), NULL for the households.
+    special TEXT,
+    -- 医療扶助: the monthly 医療券 (JSON of madoguchi_core::MedicalTicket,
+    -- its month and period filled at each answer); NULL = no ticket.
+    medical_ticket TEXT,
+    -- OQSCD016 code this person answers every consent question with.
+    consent_answer TEXT,
+    notice_code TEXT,
+    notice_message TEXT
 );
 ";
+
+/// How many people of a population are written for particular cases at the
+/// desk (医療扶助, each consent answer, notices) instead of households: none
+/// below 1,000 people (the small populations of tests stay households only).
+pub fn special_count(people: u64) -> u64 {
+    if people < 1_000 {
+        0
+    } else {
+        medical_aid_count(people) + CONSENT_PEOPLE + NOTICE_PEOPLE
+    }
+}
+
+/// 医療扶助 people: three per thousand.
+fn medical_aid_count(people: u64) -> u64 {
+    people * 3 / 1_000
+}
+const CONSENT_PEOPLE: u64 = 4;
+const NOTICE_PEOPLE: u64 = 2;
+
+/// The notice of the national system that the card's e-certificate runs out
+/// soon (ProcessingResultStatus 1 with a code and a message). The code is
+/// the training service's own: the real codes are not public.
+pub const CERTIFICATE_NOTICE_CODE: &str = "TRN-CERT-3M";
+pub const CERTIFICATE_NOTICE_MESSAGE: &str =
+    "マイナンバーカードの電子証明書の有効期限が3か月以内に切れます。お住まいの市区町村で更新してください。";
 
 fn write_population(path: &Path, people: u64, seed: u64) -> Result<(), Error> {
     let conn = Connection::open(path)?;
@@ -230,9 +265,10 @@ fn write_population(path: &Path, people: u64, seed: u64) -> Result<(), Error> {
                     ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
             )?,
         };
+        let households = people - special_count(people);
         let mut written = 0u64;
         let mut batch_end = 0u64;
-        while written < people {
+        while written < households {
             if written >= batch_end {
                 if batch_end > 0 {
                     conn.execute_batch("COMMIT")?;
@@ -240,9 +276,14 @@ fn write_population(path: &Path, people: u64, seed: u64) -> Result<(), Error> {
                 conn.execute_batch("BEGIN")?;
                 batch_end = written + BATCH;
             }
-            written += g.household(people - written)?;
+            written += g.household(households - written)?;
         }
         if batch_end > 0 {
+            conn.execute_batch("COMMIT")?;
+        }
+        if special_count(people) > 0 {
+            conn.execute_batch("BEGIN")?;
+            g.special_people(&conn, people)?;
             conn.execute_batch("COMMIT")?;
         }
     }
@@ -1036,6 +1077,131 @@ impl Generator<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The people for particular cases, after the households: 医療扶助
+    /// people (A1: 保険者番号 = the welfare office's 公費負担者番号, 法別 12;
+    /// 番号 = the 7-digit 受給者番号), every fifth without a ticket
+    /// (有効（未登録）); one person for each consent answer (OQSCD016 0–3);
+    /// people whose answers carry the e-certificate notice.
+    fn special_people(&mut self, conn: &Connection, people: u64) -> Result<(), Error> {
+        const INJURIES: &[&str] = &["高血圧症", "2型糖尿病", "腰痛症", "慢性胃炎", "変形性膝関節症", "不眠症"];
+        const STAFF: &[&str] = &["佐藤　美咲", "鈴木　健一", "高橋　由美", "田中　誠"];
+        let mark = |conn: &Connection, kind: &str, ticket: Option<String>, consent: Option<&str>, notice: bool| {
+            conn.execute(
+                "UPDATE qualifications SET special = ?1, medical_ticket = ?2, consent_answer = ?3,
+                    notice_code = ?4, notice_message = ?5,
+                    copay = CASE WHEN ?1 = 'medical_aid' THEN NULL ELSE copay END,
+                    relationship = CASE WHEN ?1 = 'medical_aid' THEN NULL ELSE relationship END,
+                    branch = CASE WHEN ?1 = 'medical_aid' THEN NULL ELSE branch END
+                 WHERE id = last_insert_rowid()",
+                params![
+                    kind,
+                    ticket,
+                    consent,
+                    notice.then_some(CERTIFICATE_NOTICE_CODE),
+                    notice.then_some(CERTIFICATE_NOTICE_MESSAGE)
+                ],
+            )
+        };
+        let total = medical_aid_count(people) + CONSENT_PEOPLE + NOTICE_PEOPLE;
+        for i in 0..total {
+            let city = self.rng.pick(data::CITIES);
+            let (address, post) = self.address(city);
+            let surname = *self.rng.pick(data::SURNAMES);
+            let sex = 1 + (i % 2) as u8;
+            // Working age: a 協会けんぽ card and 3割 for the others (no 高齢受給者).
+            let age = 20 + self.rng.below(45) as u32;
+            let birth = self.birth_date(age);
+            let (name, kana) = self.full_name(surname, sex, birth);
+            let person_id = self.next_person;
+            self.next_person += 1;
+            self.insert_person
+                .execute(params![person_id, name, kana, sex, birth.to_string(), address, post])?;
+            let benefits = self.benefits(age, birth);
+            let aid = i < medical_aid_count(people);
+            if aid {
+                let office = 1 + i % 7;
+                let card = Card {
+                    kind: Kind::Kyokai,
+                    insurer_number: with_check_digit(format!("12{:02}{office:03}", city.pref_code)),
+                    insurer_name: format!("{}福祉事務所", city.name),
+                    symbol: String::new(),
+                    number: with_check_digit(format!("{:06}", 100_000 + permute(i, 5) % 900_000)),
+                    next_branch: 0,
+                };
+                let since = ymd(2024, 3, 1).max(birth);
+                self.write_aid(person_id, &card, since, &benefits)?;
+                let ticket = (i % 5 != 4).then(|| {
+                    let injuries: Vec<String> = (0..1 + i % 3)
+                        .map(|k| INJURIES[((i + k * 2) % INJURIES.len() as u64) as usize].to_string())
+                        .collect();
+                    let t = madoguchi_core::MedicalTicket {
+                        ticket_type: Some(madoguchi_core::TicketType::MedicalTicket),
+                        issue_number: Some(format!("{:08}", permute(i + 7, 8))),
+                        designated_institution_code: Some(format!("{:02}10000016", city.pref_code)),
+                        designated_institution_flag: Some("1".into()),
+                        designated_institution_name: Some("研修クリニック".into()),
+                        injury_names: injuries,
+                        // 本人支払額: most pay nothing, some a share by income.
+                        self_pay: Some(if i % 4 == 1 { 2_500 } else { 0 }),
+                        district_contact: Some(STAFF[(i % 4) as usize].into()),
+                        handling_contact: Some(STAFF[((i + 1) % 4) as usize].into()),
+                        ..Default::default()
+                    };
+                    serde_json::to_string(&t).expect("a ticket serialises")
+                });
+                mark(conn, "medical_aid", ticket, None, false)?;
+            } else {
+                let card = self.new_card(Kind::Kyokai, city);
+                let j = i - medical_aid_count(people);
+                let valid_from = add_days(self.reference, -self.rng.range(30, 5 * 365)).max(birth);
+                self.write(
+                    &Qual {
+                        person_id,
+                        card: &card,
+                        branch: "00".into(),
+                        relationship: Relationship::Insured,
+                        classification: CardClassification::General,
+                        issued_on: valid_from,
+                        valid_from,
+                        valid_until: None,
+                        loss_reason: None,
+                        newer_from: None,
+                    },
+                    &benefits,
+                )?;
+                if j < CONSENT_PEOPLE {
+                    mark(conn, "consent", None, Some(["0", "1", "2", "3"][j as usize]), false)?;
+                } else {
+                    mark(conn, "notice", None, None, true)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn write_aid(&mut self, person_id: i64, card: &Card, since: NaiveDate, b: &Benefits) -> Result<(), Error> {
+        let q = Qual {
+            person_id,
+            card,
+            branch: String::new(),
+            relationship: Relationship::Insured,
+            classification: CardClassification::MedicalAid,
+            issued_on: since,
+            valid_from: since,
+            valid_until: None,
+            loss_reason: None,
+            newer_from: None,
+        };
+        let plain = Benefits {
+            copay: b.copay,
+            preschool: false,
+            elderly: None,
+            limit: None,
+            disease: None,
+        };
+        self.write(&q, &plain)
     }
 
     fn write(&mut self, q: &Qual<'_>, b: &Benefits) -> Result<(), Error> {

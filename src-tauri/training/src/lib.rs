@@ -36,7 +36,7 @@ pub mod terminal;
 use std::path::{Path, PathBuf};
 
 pub use generate::{age_on, generate, reference_date, Population, GENERATOR_VERSION};
-pub use lookup::{confirm, BadRequest, SamplePerson, MULTIPLE_MESSAGE, NOT_FOUND_MESSAGE};
+pub use lookup::{confirm, BadRequest, SamplePerson, SpecialFilter, MULTIPLE_MESSAGE, NOT_FOUND_MESSAGE};
 pub use server::{
     router, serve, serve_with_shutdown, spawn_background, spawn_population, RunningService,
     ServiceState, ELIGIBILITY_PATH, HEALTH_PATH, SERVICE_NAME,

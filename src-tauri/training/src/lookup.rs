@@ -7,11 +7,11 @@ use madoguchi_core::codes::{
 };
 use madoguchi_core::digits::{compact, to_halfwidth};
 use madoguchi_core::{
-    CardDetails, CertificateConsents, CopayRatio, ElderlyCertificate, EligibilityQuery,
-    EligibilityResult, InsurerNumber, LimitCertificate, Person, ProcessingError, Qualification,
-    ReferenceClassification, ResultSource, SpecificDiseaseCertificate,
+    CardDetails, CertificateConsents, ConsentAnswer, CopayRatio, ElderlyCertificate, EligibilityQuery,
+    EligibilityResult, InsurerNumber, LimitCertificate, MedicalTicket, Notice, Person, ProcessingError,
+    Qualification, ReferenceClassification, ResultSource, SpecificDiseaseCertificate,
 };
-use rusqlite::{Connection, Row};
+use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::generate::Population;
@@ -35,6 +35,43 @@ pub(crate) struct Found {
     pub(crate) person: Person,
     pub(crate) qualification: Qualification,
     pub(crate) newer_from: Option<NaiveDate>,
+    /// What this person shows at the desk beyond the card (the people
+    /// `madoguchi-training list --medical-aid/--notice/--consent` finds).
+    pub(crate) special: Special,
+}
+
+/// The training population's people for particular cases at the desk.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Special {
+    /// 医療扶助: the 医療券 the welfare office issues each month, its month
+    /// and period left out (filled for the month asked about); `None` for a
+    /// 医療扶助 person without a ticket (有効（未登録）).
+    pub(crate) ticket: Option<MedicalTicket>,
+    /// How this person answers every consent question at the card reader
+    /// (OQSCD016), for the categories the tap does not say are given.
+    pub(crate) consent: Option<ConsentAnswer>,
+    /// A notice the national system sends with this person's answers.
+    pub(crate) notice: Option<Notice>,
+}
+
+impl Found {
+    /// The 医療券 of the month of `on`: valid from the first to the last day
+    /// of that month (from the qualification's start when later).
+    pub(crate) fn tickets_on(&self, on: NaiveDate) -> Vec<MedicalTicket> {
+        use chrono::{Datelike, Months};
+        let Some(template) = &self.special.ticket else {
+            return Vec::new();
+        };
+        let first = on.with_day(1).expect("day 1");
+        let last = first + Months::new(1) - chrono::Days::new(1);
+        let from = self.qualification.valid_from.map_or(first, |f| f.max(first));
+        vec![MedicalTicket {
+            valid_from: Some(from),
+            valid_until: Some(last),
+            treatment_month: Some(first),
+            ..template.clone()
+        }]
+    }
 }
 
 fn date(row: &Row<'_>, col: &str) -> rusqlite::Result<Option<NaiveDate>> {
@@ -109,16 +146,40 @@ pub(crate) fn found(row: &Row<'_>, with_limit: bool) -> rusqlite::Result<Found> 
         limit,
         specific_diseases,
         public_expenses: Vec::new(),
+        // For the day asked about: see [`Found::tickets_on`].
+        medical_tickets: Vec::new(),
         reference_number: row.get("reference_number")?,
+    };
+    let special = Special {
+        ticket: row
+            .get::<_, Option<String>>("medical_ticket")?
+            .and_then(|j| serde_json::from_str(&j).ok()),
+        consent: code("consent_answer")?.and_then(|c| ConsentAnswer::from_code(&c)),
+        notice: match (code("notice_code")?, code("notice_message")?) {
+            (None, None) => None,
+            (code, message) => Some(Notice { code, message }),
+        },
     };
     Ok(Found {
         person,
         qualification,
         newer_from: date(row, "newer_from")?,
+        special,
     })
 }
 
-/// The validity of one qualification on `on`.
+/// The validity of one qualification on `on`: a valid 医療扶助 one without
+/// a ticket for the month is 有効（未登録） (code 6, 医療扶助 only).
+pub(crate) fn validity_of(f: &Found, on: NaiveDate) -> Validity {
+    match validity_on(&f.qualification, f.newer_from, on) {
+        Validity::Valid if f.qualification.is_medical_aid() && f.special.ticket.is_none() => {
+            Validity::ValidUnregistered
+        }
+        v => v,
+    }
+}
+
+/// The validity of one qualification's card on `on`.
 pub(crate) fn validity_on(q: &Qualification, newer_from: Option<NaiveDate>, on: NaiveDate) -> Validity {
     let started = q.valid_from.is_none_or(|f| f <= on);
     let ended = q.valid_until.is_some_and(|u| u < on);
@@ -167,6 +228,22 @@ fn normalise(card: &CardDetails) -> Result<(String, String, String, Option<Strin
         }
     };
     Ok((insurer, symbol, number, branch))
+}
+
+/// The consent answer a person gives at the card reader when it is a fixed
+/// one (the training population's people for each OQSCD016 code).
+pub(crate) fn consent_answer_of(conn: &Connection, card: &CardDetails) -> Result<Option<ConsentAnswer>, Error> {
+    let Ok((insurer, symbol, number, branch)) = normalise(card) else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT consent_answer FROM qualifications WHERE insurer_number = ?1 AND symbol = ?2
+            AND number = ?3 AND (?4 IS NULL OR branch = ?4) AND consent_answer IS NOT NULL",
+    )?;
+    let code: Option<String> = stmt
+        .query_row(rusqlite::params![insurer, symbol, number, branch], |r| r.get(0))
+        .optional()?;
+    Ok(code.and_then(|c| ConsentAnswer::from_code(&c)))
 }
 
 /// Answers one 資格確認 (card details typed in) as the national system would.
@@ -227,9 +304,16 @@ pub fn confirm(
         }
         1 => {
             let f = matches.pop().expect("one match");
-            result.validity = validity_on(&f.qualification, f.newer_from, on);
+            result.validity = validity_of(&f, on);
+            if result.validity.is_valid() {
+                result.notices.extend(f.special.notice.clone());
+            }
+            let mut q = f.qualification.clone();
+            if result.validity == Validity::Valid {
+                q.medical_tickets = f.tickets_on(on);
+            }
             result.person = Some(f.person);
-            result.qualification = Some(f.qualification);
+            result.qualification = Some(q);
         }
         _ => {
             result.validity = Validity::MultipleFound;
@@ -240,6 +324,17 @@ pub fn confirm(
         }
     }
     Ok(Ok(result))
+}
+
+/// Which particular people to list ([`Population::special_on`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecialFilter {
+    /// 医療扶助 people (A1), with a ticket or 有効（未登録）.
+    MedicalAid,
+    /// People whose answer carries a notice.
+    Notice,
+    /// People who give this consent answer at the card reader.
+    Consent(ConsentAnswer),
 }
 
 /// One person as `madoguchi-training list` shows them: what to type at the
@@ -261,11 +356,25 @@ pub struct SamplePerson {
     pub expected_validity: Validity,
     /// The copay at the counter (the elderly certificate's when there is one).
     pub copay_percent: Option<u8>,
+    /// 医療扶助 (InsuredCardClassification A1): 保険者番号 is the
+    /// 公費負担者番号, 番号 the 受給者番号.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub medical_aid: bool,
+    /// The consent answer (OQSCD016 code) this person gives at the card
+    /// reader, when it is a fixed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<String>,
+    /// The notice the national system sends with this person's answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
 }
 
 impl SamplePerson {
     fn from_found(f: Found, on: NaiveDate) -> SamplePerson {
-        let validity = validity_on(&f.qualification, f.newer_from, on);
+        let validity = validity_of(&f, on);
+        let medical_aid = f.qualification.is_medical_aid();
+        let consent = f.special.consent.map(|a| a.code().to_string());
+        let notice = f.special.notice.as_ref().and_then(|n| n.message.clone().or(n.code.clone()));
         let q = f.qualification;
         let copay = q.elderly.as_ref().and_then(|e| e.copay).or(q.copay);
         SamplePerson {
@@ -281,6 +390,9 @@ impl SamplePerson {
             insurer_name: q.insurer_name.unwrap_or_default(),
             expected_validity: validity,
             copay_percent: copay.map(|c| c.0),
+            medical_aid,
+            consent,
+            notice,
         }
     }
 }
@@ -311,6 +423,23 @@ impl Population {
         Ok(())
     }
 
+    /// The people of one particular case, in id order, as the service
+    /// answers on `on` (`madoguchi-training list --medical-aid`, …).
+    pub fn special_on(&self, filter: SpecialFilter, on: NaiveDate) -> Result<Vec<SamplePerson>, Error> {
+        let conn = self.connect()?;
+        let (cond, arg) = match filter {
+            SpecialFilter::MedicalAid => ("q.special = 'medical_aid'", None),
+            SpecialFilter::Notice => ("q.notice_message IS NOT NULL OR q.notice_code IS NOT NULL", None),
+            SpecialFilter::Consent(a) => ("q.consent_answer = ?1", Some(a.code())),
+        };
+        let mut stmt = conn.prepare(&format!("{SELECT} WHERE {cond} ORDER BY q.id"))?;
+        let rows: Vec<Found> = match arg {
+            Some(a) => stmt.query_map([a], |r| found(r, false))?.collect::<Result<_, _>>()?,
+            None => stmt.query_map([], |r| found(r, false))?.collect::<Result<_, _>>()?,
+        };
+        Ok(rows.into_iter().map(|f| SamplePerson::from_found(f, on)).collect())
+    }
+
     /// `n` people spread over the population, valid ones first, then (for
     /// `n` ≥ 3) one with a newer qualification, one lost, one expired — as
     /// the service answers on `on`.
@@ -335,10 +464,13 @@ impl Population {
             }
         }
         let valid_wanted = n - specials.len();
-        let total: i64 =
-            conn.query_row("SELECT coalesce(max(id), 0) FROM qualifications", [], |r| {
-                r.get(0)
-            })?;
+        // The households only: the people for particular cases (see
+        // [`Population::special_on`]) are found by their own filters.
+        let total: i64 = conn.query_row(
+            "SELECT coalesce(max(id), 0) FROM qualifications WHERE special IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
         let mut valid = Vec::new();
         if total > 0 {
             // A fixed stride (not one that depends on `n`), so that a larger

@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use madoguchi_adapters::oqs::Encoding;
 use madoguchi_core::codes::Sex;
-use madoguchi_core::ConsentCategory;
+use madoguchi_core::{ConsentAnswer, ConsentCategory};
 use madoguchi_training::{
     default_db_path, generate, serve_with_shutdown, terminal, Population, SamplePerson,
-    ServiceState, DEFAULT_PEOPLE, DEFAULT_PORT, DEFAULT_SEED,
+    ServiceState, SpecialFilter, DEFAULT_PEOPLE, DEFAULT_PORT, DEFAULT_SEED,
 };
 
 /// The training service (研修モード) of Madoguchi: a local HTTP server that plays
@@ -60,7 +60,8 @@ enum Command {
         population: PopulationArgs,
     },
     /// Print people to try at the desk, valid ones first, with what the
-    /// service will answer for them today.
+    /// service will answer for them today. With a filter, the people of that
+    /// case instead (populations of 1,000 people or more have them).
     List {
         /// How many people.
         #[arg(long, default_value_t = 10)]
@@ -68,6 +69,19 @@ enum Command {
         /// One JSON object per line instead of a table.
         #[arg(long)]
         json: bool,
+        /// 医療扶助 (public medical aid, card classification A1): people with
+        /// this month's 医療券, and every fifth without one (有効（未登録）).
+        #[arg(long, conflicts_with_all = ["notice", "consent"])]
+        medical_aid: bool,
+        /// People whose answer carries a notice of the national system (the
+        /// card's e-certificate expires within 3 months).
+        #[arg(long, conflicts_with = "consent")]
+        notice: bool,
+        /// People who answer every consent question at the card reader with
+        /// this code (OQSCD016): 0 同意なし, 1 同意あり, 2 同意有効期限切れ,
+        /// 3 同意取得困難. Tap their card to see it at the desk.
+        #[arg(long, value_parser = ["0", "1", "2", "3"])]
+        consent: Option<String>,
         #[command(flatten)]
         population: PopulationArgs,
     },
@@ -178,8 +192,19 @@ fn main() -> ExitCode {
         Command::List {
             sample,
             json,
+            medical_aid,
+            notice,
+            consent,
             population,
-        } => list_command(sample, json, &population),
+        } => {
+            let filter = match (medical_aid, notice, consent) {
+                (true, _, _) => Some(SpecialFilter::MedicalAid),
+                (_, true, _) => Some(SpecialFilter::Notice),
+                (_, _, Some(code)) => ConsentAnswer::from_code(&code).map(SpecialFilter::Consent),
+                _ => None,
+            };
+            list_command(sample, json, filter, &population)
+        }
         Command::OqsTerminal {
             dir,
             utf8,
@@ -318,12 +343,30 @@ fn serve_command(port: u16, args: &PopulationArgs) -> Result<(), String> {
     })
 }
 
-fn list_command(n: usize, json: bool, args: &PopulationArgs) -> Result<(), String> {
+fn list_command(
+    n: usize,
+    json: bool,
+    filter: Option<SpecialFilter>,
+    args: &PopulationArgs,
+) -> Result<(), String> {
     let population = args.open()?;
     let today = chrono::Local::now().date_naive();
-    let people = population
-        .sample_on(n, today)
-        .map_err(|e| format!("cannot read the population: {e}"))?;
+    let people = match filter {
+        None => population.sample_on(n, today),
+        Some(f) => population
+            .special_on(f, today)
+            .map(|mut p| {
+                p.truncate(n);
+                p
+            }),
+    }
+    .map_err(|e| format!("cannot read the population: {e}"))?;
+    if people.is_empty() && filter.is_some() {
+        return Err(format!(
+            "no such people in this population of {} (populations of 1,000 people or more have them)",
+            population.people()
+        ));
+    }
     let mut out = std::io::stdout().lock();
     let io = |e: std::io::Error| e.to_string();
     if json {
@@ -448,6 +491,27 @@ fn width(s: &str) -> usize {
         .sum()
 }
 
+/// What a particular person shows at the desk, for the table's last column.
+fn special_note(p: &SamplePerson) -> String {
+    let mut notes = Vec::new();
+    if p.medical_aid {
+        notes.push("医療扶助".to_string());
+    }
+    if let Some(code) = &p.consent {
+        let words = match code.as_str() {
+            "0" => "同意なし",
+            "1" => "同意あり",
+            "2" => "同意有効期限切れ",
+            _ => "同意取得困難",
+        };
+        notes.push(format!("同意 {code} {words}"));
+    }
+    if p.notice.is_some() {
+        notes.push("お知らせあり".into());
+    }
+    notes.join("・")
+}
+
 fn write_table(out: &mut impl Write, people: &[SamplePerson]) -> std::io::Result<()> {
     let header = [
         "保険者番号",
@@ -461,6 +525,7 @@ fn write_table(out: &mut impl Write, people: &[SamplePerson]) -> std::io::Result
         "資格",
         "負担",
         "保険者名",
+        "備考",
     ];
     let rows: Vec<Vec<String>> = people
         .iter()
@@ -484,6 +549,7 @@ fn write_table(out: &mut impl Write, people: &[SamplePerson]) -> std::io::Result
                     .map(|c| format!("{}割", c / 10))
                     .unwrap_or_default(),
                 p.insurer_name.clone(),
+                special_note(p),
             ]
         })
         .collect();

@@ -90,7 +90,7 @@ use madoguchi_core::medical::{
     MedicationDay, MedicationHistory, MedicationMonth, MedicationSource, YearMonth,
 };
 use madoguchi_core::{
-    CardDetails, CertificateConsents, ConsentCategory, ConsentFlag, EligibilityQuery,
+    CardDetails, CertificateConsents, ConsentAnswer, ConsentCategory, ConsentFlag, EligibilityQuery,
     EligibilityResult, InsurerNumber, ProcessingError, ReferenceClassification, ResultSource,
 };
 use rusqlite::{Connection, OptionalExtension};
@@ -1341,11 +1341,20 @@ pub fn tap_with(
     result.asked = None;
     result.source = ResultSource::CardReader;
     result.electronic_prescription = Some(true);
+    // A person of the population who always answers the same way (each
+    // OQSCD016 code has some) does so for every category not given here.
+    let fixed = crate::lookup::consent_answer_of(&conn, &query.card)?;
     result.consents = ConsentCategory::ALL
         .into_iter()
         .map(|category| {
-            let given = consents.contains(&category);
-            ConsentFlag { answer: None, 
+            let answer = match (consents.contains(&category), fixed) {
+                (true, _) => Some(ConsentAnswer::Given),
+                (false, Some(a)) => Some(a),
+                (false, None) => None,
+            };
+            let given = answer == Some(ConsentAnswer::Given);
+            ConsentFlag {
+                answer,
                 category,
                 given,
                 given_at: given.then_some(now),

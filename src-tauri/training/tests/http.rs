@@ -398,3 +398,56 @@ fn shutdown_frees_the_port() {
         .send()
         .is_err());
 }
+
+fn card_of(p: &madoguchi_training::SamplePerson) -> CardDetails {
+    CardDetails {
+        insurer_number: InsurerNumber::from_trusted(p.insurer_number.clone()),
+        symbol: p.symbol.clone(),
+        number: p.number.clone(),
+        branch: (!p.branch.is_empty()).then(|| p.branch.clone()),
+        birth_date: p.birth_date,
+    }
+}
+
+#[test]
+fn a_medical_aid_patient_has_this_months_ticket_or_is_valid_unregistered() {
+    use madoguchi_core::codes::CardClassification;
+    use madoguchi_core::TicketType;
+    let on = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    let people = service().population().special_on(madoguchi_training::SpecialFilter::MedicalAid, on).unwrap();
+    let with = people.iter().find(|p| p.expected_validity == Validity::Valid).unwrap();
+    let r = ask(&EligibilityQuery { confirmation_date: Some(on), ..query(&card_of(with)) });
+    assert_eq!(r.validity, Validity::Valid);
+    let q = r.qualification.unwrap();
+    assert_eq!(q.card_classification, Some(CardClassification::MedicalAid));
+    let [t] = &q.medical_tickets[..] else { panic!("one ticket: {:?}", q.medical_tickets) };
+    assert_eq!(t.ticket_type, Some(TicketType::MedicalTicket));
+    assert_eq!(t.treatment_month, NaiveDate::from_ymd_opt(2026, 12, 1));
+    assert_eq!(t.valid_from, NaiveDate::from_ymd_opt(2026, 12, 1));
+    assert_eq!(t.valid_until, NaiveDate::from_ymd_opt(2026, 12, 31));
+    assert!(t.covers(on));
+    assert!(t.designated_institution_name.is_some() && !t.injury_names.is_empty() && t.self_pay.is_some());
+    // Next month, next month's ticket.
+    let r = ask(&EligibilityQuery { confirmation_date: NaiveDate::from_ymd_opt(2027, 1, 15), ..query(&card_of(with)) });
+    assert_eq!(r.qualification.unwrap().medical_tickets[0].treatment_month, NaiveDate::from_ymd_opt(2027, 1, 1));
+
+    let without = people.iter().find(|p| p.expected_validity == Validity::ValidUnregistered).unwrap();
+    let r = ask(&EligibilityQuery { confirmation_date: Some(on), ..query(&card_of(without)) });
+    assert_eq!(r.validity, Validity::ValidUnregistered);
+    assert!(r.qualification.unwrap().medical_tickets.is_empty());
+}
+
+#[test]
+fn the_notice_person_gets_the_certificate_notice_with_a_valid_answer() {
+    let on = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    let p = &service().population().special_on(madoguchi_training::SpecialFilter::Notice, on).unwrap()[0];
+    let r = ask(&EligibilityQuery { confirmation_date: Some(on), ..query(&card_of(p)) });
+    assert_eq!(r.validity, Validity::Valid);
+    assert_eq!(r.error, None);
+    assert_eq!(r.notices.len(), 1);
+    assert!(r.notices[0].message.as_deref().unwrap().contains("電子証明書の有効期限が3か月以内"));
+    assert!(r.notices[0].code.is_some());
+    // Others get none.
+    let other = ask(&query(&find(VALID).card));
+    assert!(other.notices.is_empty());
+}

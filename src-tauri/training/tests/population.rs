@@ -153,8 +153,10 @@ fn card_keys_are_unique_and_plausible() {
     let c = conn();
     let (rows, distinct): (i64, i64) = c
         .query_row(
+            // The households' cards (the people for particular cases have
+            // their own rules: `special_people_for_the_desk`).
             "SELECT count(*), count(DISTINCT insurer_number || ':' || symbol || ':' || number
-                 || ':' || branch) FROM qualifications",
+                 || ':' || branch) FROM qualifications WHERE special IS NULL",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -163,7 +165,7 @@ fn card_keys_are_unique_and_plausible() {
     let mut s = c
         .prepare(
             "SELECT insurer_number, insurer_name, symbol, number, branch, relationship
-             FROM qualifications",
+             FROM qualifications WHERE special IS NULL",
         )
         .unwrap();
     let rows = s
@@ -218,7 +220,8 @@ fn copay_follows_age() {
         .prepare(
             "SELECT p.birth_date, q.insurer_number, q.copay, q.preschool, q.elderly_copay,
                     q.limit_category
-             FROM qualifications q JOIN persons p ON p.id = q.person_id",
+             FROM qualifications q JOIN persons p ON p.id = q.person_id
+             WHERE q.special IS NULL OR q.special <> 'medical_aid'",
         )
         .unwrap();
     let rows = s
@@ -378,3 +381,56 @@ fn sample_puts_valid_people_first() {
 }
 
 // 1,000,000 people: the `population` benchmark (`cargo bench -p madoguchi-training --bench population`).
+
+#[test]
+fn special_people_for_the_desk() {
+    let population = &shared().1;
+    let c = conn();
+    let on = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    // 医療扶助: three per thousand, A1, the welfare office's 公費負担者番号
+    // (法別 12) as 保険者番号 and a 7-digit 受給者番号, both with their check
+    // digit; no copay (the ticket says what the patient pays).
+    let aid = population.special_on(madoguchi_training::SpecialFilter::MedicalAid, on).unwrap();
+    assert_eq!(aid.len(), 30);
+    for p in &aid {
+        assert!(p.medical_aid);
+        assert!(p.insurer_number.starts_with("12") && p.insurer_number.len() == 8, "{}", p.insurer_number);
+        let (body, check) = p.insurer_number.split_at(7);
+        assert_eq!(check_digit(body).unwrap().to_string(), check);
+        assert_eq!(p.number.len(), 7);
+        let (body, check) = p.number.split_at(6);
+        assert_eq!(check_digit(body).unwrap().to_string(), check);
+        assert!(p.symbol.is_empty() && p.branch.is_empty());
+        assert_eq!(p.copay_percent, None);
+    }
+    let unregistered = aid.iter().filter(|p| p.expected_validity == Validity::ValidUnregistered).count();
+    let valid = aid.iter().filter(|p| p.expected_validity == Validity::Valid).count();
+    assert_eq!((valid, unregistered), (24, 6), "every fifth without a ticket");
+    let a1: i64 = c
+        .query_row("SELECT count(*) FROM qualifications WHERE card_classification = 'A1'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(a1, 30, "only they are A1");
+
+    // One person for each consent answer (OQSCD016), and the notice people.
+    for code in ["0", "1", "2", "3"] {
+        let answer = madoguchi_core::ConsentAnswer::from_code(code).unwrap();
+        let people = population.special_on(madoguchi_training::SpecialFilter::Consent(answer), on).unwrap();
+        assert_eq!(people.len(), 1, "consent {code}");
+        assert_eq!(people[0].consent.as_deref(), Some(code));
+        assert_eq!(people[0].expected_validity, Validity::Valid);
+    }
+    let notices = population.special_on(madoguchi_training::SpecialFilter::Notice, on).unwrap();
+    assert_eq!(notices.len(), 2);
+    assert!(notices.iter().all(|p| p.notice.as_deref().is_some_and(|n| n.contains("3か月"))));
+    // The sample stays among the households.
+    assert!(sample_of(population, 20, on).iter().all(|p| !p.medical_aid && p.consent.is_none() && p.notice.is_none()));
+
+    // Small populations are households only.
+    let dir = tempfile::tempdir().unwrap();
+    let small = generate(&dir.path().join("small.sqlite"), 300, 1).unwrap();
+    assert!(small.special_on(madoguchi_training::SpecialFilter::MedicalAid, on).unwrap().is_empty());
+}
+
+fn sample_of(p: &Population, n: usize, on: NaiveDate) -> Vec<madoguchi_training::SamplePerson> {
+    p.sample_on(n, on).unwrap()
+}

@@ -1176,3 +1176,45 @@ fn a_batch_registration_in_two_steps() {
         "{archived:?}"
     );
 }
+
+#[test]
+fn a_tap_of_a_person_who_answers_with_a_fixed_code() {
+    use madoguchi_core::ConsentAnswer;
+    let on = now().date();
+    for answer in ConsentAnswer::ALL {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = &population().special_on(madoguchi_training::SpecialFilter::Consent(answer), on).unwrap()[0];
+        let key = card(p).person_key();
+        // Medication given on the reader; every other category answered with the person's code.
+        terminal::tap_with(tmp.path(), &population(), Some(&key), &[ConsentCategory::Medication], now(), Encoding::ShiftJis).unwrap();
+        let events = madoguchi_adapters::oqs::ingest_pending(tmp.path());
+        let [FaceEvent::Result(r, _)] = &events[..] else { panic!("{events:?}") };
+        assert_eq!(r.person.as_ref().unwrap().name, p.name);
+        let medication = r.consent(ConsentCategory::Medication).unwrap();
+        assert_eq!((medication.answer, medication.given), (Some(ConsentAnswer::Given), true));
+        for c in [ConsentCategory::Checkups, ConsentCategory::Clinical, ConsentCategory::Operations] {
+            let f = r.consent(c).unwrap();
+            assert_eq!(f.answer, Some(answer), "{c:?} of the person answering {answer:?}");
+            assert_eq!(f.given, answer.grants());
+        }
+    }
+}
+
+#[test]
+fn a_medical_aid_check_through_the_folder_carries_the_ticket() {
+    let s = setup();
+    let on = now().date();
+    let people = population().special_on(madoguchi_training::SpecialFilter::MedicalAid, on).unwrap();
+    let p = people.iter().find(|p| p.expected_validity == Validity::Valid).unwrap();
+    let r = s.gateway.check(&query(p)).unwrap();
+    assert_eq!(r.validity, Validity::Valid);
+    assert!(r.missing.is_empty(), "{:?}", r.missing);
+    let q = r.qualification.unwrap();
+    assert!(q.is_medical_aid());
+    assert_eq!(q.medical_tickets.len(), 1);
+    assert!(q.medical_tickets[0].covers(on));
+    let p = people.iter().find(|p| p.expected_validity == Validity::ValidUnregistered).unwrap();
+    let r = s.gateway.check(&query(p)).unwrap();
+    assert_eq!(r.validity, Validity::ValidUnregistered);
+    assert!(r.missing.is_empty(), "{:?}", r.missing);
+}

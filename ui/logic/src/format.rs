@@ -42,3 +42,32 @@ pub fn period(l: Lang, from: Option<NaiveDate>, until: Option<NaiveDate>) -> Str
         _ => format!("{} 〜 {}", from.map(|d| format_date(l, d)).unwrap_or_default(), until.map(|d| format_date(l, d)).unwrap_or_default()),
     }
 }
+
+/// 診療年月 (a month): `令和8年12月（2026/12）`, `2026-12 (R8.12)`.
+pub fn format_month(lang: Lang, d: NaiveDate) -> String {
+    let wareki = madoguchi_core::wareki::to_wareki(d);
+    match (lang, wareki) {
+        (Lang::Ja, Some(w)) => {
+            let year = if w.year == 1 { "元".to_string() } else { w.year.to_string() };
+            format!("{}{}年{}月（{}）", w.era.name_ja(), year, w.month, d.format("%Y/%m"))
+        }
+        (Lang::En, Some(w)) => format!("{} ({}{}.{})", d.format("%Y-%m"), w.era.letter(), w.year, w.month),
+        (_, None) => d.format("%Y-%m").to_string(),
+    }
+}
+
+/// An amount in yen with thousands separators: `2,500円`, `¥2,500`.
+pub fn format_yen(lang: Lang, yen: u32) -> String {
+    let digits = yen.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match lang {
+        Lang::Ja => format!("{grouped}円"),
+        Lang::En => format!("¥{grouped}"),
+    }
+}

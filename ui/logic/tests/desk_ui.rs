@@ -8,7 +8,7 @@ use madoguchi_core::message::{ApiError, FieldMsg, Msg};
 use madoguchi_core::validation::{validate_card, CardInput, Field};
 use madoguchi_i18n::Lang;
 use madoguchi_ui_logic::entry::{first_error_field, on_key, KeyAction, FIELDS};
-use madoguchi_ui_logic::format::{age_on, dash, format_date, period, say, tr};
+use madoguchi_ui_logic::format::{age_on, dash, format_date, format_month, format_yen, period, say, tr};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -20,6 +20,16 @@ fn dates_are_wareki_first_in_japanese_and_western_first_in_english() {
     assert_eq!(format_date(Lang::En, d(1986, 4, 12)), "1986-04-12 (S61.4.12)");
     // The first day of an era.
     assert_eq!(format_date(Lang::Ja, d(2019, 5, 1)), "令和元年5月1日（2019/05/01）");
+}
+
+#[test]
+fn a_treatment_month_and_a_self_pay_amount_in_words() {
+    assert_eq!(format_month(Lang::Ja, d(2026, 12, 1)), "令和8年12月（2026/12）");
+    assert_eq!(format_month(Lang::Ja, d(2019, 5, 1)), "令和元年5月（2019/05）");
+    assert_eq!(format_month(Lang::En, d(2026, 12, 1)), "2026-12 (R8.12)");
+    assert_eq!(format_yen(Lang::Ja, 0), "0円");
+    assert_eq!(format_yen(Lang::Ja, 2_500), "2,500円");
+    assert_eq!(format_yen(Lang::En, 1_234_567), "¥1,234,567");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! ([`BatchResultRequest`], the 受付番号) → `OQSmuquc02res` ([`BatchResult`],
 //! which may say 処理中: ask again later).
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use madoguchi_core::codes::{
     CardClassification, LimitCategory, LimitCertificateClassification, LossReason, Relationship,
     Sex, SpecificDisease, Validity,
@@ -12,8 +12,8 @@ use madoguchi_core::codes::{
 use madoguchi_core::digits::{compact, normalise_hyphens};
 use madoguchi_core::{
     CardDetails, CertificateConsents, ConsentAnswer, ConsentCategory, ConsentFlag, CopayRatio, ElderlyCertificate,
-    EligibilityResult, InsurerNumber, LimitCertificate, Notice, Person, ProcessingError, Qualification,
-    ReferenceClassification, ResultSource, SpecificDiseaseCertificate,
+    EligibilityResult, InsurerNumber, LimitCertificate, MedicalTicket, Notice, Person, ProcessingError,
+    Qualification, ReferenceClassification, ResultSource, SpecificDiseaseCertificate, TicketType,
 };
 use serde::{Deserialize, Serialize};
 
@@ -265,6 +265,136 @@ fn specific_diseases(r: &Element) -> Vec<SpecificDiseaseCertificate> {
     out
 }
 
+/// The elements of a `MedicalTicketInfo`, in the order they are written.
+const TICKET_ELEMENTS: &[&str] = &[
+    "TicketType",
+    "MedicalTicketValidDate",
+    "MedicalTicketExpirationDate",
+    "IssueNumber",
+    "MedicalTreatmentMonth",
+    "DesignatedMedicalInstitutionCode",
+    "DesignatedMedicalInstitutionFlag",
+    "DesignatedMedicalInstitutionName",
+    "PrescriptionIssuerMedicalInstitutionCode",
+    "PrescriptionIssuerMedicalInstitutionName",
+    "InjuryName1",
+    "InjuryName2",
+    "InjuryName3",
+    "MedicalTreatmentType",
+    "SelfPayAmount",
+    "DistrictContactName",
+    "HandlingContactName",
+    "SingleOrCombinedUse",
+    "StatusOfSocialInsurance",
+    "ConsistencyFlag",
+    "StatusOfInfecton",
+    "StatusOfElderlyMedicalCare",
+    "StatusOfPrefecturalExpenses",
+    "Remarks1",
+    "Remarks2",
+    "Remarks3",
+];
+
+/// What a ticket must say for the desk to show it at a glance; each one
+/// left out (or unreadable) is named in `missing` as `MedicalTicketInfo/<name>`.
+const TICKET_ESSENTIALS: &[&str] = &["TicketType", "MedicalTicketValidDate", "MedicalTicketExpirationDate"];
+
+/// `MedicalTreatmentMonth` (yyyyMM, also yyyy-MM or a whole date): its first day.
+fn parse_treatment_month(field: &str, v: &str) -> Result<NaiveDate, OqsProblem> {
+    let digits: String = v.chars().filter(|c| c.is_ascii_digit()).collect();
+    let bad = || OqsProblem::BadValue {
+        field: field.into(),
+        value: v.into(),
+    };
+    if digits.len() == 8 {
+        return parse_date(field, v).map(|d| d.with_day(1).unwrap_or(d));
+    }
+    if digits.len() != 6 {
+        return Err(bad());
+    }
+    let year: i32 = digits[..4].parse().map_err(|_| bad())?;
+    let month: u32 = digits[4..].parse().map_err(|_| bad())?;
+    NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(bad)
+}
+
+/// One `MedicalTicketInfo`, leniently: every element that is there and
+/// readable is kept; the essentials left out and values that cannot be read
+/// are named in `said` (`MedicalTicketInfo/…`); unknown elements are logged.
+fn medical_ticket(e: &Element, said: &mut Vec<String>) -> MedicalTicket {
+    // Values that are there but cannot be read: named, as if left out.
+    let mut unreadable: Vec<&str> = Vec::new();
+    let mut read = |name: &'static str, f: &dyn Fn(&str, &str) -> Result<NaiveDate, OqsProblem>| {
+        let v = e.get(name)?;
+        f(name, v).map_err(|_| unreadable.push(name)).ok()
+    };
+    let valid_from = read("MedicalTicketValidDate", &parse_date);
+    let valid_until = read("MedicalTicketExpirationDate", &parse_date);
+    let treatment_month = read("MedicalTreatmentMonth", &parse_treatment_month);
+    let self_pay = e.get("SelfPayAmount").and_then(|v| {
+        compact(v)
+            .replace([',', '円'], "")
+            .parse::<u32>()
+            .map_err(|_| unreadable.push("SelfPayAmount"))
+            .ok()
+    });
+    let numbered = |stem: &str| -> Vec<String> {
+        (1..=3).filter_map(|i| e.get_string(&format!("{stem}{i}"))).collect()
+    };
+    let ticket = MedicalTicket {
+        ticket_type: e.get("TicketType").map(TicketType::from_code),
+        valid_from,
+        valid_until,
+        issue_number: e.get_string("IssueNumber"),
+        treatment_month,
+        designated_institution_code: e.get_string("DesignatedMedicalInstitutionCode"),
+        designated_institution_flag: e.get_string("DesignatedMedicalInstitutionFlag"),
+        designated_institution_name: e.get_string("DesignatedMedicalInstitutionName"),
+        prescribing_institution_code: e.get_string("PrescriptionIssuerMedicalInstitutionCode"),
+        prescribing_institution_name: e.get_string("PrescriptionIssuerMedicalInstitutionName"),
+        injury_names: numbered("InjuryName"),
+        treatment_type: e.get_string("MedicalTreatmentType"),
+        self_pay,
+        district_contact: e.get_string("DistrictContactName"),
+        handling_contact: e.get_string("HandlingContactName"),
+        single_or_combined: e.get_string("SingleOrCombinedUse"),
+        social_insurance_status: e.get_string("StatusOfSocialInsurance"),
+        consistency_flag: e.get_string("ConsistencyFlag"),
+        infectious_disease_status: e.get_string("StatusOfInfecton"),
+        elderly_care_status: e.get_string("StatusOfElderlyMedicalCare"),
+        prefectural_expenses_status: e.get_string("StatusOfPrefecturalExpenses"),
+        remarks: numbered("Remarks"),
+    };
+    for name in TICKET_ESSENTIALS.iter().copied().filter(|n| e.get(n).is_none()).chain(unreadable) {
+        said.push(format!("MedicalTicketInfo/{name}"));
+    }
+    if let Some(TicketType::Other(code)) = &ticket.ticket_type {
+        tracing::warn!(code, "OQS: an unknown TicketType, kept as it came");
+    }
+    for child in &e.children {
+        if !TICKET_ELEMENTS.contains(&child.name.as_str()) {
+            tracing::warn!(element = %child.name, "OQS: ignoring an unknown element in MedicalTicketInfo");
+        }
+    }
+    ticket
+}
+
+/// `PublicExpenseResultList/MedicalTicketInfo`* of a result (医療扶助);
+/// what they lack is added to `missing`, each name once, in file order.
+fn medical_tickets(r: &Element, missing: &mut Vec<String>) -> Vec<MedicalTicket> {
+    let mut said = Vec::new();
+    let tickets = r
+        .children_named("PublicExpenseResultList")
+        .flat_map(|list| list.children_named("MedicalTicketInfo"))
+        .map(|e| medical_ticket(e, &mut said))
+        .collect();
+    for name in said {
+        if !missing.contains(&name) {
+            missing.push(name);
+        }
+    }
+    tickets
+}
+
 fn qualification(r: &Element, body: &Element) -> Result<Option<Qualification>, OqsProblem> {
     let Some(raw) = r.get("InsurerNumber") else {
         return Ok(None);
@@ -332,6 +462,8 @@ fn qualification(r: &Element, body: &Element) -> Result<Option<Qualification>, O
         limit,
         specific_diseases: specific_diseases(r),
         public_expenses: Vec::new(),
+        // Read by `result_from`, which says on the result what they lack.
+        medical_tickets: Vec::new(),
         reference_number: r
             .get_string("ReferenceNumber")
             .or_else(|| body.get_string("ReferenceNumber")),
@@ -503,7 +635,15 @@ fn result_from(
     let (person, qualification, consents, certificate_consents) = match results.first() {
         Some(r) => (
             person(r, asked.as_ref(), &mut missing_fields)?,
-            qualification(r, body)?,
+            qualification(r, body)?.map(|mut q| {
+                q.medical_tickets = medical_tickets(r, &mut missing_fields);
+                // 医療扶助 found valid, yet no ticket: said, as the desk
+                // normally shows it (有効（未登録） has none by definition).
+                if q.is_medical_aid() && q.medical_tickets.is_empty() && validity_code(body) == Some("1") {
+                    missing_fields.push("PublicExpenseResultList/MedicalTicketInfo".into());
+                }
+                q
+            }),
             consents(r),
             CertificateConsents {
                 limit_certificate: flag(r.get("LimitApplicationCertificateRelatedConsFlg")),
@@ -572,6 +712,10 @@ fn result_from(
         missing: missing_fields,
         notices,
     })
+}
+
+fn validity_code(body: &Element) -> Option<&str> {
+    body.get("QualificationValidity").map(str::trim)
 }
 
 pub(crate) fn read_eligibility_response(root: &Element) -> Result<EligibilityResult, OqsProblem> {
@@ -998,6 +1142,15 @@ fn write_result_in(out: &mut XmlOut, r: &EligibilityResult, list: bool) {
             out.close("SpecificDiseasesCertificateList");
         }
     }
+    if let Some(q) = &r.qualification {
+        if !q.medical_tickets.is_empty() {
+            out.open("PublicExpenseResultList");
+            for t in &q.medical_tickets {
+                write_medical_ticket(out, t);
+            }
+            out.close("PublicExpenseResultList");
+        }
+    }
     for c in &r.consents {
         let stem = c.category.oqs_stem();
         let code = c.answer.map_or(bool_code(c.given), ConsentAnswer::code);
@@ -1014,8 +1167,43 @@ fn write_result_in(out: &mut XmlOut, r: &EligibilityResult, list: bool) {
     }
 }
 
+fn write_medical_ticket(out: &mut XmlOut, t: &MedicalTicket) {
+    out.open("MedicalTicketInfo");
+    out.opt("TicketType", t.ticket_type.as_ref().map(TicketType::code));
+    out.opt_date("MedicalTicketValidDate", t.valid_from);
+    out.opt_date("MedicalTicketExpirationDate", t.valid_until);
+    out.opt("IssueNumber", t.issue_number.as_deref());
+    out.opt(
+        "MedicalTreatmentMonth",
+        t.treatment_month.map(|m| m.format("%Y%m").to_string()).as_deref(),
+    );
+    out.opt("DesignatedMedicalInstitutionCode", t.designated_institution_code.as_deref());
+    out.opt("DesignatedMedicalInstitutionFlag", t.designated_institution_flag.as_deref());
+    out.opt("DesignatedMedicalInstitutionName", t.designated_institution_name.as_deref());
+    out.opt("PrescriptionIssuerMedicalInstitutionCode", t.prescribing_institution_code.as_deref());
+    out.opt("PrescriptionIssuerMedicalInstitutionName", t.prescribing_institution_name.as_deref());
+    for (i, name) in t.injury_names.iter().take(3).enumerate() {
+        out.leaf(&format!("InjuryName{}", i + 1), name);
+    }
+    out.opt("MedicalTreatmentType", t.treatment_type.as_deref());
+    out.opt("SelfPayAmount", t.self_pay.map(|n| n.to_string()).as_deref());
+    out.opt("DistrictContactName", t.district_contact.as_deref());
+    out.opt("HandlingContactName", t.handling_contact.as_deref());
+    out.opt("SingleOrCombinedUse", t.single_or_combined.as_deref());
+    out.opt("StatusOfSocialInsurance", t.social_insurance_status.as_deref());
+    out.opt("ConsistencyFlag", t.consistency_flag.as_deref());
+    out.opt("StatusOfInfecton", t.infectious_disease_status.as_deref());
+    out.opt("StatusOfElderlyMedicalCare", t.elderly_care_status.as_deref());
+    out.opt("StatusOfPrefecturalExpenses", t.prefectural_expenses_status.as_deref());
+    for (i, r) in t.remarks.iter().take(3).enumerate() {
+        out.leaf(&format!("Remarks{}", i + 1), r);
+    }
+    out.close("MedicalTicketInfo");
+}
+
 /// `OQSsiquc01res` (also the `face/` form) from a result. Public expenses
-/// (`Qualification::public_expenses`) have no known OQS form and are not written.
+/// (`Qualification::public_expenses`) have no known OQS form and are not
+/// written; 医療扶助 tickets are (`PublicExpenseResultList/MedicalTicketInfo`).
 pub fn write_eligibility_response(result: &EligibilityResult, encoding: Encoding) -> Vec<u8> {
     write_eligibility_response_with(result, &ResponseHeader::default(), encoding)
 }

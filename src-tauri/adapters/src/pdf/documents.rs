@@ -446,6 +446,10 @@ fn draw_eligibility(w: &mut Writer, r: &EligibilityResult) {
         None => w.kv_row(&w.t("pdf-insurer"), &w.t("pdf-no-qualification")),
     }
 
+    if let Some(q) = r.qualification.as_ref().filter(|q| q.is_medical_aid() || !q.medical_tickets.is_empty()) {
+        medical_aid_section(w, &q.medical_tickets);
+    }
+
     let s = w.t("pdf-section-confirmation");
     w.section(&s);
     w.kv_table_top();
@@ -455,6 +459,56 @@ fn draw_eligibility(w: &mut Writer, r: &EligibilityResult) {
     w.y -= 10.0;
     let s = w.t("pdf-eligibility-disclaimer");
     w.paragraph(&s, 8.5, GREY);
+}
+
+/// 医療扶助: each 医療券・調剤券 as the window shows it, or that none is
+/// registered for the month.
+fn medical_aid_section(w: &mut Writer, tickets: &[madoguchi_core::MedicalTicket]) {
+    let s = w.t("pdf-section-medical-aid");
+    w.section(&s);
+    w.kv_table_top();
+    if tickets.is_empty() {
+        w.kv_row(&w.t("pdf-ticket-type"), &w.t("pdf-ticket-none"));
+    }
+    for t in tickets {
+        let kind = match &t.ticket_type {
+            Some(k) => w.ta(&format!("pdf-{}", k.message_id()), &[("code", k.code().to_string())]),
+            None => DASH.into(),
+        };
+        let mut head = kind;
+        if let Some(n) = non_empty(&t.issue_number) {
+            head.push_str(&format!("　{} {n}", w.t("pdf-ticket-issue-number")));
+        }
+        w.kv_row(&w.t("pdf-ticket-type"), &head);
+        let period = w.period(t.valid_from, t.valid_until).unwrap_or_else(|| DASH.into());
+        w.kv_row(&w.t("pdf-ticket-period"), &period);
+        if let Some(m) = t.treatment_month.and_then(|d| YearMonth::new(d.year() as u16, d.month() as u8)) {
+            let m = w.month(m);
+            w.kv_row(&w.t("pdf-ticket-month"), &m);
+        }
+        if t.designated_institution_name.is_some() || t.designated_institution_code.is_some() {
+            let mut s = t.designated_institution_name.clone().unwrap_or_default();
+            if let Some(c) = non_empty(&t.designated_institution_code) {
+                s.push_str(&format!("（{c}）"));
+            }
+            w.kv_row(&w.t("pdf-ticket-institution"), &s);
+        }
+        let pay = t.self_pay.map(|y| w.yen(y)).unwrap_or_else(|| DASH.into());
+        w.kv_row(&w.t("pdf-ticket-self-pay"), &pay);
+        if !t.injury_names.is_empty() {
+            w.kv_row(&w.t("pdf-ticket-injuries"), &t.injury_names.join("、"));
+        }
+        if let Some(n) = non_empty(&t.prescribing_institution_name) {
+            w.kv_row(&w.t("pdf-ticket-prescriber"), n);
+        }
+        let contacts: Vec<&str> = [&t.district_contact, &t.handling_contact].into_iter().filter_map(non_empty).collect();
+        if !contacts.is_empty() {
+            w.kv_row(&w.t("pdf-ticket-contacts"), &contacts.join("／"));
+        }
+        if !t.remarks.is_empty() {
+            w.kv_row(&w.t("pdf-ticket-remarks"), &t.remarks.join("／"));
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------

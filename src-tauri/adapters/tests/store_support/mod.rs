@@ -68,6 +68,7 @@ pub fn result_for(card: &CardDetails, confirmed_at: NaiveDateTime, copay: u8) ->
             limit: None,
             specific_diseases: vec![],
             public_expenses: vec![],
+            medical_tickets: Vec::new(),
             reference_number: None,
         }),
         consents: vec![],
