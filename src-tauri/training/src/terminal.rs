@@ -51,7 +51,7 @@
 //! - The marker file `<dir>/TRAINING` is written at start (and left in
 //!   place: the folder stays a training folder), so the gateway reports
 //!   研修モード.
-//! - [`tap`] drops a card-tap result (`OQSsiquc01res_face_NNNN_<time>.xml`)
+//! - [`tap`] drops a card-tap result (`OQSsiquc01res_face_<code><hex id>_<time>.xml`)
 //!   into `<dir>/face/` with the chosen consents (`ConsTime` = now,
 //!   `AvailableTime` = now + 24 h).
 //! - "Another program" ([`TerminalOptions::another_program`]): plays the
@@ -1266,6 +1266,10 @@ fn synthetic_checkups(key: &str, person: &PersonRow, today: NaiveDate) -> Checku
 // ---------------------------------------------------------------------------
 // Card taps
 
+/// The 医療機関コード in the names of the training terminal's card taps: the
+/// desk's default facility code (a real terminal writes the facility's own).
+pub const TAP_INSTITUTION_CODE: &str = "0000000000";
+
 /// Drops a card-tap result for a person into `<dir>/face/` (Shift_JIS) and
 /// returns its path. See [`tap_with`].
 pub fn tap(
@@ -1284,7 +1288,9 @@ pub fn tap(
 /// `ReferenceClassification` 1 (card) and one consent flag per category:
 /// given for those in `consents` (`ConsTime` = now, `AvailableTime` = now +
 /// 24 h), not given for the others. Written under a temporary name and
-/// renamed into `<dir>/face/` as `OQSsiquc01res_face_NNNN_<yyyyMMddHHmmss>.xml`.
+/// renamed into `<dir>/face/` as the real terminal names them,
+/// `OQSsiquc01res_face_<10-digit institution code><hex id>_<yyyyMMddHHmmss>.xml`
+/// (MynaReception, spec §20).
 pub fn tap_with(
     dir: &Path,
     population: &Population,
@@ -1370,7 +1376,7 @@ pub fn tap_with(
             || layout.failed().join(name).exists()
     };
     let (seq, name) = (1..=9999u32)
-        .map(|seq| (seq, format!("OQSsiquc01res_face_{seq:04}_{stamp}.xml")))
+        .map(|seq| (seq, format!("OQSsiquc01res_face_{TAP_INSTITUTION_CODE}{seq:08x}_{stamp}.xml")))
         .find(|(_, n)| !taken(n))
         .ok_or_else(|| Error::Invalid(format!("no free card-tap file name for {stamp}")))?;
     let bytes = write_eligibility_response_with(

@@ -483,7 +483,9 @@ fn a_tap_reaches_the_watcher_within_a_second() {
     )
     .unwrap();
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    assert!(name.starts_with("OQSsiquc01res_face_0001_"), "{name}");
+    // Named as the real terminal names them: the 10-digit 医療機関コード, a hex id, the time.
+    assert!(name.starts_with("OQSsiquc01res_face_000000000000000001_"), "{name}");
+    assert!(name.ends_with(&format!("_{}.xml", at.format("%Y%m%d%H%M%S"))), "{name}");
     let (seen, event) = rx.recv_timeout(Duration::from_secs(5)).expect("the tap");
     let latency = seen - tapped;
     // Arrival is what this test checks; the 1 s target is measured by the
