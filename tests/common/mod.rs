@@ -69,31 +69,25 @@ pub fn appointment_csv(people: &[Sample], date: chrono::NaiveDate) -> String {
 
 /// Runs `madoguchi-training list` against a population file, as a person would.
 pub fn sample_people(db: &Path, people: u64, seed: u64, n: usize) -> Vec<Sample> {
-    let out = Command::new(training_bin())
-        .args(["list", "--sample", &n.to_string(), "--json", "--people", &people.to_string(), "--seed", &seed.to_string(), "--db"])
-        .arg(db)
-        .output()
-        .expect("madoguchi-training runs");
-    assert!(out.status.success(), "list failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
+    list_people(db, people, seed, &["--sample", &n.to_string()])
 }
 
 /// People of a particular case of the population (`madoguchi-training list
 /// --json` with a filter: `--medical-aid`, `--notice`, `--consent 3`).
 pub fn special_people(db: &Path, people: u64, seed: u64, filter: &[&str]) -> Vec<Sample> {
+    list_people(db, people, seed, filter)
+}
+
+/// `madoguchi-training list --json` with `args`, one person a line.
+fn list_people(db: &Path, people: u64, seed: u64, args: &[&str]) -> Vec<Sample> {
     let out = Command::new(training_bin())
         .args(["list", "--json", "--people", &people.to_string(), "--seed", &seed.to_string()])
-        .args(filter)
+        .args(args)
         .arg("--db")
         .arg(db)
         .output()
         .expect("madoguchi-training runs");
-    assert!(out.status.success(), "list {filter:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "list {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()

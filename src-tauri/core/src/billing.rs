@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::codes::Relationship;
+use crate::digits::compact;
 use crate::eligibility::{CopayRatio, Qualification};
 
 /// A 公費 as the billing system keeps it (ORCA `PublicInsurance_*`).
@@ -179,11 +180,6 @@ pub struct Difference {
     /// Safe to apply without a person looking (an empty 枝番 filled in,
     /// 本人/家族) — applied automatically only where the facility turned it on.
     pub safe: bool,
-}
-
-/// Full-width digits made ASCII, spaces removed.
-fn compact(s: &str) -> String {
-    crate::digits::to_halfwidth(s).chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// A number as the field compares it: compact, and leading zeros do not count.

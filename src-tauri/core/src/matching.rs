@@ -322,6 +322,10 @@ pub struct PreparedQuery {
     /// Name without variant folding (to tell Exact from VariantKanjiFolded).
     name_plain: Vec<char>,
     name_folded: Vec<char>,
+    /// The hint cut into address parts, and split into a kind of insurer
+    /// and its own name: once per query, not per candidate.
+    hint_address: address::AddressParts,
+    hint_insurer: (Option<insurer::InsurerKind>, String),
 }
 
 // ---------------------------------------------------------------------------
@@ -820,6 +824,8 @@ pub fn prepare(query: &DisasterQuery) -> Result<PreparedQuery, Vec<QueryProblem>
         NameScript::Kanji
     };
     Ok(PreparedQuery {
+        hint_address: address::parts(&hint),
+        hint_insurer: insurer::split(&hint),
         name_plain: name_plain_s.chars().collect(),
         name_folded: name_folded_s.chars().collect(),
         normalised: NormalisedQuery {
@@ -941,7 +947,7 @@ impl PreparedQuery {
         if let Some(insurer) = c.insurer_name.as_deref() {
             let k = hint_key(insurer);
             let number = c.insurer_number.as_deref().unwrap_or_default();
-            if k.contains(q.as_str()) || insurer::matches(q, &k, number) {
+            if k.contains(q.as_str()) || insurer::matches(&self.hint_insurer, &k, number) {
                 out.push(FieldMatch {
                     field: MatchField::InsurerName,
                     how: if k == *q {
@@ -953,7 +959,7 @@ impl PreparedQuery {
             }
         }
         if let Some(address) = c.address.as_deref() {
-            if let Some(hit) = address::matches(q, &hint_key(address)) {
+            if let Some(hit) = address::matches(q, &self.hint_address, &hint_key(address)) {
                 out.push(FieldMatch {
                     field: MatchField::Address,
                     how: match hit {

@@ -14,21 +14,8 @@ pub struct CheckArgs {
     /// The eligibility service URL (default: settings, else the embedded training service).
     #[arg(long)]
     pub service: Option<String>,
-    /// 保険者番号 (8 digits, 6 for 国保)
-    #[arg(long)]
-    pub insurer: String,
-    /// 記号
-    #[arg(long, default_value = "")]
-    pub symbol: String,
-    /// 番号
-    #[arg(long)]
-    pub number: String,
-    /// 枝番 (2 digits)
-    #[arg(long, default_value = "")]
-    pub branch: String,
-    /// 生年月日: 1986-04-12, 19860412, S61.4.12, 昭和61年4月12日 …
-    #[arg(long)]
-    pub birth: String,
+    #[command(flatten)]
+    pub card: CardArgs,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -48,7 +35,7 @@ pub struct RegisterArgs {
     pub card: CardArgs,
 }
 
-/// The card, as for `check`.
+/// The card's details, as typed (`check`, `reference register`).
 #[derive(clap::Args, Debug)]
 pub struct CardArgs {
     /// 保険者番号 (8 digits, 6 for 国保)
@@ -63,21 +50,21 @@ pub struct CardArgs {
     /// 枝番 (2 digits)
     #[arg(long, default_value = "")]
     pub branch: String,
-    /// 生年月日
+    /// 生年月日: 1986-04-12, 19860412, S61.4.12, 昭和61年4月12日 …
     #[arg(long)]
     pub birth: String,
+}
+
+impl From<CardArgs> for CardInput {
+    fn from(a: CardArgs) -> CardInput {
+        CardInput { insurer_number: a.insurer, symbol: a.symbol, number: a.number, branch: a.branch, birth_date: a.birth }
+    }
 }
 
 pub(crate) fn reference(settings: Settings, cmd: ReferenceCommand) -> ExitCode {
     let lang = settings.lang;
     let ReferenceCommand::Register(args) = cmd;
-    let input = CardInput {
-        insurer_number: args.card.insurer,
-        symbol: args.card.symbol,
-        number: args.card.number,
-        branch: args.card.branch,
-        birth_date: args.card.birth,
-    };
+    let input = CardInput::from(args.card);
     let now = chrono::Local::now().naive_local();
     let desk = match open_desk(settings) {
         Ok(d) => d,
@@ -106,13 +93,7 @@ pub(crate) fn check(mut settings: Settings, args: CheckArgs) -> ExitCode {
     if args.service.is_some() {
         settings.service_url = args.service.clone();
     }
-    let input = CardInput {
-        insurer_number: args.insurer,
-        symbol: args.symbol,
-        number: args.number,
-        branch: args.branch,
-        birth_date: args.birth,
-    };
+    let input = CardInput::from(args.card);
     let now = chrono::Local::now().naive_local();
     let desk = match open_desk(settings) {
         Ok(d) => d,

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use madoguchi_core::message::Msg;
 
-use crate::cli::exit::{EXIT_INPUT, EXIT_LOCAL};
+use crate::cli::exit::EXIT_INPUT;
 use crate::settings::Settings;
 use crate::words::{say, say_error};
 
@@ -58,13 +58,5 @@ pub fn export_cmd(settings: Settings, args: ExportArgs) -> ExitCode {
         println!("{json}");
         return ExitCode::SUCCESS;
     };
-    // Written beside the target first and moved into place.
-    let tmp = out.with_extension("json.tmp");
-    if let Err(e) = std::fs::write(&tmp, json.as_bytes()).and_then(|_| std::fs::rename(&tmp, &out)) {
-        let _ = std::fs::remove_file(&tmp);
-        eprintln!("{}", say(lang, &Msg::new("print-write-failed").arg("file", out.display().to_string()).arg("reason", e.to_string())));
-        return ExitCode::from(EXIT_LOCAL);
-    }
-    println!("{}", say(lang, &Msg::new("print-written").arg("file", out.display().to_string()).arg("bytes", json.len())));
-    ExitCode::SUCCESS
+    crate::cli::write_file(lang, &out, json.as_bytes())
 }

@@ -138,6 +138,23 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// Writes `bytes` to `out` beside it first (`<out>.tmp`) and moves it into
+/// place, so no half-written file is ever left under the name asked for;
+/// says what was written, or why not (exit code 4).
+pub(crate) fn write_file(lang: Lang, out: &std::path::Path, bytes: &[u8]) -> ExitCode {
+    use madoguchi_core::message::Msg;
+    let mut tmp = out.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    if let Err(e) = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, out)) {
+        let _ = std::fs::remove_file(&tmp);
+        eprintln!("{}", say(lang, &Msg::new("print-write-failed").arg("file", out.display().to_string()).arg("reason", e.to_string())));
+        return ExitCode::from(EXIT_LOCAL);
+    }
+    println!("{}", say(lang, &Msg::new("print-written").arg("file", out.display().to_string()).arg("bytes", bytes.len())));
+    ExitCode::SUCCESS
+}
+
 /// Opens the desk's local store, or says why not (exit code 4).
 pub(crate) fn open_desk(settings: Settings) -> Result<std::sync::Arc<Desk>, ExitCode> {
     let lang = settings.lang;

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::cli::exit::{EXIT_INPUT, EXIT_LOCAL};
+use crate::cli::exit::EXIT_INPUT;
 use crate::desk::{say, say_error};
 use crate::print::PrintKind;
 use crate::settings::Settings;
@@ -57,14 +57,5 @@ pub fn print_cmd(settings: Settings, args: PrintArgs) -> ExitCode {
             return ExitCode::from(EXIT_INPUT);
         }
     };
-    // Written beside the target first and moved into place: a half-written
-    // PDF is never left under the name asked for.
-    let tmp = args.out.with_extension("pdf.tmp");
-    if let Err(e) = std::fs::write(&tmp, &bytes).and_then(|_| std::fs::rename(&tmp, &args.out)) {
-        let _ = std::fs::remove_file(&tmp);
-        eprintln!("{}", say(lang, &Msg::new("print-write-failed").arg("file", args.out.display().to_string()).arg("reason", e.to_string())));
-        return ExitCode::from(EXIT_LOCAL);
-    }
-    println!("{}", say(lang, &Msg::new("print-written").arg("file", args.out.display().to_string()).arg("bytes", bytes.len())));
-    ExitCode::SUCCESS
+    crate::cli::write_file(lang, &args.out, &bytes)
 }

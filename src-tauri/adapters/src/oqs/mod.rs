@@ -30,6 +30,8 @@ use madoguchi_core::medical::{CheckupResults, MedicationHistory};
 use madoguchi_core::EligibilityResult;
 use serde::{Deserialize, Serialize};
 
+/// `OQSmuimm02req` has the form of `OQSmuquc02req`: one writer for both.
+pub use eligibility::write_batch_result_request as write_reference_batch_result_request;
 pub use eligibility::{
     write_batch_receipt, write_batch_request, write_batch_response, write_batch_result_request,
     write_eligibility_request, write_eligibility_response, write_eligibility_response_with,
@@ -44,8 +46,7 @@ pub use medical::{
 };
 pub use reference::{
     write_batch_receipt as write_reference_batch_receipt, write_batch_registration_request,
-    write_batch_registration_response,
-    write_batch_result_request as write_reference_batch_result_request, write_registration_request, write_registration_response,
+    write_batch_registration_response, write_registration_request, write_registration_response,
     ReferenceBatchReceipt, ReferenceBatchRequest, ReferenceBatchResult, ReferenceBatchResultRequest,
     ReferenceRegistration, ReferenceRegistrationRequest, ReferenceRegistrationResult,
     ReferenceRegistrationUnit,
@@ -384,7 +385,7 @@ fn parse_inner(kind: Option<OqsKind>, bytes: &[u8]) -> Result<OqsDocument, OqsPr
         OqsKind::ReferenceBatchRequest => OqsDocument::ReferenceBatchRequest(reference::read_batch_request(&root)?),
         OqsKind::ReferenceBatchReceipt => OqsDocument::ReferenceBatchReceipt(reference::read_batch_receipt(&root)?),
         OqsKind::ReferenceBatchResultRequest => {
-            OqsDocument::ReferenceBatchResultRequest(reference::read_batch_result_request(&root)?)
+            OqsDocument::ReferenceBatchResultRequest(eligibility::read_batch_result_request(&root)?)
         }
         OqsKind::ReferenceBatchResponse => OqsDocument::ReferenceBatch(reference::read_batch_response(&root)?),
         OqsKind::BatchReceipt => OqsDocument::BatchReceipt(eligibility::read_batch_receipt(&root)?),

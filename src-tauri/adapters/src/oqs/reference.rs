@@ -236,12 +236,9 @@ pub struct ReferenceBatchReceipt {
     pub error: Option<ProcessingError>,
 }
 
-/// `OQSmuimm02req`: the results of an accepted batch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReferenceBatchResultRequest {
-    pub institution_code: String,
-    pub reception_number: String,
-}
+/// `OQSmuimm02req`: the results of an accepted batch — the same two fields
+/// as the 一括照会's `OQSmuquc02req`, read and written by the same code.
+pub type ReferenceBatchResultRequest = super::eligibility::BatchResultRequest;
 
 /// One `BulkRegistrationUnit`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -317,14 +314,6 @@ pub(crate) fn read_batch_receipt(root: &Element) -> Result<ReferenceBatchReceipt
     Ok(ReferenceBatchReceipt { reception_number, processed_at: processed_at(header), error })
 }
 
-pub(crate) fn read_batch_result_request(root: &Element) -> Result<ReferenceBatchResultRequest, OqsProblem> {
-    let header = root.child("MessageHeader").ok_or_else(|| missing("MessageHeader"))?;
-    Ok(ReferenceBatchResultRequest {
-        institution_code: header.get_string("MedicalInstitutionCode").ok_or_else(|| missing("MedicalInstitutionCode"))?,
-        reception_number: reception(root).ok_or_else(|| missing("ReceptionNumber"))?,
-    })
-}
-
 pub(crate) fn read_batch_response(root: &Element) -> Result<ReferenceBatchResult, OqsProblem> {
     let header = root.child("MessageHeader");
     let in_progress = header.and_then(|h| h.get("SegmentOfResult")) == Some("2");
@@ -361,20 +350,6 @@ pub fn write_batch_registration_request(req: &ReferenceBatchRequest, encoding: E
     for e in &req.entries {
         write_entry(&mut out, e);
     }
-    out.close("MessageBody");
-    out.close("XmlMsg");
-    out.finish(encoding)
-}
-
-/// `OQSmuimm02req`: header `MedicalInstitutionCode` only, body `ReceptionNumber`.
-pub fn write_batch_result_request(req: &ReferenceBatchResultRequest, encoding: Encoding) -> Vec<u8> {
-    let mut out = XmlOut::new(encoding);
-    out.open("XmlMsg");
-    out.open("MessageHeader");
-    out.leaf("MedicalInstitutionCode", &req.institution_code);
-    out.close("MessageHeader");
-    out.open("MessageBody");
-    out.leaf("ReceptionNumber", &req.reception_number);
     out.close("MessageBody");
     out.close("XmlMsg");
     out.finish(encoding)

@@ -133,12 +133,12 @@ fn place_has(place: &str, hint: &str, at_end: bool) -> bool {
     }
 }
 
-/// Does the hint (a [`super::hint_key`]) match the stored address (one too)?
-pub(super) fn matches(hint: &str, stored: &str) -> Option<AddressHit> {
+/// Does the hint (a [`super::hint_key`], cut once per query into `h`) match
+/// the stored address (a [`super::hint_key`] too)?
+pub(super) fn matches(hint: &str, h: &AddressParts, stored: &str) -> Option<AddressHit> {
     if hint == stored || strip_prefecture(stored) == Some(hint) || strip_prefecture(hint) == Some(stored) {
         return Some(AddressHit::Whole);
     }
-    let h = parts(hint);
     let s = parts(stored);
     if h.numbers.is_empty() {
         // Words only: a part of the place, else the building's name.
@@ -234,7 +234,8 @@ mod tests {
             ("東京都さいたま市浦和区高砂", None),
         ];
         for (hint, want) in table {
-            assert_eq!(matches(&hint_key(hint), &stored), *want, "{hint}");
+            let h = hint_key(hint);
+            assert_eq!(matches(&h, &parts(&h), &stored), *want, "{hint}");
         }
     }
 }

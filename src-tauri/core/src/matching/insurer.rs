@@ -80,11 +80,12 @@ pub(super) fn kind_of_number(number: &str) -> Option<InsurerKind> {
     }
 }
 
-/// Does a hint that names a kind match the stored insurer? Both are
-/// [`super::hint_key`]s; `number` is the stored insurer number. A hint without a
+/// Does a hint that names a kind match the stored insurer? `hint` is the
+/// [`split`] of the query's [`super::hint_key`] (once per query), `stored` a
+/// [`super::hint_key`], `number` the stored insurer number. A hint without a
 /// kind word is for the plain comparison, not this one.
-pub(super) fn matches(hint: &str, stored: &str, number: &str) -> bool {
-    let (Some(hint_kind), hint_own) = split(hint) else {
+pub(super) fn matches(hint: &(Option<InsurerKind>, String), stored: &str, number: &str) -> bool {
+    let (Some(hint_kind), hint_own) = hint else {
         return false;
     };
     if hint_own.is_empty() {
@@ -92,7 +93,7 @@ pub(super) fn matches(hint: &str, stored: &str, number: &str) -> bool {
     }
     let (stored_kind, stored_own) = split(stored);
     let stored_kind = stored_kind.or_else(|| kind_of_number(number));
-    stored_kind == Some(hint_kind) && stored_own.contains(&hint_own)
+    stored_kind == Some(*hint_kind) && stored_own.contains(hint_own.as_str())
 }
 
 #[cfg(test)]
@@ -137,7 +138,7 @@ mod tests {
             ("日本放送協会健康保険組合", "06130000", "協会けんぽ日本放送", false),
         ];
         for (stored, number, hint, want) in table {
-            assert_eq!(matches(&hint_key(hint), &hint_key(stored), number), *want, "{hint} for {stored}");
+            assert_eq!(matches(&split(&hint_key(hint)), &hint_key(stored), number), *want, "{hint} for {stored}");
         }
     }
 }
